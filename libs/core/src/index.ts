@@ -1,0 +1,17 @@
+// Public entry of @spyglass/core.
+export { ErrorCode, RETRYABLE_CODES, SpyglassError, isSpyglassError } from './errors.js';
+export type { ErrorDetails } from './errors.js';
+export type { ValidationIssue } from './validation-issue.js';
+export { systemClock, ManualClock } from './clock.js';
+export type { Clock } from './clock.js';
+export { Dataset } from './records.js';
+export type {
+  StockBar,
+  OptionBar,
+  IndexBar,
+  NewsArticle,
+  NewsInsight,
+  Sentiment,
+  ContractType,
+  OptionContract,
+} from './records.js';

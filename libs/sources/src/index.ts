@@ -1,0 +1,2 @@
+// Public entry of @spyglass/sources.
+export {};
