@@ -1,0 +1,150 @@
+import { mkdir, readdir, readFile, rename, rm, writeFile, open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SpyglassError, systemClock, type Clock } from '@spyglass/core';
+
+/** Lifecycle of a registered worker. */
+export type WorkerStatus = 'starting' | 'running' | 'completed' | 'failed' | 'stopped';
+
+/** One worker as recorded on disk, readable by any CLI invocation. */
+export interface WorkerEntry {
+  readonly id: string;
+  readonly pid: number;
+  readonly ticker: string;
+  readonly job: string;
+  readonly status: WorkerStatus;
+  /** Completed units (e.g. dates) out of `total`. */
+  readonly progress: { readonly done: number; readonly total: number; readonly bars: number };
+  readonly startedAt: number;
+  readonly updatedAt: number;
+  readonly error?: string;
+}
+
+/** A worker entry plus whether its process is still alive right now. */
+export interface WorkerView extends WorkerEntry {
+  readonly alive: boolean;
+}
+
+/**
+ * A process registry kept as one atomic JSON file per worker under `<dir>/`, so that
+ * `spyglass workers list` and `workers stop` work across CLI invocations and survive crashes
+ * (a dead pid is reported as not alive rather than silently forgotten).
+ *
+ * @example
+ * ```ts
+ * const registry = new ProcessRegistry({ dir: 'data/workers' });
+ * await registry.register({ id: 'spy-1', pid: process.pid, ticker: 'SPY', job: 'backfill',
+ *   status: 'running', progress: { done: 0, total: 5, bars: 0 } });
+ * console.table(await registry.list());
+ * ```
+ */
+export class ProcessRegistry {
+  private readonly dir: string;
+  private readonly clock: Clock;
+
+  constructor(opts: { dir: string; clock?: Clock }) {
+    this.dir = opts.dir;
+    this.clock = opts.clock ?? systemClock;
+  }
+
+  /** Records a new worker (or replaces an entry with the same id). */
+  async register(entry: Omit<WorkerEntry, 'startedAt' | 'updatedAt'> & { startedAt?: number }): Promise<WorkerEntry> {
+    const now = this.clock.now();
+    const full: WorkerEntry = { ...entry, startedAt: entry.startedAt ?? now, updatedAt: now };
+    await this.save(full);
+    return full;
+  }
+
+  /** Merges `patch` into the worker's entry. */
+  async update(id: string, patch: Partial<Omit<WorkerEntry, 'id' | 'startedAt'>>): Promise<WorkerEntry> {
+    const current = await this.get(id);
+    if (!current) throw new SpyglassError('NOT_FOUND', `worker ${id} is not registered in ${this.dir}`);
+    const next: WorkerEntry = { ...current, ...patch, updatedAt: this.clock.now() };
+    await this.save(next);
+    return next;
+  }
+
+  /** The entry of one worker, or undefined. */
+  async get(id: string): Promise<WorkerEntry | undefined> {
+    try {
+      return JSON.parse(await readFile(this.file(id), 'utf8')) as WorkerEntry;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new SpyglassError('CORRUPT_FILE', `worker registry entry ${this.file(id)} is unreadable`, { cause: e });
+    }
+  }
+
+  /** Every registered worker with its liveness, oldest first. */
+  async list(): Promise<WorkerView[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    }
+    const entries = await Promise.all(
+      names.filter((n) => n.endsWith('.json')).map((n) => this.get(n.slice(0, -'.json'.length))),
+    );
+    return entries
+      .filter((e): e is WorkerEntry => e !== undefined)
+      .map((e) => ({ ...e, alive: isAlive(e.pid) }))
+      .sort((a, b) => a.startedAt - b.startedAt);
+  }
+
+  /**
+   * Sends SIGTERM to the worker (or to every live worker with `'all'`) and marks it stopped.
+   * Returns the ids that were signalled.
+   */
+  async stop(target: string | 'all'): Promise<string[]> {
+    const workers = await this.list();
+    const chosen = target === 'all' ? workers.filter((w) => w.alive) : workers.filter((w) => w.id === target);
+    if (target !== 'all' && chosen.length === 0) {
+      throw new SpyglassError('NOT_FOUND', `no worker with id ${target}; see \`spyglass workers list\``);
+    }
+    const stopped: string[] = [];
+    for (const w of chosen) {
+      if (w.alive) {
+        try {
+          process.kill(w.pid, 'SIGTERM');
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
+        }
+      }
+      if (w.status === 'running' || w.status === 'starting') await this.update(w.id, { status: 'stopped' });
+      stopped.push(w.id);
+    }
+    return stopped;
+  }
+
+  /** Removes entries of workers that are no longer alive and have finished. */
+  async prune(): Promise<number> {
+    const done = (await this.list()).filter((w) => !w.alive && w.status !== 'running' && w.status !== 'starting');
+    await Promise.all(done.map((w) => rm(this.file(w.id), { force: true })));
+    return done.length;
+  }
+
+  private file(id: string): string {
+    if (!/^[A-Za-z0-9._:-]+$/.test(id)) throw new SpyglassError('INVALID_ARGUMENT', `bad worker id '${id}'`);
+    return join(this.dir, `${id}.json`);
+  }
+
+  private async save(entry: WorkerEntry): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    const target = this.file(entry.id);
+    const tmp = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    await writeFile(tmp, JSON.stringify(entry, null, 2));
+    const fh = await open(tmp, 'r');
+    await fh.sync();
+    await fh.close();
+    await rename(tmp, target);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

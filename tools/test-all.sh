@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The README's test command (`npm test`): set-up, module-boundary check, build + typecheck of every
+# project, then every jest suite. Ends with one line "tests: N passed, N failed".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/setup.sh --for test
+
+echo "== module boundaries"
+node tools/check-boundaries.mjs
+echo "== build (tsc -b)"
+npx tsc -b tsconfig.json
+echo "== typecheck specs"
+for p in libs/* apps/*; do
+  (cd "$p" && npx tsc -p tsconfig.spec.json --noEmit) || { echo "typecheck failed in $p"; exit 1; }
+done
+echo "== jest"
+mkdir -p .ci-output
+export SPYGLASS_ARTIFACTS_DIR="${SPYGLASS_ARTIFACTS_DIR:-$PWD/.ci-output}"
+set +e
+NODE_OPTIONS='--experimental-vm-modules --disable-warning=ExperimentalWarning' \
+  npx jest -c jest.config.cjs --ci --maxWorkers=2 --json --outputFile=.ci-output/jest.json "$@"
+rc=$?
+set -e
+node -e '
+const r = require("./.ci-output/jest.json");
+console.log(`suites: ${r.numPassedTestSuites} passed, ${r.numFailedTestSuites} failed`);
+console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);
+' || true
+exit $rc
