@@ -15,3 +15,8 @@ export type {
   ContractType,
   OptionContract,
 } from './records.js';
+export { nyseCalendar } from './market-calendar.js';
+export type { MarketCalendar, MarketSession } from './market-calendar.js';
+export { nyseHolidays, nyseEarlyCloses } from './nyse-holidays.js';
+export type { MarketHoliday } from './nyse-holidays.js';
+export { NY_TIME_ZONE, nyDate, nyWallTime, nyMinuteOfDay } from './ny-time.js';
