@@ -1,0 +1,102 @@
+import { Dataset, SpyglassError } from '@spyglass/core';
+
+/** Extracts the de-duplication key of a record. */
+export type KeyOf<T> = (record: T) => string;
+
+/**
+ * The record key of each dataset: bars (stock, index and option alike) are keyed by ticker +
+ * bar start, so an option's key is the compound (OCC contract, minute); news by article id (the
+ * same article fetched for several tickers is one article); contracts by OCC ticker.
+ *
+ * @example
+ * ```ts
+ * recordKeyFor('options')({ ticker: 'O:SPY250304C00601000', timestamp: 1741098600000 }); // 'O:SPY250304C00601000|1741098600000'
+ * ```
+ */
+export function recordKeyFor(dataset: Dataset): KeyOf<{ readonly ticker?: string; readonly timestamp?: number; readonly id?: string }> {
+  switch (dataset) {
+    case Dataset.NEWS:
+      return (r) => String(r.id);
+    case Dataset.CONTRACTS:
+      return (r) => String(r.ticker);
+    default:
+      return (r) => `${r.ticker}|${r.timestamp}`;
+  }
+}
+
+/** Counters of one {@link Deduplicator}. */
+export interface DedupStats {
+  readonly seen: number;
+  readonly duplicates: number;
+  readonly evicted: number;
+  readonly size: number;
+  readonly capacity: number;
+}
+
+/**
+ * Drops records whose key was seen recently: a bounded LRU of keys (a `Map` in recency order), so a
+ * streaming process that runs for weeks holds at most `capacity` keys. A key seen again moves to the
+ * front; the least recently seen key is evicted when full. Durable de-duplication is the storage
+ * layer's merge on write; this filter only keeps repeated wire messages from reaching it.
+ *
+ * @example
+ * ```ts
+ * const dedup = new Deduplicator(recordKeyFor('stocks'), { capacity: 50_000 });
+ * const fresh = dedup.filter(bars); // bars not seen among the last 50 000 keys
+ * dedup.stats().duplicates;
+ * ```
+ */
+export class Deduplicator<T> {
+  private readonly keys = new Map<string, true>();
+  private readonly capacity: number;
+  private seenCount = 0;
+  private duplicateCount = 0;
+  private evictedCount = 0;
+
+  constructor(
+    private readonly keyOf: KeyOf<T>,
+    options: { readonly capacity: number },
+  ) {
+    if (!Number.isInteger(options.capacity) || options.capacity < 1) {
+      throw new SpyglassError('INVALID_ARGUMENT', `Deduplicator capacity must be a positive integer, got ${options.capacity}`, {
+        details: { capacity: options.capacity },
+      });
+    }
+    this.capacity = options.capacity;
+  }
+
+  /** True when the record is new (and remembers it); false when it is a duplicate. */
+  admit(record: T): boolean {
+    this.seenCount++;
+    const key = this.keyOf(record);
+    if (this.keys.has(key)) {
+      this.duplicateCount++;
+      this.keys.delete(key);
+      this.keys.set(key, true);
+      return false;
+    }
+    this.keys.set(key, true);
+    if (this.keys.size > this.capacity) {
+      const oldest = this.keys.keys().next().value as string;
+      this.keys.delete(oldest);
+      this.evictedCount++;
+    }
+    return true;
+  }
+
+  /** The records of `batch` that are new, in order (duplicates inside the batch removed too). */
+  filter(batch: Iterable<T>): T[] {
+    const out: T[] = [];
+    for (const r of batch) if (this.admit(r)) out.push(r);
+    return out;
+  }
+
+  /** True when the key of `record` is currently remembered (does not count or refresh it). */
+  has(record: T): boolean {
+    return this.keys.has(this.keyOf(record));
+  }
+
+  stats(): DedupStats {
+    return { seen: this.seenCount, duplicates: this.duplicateCount, evicted: this.evictedCount, size: this.keys.size, capacity: this.capacity };
+  }
+}

@@ -1,0 +1,101 @@
+import type { ValidationIssue } from '@spyglass/core';
+import { checkIngestedAt, checkOhlc, checkTimestamp, checkVolumeFields, type BarValidationOptions } from './bar-checks.js';
+import { easternDate, isIsoDate } from './et-date.js';
+import { FieldReader } from './field-reader.js';
+import { ValidationCode } from './issue-codes.js';
+import { parseOccTicker } from './occ-ticker.js';
+import type { SessionPolicy } from './session-policy.js';
+
+const STOCK_TICKER = /^[A-Z][A-Z0-9.]{0,9}$/;
+const INDEX_TICKER = /^I:[A-Z0-9.]{1,12}$/;
+const REGULAR: SessionPolicy = {};
+const REGULAR_PLUS_15: SessionPolicy = { closeGraceMinutes: 15 };
+
+/**
+ * Validates a stock minute bar ({@link StockBar} shape, camelCase) given as `unknown`: every field's
+ * type, finite numbers, OHLC consistency, volume ≥ 0, vwap inside [low, high], the bar boundary,
+ * the session (when a policy is given) and the ticker format. Never throws; `[]` means valid.
+ *
+ * @example
+ * ```ts
+ * const issues = validateStockBar({ ticker: 'SPY', timestamp: Date.UTC(2025, 2, 4, 14, 30), open: 5, high: 4,
+ *   low: 3, close: 4, volume: 10, vwap: null, transactions: null, ingestedAt: Date.now() });
+ * issues[0].code; // 'OHLC_INCONSISTENT'
+ * ```
+ */
+export function validateStockBar(input: unknown, options: BarValidationOptions = {}): ValidationIssue[] {
+  const r = new FieldReader(input);
+  if (!r.isObject) return r.issues;
+  const ticker = r.string('ticker');
+  if (ticker !== undefined && !STOCK_TICKER.test(ticker)) {
+    r.issue(ValidationCode.BAD_TICKER, ['ticker'], `stock ticker ${JSON.stringify(ticker)} must be 1–10 upper-case letters, digits or dots`);
+  }
+  checkTimestamp(r, 'timestamp', options, true, REGULAR);
+  checkVolumeFields(r, checkOhlc(r));
+  checkIngestedAt(r);
+  return r.issues;
+}
+
+/**
+ * Validates an option minute bar: the stock-bar rules, an OCC ticker (`O:SPY250304C00601000`)
+ * whose parts agree with `underlying`, `expiration`, `strike` and `contractType`, and a bar dated
+ * no later than the expiration day.
+ *
+ * @example
+ * ```ts
+ * validateOptionBar({ ...bar, ticker: 'O:SPY250304X00601000' }).map((i) => i.code); // ['BAD_TICKER', …]
+ * ```
+ */
+export function validateOptionBar(input: unknown, options: BarValidationOptions = {}): ValidationIssue[] {
+  const r = new FieldReader(input);
+  if (!r.isObject) return r.issues;
+  const ticker = r.string('ticker');
+  const occ = ticker === undefined ? null : parseOccTicker(ticker);
+  if (ticker !== undefined && occ === null) {
+    r.issue(ValidationCode.BAD_TICKER, ['ticker'], `option ticker ${JSON.stringify(ticker)} is not an OCC symbol like O:SPY250304C00601000`);
+  }
+  const t = checkTimestamp(r, 'timestamp', options, true, REGULAR_PLUS_15);
+  checkVolumeFields(r, checkOhlc(r));
+  checkIngestedAt(r);
+  const underlying = r.string('underlying');
+  const expiration = r.string('expiration');
+  if (expiration !== undefined && !isIsoDate(expiration)) {
+    r.issue(ValidationCode.BAD_DATE, ['expiration'], `expiration ${JSON.stringify(expiration)} is not a YYYY-MM-DD date`);
+  }
+  const strike = r.number('strike');
+  if (strike !== undefined && strike <= 0) r.issue(ValidationCode.NON_POSITIVE_PRICE, ['strike'], `strike must be > 0, got ${strike}`);
+  const type = r.oneOf('contractType', ['call', 'put'] as const);
+  if (occ) {
+    const mismatch = (field: string, got: unknown, want: unknown) =>
+      r.issue(ValidationCode.CONTRACT_MISMATCH, [field], `${field} ${JSON.stringify(got)} disagrees with ticker ${ticker} (${JSON.stringify(want)})`);
+    if (underlying !== undefined && underlying !== occ.underlying) mismatch('underlying', underlying, occ.underlying);
+    if (expiration !== undefined && expiration !== occ.expiration) mismatch('expiration', expiration, occ.expiration);
+    if (strike !== undefined && Math.abs(strike - occ.strike) > 1e-9) mismatch('strike', strike, occ.strike);
+    if (type !== undefined && type !== occ.contractType) mismatch('contractType', type, occ.contractType);
+    if (t !== undefined && easternDate(t) > occ.expiration) {
+      r.issue(ValidationCode.EXPIRED_CONTRACT, ['timestamp'], `bar on ${easternDate(t)} is after the contract's expiration ${occ.expiration}`);
+    }
+  }
+  return r.issues;
+}
+
+/**
+ * Validates an index minute bar (`I:VIX`): OHLC rules without volume, an `I:` ticker, the session.
+ *
+ * @example
+ * ```ts
+ * validateIndexBar({ ticker: 'VIX', timestamp: t, open: 20, high: 21, low: 19, close: 20, ingestedAt: t })[0].code; // 'BAD_TICKER'
+ * ```
+ */
+export function validateIndexBar(input: unknown, options: BarValidationOptions = {}): ValidationIssue[] {
+  const r = new FieldReader(input);
+  if (!r.isObject) return r.issues;
+  const ticker = r.string('ticker');
+  if (ticker !== undefined && !INDEX_TICKER.test(ticker)) {
+    r.issue(ValidationCode.BAD_TICKER, ['ticker'], `index ticker ${JSON.stringify(ticker)} must look like I:VIX`);
+  }
+  checkTimestamp(r, 'timestamp', options, true, REGULAR_PLUS_15);
+  checkOhlc(r);
+  checkIngestedAt(r);
+  return r.issues;
+}
