@@ -1,0 +1,126 @@
+import { blackScholesInputProblem, priceUnchecked, type BlackScholesInput } from './black-scholes.js';
+import { normPdf } from './normal-distribution.js';
+
+/** Why no implied volatility exists (or was found) for a price. */
+export type IvFailureReason = 'BELOW_INTRINSIC' | 'ABOVE_UPPER_BOUND' | 'NOT_CONVERGED' | 'INVALID_INPUT';
+
+/**
+ * Outcome of {@link impliedVolatility}: the volatility, or a typed reason. A failure is never
+ * encoded as `vol: 0` (py_vollib's habit), so a caller cannot mistake "no solution" for "0 % vol".
+ */
+export type IvResult =
+  | { ok: true; vol: number; iterations: number }
+  | { ok: false; reason: IvFailureReason; message: string };
+
+/** Inputs of {@link impliedVolatility}: the model inputs without `vol`, plus the observed price. */
+export interface ImpliedVolatilityInput extends Omit<BlackScholesInput, 'vol'> {
+  /** Observed option price (same currency as spot and strike). */
+  price: number;
+  /** Lowest volatility searched (decimal). Default 1e-4 (0.01 %). */
+  lowerVol?: number;
+  /** Highest volatility searched (decimal). Default 5 (500 %). */
+  upperVol?: number;
+  /** Absolute tolerance on the volatility (decimal). Default 1e-10. */
+  tolerance?: number;
+  /** Iteration cap (Newton and bisection steps together). Default 100. */
+  maxIterations?: number;
+}
+
+const DEFAULT_LOWER = 1e-4;
+const DEFAULT_UPPER = 5;
+const DEFAULT_TOLERANCE = 1e-10;
+const DEFAULT_MAX_ITERATIONS = 100;
+
+const fail = (reason: IvFailureReason, message: string): IvResult => ({ ok: false, reason, message });
+
+/**
+ * Black-Scholes-Merton implied volatility by a safeguarded Newton method.
+ *
+ * Why this shape: the price is first reduced by put-call parity to the out-of-the-money option
+ * (same volatility, no intrinsic value to cancel against), and Newton runs on ln(price), whose slope
+ * vega/price stays well scaled for far-OTM contracts minutes from expiry where the price itself is
+ * exponentially flat in σ. Every iterate tightens a bracket [lo, hi]; a Newton step that leaves it
+ * is replaced by bisection (geometric while the bracket spans orders of magnitude), so the solver
+ * converges on every price that has a solution inside [lowerVol, upperVol].
+ *
+ * Prices below intrinsic (or with no time value left), above the upper bound, invalid inputs and
+ * non-convergence come back as typed failures, never as 0.
+ *
+ * @example
+ * ```ts
+ * import { impliedVolatility } from '@spyglass/features';
+ * const r = impliedVolatility({ type: 'call', spot: 100, strike: 100, years: 0.5, rate: 0.01, dividendYield: 0, price: 5.87602423383 });
+ * if (r.ok) r.vol; // 0.2000000…
+ * else console.warn(r.reason, r.message);
+ * ```
+ */
+export function impliedVolatility(i: ImpliedVolatilityInput): IvResult {
+  const problem = blackScholesInputProblem(i);
+  if (problem !== undefined) return fail('INVALID_INPUT', `impliedVolatility: ${problem[0]} = ${String((i as unknown as Record<string, unknown>)[problem[0]])}: ${problem[1]}`);
+  const lowerVol = i.lowerVol ?? DEFAULT_LOWER;
+  const upperVol = i.upperVol ?? DEFAULT_UPPER;
+  const tol = i.tolerance ?? DEFAULT_TOLERANCE;
+  const maxIterations = i.maxIterations ?? DEFAULT_MAX_ITERATIONS;
+  const { price, spot, strike, years, rate } = i;
+  const q = i.dividendYield;
+  if (!(price >= 0 && price < Infinity)) return fail('INVALID_INPUT', `impliedVolatility: price = ${price}: must be a finite number >= 0`);
+  if (!(years > 0)) return fail('INVALID_INPUT', 'impliedVolatility: years = 0: no volatility is implied at or after expiry');
+  if (!(lowerVol > 0 && lowerVol < upperVol && upperVol < Infinity)) {
+    return fail('INVALID_INPUT', `impliedVolatility: bounds [${lowerVol}, ${upperVol}]: need 0 < lowerVol < upperVol < ∞`);
+  }
+  if (!(tol > 0) || !(maxIterations >= 1)) return fail('INVALID_INPUT', 'impliedVolatility: tolerance and maxIterations must be positive');
+
+  const fwdSpot = spot * Math.exp(-q * years);
+  const pvStrike = strike * Math.exp(-rate * years);
+  const isCall = i.type === 'call';
+  const intrinsic = Math.max(isCall ? fwdSpot - pvStrike : pvStrike - fwdSpot, 0);
+  const ceiling = isCall ? fwdSpot : pvStrike;
+  if (price < intrinsic) {
+    return fail('BELOW_INTRINSIC', `impliedVolatility: price ${price} is below the discounted intrinsic value ${intrinsic} (${i.type} S=${spot} K=${strike} T=${years}y)`);
+  }
+  if (price >= ceiling) {
+    return fail('ABOVE_UPPER_BOUND', `impliedVolatility: price ${price} is at or above the no-arbitrage bound ${ceiling} (${i.type} S=${spot} K=${strike} T=${years}y)`);
+  }
+  // Same volatility, out-of-the-money side: the time value is the whole price there.
+  const otmCall = fwdSpot < pvStrike || (fwdSpot === pvStrike && isCall);
+  const target = isCall === otmCall ? price : price - intrinsic;
+  const at = (vol: number): number => priceUnchecked(otmCall, spot, strike, years, rate, q, vol);
+
+  const atLower = at(lowerVol);
+  if (!(target > atLower)) {
+    return fail(
+      'BELOW_INTRINSIC',
+      `impliedVolatility: time value ${target} is at or below the value ${atLower} at the lower bound vol ${lowerVol} (no time value to explain)`,
+    );
+  }
+  const atUpper = at(upperVol);
+  // Inclusive at the top so that a price generated at exactly upperVol (500 % by default) solves.
+  if (target === atUpper) return { ok: true, vol: upperVol, iterations: 0 };
+  if (!(target < atUpper)) {
+    return fail('ABOVE_UPPER_BOUND', `impliedVolatility: time value ${target} is at or above the value ${atUpper} at the upper bound vol ${upperVol}`);
+  }
+
+  const sqrtT = Math.sqrt(years);
+  const logMoneyness = Math.log(fwdSpot / pvStrike);
+  const lnTarget = Math.log(target);
+  // Start at the larger of the inflection point of price(σ) (Manaster-Koehler) and the
+  // Brenner-Subrahmanyam at-the-money approximation; the bracket absorbs a poor guess.
+  let vol = Math.max(Math.sqrt((2 * Math.abs(logMoneyness)) / years), (Math.sqrt(2 * Math.PI) * target) / (fwdSpot * sqrtT));
+  let lo = lowerVol;
+  let hi = upperVol;
+  if (!(vol > lo && vol < hi)) vol = Math.sqrt(lo * hi);
+  for (let iter = 1; iter <= maxIterations; iter++) {
+    const p = at(vol);
+    const f = Math.log(p) - lnTarget;
+    if (f === 0) return { ok: true, vol, iterations: iter };
+    if (f < 0) lo = vol;
+    else hi = vol;
+    const sd = vol * sqrtT;
+    const vega = fwdSpot * normPdf(logMoneyness / sd + 0.5 * sd) * sqrtT;
+    let next = vol - (f * p) / vega;
+    if (!(next > lo && next < hi)) next = hi > 4 * lo ? Math.sqrt(lo * hi) : 0.5 * (lo + hi);
+    if (Math.abs(next - vol) <= tol || hi - lo <= tol) return { ok: true, vol: next, iterations: iter };
+    vol = next;
+  }
+  return fail('NOT_CONVERGED', `impliedVolatility: no convergence within ${maxIterations} iterations; bracket [${lo}, ${hi}]`);
+}
