@@ -1,0 +1,171 @@
+import koffi from 'koffi';
+import type { LibraryHandle } from 'koffi';
+import { SpyglassError } from '@spyglass/core';
+
+/** Debian's `libxgboost0` installs the library under this soname; the dynamic loader finds it. */
+export const DEFAULT_XGBOOST_SONAME = 'libxgboost.so.0';
+
+/** The one command that fixes a missing library on Debian/Ubuntu; quoted verbatim in the error. */
+export const XGBOOST_INSTALL_COMMAND = 'apt-get install -y libxgboost0';
+
+/** Options for {@link loadXGBoost}. */
+export interface XGBoostLibraryOptions {
+  /**
+   * Path or soname of `libxgboost`, e.g. the `libxgboost.so` inside a Python wheel. Defaults to
+   * {@link DEFAULT_XGBOOST_SONAME}. Apps map `SPYGLASS_XGBOOST_LIB` onto this; the library never reads env.
+   */
+  readonly libraryPath?: string;
+}
+
+type Fn = (...args: unknown[]) => number;
+
+/** The raw C entry points spyglass uses (XGBoost 1.7 C API). Handles are BigInt pointers. */
+export interface XGBoostNative {
+  readonly libraryPath: string;
+  readonly version: { major: number; minor: number; patch: number };
+  readonly lastError: () => string;
+  readonly XGDMatrixCreateFromMat: Fn;
+  readonly XGDMatrixSetFloatInfo: Fn;
+  readonly XGDMatrixNumRow: Fn;
+  readonly XGDMatrixNumCol: Fn;
+  readonly XGDMatrixFree: Fn;
+  readonly XGBoosterCreate: Fn;
+  readonly XGBoosterFree: Fn;
+  readonly XGBoosterSetParam: Fn;
+  readonly XGBoosterUpdateOneIter: Fn;
+  readonly XGBoosterEvalOneIter: Fn;
+  readonly XGBoosterPredictFromDMatrix: Fn;
+  readonly XGBoosterPredictFromDense: Fn;
+  readonly XGBoosterSaveModelToBuffer: Fn;
+  readonly XGBoosterLoadModelFromBuffer: Fn;
+  readonly XGBoosterFeatureScore: Fn;
+  readonly XGBoosterBoostedRounds: Fn;
+  readonly XGBoosterGetNumFeature: Fn;
+  readonly XGBoosterSlice: Fn;
+  readonly XGBoosterSetStrFeatureInfo: Fn;
+  readonly XGBoosterGetStrFeatureInfo: Fn;
+}
+
+const loaded = new Map<string, XGBoostNative>();
+
+/**
+ * Loads libxgboost once per path and binds the C functions spyglass needs. Throws a
+ * `SpyglassError('XGBOOST')` naming the install command when the library cannot be opened.
+ *
+ * Signatures use anonymous `void *` handles on purpose: koffi's named-type registry is process-wide,
+ * so a named `koffi.opaque('BoosterHandle')` would throw "Duplicate type name" when a second copy of
+ * this module is evaluated (Jest loads one per test file).
+ *
+ * @example
+ * ```ts
+ * const xgb = loadXGBoost({ libraryPath: '/opt/xgboost/lib/libxgboost.so' });
+ * console.log(xgb.version); // { major: 1, minor: 7, patch: 4 }
+ * ```
+ */
+export function loadXGBoost(options: XGBoostLibraryOptions = {}): XGBoostNative {
+  const libraryPath = options.libraryPath ?? DEFAULT_XGBOOST_SONAME;
+  const cached = loaded.get(libraryPath);
+  if (cached) return cached;
+  let lib: LibraryHandle;
+  try {
+    lib = koffi.load(libraryPath);
+  } catch (cause) {
+    throw new SpyglassError(
+      'XGBOOST',
+      `XGBoost C library not found at "${libraryPath}": install it with \`${XGBOOST_INSTALL_COMMAND}\` ` +
+        '(or point libraryPath / SPYGLASS_XGBOOST_LIB at a libxgboost.so)',
+      { cause, details: { libraryPath } },
+    );
+  }
+  const f = (decl: string): Fn => lib.func(decl) as unknown as Fn;
+  const versionFn = lib.func('void XGBoostVersion(_Out_ int *major, _Out_ int *minor, _Out_ int *patch)');
+  const major = [0];
+  const minor = [0];
+  const patch = [0];
+  versionFn(major, minor, patch);
+  const getLastError = lib.func('const char *XGBGetLastError()');
+  const native: XGBoostNative = {
+    libraryPath,
+    version: { major: major[0]!, minor: minor[0]!, patch: patch[0]! },
+    lastError: () => String(getLastError() ?? ''),
+    XGDMatrixCreateFromMat: f(
+      'int XGDMatrixCreateFromMat(const float *data, uint64_t nrow, uint64_t ncol, float missing, _Out_ void **out)',
+    ),
+    XGDMatrixSetFloatInfo: f('int XGDMatrixSetFloatInfo(void *h, const char *field, const float *array, uint64_t len)'),
+    XGDMatrixNumRow: f('int XGDMatrixNumRow(void *h, _Out_ uint64_t *out)'),
+    XGDMatrixNumCol: f('int XGDMatrixNumCol(void *h, _Out_ uint64_t *out)'),
+    XGDMatrixFree: f('int XGDMatrixFree(void *h)'),
+    XGBoosterCreate: f('int XGBoosterCreate(void **dmats, uint64_t len, _Out_ void **out)'),
+    XGBoosterFree: f('int XGBoosterFree(void *h)'),
+    XGBoosterSetParam: f('int XGBoosterSetParam(void *h, const char *name, const char *value)'),
+    XGBoosterUpdateOneIter: f('int XGBoosterUpdateOneIter(void *h, int iter, void *dtrain)'),
+    XGBoosterEvalOneIter: f(
+      'int XGBoosterEvalOneIter(void *h, int iter, void **dmats, const char **names, uint64_t len, _Out_ const char **out)',
+    ),
+    XGBoosterPredictFromDMatrix: f(
+      'int XGBoosterPredictFromDMatrix(void *h, void *dmat, const char *config, _Out_ void **shape, _Out_ uint64_t *dim, _Out_ void **result)',
+    ),
+    XGBoosterPredictFromDense: f(
+      'int XGBoosterPredictFromDense(void *h, const char *array, const char *config, void *proxy, _Out_ void **shape, _Out_ uint64_t *dim, _Out_ void **result)',
+    ),
+    XGBoosterSaveModelToBuffer: f(
+      'int XGBoosterSaveModelToBuffer(void *h, const char *config, _Out_ uint64_t *len, _Out_ void **out)',
+    ),
+    XGBoosterLoadModelFromBuffer: f('int XGBoosterLoadModelFromBuffer(void *h, const void *buf, uint64_t len)'),
+    XGBoosterFeatureScore: f(
+      'int XGBoosterFeatureScore(void *h, const char *config, _Out_ uint64_t *nfeat, _Out_ void **features, _Out_ uint64_t *dim, _Out_ void **shape, _Out_ void **scores)',
+    ),
+    XGBoosterBoostedRounds: f('int XGBoosterBoostedRounds(void *h, _Out_ int *out)'),
+    XGBoosterGetNumFeature: f('int XGBoosterGetNumFeature(void *h, _Out_ uint64_t *out)'),
+    XGBoosterSlice: f('int XGBoosterSlice(void *h, int begin, int end, int step, _Out_ void **out)'),
+    XGBoosterSetStrFeatureInfo: f(
+      'int XGBoosterSetStrFeatureInfo(void *h, const char *field, const char **features, uint64_t size)',
+    ),
+    XGBoosterGetStrFeatureInfo: f(
+      'int XGBoosterGetStrFeatureInfo(void *h, const char *field, _Out_ uint64_t *len, _Out_ void **out)',
+    ),
+  };
+  loaded.set(libraryPath, native);
+  return native;
+}
+
+/**
+ * Turns a non-zero return code into a `SpyglassError('XGBOOST')` carrying `XGBGetLastError()`
+ * (without XGBoost's C++ stack trace, which says nothing to a user).
+ *
+ * @example
+ * ```ts
+ * check(xgb, xgb.XGBoosterSetParam(handle, 'max_depth', '6'), 'set max_depth');
+ * ```
+ */
+export function check(native: XGBoostNative, rc: number, what: string): void {
+  if (rc === 0) return;
+  const raw = native.lastError();
+  const message = raw.split('\nStack trace:')[0]!.trim();
+  throw new SpyglassError('XGBOOST', `XGBoost failed to ${what}: ${message}`, {
+    details: { operation: what, libraryPath: native.libraryPath, lastError: message },
+  });
+}
+
+/** Reads `length` floats at a native address into a JS-owned copy (the native buffer is reused by XGBoost). */
+export function copyFloats(address: unknown, length: number): Float32Array {
+  if (length === 0) return new Float32Array(0);
+  return new Float32Array(koffi.view(address, length * 4).slice(0));
+}
+
+/** Reads `length` unsigned 64-bit integers at a native address as plain numbers. */
+export function readShape(address: unknown, length: number): number[] {
+  if (length === 0) return [];
+  return Array.from(new BigUint64Array(koffi.view(address, length * 8).slice(0)), Number);
+}
+
+/** Reads `length` C strings from a native `const char **`. */
+export function readStrings(address: unknown, length: number): string[] {
+  if (length === 0) return [];
+  return koffi.decode(address, 'const char *', length) as string[];
+}
+
+/** Reads `length` bytes at a native address into a JS-owned Uint8Array. */
+export function copyBytes(address: unknown, length: number): Uint8Array {
+  return new Uint8Array(koffi.view(address, length).slice(0));
+}

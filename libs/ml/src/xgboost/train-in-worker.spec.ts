@@ -1,0 +1,73 @@
+import { SpyglassError } from '@spyglass/core';
+import { syntheticTable } from '../__test-support__/synthetic-table.js';
+import { Booster } from './booster.js';
+import { DMatrix } from './dmatrix.js';
+import { trainBooster, type TrainData, type TrainProgress } from './train-booster.js';
+import { trainInWorker } from './train-in-worker.js';
+
+function data(): TrainData {
+  const train = syntheticTable({ days: 12, seed: 11 });
+  const valid = syntheticTable({ days: 4, seed: 12, firstDay: '2025-04-01' });
+  const cols = train.columns.length;
+  return {
+    train: { data: train.data, rows: train.rows, cols, label: train.label },
+    valid: { data: valid.data, rows: valid.rows, cols, label: valid.label },
+  };
+}
+
+const params = { objective: 'binary:logistic', eval_metric: 'logloss', max_depth: 6, eta: 0.8, nthread: 1, seed: 1 };
+
+describe('trainBooster', () => {
+  it('stops early when validation logloss stops improving and keeps the best iteration only', () => {
+    const d = data();
+    const result = trainBooster(d, { params, rounds: 200, earlyStoppingRounds: 5 });
+    expect(result.stoppedEarly).toBe(true);
+    expect(result.iterationsRun).toBe(result.bestIteration + 6);
+    expect(result.metric).toBe('logloss');
+    const losses = result.history.map((h) => h.valid!.logloss!);
+    expect(Math.min(...losses)).toBe(result.bestScore);
+    using booster = Booster.fromJson(result.model);
+    expect(booster.boostedRounds).toBe(result.bestIteration + 1);
+  });
+
+  it.each<[{ rounds: number; earlyStoppingRounds?: number; noValid?: boolean }, RegExp]>([
+    [{ rounds: 0 }, /rounds must be a positive integer/],
+    [{ rounds: 5, earlyStoppingRounds: 2, noValid: true }, /needs a validation set/],
+  ])('rejects %j', (opts, message) => {
+    const d = data();
+    const input = opts.noValid ? { train: d.train } : d;
+    expect(() => trainBooster(input, { params, rounds: opts.rounds, earlyStoppingRounds: opts.earlyStoppingRounds })).toThrow(message);
+  });
+});
+
+describe('trainInWorker', () => {
+  it('reports every iteration and returns the same model as training in-thread', async () => {
+    const d = data();
+    const progress: TrainProgress[] = [];
+    const inWorker = await trainInWorker(d, { params, rounds: 12, earlyStoppingRounds: 50, featureNames: ['a', 'b', 'c', 'd', 'e'], onProgress: (p) => progress.push(p) });
+    expect(progress.map((p) => p.iteration)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    expect(progress[0]!.metrics.valid!.logloss).toBeGreaterThan(0);
+    const inThread = trainBooster(d, { params, rounds: 12, earlyStoppingRounds: 50, featureNames: ['a', 'b', 'c', 'd', 'e'] });
+    using a = Booster.fromJson(inWorker.model);
+    using b = Booster.fromJson(inThread.model);
+    using dm = DMatrix.fromDense(d.valid!);
+    expect(a.predict(dm)).toEqual(b.predict(dm));
+    expect(a.featureNames).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
+  it('rejects with a typed error from the worker', async () => {
+    const d = data();
+    await expect(trainInWorker(d, { params: { ...params, objective: 'no:such' }, rounds: 3 })).rejects.toMatchObject({
+      code: 'XGBOOST',
+      message: expect.stringMatching(/no:such|objective/i),
+    });
+  });
+
+  it('aborts through an AbortSignal', async () => {
+    const controller = new AbortController();
+    const d = data();
+    const run = trainInWorker(d, { params, rounds: 100000, signal: controller.signal, onProgress: (p) => p.iteration === 2 && controller.abort() });
+    await expect(run).rejects.toBeInstanceOf(SpyglassError);
+    await expect(run).rejects.toMatchObject({ code: 'ABORTED' });
+  });
+});
