@@ -4,5 +4,4 @@ export { bsPrice, bsGreeks } from './black-scholes.js';
 export type { OptionRight, BlackScholesInput, Greeks } from './black-scholes.js';
 export { impliedVolatility } from './implied-volatility.js';
 export type { IvResult, IvFailureReason, ImpliedVolatilityInput } from './implied-volatility.js';
-export { yearsToExpiry, regularCloseMs } from './years-to-expiry.js';
-export type { ExpiryCloseLookup } from './years-to-expiry.js';
+export { yearsToExpiry, expiryInstant } from './years-to-expiry.js';
