@@ -1,2 +1,40 @@
 // Public entry of @spyglass/monitoring.
-export {};
+export { PerformanceMonitor } from './performance-monitor.js';
+export type {
+  AlertSeverity,
+  OperationSample,
+  OperationStats,
+  OperationTimer,
+  PerformanceAlert,
+  PerformanceAlertKind,
+  PerformanceMonitorOptions,
+  PerformanceSnapshot,
+} from './performance-monitor.js';
+export { defaultPerformanceThresholds, validatePerformanceThresholds } from './performance-thresholds.js';
+export type { OperationThresholds, PerformanceThresholds } from './performance-thresholds.js';
+export { ErrorAggregator, errorType } from './error-aggregator.js';
+export type { ErrorAggregatorOptions, ErrorSample, ErrorSummary, ErrorTypeSummary } from './error-aggregator.js';
+export { HardwareMonitor } from './hardware-monitor.js';
+export type { HardwareMonitorOptions, HardwareSample, ResourceUsage } from './hardware-monitor.js';
+export { marketTimeBetween } from './market-time.js';
+export { buildHealthSnapshot, defaultHealthThresholds, worstStatus } from './health-snapshot.js';
+export type {
+  DatasetFreshness,
+  DatasetFreshnessInput,
+  HealthCheck,
+  HealthInputs,
+  HealthSnapshot,
+  HealthStatus,
+  HealthThresholds,
+  Provider,
+  QuarantineCount,
+  RunnerHealth,
+  SchemaDriftState,
+  WorkerHealth,
+} from './health-snapshot.js';
+export { renderHealthText } from './health-render.js';
+export { fmtMs } from './format-duration.js';
+export { createSpyglassMetrics, WORKER_STATES } from './metrics.js';
+export type { SpyglassMetrics, SpyglassMetricsOptions, WorkerState } from './metrics.js';
+export { createMetricsServer } from './metrics-server.js';
+export type { MetricsServer, MetricsServerOptions } from './metrics-server.js';

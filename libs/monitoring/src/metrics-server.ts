@@ -1,0 +1,89 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SpyglassError } from '@spyglass/core';
+import type { Registry } from 'prom-client';
+import { renderHealthText } from './health-render.js';
+import type { HealthSnapshot } from './health-snapshot.js';
+
+/** Options of {@link createMetricsServer}. */
+export interface MetricsServerOptions {
+  /** Port to listen on; 0 picks a free one (tests). */
+  readonly port: number;
+  /** Interface to bind. Default `127.0.0.1`: metrics and health stay on the loopback unless told otherwise. */
+  readonly host?: string;
+  readonly registry: Registry;
+  /** Produces the snapshot served at `/health`; without it `/health` answers 404. */
+  readonly health?: () => HealthSnapshot | Promise<HealthSnapshot>;
+}
+
+/** A listening metrics server. */
+export interface MetricsServer {
+  /** Base URL, e.g. `http://127.0.0.1:9464`. */
+  readonly url: string;
+  readonly port: number;
+  readonly host: string;
+  /** Stops listening and closes open connections. */
+  close(): Promise<void>;
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+  res.end(body);
+}
+
+/**
+ * Serves `GET /metrics` (Prometheus text format from `registry`) and `GET /health` (the health
+ * snapshot as JSON; `?format=text` for the `spyglass health` text). `/health` answers 503 when the
+ * snapshot is critical so a plain HTTP probe can alert on it. The streamer daemon runs one of these.
+ *
+ * @example
+ * ```ts
+ * const metrics = createSpyglassMetrics();
+ * const server = await createMetricsServer({ port: 9464, registry: metrics.registry, health: () => buildHealthSnapshot(inputs) });
+ * console.log(`scrape ${server.url}/metrics`);
+ * await server.close();
+ * ```
+ */
+export async function createMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
+  const host = options.host ?? '127.0.0.1';
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('allow', 'GET, HEAD');
+      return send(res, 405, 'application/json', JSON.stringify({ error: `method ${req.method} not allowed` }));
+    }
+    if (url.pathname === '/metrics') {
+      return send(res, 200, options.registry.contentType, await options.registry.metrics());
+    }
+    if (url.pathname === '/health' && options.health) {
+      const snapshot = await options.health();
+      const status = snapshot.status === 'critical' ? 503 : 200;
+      if (url.searchParams.get('format') === 'text') return send(res, status, 'text/plain; charset=utf-8', renderHealthText(snapshot));
+      return send(res, status, 'application/json', JSON.stringify(snapshot));
+    }
+    send(res, 404, 'application/json', JSON.stringify({ error: `no route ${url.pathname}`, routes: ['/metrics', ...(options.health ? ['/health'] : [])] }));
+  };
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (!res.headersSent) send(res, 500, 'application/json', JSON.stringify({ error: e instanceof Error ? e.message : String(e) }));
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e) =>
+      reject(new SpyglassError('NETWORK', `metrics server cannot listen on ${host}:${options.port}: ${(e as Error).message}`, { cause: e, details: { host, port: options.port } })),
+    );
+    server.listen(options.port, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    host,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((e) => (e ? reject(e) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
