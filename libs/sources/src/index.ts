@@ -1,2 +1,24 @@
 // Public entry of @spyglass/sources.
-export {};
+export { buildOccTicker, parseOccTicker, safeParseOccTicker } from './contracts/occ-ticker.js';
+export type { OccContract, OccParseResult } from './contracts/occ-ticker.js';
+export { computeStrikes, discoveryStrikeRange, sameStrike } from './contracts/strikes.js';
+export type { StrikeRequest, StrikeSelection } from './contracts/strikes.js';
+export { ExpiryConvention, resolveExpiry, isExpiryConvention } from './contracts/expiry.js';
+export type { ExpiryOptions } from './contracts/expiry.js';
+export type { DecodeResult, FetchResult, RejectedRecord } from './wire/decode-result.js';
+export { decodeStockBar, decodeOptionBar, decodeIndexBar } from './wire/decode-bars.js';
+export type { WireAggregate } from './wire/decode-bars.js';
+export { decodeOptionContract } from './wire/decode-contract.js';
+export type { WireOptionContract } from './wire/decode-contract.js';
+export { decodeNewsArticle } from './wire/decode-news.js';
+export type { WireNewsArticle } from './wire/decode-news.js';
+export { MassiveRest, DEFAULT_REST_BASE_URL } from './rest/massive-rest.js';
+export type { MassiveRestOptions, RequestPermits, WirePage, ClientCall } from './rest/massive-rest.js';
+export { collectPages } from './rest/decoded-page.js';
+export type { DecodedPage, DateBound } from './rest/decoded-page.js';
+export { EquityClient, MAX_AGGREGATES_LIMIT } from './rest/equity-client.js';
+export { IndexClient } from './rest/index-client.js';
+export { OptionsClient } from './rest/options-client.js';
+export type { ContractQuery, OpeningPrice } from './rest/options-client.js';
+export { NewsClient } from './rest/news-client.js';
+export type { NewsQuery, NewsPollOptions } from './rest/news-client.js';

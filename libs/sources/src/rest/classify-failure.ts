@@ -1,0 +1,54 @@
+import { SpyglassError, errorFromHttpStatus, toSpyglassError } from '@spyglass/core';
+
+interface AxiosLikeError {
+  isAxiosError?: boolean;
+  code?: string;
+  message?: string;
+  config?: { url?: string };
+  response?: { status: number; data?: unknown; headers?: Headers };
+}
+
+/**
+ * Turns whatever a request threw (an axios error from `@massive.com/client-js`, a fetch/undici error,
+ * a SpyglassError) into a typed SpyglassError with the API key redacted: HTTP statuses go through
+ * core's `errorFromHttpStatus` (401 AUTH_FAILED, 403 NOT_ENTITLED, 429 RATE_LIMITED + Retry-After,
+ * 5xx UPSTREAM_5XX), a caller abort becomes ABORTED, timeouts TIMEOUT and resets NETWORK.
+ */
+export function classifyFailure(e: unknown, ctx: { url: string; apiKey: string; signal?: AbortSignal; now: number }): SpyglassError {
+  if (e instanceof SpyglassError) return e;
+  if (ctx.signal?.aborted) {
+    return new SpyglassError('ABORTED', `request to ${redactUrl(ctx.url, ctx.apiKey)} was cancelled`, { cause: ctx.signal.reason ?? e });
+  }
+  const ax = e as AxiosLikeError;
+  if (ax && typeof ax === 'object' && ax.isAxiosError) {
+    if (ax.response) {
+      const { status, data, headers } = ax.response;
+      const body = typeof data === 'string' ? data : data === undefined ? '' : JSON.stringify(data);
+      const retryAfter = headerValue(headers, 'retry-after');
+      const err = errorFromHttpStatus(status, body, { url: ctx.url, retryAfter, now: ctx.now, secrets: [ctx.apiKey] });
+      return new SpyglassError(err.code, err.message, { cause: err, details: err.details, retryAfterMs: err.retryAfterMs });
+    }
+    // axios reports its own `timeout` as ECONNABORTED with a "timeout" message; core would call that NETWORK.
+    if (ax.code === 'ECONNABORTED' && /timeout/i.test(ax.message ?? '')) {
+      return new SpyglassError('TIMEOUT', `request to ${redactUrl(ctx.url, ctx.apiKey)} timed out: ${ax.message}`, { cause: e, details: { url: redactUrl(ctx.url, ctx.apiKey) } });
+    }
+  }
+  const base = toSpyglassError(e);
+  const url = redactUrl(ctx.url, ctx.apiKey);
+  return new SpyglassError(base.code, `request to ${url} failed: ${redactUrl(base.message, ctx.apiKey)}`, { cause: e, details: { ...base.details, url } });
+}
+
+/** Removes the API key from a URL or message before it reaches a log or an error. */
+export function redactUrl(text: string, apiKey: string): string {
+  let out = text.replace(/([?&]apiKey=)[^&\s]*/gi, '$1[REDACTED]');
+  if (apiKey.length >= 4) out = out.split(apiKey).join('[REDACTED]');
+  return out;
+}
+
+type Headers = (Record<string, unknown> & { get?: (k: string) => unknown }) | undefined;
+
+function headerValue(headers: Headers, name: string): string | undefined {
+  if (!headers) return undefined;
+  const v = typeof headers.get === 'function' ? headers.get(name) : headers[name];
+  return v === undefined || v === null ? undefined : String(v);
+}

@@ -1,0 +1,83 @@
+import type { IndexBar, OptionBar, StockBar } from '@spyglass/core';
+import { safeParseOccTicker, type OccContract } from '../contracts/occ-ticker.js';
+import type { DecodeResult } from './decode-result.js';
+import { FieldReader } from './field-reader.js';
+
+/**
+ * One REST aggregate as the Massive API sends it (`/v2/aggs/...` `results[i]`): `t` is the bar START
+ * in epoch ms; index bars have no `v`, `vw` or `n`.
+ */
+export interface WireAggregate {
+  readonly t: number;
+  readonly o: number;
+  readonly h: number;
+  readonly l: number;
+  readonly c: number;
+  readonly v?: number;
+  readonly vw?: number;
+  readonly n?: number;
+}
+
+// Shape checks only (types, presence, positive prices): OHLC consistency and session bounds are the
+// pipeline validator's job, so that every semantic rule lives in one place with its reason code.
+function readOhlc(r: FieldReader) {
+  return {
+    timestamp: r.number('t', { integer: true, min: 0 }),
+    open: r.number('o', { positive: true }),
+    high: r.number('h', { positive: true }),
+    low: r.number('l', { positive: true }),
+    close: r.number('c', { positive: true }),
+  };
+}
+
+/**
+ * Maps a wire aggregate of a stock to a {@link StockBar}, or rejects it with every issue.
+ *
+ * @example
+ * ```ts
+ * decodeStockBar({ t: 1741098600000, o: 585.1, h: 585.3, l: 584.9, c: 585.2, v: 1200, vw: 585.15, n: 31 }, 'SPY', Date.now());
+ * ```
+ */
+export function decodeStockBar(raw: unknown, ticker: string, ingestedAt: number): DecodeResult<StockBar> {
+  const r = new FieldReader(raw);
+  const ohlc = readOhlc(r);
+  const volume = r.number('v', { min: 0 });
+  const vwap = r.optionalNumber('vw', { min: 0 });
+  const transactions = r.optionalNumber('n', { integer: true, min: 0 });
+  if (r.issues.length > 0) return { ok: false, raw, issues: r.issues };
+  return { ok: true, value: { ticker, ...ohlc, volume, vwap, transactions, ingestedAt } };
+}
+
+/**
+ * Maps a wire aggregate of an option to an {@link OptionBar}; the contract identity comes from the
+ * OCC ticker (pass `contract` when already parsed, to skip re-parsing per bar).
+ *
+ * @example
+ * ```ts
+ * decodeOptionBar({ t: 1741098600000, o: 1.2, h: 1.3, l: 1.1, c: 1.25, v: 40 }, 'O:SPY250304C00601000', Date.now());
+ * ```
+ */
+export function decodeOptionBar(raw: unknown, optionTicker: string, ingestedAt: number, contract?: OccContract): DecodeResult<OptionBar> {
+  const occ = contract ? { ok: true as const, value: contract } : safeParseOccTicker(optionTicker);
+  const stock = decodeStockBar(raw, optionTicker, ingestedAt);
+  if (!occ.ok) return { ok: false, raw, issues: [...occ.issues, ...(stock.ok ? [] : stock.issues)] };
+  if (!stock.ok) return stock;
+  const { underlying, expiration, strike, contractType } = occ.value;
+  return { ok: true, value: { ...stock.value, underlying, expiration, strike, contractType } };
+}
+
+/**
+ * Maps a wire aggregate of an index (e.g. `I:VIX`) to an {@link IndexBar}; volume fields, which the
+ * real index feed never sends, are ignored if present.
+ *
+ * @example
+ * ```ts
+ * decodeIndexBar({ t: 1741098600000, o: 21.3, h: 21.5, l: 21.2, c: 21.4 }, 'I:VIX', Date.now());
+ * ```
+ */
+export function decodeIndexBar(raw: unknown, ticker: string, ingestedAt: number): DecodeResult<IndexBar> {
+  const r = new FieldReader(raw);
+  const ohlc = readOhlc(r);
+  if (r.issues.length > 0) return { ok: false, raw, issues: r.issues };
+  return { ok: true, value: { ticker, ...ohlc, ingestedAt } };
+}
