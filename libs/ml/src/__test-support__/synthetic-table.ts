@@ -1,16 +1,7 @@
 import type { FeatureTable } from '../data/feature-table.js';
+import { seededRandom } from '../data/seeded-random.js';
 
-/** mulberry32: a tiny seeded PRNG so synthetic data is identical on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 function gaussian(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
@@ -66,7 +57,7 @@ export function syntheticTable(options: SyntheticOptions = {}): FeatureTable {
         for (let c = 2; c < columns.length; c++) {
           data[base + c] = options.missingRate && rand() < options.missingRate ? Number.NaN : gaussian(rand);
         }
-        const logit = 1.6 * a + 1.2 * b - 0.8 + 0.6 * gaussian(rand);
+        const logit = 2.5 * a + 2 * b - 1 + 0.5 * gaussian(rand);
         const y = rand() < 1 / (1 + Math.exp(-logit)) ? 1 : 0;
         label[r] = y;
         timestamp[r] = dayStart + m * 60_000;
