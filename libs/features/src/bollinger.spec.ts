@@ -1,0 +1,34 @@
+import { bollinger, rollingZScore } from '@spyglass/features';
+import { SpyglassError } from '@spyglass/core';
+import { expectSeriesClose, expectedSeries, stockIndicatorsDaily } from './__test-support__/fixtures.js';
+
+const { close } = stockIndicatorsDaily();
+
+describe('bollinger(20, 2) against Stock.Indicators bb.standard.json (1e-9)', () => {
+  const out = bollinger(close, 20, 2);
+  it.each([
+    ['middle', 'sma'],
+    ['upper', 'upperBand'],
+    ['lower', 'lowerBand'],
+    ['percentB', 'percentB'],
+    ['width', 'width'],
+  ] as const)('%s = %s', (ours, theirs) => {
+    expect(expectSeriesClose(out[ours], expectedSeries('bb.standard.json', theirs), 1e-9)).toBe(502 - 19);
+  });
+
+  it("its z-score column equals rollingZScore(closes, 20)", () => {
+    expect(expectSeriesClose(rollingZScore(close, 20), expectedSeries('bb.standard.json', 'zScore'), 1e-9)).toBe(502 - 19);
+  });
+
+  it('a flat window has zero width and an undefined %B', () => {
+    const flat = bollinger([5, 5, 5, 5, 6], 4, 2);
+    expect(flat.width[3]).toBe(0);
+    expect(flat.percentB[3]).toBeNaN();
+    const sd = Math.sqrt(((5 - 5.25) ** 2 * 3 + (6 - 5.25) ** 2) / 4);
+    expect(flat.percentB[4]).toBeCloseTo((6 - (5.25 - 2 * sd)) / (4 * sd), 12);
+  });
+
+  it('rejects a non-positive multiplier', () => {
+    expect(() => bollinger(close, 20, 0)).toThrow(SpyglassError);
+  });
+});

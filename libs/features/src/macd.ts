@@ -1,0 +1,49 @@
+import { SpyglassError } from '@spyglass/core';
+import { EmaStream } from './moving-average.js';
+import { assertFinite, assertPeriod, type Series } from './series.js';
+
+/** MACD line, its signal line and the histogram, aligned with the input (NaN during warm-up). */
+export interface MacdSeries {
+  /** EMA(fast) − EMA(slow); first value at index slow − 1. */
+  macd: Float64Array;
+  /** EMA(signal) of the MACD line, seeded with the SMA of its first `signal` values. */
+  signal: Float64Array;
+  /** macd − signal. */
+  histogram: Float64Array;
+}
+
+/**
+ * MACD(fast, slow, signal) with SMA-seeded EMAs (Stock.Indicators' convention: the fast EMA starts
+ * at index fast−1, the slow one and the MACD line at slow−1, the signal at slow+signal−2).
+ *
+ * @example
+ * ```ts
+ * import { macd } from '@spyglass/features';
+ * const { macd: line, signal, histogram } = macd(closes, 12, 26, 9); // line[25], signal[33] first
+ * ```
+ */
+export function macd(closes: Series, fast = 12, slow = 26, signal = 9): MacdSeries {
+  assertPeriod(fast, 'macd', 'fast');
+  assertPeriod(slow, 'macd', 'slow');
+  assertPeriod(signal, 'macd', 'signal');
+  if (fast >= slow) {
+    throw new SpyglassError('INVALID_ARGUMENT', `macd: fast = ${fast} must be shorter than slow = ${slow}`, { details: { fast, slow } });
+  }
+  assertFinite(closes, 'macd', 'closes');
+  const n = closes.length;
+  const line = new Float64Array(n);
+  const sig = new Float64Array(n);
+  const hist = new Float64Array(n);
+  const fastEma = new EmaStream(fast);
+  const slowEma = new EmaStream(slow);
+  const signalEma = new EmaStream(signal);
+  for (let k = 0; k < n; k++) {
+    const m = fastEma.update(closes[k]) - slowEma.update(closes[k]);
+    line[k] = m;
+    // The signal EMA only starts once the MACD line exists, so its SMA seed covers real values.
+    const s = m === m ? signalEma.update(m) : Number.NaN;
+    sig[k] = s;
+    hist[k] = m - s;
+  }
+  return { macd: line, signal: sig, histogram: hist };
+}
