@@ -1,0 +1,150 @@
+import type { DailyState } from './daily-path.js';
+import { NEWS_DECAY_MINUTES, type SimNewsArticle } from './news-generator.js';
+import { Rng, hashSeed } from './prng.js';
+import { type SimBar, type SimIndexBar, cents, round4 } from './sim-bar.js';
+
+/** One generated session: SPY and VIX minute bars plus the per-minute volatility used to make them. */
+export interface IntradayDay {
+  readonly date: string;
+  readonly spy: readonly SimBar[];
+  readonly vix: readonly SimIndexBar[];
+  /** Annualized instantaneous volatility of each minute (U-shape × stochastic factor × regime). */
+  readonly minuteVol: readonly number[];
+}
+
+/** Variance multiplier of minute m of n: high after the open, higher still into the close. */
+export function intradayVolShape(m: number, n: number): number {
+  return 1 + 1.4 * Math.exp(-m / 25) + 0.7 * Math.exp(-(n - 1 - m) / 20);
+}
+
+/** Volume weight of minute m of n: the familiar U, with the close heavier than the open. */
+export function intradayVolumeShape(m: number, n: number): number {
+  return 1 + 2.2 * Math.exp(-m / 18) + 3.5 * Math.exp(-(n - 1 - m) / 10);
+}
+
+const MINUTES_PER_YEAR = 252 * 390;
+const VIX_BETA = 7;
+
+/**
+ * Generates a session's minutes from its daily state: stochastic, U-shaped volatility, the day's
+ * jumps, news drift, and a bridge correction so the path lands on the daily close exactly; VIX moves
+ * against SPY and is bridged to the daily VIX close.
+ *
+ * @example
+ * ```ts
+ * const day = generateIntraday(42, dailyPath.get('2025-03-04')!, newsForDate(42, '2025-03-04'));
+ * day.spy.length; // 390
+ * ```
+ */
+export function generateIntraday(seed: number | string, state: DailyState, news: readonly SimNewsArticle[]): IntradayDay {
+  const rng = new Rng(hashSeed(seed, 'intraday', state.date));
+  const n = state.minutes;
+  const open = state.session.open;
+
+  // Per-minute sd: regime × U-shape (normalized to mean variance 1) × a slow stochastic factor.
+  const shape = new Float64Array(n);
+  let shapeSum = 0;
+  for (let m = 0; m < n; m++) {
+    shape[m] = intradayVolShape(m, n);
+    shapeSum += shape[m]!;
+  }
+  const baseVar = ((state.annualVol * state.annualVol) / MINUTES_PER_YEAR) * 0.85;
+  const sd = new Float64Array(n);
+  const minuteVol: number[] = new Array(n);
+  let h = 0.25 * rng.normal();
+  for (let m = 0; m < n; m++) {
+    h = h * (1 - 1 / 60) + Math.sqrt((2 / 60) * 0.0625) * rng.normal();
+    const factor = Math.exp(h - 0.0625 / 2);
+    sd[m] = Math.sqrt((baseVar * shape[m]! * n) / shapeSum) * factor;
+    minuteVol[m] = sd[m]! * Math.sqrt(MINUTES_PER_YEAR);
+  }
+
+  // Increments: diffusion, jumps at random minutes, and each in-session article's decaying drift.
+  const inc = new Float64Array(n);
+  let weight = 0;
+  for (let m = 0; m < n; m++) {
+    inc[m] = sd[m]! * rng.normal();
+    weight += sd[m]! * sd[m]!;
+  }
+  for (const j of state.jumps) {
+    const m = rng.int(n);
+    inc[m]! += j;
+  }
+  const newsDrift = new Float64Array(n);
+  for (const a of news) {
+    if (a.spyDrift === 0 || a.publishedUtc < open || a.publishedUtc >= state.session.close) continue;
+    const t0 = (a.publishedUtc - open) / 60_000;
+    for (let m = Math.floor(t0); m < n; m++) {
+      const from = Math.max(m, t0) - t0;
+      const to = m + 1 - t0;
+      newsDrift[m]! += a.spyDrift * (Math.exp(-from / NEWS_DECAY_MINUTES) - Math.exp(-to / NEWS_DECAY_MINUTES));
+    }
+  }
+  let free = 0;
+  for (let m = 0; m < n; m++) {
+    inc[m]! += newsDrift[m]!;
+    free += inc[m]!;
+  }
+  // Bridge: spread the miss in proportion to each minute's variance, so news and jumps stay local.
+  const miss = state.intradayReturn - free;
+  for (let m = 0; m < n; m++) inc[m]! += (miss * sd[m]! * sd[m]!) / weight;
+
+  const spy: SimBar[] = new Array(n);
+  let logPrice = Math.log(state.open);
+  let prevClose = cents(state.open);
+  for (let m = 0; m < n; m++) {
+    logPrice += inc[m]!;
+    const o = prevClose;
+    const c = cents(Math.exp(logPrice));
+    const wick = sd[m]! * Math.max(o, c);
+    const hi = cents(Math.max(o, c) + Math.abs(rng.normal()) * 0.5 * wick);
+    const lo = cents(Math.min(o, c) - Math.abs(rng.normal()) * 0.5 * wick);
+    const mid = (o + hi + lo + c) / 4 + (hi - lo) * 0.1 * rng.normal();
+    const vw = round4(Math.min(hi, Math.max(lo, mid)));
+    const surprise = Math.abs(inc[m]!) / sd[m]!;
+    const vol = Math.max(100, Math.round((state.volume * intradayVolumeShape(m, n) * (0.6 + 0.3 * surprise) * Math.exp(0.3 * rng.normal())) / volumeNorm(n)));
+    const tradeSize = 110 * Math.exp(0.2 * rng.normal());
+    const trades = Math.max(1, Math.round(vol / tradeSize));
+    spy[m] = { t: open + m * 60_000, o, h: hi, l: lo, c, v: vol, vw, n: trades };
+    prevClose = c;
+  }
+
+  // VIX: minute log changes against SPY's return plus its own noise, bridged to the daily VIX close.
+  const vixInc = new Float64Array(n);
+  let vixFree = 0;
+  for (let m = 0; m < n; m++) {
+    vixInc[m] = -VIX_BETA * inc[m]! + 0.003 * rng.normal();
+    vixFree += vixInc[m]!;
+  }
+  const vixMiss = Math.log(state.vixClose / state.vixOpen) - vixFree;
+  const vix: SimIndexBar[] = new Array(n);
+  let logVix = Math.log(state.vixOpen);
+  let vixPrev = cents(state.vixOpen);
+  for (let m = 0; m < n; m++) {
+    logVix += vixInc[m]! + vixMiss / n;
+    const o = vixPrev;
+    const c = cents(Math.exp(logVix));
+    const wick = 0.001 * Math.max(o, c);
+    vix[m] = {
+      t: open + m * 60_000,
+      o,
+      h: cents(Math.max(o, c) + Math.abs(rng.normal()) * wick),
+      l: cents(Math.min(o, c) - Math.abs(rng.normal()) * wick),
+      c,
+    };
+    vixPrev = c;
+  }
+  return { date: state.date, spy, vix, minuteVol };
+}
+
+const volumeNorms = new Map<number, number>();
+/** Sum of the volume shape over a session of n minutes (so the day's volume is as planned). */
+function volumeNorm(n: number): number {
+  let s = volumeNorms.get(n);
+  if (s === undefined) {
+    s = 0;
+    for (let m = 0; m < n; m++) s += intradayVolumeShape(m, n);
+    volumeNorms.set(n, s);
+  }
+  return s;
+}
