@@ -12,3 +12,8 @@ export { Deduplicator, recordKeyFor } from './dedup/deduplicator.js';
 export type { DedupStats, KeyOf } from './dedup/deduplicator.js';
 export { Quarantine, readQuarantine, summarizeQuarantine } from './quarantine/quarantine.js';
 export type { QuarantineCounts, QuarantineEntry } from './quarantine/quarantine.js';
+export { consolidate, CONSOLIDATED_DATASET } from './consolidation/consolidate.js';
+export type { ConsolidateOptions, ConsolidateSummary } from './consolidation/consolidate.js';
+export type { IvOutcome } from './consolidation/option-greeks.js';
+export { DEFAULT_INDICATORS } from './consolidation/spy-indicators.js';
+export type { IndicatorSettings } from './consolidation/spy-indicators.js';

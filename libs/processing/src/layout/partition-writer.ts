@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SpyglassError } from '@spyglass/core';
+import type { DuckSession } from '../duck/duck-session.js';
+import { sqlString } from '../duck/duck-session.js';
+
+/**
+ * Writes a query's rows as `<root>/processed/<dataset>/date=<D>/part-0.parquet`, one file per date,
+ * atomically: DuckDB writes every partition into a private temp directory on the same file system,
+ * then each file is renamed over its destination. A reader sees the old file or the new one, never
+ * a half-written one, and re-running a date replaces its file (idempotent). The query must have a
+ * VARCHAR `date` column; it is kept out of the file (it is the directory name).
+ */
+export async function writeDatePartitions(
+  duck: DuckSession,
+  root: string,
+  dataset: string,
+  query: string,
+): Promise<{ dates: string[]; files: string[] }> {
+  const base = join(root, 'processed', dataset);
+  const tmp = join(root, 'processed', `.tmp-${dataset}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  await mkdir(tmp, { recursive: true });
+  try {
+    await duck.run(
+      `COPY (${query}) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (date), FILENAME_PATTERN 'part-{i}', OVERWRITE_OR_IGNORE true)`,
+    );
+    const dates: string[] = [];
+    const files: string[] = [];
+    for (const dir of (await readdir(tmp)).sort()) {
+      if (!dir.startsWith('date=')) continue;
+      const parts = (await readdir(join(tmp, dir))).filter((f) => f.endsWith('.parquet'));
+      if (parts.length !== 1) {
+        throw new SpyglassError('STORAGE', `expected one Parquet file for ${dataset}/${dir}, DuckDB wrote ${parts.length}`, { details: { dataset, dir } });
+      }
+      const dest = join(base, dir);
+      await mkdir(dest, { recursive: true });
+      const file = join(dest, 'part-0.parquet');
+      await rename(join(tmp, dir, parts[0]!), file);
+      dates.push(dir.slice(5));
+      files.push(file);
+    }
+    return { dates, files };
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
