@@ -14,3 +14,8 @@ export type { BollingerSeries } from './bollinger.js';
 export { rollingZScore } from './rolling-z-score.js';
 export { roc, priceChange } from './momentum.js';
 export type { Series } from './series.js';
+export { perSession, nyDayNumbers } from './per-session.js';
+export type { SessionIds } from './per-session.js';
+export { alignAsOf, takeAsOf } from './as-of-alignment.js';
+export { labelForwardWindow } from './forward-window-labels.js';
+export type { ForwardWindowInput, ForwardWindowLabels } from './forward-window-labels.js';
