@@ -17,7 +17,7 @@ export type SessionIds = ArrayLike<number | string>;
  * ```
  */
 export function perSession(sessionIds: SessionIds, values: Series, compute: (segment: Float64Array) => Float64Array): Float64Array;
-export function perSession<T extends { [key: string]: Float64Array }>(sessionIds: SessionIds, values: Series, compute: (segment: Float64Array) => T): T;
+export function perSession<T extends { [K in keyof T]: Float64Array }>(sessionIds: SessionIds, values: Series, compute: (segment: Float64Array) => T): T;
 export function perSession(
   sessionIds: SessionIds,
   values: Series,
