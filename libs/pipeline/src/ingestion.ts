@@ -1,0 +1,256 @@
+import {
+  Dataset,
+  createRateLimiter,
+  nyseCalendar,
+  systemClock,
+  type Clock,
+  type IndexBar,
+  type Logger,
+  type NewsArticle,
+  type OptionBar,
+  type OptionContract,
+  type RetryPolicy,
+  type StockBar,
+} from '@spyglass/core';
+import { Deduplicator, Quarantine, recordKeyFor, validatorFor } from '@spyglass/processing';
+import { ContractSelector, EquityClient, IndexClient, MassiveRest, NewsClient, OptionsClient, type InputFunction, type SelectionParams } from '@spyglass/sources';
+import { CheckpointStore, ParquetDataset, rawDatasetSpecs } from '@spyglass/storage';
+import { HistoricalRunner, type BackfillSummary, type DayProgress } from './historical-runner.js';
+import { addCounts, emptyCounts, type IngestCounts } from './ingest-counts.js';
+import { OptionsDayPipeline, type OptionsDaySummary } from './options-day-pipeline.js';
+
+/** Everything ingestion needs, decoded from config and environment by the app. */
+export interface IngestionSettings {
+  readonly dataRoot: string;
+  readonly apiKey: string;
+  readonly restBaseUrl?: string;
+  /** Requests per minute across every caller of this process; null = unlimited. */
+  readonly requestsPerMinute: number | null;
+  readonly retryPolicy?: RetryPolicy;
+  readonly timeoutMs?: number;
+  /** Capacity of the in-flight de-duplication LRU. */
+  readonly dedupCapacity: number;
+  /** Accept pre- and post-market bars (04:00–20:00 ET) instead of regular hours only. */
+  readonly extendedHours: boolean;
+  readonly options: {
+    readonly mode: 'test' | 'prod';
+    readonly params: Partial<SelectionParams>;
+    readonly discoveryRangePct?: number;
+    /** Contract downloads in flight at once. */
+    readonly concurrency: number;
+  };
+  readonly clock?: Clock;
+  readonly random?: () => number;
+  readonly logger?: Logger;
+  /** Request permits shared with other processes (ParallelRunner workers); default a local limiter. */
+  readonly rateLimiter?: { acquire(signal?: AbortSignal): Promise<unknown> };
+  /** Asks TEST-mode questions that config left open; never set in tests. */
+  readonly input?: InputFunction;
+}
+
+/** One day of the interleaved backfill. */
+export interface BackfillAllDay {
+  readonly date: string;
+  readonly stocks: IngestCounts;
+  readonly indices: IngestCounts;
+  readonly news: IngestCounts;
+  readonly options?: OptionsDaySummary;
+}
+
+/** What {@link Ingestion.backfillAll} did. */
+export interface BackfillAllSummary extends IngestCounts {
+  readonly from: string;
+  readonly to: string;
+  readonly days: BackfillAllDay[];
+  readonly byDataset: Readonly<Record<'stocks' | 'indices' | 'news' | 'options', IngestCounts>>;
+  readonly seconds: number;
+}
+
+/**
+ * The ingestion composition root: one REST transport with one rate limiter shared by every client,
+ * the raw Parquet datasets, quarantine and checkpoints, and a runner per dataset. Apps build one from
+ * config; tests build one against the exchange simulator.
+ *
+ * @example
+ * ```ts
+ * const ingestion = new Ingestion({ dataRoot: './data', apiKey, restBaseUrl: sim.url, requestsPerMinute: null,
+ *   dedupCapacity: 100_000, extendedHours: false, options: { mode: 'test', params: { underlying: 'SPY', increment: 1,
+ *   nCalls: 2, nPuts: 2, expiry: 'next_trading_day' }, concurrency: 4 } });
+ * await ingestion.backfillAll({ stockTicker: 'SPY', indexTicker: 'I:VIX', newsTickers: ['SPY'], from: '2025-03-03', to: '2025-03-07', resume: true });
+ * ```
+ */
+export class Ingestion {
+  readonly rest: MassiveRest;
+  readonly equities: EquityClient;
+  readonly indices: IndexClient;
+  readonly news: NewsClient;
+  readonly options: OptionsClient;
+  readonly quarantine: Quarantine;
+  readonly checkpoints: CheckpointStore;
+  readonly datasets: {
+    readonly stocks: ParquetDataset<StockBar>;
+    readonly options: ParquetDataset<OptionBar>;
+    readonly indices: ParquetDataset<IndexBar>;
+    readonly news: ParquetDataset<NewsArticle>;
+    readonly contracts: ParquetDataset<OptionContract>;
+  };
+  private readonly clock: Clock;
+
+  constructor(private readonly settings: IngestionSettings) {
+    this.clock = settings.clock ?? systemClock;
+    this.rest = new MassiveRest({
+      apiKey: settings.apiKey,
+      restBaseUrl: settings.restBaseUrl,
+      clock: this.clock,
+      random: settings.random,
+      retryPolicy: settings.retryPolicy,
+      rateLimiter: settings.rateLimiter ?? createRateLimiter(settings.requestsPerMinute, this.clock),
+      timeoutMs: settings.timeoutMs,
+      logger: settings.logger,
+    });
+    this.equities = new EquityClient(this.rest);
+    this.indices = new IndexClient(this.rest);
+    this.news = new NewsClient(this.rest);
+    this.options = new OptionsClient(this.rest);
+    const root = settings.dataRoot;
+    this.quarantine = new Quarantine({ root, clock: this.clock });
+    this.checkpoints = new CheckpointStore({ dir: `${root}/checkpoints`, clock: this.clock });
+    this.datasets = {
+      stocks: new ParquetDataset<StockBar>({ root, spec: rawDatasetSpecs.stocks }),
+      options: new ParquetDataset<OptionBar>({ root, spec: rawDatasetSpecs.options }),
+      indices: new ParquetDataset<IndexBar>({ root, spec: rawDatasetSpecs.indices }),
+      news: new ParquetDataset<NewsArticle>({ root, spec: rawDatasetSpecs.news }),
+      contracts: new ParquetDataset<OptionContract>({ root, spec: rawDatasetSpecs.contracts }),
+    };
+  }
+
+  private stages<R>(dataset: Dataset, sink: ParquetDataset<R & object>) {
+    const session = this.settings.extendedHours ? { extendedHours: true } : {};
+    return {
+      dataset,
+      validator: validatorFor(dataset, dataset === Dataset.NEWS || dataset === Dataset.CONTRACTS ? {} : { session }),
+      quarantine: this.quarantine,
+      sink,
+      dedup: new Deduplicator<R>(recordKeyFor(dataset) as (r: R) => string, { capacity: this.settings.dedupCapacity }),
+    };
+  }
+
+  /** A day-by-day runner of SPY-like stock minute bars. */
+  stockRunner(onDay?: (p: DayProgress) => void): HistoricalRunner<StockBar> {
+    return new HistoricalRunner<StockBar>({
+      job: 'backfill:stocks',
+      fetchDay: (t, d, s) => this.equities.minuteBars(t, d, d, s),
+      checkpoints: this.checkpoints,
+      calendar: nyseCalendar,
+      logger: this.settings.logger,
+      clock: this.clock,
+      onDay,
+      ...this.stages<StockBar>(Dataset.STOCK_BARS, this.datasets.stocks),
+    });
+  }
+
+  /** A day-by-day runner of index minute bars (`I:VIX`). */
+  indexRunner(onDay?: (p: DayProgress) => void): HistoricalRunner<IndexBar> {
+    return new HistoricalRunner<IndexBar>({
+      job: 'backfill:indices',
+      fetchDay: (t, d, s) => this.indices.minuteBars(t, d, d, s),
+      checkpoints: this.checkpoints,
+      calendar: nyseCalendar,
+      logger: this.settings.logger,
+      clock: this.clock,
+      onDay,
+      ...this.stages<IndexBar>(Dataset.INDEX_BARS, this.datasets.indices),
+    });
+  }
+
+  /** A day-by-day runner of news articles (de-duplicated by article id per ticker). */
+  newsRunner(onDay?: (p: DayProgress) => void): HistoricalRunner<NewsArticle> {
+    return new HistoricalRunner<NewsArticle>({
+      job: 'backfill:news',
+      // The whole New York calendar day, so the overnight articles before the open belong to it.
+      fetchDay: (t, d, s) => this.news.articles({ ticker: t, from: d, to: d }, s),
+      checkpoints: this.checkpoints,
+      calendar: nyseCalendar,
+      logger: this.settings.logger,
+      clock: this.clock,
+      onDay,
+      ...this.stages<NewsArticle>(Dataset.NEWS, this.datasets.news),
+    });
+  }
+
+  /** The options day pipeline with the configured contract selection. */
+  optionsPipeline(): OptionsDayPipeline {
+    const o = this.settings.options;
+    const selector = new ContractSelector({
+      mode: o.mode,
+      params: o.params,
+      input: this.settings.input,
+      lister: this.options,
+      discoveryRangePct: o.discoveryRangePct,
+      calendar: nyseCalendar,
+    });
+    return new OptionsDayPipeline({
+      job: 'backfill:options',
+      underlying: o.params.underlying ?? 'SPY',
+      openingPrice: (u, d, s) => this.options.openingPrice(u, d, s),
+      select: (d, open, s) => selector.select(d, open, s),
+      fetchBars: (t, d, s) => this.options.minuteBars(t, d, d, s),
+      contracts: this.datasets.contracts,
+      checkpoints: this.checkpoints,
+      concurrency: o.concurrency,
+      logger: this.settings.logger,
+      ...this.stages<OptionBar>(Dataset.OPTION_BARS, this.datasets.options),
+    });
+  }
+
+  /**
+   * SPY, VIX, news and options for every trading day in the range. Within a day the four run
+   * concurrently: options need only the day's opening price, so their requests fill the rate
+   * limiter's wait windows while the SPY day downloads (the original's step 28 insight).
+   */
+  async backfillAll(req: {
+    stockTicker: string;
+    indexTicker: string;
+    newsTickers: readonly string[];
+    from: string;
+    to: string;
+    resume?: boolean;
+    withOptions?: boolean;
+    signal?: AbortSignal;
+    onDay?: (day: BackfillAllDay, index: number, total: number) => void;
+  }): Promise<BackfillAllSummary> {
+    const started = this.clock.now();
+    const stocks = this.stockRunner();
+    const indices = this.indexRunner();
+    const news = this.newsRunner();
+    const options = req.withOptions === false ? undefined : this.optionsPipeline();
+    const dates = nyseCalendar.tradingDays(req.from, req.to);
+    const byDataset = { stocks: emptyCounts(), indices: emptyCounts(), news: emptyCounts(), options: emptyCounts() };
+    const days: BackfillAllDay[] = [];
+    const once = async (runner: HistoricalRunner<unknown>, ticker: string, date: string): Promise<IngestCounts> =>
+      req.resume && (await this.checkpoints.isComplete(runner.job, ticker, date)) ? emptyCounts() : runner.runDay(ticker, date, req.signal);
+    for (const [i, date] of dates.entries()) {
+      const [s, x, n, o] = await Promise.all([
+        once(stocks as HistoricalRunner<unknown>, req.stockTicker, date),
+        once(indices as HistoricalRunner<unknown>, req.indexTicker, date),
+        Promise.all(req.newsTickers.map((t) => once(news as HistoricalRunner<unknown>, t, date))).then((all) => all.reduce(addCounts, emptyCounts())),
+        options?.run(date, req.resume ?? false, req.signal),
+      ]);
+      addCounts(byDataset.stocks, s);
+      addCounts(byDataset.indices, x);
+      addCounts(byDataset.news, n);
+      if (o) addCounts(byDataset.options, o);
+      const day: BackfillAllDay = { date, stocks: s, indices: x, news: n, ...(o ? { options: o } : {}) };
+      days.push(day);
+      req.onDay?.(day, i, dates.length);
+    }
+    const totals = Object.values(byDataset).reduce((a, b) => addCounts(a, b), emptyCounts());
+    return { from: req.from, to: req.to, days, byDataset, ...totals, seconds: (this.clock.now() - started) / 1000 };
+  }
+
+  /** A single-ticker backfill of one dataset through its runner (the `backfill*` commands). */
+  backfill(dataset: 'stocks' | 'indices' | 'news', req: { ticker: string; from: string; to: string; resume?: boolean; signal?: AbortSignal }, onDay?: (p: DayProgress) => void): Promise<BackfillSummary> {
+    const runner = dataset === 'stocks' ? this.stockRunner(onDay) : dataset === 'indices' ? this.indexRunner(onDay) : this.newsRunner(onDay);
+    return (runner as HistoricalRunner<unknown>).run(req);
+  }
+}

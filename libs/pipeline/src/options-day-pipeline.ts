@@ -1,0 +1,96 @@
+import type { Logger, OptionBar, OptionContract } from '@spyglass/core';
+import { ingestBatch, type IngestStages } from './ingest-batch.js';
+import { addCounts, emptyCounts, type IngestCounts } from './ingest-counts.js';
+import type { CheckpointPort, RecordSink, SourceBatch } from './ingest-ports.js';
+import { runPool } from './run-pool.js';
+
+/** The day's contract choice, as `@spyglass/sources`' `ContractSelector.select` returns it. */
+export interface DaySelection {
+  readonly expiration: string;
+  readonly calls: readonly OptionContract[];
+  readonly puts: readonly OptionContract[];
+  readonly shortfall: { readonly calls: number; readonly puts: number };
+  readonly rejected: SourceBatch<OptionContract>['rejected'];
+}
+
+/** Options of {@link OptionsDayPipeline}. */
+export interface OptionsDayOptions extends IngestStages<OptionBar> {
+  readonly job: string;
+  readonly underlying: string;
+  /** The underlying's opening price for a date (`OptionsClient.openingPrice`). */
+  readonly openingPrice: (underlying: string, date: string, signal?: AbortSignal) => Promise<{ price: number }>;
+  /** Contract selection for a date (`ContractSelector.select`). */
+  readonly select: (date: string, opening: number, signal?: AbortSignal) => Promise<DaySelection>;
+  /** One contract's minute bars for one date (`OptionsClient.minuteBars(t, d, d)`). */
+  readonly fetchBars: (optionTicker: string, date: string, signal?: AbortSignal) => Promise<SourceBatch<OptionBar>>;
+  /** Where the chosen contracts are recorded (the `contracts` dataset). */
+  readonly contracts: RecordSink<OptionContract>;
+  readonly checkpoints: CheckpointPort;
+  /** Contract downloads in flight at once; the shared rate limiter still paces requests. */
+  readonly concurrency?: number;
+  readonly logger?: Logger;
+}
+
+/** What one day of options did. */
+export interface OptionsDaySummary extends IngestCounts {
+  readonly date: string;
+  readonly opening: number;
+  readonly expiration: string;
+  readonly contracts: string[];
+  readonly contractsSkipped: number;
+  readonly shortfall: { readonly calls: number; readonly puts: number };
+}
+
+/**
+ * The options day pipeline of the original's steps 26 and 28: the underlying's opening price →
+ * contract selection → every selected contract's minute bars, in parallel within the shared rate
+ * limit. Contracts already checkpointed for the date are skipped on resume.
+ *
+ * @example
+ * ```ts
+ * const day = await new OptionsDayPipeline({ job: 'backfill:options', underlying: 'SPY', dataset: 'options',
+ *   openingPrice: (u, d) => options.openingPrice(u, d), select: (d, o) => selector.select(d, o),
+ *   fetchBars: (t, d) => options.minuteBars(t, d, d), contracts, checkpoints, validator, quarantine, sink }).run('2025-03-04', true);
+ * ```
+ */
+export class OptionsDayPipeline {
+  constructor(private readonly opts: OptionsDayOptions) {}
+
+  async run(date: string, resume = false, signal?: AbortSignal): Promise<OptionsDaySummary> {
+    const o = this.opts;
+    const opening = await o.openingPrice(o.underlying, date, signal);
+    const selection = await o.select(date, opening.price, signal);
+    const totals = emptyCounts();
+    if (selection.rejected.length > 0) {
+      totals.quarantined += await o.quarantine.add('contracts', selection.rejected.map((r) => ({ record: r.raw, issues: r.issues })), {
+        batchId: `${o.job}:contracts:${date}`,
+      });
+    }
+    const chosen = [...selection.calls, ...selection.puts];
+    // Recorded (by expiration) so later stages know which contracts were meant to exist.
+    await o.contracts.write(chosen);
+    if (selection.shortfall.calls + selection.shortfall.puts > 0) {
+      o.logger?.warn({ date, shortfall: selection.shortfall }, `${o.job}: fewer contracts listed than requested on ${date}`);
+    }
+    let skipped = 0;
+    const perContract = await runPool(chosen, o.concurrency ?? 4, async (c) => {
+      if (resume && (await o.checkpoints.isComplete(o.job, c.ticker, date))) {
+        skipped++;
+        return emptyCounts();
+      }
+      const counts = await ingestBatch(await o.fetchBars(c.ticker, date, signal), o, `${o.job}:${c.ticker}:${date}`);
+      await o.checkpoints.markComplete(o.job, c.ticker, date, { ...counts });
+      return counts;
+    });
+    for (const c of perContract) addCounts(totals, c);
+    return {
+      date,
+      opening: opening.price,
+      expiration: selection.expiration,
+      contracts: chosen.map((c) => c.ticker),
+      contractsSkipped: skipped,
+      shortfall: selection.shortfall,
+      ...totals,
+    };
+  }
+}
