@@ -1,0 +1,120 @@
+import { SpyglassError } from '@spyglass/core';
+import { loadModelArtifact, type ModelArtifact } from '../training/model-artifact.js';
+import { Booster, type DensePredictor } from '../xgboost/booster.js';
+import type { XGBoostLibraryOptions } from '../xgboost/native-library.js';
+import { explainSignal, type ExplanationFactor, type SignalExplanation } from './signal-explainer.js';
+
+/** Options of {@link Scorer}. */
+export interface ScorerOptions extends XGBoostLibraryOptions {
+  /**
+   * XGBoost threads per prediction; default 1, because a single row cannot use more and
+   * OpenMP's hand-off costs more than the tree walk.
+   */
+  readonly nthread?: number;
+  /** Override the artifact's threshold. */
+  readonly threshold?: number;
+}
+
+/** A scored row. */
+export interface Score {
+  readonly probability: number;
+  readonly isSignal: boolean;
+  /** Top SHAP factors when requested. */
+  readonly factors?: readonly ExplanationFactor[];
+}
+
+/** A feature row: values in `featureColumns` order, or a record by name (absent/null = missing). */
+export type FeatureRow = ArrayLike<number> | Readonly<Record<string, number | null | undefined>>;
+
+/**
+ * Live scoring with a saved model: load the artifact once, then score one row at a time
+ * (probability, signal flag and optional SHAP top factors). Probabilities go through XGBoost's
+ * in-place dense prediction with a preallocated native buffer.
+ *
+ * @example
+ * ```ts
+ * using scorer = Scorer.load('data/models/xgboost_v1');
+ * const s = scorer.score({ spy_rsi_14: 71.2, iv: 0.23 }, { explain: true });
+ * if (s.isSignal) console.log(s.probability, s.factors?.[0]?.reading);
+ * ```
+ */
+export class Scorer implements Disposable {
+  readonly artifact: Omit<ModelArtifact, 'model'>;
+  readonly featureColumns: readonly string[];
+  readonly threshold: number;
+  readonly #booster: Booster;
+  readonly #predictor: DensePredictor;
+  readonly #row: Float32Array;
+  readonly #index: Map<string, number>;
+
+  private constructor(artifact: ModelArtifact, options: ScorerOptions) {
+    const { model, ...meta } = artifact;
+    this.artifact = meta;
+    this.featureColumns = artifact.featureColumns;
+    this.threshold = options.threshold ?? artifact.threshold;
+    this.#booster = Booster.fromJson(model, options.libraryPath === undefined ? {} : { libraryPath: options.libraryPath });
+    this.#booster.setParam('nthread', options.nthread ?? 1);
+    this.#predictor = this.#booster.densePredictor(this.featureColumns.length);
+    this.#row = new Float32Array(this.featureColumns.length);
+    this.#index = new Map(this.featureColumns.map((c, i) => [c, i]));
+  }
+
+  /** A scorer for an artifact directory written by `saveModelArtifact`. */
+  static load(dir: string, options: ScorerOptions = {}): Scorer {
+    return new Scorer(loadModelArtifact(dir), options);
+  }
+
+  /** A scorer for an in-memory artifact (e.g. straight from the trainer). */
+  static fromArtifact(artifact: ModelArtifact, options: ScorerOptions = {}): Scorer {
+    return new Scorer(artifact, options);
+  }
+
+  /** The model's feature vector for a row (records: missing names become NaN). */
+  toVector(row: FeatureRow): Float32Array {
+    if (typeof (row as ArrayLike<number>).length === 'number') {
+      const values = row as ArrayLike<number>;
+      if (values.length !== this.featureColumns.length) {
+        throw new SpyglassError('INVALID_ARGUMENT', `row has ${values.length} values, the model expects ${this.featureColumns.length} (${this.artifact.version})`);
+      }
+      this.#row.set(values);
+    } else {
+      const record = row as Readonly<Record<string, number | null | undefined>>;
+      for (const [name, i] of this.#index) {
+        const v = record[name];
+        this.#row[i] = v === null || v === undefined ? Number.NaN : v;
+      }
+    }
+    return this.#row;
+  }
+
+  /** The probability of a ≥ 20 % move within 120 minutes for one row. */
+  probability(row: FeatureRow): number {
+    return this.#predictor.predict(this.toVector(row))[0]!;
+  }
+
+  /** Probability, signal flag and (with `explain`) the top SHAP factors. */
+  score(row: FeatureRow, options: { explain?: boolean; topN?: number } = {}): Score {
+    const probability = this.probability(row);
+    const isSignal = probability >= this.threshold;
+    if (!options.explain) return { probability, isSignal };
+    return { probability, isSignal, factors: this.explain(row, options.topN === undefined ? {} : { topN: options.topN }).factors };
+  }
+
+  /** The full SHAP explanation of one row. */
+  explain(row: FeatureRow, options: { topN?: number; closeCallMargin?: number } = {}): SignalExplanation {
+    const values = Float32Array.from(this.toVector(row));
+    const probability = this.#predictor.predict(values)[0]!;
+    const contributions = this.#predictor.contributions(values).values;
+    return explainSignal({ featureColumns: this.featureColumns, values, contributions, probability, threshold: this.threshold, ...options });
+  }
+
+  /** Frees the native model and buffers. */
+  dispose(): void {
+    this.#predictor.dispose();
+    this.#booster.dispose();
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+}
