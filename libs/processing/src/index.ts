@@ -17,3 +17,9 @@ export type { ConsolidateOptions, ConsolidateSummary } from './consolidation/con
 export type { IvOutcome } from './consolidation/option-greeks.js';
 export { DEFAULT_INDICATORS } from './consolidation/spy-indicators.js';
 export type { IndicatorSettings } from './consolidation/spy-indicators.js';
+export { generateFeatures, FEATURES_DATASET } from './features/generate-features.js';
+export type { GenerateFeaturesOptions, FeatureSummary } from './features/generate-features.js';
+export { FEATURE_COLUMNS, FEATURE_GROUPS, FEATURE_GROUP_NAMES, FEATURE_DEFINITIONS, LABEL_COLUMNS, IDENTIFIER_COLUMNS } from './features/feature-catalog.js';
+export type { FeatureDefinition, FeatureGroup } from './features/feature-catalog.js';
+export { DEFAULT_LABELS } from './features/forward-labels.js';
+export type { LabelSettings } from './features/forward-labels.js';

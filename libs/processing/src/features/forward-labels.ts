@@ -1,0 +1,47 @@
+import { labelForwardWindow } from '@spyglass/features';
+import type { DuckSession } from '../duck/duck-session.js';
+
+/** Label settings: the gain threshold (fraction) and the look-ahead window in minutes. */
+export interface LabelSettings {
+  readonly threshold: number;
+  readonly windowMinutes: number;
+}
+
+/** +20 % within 120 minutes, the original's target. */
+export const DEFAULT_LABELS: LabelSettings = { threshold: 0.2, windowMinutes: 120 };
+
+/**
+ * Builds `labels(row_id, target, max_gain_120m, min_loss_120m, time_to_max_min)` from `source`
+ * (columns `row_id, date, ticker, ts, opt_close`, row ids in (date, ticker, ts) order) with
+ * features' `labelForwardWindow`, one call per contract-day, so a window never crosses a session
+ * or mixes contracts. Returns the positive count.
+ */
+export async function buildLabels(duck: DuckSession, source: string, cfg: LabelSettings): Promise<number> {
+  const { rows, cols } = await duck.columns(`SELECT row_id, ts, opt_close,
+      (row_number() OVER (ORDER BY row_id) = 1 OR date <> lag(date) OVER (ORDER BY row_id) OR ticker <> lag(ticker) OVER (ORDER BY row_id))::DOUBLE AS starts
+    FROM ${source} ORDER BY row_id`);
+  const ts = cols.ts as Float64Array;
+  const close = cols.opt_close as Float64Array;
+  const starts = cols.starts as Float64Array;
+  const target = new Float64Array(rows);
+  const maxGain = new Float64Array(rows);
+  const minLoss = new Float64Array(rows);
+  const timeTo = new Float64Array(rows);
+  let positives = 0;
+  let a = 0;
+  while (a < rows) {
+    let b = a + 1;
+    while (b < rows && starts[b] === 0) b++;
+    const l = labelForwardWindow({ timestamps: ts.subarray(a, b), closes: close.subarray(a, b), threshold: cfg.threshold, windowMinutes: cfg.windowMinutes });
+    for (let k = 0; k < b - a; k++) {
+      target[a + k] = l.target[k]!;
+      positives += l.target[k]!;
+    }
+    maxGain.set(l.maxGain, a);
+    minLoss.set(l.minLoss, a);
+    timeTo.set(l.timeToMaxMin, a);
+    a = b;
+  }
+  await duck.createTable('labels', { row_id: cols.row_id as Float64Array, target, max_gain_120m: maxGain, min_loss_120m: minLoss, time_to_max_min: timeTo }, ['row_id']);
+  return positives;
+}

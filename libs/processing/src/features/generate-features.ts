@@ -1,0 +1,146 @@
+import { nyseCalendar, type MarketCalendar } from '@spyglass/core';
+import { sqlFileList } from '../duck/duck-session.js';
+import { listPartitions } from '../layout/parquet-layout.js';
+import { writeDatePartitions } from '../layout/partition-writer.js';
+import { CONSOLIDATED_DATASET } from '../consolidation/consolidate.js';
+import { buildNewsAsOf, loadMarketTables, openDuck } from '../consolidation/market-tables.js';
+import { buildSpyIndicators, DEFAULT_INDICATORS } from '../consolidation/spy-indicators.js';
+import { FEATURE_COLUMNS, FEATURE_DEFINITIONS, IDENTIFIER_COLUMNS, LABEL_COLUMNS } from './feature-catalog.js';
+import { buildOptionFeatureFrame, buildSpyFeatureFrame } from './feature-frames.js';
+import { buildLabels, DEFAULT_LABELS, type LabelSettings } from './forward-labels.js';
+
+/**
+ * Options of {@link generateFeatures}.
+ *
+ * @example
+ * ```ts
+ * const opts: GenerateFeaturesOptions = { root: 'data', dates: ['2025-03-04'], labels: { threshold: 0.2, windowMinutes: 120 } };
+ * ```
+ */
+export interface GenerateFeaturesOptions {
+  readonly root: string;
+  readonly dates: readonly string[];
+  readonly labels?: LabelSettings;
+  /** Must match the consolidation's lookback (default 60). */
+  readonly newsLookbackMinutes?: number;
+  readonly underlying?: string;
+  readonly volatilityIndex?: string;
+  readonly calendar?: MarketCalendar;
+  readonly batchDates?: number;
+  readonly threads?: number;
+}
+
+/**
+ * What {@link generateFeatures} wrote.
+ *
+ * @example
+ * ```ts
+ * const s: FeatureSummary = await generateFeatures({ root: 'data', dates });
+ * console.log(`${s.rows} rows × ${s.features} features, ${(100 * s.positiveRate).toFixed(1)} % positive`);
+ * ```
+ */
+export interface FeatureSummary {
+  readonly dates: readonly string[];
+  /** Requested dates without a consolidated partition (run `consolidate` first) or market data. */
+  readonly skipped: readonly { readonly date: string; readonly reason: string }[];
+  readonly rows: number;
+  readonly rowsByDate: Readonly<Record<string, number>>;
+  readonly features: number;
+  readonly positives: number;
+  readonly positiveRate: number;
+  /** Share of NULL values per feature (warm-up, no IV solution, no news…), for a quick sanity check. */
+  readonly nullRate: Readonly<Record<string, number>>;
+  readonly files: readonly string[];
+  readonly seconds: number;
+}
+
+/** The feature dataset's directory name under `<root>/processed/`. */
+export const FEATURES_DATASET = 'features';
+
+/**
+ * Engineers the 66 features ({@link FEATURE_COLUMNS}) and the labels ({@link LABEL_COLUMNS}) for
+ * every consolidated option row, written with the {@link IDENTIFIER_COLUMNS} to
+ * `<root>/processed/features/date=<D>/part-0.parquet` (atomic, idempotent). Underlying-level
+ * features are computed on the underlying's full minute grid (from raw) and joined as of each
+ * option bar; option-level ones per contract and session. No feature reads a bar that starts after
+ * its row's bar.
+ *
+ * @example
+ * ```ts
+ * import { consolidate, generateFeatures } from '@spyglass/processing';
+ * await consolidate({ root: 'data', dates: ['2025-03-04'] });
+ * const s = await generateFeatures({ root: 'data', dates: ['2025-03-04'] });
+ * console.log(s.rows, s.positiveRate);
+ * ```
+ */
+export async function generateFeatures(options: GenerateFeaturesOptions): Promise<FeatureSummary> {
+  const started = performance.now();
+  const labels = options.labels ?? DEFAULT_LABELS;
+  const lookback = options.newsLookbackMinutes ?? 60;
+  const wanted = [...new Set(options.dates)].sort();
+  const consParts = await listPartitions(options.root, 'processed', CONSOLIDATED_DATASET, { dates: new Set(wanted), byTicker: false });
+  const consByDate = new Map(consParts.map((p) => [p.date, p.files]));
+  const skipped: { date: string; reason: string }[] = wanted.filter((d) => !consByDate.has(d)).map((date) => ({ date, reason: 'no consolidated partition' }));
+  const dates = wanted.filter((d) => consByDate.has(d));
+  const batch = Math.max(1, options.batchDates ?? 64);
+  const duck = await openDuck(options.threads ?? 2);
+  const rowsByDate: Record<string, number> = {};
+  const nulls = new Map<string, number>();
+  const files: string[] = [];
+  let positives = 0;
+  try {
+    for (let b = 0; b < dates.length; b += batch) {
+      const inv = await loadMarketTables(
+        duck,
+        dates.slice(b, b + batch),
+        {
+          root: options.root,
+          underlying: options.underlying ?? 'SPY',
+          volatilityIndex: options.volatilityIndex ?? 'I:VIX',
+          newsTicker: options.underlying ?? 'SPY',
+          newsLookbackMinutes: lookback,
+          calendar: options.calendar ?? nyseCalendar,
+        },
+        false,
+      );
+      skipped.push(...inv.skipped);
+      if (inv.dates.length === 0) continue;
+      await buildSpyIndicators(duck, DEFAULT_INDICATORS);
+      await buildNewsAsOf(duck, lookback);
+      await buildSpyFeatureFrame(duck);
+      const consFiles = inv.dates.flatMap((d) => consByDate.get(d) ?? []);
+      await duck.run(`CREATE OR REPLACE TEMP TABLE cons_in AS
+        SELECT regexp_extract(filename, 'date=([0-9]{4}-[0-9]{2}-[0-9]{2})', 1) AS date, * EXCLUDE (timestamp, filename), epoch_ms(timestamp) AS ts
+        FROM read_parquet(${sqlFileList(consFiles)}, hive_partitioning = false, filename = true)`);
+      await buildOptionFeatureFrame(duck);
+      positives += await buildLabels(duck, 'optf', labels);
+      await duck.run(`CREATE OR REPLACE TEMP TABLE feat AS
+        SELECT o.date, o.ticker, epoch_ms(o.ts)::TIMESTAMPTZ AS timestamp, o.underlying, o.expiration, o.strike, o.contract_type,
+          ${FEATURE_DEFINITIONS.map((d) => `(${d.sql})::DOUBLE AS ${d.name}`).join(',\n          ')},
+          l.target::INTEGER AS target, l.max_gain_120m, l.min_loss_120m, l.time_to_max_min
+        FROM optf o ASOF JOIN spyf s ON o.date = s.date AND o.ts >= s.ts JOIN labels l ON l.row_id = o.row_id`);
+      const per = await duck.columns(`SELECT date, count(*) AS n FROM feat GROUP BY date ORDER BY date`);
+      (per.cols.date as string[]).forEach((d, k) => (rowsByDate[d] = (per.cols.n as Float64Array)[k]!));
+      const nullCounts = await duck.columns(`SELECT ${FEATURE_COLUMNS.map((c) => `count(*) - count(${c}) AS ${c}`).join(', ')} FROM feat`);
+      for (const c of FEATURE_COLUMNS) nulls.set(c, (nulls.get(c) ?? 0) + (nullCounts.cols[c] as Float64Array)[0]!);
+      const written = await writeDatePartitions(duck, options.root, FEATURES_DATASET, `SELECT * FROM feat ORDER BY date, ticker, timestamp`);
+      files.push(...written.files);
+    }
+  } finally {
+    duck.close();
+  }
+  const rows = Object.values(rowsByDate).reduce((x, y) => x + y, 0);
+  return {
+    dates: Object.keys(rowsByDate).sort(),
+    skipped: skipped.sort((x, y) => x.date.localeCompare(y.date)),
+    rows,
+    rowsByDate,
+    features: FEATURE_COLUMNS.length,
+    positives,
+    positiveRate: rows === 0 ? 0 : positives / rows,
+    nullRate: Object.fromEntries(FEATURE_COLUMNS.map((c) => [c, rows === 0 ? 0 : (nulls.get(c) ?? 0) / rows])),
+    files,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
