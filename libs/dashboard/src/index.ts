@@ -1,2 +1,21 @@
 // Public entry of @spyglass/dashboard.
-export {};
+export { createDashboardServer } from './dashboard-server.js';
+export type { DashboardServer, DashboardServerOptions } from './dashboard-server.js';
+export { DataOverviewReader } from './data-overview.js';
+export type { CoverageDay, DataOverview, DataOverviewOptions, DatasetCoverage } from './data-overview.js';
+export { summarizeQuarantineDir } from './quarantine-summary.js';
+export type { QuarantineDatasetSummary } from './quarantine-summary.js';
+export { measureSpace } from './space-usage.js';
+export type { SpaceArea, SpaceUsage } from './space-usage.js';
+export { readReport } from './report-reader.js';
+export type { ReportState } from './report-reader.js';
+export { modelSummaryPath, scannerSummaryPath, validateModelSummary, validateScannerSummary } from './report-contracts.js';
+export type {
+  FeatureImportanceRow,
+  ModelSummary,
+  RecentSignal,
+  ScannerSummary,
+  ShapFactor,
+  ThresholdPoint,
+  WalkForwardMonth,
+} from './report-contracts.js';

@@ -1,0 +1,272 @@
+// The dashboard page: fetches the three JSON APIs and renders each tab with charts from charts.js.
+import { barChart, calendarChart, divergingChart, hbarChart, lineChart } from './charts.js';
+
+const $ = (sel, root = document) => root.querySelector(sel);
+
+/** Creates an HTML element; children may be nodes or strings. */
+function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') node.className = v;
+    else node.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children.flat()) if (c !== null && c !== undefined) node.append(c instanceof Node ? c : String(c));
+  return node;
+}
+
+const nf = new Intl.NumberFormat('en-US');
+const int = (n) => nf.format(Math.round(n));
+const pct = (x, d = 1) => (x === null || x === undefined ? 'n/a' : `${(x * 100).toFixed(d)} %`);
+function bytes(n) {
+  const u = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  while (n >= 1024 && i < u.length - 1) { n /= 1024; i++; }
+  return `${n.toFixed(i ? 1 : 0)} ${u[i]}`;
+}
+function duration(ms) {
+  if (ms === null || ms === undefined) return 'n/a';
+  const m = ms / 60_000;
+  if (m < 1) return `${Math.round(ms / 1000)} s`;
+  if (m < 120) return `${m.toFixed(0)} min`;
+  if (m < 60 * 48) return `${(m / 60).toFixed(1)} h`;
+  return `${(m / 1440).toFixed(1)} d`;
+}
+const et = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
+const etTime = (t) => (t === null || t === undefined ? 'n/a' : `${et.format(new Date(t))} ET`);
+
+function card(title, ...body) {
+  return h('div', { class: 'card' }, h('h2', {}, title), ...body);
+}
+function figure(caption, chart) {
+  return h('figure', {}, h('figcaption', {}, caption), chart);
+}
+function kpis(items) {
+  return h('div', { class: 'kpis' }, items.map(([k, v]) => h('div', { class: 'kpi' }, h('div', { class: 'v' }, v), h('div', { class: 'k' }, k))));
+}
+function table(columns, rows) {
+  return h('table', {},
+    h('thead', {}, h('tr', {}, columns.map((c) => h('th', { class: c.num ? 'num' : '' }, c.title)))),
+    h('tbody', {}, rows.map((r) => h('tr', {}, columns.map((c) => h('td', { class: c.num ? 'num' : '' }, c.render(r)))))));
+}
+function badge(text, cls = text) {
+  return h('span', { class: `badge ${cls}` }, text);
+}
+function notice(state, what, how) {
+  const issues = (state.issues ?? []).slice(0, 8).map((i) => h('li', {}, `${i.path.join('.') || '(root)'}: ${i.message}`));
+  return h('div', { class: 'notice', 'data-empty': what },
+    h('strong', {}, state.reason === 'invalid' ? `The ${what} report is invalid.` : `No ${what} report yet.`), ' ',
+    'Expected ', h('code', {}, state.path), '. ', how,
+    issues.length ? h('ul', {}, issues) : null);
+}
+
+async function api(path) {
+  const res = await fetch(path);
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+  return res.json();
+}
+
+// ---------- Data tab ----------
+function renderData(d) {
+  const root = $('#tab-data');
+  const totalRows = d.coverage.reduce((n, c) => n + c.rows, 0);
+  const quarantined = d.quarantine.reduce((n, q) => n + q.records, 0);
+  root.replaceChildren(
+    kpis([
+      ['datasets', String(d.coverage.length)],
+      ['rows', int(totalRows)],
+      ['on disk', bytes(d.space.totalBytes)],
+      ['quarantined', int(quarantined)],
+      ['market', d.marketOpen === null ? 'n/a' : d.marketOpen ? 'open' : 'closed'],
+    ]),
+  );
+  const cov = h('div', { class: 'card wide' }, h('h2', {}, 'Coverage calendar'),
+    h('div', { class: 'legend-row' },
+      h('span', {}, h('span', { class: 'sw heat-1' }), 'few rows'), h('span', {}, h('span', { class: 'sw heat-4' }), 'many rows'),
+      h('span', {}, h('span', { class: 'sw missing' }), 'missing trading day'), h('span', {}, h('span', { class: 'sw empty' }), 'no session')));
+  if (d.coverage.length === 0) cov.append(h('p', { class: 'muted' }, 'No raw data under this root yet.'));
+  for (const c of d.coverage) {
+    cov.append(figure(
+      `${c.dataset} — ${c.from} → ${c.to}, ${c.tickers.length || '–'} ticker(s), ${int(c.rows)} rows, ${c.missingTradingDays.length} missing trading day(s)${c.corruptFiles.length ? `, ${c.corruptFiles.length} unreadable file(s)` : ''}`,
+      calendarChart(c.days.map((x) => ({ date: x.date, value: x.rows, title: `${int(x.rows)} rows in ${x.tickers} partition(s), ${bytes(x.bytes)}` })), c.missingTradingDays, { name: `coverage-${c.dataset}` }),
+    ));
+  }
+  const grid = h('div', { class: 'grid' });
+  const fresh = d.freshness;
+  grid.append(card('Freshness (market time since the last bar)',
+    fresh.length
+      ? hbarChart(fresh.map((f) => ({ label: f.dataset, value: Math.max(0, (f.marketLagMs ?? 0) / 60_000), cls: `fill-${f.status}`, title: f.status })), { name: 'freshness', format: (m) => duration(m * 60_000) })
+      : h('p', { class: 'muted' }, 'No time-series data.'),
+    table([
+      { title: 'dataset', render: (f) => f.dataset },
+      { title: 'last bar', render: (f) => etTime(f.lastBarAt) },
+      { title: 'market lag', num: true, render: (f) => duration(f.marketLagMs) },
+      { title: 'wall lag', num: true, render: (f) => duration(f.lagMs) },
+      { title: 'status', render: (f) => badge(f.live === false ? 'archive' : f.status, f.live === false ? 'no_baseline' : f.status) },
+    ], fresh)));
+  grid.append(card('Disk space by area',
+    hbarChart(d.space.areas.slice(0, 12).map((a) => ({ label: a.area, value: a.bytes, title: `${a.files} files` })), { name: 'space', format: bytes }),
+    h('p', { class: 'muted' }, `${bytes(d.space.totalBytes)} in ${int(d.space.totalFiles)} files`)));
+  const q = d.quarantine;
+  grid.append(card('Quarantine',
+    q.length
+      ? hbarChart(q.map((x) => ({ label: x.dataset, value: x.records, cls: x.records ? 'fill-warn' : 'fill-ok', title: `${x.files} file(s), last ${x.lastDate}` })), { name: 'quarantine', format: int })
+      : h('p', { class: 'muted', 'data-empty': 'quarantine' }, 'Nothing quarantined.'),
+    q.length ? table([
+      { title: 'dataset', render: (x) => x.dataset },
+      { title: 'records', num: true, render: (x) => int(x.records) },
+      { title: 'last date', render: (x) => x.lastDate ?? '–' },
+      { title: 'reasons', render: (x) => Object.entries(x.byCode).map(([k, v]) => `${k} ×${v}`).join(', ') },
+    ], q) : null));
+  grid.append(card('Schema drift',
+    d.schemaDrift.length
+      ? table([
+        { title: 'dataset', render: (s) => s.dataset },
+        { title: 'state', render: (s) => badge(s.state) },
+        { title: 'changes', render: (s) => (s.changes ?? []).join('; ') || '–' },
+      ], d.schemaDrift)
+      : h('p', { class: 'muted', 'data-empty': 'schema' }, 'No schema-drift state reported (no baselines yet).'),
+    h('h2', {}, 'Checks'),
+    table([
+      { title: 'check', render: (c) => c.name },
+      { title: 'status', render: (c) => badge(c.status) },
+      { title: 'detail', render: (c) => c.message },
+    ], d.checks)));
+  root.append(cov, grid);
+}
+
+// ---------- Scanner tab ----------
+function median(xs) {
+  if (!xs.length) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+function renderScanner(state) {
+  const root = $('#tab-scanner');
+  if (!state.available) return root.replaceChildren(notice(state, 'scanner', 'Run the options scan (spyglass scan-options) to produce it.'));
+  const s = state.summary;
+  const per = s.perContractDay;
+  const events = per.map((p) => p.events);
+  const totalEvents = s.totalEvents ?? events.reduce((a, b) => a + b, 0);
+  const totalBars = s.totalBars ?? per.reduce((a, p) => a + (p.bars ?? 0), 0);
+  root.replaceChildren(kpis([
+    ['contract-days', int(per.length)],
+    ['minute bars', int(totalBars)],
+    ['events', int(totalEvents)],
+    ['events / contract-day (min · median · max)', `${events.length ? Math.min(...events) : 0} · ${median(events)} · ${events.length ? Math.max(...events) : 0}`],
+    ['positive minutes', pct(s.positiveMinuteRate)],
+    ['above threshold', s.durationAboveMinutes ? `${s.durationAboveMinutes.median} / ${s.durationAboveMinutes.mean.toFixed(1)} min` : 'n/a'],
+  ]));
+  const hours = new Map(s.eventsByHour.map((e) => [e.hour, e.events]));
+  const hourRows = [];
+  for (let hr = Math.min(9, ...hours.keys()); hr <= Math.max(15, ...hours.keys()); hr++) hourRows.push({ label: `${String(hr).padStart(2, '0')}:xx`, value: hours.get(hr) ?? 0 });
+  const dist = new Map();
+  for (const e of events) dist.set(e, (dist.get(e) ?? 0) + 1);
+  const maxE = events.length ? Math.max(...events) : 0;
+  const distRows = [];
+  for (let e = 0; e <= maxE; e++) distRows.push({ label: String(e), value: dist.get(e) ?? 0 });
+  const byDate = new Map();
+  for (const p of per) byDate.set(p.date, (byDate.get(p.date) ?? 0) + p.events);
+  const dateRows = [...byDate].sort(([a], [b]) => a.localeCompare(b)).map(([date, v]) => ({ label: date.slice(5), value: v, title: date }));
+  const top = [...per].sort((a, b) => b.events - a.events || a.date.localeCompare(b.date)).slice(0, 12);
+  root.append(
+    h('p', { class: 'muted' }, `${s.from ?? '?'} → ${s.to ?? '?'}; an event is a ≥${s.moveThresholdPct ?? 20} % intraday move; generated ${s.generatedAt}`),
+    h('div', { class: 'grid' },
+      card('Events by trigger hour (ET)', barChart(hourRows, { name: 'events-by-hour', format: int, valueLabels: true, xLabel: 'hour (New York)' })),
+      card('Events per contract-day', barChart(distRows, { name: 'events-per-contract-day', format: int, valueLabels: true, cls: 'fill-accent2', xLabel: 'events in the contract-day → number of contract-days' })),
+      h('div', { class: 'card wide' }, h('h2', {}, 'Events per trading day'), barChart(dateRows, { name: 'events-by-date', format: int, height: 180, width: 1100, valueLabels: true })),
+      card('Busiest contract-days', table([
+        { title: 'date', render: (p) => p.date },
+        { title: 'contract', render: (p) => p.ticker },
+        { title: 'events', num: true, render: (p) => int(p.events) },
+        { title: 'bars', num: true, render: (p) => (p.bars === undefined ? '–' : int(p.bars)) },
+      ], top))));
+}
+
+// ---------- Model tab ----------
+const METRIC_ORDER = ['precision', 'recall', 'f1', 'rocAuc', 'accuracy', 'signals', 'positiveRate', 'lift'];
+function metricValue(k, v) {
+  if (['signals', 'rows', 'tp', 'fp', 'tn', 'fn', 'bestIteration'].includes(k)) return int(v);
+  if (k === 'lift') return `${v.toFixed(2)}×`;
+  return Math.abs(v) <= 1 ? pct(v) : v.toFixed(3);
+}
+function renderModel(state) {
+  const root = $('#tab-model');
+  if (!state.available) return root.replaceChildren(notice(state, 'model', 'Run the trainer (spyglass ml train) to produce it.'));
+  const m = state.summary;
+  const keys = Object.keys(m.metrics).sort((a, b) => (METRIC_ORDER.indexOf(a) + 1 || 99) - (METRIC_ORDER.indexOf(b) + 1 || 99));
+  root.replaceChildren(
+    kpis([['threshold', m.threshold.toFixed(2)], ...keys.slice(0, 9).map((k) => [k, metricValue(k, m.metrics[k])])]),
+    h('p', { class: 'muted' }, `run ${m.runId}${m.modelVersion ? ` (${m.modelVersion})` : ''}, generated ${m.generatedAt}`),
+  );
+  const curve = [...m.thresholdCurve].sort((a, b) => a.threshold - b.threshold);
+  const fi = [...m.featureImportance].sort((a, b) => b.gain - a.gain).slice(0, 20);
+  const wf = m.walkForward;
+  const grid = h('div', { class: 'grid' },
+    card('Threshold curve',
+      lineChart([
+        { name: 'precision', cls: 'accent', points: curve.map((p) => ({ x: p.threshold, y: p.precision })) },
+        { name: 'recall', cls: 'accent2', points: curve.map((p) => ({ x: p.threshold, y: p.recall })) },
+      ], { name: 'threshold-curve', yMax: 1, xFormat: (x) => x.toFixed(2), yFormat: (y) => `${Math.round(y * 100)}%`, marker: { x: m.threshold, label: `chosen ${m.threshold.toFixed(2)}` } }),
+      figure('Signals by threshold', lineChart([{ name: 'signals', cls: 'accent', points: curve.map((p) => ({ x: p.threshold, y: p.signals })) }],
+        { name: 'signals-curve', height: 160, xFormat: (x) => x.toFixed(2), yFormat: int, marker: { x: m.threshold, label: '' } }))),
+    card('Feature importance (gain, top 20)', hbarChart(fi.map((f) => ({ label: f.feature, value: f.gain, title: [f.weight !== undefined ? `weight ${f.weight}` : '', f.cover !== undefined ? `cover ${f.cover.toFixed(1)}` : ''].filter(Boolean).join(', ') })), { name: 'feature-importance', format: (v) => v.toFixed(1), labelWidth: 190 })),
+    h('div', { class: 'card wide' }, h('h2', {}, 'Walk-forward precision by test month'),
+      barChart(wf.map((w) => ({ label: w.month, value: w.precision, title: `${w.signals} signal(s)`, cls: w.precision === null ? undefined : w.precision >= m.threshold ? 'fill-ok' : 'fill-warn' })), { name: 'walk-forward', yMax: 1, format: (v) => `${Math.round(v * 100)}%`, valueLabels: true, height: 200, width: 1100 }),
+      h('p', { class: 'muted' }, `mean precision ${pct(mean(wf.filter((w) => w.precision !== null).map((w) => w.precision)))} over ${wf.filter((w) => w.precision !== null).length} month(s) with signals; grey = no signals`)),
+  );
+  const signals = h('div', { class: 'card wide' }, h('h2', {}, `Recent signals (${m.recentSignals.length}) with their SHAP explanation`));
+  const list = h('div', { class: 'signals' });
+  m.recentSignals.forEach((s, i) => {
+    const factors = [...s.topFactors].sort((a, b) => Math.abs(b.shap) - Math.abs(a.shap)).slice(0, 10);
+    list.append(h('div', { class: 'signal' },
+      h('h3', {}, s.ticker),
+      h('div', { class: 'muted' }, `${etTime(s.timestamp)} · p = ${s.probability.toFixed(3)} `, s.outcome ? badge(s.outcome.toUpperCase(), s.outcome) : badge('open', 'no_baseline'),
+        s.maxGainPct !== undefined && s.maxGainPct !== null ? ` · max gain ${s.maxGainPct.toFixed(1)} %` : ''),
+      divergingChart(factors.map((f) => ({ label: f.value === null ? f.feature : `${f.feature} = ${fmtValue(f.value)}`, value: f.shap, title: `value ${f.value === null ? 'n/a' : f.value}` })), { name: `shap-${i}` })));
+  });
+  if (!m.recentSignals.length) list.append(h('p', { class: 'muted' }, 'No signals in the latest run.'));
+  signals.append(list);
+  root.append(grid, signals);
+}
+function fmtValue(v) {
+  return Math.abs(v) >= 1000 ? int(v) : Number(v.toPrecision(3)).toString();
+}
+function mean(xs) {
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
+}
+
+// ---------- tabs ----------
+function select(tab) {
+  for (const b of document.querySelectorAll('nav [data-tab]')) b.setAttribute('aria-selected', String(b.dataset.tab === tab));
+  for (const p of document.querySelectorAll('[data-panel]')) p.hidden = p.dataset.panel !== tab;
+  if (location.hash !== `#${tab}`) history.replaceState(null, '', `#${tab}`);
+}
+
+async function load() {
+  const status = $('#status');
+  const tasks = [
+    ['data', '/api/data', renderData],
+    ['scanner', '/api/scanner', renderScanner],
+    ['model', '/api/model', renderModel],
+  ];
+  const results = await Promise.allSettled(tasks.map(async ([tab, path, render]) => {
+    try {
+      render(await api(path));
+    } catch (e) {
+      $(`#tab-${tab}`).replaceChildren(h('div', { class: 'notice' }, `Could not load ${path}: ${e.message}`));
+      throw e;
+    }
+  }));
+  const failed = results.filter((r) => r.status === 'rejected').length;
+  status.textContent = failed ? `${failed} panel(s) failed to load` : `updated ${new Date().toLocaleTimeString()}`;
+  document.body.dataset.ready = 'true';
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  for (const b of document.querySelectorAll('nav [data-tab]')) b.addEventListener('click', () => select(b.dataset.tab));
+  const initial = location.hash.slice(1);
+  if (['data', 'scanner', 'model'].includes(initial)) select(initial);
+  void load();
+});

@@ -1,0 +1,123 @@
+// The dashboard in a real headless Chromium (Debian's `chromium`, driven by playwright-core): the
+// page loads with data from a small pipeline run, every tab renders its charts with the data it was
+// given, and nothing is logged to the console as an error. Screenshots go to
+// $SPYGLASS_ARTIFACTS_DIR (CI collects them) or the OS temp directory.
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ManualClock } from '@spyglass/core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { createDashboardServer, type DashboardServer } from './dashboard-server.js';
+import { buildSampleRoot, SAMPLE_NOW, STORED_DATES } from './__test-support__/sample-root.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const artifactsDir = process.env.SPYGLASS_ARTIFACTS_DIR || tmpdir();
+const haveChromium = existsSync(CHROMIUM);
+
+if (!haveChromium) {
+  // Loud on purpose: CI installs chromium, so a skip there is a broken setup, not a pass.
+  console.warn(`\n${'!'.repeat(78)}\n!! SKIPPING the dashboard browser test: ${CHROMIUM} is absent.\n!! Install it: apt-get install -y chromium\n${'!'.repeat(78)}\n`);
+}
+const describeBrowser = haveChromium ? describe : describe.skip;
+
+describeBrowser('dashboard in headless Chromium', () => {
+  let root: string;
+  let profile: string;
+  let server: DashboardServer;
+  let context: BrowserContext;
+  let page: Page;
+  let written: Awaited<ReturnType<typeof buildSampleRoot>>;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'spyglass-dash-browser-'));
+    profile = await mkdtemp(join(tmpdir(), 'spyglass-chromium-profile-'));
+    written = await buildSampleRoot(root);
+    server = await createDashboardServer({ root, port: 0, clock: new ManualClock(SAMPLE_NOW) });
+    // A persistent context is how playwright takes a fresh --user-data-dir.
+    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, headless: true, viewport: { width: 1360, height: 900 } });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+    page.on('requestfailed', (r) => consoleErrors.push(`requestfailed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+    await page.goto(server.url);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+    await mkdir(artifactsDir, { recursive: true });
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.close();
+    await rm(root, { recursive: true, force: true });
+    await rm(profile, { recursive: true, force: true });
+  });
+
+  async function openTab(tab: string): Promise<void> {
+    await page.click(`nav [data-tab="${tab}"]`);
+    await page.waitForSelector(`[data-panel="${tab}"]:not([hidden])`);
+    expect(await page.getAttribute(`nav [data-tab="${tab}"]`, 'aria-selected')).toBe('true');
+    expect(await page.$$eval('[data-panel]:not([hidden])', (ps) => ps.map((p) => p.getAttribute('data-panel')))).toEqual([tab]);
+  }
+
+  /** Values of a chart's marks, as drawn. */
+  async function marks(chart: string): Promise<string[]> {
+    const svg = page.locator(`svg[data-chart="${chart}"]`);
+    await expect(svg.isVisible()).resolves.toBe(true);
+    const box = await svg.boundingBox();
+    expect(box!.width).toBeGreaterThan(40);
+    expect(box!.height).toBeGreaterThan(20);
+    return svg.locator('.mark').evaluateAll((els) => els.map((e) => e.getAttribute('data-value') ?? ''));
+  }
+
+  it('Data tab: coverage calendars, freshness, space and quarantine charts', async () => {
+    await openTab('data');
+    const stockDays = await marks('coverage-stocks');
+    // Three stored days plus the missing trading day between them.
+    expect(stockDays).toHaveLength(STORED_DATES.length + 1);
+    expect(await page.$$eval('svg[data-chart="coverage-stocks"] .mark.fill-missing', (e) => e.map((x) => x.getAttribute('data-date')))).toEqual(['2020-12-17']);
+    expect(await marks('coverage-options')).toHaveLength(4);
+    expect((await marks('freshness')).length).toBe(2);
+    expect((await marks('space')).length).toBeGreaterThanOrEqual(4);
+    expect((await marks('quarantine')).map(Number)).toEqual([1, 2]);
+    expect(await page.textContent('#tab-data')).toContain('OHLC_INCONSISTENT ×2');
+    await page.screenshot({ path: join(artifactsDir, 'dashboard-data.png'), fullPage: true });
+  });
+
+  it('Options scanner tab: events by hour, per contract-day and per day', async () => {
+    await openTab('scanner');
+    const hours = await marks('events-by-hour');
+    const byHour = new Map(written.scanner.eventsByHour.map((e) => [e.hour, e.events]));
+    expect(hours.map(Number).reduce((a, b) => a + b, 0)).toBe(written.scanner.totalEvents);
+    expect(hours.length).toBeGreaterThanOrEqual(7); // 09:xx..15:xx at least
+    expect(Number(hours[0])).toBe(byHour.get(9) ?? 0);
+    const dist = (await marks('events-per-contract-day')).map(Number);
+    expect(dist.reduce((a, b) => a + b, 0)).toBe(written.scanner.perContractDay.length);
+    expect((await marks('events-by-date')).length).toBe(STORED_DATES.length);
+    await page.screenshot({ path: join(artifactsDir, 'dashboard-scanner.png'), fullPage: true });
+  });
+
+  it('Model tab: threshold curve, feature importance, walk-forward and SHAP per signal', async () => {
+    await openTab('model');
+    const m = written.model;
+    expect((await marks('threshold-curve')).map(Number)).toEqual(
+      [...m.thresholdCurve].sort((a, b) => a.threshold - b.threshold).flatMap((p) => [p.precision]).concat(m.thresholdCurve.map((p) => p.recall)),
+    );
+    expect((await marks('signals-curve')).map(Number)).toEqual(m.thresholdCurve.map((p) => p.signals));
+    expect((await marks('feature-importance')).map(Number)).toEqual([...m.featureImportance].sort((a, b) => b.gain - a.gain).map((f) => f.gain));
+    expect((await marks('walk-forward')).map((v) => (v === '' ? null : Number(v)))).toEqual(m.walkForward.map((w) => w.precision));
+    for (let i = 0; i < m.recentSignals.length; i++) {
+      const shap = (await marks(`shap-${i}`)).map(Number);
+      expect(shap.sort()).toEqual(m.recentSignals[i].topFactors.map((f) => f.shap).sort());
+    }
+    expect(await page.textContent('#tab-model')).toContain(m.recentSignals[0].ticker);
+    await page.screenshot({ path: join(artifactsDir, 'dashboard-model.png'), fullPage: true });
+  });
+
+  it('logged no console errors, page errors or failed requests', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,137 @@
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SpyglassError, type Clock, type MarketCalendar } from '@spyglass/core';
+import type { SchemaDriftState } from '@spyglass/monitoring';
+import { DataOverviewReader } from './data-overview.js';
+import { readReport } from './report-reader.js';
+import { modelSummaryPath, scannerSummaryPath, validateModelSummary, validateScannerSummary } from './report-contracts.js';
+
+/** Options of {@link createDashboardServer}. */
+export interface DashboardServerOptions {
+  /** The data root (`data` by default in the CLI). */
+  readonly root: string;
+  /** Interface to bind. Default `127.0.0.1`: the dashboard is local unless told otherwise. */
+  readonly host?: string;
+  /** Port; 0 picks a free one. Default 8501 (the original Streamlit port). */
+  readonly port?: number;
+  readonly clock?: Clock;
+  readonly calendar?: MarketCalendar;
+  /** Datasets whose freshness is judged in market hours. Default stocks, options, indices. */
+  readonly liveDatasets?: readonly string[];
+  /** Schema-drift state per dataset (e.g. from storage's drift monitor). */
+  readonly schemaDrift?: () => Promise<readonly SchemaDriftState[]> | readonly SchemaDriftState[];
+}
+
+/** A running dashboard. */
+export interface DashboardServer {
+  /** e.g. `http://127.0.0.1:8501`. */
+  readonly url: string;
+  readonly port: number;
+  readonly host: string;
+  close(): Promise<void>;
+}
+
+// The page is plain files next to src/ and dist/ alike, so no bundler or copy step is needed.
+const ASSETS = new URL('../assets/', import.meta.url);
+const STATIC: Readonly<Record<string, { file: string; type: string }>> = {
+  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
+  '/charts.js': { file: 'charts.js', type: 'text/javascript; charset=utf-8' },
+  '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
+};
+const SECURITY_HEADERS = {
+  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
+  res.writeHead(status, { 'content-type': type, ...SECURITY_HEADERS });
+  res.end(body);
+}
+
+function json(res: ServerResponse, status: number, value: unknown): void {
+  send(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
+}
+
+/**
+ * Serves the local dashboard: one HTML page, two small vanilla JS files drawing SVG charts, and the
+ * JSON APIs behind its three tabs: `GET /api/data` (coverage, freshness, space, quarantine, schema
+ * drift), `GET /api/scanner` (`reports/scanner/summary.json`) and `GET /api/model`
+ * (`reports/ml/latest/summary.json`). On a loopback host, requests naming another Host are refused
+ * (DNS rebinding).
+ *
+ * @example
+ * ```ts
+ * const server = await createDashboardServer({ root: 'data', port: 8501 });
+ * console.log(`dashboard at ${server.url}`);
+ * process.on('SIGINT', () => void server.close());
+ * ```
+ */
+export async function createDashboardServer(options: DashboardServerOptions): Promise<DashboardServer> {
+  const host = options.host ?? '127.0.0.1';
+  const reader = new DataOverviewReader({
+    root: options.root,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.calendar ? { calendar: options.calendar } : {}),
+    ...(options.liveDatasets ? { liveDatasets: options.liveDatasets } : {}),
+    ...(options.schemaDrift ? { schemaDrift: options.schemaDrift } : {}),
+  });
+  let port = 0;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (LOOPBACK.has(host)) {
+      const hostHeader = (req.headers.host ?? '').replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
+      if (!LOOPBACK.has(hostHeader)) return json(res, 421, { error: `host '${req.headers.host ?? ''}' not served; use ${host}:${port}` });
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('allow', 'GET, HEAD');
+      return json(res, 405, { error: `method ${req.method} not allowed` });
+    }
+    const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+    const asset = STATIC[pathname];
+    if (asset) return send(res, 200, asset.type, await readFile(new URL(asset.file, ASSETS)));
+    switch (pathname) {
+      case '/api/data':
+        return json(res, 200, await reader.read());
+      case '/api/scanner':
+        return json(res, 200, await readReport(scannerSummaryPath(options.root), validateScannerSummary));
+      case '/api/model':
+        return json(res, 200, await readReport(modelSummaryPath(options.root), validateModelSummary));
+      case '/favicon.ico':
+        res.writeHead(204, SECURITY_HEADERS);
+        return void res.end();
+      default:
+        return json(res, 404, { error: `no route ${pathname}` });
+    }
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      const body = e instanceof SpyglassError ? e.toJSON() : { message: e instanceof Error ? e.message : String(e) };
+      if (!res.headersSent) json(res, 500, { error: body });
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e) =>
+      reject(new SpyglassError('NETWORK', `dashboard cannot listen on ${host}:${options.port ?? 8501}: ${(e as Error).message}`, { cause: e, details: { host, port: options.port ?? 8501 } })),
+    );
+    server.listen(options.port ?? 8501, host, () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    host,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((e) => (e ? reject(e) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,190 @@
+import { stat } from 'node:fs/promises';
+import { isSpyglassError, nyseCalendar, systemClock, type Clock, type MarketCalendar } from '@spyglass/core';
+import { buildHealthSnapshot, type HealthCheck, type DatasetFreshness, type SchemaDriftState } from '@spyglass/monitoring';
+import { ParquetDataset, rawDatasetSpecs, readParquetInfo, type DatasetSpec } from '@spyglass/storage';
+import { summarizeQuarantineDir, type QuarantineDatasetSummary } from './quarantine-summary.js';
+import { measureSpace, type SpaceUsage } from './space-usage.js';
+
+/** One day of one dataset's coverage. */
+export interface CoverageDay {
+  readonly date: string;
+  /** Partitions (tickers) present that day. */
+  readonly tickers: number;
+  readonly rows: number;
+  readonly bytes: number;
+}
+
+/** Coverage of one raw dataset. */
+export interface DatasetCoverage {
+  readonly dataset: string;
+  readonly tickers: readonly string[];
+  readonly partitions: number;
+  readonly rows: number;
+  readonly bytes: number;
+  readonly from: string | null;
+  readonly to: string | null;
+  readonly days: readonly CoverageDay[];
+  /** Trading days between `from` and `to` with no partition (not computed for `contracts`, keyed by expiration). */
+  readonly missingTradingDays: readonly string[];
+  /** Partition files whose footer could not be read. */
+  readonly corruptFiles: readonly string[];
+}
+
+/** Everything the Data tab shows (`GET /api/data`). */
+export interface DataOverview {
+  readonly generatedAt: number;
+  readonly coverage: readonly DatasetCoverage[];
+  /** Per-dataset freshness in market time, from monitoring's health snapshot. */
+  readonly freshness: readonly DatasetFreshness[];
+  /** The health checks behind freshness, quarantine and schema drift. */
+  readonly checks: readonly HealthCheck[];
+  readonly space: SpaceUsage;
+  readonly quarantine: readonly QuarantineDatasetSummary[];
+  readonly schemaDrift: readonly SchemaDriftState[];
+  readonly marketOpen: boolean | null;
+}
+
+/** Options of {@link DataOverviewReader}. */
+export interface DataOverviewOptions {
+  readonly root: string;
+  readonly clock?: Clock;
+  /** Calendar for freshness in market time and for missing trading days. Default NYSE. */
+  readonly calendar?: MarketCalendar;
+  /** Datasets expected to update during market hours (freshness status applies). Default stocks, options, indices. */
+  readonly liveDatasets?: readonly string[];
+  /** Schema-drift state per dataset, e.g. from storage's drift monitor; none by default. */
+  readonly schemaDrift?: () => Promise<readonly SchemaDriftState[]> | readonly SchemaDriftState[];
+}
+
+const TIME_SERIES = new Set(['stocks', 'options', 'indices', 'news']);
+
+/**
+ * Reads the Data tab's facts from a data root: coverage per raw dataset (from partition listings
+ * and Parquet footers, cached by file size and mtime so a refresh re-reads only changed files),
+ * freshness of the newest bar in market time, disk space by area, quarantine counts and schema drift.
+ *
+ * @example
+ * ```ts
+ * const reader = new DataOverviewReader({ root: 'data' });
+ * const overview = await reader.read();
+ * for (const c of overview.coverage) console.log(c.dataset, c.from, c.to, c.missingTradingDays.length);
+ * ```
+ */
+export class DataOverviewReader {
+  private readonly root: string;
+  private readonly clock: Clock;
+  private readonly calendar: MarketCalendar;
+  private readonly live: ReadonlySet<string>;
+  private readonly schemaDrift: DataOverviewOptions['schemaDrift'];
+  private readonly footerCache = new Map<string, { key: string; rows: number }>();
+
+  constructor(options: DataOverviewOptions) {
+    this.root = options.root;
+    this.clock = options.clock ?? systemClock;
+    this.calendar = options.calendar ?? nyseCalendar;
+    this.live = new Set(options.liveDatasets ?? ['stocks', 'options', 'indices']);
+    this.schemaDrift = options.schemaDrift;
+  }
+
+  /**
+   * Collects the overview now.
+   *
+   * @example
+   * ```ts
+   * const { freshness } = await new DataOverviewReader({ root: 'data' }).read();
+   * ```
+   */
+  async read(): Promise<DataOverview> {
+    const specs = Object.values(rawDatasetSpecs);
+    const coverage: DatasetCoverage[] = [];
+    const lastBars: Array<{ dataset: string; lastBarAt: number | null; live: boolean }> = [];
+    for (const spec of specs) {
+      const { cov, lastBarAt } = await this.readDataset(spec);
+      if (cov.partitions === 0) continue;
+      coverage.push(cov);
+      if (TIME_SERIES.has(spec.name)) lastBars.push({ dataset: spec.name, lastBarAt, live: this.live.has(spec.name) });
+    }
+    const [space, quarantine] = await Promise.all([measureSpace(this.root), summarizeQuarantineDir(this.root)]);
+    const health = await buildHealthSnapshot({
+      clock: this.clock,
+      calendar: this.calendar,
+      datasets: lastBars,
+      quarantine: quarantine.map((q) => ({ dataset: q.dataset, records: q.records, files: q.files, lastDate: q.lastDate })),
+      ...(this.schemaDrift ? { schemaDrift: this.schemaDrift } : {}),
+    });
+    return {
+      generatedAt: health.at,
+      coverage,
+      freshness: health.datasets,
+      checks: health.checks,
+      space,
+      quarantine,
+      schemaDrift: health.schemaDrift,
+      marketOpen: health.marketOpen,
+    };
+  }
+
+  private async readDataset(spec: DatasetSpec): Promise<{ cov: DatasetCoverage; lastBarAt: number | null }> {
+    const ds = new ParquetDataset<{ timestamp: number }>({ root: this.root, spec });
+    const partitions = await ds.partitions();
+    const byDate = new Map<string, { tickers: number; rows: number; bytes: number }>();
+    const tickers = new Set<string>();
+    const corruptFiles: string[] = [];
+    for (const p of partitions) {
+      if (p.ticker !== undefined) tickers.add(p.ticker);
+      const rows = await this.rowsOf(p.path, corruptFiles);
+      const d = byDate.get(p.date) ?? { tickers: 0, rows: 0, bytes: 0 };
+      d.tickers++;
+      d.rows += rows;
+      d.bytes += p.bytes;
+      byDate.set(p.date, d);
+    }
+    const days = [...byDate].map(([date, d]) => ({ date, ...d })).sort((a, b) => a.date.localeCompare(b.date));
+    const from = days[0]?.date ?? null;
+    const to = days.at(-1)?.date ?? null;
+    let missingTradingDays: string[] = [];
+    if (from && to && spec.name !== 'contracts') {
+      const lo = from < this.calendar.range.from ? this.calendar.range.from : from;
+      const hi = to > this.calendar.range.to ? this.calendar.range.to : to;
+      if (lo <= hi) missingTradingDays = this.calendar.tradingDays(lo, hi).filter((d) => !byDate.has(d));
+    }
+    let lastBarAt: number | null = null;
+    if (to && TIME_SERIES.has(spec.name)) {
+      // Only the newest date's partitions can hold the newest bar.
+      const recent = await ds.readAll({ from: to, to, columns: ['timestamp'], onCorrupt: 'skip' });
+      for (const r of recent) if (lastBarAt === null || r.timestamp > lastBarAt) lastBarAt = r.timestamp;
+    }
+    return {
+      cov: {
+        dataset: spec.name,
+        tickers: [...tickers].sort(),
+        partitions: partitions.length,
+        rows: days.reduce((n, d) => n + d.rows, 0),
+        bytes: days.reduce((n, d) => n + d.bytes, 0),
+        from,
+        to,
+        days,
+        missingTradingDays,
+        corruptFiles,
+      },
+      lastBarAt,
+    };
+  }
+
+  private async rowsOf(file: string, corrupt: string[]): Promise<number> {
+    const s = await stat(file).catch(() => undefined);
+    if (!s) return 0;
+    const key = `${s.size}:${s.mtimeMs}`;
+    const cached = this.footerCache.get(file);
+    if (cached?.key === key) return cached.rows;
+    try {
+      const { rows } = await readParquetInfo(file);
+      this.footerCache.set(file, { key, rows });
+      return rows;
+    } catch (e) {
+      if (!isSpyglassError(e, 'CORRUPT_FILE')) throw e;
+      corrupt.push(file);
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,32 @@
+import { validateModelSummary, validateScannerSummary, type ModelSummary, type ScannerSummary } from './report-contracts.js';
+import { modelRun, optionBars, scanOptions, spyBars } from './__test-support__/sample-root.js';
+
+const options = optionBars(spyBars());
+const scanner: ScannerSummary = scanOptions(options);
+const model: ModelSummary = modelRun(options);
+
+describe('validateScannerSummary', () => {
+  it.each<[string, unknown, Array<[string, string]>]>([
+    ['the sample scan', scanner, []],
+    ['not an object', [], [['NOT_OBJECT', '']]],
+    ['hour 24', { ...scanner, eventsByHour: [{ hour: 24, events: 1 }] }, [['OUT_OF_RANGE', 'eventsByHour.0.hour']]],
+    ['negative events and no ticker', { ...scanner, perContractDay: [{ date: '2025-03-03', events: -1 }] }, [['NOT_STRING', 'perContractDay.0.ticker'], ['OUT_OF_RANGE', 'perContractDay.0.events']]],
+    ['rate above 1', { ...scanner, positiveMinuteRate: 55.4 }, [['OUT_OF_RANGE', 'positiveMinuteRate']]],
+    ['missing arrays', { generatedAt: 'x' }, [['NOT_ARRAY', 'eventsByHour'], ['NOT_ARRAY', 'perContractDay']]],
+  ])('%s', (_name, value, expected) => {
+    expect(validateScannerSummary(value).map((i) => [i.code, i.path.join('.')])).toEqual(expected);
+  });
+});
+
+describe('validateModelSummary', () => {
+  it.each<[string, unknown, Array<[string, string]>]>([
+    ['the sample run', model, []],
+    ['NaN metric', { ...model, metrics: { ...model.metrics, rocAuc: Number.NaN } }, [['NOT_NUMBER', 'metrics.rocAuc']]],
+    ['precision as percent', { ...model, thresholdCurve: [{ threshold: 0.5, precision: 91.9, recall: 0.1, signals: 3 }] }, [['OUT_OF_RANGE', 'thresholdCurve.0.precision']]],
+    ['month without signals is null', { ...model, walkForward: [{ month: '2025-06', precision: null, signals: 0 }] }, []],
+    ['factor without shap', { ...model, recentSignals: [{ ...model.recentSignals[0], topFactors: [{ feature: 'iv', value: 1 }] }] }, [['NOT_NUMBER', 'recentSignals.0.topFactors.0.shap']]],
+    ['no run id', { ...model, runId: '' }, [['NOT_STRING', 'runId']]],
+  ])('%s', (_name, value, expected) => {
+    expect(validateModelSummary(value).map((i) => [i.code, i.path.join('.')])).toEqual(expected);
+  });
+});

@@ -1,0 +1,253 @@
+import { join } from 'node:path';
+import type { ValidationIssue } from '@spyglass/core';
+
+/**
+ * `<root>/reports/scanner/summary.json`: what the options scanner found, written by the scan job
+ * (processing's scanner output shaped by the integrator). Times of day are New York (ET) hours.
+ *
+ * @example
+ * ```ts
+ * const summary: ScannerSummary = {
+ *   generatedAt: '2026-02-20T01:00:00Z', from: '2025-03-03', to: '2026-02-19', moveThresholdPct: 20,
+ *   eventsByHour: [{ hour: 9, events: 120 }, { hour: 10, events: 95 }],
+ *   perContractDay: [{ date: '2025-03-03', ticker: 'O:SPY250303C00590000', events: 4, bars: 390 }],
+ * };
+ * ```
+ */
+export interface ScannerSummary {
+  readonly generatedAt: string;
+  readonly from?: string;
+  readonly to?: string;
+  /** The move that counts as an event, in percent (the original: 20). */
+  readonly moveThresholdPct?: number;
+  readonly totalBars?: number;
+  readonly totalEvents?: number;
+  /** Share of scanned minutes above the threshold, 0–1. */
+  readonly positiveMinuteRate?: number;
+  readonly durationAboveMinutes?: { readonly median: number; readonly mean: number };
+  /** Events by the ET hour their move triggered in (0–23; normally 9–15). */
+  readonly eventsByHour: ReadonlyArray<{ readonly hour: number; readonly events: number }>;
+  /** One row per scanned contract and day, zeros included. */
+  readonly perContractDay: ReadonlyArray<{
+    readonly date: string;
+    readonly ticker: string;
+    readonly events: number;
+    readonly bars?: number;
+  }>;
+}
+
+/** One point of the model's threshold sweep. */
+export interface ThresholdPoint {
+  readonly threshold: number;
+  readonly precision: number;
+  readonly recall: number;
+  readonly signals: number;
+}
+
+/** One feature's importance; `gain` is required, other XGBoost importance types optional. */
+export interface FeatureImportanceRow {
+  readonly feature: string;
+  readonly gain: number;
+  readonly weight?: number;
+  readonly cover?: number;
+}
+
+/** One walk-forward test month. */
+export interface WalkForwardMonth {
+  /** `YYYY-MM`. */
+  readonly month: string;
+  /** Precision of the month's signals, 0–1, or null when the month produced no signal. */
+  readonly precision: number | null;
+  readonly signals: number;
+}
+
+/** One SHAP factor of a signal: the feature, its value and its contribution to the log-odds. */
+export interface ShapFactor {
+  readonly feature: string;
+  readonly value: number | null;
+  readonly shap: number;
+}
+
+/** One recent signal with its explanation. */
+export interface RecentSignal {
+  /** Bar start, UTC epoch ms. */
+  readonly timestamp: number;
+  readonly ticker: string;
+  readonly probability: number;
+  /** Known outcome once the 120-minute window has passed. */
+  readonly outcome?: 'tp' | 'fp' | null;
+  readonly maxGainPct?: number | null;
+  /** Top factors by |shap|, largest first. */
+  readonly topFactors: readonly ShapFactor[];
+}
+
+/**
+ * `<root>/reports/ml/latest/summary.json`: the latest training run, written by the trainer app.
+ *
+ * @example
+ * ```ts
+ * const summary: ModelSummary = {
+ *   runId: 'xgb-20260219', generatedAt: '2026-02-19T23:00:00Z', threshold: 0.67,
+ *   metrics: { precision: 0.919, recall: 0.41, f1: 0.57, rocAuc: 0.88 },
+ *   thresholdCurve: [{ threshold: 0.5, precision: 0.7, recall: 0.8, signals: 900 }],
+ *   featureImportance: [{ feature: 'spy_rsi_14', gain: 12.5 }],
+ *   walkForward: [{ month: '2025-09', precision: 0.62, signals: 41 }],
+ *   recentSignals: [{ timestamp: 1740000000000, ticker: 'O:SPY250303C00590000', probability: 0.71, topFactors: [{ feature: 'iv', value: 0.2, shap: 0.4 }] }],
+ * };
+ * ```
+ */
+export interface ModelSummary {
+  readonly runId: string;
+  readonly generatedAt: string;
+  readonly modelVersion?: string;
+  /** The decision threshold the run selected. */
+  readonly threshold: number;
+  /** Test-split metrics by name (precision, recall, f1, rocAuc, accuracy, signals, …). */
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly thresholdCurve: readonly ThresholdPoint[];
+  readonly featureImportance: readonly FeatureImportanceRow[];
+  readonly walkForward: readonly WalkForwardMonth[];
+  readonly recentSignals: readonly RecentSignal[];
+}
+
+/**
+ * Where the dashboard reads the scanner summary.
+ *
+ * @example
+ * ```ts
+ * scannerSummaryPath('data'); // 'data/reports/scanner/summary.json'
+ * ```
+ */
+export function scannerSummaryPath(root: string): string {
+  return join(root, 'reports', 'scanner', 'summary.json');
+}
+
+/**
+ * Where the dashboard reads the latest model summary.
+ *
+ * @example
+ * ```ts
+ * modelSummaryPath('data'); // 'data/reports/ml/latest/summary.json'
+ * ```
+ */
+export function modelSummaryPath(root: string): string {
+  return join(root, 'reports', 'ml', 'latest', 'summary.json');
+}
+
+type Path = ReadonlyArray<string | number>;
+
+class Checker {
+  readonly issues: ValidationIssue[] = [];
+  private fail(path: Path, code: string, message: string): false {
+    this.issues.push({ code, path, message });
+    return false;
+  }
+  object(v: unknown, path: Path): v is Record<string, unknown> {
+    return (v !== null && typeof v === 'object' && !Array.isArray(v)) || this.fail(path, 'NOT_OBJECT', `${fmt(path)} must be an object`);
+  }
+  string(v: unknown, path: Path, optional = false): boolean {
+    if (v === undefined && optional) return true;
+    return (typeof v === 'string' && v.length > 0) || this.fail(path, 'NOT_STRING', `${fmt(path)} must be a non-empty string`);
+  }
+  number(v: unknown, path: Path, opts: { optional?: boolean; nullable?: boolean; min?: number; max?: number } = {}): boolean {
+    if (v === undefined && opts.optional) return true;
+    if (v === null && opts.nullable) return true;
+    if (typeof v !== 'number' || !Number.isFinite(v)) return this.fail(path, 'NOT_NUMBER', `${fmt(path)} must be a finite number`);
+    if ((opts.min !== undefined && v < opts.min) || (opts.max !== undefined && v > opts.max)) {
+      return this.fail(path, 'OUT_OF_RANGE', `${fmt(path)} = ${v} is outside [${opts.min ?? '-inf'}, ${opts.max ?? 'inf'}]`);
+    }
+    return true;
+  }
+  array(v: unknown, path: Path, each: (item: unknown, path: Path) => void): void {
+    if (!Array.isArray(v)) {
+      this.fail(path, 'NOT_ARRAY', `${fmt(path)} must be an array`);
+      return;
+    }
+    v.forEach((item, i) => each(item, [...path, i]));
+  }
+}
+
+function fmt(path: Path): string {
+  return path.length ? path.join('.') : 'summary';
+}
+
+/**
+ * Checks a parsed `reports/scanner/summary.json` against {@link ScannerSummary}; empty means valid.
+ *
+ * @example
+ * ```ts
+ * const issues = validateScannerSummary(JSON.parse(text));
+ * if (issues.length) console.error(issues.map((i) => i.message).join('\n'));
+ * ```
+ */
+export function validateScannerSummary(value: unknown): ValidationIssue[] {
+  const c = new Checker();
+  if (!c.object(value, [])) return c.issues;
+  c.string(value.generatedAt, ['generatedAt']);
+  c.number(value.moveThresholdPct, ['moveThresholdPct'], { optional: true, min: 0 });
+  c.number(value.positiveMinuteRate, ['positiveMinuteRate'], { optional: true, min: 0, max: 1 });
+  c.array(value.eventsByHour, ['eventsByHour'], (row, p) => {
+    if (!c.object(row, p)) return;
+    c.number(row.hour, [...p, 'hour'], { min: 0, max: 23 });
+    c.number(row.events, [...p, 'events'], { min: 0 });
+  });
+  c.array(value.perContractDay, ['perContractDay'], (row, p) => {
+    if (!c.object(row, p)) return;
+    c.string(row.date, [...p, 'date']);
+    c.string(row.ticker, [...p, 'ticker']);
+    c.number(row.events, [...p, 'events'], { min: 0 });
+    c.number(row.bars, [...p, 'bars'], { optional: true, min: 0 });
+  });
+  return c.issues;
+}
+
+/**
+ * Checks a parsed `reports/ml/latest/summary.json` against {@link ModelSummary}; empty means valid.
+ *
+ * @example
+ * ```ts
+ * validateModelSummary({ runId: 'x' }); // issues for generatedAt, threshold, metrics, …
+ * ```
+ */
+export function validateModelSummary(value: unknown): ValidationIssue[] {
+  const c = new Checker();
+  if (!c.object(value, [])) return c.issues;
+  c.string(value.runId, ['runId']);
+  c.string(value.generatedAt, ['generatedAt']);
+  c.number(value.threshold, ['threshold'], { min: 0, max: 1 });
+  if (c.object(value.metrics, ['metrics'])) {
+    for (const [k, v] of Object.entries(value.metrics)) c.number(v, ['metrics', k]);
+  }
+  const unit = { min: 0, max: 1 };
+  c.array(value.thresholdCurve, ['thresholdCurve'], (row, p) => {
+    if (!c.object(row, p)) return;
+    c.number(row.threshold, [...p, 'threshold'], unit);
+    c.number(row.precision, [...p, 'precision'], unit);
+    c.number(row.recall, [...p, 'recall'], unit);
+    c.number(row.signals, [...p, 'signals'], { min: 0 });
+  });
+  c.array(value.featureImportance, ['featureImportance'], (row, p) => {
+    if (!c.object(row, p)) return;
+    c.string(row.feature, [...p, 'feature']);
+    c.number(row.gain, [...p, 'gain'], { min: 0 });
+  });
+  c.array(value.walkForward, ['walkForward'], (row, p) => {
+    if (!c.object(row, p)) return;
+    c.string(row.month, [...p, 'month']);
+    c.number(row.precision, [...p, 'precision'], { ...unit, nullable: true });
+    c.number(row.signals, [...p, 'signals'], { min: 0 });
+  });
+  c.array(value.recentSignals, ['recentSignals'], (row, p) => {
+    if (!c.object(row, p)) return;
+    c.number(row.timestamp, [...p, 'timestamp'], { min: 0 });
+    c.string(row.ticker, [...p, 'ticker']);
+    c.number(row.probability, [...p, 'probability'], unit);
+    c.array(row.topFactors, [...p, 'topFactors'], (f, fp) => {
+      if (!c.object(f, fp)) return;
+      c.string(f.feature, [...fp, 'feature']);
+      c.number(f.value, [...fp, 'value'], { nullable: true });
+      c.number(f.shap, [...fp, 'shap']);
+    });
+  });
+  return c.issues;
+}
