@@ -23,3 +23,5 @@ export { FEATURE_COLUMNS, FEATURE_GROUPS, FEATURE_GROUP_NAMES, FEATURE_DEFINITIO
 export type { FeatureDefinition, FeatureGroup } from './features/feature-catalog.js';
 export { DEFAULT_LABELS } from './features/forward-labels.js';
 export type { LabelSettings } from './features/forward-labels.js';
+export { prepareTraining, TRAINING_DATASET } from './training/prepare-training.js';
+export type { PrepareTrainingOptions, TrainingSummary } from './training/prepare-training.js';

@@ -144,6 +144,7 @@ export async function consolidate(options: ConsolidateOptions): Promise<Consolid
         CONSOLIDATED_DATASET,
         `SELECT c.date, c.ticker, epoch_ms(c.ts)::TIMESTAMPTZ AS timestamp, ${consolidatedSelectList(indicatorNames)}
          FROM cons c JOIN greeks g USING (row_id) ORDER BY c.date, c.ticker, c.ts`,
+        inv.dates,
       );
       files.push(...written.files);
     }

@@ -123,7 +123,7 @@ export async function generateFeatures(options: GenerateFeaturesOptions): Promis
       (per.cols.date as string[]).forEach((d, k) => (rowsByDate[d] = (per.cols.n as Float64Array)[k]!));
       const nullCounts = await duck.columns(`SELECT ${FEATURE_COLUMNS.map((c) => `count(*) - count(${c}) AS ${c}`).join(', ')} FROM feat`);
       for (const c of FEATURE_COLUMNS) nulls.set(c, (nulls.get(c) ?? 0) + (nullCounts.cols[c] as Float64Array)[0]!);
-      const written = await writeDatePartitions(duck, options.root, FEATURES_DATASET, `SELECT * FROM feat ORDER BY date, ticker, timestamp`);
+      const written = await writeDatePartitions(duck, options.root, FEATURES_DATASET, `SELECT * FROM feat ORDER BY date, ticker, timestamp`, inv.dates);
       files.push(...written.files);
     }
   } finally {

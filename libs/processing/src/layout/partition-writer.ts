@@ -10,13 +10,16 @@ import { sqlString } from '../duck/duck-session.js';
  * atomically: DuckDB writes every partition into a private temp directory on the same file system,
  * then each file is renamed over its destination. A reader sees the old file or the new one, never
  * a half-written one, and re-running a date replaces its file (idempotent). The query must have a
- * VARCHAR `date` column; it is kept out of the file (it is the directory name).
+ * VARCHAR `date` column; it is kept out of the file (it is the directory name). A date of
+ * `processedDates` for which the query returns no rows has its old file removed, so the dataset
+ * always reflects the latest run (e.g. every row filtered out).
  */
 export async function writeDatePartitions(
   duck: DuckSession,
   root: string,
   dataset: string,
   query: string,
+  processedDates: readonly string[],
 ): Promise<{ dates: string[]; files: string[] }> {
   const base = join(root, 'processed', dataset);
   const tmp = join(root, 'processed', `.tmp-${dataset}-${process.pid}-${randomBytes(4).toString('hex')}`);
@@ -40,6 +43,8 @@ export async function writeDatePartitions(
       dates.push(dir.slice(5));
       files.push(file);
     }
+    const written = new Set(dates);
+    for (const d of processedDates) if (!written.has(d)) await rm(join(base, `date=${d}`, 'part-0.parquet'), { force: true });
     return { dates, files };
   } finally {
     await rm(tmp, { recursive: true, force: true });
