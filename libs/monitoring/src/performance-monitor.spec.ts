@@ -111,6 +111,14 @@ describe('PerformanceMonitor thresholds', () => {
     expect(monitor.check().map((a) => [a.kind, a.recovered])).toEqual([['recovery', 'no_data']]);
   });
 
+  it('watches for no_data only operations that carry data', async () => {
+    const { clock, monitor } = setup();
+    await run(clock, monitor, 'duckdb.query', 10, 0); // never reports items
+    await run(clock, monitor, 'rest.fetch', 10, 390);
+    await clock.advance(130_000);
+    expect(monitor.check().map((a) => [a.kind, a.operation])).toEqual([['no_data', 'rest.fetch']]);
+  });
+
   it('detects degradation of the recent slice against the baseline', async () => {
     const { clock, monitor } = setup();
     for (let i = 0; i < 5; i++) { await run(clock, monitor, 'rest.fetch', 100); await clock.advance(60_000); }

@@ -100,6 +100,8 @@ interface OperationState {
   lastDataAt: number | null;
   /** When the operation was first seen or expected: the no-data clock starts here. */
   since: number;
+  /** Declared with expect() or seen carrying items: only such operations can have "no data". */
+  carriesData: boolean;
 }
 
 /**
@@ -146,6 +148,8 @@ export class PerformanceMonitor {
 
   /**
    * Declares an operation that must produce data, so `no_data` fires even if it never ran.
+   * (Operations that once recorded items are watched for `no_data` automatically; others, like a
+   * query that reports no item count, never are.)
    *
    * @example
    * ```ts
@@ -153,7 +157,7 @@ export class PerformanceMonitor {
    * ```
    */
   expect(operation: string): void {
-    this.state(operation);
+    this.state(operation).carriesData = true;
   }
 
   /**
@@ -328,7 +332,7 @@ export class PerformanceMonitor {
       this.prune(state, now);
       const limits = thresholdsFor(this.thresholds, operation);
       const quietMs = now - (state.lastDataAt ?? state.since);
-      if (quietMs >= limits.noDataMs && this.isActive(now)) {
+      if (state.carriesData && quietMs >= limits.noDataMs && this.isActive(now)) {
         raise(`no_data:${operation}`, {
           kind: 'no_data', severity: 'warning', operation, value: quietMs, threshold: limits.noDataMs,
           message: `${operation}: no data for ${fmtMs(quietMs)} (limit ${fmtMs(limits.noDataMs)})`,
@@ -399,7 +403,7 @@ export class PerformanceMonitor {
   private state(operation: string): OperationState {
     let state = this.ops.get(operation);
     if (!state) {
-      state = { samples: [], lastDataAt: null, since: Math.max(this.createdAt, this.clock.now() - this.windowMs) };
+      state = { samples: [], lastDataAt: null, since: Math.max(this.createdAt, this.clock.now() - this.windowMs), carriesData: false };
       this.ops.set(operation, state);
     }
     return state;
@@ -410,7 +414,10 @@ export class PerformanceMonitor {
     state.samples.push(sample);
     if (state.samples.length > this.maxSamples) state.samples.splice(0, state.samples.length - this.maxSamples);
     const end = sample.startedAt + sample.durationMs;
-    if (sample.ok && sample.items > 0) state.lastDataAt = Math.max(state.lastDataAt ?? end, end);
+    if (sample.ok && sample.items > 0) {
+      state.lastDataAt = Math.max(state.lastDataAt ?? end, end);
+      state.carriesData = true;
+    }
     this.prune(state, this.clock.now());
     for (const listener of this.sampleListeners) listener(sample);
     const limits = thresholdsFor(this.thresholds, sample.operation);
