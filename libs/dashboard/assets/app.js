@@ -246,6 +246,9 @@ function select(tab) {
 
 async function load() {
   const status = $('#status');
+  const button = $('#refresh');
+  button.disabled = true;
+  document.body.dataset.ready = 'false';
   const tasks = [
     ['data', '/api/data', renderData],
     ['scanner', '/api/scanner', renderScanner],
@@ -261,6 +264,7 @@ async function load() {
   }));
   const failed = results.filter((r) => r.status === 'rejected').length;
   status.textContent = failed ? `${failed} panel(s) failed to load` : `updated ${new Date().toLocaleTimeString()}`;
+  button.disabled = false;
   document.body.dataset.ready = 'true';
 }
 
@@ -268,5 +272,6 @@ document.addEventListener('DOMContentLoaded', () => {
   for (const b of document.querySelectorAll('nav [data-tab]')) b.addEventListener('click', () => select(b.dataset.tab));
   const initial = location.hash.slice(1);
   if (['data', 'scanner', 'model'].includes(initial)) select(initial);
+  $('#refresh').addEventListener('click', () => void load());
   void load();
 });

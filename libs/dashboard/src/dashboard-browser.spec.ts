@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { ManualClock } from '@spyglass/core';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { createDashboardServer, type DashboardServer } from './dashboard-server.js';
-import { buildSampleRoot, SAMPLE_NOW, STORED_DATES } from './__test-support__/sample-root.js';
+import { buildSampleRoot, SAMPLE_NOW, STORED_DATES, writeQuarantine } from './__test-support__/sample-root.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -115,6 +115,14 @@ describeBrowser('dashboard in headless Chromium', () => {
     }
     expect(await page.textContent('#tab-model')).toContain(m.recentSignals[0].ticker);
     await page.screenshot({ path: join(artifactsDir, 'dashboard-model.png'), fullPage: true });
+  });
+
+  it('Refresh reloads the data: a new quarantine record shows up without reloading the page', async () => {
+    await openTab('data');
+    await writeQuarantine(root, 'indices', '2020-12-18', 'part-3.jsonl', [['NOT_FINITE']]);
+    await page.click('#refresh');
+    await page.waitForSelector('body[data-ready="true"]');
+    expect((await marks('quarantine')).map(Number)).toEqual([1, 1, 2]);
   });
 
   it('logged no console errors, page errors or failed requests', () => {
