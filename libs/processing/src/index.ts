@@ -25,3 +25,5 @@ export { DEFAULT_LABELS } from './features/forward-labels.js';
 export type { LabelSettings } from './features/forward-labels.js';
 export { prepareTraining, TRAINING_DATASET } from './training/prepare-training.js';
 export type { PrepareTrainingOptions, TrainingSummary } from './training/prepare-training.js';
+export { scanOptions, formatScanReport } from './scanner/scan-options.js';
+export type { ScanOptions, ScanEvent, ScanSummary } from './scanner/scan-options.js';
