@@ -61,10 +61,10 @@ function assertInput(i: BlackScholesInput, where: string): void {
 }
 
 /**
- * Unchecked price kernel shared by {@link bsPrice} and the implied-volatility solver. At `years = 0`
+ * Unchecked price kernel of {@link bsPrice}. At `years = 0`
  * or `vol = 0` it returns the deterministic limit max(±(S·e^{-qT} − K·e^{-rT}), 0).
  */
-export function priceUnchecked(call: boolean, spot: number, strike: number, years: number, rate: number, q: number, vol: number): number {
+function priceUnchecked(call: boolean, spot: number, strike: number, years: number, rate: number, q: number, vol: number): number {
   const fwdSpot = spot * Math.exp(-q * years);
   const pvStrike = strike * Math.exp(-rate * years);
   const sd = vol * Math.sqrt(years);

@@ -1,5 +1,5 @@
-import { blackScholesInputProblem, priceUnchecked, type BlackScholesInput } from './black-scholes.js';
-import { normPdf } from './normal-distribution.js';
+import { blackScholesInputProblem, type BlackScholesInput } from './black-scholes.js';
+import { normCdf, normPdf } from './normal-distribution.js';
 
 /** Why no implied volatility exists (or was found) for a price. */
 export type IvFailureReason = 'BELOW_INTRINSIC' | 'ABOVE_UPPER_BOUND' | 'NOT_CONVERGED' | 'INVALID_INPUT';
@@ -31,15 +31,25 @@ const DEFAULT_UPPER = 5;
 const DEFAULT_TOLERANCE = 1e-10;
 const DEFAULT_MAX_ITERATIONS = 100;
 
+/**
+ * Price with the discount factors and log-moneyness fixed during the search (a module function, not
+ * a closure: no allocation per solve).
+ */
+function otmPrice(call: boolean, fwdSpot: number, pvStrike: number, sqrtT: number, logMoneyness: number, vol: number): number {
+  const sd = vol * sqrtT;
+  const d1 = logMoneyness / sd + 0.5 * sd;
+  return call ? fwdSpot * normCdf(d1) - pvStrike * normCdf(d1 - sd) : pvStrike * normCdf(sd - d1) - fwdSpot * normCdf(-d1);
+}
+
 const fail = (reason: IvFailureReason, message: string): IvResult => ({ ok: false, reason, message });
 
 /**
  * Black-Scholes-Merton implied volatility by a safeguarded Newton method.
  *
  * Why this shape: the price is first reduced by put-call parity to the out-of-the-money option
- * (same volatility, no intrinsic value to cancel against), and Newton runs on ln(price), whose slope
- * vega/price stays well scaled for far-OTM contracts minutes from expiry where the price itself is
- * exponentially flat in σ. Every iterate tightens a bracket [lo, hi]; a Newton step that leaves it
+ * (same volatility, no intrinsic value to cancel against), and Newton runs on ln(price) as a
+ * function of 1/σ: for far-OTM contracts minutes from expiry the price is exponentially flat in σ,
+ * but ln(price) ≈ −x²/(2Tσ²) is a parabola in 1/σ, where Newton converges quadratically. Every iterate tightens a bracket [lo, hi]; a Newton step that leaves it
  * is replaced by bisection (geometric while the bracket spans orders of magnitude), so the solver
  * converges on every price that has a solution inside [lowerVol, upperVol].
  *
@@ -84,40 +94,43 @@ export function impliedVolatility(i: ImpliedVolatilityInput): IvResult {
   // Same volatility, out-of-the-money side: the time value is the whole price there.
   const otmCall = fwdSpot < pvStrike || (fwdSpot === pvStrike && isCall);
   const target = isCall === otmCall ? price : price - intrinsic;
-  const at = (vol: number): number => priceUnchecked(otmCall, spot, strike, years, rate, q, vol);
+  const sqrtT = Math.sqrt(years);
+  const logMoneyness = Math.log(fwdSpot / pvStrike);
 
-  const atLower = at(lowerVol);
+  const atLower = otmPrice(otmCall, fwdSpot, pvStrike, sqrtT, logMoneyness, lowerVol);
   if (!(target > atLower)) {
     return fail(
       'BELOW_INTRINSIC',
       `impliedVolatility: time value ${target} is at or below the value ${atLower} at the lower bound vol ${lowerVol} (no time value to explain)`,
     );
   }
-  const atUpper = at(upperVol);
+  const atUpper = otmPrice(otmCall, fwdSpot, pvStrike, sqrtT, logMoneyness, upperVol);
   // Inclusive at the top so that a price generated at exactly upperVol (500 % by default) solves.
   if (target === atUpper) return { ok: true, vol: upperVol, iterations: 0 };
   if (!(target < atUpper)) {
     return fail('ABOVE_UPPER_BOUND', `impliedVolatility: time value ${target} is at or above the value ${atUpper} at the upper bound vol ${upperVol}`);
   }
 
-  const sqrtT = Math.sqrt(years);
-  const logMoneyness = Math.log(fwdSpot / pvStrike);
   const lnTarget = Math.log(target);
-  // Start at the larger of the inflection point of price(σ) (Manaster-Koehler) and the
-  // Brenner-Subrahmanyam at-the-money approximation; the bracket absorbs a poor guess.
-  let vol = Math.max(Math.sqrt((2 * Math.abs(logMoneyness)) / years), (Math.sqrt(2 * Math.PI) * target) / (fwdSpot * sqrtT));
+  // A fixed start: with the 1/σ parametrisation below, 50 % reached the root in fewer iterations
+  // over a 1-minute…30-day, 5…300 % test population than the Manaster-Koehler inflection point or
+  // the Brenner-Subrahmanyam guess (measured on the contracts of tools/bench/features/kernels.ts).
+  let vol = 0.5;
   let lo = lowerVol;
   let hi = upperVol;
   if (!(vol > lo && vol < hi)) vol = Math.sqrt(lo * hi);
   for (let iter = 1; iter <= maxIterations; iter++) {
-    const p = at(vol);
+    const p = otmPrice(otmCall, fwdSpot, pvStrike, sqrtT, logMoneyness, vol);
     const f = Math.log(p) - lnTarget;
-    if (f === 0) return { ok: true, vol, iterations: iter };
+    // |ln(p/target)| ≤ 1e-14: the price is reproduced to rounding, nothing left to gain.
+    if (Math.abs(f) <= 1e-14) return { ok: true, vol, iterations: iter };
     if (f < 0) lo = vol;
     else hi = vol;
     const sd = vol * sqrtT;
     const vega = fwdSpot * normPdf(logMoneyness / sd + 0.5 * sd) * sqrtT;
-    let next = vol - (f * p) / vega;
+    // Newton in w = 1/σ: far below the root ln P ≈ −x²w²/(2T), on which this step is the
+    // Babylonian square root (quadratic from any start), where Newton in σ creeps up ×1.5 a step.
+    let next = 1 / (1 / vol + (f * p) / (vol * vol * vega));
     if (!(next > lo && next < hi)) next = hi > 4 * lo ? Math.sqrt(lo * hi) : 0.5 * (lo + hi);
     if (Math.abs(next - vol) <= tol || hi - lo <= tol) return { ok: true, vol: next, iterations: iter };
     vol = next;
