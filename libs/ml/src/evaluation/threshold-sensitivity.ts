@@ -236,3 +236,20 @@ export function thresholdRecommendations(
     describe('highest precision', findOptimalThreshold(aggregate, { metric: 'precision', minSignals })),
   ];
 }
+
+/**
+ * Precision and signal count per month at one threshold (null precision for months without signals).
+ *
+ * @example
+ * ```ts
+ * monthlyPrecisionAt(s.monthly, 0.67); // [{ month: '2025-03', precision: 0.91, signals: 44 }, …]
+ * ```
+ */
+export function monthlyPrecisionAt(
+  monthly: ThresholdSensitivity['monthly'],
+  threshold: number,
+): Array<{ month: string; precision: number | null; signals: number }> {
+  return monthly
+    .filter((m) => Math.abs(m.threshold - threshold) < 1e-9)
+    .map((m) => ({ month: m.month, precision: m.totalSignals ? m.precision : null, signals: m.totalSignals }));
+}
