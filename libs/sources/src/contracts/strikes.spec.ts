@@ -39,7 +39,7 @@ describe('discoveryStrikeRange', () => {
     [600, 1, 594, 606],
     [593.88, 5, 564.19, 623.57],
     [600, 0, 600, 600],
-  ])('±%p%% of %p', (opening, pct, lo, hi) => {
+  ])('%p ±%p%%', (opening, pct, lo, hi) => {
     expect(discoveryStrikeRange(opening, pct)).toEqual({ strikeGte: lo, strikeLte: hi });
   });
 

@@ -21,6 +21,13 @@ export function classifyFailure(e: unknown, ctx: { url: string; apiKey: string; 
   }
   const ax = e as AxiosLikeError;
   if (ax && typeof ax === 'object' && ax.isAxiosError) {
+    if (ax.response && ax.response.status >= 200 && ax.response.status < 300) {
+      // Headers said 200 but the body stopped early (axios: "stream has been aborted"): a truncated payload.
+      return new SpyglassError('BAD_PAYLOAD', `truncated response body from ${redactUrl(ctx.url, ctx.apiKey)}: ${ax.message ?? 'body ended early'}`, {
+        cause: e,
+        details: { url: redactUrl(ctx.url, ctx.apiKey), status: ax.response.status },
+      });
+    }
     if (ax.response) {
       const { status, data, headers } = ax.response;
       const body = typeof data === 'string' ? data : data === undefined ? '' : JSON.stringify(data);

@@ -7,7 +7,7 @@ export const DEFAULT_REST_BASE_URL = 'https://api.massive.com';
 
 /** Anything that can hand out request permits; core's `createRateLimiter` returns one. */
 export interface RequestPermits {
-  acquire(signal?: AbortSignal): Promise<void>;
+  acquire(signal?: AbortSignal): Promise<unknown>;
 }
 
 /**
@@ -136,7 +136,16 @@ export class MassiveRest {
   private async fetchJson(url: string, signal: AbortSignal): Promise<unknown> {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const res = await fetch(url, { signal: AbortSignal.any([signal, timeout]), headers: { accept: 'application/json' } });
-    const text = await res.text();
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (e) {
+      if (signal.aborted || (e as Error)?.name === 'TimeoutError') throw e;
+      throw new SpyglassError('BAD_PAYLOAD', `truncated response body from ${redactUrl(url, this.apiKey)} (HTTP ${res.status}): ${(e as Error).message}`, {
+        cause: e,
+        details: { url: redactUrl(url, this.apiKey), status: res.status },
+      });
+    }
     if (!res.ok) {
       // Reuse the axios path of classifyFailure so both transports map statuses identically.
       throw Object.assign(new Error(`HTTP ${res.status}`), {

@@ -221,7 +221,8 @@ export class MarketStream<T extends { ticker: string; timestamp: number }> imple
         }
         for (const msg of Array.isArray(parsed) ? parsed : [parsed]) {
           const status = this.handle(msg, ws, isReconnect);
-          if (status === 'live') wasLive = true;
+          // Only delivered data proves a connection healthy: a silent one keeps counting towards maxAttempts.
+          if (status === 'bar') wasLive = true;
           else if (status instanceof SpyglassError) {
             fatal = status;
             ws.close(1000, 'fatal status');
@@ -246,8 +247,8 @@ export class MarketStream<T extends { ticker: string; timestamp: number }> imple
     });
   }
 
-  /** Handles one parsed message; returns 'live' once subscribed, or a fatal error. */
-  private handle(msg: unknown, ws: WebSocket, isReconnect: boolean): 'live' | SpyglassError | undefined {
+  /** Handles one parsed message; returns 'bar' for a data message (new or duplicate), or a fatal error. */
+  private handle(msg: unknown, ws: WebSocket, isReconnect: boolean): 'bar' | SpyglassError | undefined {
     const m = msg as { ev?: unknown; status?: unknown; message?: unknown } | null;
     if (!m || typeof m !== 'object') {
       this.reject(msg, 'WS_BAD_MESSAGE', 'message is not an object');
@@ -266,7 +267,7 @@ export class MarketStream<T extends { ticker: string; timestamp: number }> imple
           const gapFrom = this.lastBarStart === undefined ? (this.lastDropAt ?? this.clock.now()) : this.lastBarStart + 60_000;
           this.queue.push({ type: 'reconnected', attempt: this.stats.reconnects, gapFrom, gapTo: this.clock.now() });
         }
-        return 'live';
+        return undefined;
       } else if (status === 'auth_failed') {
         return new SpyglassError('AUTH_FAILED', `${this.url}: authentication failed (${message}); not retried`);
       } else if (status === 'max_connections') {
@@ -284,14 +285,14 @@ export class MarketStream<T extends { ticker: string; timestamp: number }> imple
       const key = `${r.value.ticker}|${r.value.timestamp}|${String(m.ev)}`;
       if (this.seen.has(key)) {
         this.stats.duplicates++;
-        return undefined;
+        return 'bar';
       }
       this.seen.add(key);
       if (this.seen.size > DEDUP_WINDOW) this.seen.delete(this.seen.values().next().value as string);
       if (this.lastBarStart === undefined || r.value.timestamp > this.lastBarStart) this.lastBarStart = r.value.timestamp;
       this.stats.bars++;
       this.queue.push({ type: 'bar', bar: r.value });
-      return undefined;
+      return 'bar';
     }
     this.reject(msg, 'WS_UNKNOWN_EVENT', `unexpected event type ${JSON.stringify(m.ev)}`);
     return undefined;
