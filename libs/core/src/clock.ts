@@ -79,6 +79,8 @@ export class ManualClock implements Clock {
   /** Moves time forward by `ms`, waking every sleeper due, and lets their continuations run. */
   async advance(ms: number): Promise<void> {
     const target = this.current + ms;
+    // Let pending continuations run first: a caller that just failed registers its sleep in a microtask.
+    await delay(0);
     for (;;) {
       this.sleepers.sort((a, b) => a.at - b.at);
       const next = this.sleepers[0];

@@ -53,6 +53,8 @@ export const ErrorCode = {
   INVALID_ARGUMENT: 'INVALID_ARGUMENT',
   /** Retries were exhausted; `cause` holds the last failure. */
   RETRIES_EXHAUSTED: 'RETRIES_EXHAUSTED',
+  /** A failure no other code describes (usually a bug); `cause` holds the original error. Not retried. */
+  UNEXPECTED: 'UNEXPECTED',
 } as const;
 
 /** One of the documented {@link ErrorCode} values. */
