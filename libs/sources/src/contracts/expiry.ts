@@ -7,6 +7,11 @@ import { SpyglassError, nyseCalendar, type MarketCalendar } from '@spyglass/core
  * - `next_trading_day`: the first NYSE trading day strictly after (holidays skipped),
  * - `next_friday`: the first Friday strictly after the trade date,
  * - `fixed`: one configured date for every trade date.
+ *
+ * @example
+ * ```ts
+ * resolveExpiry(ExpiryConvention.NEXT_FRIDAY, '2025-03-04'); // '2025-03-07'
+ * ```
  */
 export const ExpiryConvention = {
   SAME_DAY: 'same_day',
@@ -66,7 +71,14 @@ export function resolveExpiry(convention: ExpiryConvention, tradeDate: string, o
   }
 }
 
-/** True when `value` names an {@link ExpiryConvention} (for config and prompt answers). */
+/**
+ * True when `value` names an {@link ExpiryConvention} (for config and prompt answers).
+ *
+ * @example
+ * ```ts
+ * isExpiryConvention('next_trading_day'); // true
+ * ```
+ */
 export function isExpiryConvention(value: string): value is ExpiryConvention {
   return (Object.values(ExpiryConvention) as string[]).includes(value);
 }

@@ -62,7 +62,14 @@ export function discoveryStrikeRange(opening: number, rangePct: number): { strik
   return { strikeGte: roundCents(opening * (1 - rangePct / 100)), strikeLte: roundCents(opening * (1 + rangePct / 100)) };
 }
 
-/** True when two strikes are the same contract strike (1/10-cent tolerance, as floats drift). */
+/**
+ * True when two strikes are the same contract strike (1/10-cent tolerance, as floats drift).
+ *
+ * @example
+ * ```ts
+ * sameStrike(593.5, 593.4999999); // true
+ * ```
+ */
 export function sameStrike(a: number, b: number): boolean {
   return Math.abs(a - b) < 0.001;
 }

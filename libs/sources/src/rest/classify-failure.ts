@@ -1,4 +1,4 @@
-import { SpyglassError, errorFromHttpStatus, toSpyglassError } from '@spyglass/core';
+import { SpyglassError, errorFromHttpStatus, redactSecrets, toSpyglassError } from '@spyglass/core';
 
 interface AxiosLikeError {
   isAxiosError?: boolean;
@@ -45,11 +45,9 @@ export function classifyFailure(e: unknown, ctx: { url: string; apiKey: string; 
   return new SpyglassError(base.code, `request to ${url} failed: ${redactUrl(base.message, ctx.apiKey)}`, { cause: e, details: { ...base.details, url } });
 }
 
-/** Removes the API key from a URL or message before it reaches a log or an error. */
+/** Removes the API key (and any `apiKey=` value) from a URL or message before it reaches a log or an error. */
 export function redactUrl(text: string, apiKey: string): string {
-  let out = text.replace(/([?&]apiKey=)[^&\s]*/gi, '$1[REDACTED]');
-  if (apiKey.length >= 4) out = out.split(apiKey).join('[REDACTED]');
-  return out;
+  return redactSecrets(text, [apiKey]);
 }
 
 type Headers = (Record<string, unknown> & { get?: (k: string) => unknown }) | undefined;

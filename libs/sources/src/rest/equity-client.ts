@@ -5,7 +5,14 @@ import type { FetchResult } from '../wire/decode-result.js';
 import { collectPages, decodePage, pathDate, type DateBound, type DecodedPage } from './decoded-page.js';
 import type { MassiveRest, WirePage } from './massive-rest.js';
 
-/** The API's maximum `limit` for aggregates: fewer, larger pages. */
+/**
+ * The API's maximum `limit` for aggregates: fewer, larger pages.
+ *
+ * @example
+ * ```ts
+ * new EquityClient(rest, { limit: MAX_AGGREGATES_LIMIT });
+ * ```
+ */
 export const MAX_AGGREGATES_LIMIT = 50_000;
 
 /**

@@ -2,7 +2,14 @@ import { restClient, type DefaultApi } from '@massive.com/client-js';
 import { SpyglassError, defaultRetryPolicy, systemClock, withRetry, type Clock, type RetryOptions, type RetryPolicy } from '@spyglass/core';
 import { classifyFailure, redactUrl } from './classify-failure.js';
 
-/** The production REST origin of the Massive API. */
+/**
+ * The production REST origin of the Massive API (used when `restBaseUrl` is not set).
+ *
+ * @example
+ * ```ts
+ * new MassiveRest({ apiKey, restBaseUrl: DEFAULT_REST_BASE_URL });
+ * ```
+ */
 export const DEFAULT_REST_BASE_URL = 'https://api.massive.com';
 
 /** Anything that can hand out request permits; core's `createRateLimiter` returns one. */

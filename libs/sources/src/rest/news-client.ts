@@ -85,9 +85,8 @@ export class NewsClient {
     const seen = new Set<string>();
     let watermark = opts.since ?? this.rest.clock.now() - (opts.lookbackMs ?? 3_600_000);
     while (!signal?.aborted) {
-      let pages: DecodedPage<NewsArticle>[] = [];
+      const pages: DecodedPage<NewsArticle>[] = [];
       try {
-        pages = [];
         for await (const p of this.articlePages({ ticker, from: watermark }, signal)) pages.push(p);
       } catch (e) {
         if (signal?.aborted) return;

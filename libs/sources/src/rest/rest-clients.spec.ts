@@ -212,6 +212,19 @@ describe('REST failures against the simulator', () => {
     }
   });
 
+  it('times out a slow response (TIMEOUT, retried) and stops at once on the caller\'s abort (ABORTED)', async () => {
+    const sim = await createExchangeSim({ seed: 42, port: 0, faults: { slowRate: 1, slowMs: 400 } });
+    try {
+      const r = rest(sim, { timeoutMs: 50, retryPolicy: { ...fast, maxAttempts: 2 } });
+      await expect(new EquityClient(r).minuteBars('SPY', DAY, DAY)).rejects.toMatchObject({ code: 'RETRIES_EXHAUSTED', cause: { code: 'TIMEOUT' } });
+      const stop = new AbortController();
+      setTimeout(() => stop.abort(), 30);
+      await expect(new EquityClient(rest(sim)).minuteBars('SPY', DAY, DAY, stop.signal)).rejects.toMatchObject({ code: 'ABORTED' });
+    } finally {
+      await sim.close();
+    }
+  });
+
   it('reports a missing opening price as NOT_FOUND on a closed day', async () => {
     const sim = await createExchangeSimOnce();
     await expect(new OptionsClient(rest(sim)).openingPrice('SPY', '2025-03-08')).rejects.toMatchObject({ code: 'NOT_FOUND' });

@@ -5,13 +5,28 @@ import { decodeStreamIndexBar, decodeStreamOptionBar, decodeStreamStockBar } fro
 import { EventQueue } from './event-queue.js';
 import type { RecordStream, StreamEvent } from './stream-event.js';
 
-/** The production WebSocket origin (real-time); `wss://delayed.massive.com` is the delayed feed. */
+/**
+ * The production WebSocket origin (real-time); `wss://delayed.massive.com` is the delayed feed.
+ *
+ * @example
+ * ```ts
+ * createStockStream({ apiKey, wsBaseUrl: DEFAULT_WS_BASE_URL, subscriptions: ['AM.SPY'] });
+ * ```
+ */
 export const DEFAULT_WS_BASE_URL = 'wss://socket.massive.com';
 
 /** The three clusters spyglass streams. */
 export type StreamCluster = 'stocks' | 'options' | 'indices';
 
-/** Reconnection backoff: core's retry-policy shape; `maxAttempts` counts consecutive failed connections. */
+/**
+ * Reconnection backoff: core's retry-policy shape; `maxAttempts` counts consecutive connections
+ * that delivered no data (a connection that streamed bars resets the count).
+ *
+ * @example
+ * ```ts
+ * createStockStream({ apiKey, subscriptions: ['AM.SPY'], reconnect: { ...defaultReconnectPolicy, maxAttempts: 20 } });
+ * ```
+ */
 export const defaultReconnectPolicy: RetryPolicy = Object.freeze({ maxAttempts: 10, initialDelayMs: 500, backoffBase: 2, maxDelayMs: 30_000, jitter: 0.2 });
 
 /** Options of a market stream. */
