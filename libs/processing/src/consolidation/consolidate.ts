@@ -1,5 +1,6 @@
 import { nyseCalendar, SpyglassError, type MarketCalendar } from '@spyglass/core';
 import { writeDatePartitions } from '../layout/partition-writer.js';
+import { StepTimer } from '../layout/step-timer.js';
 import { buildNewsAsOf, loadMarketTables, openDuck, type MarketInventory } from './market-tables.js';
 import { buildGreeks, type IvOutcome } from './option-greeks.js';
 import { buildSpyIndicators, DEFAULT_INDICATORS, type IndicatorSettings } from './spy-indicators.js';
@@ -51,6 +52,8 @@ export interface ConsolidateSummary {
   readonly iv: IvOutcome;
   readonly files: readonly string[];
   readonly seconds: number;
+  /** Seconds per step (load, indicators, join, greeks, write). */
+  readonly timings: Readonly<Record<string, number>>;
 }
 
 /** The consolidated dataset's directory name under `<root>/processed/`. */
@@ -88,6 +91,7 @@ export async function consolidate(options: ConsolidateOptions): Promise<Consolid
   }
   const batch = Math.max(1, options.batchDates ?? 64);
   const wanted = [...new Set(options.dates)].sort();
+  const timer = new StepTimer();
   const duck = await openDuck(options.threads ?? 2);
   const rowsByDate: Record<string, number> = {};
   const skipped: MarketInventory['skipped'] = [];
@@ -108,9 +112,11 @@ export async function consolidate(options: ConsolidateOptions): Promise<Consolid
         calendar: cfg.calendar,
       });
       skipped.push(...inv.skipped);
+      timer.mark('load');
       if (inv.dates.length === 0) continue;
       const indicatorNames = await buildSpyIndicators(duck, cfg.indicators);
       await buildNewsAsOf(duck, cfg.newsLookbackMinutes);
+      timer.mark('indicators');
       await duck.run(`CREATE OR REPLACE TEMP TABLE cons AS
         SELECT (row_number() OVER (ORDER BY o.date, o.ticker, o.ts) - 1)::BIGINT AS row_id,
           o.date, o.ticker, o.ts, o.underlying, o.contract_type, o.strike, o.expiration,
@@ -126,7 +132,9 @@ export async function consolidate(options: ConsolidateOptions): Promise<Consolid
         ASOF LEFT JOIN vix v ON o.date = v.date AND o.ts >= v.ts
         LEFT JOIN spy_ind i ON i.ts = s.ts
         LEFT JOIN spy_news n ON n.ts = s.ts`);
+      timer.mark('join');
       const iv = await buildGreeks(duck, cfg);
+      timer.mark('greeks');
       solved += iv.solved;
       for (const [k, v] of Object.entries(iv.unsolved)) unsolved[k] = (unsolved[k] ?? 0) + v;
       const { cols } = await duck.columns(`SELECT
@@ -147,6 +155,7 @@ export async function consolidate(options: ConsolidateOptions): Promise<Consolid
         inv.dates,
       );
       files.push(...written.files);
+      timer.mark('write');
     }
   } finally {
     duck.close();
@@ -163,6 +172,7 @@ export async function consolidate(options: ConsolidateOptions): Promise<Consolid
     iv: { solved, unsolved },
     files,
     seconds: (performance.now() - started) / 1000,
+    timings: timer.seconds(),
   };
 }
 

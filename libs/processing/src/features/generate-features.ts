@@ -2,6 +2,7 @@ import { nyseCalendar, type MarketCalendar } from '@spyglass/core';
 import { sqlFileList } from '../duck/duck-session.js';
 import { listPartitions } from '../layout/parquet-layout.js';
 import { writeDatePartitions } from '../layout/partition-writer.js';
+import { StepTimer } from '../layout/step-timer.js';
 import { CONSOLIDATED_DATASET } from '../consolidation/consolidate.js';
 import { buildNewsAsOf, loadMarketTables, openDuck } from '../consolidation/market-tables.js';
 import { buildSpyIndicators, DEFAULT_INDICATORS } from '../consolidation/spy-indicators.js';
@@ -52,6 +53,8 @@ export interface FeatureSummary {
   readonly nullRate: Readonly<Record<string, number>>;
   readonly files: readonly string[];
   readonly seconds: number;
+  /** Seconds per step (load, underlying frame, option frame, labels, join, write). */
+  readonly timings: Readonly<Record<string, number>>;
 }
 
 /** The feature dataset's directory name under `<root>/processed/`. */
@@ -83,6 +86,7 @@ export async function generateFeatures(options: GenerateFeaturesOptions): Promis
   const skipped: { date: string; reason: string }[] = wanted.filter((d) => !consByDate.has(d)).map((date) => ({ date, reason: 'no consolidated partition' }));
   const dates = wanted.filter((d) => consByDate.has(d));
   const batch = Math.max(1, options.batchDates ?? 64);
+  const timer = new StepTimer();
   const duck = await openDuck(options.threads ?? 2);
   const rowsByDate: Record<string, number> = {};
   const nulls = new Map<string, number>();
@@ -104,27 +108,34 @@ export async function generateFeatures(options: GenerateFeaturesOptions): Promis
         false,
       );
       skipped.push(...inv.skipped);
+      timer.mark('load');
       if (inv.dates.length === 0) continue;
       await buildSpyIndicators(duck, DEFAULT_INDICATORS);
       await buildNewsAsOf(duck, lookback);
       await buildSpyFeatureFrame(duck);
+      timer.mark('underlying_frame');
       const consFiles = inv.dates.flatMap((d) => consByDate.get(d) ?? []);
       await duck.run(`CREATE OR REPLACE TEMP TABLE cons_in AS
         SELECT regexp_extract(filename, 'date=([0-9]{4}-[0-9]{2}-[0-9]{2})', 1) AS date, * EXCLUDE (timestamp, filename), epoch_ms(timestamp) AS ts
         FROM read_parquet(${sqlFileList(consFiles)}, hive_partitioning = false, filename = true)`);
+      timer.mark('read_consolidated');
       await buildOptionFeatureFrame(duck);
+      timer.mark('option_frame');
       positives += await buildLabels(duck, 'optf', labels);
+      timer.mark('labels');
       await duck.run(`CREATE OR REPLACE TEMP TABLE feat AS
         SELECT o.date, o.ticker, epoch_ms(o.ts)::TIMESTAMPTZ AS timestamp, o.underlying, o.expiration, o.strike, o.contract_type,
           ${FEATURE_DEFINITIONS.map((d) => `(${d.sql})::DOUBLE AS ${d.name}`).join(',\n          ')},
           l.target::INTEGER AS target, l.max_gain_120m, l.min_loss_120m, l.time_to_max_min
         FROM optf o ASOF JOIN spyf s ON o.date = s.date AND o.ts >= s.ts JOIN labels l ON l.row_id = o.row_id`);
+      timer.mark('join');
       const per = await duck.columns(`SELECT date, count(*) AS n FROM feat GROUP BY date ORDER BY date`);
       (per.cols.date as string[]).forEach((d, k) => (rowsByDate[d] = (per.cols.n as Float64Array)[k]!));
       const nullCounts = await duck.columns(`SELECT ${FEATURE_COLUMNS.map((c) => `count(*) - count(${c}) AS ${c}`).join(', ')} FROM feat`);
       for (const c of FEATURE_COLUMNS) nulls.set(c, (nulls.get(c) ?? 0) + (nullCounts.cols[c] as Float64Array)[0]!);
       const written = await writeDatePartitions(duck, options.root, FEATURES_DATASET, `SELECT * FROM feat ORDER BY date, ticker, timestamp`, inv.dates);
       files.push(...written.files);
+      timer.mark('write');
     }
   } finally {
     duck.close();
@@ -141,6 +152,7 @@ export async function generateFeatures(options: GenerateFeaturesOptions): Promis
     nullRate: Object.fromEntries(FEATURE_COLUMNS.map((c) => [c, rows === 0 ? 0 : (nulls.get(c) ?? 0) / rows])),
     files,
     seconds: (performance.now() - started) / 1000,
+    timings: timer.seconds(),
   };
 }
 

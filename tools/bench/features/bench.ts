@@ -1,0 +1,127 @@
+// Consolidation + feature engineering over one synthetic year, with a DuckDB I/O floor measured in
+// the same run as the baseline.
+//
+//   npx tsc -b libs/processing/tsconfig.lib.json libs/exchange-sim/tsconfig.lib.json
+//   node --import tsx tools/bench/features/bench.ts [--days 252] [--contracts 8] [--root /tmp/dir] [--json]
+//
+// Data: the seeded exchange simulator (SyntheticMarket, seed 11): 252 NYSE sessions from
+// 2025-01-02, SPY and I:VIX minute bars, the day's nearest same-day-expiry contracts (half calls
+// strictly above the open, half puts at or below) and SPY news, stored through storage's
+// ParquetDataset exactly as ingestion stores them. Figures are from simulated data, not the market.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { nyseCalendar, type IndexBar, type NewsArticle, type OptionBar, type StockBar } from '@spyglass/core';
+import { SyntheticMarket } from '@spyglass/exchange-sim';
+import { consolidate, generateFeatures } from '@spyglass/processing';
+import { ParquetDataset, rawDatasetSpecs } from '@spyglass/storage';
+
+const arg = (name: string, fallback: string) => {
+  const k = process.argv.indexOf(`--${name}`);
+  return k > 0 ? process.argv[k + 1]! : fallback;
+};
+const DAYS = Number(arg('days', '252'));
+const CONTRACTS = Number(arg('contracts', '8'));
+const json = process.argv.includes('--json');
+
+// Peak RSS: the kernel's high-water mark (covers DuckDB's native memory), and a 20 ms sampler so
+// each phase gets its own peak.
+let phasePeak = 0;
+const sampler = setInterval(() => (phasePeak = Math.max(phasePeak, process.memoryUsage().rss)), 20);
+async function phase<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number; peakRssMb: number }> {
+  phasePeak = process.memoryUsage().rss;
+  const t0 = performance.now();
+  const value = await fn();
+  const seconds = (performance.now() - t0) / 1000;
+  phasePeak = Math.max(phasePeak, process.memoryUsage().rss);
+  return { value, seconds, peakRssMb: phasePeak / 2 ** 20 };
+}
+
+async function writeYear(root: string, dates: string[]): Promise<{ stocks: number; options: number }> {
+  const market = new SyntheticMarket({ seed: 11 });
+  const opts = { root, fsync: false } as const;
+  const stocks = new ParquetDataset<StockBar>({ ...opts, spec: rawDatasetSpecs.stocks });
+  const indices = new ParquetDataset<IndexBar>({ ...opts, spec: rawDatasetSpecs.indices });
+  const options = new ParquetDataset<OptionBar>({ ...opts, spec: rawDatasetSpecs.options });
+  const news = new ParquetDataset<NewsArticle>({ ...opts, spec: rawDatasetSpecs.news });
+  let nStocks = 0;
+  let nOptions = 0;
+  for (const date of dates) {
+    const spy = market.stockBars('SPY', date).map((b): StockBar => ({ ticker: 'SPY', timestamp: b.t, open: b.o, high: b.h, low: b.l, close: b.c, volume: b.v, vwap: b.vw, transactions: b.n, ingestedAt: b.t + 60_000 }));
+    await stocks.write(spy);
+    await indices.write(market.indexBars('I:VIX', date).map((b): IndexBar => ({ ticker: 'I:VIX', timestamp: b.t, open: b.o, high: b.h, low: b.l, close: b.c, ingestedAt: b.t + 60_000 })));
+    const open = spy[0]!.open;
+    const chain = market.optionContracts(date, { expirationDate: date });
+    const calls = chain.filter((c) => c.contractType === 'call' && c.strike > open).sort((a, b) => a.strike - b.strike).slice(0, Math.ceil(CONTRACTS / 2));
+    const puts = chain.filter((c) => c.contractType === 'put' && c.strike <= open).sort((a, b) => b.strike - a.strike).slice(0, Math.floor(CONTRACTS / 2));
+    const bars: OptionBar[] = [];
+    for (const c of [...calls, ...puts]) {
+      for (const b of market.optionBars(c.ticker, date)) {
+        bars.push({ ticker: c.ticker, timestamp: b.t, open: b.o, high: b.h, low: b.l, close: b.c, volume: b.v, vwap: b.vw, transactions: b.n, ingestedAt: b.t + 60_000,
+          underlying: c.underlying, expiration: c.expiration, strike: c.strike, contractType: c.contractType });
+      }
+    }
+    await options.write(bars);
+    const articles = market.newsOn(date).filter((a) => a.tickers.includes('SPY')).map((a): NewsArticle => {
+      const i = a.insights.find((x) => x.ticker === 'SPY');
+      return { id: a.id, ticker: 'SPY', timestamp: a.publishedUtc, title: a.title, author: a.author, publisher: a.publisher.name, articleUrl: a.articleUrl, tickers: a.tickers,
+        description: a.description, keywords: a.keywords, sentiment: i?.sentiment ?? null, sentimentReasoning: i?.sentimentReasoning ?? null, insights: a.insights, ingestedAt: a.publishedUtc };
+    });
+    if (articles.length > 0) await news.write(articles);
+    nStocks += spy.length;
+    nOptions += bars.length;
+  }
+  return { stocks: nStocks, options: nOptions };
+}
+
+/** Baseline: DuckDB reading every raw option, SPY and VIX file of the year and writing them back as date-partitioned Parquet. */
+async function ioFloor(root: string, out: string): Promise<number> {
+  const db = await DuckDBInstance.create(':memory:', { threads: '2' });
+  const c = await db.connect();
+  try {
+    const read = (ds: string) => `SELECT ticker, timestamp, "close", regexp_extract(filename, 'date=([0-9-]+)', 1) AS date FROM read_parquet('${root}/raw/${ds}/*/*/*.parquet', hive_partitioning = false, filename = true)`;
+    await c.run(`COPY (${read('options')} UNION ALL ${read('stocks')} UNION ALL ${read('indices')}) TO '${out}' (FORMAT parquet, PARTITION_BY (date), OVERWRITE_OR_IGNORE true)`);
+  } finally {
+    c.closeSync();
+    db.closeSync();
+  }
+  return 0;
+}
+
+const ownRoot = process.argv.includes('--root');
+const root = ownRoot ? arg('root', '') : await mkdtemp(join(os.tmpdir(), 'spyglass-bench-features-'));
+const dates = nyseCalendar.tradingDays('2025-01-02', '2026-06-30').slice(0, DAYS);
+try {
+  const gen = await phase(() => writeYear(root, dates));
+  const floor = await phase(() => ioFloor(root, join(root, 'floor')));
+  const cons = await phase(() => consolidate({ root, dates }));
+  const feat = await phase(() => generateFeatures({ root, dates }));
+  clearInterval(sampler);
+  const total = cons.seconds + feat.seconds;
+  const result = {
+    data: `SyntheticMarket seed 11, ${dates.length} sessions ${dates[0]}..${dates[dates.length - 1]}, ${CONTRACTS} contracts/day`,
+    machine: `${os.cpus().length} cores, Node ${process.version}`,
+    rawRows: gen.value,
+    setupSeconds: +gen.seconds.toFixed(2),
+    baselineIoFloorSeconds: +floor.seconds.toFixed(2),
+    consolidate: { seconds: +cons.seconds.toFixed(2), rows: cons.value.rows, rowsPerSecond: Math.round(cons.value.rows / cons.seconds), peakRssMb: Math.round(cons.peakRssMb), ivSolved: cons.value.iv.solved, ivUnsolved: cons.value.iv.unsolved },
+    features: { seconds: +feat.seconds.toFixed(2), rows: feat.value.rows, rowsPerSecond: Math.round(feat.value.rows / feat.seconds), peakRssMb: Math.round(feat.peakRssMb), positiveRate: +feat.value.positiveRate.toFixed(4) },
+    totalSeconds: +total.toFixed(2),
+    goalSeconds: 30,
+    ratioToIoFloor: +(total / floor.seconds).toFixed(2),
+    processMaxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+  if (json) console.log(JSON.stringify(result, null, 2));
+  else {
+    console.log(`features bench — ${result.data} (${result.machine})`);
+    console.log(`  raw rows: ${result.rawRows.stocks} SPY, ${result.rawRows.options} option bars (setup ${result.setupSeconds} s, not timed)`);
+    console.log(`  baseline  DuckDB raw read + partitioned write: ${result.baselineIoFloorSeconds} s`);
+    console.log(`  consolidate:        ${result.consolidate.seconds} s, ${result.consolidate.rows} rows, ${result.consolidate.rowsPerSecond} rows/s, peak RSS ${result.consolidate.peakRssMb} MB`);
+    console.log(`  generate-features:  ${result.features.seconds} s, ${result.features.rows} rows, ${result.features.rowsPerSecond} rows/s, peak RSS ${result.features.peakRssMb} MB`);
+    console.log(`  total ${result.totalSeconds} s (goal < ${result.goalSeconds} s), ${result.ratioToIoFloor}× the I/O floor; process max RSS ${result.processMaxRssMb} MB`);
+  }
+} finally {
+  clearInterval(sampler);
+  if (!ownRoot) await rm(root, { recursive: true, force: true });
+}
