@@ -27,3 +27,5 @@ export { errorFromHttpStatus, parseRetryAfter } from './http-error.js';
 export { TokenBucket, createRateLimiter } from './rate-limiter.js';
 export type { RateLimiter } from './rate-limiter.js';
 export { redactSecrets, REDACTED } from './redact-secrets.js';
+export { createLogger, REDACT_PATHS } from './logger.js';
+export type { Logger, LoggerOptions } from './logger.js';

@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import type { Logger } from './logger.js';
 import { systemClock, type Clock } from './clock.js';
 import { RETRYABLE_CODES, SpyglassError, type ErrorCode } from './errors.js';
 import { toSpyglassError } from './to-spyglass-error.js';
