@@ -97,18 +97,8 @@ export function impliedVolatility(i: ImpliedVolatilityInput): IvResult {
   const sqrtT = Math.sqrt(years);
   const logMoneyness = Math.log(fwdSpot / pvStrike);
 
-  const atLower = otmPrice(otmCall, fwdSpot, pvStrike, sqrtT, logMoneyness, lowerVol);
-  if (!(target > atLower)) {
-    return fail(
-      'BELOW_INTRINSIC',
-      `impliedVolatility: time value ${target} is at or below the value ${atLower} at the lower bound vol ${lowerVol} (no time value to explain)`,
-    );
-  }
-  const atUpper = otmPrice(otmCall, fwdSpot, pvStrike, sqrtT, logMoneyness, upperVol);
-  // Inclusive at the top so that a price generated at exactly upperVol (500 % by default) solves.
-  if (target === atUpper) return { ok: true, vol: upperVol, iterations: 0 };
-  if (!(target < atUpper)) {
-    return fail('ABOVE_UPPER_BOUND', `impliedVolatility: time value ${target} is at or above the value ${atUpper} at the upper bound vol ${upperVol}`);
+  if (!(target > 0)) {
+    return fail('BELOW_INTRINSIC', `impliedVolatility: price ${price} has no time value over its intrinsic value ${intrinsic} (${i.type} S=${spot} K=${strike} T=${years}y)`);
   }
 
   const lnTarget = Math.log(target);
@@ -116,6 +106,8 @@ export function impliedVolatility(i: ImpliedVolatilityInput): IvResult {
   // over a 1-minute…30-day, 5…300 % test population than the Manaster-Koehler inflection point or
   // the Brenner-Subrahmanyam guess (measured on the contracts of tools/bench/features/kernels.ts).
   let vol = 0.5;
+  let solved = Number.NaN;
+  let iterations = 0;
   let lo = lowerVol;
   let hi = upperVol;
   if (!(vol > lo && vol < hi)) vol = Math.sqrt(lo * hi);
@@ -123,7 +115,11 @@ export function impliedVolatility(i: ImpliedVolatilityInput): IvResult {
     const p = otmPrice(otmCall, fwdSpot, pvStrike, sqrtT, logMoneyness, vol);
     const f = Math.log(p) - lnTarget;
     // |ln(p/target)| ≤ 1e-14: the price is reproduced to rounding, nothing left to gain.
-    if (Math.abs(f) <= 1e-14) return { ok: true, vol, iterations: iter };
+    if (Math.abs(f) <= 1e-14) {
+      solved = vol;
+      iterations = iter;
+      break;
+    }
     if (f < 0) lo = vol;
     else hi = vol;
     const sd = vol * sqrtT;
@@ -132,8 +128,31 @@ export function impliedVolatility(i: ImpliedVolatilityInput): IvResult {
     // Babylonian square root (quadratic from any start), where Newton in σ creeps up ×1.5 a step.
     let next = 1 / (1 / vol + (f * p) / (vol * vol * vega));
     if (!(next > lo && next < hi)) next = hi > 4 * lo ? Math.sqrt(lo * hi) : 0.5 * (lo + hi);
-    if (Math.abs(next - vol) <= tol || hi - lo <= tol) return { ok: true, vol: next, iterations: iter };
+    if (Math.abs(next - vol) <= tol || hi - lo <= tol) {
+      solved = next;
+      iterations = iter;
+      break;
+    }
     vol = next;
   }
-  return fail('NOT_CONVERGED', `impliedVolatility: no convergence within ${maxIterations} iterations; bracket [${lo}, ${hi}]`);
+  if (solved !== solved) {
+    return fail('NOT_CONVERGED', `impliedVolatility: no convergence within ${maxIterations} iterations; bracket [${lo}, ${hi}]`);
+  }
+  // The bounds are priced only when the search ends next to one of them, not up front: a price
+  // with a solution costs no extra evaluations; one without ends at a bound and is classified here.
+  if (solved <= lowerVol + 2 * tol) {
+    const atLower = otmPrice(otmCall, fwdSpot, pvStrike, sqrtT, logMoneyness, lowerVol);
+    if (!(target > atLower)) {
+      return fail('BELOW_INTRINSIC', `impliedVolatility: time value ${target} is at or below the value ${atLower} at the lower bound vol ${lowerVol} (no time value to explain)`);
+    }
+  }
+  if (solved >= upperVol - 2 * tol) {
+    const atUpper = otmPrice(otmCall, fwdSpot, pvStrike, sqrtT, logMoneyness, upperVol);
+    // Inclusive at the top so that a price generated at exactly upperVol (500 % by default) solves.
+    if (target > atUpper) {
+      return fail('ABOVE_UPPER_BOUND', `impliedVolatility: time value ${target} is above the value ${atUpper} at the upper bound vol ${upperVol}`);
+    }
+    if (target === atUpper) return { ok: true, vol: upperVol, iterations };
+  }
+  return { ok: true, vol: solved, iterations };
 }
