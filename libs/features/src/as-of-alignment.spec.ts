@@ -1,4 +1,4 @@
-import { alignAsOf, takeAsOf } from '@spyglass/features';
+import { alignAsOf, takeAsOf } from './index.js';
 import { SpyglassError } from '@spyglass/core';
 
 describe('alignAsOf', () => {

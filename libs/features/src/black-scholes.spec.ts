@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { bsGreeks, bsPrice, type BlackScholesInput } from '@spyglass/features';
+import { bsGreeks, bsPrice, type BlackScholesInput } from './index.js';
 import { SpyglassError } from '@spyglass/core';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8'));

@@ -1,4 +1,4 @@
-import { bollinger, rollingZScore } from '@spyglass/features';
+import { bollinger, rollingZScore } from './index.js';
 import { SpyglassError } from '@spyglass/core';
 import { expectSeriesClose, expectedSeries, stockIndicatorsDaily } from './__test-support__/fixtures.js';
 

@@ -1,4 +1,4 @@
-import { labelForwardWindow } from '@spyglass/features';
+import { labelForwardWindow } from './index.js';
 import { SpyglassError } from '@spyglass/core';
 
 const MIN = 60_000;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { bsGreeks, bsPrice, impliedVolatility, type OptionRight } from '@spyglass/features';
+import { bsGreeks, bsPrice, impliedVolatility, type OptionRight } from './index.js';
 
 const fixture = (name: string): any => JSON.parse(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8'));
 const MINUTE = 1 / (365 * 24 * 60);

@@ -1,4 +1,4 @@
-import { macd } from '@spyglass/features';
+import { macd } from './index.js';
 import { SpyglassError } from '@spyglass/core';
 import { expectSeriesClose, expectedSeries, stockIndicatorsDaily } from './__test-support__/fixtures.js';
 

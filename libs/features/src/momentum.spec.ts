@@ -1,4 +1,4 @@
-import { priceChange, roc } from '@spyglass/features';
+import { priceChange, roc } from './index.js';
 import { stockIndicatorsDaily } from './__test-support__/fixtures.js';
 
 const { close } = stockIndicatorsDaily();

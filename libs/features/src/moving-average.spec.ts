@@ -1,4 +1,4 @@
-import { EmaStream, ema, sma } from '@spyglass/features';
+import { EmaStream, ema, sma } from './index.js';
 import { SpyglassError } from '@spyglass/core';
 import { expectSeriesClose, expectedSeries, stockIndicatorsDaily } from './__test-support__/fixtures.js';
 

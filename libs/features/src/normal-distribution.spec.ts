@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { normCdf, normPdf } from '@spyglass/features';
+import { normCdf, normPdf } from './index.js';
 
 const reference = JSON.parse(readFileSync(new URL('./__fixtures__/normal_cdf_mpmath.json', import.meta.url), 'utf8')) as {
   values: [number, number][];

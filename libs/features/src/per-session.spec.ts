@@ -1,4 +1,4 @@
-import { macd, nyDayNumbers, perSession, rsi } from '@spyglass/features';
+import { macd, nyDayNumbers, perSession, rsi } from './index.js';
 import { SpyglassError } from '@spyglass/core';
 
 describe('perSession', () => {

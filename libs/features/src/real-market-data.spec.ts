@@ -1,6 +1,6 @@
 // Checks on real SPY/VIX minute bars: as-of alignment of VIX under SPY (bar ends → starts, minutes
 // missing) and indicator behaviour across session boundaries.
-import { alignAsOf, bollinger, macd, nyDayNumbers, perSession, rsi, takeAsOf } from '@spyglass/features';
+import { alignAsOf, bollinger, macd, nyDayNumbers, perSession, rsi, takeAsOf } from './index.js';
 import { nyWallTime, nyseCalendar } from '@spyglass/core';
 import { fixtureText } from './__test-support__/fixtures.js';
 

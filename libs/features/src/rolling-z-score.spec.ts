@@ -1,4 +1,4 @@
-import { rollingZScore } from '@spyglass/features';
+import { rollingZScore } from './index.js';
 import { expectSeriesClose, expectedSeries, stockIndicatorsDaily } from './__test-support__/fixtures.js';
 
 const { close, volume } = stockIndicatorsDaily();

@@ -1,4 +1,4 @@
-import { RsiStream, rsi } from '@spyglass/features';
+import { RsiStream, rsi } from './index.js';
 import { RSI } from 'trading-signals';
 import { expectSeriesClose, expectedSeries, fixtureJson, stockIndicatorsDaily } from './__test-support__/fixtures.js';
 

@@ -1,4 +1,4 @@
-import { expiryInstant, yearsToExpiry } from '@spyglass/features';
+import { expiryInstant, yearsToExpiry } from './index.js';
 import { SpyglassError, nyseCalendar, type MarketCalendar } from '@spyglass/core';
 
 const YEAR_MS = 365 * 86_400_000;
