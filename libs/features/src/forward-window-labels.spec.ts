@@ -103,6 +103,21 @@ describe('labelForwardWindow edge cases', () => {
     expect(out.maxGain[0]).toBeNaN();
   });
 
+  it('sessionCloses end the window at the close (early close 13:00 ET) and split sessions', () => {
+    const close = Date.UTC(2025, 10, 28, 18, 0); // 2025-11-28 13:00 New York
+    const ts = [close - 2 * MIN, close - MIN, close, close + 30 * MIN];
+    const out = labelForwardWindow({ timestamps: ts, closes: [1, 1.05, 1.1, 2], sessionCloses: [close, close, close, close] });
+    expect(out.maxGain[0]).toBeCloseTo(0.1, 12); // the 13:00 print counts, the after-hours 2.0 does not
+    expect(out.target[0]).toBe(0);
+    expect(out.maxGain[2]).toBeNaN();
+    const twoDays = labelForwardWindow({ timestamps: [close - MIN, close + 86_400_000], closes: [1, 5], sessionCloses: [close, close + 86_400_000], windowMinutes: 48 * 60 });
+    expect(twoDays.maxGain[0]).toBeNaN();
+  });
+
+  it('rejects sessionIds and sessionCloses together', () => {
+    expect(() => labelForwardWindow({ timestamps: [OPEN], closes: [1], sessionIds: [0], sessionCloses: [OPEN] })).toThrow(/not both/);
+  });
+
   it('reports the first of equal maxima and the window minimum', () => {
     const ts = [0, 1, 2, 3, 4].map((m) => OPEN + m * MIN);
     const out = labelForwardWindow({ timestamps: ts, closes: [2, 1.5, 3, 3, 2.5], sessionIds: [0, 0, 0, 0, 0] });

@@ -12,6 +12,12 @@ export interface ForwardWindowInput {
    * calendar day of each timestamp ({@link nyDayNumbers}).
    */
   sessionIds?: SessionIds;
+  /**
+   * Alternative to `sessionIds`: the close (UTC epoch ms) of each row's session, e.g.
+   * `nyseCalendar.session(date).close`. Rows with different closes are different sessions, and a
+   * window also ends at the close (13:00 on early closes), so after-hours bars never count.
+   */
+  sessionCloses?: ArrayLike<number>;
   /** Minimum gain that makes a positive label, as a fraction. Default 0.20 (+20 %). */
   threshold?: number;
   /** Look-ahead in minutes; the window is (t, t + windowMinutes]. Default 120. */
@@ -59,7 +65,11 @@ export function labelForwardWindow(input: ForwardWindowInput): ForwardWindowLabe
   if (closes.length !== n) invalid(`${closes.length} closes for ${n} timestamps`, { closes: closes.length, timestamps: n });
   if (!(threshold >= 0 && threshold < Infinity)) invalid(`threshold = ${threshold}: must be a finite fraction >= 0 (0.2 = +20 %)`, { threshold });
   if (!(windowMinutes > 0 && windowMinutes < Infinity)) invalid(`windowMinutes = ${windowMinutes}: must be > 0`, { windowMinutes });
-  const sessions = input.sessionIds ?? nyDayNumbers(timestamps);
+  if (input.sessionIds !== undefined && input.sessionCloses !== undefined) {
+    invalid('pass sessionIds or sessionCloses, not both', {});
+  }
+  const closesAt = input.sessionCloses;
+  const sessions = input.sessionIds ?? closesAt ?? nyDayNumbers(timestamps);
   if (sessions.length !== n) invalid(`${sessions.length} session ids for ${n} rows`, { sessionIds: sessions.length, rows: n });
   for (let k = 0; k < n; k++) {
     const c = closes[k];
@@ -88,7 +98,7 @@ export function labelForwardWindow(input: ForwardWindowInput): ForwardWindowLabe
     let minTail = 0;
     let hi = start; // rows start..hi-1 have entered the deques
     for (let i = start; i < end; i++) {
-      const limit = timestamps[i] + windowMs;
+      const limit = closesAt === undefined ? timestamps[i] + windowMs : Math.min(timestamps[i] + windowMs, closesAt[i]);
       while (hi < end && timestamps[hi] <= limit) {
         const c = closes[hi];
         // Strict comparison keeps the earlier of equal closes at the head: time to the FIRST maximum.
