@@ -145,8 +145,9 @@ export const FEATURE_COLUMNS: readonly string[] = FEATURE_DEFINITIONS.map((d) =>
 
 /**
  * Forward-looking label columns (never features): `target` (1 when the highest option close in
- * (t, t + 120 min] of the same session is ≥ 1.2 × close at t), `max_gain_120m`, `min_loss_120m`
- * (fractions) and `time_to_max_min` (minutes to the first bar at the window's highest close).
+ * (t, t + 120 min] of the same session is ≥ 1.2 × close at t; NULL when the window holds no bar),
+ * `max_gain_120m`, `min_loss_120m` (fractions) and `time_to_max_min` (minutes to the first bar at
+ * the window's highest close).
  *
  * @example
  * ```ts

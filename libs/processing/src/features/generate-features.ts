@@ -126,7 +126,7 @@ export async function generateFeatures(options: GenerateFeaturesOptions): Promis
       await duck.run(`CREATE OR REPLACE TEMP TABLE feat AS
         SELECT o.date, o.ticker, epoch_ms(o.ts)::TIMESTAMPTZ AS timestamp, o.underlying, o.expiration, o.strike, o.contract_type,
           ${FEATURE_DEFINITIONS.map((d) => `(${d.sql})::DOUBLE AS ${d.name}`).join(',\n          ')},
-          l.target::INTEGER AS target, l.max_gain_120m, l.min_loss_120m, l.time_to_max_min
+          CASE WHEN l.max_gain_120m IS NULL THEN NULL ELSE l.target::INTEGER END AS target, l.max_gain_120m, l.min_loss_120m, l.time_to_max_min
         FROM optf o ASOF JOIN spyf s ON o.date = s.date AND o.ts >= s.ts JOIN labels l ON l.row_id = o.row_id`);
       timer.mark('join');
       const per = await duck.columns(`SELECT date, count(*) AS n FROM feat GROUP BY date ORDER BY date`);

@@ -102,7 +102,7 @@ export async function prepareTraining(options: PrepareTrainingOptions): Promise<
     await duck.run(`CREATE OR REPLACE TEMP TABLE tr_out AS
       SELECT t.* EXCLUDE (row_id, ts, window_minutes),
         CASE WHEN t.window_minutes > 0 THEN 100.0 * t.future_bars_${labels.windowMinutes}m / t.window_minutes ELSE 0 END AS target_coverage_pct,
-        l.target::INTEGER AS target, l.max_gain_120m, l.min_loss_120m, l.time_to_max_min, t.ts AS sort_ts
+        CASE WHEN l.max_gain_120m IS NULL THEN NULL ELSE l.target::INTEGER END AS target, l.max_gain_120m, l.min_loss_120m, l.time_to_max_min, t.ts AS sort_ts
       FROM tr t JOIN labels l ON l.row_id = t.row_id`);
     const stats = await duck.columns(`SELECT count(*) AS n, count(*) FILTER (WHERE target_coverage_pct >= ${minPct}) AS kept,
         coalesce(sum(target) FILTER (WHERE target_coverage_pct >= ${minPct}), 0) AS positives, coalesce(avg(target_coverage_pct), 0) AS mean_cov FROM tr_out`);
