@@ -11,7 +11,7 @@ describe('feature importance', () => {
   const width = cols.length;
   const data = new Float32Array(t.rows * width);
   for (let r = 0; r < t.rows; r++) data.set(t.data.subarray(r * t.columns.length, (r + 1) * t.columns.length), r * width);
-  const model = trainBooster({ train: { data, rows: t.rows, cols: width, label: t.label } }, { params: { objective: 'binary:logistic', max_depth: 3 }, rounds: 10, featureNames: cols }).model;
+  const model = trainBooster({ train: { data, rows: t.rows, cols: width, label: t.label } }, { params: { objective: 'binary:logistic', max_depth: 3, nthread: 1 }, rounds: 10, featureNames: cols }).model;
 
   it.each(IMPORTANCE_TYPES.map((t) => [t]))('%s ranks the signal features first and lists unused features at 0', (type) => {
     using booster = Booster.fromJson(model);
@@ -23,7 +23,7 @@ describe('feature importance', () => {
   });
 
   it('maps f0…fN names when the model has no stored names', () => {
-    const unnamed = trainBooster({ train: { data, rows: t.rows, cols: width, label: t.label } }, { params: { objective: 'binary:logistic', max_depth: 3 }, rounds: 5 }).model;
+    const unnamed = trainBooster({ train: { data, rows: t.rows, cols: width, label: t.label } }, { params: { objective: 'binary:logistic', max_depth: 3, nthread: 1 }, rounds: 5 }).model;
     using booster = Booster.fromJson(unnamed);
     expect(featureImportance(booster, cols, 'gain')[0]!.feature).toMatch(/^signal_/);
   });

@@ -50,7 +50,7 @@ describe('runWalkForward', () => {
     const result = await runWalkForward(table, {
       inWorker: false,
       config: { mode: 'expanding', threshold: 0.6, purgeMinutes: 24 * 60 },
-      trainer: { rounds: 40, learningRate: 0.3, nthread: 2 },
+      trainer: { rounds: 40, learningRate: 0.3, nthread: 1 },
       onSplit: (s) => splits.push(s.window.testMonth),
     });
     expect(splits).toEqual(['2025-06', '2025-07']);
@@ -68,7 +68,7 @@ describe('runWalkForward', () => {
   });
 
   it('purges nothing across an overnight gap with the 120-minute default', async () => {
-    const r = await runWalkForward(table, { inWorker: false, config: { threshold: 0.6 }, trainer: { rounds: 5, nthread: 2 } });
+    const r = await runWalkForward(table, { inWorker: false, config: { threshold: 0.6 }, trainer: { rounds: 5, nthread: 1 } });
     expect(r.splits.map((s) => s.purgedRows)).toEqual(r.splits.map((s) => expectedPurge(s.window, 120)));
     expect(r.splits.every((s) => s.purgedRows === 0)).toBe(true);
   });

@@ -16,7 +16,7 @@ describe('Scorer and SHAP explanations', () => {
   let dir: string;
   let artifact: Awaited<ReturnType<XGBoostTrainer['train']>>['artifact'];
   beforeAll(async () => {
-    artifact = (await new XGBoostTrainer({ inWorker: false, config: { rounds: 30, learningRate: 0.3, threshold: 0.6 } }).train(table, { version: 'scorer-test' })).artifact;
+    artifact = (await new XGBoostTrainer({ inWorker: false, config: { rounds: 30, learningRate: 0.3, threshold: 0.6, nthread: 1 } }).train(table, { version: 'scorer-test' })).artifact;
     dir = mkdtempSync(join(tmpdir(), 'ml-scorer-'));
     saveModelArtifact(join(dir, 'm'), artifact);
   });

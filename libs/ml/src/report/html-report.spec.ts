@@ -17,7 +17,7 @@ describe('HTML report', () => {
   let input: ReportInput;
   beforeAll(async () => {
     const table = syntheticTable({ days: 40, minutesPerDay: 10, seed: 8 });
-    const { artifact } = await new XGBoostTrainer({ inWorker: false, config: { rounds: 40, learningRate: 0.3, threshold: 0.6 } }).train(table, { version: 'report-test', gitRevision: 'deadbeef' });
+    const { artifact } = await new XGBoostTrainer({ inWorker: false, config: { rounds: 40, learningRate: 0.3, threshold: 0.6, nthread: 1 } }).train(table, { version: 'report-test', gitRevision: 'deadbeef' });
     const split = timeBasedSplit(table);
     using booster = Booster.fromJson(artifact.model);
     const p = predictTable(booster, split.test);

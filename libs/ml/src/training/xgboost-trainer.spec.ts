@@ -17,7 +17,7 @@ describe('XGBoostTrainer', () => {
   const clock = new ManualClock(Date.parse('2026-01-02T03:04:05Z'));
 
   it('trains on the training days only, stops early on validation and generalises (AUC > 0.8 on held-out test days)', async () => {
-    const trainer = new XGBoostTrainer({ clock, config: { rounds: 400, learningRate: 0.3, earlyStoppingRounds: 10, nthread: 2 } });
+    const trainer = new XGBoostTrainer({ clock, config: { rounds: 400, learningRate: 0.3, earlyStoppingRounds: 10, nthread: 1 } });
     const progress: number[] = [];
     const run = await trainer.train(table, { version: 'v-test', gitRevision: 'abc1234', onProgress: (p) => progress.push(p.iteration) });
     const { artifact } = run;
@@ -57,7 +57,7 @@ describe('XGBoostTrainer', () => {
 
   it.each(FORBIDDEN_FEATURES.map((f) => [f]))('refuses the forbidden feature %s', async (column) => {
     const leaky = { ...table, columns: [...table.columns.slice(0, -1), column] };
-    await expect(new XGBoostTrainer({ inWorker: false }).train(leaky)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(new XGBoostTrainer({ inWorker: false, config: { nthread: 1 } }).train(leaky)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
   it.each([

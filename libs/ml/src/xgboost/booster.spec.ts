@@ -14,7 +14,7 @@ const readJson = (name: string): any => JSON.parse(readFileSync(join(fixtures, n
 function trainSmall(rounds = 15) {
   const t = syntheticTable({ days: 10, seed: 3 });
   const dtrain = DMatrix.fromDense({ data: t.data, rows: t.rows, cols: t.columns.length, label: t.label });
-  const booster = Booster.create({ objective: 'binary:logistic', max_depth: 3, eta: 0.3, nthread: 2 }, [dtrain]);
+  const booster = Booster.create({ objective: 'binary:logistic', max_depth: 3, eta: 0.3, nthread: 1 }, [dtrain]);
   booster.featureNames = t.columns;
   for (let i = 0; i < rounds; i++) booster.update(i, dtrain);
   return { t, dtrain, booster };

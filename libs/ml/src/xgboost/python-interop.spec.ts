@@ -38,7 +38,7 @@ describeIfPython('interop with Python xgboost', () => {
   it('a model trained by spyglass predicts the same in Python', () => {
     const result = trainBooster(
       { train: { data: table.data, rows: table.rows, cols, label: table.label } },
-      { params: { objective: 'binary:logistic', max_depth: 4, eta: 0.3 }, rounds: 10, featureNames: table.columns },
+      { params: { objective: 'binary:logistic', max_depth: 4, eta: 0.3, nthread: 1 }, rounds: 10, featureNames: table.columns },
     );
     writeFileSync(join(dir, 'spyglass.json'), result.model);
     using booster = Booster.fromJson(result.model);
