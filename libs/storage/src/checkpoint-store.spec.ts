@@ -1,0 +1,77 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ManualClock } from '@spyglass/core';
+import { CheckpointStore } from './index.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'spyglass-cp-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('CheckpointStore', () => {
+  it('marks, lists and resets per job, ticker and date with the injected clock', async () => {
+    const clock = new ManualClock(1_000);
+    const cp = new CheckpointStore({ dir, clock });
+    await cp.markComplete('backfill', 'SPY', '2025-03-04', { rows: 390 });
+    await clock.advance(500);
+    await cp.markComplete('backfill', 'O:SPY250304C00601000', '2025-03-04');
+    await cp.markComplete('news', 'SPY', '2025-03-04');
+    expect(await cp.isComplete('backfill', 'SPY', '2025-03-04')).toBe(true);
+    expect(await cp.isComplete('backfill', 'SPY', '2025-03-05')).toBe(false);
+    expect(await cp.isComplete('other', 'SPY', '2025-03-04')).toBe(false);
+    expect(await cp.list('backfill')).toEqual([
+      { job: 'backfill', ticker: 'O:SPY250304C00601000', date: '2025-03-04', completedAt: 1_500 },
+      { job: 'backfill', ticker: 'SPY', date: '2025-03-04', completedAt: 1_000, meta: { rows: 390 } },
+    ]);
+    expect((await cp.list()).map((e) => e.job)).toEqual(['backfill', 'backfill', 'news']);
+    await cp.reset('backfill');
+    expect(await cp.list()).toEqual([expect.objectContaining({ job: 'news' })]);
+    // A fresh instance (a restarted process) sees the same state.
+    expect(await new CheckpointStore({ dir }).isComplete('news', 'SPY', '2025-03-04')).toBe(true);
+  });
+
+  it.each([['../escape'], ['a/b'], ['..']])('keeps a job called %j inside the store directory', async (job) => {
+    const cp = new CheckpointStore({ dir });
+    await cp.markComplete(job, 'SPY', '2025-03-04');
+    expect(await cp.isComplete(job, 'SPY', '2025-03-04')).toBe(true);
+    expect(await readdir(path.dirname(dir))).not.toContain('escape');
+    expect((await readdir(dir)).length).toBe(1);
+  });
+
+  it('loses no update when many writers mark the same job and ticker at once', async () => {
+    const dates = Array.from({ length: 40 }, (_, i) => `2025-01-${String(i + 1).padStart(2, '0')}`);
+    await Promise.all(dates.map((d) => new CheckpointStore({ dir }).markComplete('backfill', 'SPY', d)));
+    expect((await new CheckpointStore({ dir }).list('backfill')).map((e) => e.date)).toEqual(dates);
+  });
+
+  it('reports a damaged checkpoint file as CORRUPT_FILE naming it', async () => {
+    const cp = new CheckpointStore({ dir });
+    await cp.markComplete('backfill', 'SPY', '2025-03-04');
+    const file = path.join(dir, 'backfill', 'SPY.json');
+    await writeFile(file, '{"version":1,"dates":');
+    await expect(cp.isComplete('backfill', 'SPY', '2025-03-04')).rejects.toMatchObject({ code: 'CORRUPT_FILE', details: { file } });
+  });
+
+  it('survives kill -9 of a process that is checkpointing in a loop', async () => {
+    const proc = spawn(process.execPath, ['--import', 'tsx', path.join(here, '__test-support__/checkpoint-child.ts'), dir], {
+      env: { ...process.env, TSX_TSCONFIG_PATH: path.join(here, '__test-support__/tsconfig.child.json') },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve) => proc.stdout.once('data', () => resolve()));
+    proc.kill('SIGKILL'); // the child is in its tight loop, most likely inside a write
+    await new Promise((r) => proc.on('exit', r));
+    const entries = await new CheckpointStore({ dir }).list('backfill');
+    expect(entries.length).toBeGreaterThan(20);
+    // Complete and gap-free: every date up to the last one written is there.
+    expect(entries.map((e) => e.date)).toEqual(entries.map((_, i) => `d${String(i).padStart(6, '0')}`));
+    await new CheckpointStore({ dir }).markComplete('backfill', 'SPY', 'after');
+    expect(await new CheckpointStore({ dir }).isComplete('backfill', 'SPY', 'after')).toBe(true);
+  }, 30_000);
+});

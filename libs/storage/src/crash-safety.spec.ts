@@ -1,0 +1,69 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { StockBar } from '@spyglass/core';
+import { ParquetDataset, partitionDir, rawDatasetSpecs } from './index.js';
+import { fixtureSpyBars } from './__test-support__/bars.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const child = path.join(here, '__test-support__/write-partition-child.ts');
+const childEnv = { ...process.env, TSX_TSCONFIG_PATH: path.join(here, '__test-support__/tsconfig.child.json') };
+
+let root: string;
+beforeEach(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'spyglass-crash-'));
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+/** Starts the writer child and SIGKILLs it as soon as its temp file appears in `dir`. */
+async function killMidWrite(dir: string, rows: number): Promise<{ sawTemp: string[]; signal: NodeJS.Signals | null }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', child, root, String(rows)], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => proc.on('exit', (_code, signal) => resolve(signal)));
+  let sawTemp: string[] = [];
+  let running = true;
+  void exited.then(() => (running = false));
+  while (running) {
+    sawTemp = (await readdir(dir)).filter((n) => n.endsWith('.tmp'));
+    if (sawTemp.length > 0) {
+      proc.kill('SIGKILL');
+      break;
+    }
+    await new Promise((r) => setImmediate(r));
+  }
+  const signal = await exited;
+  if (sawTemp.length === 0) throw new Error(`child finished before it could be killed: ${stderr}`);
+  return { sawTemp, signal };
+}
+
+describe('a writer killed with SIGKILL in the middle of a write', () => {
+  it('leaves the previous partition intact and readable, and the next write recovers', async () => {
+    const ds = new ParquetDataset<StockBar>({ root, spec: rawDatasetSpecs.stocks });
+    const before = fixtureSpyBars(path.join(here, '__fixtures__')).slice(0, 391);
+    await ds.write(before);
+    const dir = partitionDir(root, rawDatasetSpecs.stocks, { ticker: 'SPY', date: '2020-12-15' });
+    const file = path.join(dir, 'part-0.parquet');
+    const hash = createHash('sha256').update(await readFile(file)).digest('hex');
+
+    const { sawTemp, signal } = await killMidWrite(dir, 400_000);
+    expect(signal).toBe('SIGKILL');
+    expect(sawTemp).toHaveLength(1);
+
+    // The old file is untouched and complete; the dead writer's lock and temp file are still there.
+    expect(createHash('sha256').update(await readFile(file)).digest('hex')).toBe(hash);
+    expect(await ds.readAll()).toEqual(before);
+    expect((await readdir(dir)).sort()).toEqual(expect.arrayContaining(['.lock', 'part-0.parquet', ...sawTemp]));
+
+    // The next writer breaks the dead process's lock, removes its temp file and merges normally.
+    const late = { ...before[390], timestamp: before[390].timestamp + 60_000 };
+    await ds.write([late]);
+    expect(await readdir(dir)).toEqual(['part-0.parquet']);
+    expect(await ds.readAll()).toEqual([...before, late]);
+  }, 60_000);
+});
