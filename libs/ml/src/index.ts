@@ -81,3 +81,5 @@ export { barChartSvg, escapeHtml, lineChartSvg } from './report/svg-charts.js';
 export type { BarChartOptions, LineChartOptions, Series } from './report/svg-charts.js';
 export { buildHtmlReport, reportSummary, writeReport } from './report/html-report.js';
 export type { MonthlyPrecision, ReportInput, ReportSignal, ReportSummary } from './report/html-report.js';
+export { predictSplit, runBacktest } from './evaluation/split-predictions.js';
+export type { SplitPredictions } from './evaluation/split-predictions.js';

@@ -7,6 +7,7 @@ import { FORBIDDEN_FEATURES } from '../data/forbidden-features.js';
 import { timeBasedSplit } from '../data/time-split.js';
 import { rocAuc } from '../evaluation/classification-metrics.js';
 import { predictTable } from '../evaluation/predict-table.js';
+import { runBacktest } from '../evaluation/split-predictions.js';
 import { Booster } from '../xgboost/booster.js';
 import { appendMetricsLog, loadModelArtifact, saveModelArtifact } from './model-artifact.js';
 import { validateTrainerConfig } from './trainer-config.js';
@@ -39,6 +40,12 @@ describe('XGBoostTrainer', () => {
       threshold: 0.5,
       dataRange: { from: split.days.train[0], to: split.days.test.at(-1), test: { from: split.days.test[0] } },
     });
+    // the backtest sees the test days only, at the stored threshold or an override
+    const bt = runBacktest(artifact, table);
+    expect(bt.testDays).toEqual(split.days.test);
+    expect(bt.metrics.nTestRows).toBe(split.test.rows);
+    expect(bt.metrics.nTruePositives).toBe(artifact.metrics.test.tp);
+    expect(runBacktest(artifact, table, { threshold: 0.9 }).metrics.nSignals).toBeLessThan(bt.metrics.nSignals);
     const dir = mkdtempSync(join(tmpdir(), 'ml-artifact-'));
     try {
       saveModelArtifact(join(dir, 'v-test'), artifact);
