@@ -69,6 +69,46 @@ describe('impliedVolatility round trip', () => {
   });
 });
 
+describe('impliedVolatility on random contracts far outside SPY ranges', () => {
+  /** Seeded LCG, so a failure names a reproducible seed. */
+  const lcg = (seed: number): (() => number) => {
+    let s = seed >>> 0;
+    return () => {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      return (s + 0.5) / 2 ** 32;
+    };
+  };
+
+  it.each([1, 2, 3, 4])('seed %i: 5 000 contracts (spot 0.01…10 000, strikes e^±2, 1 min…2 y, rates −5…25 %, vol 1…499 %)', (seed) => {
+    const rand = lcg(seed);
+    let solved = 0;
+    for (let k = 0; k < 5000; k++) {
+      const spot = Math.exp(Math.log(0.01) + rand() * Math.log(1e6));
+      const contract = {
+        type: rand() < 0.5 ? ('call' as const) : ('put' as const),
+        spot,
+        strike: spot * Math.exp(rand() * 4 - 2),
+        years: Math.exp(rand() * Math.log(2 * 525_600)) / 525_600,
+        rate: rand() * 0.3 - 0.05,
+        dividendYield: rand() * 0.2 - 0.02,
+      };
+      const vol = Math.exp(Math.log(0.01) + rand() * Math.log(499));
+      const price = bsPrice({ ...contract, vol });
+      const r = impliedVolatility({ ...contract, price });
+      if (r.ok) {
+        solved++;
+        const vegaRaw = bsGreeks({ ...contract, vol }).vega * 100;
+        const attainable = (1e3 * Number.EPSILON * Math.max(price, contract.spot, contract.strike)) / vegaRaw;
+        expect(Math.abs(r.vol - vol)).toBeLessThanOrEqual(1e-7 * vol + attainable);
+      } else {
+        expect(r.reason).toBe('BELOW_INTRINSIC');
+        if (price > 1e-290) expect(Math.abs(bsPrice({ ...contract, vol: vol * 1.01 }) - price)).toBeLessThanOrEqual(1e-9 * price);
+      }
+    }
+    expect(solved).toBeGreaterThan(1000);
+  });
+});
+
 describe('impliedVolatility against vollib', () => {
   it.each(fixture('vollib_canonical_examples.json').black_scholes_implied_vol_roundtrip as any[])(
     'canonical round trip price $price → σ $expected_sigma',
@@ -117,6 +157,12 @@ describe('impliedVolatility typed failures (never a silent 0)', () => {
     const r = impliedVolatility(input);
     expect(r).toMatchObject({ ok: false, reason });
     if (!r.ok) expect(r.message).toMatch(/impliedVolatility/);
+  });
+
+  it('treats a deep-ITM time value at rounding level as no information, not as > 500 % vol', () => {
+    const contract = { type: 'call' as const, spot: 1300.5889909673365, strike: 385.35119846750354, years: 0.0009415464691160008, rate: 0.2296269964776002, dividendYield: 0.04471609098371118 };
+    const price = bsPrice({ ...contract, vol: 4.765712866393544 });
+    expect(impliedVolatility({ ...contract, price })).toMatchObject({ ok: false, reason: 'BELOW_INTRINSIC' });
   });
 
   it('reports NOT_CONVERGED when the iteration cap is too small', () => {

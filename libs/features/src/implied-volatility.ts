@@ -97,8 +97,15 @@ export function impliedVolatility(i: ImpliedVolatilityInput): IvResult {
   const sqrtT = Math.sqrt(years);
   const logMoneyness = Math.log(fwdSpot / pvStrike);
 
-  if (!(target > 0)) {
-    return fail('BELOW_INTRINSIC', `impliedVolatility: price ${price} has no time value over its intrinsic value ${intrinsic} (${i.type} S=${spot} K=${strike} T=${years}y)`);
+  // For an in-the-money price the time value comes out of a subtraction whose rounding error is a
+  // few ulps of the forward and strike; a time value that small carries no volatility information
+  // (left alone, it would solve to an arbitrary vol or look like more than 500 %).
+  const noise = isCall === otmCall ? 0 : 4 * Number.EPSILON * Math.max(fwdSpot, pvStrike);
+  if (!(target > noise)) {
+    return fail(
+      'BELOW_INTRINSIC',
+      `impliedVolatility: price ${price} has no time value over its intrinsic value ${intrinsic} beyond rounding (${i.type} S=${spot} K=${strike} T=${years}y)`,
+    );
   }
 
   const lnTarget = Math.log(target);
