@@ -1,0 +1,237 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { isMap, isPair, isScalar, isSeq, parseDocument, visit, type Scalar } from 'yaml';
+import type { z } from 'zod';
+import { SpyglassError } from '../errors.js';
+import type { ValidationIssue } from '../validation-issue.js';
+import { substituteEnv, type Env } from './env-substitution.js';
+import { mlConfigSchema, type MlConfig } from './ml-schema.js';
+import { pipelineConfigSchema, type PipelineConfig } from './pipeline-schema.js';
+import { retryConfigSchema, type RetryConfig } from './retry-schema.js';
+import { settingsConfigSchema, type SettingsConfig } from './settings-schema.js';
+import { sinksConfigSchema, type SinksConfig } from './sinks-schema.js';
+import { sourcesConfigSchema, type SourcesConfig } from './sources-schema.js';
+
+/** The whole validated configuration; apps load it once and pass sections to libraries. */
+export type SpyglassConfig = {
+  settings: SettingsConfig;
+  sources: SourcesConfig;
+  sinks: SinksConfig;
+  retry: RetryConfig;
+  pipeline: PipelineConfig;
+  ml: MlConfig;
+};
+
+/** Section → file name inside the config directory. */
+export const CONFIG_FILES = {
+  settings: 'settings.yaml',
+  sources: 'sources.yaml',
+  sinks: 'sinks.yaml',
+  retry: 'retry_policy.yaml',
+  pipeline: 'pipeline.yaml',
+  ml: 'ml.yaml',
+} as const satisfies Record<keyof SpyglassConfig, string>;
+
+const SCHEMAS: { [K in keyof SpyglassConfig]: z.ZodType<SpyglassConfig[K], unknown> } = {
+  settings: settingsConfigSchema,
+  sources: sourcesConfigSchema,
+  sinks: sinksConfigSchema,
+  retry: retryConfigSchema,
+  pipeline: pipelineConfigSchema,
+  ml: mlConfigSchema,
+};
+
+/** Options of {@link loadConfig}. */
+export interface LoadConfigOptions {
+  /** Directory holding the YAML files; each file is optional, the directory is not. */
+  dir: string;
+  /** Variables for `${VAR}` substitution and the API-key fallback; apps pass `process.env`. */
+  env: Env;
+  /** Values laid over the files before validation, e.g. from CLI flags: `{ sources: { massive: { rateLimit: { requestsPerMinute: null } } } }`. */
+  overrides?: unknown;
+}
+
+type Path = Array<string | number>;
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  return out || '(root)';
+}
+
+function configError(where: string, issues: ValidationIssue[]): SpyglassError {
+  const lines = issues.map((i) => `${where}: ${i.path.length ? `${formatPath(i.path)}: ` : ''}${i.message}`);
+  return new SpyglassError('CONFIG', lines.join('\n'), { details: { file: where, issues } });
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Plain `${…}` scalars that expand to a number, boolean or null take that type, as if written in YAML. */
+function retype(text: string): unknown {
+  if (text === '' || text === '~' || text === 'null') return null;
+  if (text === 'true' || text === 'false') return text === 'true';
+  if (/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) return Number(text);
+  return text;
+}
+
+/** Key path of a node from the ancestors `visit` hands over. */
+function pathOf(ancestors: readonly unknown[], node: unknown): Path {
+  const path: Path = [];
+  const chain = [...ancestors, node];
+  for (let i = 0; i < chain.length - 1; i++) {
+    const parent = chain[i];
+    const child = chain[i + 1];
+    if (isPair(parent) && child === parent.value) path.push(isScalar(parent.key) ? String(parent.key.value) : String(parent.key));
+    if (isSeq(parent)) path.push(parent.items.indexOf(child as never));
+  }
+  return path;
+}
+
+/** Reads one YAML file: syntax errors, then `${…}` substitution in values. Missing file → undefined. */
+function readYaml(file: string, env: Env): unknown {
+  if (!existsSync(file)) return undefined;
+  const doc = parseDocument(readFileSync(file, 'utf8'), { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    throw configError(
+      file,
+      doc.errors.map((e) => ({ code: 'YAML_SYNTAX', path: [], message: e.message.replace(/\s+/g, ' ').trim() })),
+    );
+  }
+  const issues: ValidationIssue[] = [];
+  visit(doc, {
+    Scalar(key, node: Scalar, ancestors) {
+      if (key === 'key' || typeof node.value !== 'string' || !node.value.includes('$')) return;
+      try {
+        const text = substituteEnv(node.value, env);
+        // Quoted scalars stay strings (an all-digit API key must not become a number).
+        node.value = node.type === 'PLAIN' ? retype(text) : text;
+      } catch (e) {
+        issues.push({ code: 'ENV_SUBSTITUTION', path: pathOf(ancestors, node), message: (e as Error).message });
+      }
+    },
+  });
+  if (issues.length > 0) throw configError(file, issues);
+  const value: unknown = doc.toJS();
+  if (value === null || value === undefined) return {};
+  if (!isMap(doc.contents)) throw configError(file, [{ code: 'NOT_A_MAPPING', path: [], message: 'expected a mapping of keys at the top level' }]);
+  return value;
+}
+
+/** Deep merge: objects merge key by key, anything else (arrays included) replaces. */
+function merge(base: unknown, over: unknown): unknown {
+  if (over === undefined) return base;
+  if (!isPlainObject(base) || !isPlainObject(over)) return over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = merge(base[k], v);
+  return out;
+}
+
+function hasPath(value: unknown, path: readonly PropertyKey[]): boolean {
+  let cur = value;
+  for (const p of path) {
+    if (!isPlainObject(cur) && !Array.isArray(cur)) return false;
+    if (!(String(p) in cur)) return false;
+    cur = (cur as Record<string, unknown>)[String(p)];
+  }
+  return true;
+}
+
+function toIssues(error: z.ZodError): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  for (const i of error.issues) {
+    const path = i.path.map((p) => (typeof p === 'number' ? p : String(p)));
+    if (i.code === 'unrecognized_keys') {
+      for (const k of i.keys) issues.push({ code: 'unrecognized_key', path: [...path, k], message: 'unknown key' });
+    } else issues.push({ code: i.code, path, message: i.message });
+  }
+  return issues;
+}
+
+/**
+ * Loads and validates the configuration directory: `settings.yaml`, `sources.yaml`, `sinks.yaml`,
+ * `retry_policy.yaml`, `pipeline.yaml`, `ml.yaml`. Every field has a default, so a missing file is
+ * fine; a present but invalid value throws `SpyglassError('CONFIG')` whose message names the file,
+ * the key path and the reason, one line per problem, e.g.
+ * `config/ml.yaml: split.train: Invalid input: expected number, received string`
+ * (`details.issues` holds them as {@link ValidationIssue}s). Values support `${VAR}` and
+ * `${VAR:-default}`; unknown keys are errors, so a typo is not silently ignored.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig, createLogger, configSecrets } from '@spyglass/core';
+ * const config = loadConfig({ dir: 'config', env: process.env, overrides: { settings: { logLevel: 'debug' } } });
+ * const logger = createLogger({ level: config.settings.logLevel, secrets: configSecrets(config) });
+ * ```
+ */
+export function loadConfig(opts: LoadConfigOptions): SpyglassConfig {
+  if (!existsSync(opts.dir) || !statSync(opts.dir).isDirectory()) {
+    throw new SpyglassError('CONFIG', `config directory ${opts.dir} does not exist`, { details: { dir: opts.dir } });
+  }
+  if (opts.overrides !== undefined && !isPlainObject(opts.overrides)) {
+    throw configError('overrides', [{ code: 'NOT_A_MAPPING', path: [], message: 'expected an object keyed by section' }]);
+  }
+  const overrides = (opts.overrides ?? {}) as Record<string, unknown>;
+  const unknownSections = Object.keys(overrides).filter((k) => !(k in CONFIG_FILES));
+  if (unknownSections.length > 0) {
+    throw configError(
+      'overrides',
+      unknownSections.map((k) => ({ code: 'unrecognized_key', path: [k], message: `unknown section (one of ${Object.keys(CONFIG_FILES).join(', ')})` })),
+    );
+  }
+
+  const out: Partial<Record<keyof SpyglassConfig, unknown>> = {};
+  for (const section of Object.keys(CONFIG_FILES) as Array<keyof SpyglassConfig>) {
+    const file = join(opts.dir, CONFIG_FILES[section]);
+    const fromFile = readYaml(file, opts.env);
+    let raw = merge(fromFile ?? {}, overrides[section]);
+    if (section === 'sources') raw = withApiKeyFallback(raw, opts.env);
+    const parsed = SCHEMAS[section].safeParse(raw);
+    if (!parsed.success) {
+      const issues = toIssues(parsed.error);
+      const fromOverrides = issues.filter((i) => hasPath(overrides[section], i.path));
+      const fromFiles = issues.filter((i) => !fromOverrides.includes(i));
+      throw configError(fromFiles.length > 0 ? file : `overrides.${section}`, fromFiles.length > 0 ? fromFiles : fromOverrides);
+    }
+    out[section] = parsed.data;
+  }
+  const config = out as SpyglassConfig;
+  checkAcrossFiles(config, opts.dir);
+  return config;
+}
+
+/** MASSIVE_API_KEY, then POLYGON_API_KEY, when sources.yaml does not set `massive.apiKey`. */
+function withApiKeyFallback(raw: unknown, env: Env): unknown {
+  if (!isPlainObject(raw)) return raw;
+  const massive = raw.massive;
+  if (massive !== undefined && !isPlainObject(massive)) return raw;
+  if (massive && 'apiKey' in massive) return raw;
+  const apiKey = env.MASSIVE_API_KEY || env.POLYGON_API_KEY || '';
+  return { ...raw, massive: { ...(massive ?? {}), apiKey } };
+}
+
+function checkAcrossFiles(config: SpyglassConfig, dir: string): void {
+  const window = config.pipeline.labels.windowMinutes;
+  if (config.ml.walkForward.purgeMinutes < window) {
+    throw configError(join(dir, CONFIG_FILES.ml), [
+      {
+        code: 'too_small',
+        path: ['walkForward', 'purgeMinutes'],
+        message: `${config.ml.walkForward.purgeMinutes} is below the label window pipeline.labels.windowMinutes (${window}): labels would leak from test into train`,
+      },
+    ]);
+  }
+}
+
+/**
+ * The secret values of a configuration (the API key), for {@link createLogger}'s `secrets`.
+ *
+ * @example
+ * ```ts
+ * const logger = createLogger({ secrets: configSecrets(config) });
+ * ```
+ */
+export function configSecrets(config: Pick<SpyglassConfig, 'sources'>): string[] {
+  return config.sources.massive.apiKey ? [config.sources.massive.apiKey] : [];
+}
