@@ -44,6 +44,9 @@ describe('consolidate', () => {
     expect(s.uniqueOptions).toBe(8);
     // One row per (contract, minute).
     expect(new Set(cons.map((r) => `${r.ticker}|${String(r.timestamp)}`)).size).toBe(cons.length);
+    // Stored in (ticker, timestamp) order, with greeks still on their own rows.
+    const stored = await query(`SELECT ticker, epoch_ms(timestamp) AS ts, strike, opt_close FROM read_parquet('${file}')`);
+    expect(stored.map((r) => `${r.ticker}|${r.ts}`)).toEqual(cons.map((r) => `${r.ticker}|${(r.timestamp as Date).getTime()}`));
   });
 
   it('aligns SPY and VIX as of the bar start (<=), forward-filling a missing VIX minute', async () => {

@@ -131,7 +131,8 @@ export async function consolidate(options: ConsolidateOptions): Promise<Consolid
         ASOF JOIN spy s ON o.date = s.date AND o.ts >= s.ts
         ASOF LEFT JOIN vix v ON o.date = v.date AND o.ts >= v.ts
         LEFT JOIN spy_ind i ON i.ts = s.ts
-        LEFT JOIN spy_news n ON n.ts = s.ts`);
+        LEFT JOIN spy_news n ON n.ts = s.ts
+        ORDER BY row_id`);
       timer.mark('join');
       const iv = await buildGreeks(duck, cfg);
       timer.mark('greeks');
@@ -151,7 +152,7 @@ export async function consolidate(options: ConsolidateOptions): Promise<Consolid
         options.root,
         CONSOLIDATED_DATASET,
         `SELECT c.date, c.ticker, epoch_ms(c.ts)::TIMESTAMPTZ AS timestamp, ${consolidatedSelectList(indicatorNames)}
-         FROM cons c JOIN greeks g USING (row_id) ORDER BY c.date, c.ticker, c.ts`,
+         FROM cons c POSITIONAL JOIN greeks g`,
         inv.dates,
       );
       files.push(...written.files);

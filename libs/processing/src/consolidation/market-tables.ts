@@ -1,5 +1,5 @@
 import type { MarketCalendar } from '@spyglass/core';
-import { DuckSession, sqlFileList } from '../duck/duck-session.js';
+import { DuckSession, sqlFileList, sqlString } from '../duck/duck-session.js';
 import { listPartitions } from '../layout/parquet-layout.js';
 
 /** Which raw tickers make up "the market" of a consolidation run. */
@@ -103,7 +103,8 @@ export async function loadMarketTables(duck: DuckSession, dates: readonly string
       : `CREATE OR REPLACE TEMP TABLE opt AS SELECT r.* FROM (
            SELECT ${dateOf} AS date, ticker, epoch_ms(timestamp) AS ts, open::DOUBLE AS open, high::DOUBLE AS high, low::DOUBLE AS low,
                   "close"::DOUBLE AS "close", volume::DOUBLE AS volume, vwap::DOUBLE AS vwap, transactions::DOUBLE AS transactions,
-                  underlying, expiration, strike::DOUBLE AS strike, contract_type FROM ${read(optFiles)}) r ${inSession('r')}
+                  underlying, expiration, strike::DOUBLE AS strike, contract_type FROM ${read(optFiles)}
+           WHERE underlying = ${sqlString(src.underlying)}) r ${inSession('r')}
          ORDER BY r.date, r.ticker, r.ts`,
   );
 

@@ -49,6 +49,9 @@ describe('generateFeatures', () => {
     expect(s.rows).toBe(cons[0]!.n);
     const schema = await duckQuery(`SELECT name FROM parquet_schema('${root}/processed/features/date=2025-03-04/part-0.parquet') WHERE name <> 'duckdb_schema'`);
     expect(schema.map((r) => r.name)).toEqual([...IDENTIFIER_COLUMNS.filter((c) => c !== 'date'), ...FEATURE_COLUMNS, ...LABEL_COLUMNS]);
+    const order = await duckQuery(`SELECT ticker, epoch_ms(timestamp) AS ts FROM read_parquet('${root}/processed/features/date=2025-03-04/part-0.parquet')`);
+    const sorted = [...order].sort((a, b) => String(a.ticker).localeCompare(String(b.ticker)) || Number(a.ts) - Number(b.ts));
+    expect(order).toEqual(sorted);
     // Features that need no warm-up are always present.
     for (const c of ['minute_of_session', 'moneyness', 'minutes_to_expiry', 'vix_close', 'spy_log_volume']) expect(s.nullRate[c]).toBe(0);
   });

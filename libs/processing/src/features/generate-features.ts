@@ -116,7 +116,9 @@ export async function generateFeatures(options: GenerateFeaturesOptions): Promis
       timer.mark('underlying_frame');
       const consFiles = inv.dates.flatMap((d) => consByDate.get(d) ?? []);
       await duck.run(`CREATE OR REPLACE TEMP TABLE cons_in AS
-        SELECT regexp_extract(filename, 'date=([0-9]{4}-[0-9]{2}-[0-9]{2})', 1) AS date, * EXCLUDE (timestamp, filename), epoch_ms(timestamp) AS ts
+        SELECT regexp_extract(filename, 'date=([0-9]{4}-[0-9]{2}-[0-9]{2})', 1) AS date, ticker, epoch_ms(timestamp) AS ts,
+          underlying, expiration, strike, contract_type, moneyness, minutes_to_expiry,
+          opt_open, opt_high, opt_low, opt_close, opt_volume, iv, delta, gamma, theta, vega
         FROM read_parquet(${sqlFileList(consFiles)}, hive_partitioning = false, filename = true)`);
       timer.mark('read_consolidated');
       await buildOptionFeatureFrame(duck);
@@ -127,13 +129,14 @@ export async function generateFeatures(options: GenerateFeaturesOptions): Promis
         SELECT o.date, o.ticker, epoch_ms(o.ts)::TIMESTAMPTZ AS timestamp, o.underlying, o.expiration, o.strike, o.contract_type,
           ${FEATURE_DEFINITIONS.map((d) => `(${d.sql})::DOUBLE AS ${d.name}`).join(',\n          ')},
           CASE WHEN l.max_gain_120m IS NULL THEN NULL ELSE l.target::INTEGER END AS target, l.max_gain_120m, l.min_loss_120m, l.time_to_max_min
-        FROM optf o ASOF JOIN spyf s ON o.date = s.date AND o.ts >= s.ts JOIN labels l ON l.row_id = o.row_id`);
+        FROM optf o ASOF JOIN spyf s ON o.date = s.date AND o.ts >= s.ts JOIN labels l ON l.row_id = o.row_id
+        ORDER BY o.row_id`);
       timer.mark('join');
       const per = await duck.columns(`SELECT date, count(*) AS n FROM feat GROUP BY date ORDER BY date`);
       (per.cols.date as string[]).forEach((d, k) => (rowsByDate[d] = (per.cols.n as Float64Array)[k]!));
       const nullCounts = await duck.columns(`SELECT ${FEATURE_COLUMNS.map((c) => `count(*) - count(${c}) AS ${c}`).join(', ')} FROM feat`);
       for (const c of FEATURE_COLUMNS) nulls.set(c, (nulls.get(c) ?? 0) + (nullCounts.cols[c] as Float64Array)[0]!);
-      const written = await writeDatePartitions(duck, options.root, FEATURES_DATASET, `SELECT * FROM feat ORDER BY date, ticker, timestamp`, inv.dates);
+      const written = await writeDatePartitions(duck, options.root, FEATURES_DATASET, `SELECT * FROM feat`, inv.dates);
       files.push(...written.files);
       timer.mark('write');
     }

@@ -12,7 +12,8 @@ import { sqlString } from '../duck/duck-session.js';
  * a half-written one, and re-running a date replaces its file (idempotent). The query must have a
  * VARCHAR `date` column; it is kept out of the file (it is the directory name). A date of
  * `processedDates` for which the query returns no rows has its old file removed, so the dataset
- * always reflects the latest run (e.g. every row filtered out).
+ * always reflects the latest run (e.g. every row filtered out). Rows keep the query's order inside
+ * each file (DuckDB preserves insertion order), so callers sort once, when they build the table.
  */
 export async function writeDatePartitions(
   duck: DuckSession,
