@@ -1,4 +1,4 @@
-import { bollinger, rollingZScore } from './index.js';
+import { BollingerStream, bollinger, rollingZScore } from './index.js';
 import { SpyglassError } from '@spyglass/core';
 import { expectSeriesClose, expectedSeries, stockIndicatorsDaily } from './__test-support__/fixtures.js';
 
@@ -30,5 +30,16 @@ describe('bollinger(20, 2) against Stock.Indicators bb.standard.json (1e-9)', ()
 
   it('rejects a non-positive multiplier', () => {
     expect(() => bollinger(close, 20, 0)).toThrow(SpyglassError);
+  });
+});
+
+describe('BollingerStream', () => {
+  it('matches bb.standard.json too and restarts after reset()', () => {
+    const stream = new BollingerStream(20, 2);
+    const values = close.map((c) => stream.update(c));
+    expect(expectSeriesClose(values.map((v) => v.upper), expectedSeries('bb.standard.json', 'upperBand'), 1e-9)).toBe(502 - 19);
+    expect(expectSeriesClose(values.map((v) => v.percentB), expectedSeries('bb.standard.json', 'percentB'), 1e-9)).toBe(502 - 19);
+    stream.reset();
+    expect(stream.update(close[0]).middle).toBeNaN();
   });
 });

@@ -52,3 +52,66 @@ export function bollinger(closes: Series, period = 20, multiplier = 2): Bollinge
   }
   return { middle, upper, lower, percentB, width };
 }
+
+/** One Bollinger reading; NaN fields during warm-up. */
+export interface BollingerValue {
+  middle: number;
+  upper: number;
+  lower: number;
+  percentB: number;
+  width: number;
+}
+
+/**
+ * Streaming Bollinger bands with the conventions of {@link bollinger} (population σ), over a ring
+ * buffer of the last `period` closes; each update recomputes the window exactly (two passes over
+ * `period` values), so it never drifts however long it runs.
+ *
+ * @example
+ * ```ts
+ * import { BollingerStream } from '@spyglass/features';
+ * const bb = new BollingerStream(20, 2);
+ * for (const close of closes) console.log(bb.update(close).percentB); // NaN for the first 19
+ * ```
+ */
+export class BollingerStream {
+  readonly period: number;
+  readonly multiplier: number;
+  private readonly window: Float64Array;
+  private count = 0;
+
+  constructor(period = 20, multiplier = 2) {
+    assertPeriod(period, 'BollingerStream');
+    if (!(multiplier > 0 && multiplier < Infinity)) {
+      throw new SpyglassError('INVALID_ARGUMENT', `BollingerStream: multiplier = ${multiplier}: must be a finite number > 0`, { details: { multiplier } });
+    }
+    this.period = period;
+    this.multiplier = multiplier;
+    this.window = new Float64Array(period);
+  }
+
+  /** Feeds the next close. */
+  update(close: number): BollingerValue {
+    const p = this.period;
+    this.window[this.count % p] = close;
+    this.count++;
+    if (this.count < p) return { middle: Number.NaN, upper: Number.NaN, lower: Number.NaN, percentB: Number.NaN, width: Number.NaN };
+    let sum = 0;
+    for (let k = 0; k < p; k++) sum += this.window[k];
+    const middle = sum / p;
+    let m2 = 0;
+    for (let k = 0; k < p; k++) {
+      const d = this.window[k] - middle;
+      m2 += d * d;
+    }
+    const band = this.multiplier * Math.sqrt(m2 / p);
+    const upper = middle + band;
+    const lower = middle - band;
+    return { middle, upper, lower, percentB: band > 0 ? (close - lower) / (upper - lower) : Number.NaN, width: (upper - lower) / middle };
+  }
+
+  /** Forgets everything, e.g. at a session boundary. */
+  reset(): void {
+    this.count = 0;
+  }
+}

@@ -7,10 +7,10 @@ export type { IvResult, IvFailureReason, ImpliedVolatilityInput } from './implie
 export { yearsToExpiry, expiryInstant } from './years-to-expiry.js';
 export { sma, ema, EmaStream } from './moving-average.js';
 export { rsi, RsiStream } from './rsi.js';
-export { macd } from './macd.js';
-export type { MacdSeries } from './macd.js';
-export { bollinger } from './bollinger.js';
-export type { BollingerSeries } from './bollinger.js';
+export { macd, MacdStream } from './macd.js';
+export type { MacdSeries, MacdValue } from './macd.js';
+export { bollinger, BollingerStream } from './bollinger.js';
+export type { BollingerSeries, BollingerValue } from './bollinger.js';
 export { rollingZScore } from './rolling-z-score.js';
 export { roc, priceChange } from './momentum.js';
 export type { Series } from './series.js';

@@ -47,3 +47,53 @@ export function macd(closes: Series, fast = 12, slow = 26, signal = 9): MacdSeri
   }
   return { macd: line, signal: sig, histogram: hist };
 }
+
+/** One MACD reading; NaN fields during warm-up. */
+export interface MacdValue {
+  macd: number;
+  signal: number;
+  histogram: number;
+}
+
+/**
+ * Streaming MACD with the same conventions as {@link macd} (value for value identical), for live
+ * bars: one `update` per close.
+ *
+ * @example
+ * ```ts
+ * import { MacdStream } from '@spyglass/features';
+ * const m = new MacdStream(12, 26, 9);
+ * for (const close of closes) console.log(m.update(close).histogram); // NaN for the first 33
+ * ```
+ */
+export class MacdStream {
+  private readonly fast: EmaStream;
+  private readonly slow: EmaStream;
+  private readonly signal: EmaStream;
+
+  constructor(fast = 12, slow = 26, signal = 9) {
+    assertPeriod(fast, 'MacdStream', 'fast');
+    assertPeriod(slow, 'MacdStream', 'slow');
+    assertPeriod(signal, 'MacdStream', 'signal');
+    if (fast >= slow) {
+      throw new SpyglassError('INVALID_ARGUMENT', `MacdStream: fast = ${fast} must be shorter than slow = ${slow}`, { details: { fast, slow } });
+    }
+    this.fast = new EmaStream(fast);
+    this.slow = new EmaStream(slow);
+    this.signal = new EmaStream(signal);
+  }
+
+  /** Feeds the next close. */
+  update(close: number): MacdValue {
+    const m = this.fast.update(close) - this.slow.update(close);
+    const s = m === m ? this.signal.update(m) : Number.NaN;
+    return { macd: m, signal: s, histogram: m - s };
+  }
+
+  /** Forgets everything, e.g. at a session boundary. */
+  reset(): void {
+    this.fast.reset();
+    this.slow.reset();
+    this.signal.reset();
+  }
+}
