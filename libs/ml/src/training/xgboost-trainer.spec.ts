@@ -67,6 +67,11 @@ describe('XGBoostTrainer', () => {
     await expect(new XGBoostTrainer({ inWorker: false, config: { nthread: 1 } }).train(leaky)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
+  it('rejects a malformed table with its issues', async () => {
+    const broken = { ...table, label: table.label.subarray(1) };
+    await expect(new XGBoostTrainer({ inWorker: false }).train(broken)).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/label has/) });
+  });
+
   it.each([
     [{ maxDepth: 0 }, 'maxDepth'],
     [{ learningRate: 2 }, 'learningRate'],

@@ -1,6 +1,6 @@
 import { SpyglassError, systemClock, type Clock } from '@spyglass/core';
 import { DataBalancer, type BalanceSummary } from '../data/data-balancer.js';
-import { selectColumns, type FeatureTable } from '../data/feature-table.js';
+import { selectColumns, validateFeatureTable, type FeatureTable } from '../data/feature-table.js';
 import { assertNoForbiddenFeatures } from '../data/forbidden-features.js';
 import { splitSummary, timeBasedSplit, type SplitSummary } from '../data/time-split.js';
 import { classificationMetrics } from '../evaluation/classification-metrics.js';
@@ -75,6 +75,12 @@ export class XGBoostTrainer {
 
   /** Runs split → balance → train → evaluate on a feature table. */
   async train(table: FeatureTable, options: TrainRunOptions = {}): Promise<TrainingRun> {
+    const tableIssues = validateFeatureTable(table);
+    if (tableIssues.length) {
+      throw new SpyglassError('VALIDATION', `feature table is malformed: ${tableIssues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`, {
+        details: { issues: tableIssues },
+      });
+    }
     const featureColumns = options.featureColumns ?? table.columns;
     assertNoForbiddenFeatures(featureColumns);
     const native = loadXGBoost(this.#lib);
