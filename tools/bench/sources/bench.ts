@@ -2,7 +2,7 @@
 // ratio to the floor measured in the same run: raw `fetch` + `JSON.parse` of the same pages.
 //
 //   npx tsc -b libs/sources/tsconfig.lib.json libs/exchange-sim/tsconfig.lib.json
-//   node --import tsx tools/bench/sources/bench.ts [--days 60] [--page 5000] [--rounds 5] [--json]
+//   node --import tsx tools/bench/sources/bench.ts [--days 60] [--page 5000] [--rounds 9] [--json]
 //
 // Both sides request SPY minute bars for the same trading days with the same page size and follow
 // the same `next_url` chain; limits and faults are off. The adapter side adds what ingestion really
@@ -22,7 +22,7 @@ export interface SourcesBenchOptions {
   readonly from?: string;
   /** Page size (`limit`); default 5000. */
   readonly pageLimit?: number;
-  /** Timed rounds per side; default 5 (median reported). */
+  /** Timed rounds per side; default 9 (medians reported). */
   readonly rounds?: number;
   /** Use a running simulator (e.g. `spyglass sim serve`) instead of starting one in-process. */
   readonly restBaseUrl?: string;
@@ -38,7 +38,7 @@ export interface SourcesBenchResult {
   readonly adapterBarsPerSec: number;
   /** Median bars per second of raw fetch + JSON.parse of the same pages. */
   readonly rawBarsPerSec: number;
-  /** adapter / raw: 1.0 means the adapter costs nothing over the floor. */
+  /** Median over rounds of adapter / raw: 1.0 means the adapter costs nothing over the floor. */
   readonly ratio: number;
 }
 
@@ -55,7 +55,7 @@ export interface SourcesBenchResult {
 export async function measureSourcesThroughput(opts: SourcesBenchOptions = {}): Promise<SourcesBenchResult> {
   const days = opts.days ?? 60;
   const pageLimit = opts.pageLimit ?? 5000;
-  const rounds = opts.rounds ?? 5;
+  const rounds = opts.rounds ?? 9;
   const apiKey = opts.apiKey ?? 'bench-key-0000000000';
   const start = opts.from ?? '2025-01-02';
   const tradingDays = nyseCalendar.tradingDays(start, '2027-12-31').slice(0, days);
@@ -95,16 +95,22 @@ export async function measureSourcesThroughput(opts: SourcesBenchOptions = {}): 
     }
     const rawRates: number[] = [];
     const adapterRates: number[] = [];
+    const ratios: number[] = [];
     for (let i = 0; i < rounds; i++) {
-      const r = await time(raw);
+      // Alternate which side goes first so neither always runs on a warmer cache or a quieter machine.
+      const first = i % 2 === 0 ? raw : adapter;
+      const a1 = await time(first);
+      const a2 = await time(first === raw ? adapter : raw);
+      const [r, a] = first === raw ? [a1, a2] : [a2, a1];
       rawRates.push(r.bars / r.seconds);
-      const a = await time(adapter);
       adapterRates.push(a.bars / a.seconds);
+      ratios.push(a.bars / a.seconds / (r.bars / r.seconds));
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const rawBarsPerSec = median(rawRates);
     const adapterBarsPerSec = median(adapterRates);
-    return { bars: check.bars, pages: check.pages, rounds, adapterBarsPerSec, rawBarsPerSec, ratio: adapterBarsPerSec / rawBarsPerSec };
+    // The ratio is the median of per-round ratios: each pair ran back to back, so machine load cancels.
+    return { bars: check.bars, pages: check.pages, rounds, adapterBarsPerSec, rawBarsPerSec, ratio: median(ratios) };
   } finally {
     await sim?.close();
   }

@@ -30,6 +30,21 @@ function readOhlc(r: FieldReader) {
   };
 }
 
+// Hot path: one pass of typeof checks and no allocation beyond the bar itself; only a record that
+// fails it goes through the FieldReader, which collects every issue. `x > 0 && x < Infinity` is also
+// false for NaN, so no separate isFinite call is needed.
+type Agg = { t?: unknown; o?: unknown; h?: unknown; l?: unknown; c?: unknown; v?: unknown; vw?: unknown; n?: unknown };
+const pos = (x: unknown): x is number => typeof x === 'number' && x > 0 && x < Infinity;
+const nonNeg = (x: unknown): x is number => typeof x === 'number' && x >= 0 && x < Infinity;
+
+function cleanOhlc(a: Agg): boolean {
+  return Number.isInteger(a.t) && (a.t as number) >= 0 && pos(a.o) && pos(a.h) && pos(a.l) && pos(a.c);
+}
+
+function cleanVolume(a: Agg): boolean {
+  return nonNeg(a.v) && (a.vw === undefined || a.vw === null || nonNeg(a.vw)) && (a.n === undefined || a.n === null || (Number.isInteger(a.n) && (a.n as number) >= 0));
+}
+
 /**
  * Maps a wire aggregate of a stock to a {@link StockBar}, or rejects it with every issue.
  *
@@ -39,6 +54,16 @@ function readOhlc(r: FieldReader) {
  * ```
  */
 export function decodeStockBar(raw: unknown, ticker: string, ingestedAt: number): DecodeResult<StockBar> {
+  if (raw !== null && typeof raw === 'object') {
+    const a = raw as Agg;
+    if (cleanOhlc(a) && cleanVolume(a)) {
+      return {
+        ok: true,
+        value: { ticker, timestamp: a.t as number, open: a.o as number, high: a.h as number, low: a.l as number, close: a.c as number,
+          volume: a.v as number, vwap: (a.vw as number | undefined) ?? null, transactions: (a.n as number | undefined) ?? null, ingestedAt },
+      };
+    }
+  }
   const r = new FieldReader(raw);
   const ohlc = readOhlc(r);
   const volume = r.number('v', { min: 0 });
@@ -76,6 +101,10 @@ export function decodeOptionBar(raw: unknown, optionTicker: string, ingestedAt: 
  * ```
  */
 export function decodeIndexBar(raw: unknown, ticker: string, ingestedAt: number): DecodeResult<IndexBar> {
+  if (raw !== null && typeof raw === 'object' && cleanOhlc(raw as Agg)) {
+    const a = raw as Agg;
+    return { ok: true, value: { ticker, timestamp: a.t as number, open: a.o as number, high: a.h as number, low: a.l as number, close: a.c as number, ingestedAt } };
+  }
   const r = new FieldReader(raw);
   const ohlc = readOhlc(r);
   if (r.issues.length > 0) return { ok: false, raw, issues: r.issues };
