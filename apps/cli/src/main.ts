@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// The `spyglass` command. Every handler lives in ./commands; this file only wires yargs and turns any
+// failure into a one-line reason on stderr and a non-zero exit code.
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { commands } from './commands/index.js';
+import { reportFailure } from './failure.js';
+
+const cli = yargs(hideBin(process.argv))
+  .scriptName('spyglass')
+  .usage('$0 <command> [options]')
+  .option('config-dir', { type: 'string', default: 'config', describe: 'directory of the YAML config files' })
+  .option('data-root', { type: 'string', describe: 'data root (overrides settings.dataRoot)' })
+  .option('log-level', { type: 'string', describe: 'trace|debug|info|warn|error|silent' })
+  .option('json', { type: 'boolean', default: false, describe: 'print results as JSON' })
+  .command(commands)
+  .demandCommand(1, 'name a command; see --help')
+  .strict()
+  .recommendCommands()
+  .help()
+  .alias('h', 'help')
+  .wrap(Math.min(110, process.stdout.columns ?? 110))
+  .fail((msg, err) => {
+    reportFailure(err ?? new Error(msg));
+  });
+
+try {
+  await cli.parseAsync();
+} catch (e) {
+  reportFailure(e);
+}

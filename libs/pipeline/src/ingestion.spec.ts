@@ -1,0 +1,138 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Writable } from 'node:stream';
+import { createLogger } from '@spyglass/core';
+import { createExchangeSim, type ExchangeSim } from '@spyglass/exchange-sim';
+import { readQuarantine } from '@spyglass/processing';
+import { datasetHash } from './__test-support__/dataset-hash.js';
+import { testSettings } from './__test-support__/test-settings.js';
+import { Ingestion } from './ingestion.js';
+
+const FROM = '2025-03-03';
+const TO = '2025-03-05';
+const DATASETS = ['stocks', 'indices', 'news', 'options', 'contracts'] as const;
+const tmp = () => mkdtemp(join(tmpdir(), 'spyglass-ingest-'));
+
+async function hashes(root: string) {
+  return Object.fromEntries(await Promise.all(DATASETS.map(async (d) => [d, await datasetHash(root, d)] as const)));
+}
+
+async function backfill(sim: ExchangeSim, root: string, extra: Partial<Parameters<typeof testSettings>[0]> = {}) {
+  const ingestion = new Ingestion(testSettings({ restBaseUrl: sim.url, dataRoot: root, ...extra }));
+  return ingestion.backfillAll({ stockTicker: 'SPY', indexTicker: 'I:VIX', newsTickers: ['SPY'], from: FROM, to: TO, resume: true });
+}
+
+describe('Ingestion against the exchange simulator', () => {
+  let sim: ExchangeSim;
+  let reference: Awaited<ReturnType<typeof hashes>>;
+  let referenceRoot: string;
+
+  beforeAll(async () => {
+    sim = await createExchangeSim({ seed: 7 });
+    referenceRoot = await tmp();
+    await backfill(sim, referenceRoot);
+    reference = await hashes(referenceRoot);
+  });
+  afterAll(() => sim.close());
+
+  it('stores every dataset once: 390 SPY bars a day, VIX, news, options and contracts', async () => {
+    expect(reference.stocks.rows).toBe(3 * 390);
+    expect(reference.indices.rows).toBe(3 * 390);
+    expect(reference.news.rows).toBeGreaterThan(0);
+    expect(reference.options.rows).toBeGreaterThan(100);
+    expect(reference.contracts.rows).toBe(3 * 4);
+  });
+
+  it('is idempotent: a run without resume over stored data adds nothing and changes nothing', async () => {
+    const ingestion = new Ingestion(testSettings({ restBaseUrl: sim.url, dataRoot: referenceRoot }));
+    const again = await ingestion.backfillAll({ stockTicker: 'SPY', indexTicker: 'I:VIX', newsTickers: ['SPY'], from: FROM, to: TO, resume: false });
+    expect(again.stored).toBe(0);
+    expect(again.duplicates).toBe(again.received - again.quarantined);
+    expect(await hashes(referenceRoot)).toEqual(reference);
+  });
+
+  it('resume skips checkpointed days without a request', async () => {
+    const before = sim.stats().requests.aggs ?? 0;
+    const summary = await backfill(sim, referenceRoot);
+    expect(summary.received).toBe(0);
+    expect(sim.stats().requests.aggs ?? 0).toBe(before);
+  });
+
+  it('with 429s, 5xx, truncated and invalid bodies and resets the stored data equals the fault-free run', async () => {
+    const faulty = await createExchangeSim({
+      seed: 7,
+      faults: { rate429: 0.15, rate5xx: 0.1, truncatedRate: 0.08, invalidJsonRate: 0.05, resetRate: 0.05 },
+      faultSeed: 3,
+    });
+    try {
+      const root = await tmp();
+      await backfill(faulty, root);
+      const f = faulty.stats().faults;
+      expect(f.rate429 + f.server5xx + f.truncated + f.invalidJson + f.reset).toBeGreaterThan(5);
+      expect(await hashes(root)).toEqual(reference);
+    } finally {
+      await faulty.close();
+    }
+  });
+
+  it('never writes or logs a canary API key', async () => {
+    const canary = 'CANARY-KEY-9f3c2a71';
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _e, cb) => (lines.push(String(chunk)), cb()) });
+    const logger = createLogger({ level: 'trace', secrets: [canary], destination: sink });
+    const faulty = await createExchangeSim({ seed: 7, faults: { rate429: 0.2, truncatedRate: 0.1 }, faultSeed: 9 });
+    try {
+      const root = await tmp();
+      await backfill(faulty, root, { apiKey: canary, logger });
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines.join('')).not.toContain(canary);
+      for (const file of await walk(root)) expect(await readFile(file, 'latin1')).not.toContain(canary);
+    } finally {
+      await faulty.close();
+    }
+  });
+
+  it.each([1, 2, 3])('kill -9 at a random point (trial %i), then resume: same rows, no duplicates', async (trial) => {
+    const root = await tmp();
+    const child = spawn(process.execPath, ['--import', 'tsx', childScript, sim.url, root, FROM, TO], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Kill once the first partition is durable plus a trial-dependent delay, so trials hit different stages.
+    await waitFor(async () => (await walk(join(root, 'raw')).catch(() => [])).length > 0, 20_000);
+    await new Promise((r) => setTimeout(r, 37 * trial));
+    const stillRunning = child.exitCode === null;
+    child.kill('SIGKILL');
+    const [, signal] = (await new Promise((r) => child.once('exit', (...a) => r(a)))) as [number | null, NodeJS.Signals | null];
+    expect(stillRunning && signal === 'SIGKILL').toBe(true);
+    expect((await walk(join(root, 'checkpoints')).catch(() => [])).length).toBeLessThan(3 * 9);
+    await backfill(sim, root);
+    expect(await hashes(root)).toEqual(reference);
+  });
+
+  it('quarantines nothing from a clean simulator run', async () => {
+    const entries = [];
+    for await (const e of readQuarantine(referenceRoot)) entries.push(e);
+    expect(entries).toEqual([]);
+  });
+});
+
+const childScript = fileURLToPath(new URL('./__test-support__/backfill-child.ts', import.meta.url));
+
+async function walk(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const name of await readdir(dir)) {
+    const p = join(dir, name);
+    if ((await stat(p)).isDirectory()) out.push(...(await walk(p)));
+    else out.push(p);
+  }
+  return out;
+}
+
+async function waitFor(cond: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

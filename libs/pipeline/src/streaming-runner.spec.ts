@@ -1,0 +1,89 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ManualClock, nyseCalendar, type StockBar } from '@spyglass/core';
+import { createExchangeSim, type ExchangeSim } from '@spyglass/exchange-sim';
+import { Deduplicator, Quarantine, recordKeyFor, validatorFor } from '@spyglass/processing';
+import { EquityClient, FeedSimulator, MassiveRest, createStockStream } from '@spyglass/sources';
+import { ParquetDataset, rawDatasetSpecs } from '@spyglass/storage';
+import { datasetHash } from './__test-support__/dataset-hash.js';
+import { StreamingRunner } from './streaming-runner.js';
+
+const DAY = '2025-03-04';
+const tmp = () => mkdtemp(join(tmpdir(), 'spyglass-stream-'));
+
+function stagesFor(root: string) {
+  return {
+    dataset: 'stocks',
+    validator: validatorFor('stocks'),
+    quarantine: new Quarantine({ root }),
+    sink: new ParquetDataset<StockBar>({ root, spec: rawDatasetSpecs.stocks }),
+    dedup: new Deduplicator<StockBar>(recordKeyFor('stocks'), { capacity: 10_000 }),
+  };
+}
+
+describe('StreamingRunner', () => {
+  let sim: ExchangeSim;
+  let restRoot: string;
+  beforeAll(async () => {
+    sim = await createExchangeSim({ seed: 11, sessionDate: DAY, speed: 0, faults: { wsDropRate: 0.01, wsDuplicateRate: 0.05, wsOutOfOrderRate: 0.05 }, faultSeed: 5 });
+    restRoot = await tmp();
+    const rest = new MassiveRest({ apiKey: 'k', restBaseUrl: sim.url });
+    const { records } = await new EquityClient(rest).minuteBars('SPY', DAY, DAY);
+    await new ParquetDataset<StockBar>({ root: restRoot, spec: rawDatasetSpecs.stocks }).write(records);
+  });
+  afterAll(() => sim.close());
+
+  it('stores a whole session through drops, duplicates and reordering: equal to the REST backfill', async () => {
+    const root = await tmp();
+    const rest = new MassiveRest({ apiKey: 'k', restBaseUrl: sim.url });
+    const equities = new EquityClient(rest);
+    const stream = createStockStream({ apiKey: 'k', wsBaseUrl: sim.wsUrl, subscriptions: ['AM.SPY'], stallTimeoutMs: null,
+      reconnect: { maxAttempts: 20, initialDelayMs: 1, backoffBase: 2, maxDelayMs: 10, jitter: 0 } });
+    const ac = new AbortController();
+    let stored = 0;
+    const runner = new StreamingRunner<StockBar>({
+      name: 'SPY',
+      ...stagesFor(root),
+      flushSize: 50,
+      flushIntervalMs: 200,
+      // The replayed session is in the past: the gap ends at that session's close, not at the wall clock.
+      backfill: (from, to) => equities.minuteBars('SPY', from, Math.min(to, nyseCalendar.session(DAY)!.close - 60_000)),
+      onFlushed: () => {
+        stored = runner.counts().stored;
+        if (stored >= 390) ac.abort();
+      },
+    });
+    const summary = await runner.run(stream, ac.signal);
+    expect(summary.stoppedBy).toBe('signal');
+    expect(summary.stored).toBe(390);
+    expect(summary.quarantined).toBe(0);
+    expect(sim.stats().faults.wsDrop + sim.stats().faults.wsDuplicate + sim.stats().faults.wsOutOfOrder).toBeGreaterThan(0);
+    // The WebSocket AM message has no trade count (`n`): compare everything else.
+    expect(await datasetHash(root, 'stocks', ['transactions'])).toEqual(await datasetHash(restRoot, 'stocks', ['transactions']));
+  });
+
+  it('flushes by time, quarantines replayed malformed bars, and stops cleanly at the end of a replay', async () => {
+    const root = await tmp();
+    const good = await new ParquetDataset<StockBar>({ root: restRoot, spec: rawDatasetSpecs.stocks }).readAll();
+    const bad = { ...good[10]!, high: good[10]!.low - 1 };
+    const feed = new FeedSimulator<StockBar>({ records: [...good.slice(0, 20), bad, ...good.slice(20, 30)], speed: 0 });
+    const summary = await new StreamingRunner<StockBar>({ name: 'replay', ...stagesFor(root), flushSize: 1000, flushIntervalMs: 50 }).run(feed);
+    expect(summary).toMatchObject({ stoppedBy: 'end', received: 31, stored: 30, quarantined: 1 });
+  });
+
+  it('waits for the open when started outside market hours, and stops at the close', async () => {
+    const clock = new ManualClock(Date.parse('2025-03-04T13:00:00Z')); // 08:00 ET
+    const root = await tmp();
+    const bars = (await new ParquetDataset<StockBar>({ root: restRoot, spec: rawDatasetSpecs.stocks }).readAll()).slice(0, 3);
+    const feed = new FeedSimulator<StockBar>({ records: bars, speed: 0, clock });
+    const runner = new StreamingRunner<StockBar>({ name: 'hours', ...stagesFor(root), flushSize: 1, flushIntervalMs: 1000, marketHours: nyseCalendar, clock });
+    const done = runner.run(feed);
+    await clock.advance(60 * 60_000);
+    expect(runner.counts().received).toBe(0); // 09:00 ET: still waiting
+    await clock.advance(31 * 60_000); // past 09:30 ET
+    for (let i = 0; i < 20 && runner.counts().received < 3; i++) await clock.advance(1);
+    const summary = await done;
+    expect(summary.stored).toBe(3);
+  });
+});
