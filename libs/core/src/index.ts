@@ -45,3 +45,5 @@ export { pipelineConfigSchema } from './config/pipeline-schema.js';
 export type { PipelineConfig } from './config/pipeline-schema.js';
 export { mlConfigSchema } from './config/ml-schema.js';
 export type { MlConfig } from './config/ml-schema.js';
+export { Heartbeat } from './heartbeat.js';
+export type { HeartbeatRecord, HeartbeatOptions } from './heartbeat.js';
