@@ -41,6 +41,16 @@ describe('Quarantine', () => {
     expect((await summarizeQuarantine(root)).byDataset.options?.total).toBe(3);
   });
 
+  it('replays of the same batchId replace their file: a resumed job quarantines each record once', async () => {
+    const q = new Quarantine({ root, clock: new ManualClock(Date.UTC(2025, 2, 6)) });
+    const rec = { record: { timestamp: Date.UTC(2025, 2, 5, 15, 0) }, issues: [issue('A')] };
+    await q.add('stocks', [rec, rec], { batchId: 'backfill:stocks:SPY:2025-03-05' });
+    await new Quarantine({ root }).add('stocks', [rec, rec], { batchId: 'backfill:stocks:SPY:2025-03-05' });
+    const files = await readdir(join(root, 'quarantine', 'stocks', 'date=2025-03-05'));
+    expect(files).toEqual(['batch-backfill_stocks_SPY_2025-03-05.jsonl']);
+    expect((await summarizeQuarantine(root)).byDataset.stocks?.total).toBe(2);
+  });
+
   it('keeps NaN, Infinity and bigint visible in the stored line', async () => {
     const q = new Quarantine({ root });
     await q.add('indices', [{ record: { timestamp: Date.UTC(2025, 2, 5, 15, 0), open: NaN, high: -Infinity, n: 5n }, issues: [issue('NOT_FINITE')] }]);

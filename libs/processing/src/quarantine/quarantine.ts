@@ -56,8 +56,16 @@ export class Quarantine {
   /**
    * Writes the rejected records (grouped by date, one atomic file per date) and returns how many
    * were written. Throws `STORAGE` (with the file and cause) only when the disk write fails.
+   *
+   * With a `batchId` (e.g. `backfill:stocks:SPY:2025-03-04`) the file name is derived from it and a
+   * replay of the same batch replaces the file instead of adding a second copy, so a job resumed
+   * after a crash quarantines each record once.
    */
-  async add(dataset: string, rejected: Iterable<{ readonly record: unknown; readonly issues: readonly ValidationIssue[] }>): Promise<number> {
+  async add(
+    dataset: string,
+    rejected: Iterable<{ readonly record: unknown; readonly issues: readonly ValidationIssue[] }>,
+    options: { readonly batchId?: string } = {},
+  ): Promise<number> {
     if (!SAFE_SEGMENT.test(dataset)) {
       throw new SpyglassError('INVALID_ARGUMENT', `quarantine dataset name ${JSON.stringify(dataset)} must be a plain path segment`);
     }
@@ -75,7 +83,10 @@ export class Quarantine {
     for (const [date, lines] of byDate) {
       const dir = this.dir(dataset, date);
       // pid + sequence + random: two instances or processes writing in the same millisecond never collide.
-      const name = `part-${now}-${process.pid}-${this.seq++}-${randomBytes(4).toString('hex')}.jsonl`;
+      const name =
+        options.batchId === undefined
+          ? `part-${now}-${process.pid}-${this.seq++}-${randomBytes(4).toString('hex')}.jsonl`
+          : `batch-${options.batchId.replace(/[^A-Za-z0-9_.-]/g, '_')}.jsonl`;
       const file = join(dir, name);
       try {
         await mkdir(dir, { recursive: true });
