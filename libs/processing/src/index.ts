@@ -27,3 +27,4 @@ export { prepareTraining, TRAINING_DATASET } from './training/prepare-training.j
 export type { PrepareTrainingOptions, TrainingSummary } from './training/prepare-training.js';
 export { scanOptions, formatScanReport } from './scanner/scan-options.js';
 export type { ScanOptions, ScanEvent, ScanSummary } from './scanner/scan-options.js';
+export type { SchemaDriftSettings } from './layout/drift-check.js';

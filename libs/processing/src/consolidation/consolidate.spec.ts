@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { bsPrice } from '@spyglass/features';
+import { SchemaDriftMonitor } from '@spyglass/storage';
 import { consolidate } from '../index.js';
 import { writeSimulatedRaw } from '../__test-support__/simulated-raw.js';
 
@@ -98,6 +99,23 @@ describe('consolidate', () => {
       FROM c`);
     expect(check[0]).toMatchObject({ bad_count: 0, out_of_window: 0 });
     expect(check[0]!.total_news).toBeGreaterThan(0);
+  });
+
+  it('checks the written partitions against the schema baseline and reports drift', async () => {
+    const monitor = new SchemaDriftMonitor({ root });
+    const first = await consolidate({ root, dates: DATES, schemaDrift: { monitor } });
+    expect(first.schemaDrift).toMatchObject({ dataset: 'processed/consolidated', drifted: false, filesChecked: 2 });
+    // Pretend yesterday's schema had no `iv` and a string strike: today's files must be reported.
+    const baseline = (await monitor.baseline(join(root, 'processed', 'consolidated')))!;
+    await monitor.setBaseline(
+      join(root, 'processed', 'consolidated'),
+      baseline.columns.filter((c) => c.name !== 'iv').map((c) => (c.name === 'strike' ? { ...c, type: 'utf8' } : c)),
+    );
+    const second = await consolidate({ root, dates: DATES, schemaDrift: { monitor } });
+    expect(second.schemaDrift?.drifted).toBe(true);
+    expect(second.schemaDrift?.changes.map((c) => [c.kind, c.column])).toEqual(expect.arrayContaining([['new_column', 'iv'], ['type_change', 'strike']]));
+    await expect(consolidate({ root, dates: DATES, schemaDrift: { monitor, failOnDrift: true } })).rejects.toMatchObject({ code: 'SCHEMA_DRIFT' });
+    await monitor.setBaseline(join(root, 'processed', 'consolidated'), baseline.columns);
   });
 
   it('is idempotent: a second run writes identical rows', async () => {

@@ -1,6 +1,8 @@
 import { nyseCalendar, SpyglassError, type MarketCalendar } from '@spyglass/core';
 import { writeDatePartitions } from '../layout/partition-writer.js';
 import { StepTimer } from '../layout/step-timer.js';
+import { checkProcessedDrift, type SchemaDriftSettings } from '../layout/drift-check.js';
+import type { DriftReport } from '@spyglass/storage';
 import { buildNewsAsOf, loadMarketTables, openDuck, type MarketInventory } from './market-tables.js';
 import { buildGreeks, type IvOutcome } from './option-greeks.js';
 import { buildSpyIndicators, DEFAULT_INDICATORS, type IndicatorSettings } from './spy-indicators.js';
@@ -29,6 +31,8 @@ export interface ConsolidateOptions {
   readonly batchDates?: number;
   /** DuckDB threads. Default 2. */
   readonly threads?: number;
+  /** Schema drift check of the written partitions (storage's SchemaDriftMonitor by default). */
+  readonly schemaDrift?: SchemaDriftSettings;
 }
 
 /**
@@ -54,6 +58,8 @@ export interface ConsolidateSummary {
   readonly seconds: number;
   /** Seconds per step (load, indicators, join, greeks, write). */
   readonly timings: Readonly<Record<string, number>>;
+  /** The drift report of the written date range (null when the check is off or nothing was written). */
+  readonly schemaDrift: DriftReport | null;
 }
 
 /** The consolidated dataset's directory name under `<root>/processed/`. */
@@ -161,6 +167,8 @@ export async function consolidate(options: ConsolidateOptions): Promise<Consolid
   } finally {
     duck.close();
   }
+  const schemaDrift = await checkProcessedDrift(options.root, CONSOLIDATED_DATASET, Object.keys(rowsByDate), options.schemaDrift);
+  timer.mark('schema_drift');
   const rows = Object.values(rowsByDate).reduce((a, b) => a + b, 0);
   return {
     dates: Object.keys(rowsByDate).sort(),
@@ -174,6 +182,7 @@ export async function consolidate(options: ConsolidateOptions): Promise<Consolid
     files,
     seconds: (performance.now() - started) / 1000,
     timings: timer.seconds(),
+    schemaDrift,
   };
 }
 

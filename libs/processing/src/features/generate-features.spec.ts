@@ -45,6 +45,7 @@ describe('generateFeatures', () => {
     const s = await generateFeatures({ root, dates: [...DATES, '2025-03-06'] });
     expect(s.dates).toEqual(DATES);
     expect(s.skipped).toEqual([{ date: '2025-03-06', reason: 'no consolidated partition' }]);
+    expect(s.schemaDrift).toMatchObject({ dataset: 'processed/features', drifted: false, baselineCreated: true });
     const cons = await duckQuery(`SELECT count(*)::INT AS n FROM read_parquet('${root}/processed/consolidated/*/*.parquet')`);
     expect(s.rows).toBe(cons[0]!.n);
     const schema = await duckQuery(`SELECT name FROM parquet_schema('${root}/processed/features/date=2025-03-04/part-0.parquet') WHERE name <> 'duckdb_schema'`);

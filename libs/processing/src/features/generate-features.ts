@@ -3,6 +3,8 @@ import { sqlFileList } from '../duck/duck-session.js';
 import { listPartitions } from '../layout/parquet-layout.js';
 import { writeDatePartitions } from '../layout/partition-writer.js';
 import { StepTimer } from '../layout/step-timer.js';
+import { checkProcessedDrift, type SchemaDriftSettings } from '../layout/drift-check.js';
+import type { DriftReport } from '@spyglass/storage';
 import { CONSOLIDATED_DATASET } from '../consolidation/consolidate.js';
 import { buildNewsAsOf, loadMarketTables, openDuck } from '../consolidation/market-tables.js';
 import { buildSpyIndicators, DEFAULT_INDICATORS } from '../consolidation/spy-indicators.js';
@@ -29,6 +31,8 @@ export interface GenerateFeaturesOptions {
   readonly calendar?: MarketCalendar;
   readonly batchDates?: number;
   readonly threads?: number;
+  /** Schema drift check of the written partitions (storage's SchemaDriftMonitor by default). */
+  readonly schemaDrift?: SchemaDriftSettings;
 }
 
 /**
@@ -55,6 +59,8 @@ export interface FeatureSummary {
   readonly seconds: number;
   /** Seconds per step (load, underlying frame, option frame, labels, join, write). */
   readonly timings: Readonly<Record<string, number>>;
+  /** The drift report of the written date range (null when the check is off or nothing was written). */
+  readonly schemaDrift: DriftReport | null;
 }
 
 /** The feature dataset's directory name under `<root>/processed/`. */
@@ -143,6 +149,8 @@ export async function generateFeatures(options: GenerateFeaturesOptions): Promis
   } finally {
     duck.close();
   }
+  const schemaDrift = await checkProcessedDrift(options.root, FEATURES_DATASET, Object.keys(rowsByDate), options.schemaDrift);
+  timer.mark('schema_drift');
   const rows = Object.values(rowsByDate).reduce((x, y) => x + y, 0);
   return {
     dates: Object.keys(rowsByDate).sort(),
@@ -156,6 +164,7 @@ export async function generateFeatures(options: GenerateFeaturesOptions): Promis
     files,
     seconds: (performance.now() - started) / 1000,
     timings: timer.seconds(),
+    schemaDrift,
   };
 }
 
