@@ -192,7 +192,7 @@ export async function createExchangeSim(options: ExchangeSimOptions): Promise<Ex
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const cluster = WS_CLUSTERS[path];
     if (!cluster) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {

@@ -173,7 +173,7 @@ export class FeedConnection {
   /** Sends one data message through the WebSocket faults; false when the connection was dropped. */
   private emit(text: string): boolean {
     const { faults } = this.settings;
-    if (faults.fires('wsOutOfOrder') && this.held === null) {
+    if (this.held === null && faults.fires('wsOutOfOrder')) {
       this.held = text;
       return true;
     }
