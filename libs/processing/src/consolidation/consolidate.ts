@@ -62,7 +62,14 @@ export interface ConsolidateSummary {
   readonly schemaDrift: DriftReport | null;
 }
 
-/** The consolidated dataset's directory name under `<root>/processed/`. */
+/**
+ * The consolidated dataset's directory name under `<root>/processed/`.
+ *
+ * @example
+ * ```ts
+ * join(root, 'processed', CONSOLIDATED_DATASET); // data/processed/consolidated
+ * ```
+ */
 export const CONSOLIDATED_DATASET = 'consolidated';
 
 /**

@@ -2,7 +2,15 @@ import type { MarketCalendar } from '@spyglass/core';
 import { bsGreeks, expiryInstant, impliedVolatility } from '@spyglass/features';
 import type { DuckSession } from '../duck/duck-session.js';
 
-/** Counts of the implied-volatility solve over a run. */
+/**
+ * Counts of the implied-volatility solve over a run.
+ *
+ * @example
+ * ```ts
+ * const { iv } = await consolidate({ root: 'data', dates });
+ * console.log(iv.solved, iv.unsolved.BELOW_INTRINSIC ?? 0);
+ * ```
+ */
 export interface IvOutcome {
   readonly solved: number;
   /** Rows without a solution, by reason (`BELOW_INTRINSIC`, `ABOVE_UPPER_BOUND`, `NOT_CONVERGED`, `INVALID_INPUT`, `EXPIRED`). */

@@ -1,7 +1,14 @@
 import { bollinger, ema, macd, priceChange, roc, rollingZScore, rsi } from '@spyglass/features';
 import type { DuckSession } from '../duck/duck-session.js';
 
-/** Indicator periods used on the underlying's minute bars. */
+/**
+ * Indicator periods used on the underlying's minute bars.
+ *
+ * @example
+ * ```ts
+ * const slower: IndicatorSettings = { ...DEFAULT_INDICATORS, rsiPeriod: 21 };
+ * ```
+ */
 export interface IndicatorSettings {
   readonly rsiPeriod: number;
   readonly emaFast: number;
@@ -12,7 +19,14 @@ export interface IndicatorSettings {
   readonly momentumWindows: readonly number[];
 }
 
-/** RSI-14, EMA-9/21, MACD(12,26,9), Bollinger(20,2), volume z-score over 20 bars, momentum over 5/30/60. */
+/**
+ * RSI-14, EMA-9/21, MACD(12,26,9), Bollinger(20,2), volume z-score over 20 bars, momentum over 5/30/60.
+ *
+ * @example
+ * ```ts
+ * await consolidate({ root: 'data', dates, indicators: DEFAULT_INDICATORS });
+ * ```
+ */
 export const DEFAULT_INDICATORS: IndicatorSettings = {
   rsiPeriod: 14,
   emaFast: 9,

@@ -1,6 +1,13 @@
 import { Dataset, SpyglassError } from '@spyglass/core';
 
-/** Extracts the de-duplication key of a record. */
+/**
+ * Extracts the de-duplication key of a record.
+ *
+ * @example
+ * ```ts
+ * const byId: KeyOf<{ id: string }> = (r) => r.id;
+ * ```
+ */
 export type KeyOf<T> = (record: T) => string;
 
 /**
@@ -24,7 +31,14 @@ export function recordKeyFor(dataset: Dataset): KeyOf<{ readonly ticker?: string
   }
 }
 
-/** Counters of one {@link Deduplicator}. */
+/**
+ * Counters of one {@link Deduplicator}.
+ *
+ * @example
+ * ```ts
+ * const { duplicates, evicted }: DedupStats = dedup.stats();
+ * ```
+ */
 export interface DedupStats {
   readonly seen: number;
   readonly duplicates: number;

@@ -29,6 +29,11 @@ export type FeatureGroup = (typeof FEATURE_GROUP_NAMES)[number];
 /**
  * One engineered feature: its column name, group, the formula in words, how far back it looks and
  * the SQL that computes it over the joined option (`o`) and underlying (`s`) feature frames.
+ *
+ * @example
+ * ```ts
+ * const rsi: FeatureDefinition | undefined = FEATURE_DEFINITIONS.find((d) => d.name === 'spy_rsi_14');
+ * ```
  */
 export interface FeatureDefinition {
   readonly name: string;

@@ -1,13 +1,27 @@
 import { labelForwardWindow } from '@spyglass/features';
 import type { DuckSession } from '../duck/duck-session.js';
 
-/** Label settings: the gain threshold (fraction) and the look-ahead window in minutes. */
+/**
+ * Label settings: the gain threshold (fraction) and the look-ahead window in minutes.
+ *
+ * @example
+ * ```ts
+ * const labels: LabelSettings = { threshold: 0.3, windowMinutes: 60 };
+ * ```
+ */
 export interface LabelSettings {
   readonly threshold: number;
   readonly windowMinutes: number;
 }
 
-/** +20 % within 120 minutes, the original's target. */
+/**
+ * +20 % within 120 minutes, the original's target.
+ *
+ * @example
+ * ```ts
+ * await generateFeatures({ root: 'data', dates, labels: DEFAULT_LABELS });
+ * ```
+ */
 export const DEFAULT_LABELS: LabelSettings = { threshold: 0.2, windowMinutes: 120 };
 
 /**

@@ -63,7 +63,14 @@ export interface FeatureSummary {
   readonly schemaDrift: DriftReport | null;
 }
 
-/** The feature dataset's directory name under `<root>/processed/`. */
+/**
+ * The feature dataset's directory name under `<root>/processed/`.
+ *
+ * @example
+ * ```ts
+ * join(root, 'processed', FEATURES_DATASET); // data/processed/features
+ * ```
+ */
 export const FEATURES_DATASET = 'features';
 
 /**

@@ -5,7 +5,14 @@ import { SpyglassError, systemClock, type Clock, type ValidationIssue } from '@s
 import { easternDate } from '../validation/et-date.js';
 import { reviveJson, toJsonLine } from './json-safe.js';
 
-/** One quarantined record as stored (one JSON line). */
+/**
+ * One quarantined record as stored (one JSON line).
+ *
+ * @example
+ * ```ts
+ * for await (const e of readQuarantine('data')) console.log(e.dataset, e.date, e.issues.map((i) => i.code));
+ * ```
+ */
 export interface QuarantineEntry {
   readonly dataset: string;
   /** ET trading date of the record's timestamp, or `unknown` when it has none parseable. */
@@ -15,7 +22,16 @@ export interface QuarantineEntry {
   readonly record: unknown;
 }
 
-/** Counts of quarantined records by dataset and by issue code (a record with two codes counts once in `total`, once per code). */
+/**
+ * Counts of quarantined records by dataset and by issue code (a record with two codes counts once
+ * in `total`, once per code).
+ *
+ * @example
+ * ```ts
+ * const c: QuarantineCounts = await summarizeQuarantine('data');
+ * c.byDataset.stocks?.byCode.NOT_FINITE;
+ * ```
+ */
 export interface QuarantineCounts {
   readonly total: number;
   readonly byDataset: Readonly<Record<string, { readonly total: number; readonly byCode: Readonly<Record<string, number>> }>>;

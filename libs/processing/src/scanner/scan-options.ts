@@ -26,6 +26,11 @@ export interface ScanOptions {
 /**
  * One 20 %+ move: a maximal run of consecutive bars of a contract-day whose close is at least
  * `(1 + threshold) × reference`, the reference being the contract's first open of the day.
+ *
+ * @example
+ * ```ts
+ * const longest: ScanEvent | undefined = summary.eventList.reduce<ScanEvent | undefined>((a, e) => (!a || e.durationMinutes > a.durationMinutes ? e : a), undefined);
+ * ```
  */
 export interface ScanEvent {
   readonly ticker: string;

@@ -46,7 +46,14 @@ export interface TrainingSummary {
   readonly seconds: number;
 }
 
-/** The training dataset's directory name under `<root>/processed/`. */
+/**
+ * The training dataset's directory name under `<root>/processed/`.
+ *
+ * @example
+ * ```ts
+ * join(root, 'processed', TRAINING_DATASET); // data/processed/training
+ * ```
+ */
 export const TRAINING_DATASET = 'training';
 
 /**

@@ -1,6 +1,13 @@
 import type { ContractType } from '@spyglass/core';
 
-/** The fields encoded in an OCC option symbol. */
+/**
+ * The fields encoded in an OCC option symbol.
+ *
+ * @example
+ * ```ts
+ * const parts: OccParts | null = parseOccTicker('O:SPY250304P00600000'); // put, strike 600
+ * ```
+ */
 export interface OccParts {
   readonly underlying: string;
   readonly expiration: string;

@@ -41,7 +41,14 @@ export function validatorFor(dataset: Dataset, options: BarValidationOptions = {
   }
 }
 
-/** A record rejected by validation, with every reason. */
+/**
+ * A record rejected by validation, with every reason.
+ *
+ * @example
+ * ```ts
+ * const r: Rejected = { record: { close: NaN }, issues: validateStockBar({ close: NaN }) };
+ * ```
+ */
 export interface Rejected {
   readonly record: unknown;
   readonly issues: readonly ValidationIssue[];
