@@ -1,9 +1,22 @@
-// Public entry of @spyglass/core.
+// Public entry of @spyglass/core: everything other libraries and apps may use. Internals stay out.
+
+// Errors and validation
 export { ErrorCode, RETRYABLE_CODES, SpyglassError, isSpyglassError } from './errors.js';
 export type { ErrorDetails } from './errors.js';
 export type { ValidationIssue } from './validation-issue.js';
+export { toSpyglassError } from './to-spyglass-error.js';
+export { errorFromHttpStatus, parseRetryAfter } from './http-error.js';
+
+// Time
 export { systemClock, ManualClock } from './clock.js';
 export type { Clock } from './clock.js';
+export { nyseCalendar } from './market-calendar.js';
+export type { MarketCalendar, MarketSession } from './market-calendar.js';
+export { nyseHolidays, nyseEarlyCloses } from './nyse-holidays.js';
+export type { MarketHoliday } from './nyse-holidays.js';
+export { NY_TIME_ZONE, nyDate, nyWallTime, nyMinuteOfDay } from './ny-time.js';
+
+// Records
 export { Dataset } from './records.js';
 export type {
   StockBar,
@@ -15,20 +28,21 @@ export type {
   ContractType,
   OptionContract,
 } from './records.js';
-export { nyseCalendar } from './market-calendar.js';
-export type { MarketCalendar, MarketSession } from './market-calendar.js';
-export { nyseHolidays, nyseEarlyCloses } from './nyse-holidays.js';
-export type { MarketHoliday } from './nyse-holidays.js';
-export { NY_TIME_ZONE, nyDate, nyWallTime, nyMinuteOfDay } from './ny-time.js';
+
+// Retry and rate limiting
 export { withRetry, backoffDelay, defaultRetryPolicy } from './retry.js';
 export type { RetryPolicy, RetryOptions, RetryInfo } from './retry.js';
-export { toSpyglassError } from './to-spyglass-error.js';
-export { errorFromHttpStatus, parseRetryAfter } from './http-error.js';
 export { TokenBucket, createRateLimiter } from './rate-limiter.js';
 export type { RateLimiter } from './rate-limiter.js';
-export { redactSecrets, REDACTED } from './redact-secrets.js';
+
+// Logging and liveness
 export { createLogger, REDACT_PATHS } from './logger.js';
 export type { Logger, LoggerOptions } from './logger.js';
+export { redactSecrets, REDACTED } from './redact-secrets.js';
+export { Heartbeat } from './heartbeat.js';
+export type { HeartbeatRecord, HeartbeatOptions } from './heartbeat.js';
+
+// Configuration
 export { loadConfig, configSecrets, CONFIG_FILES } from './config/load-config.js';
 export type { SpyglassConfig, LoadConfigOptions } from './config/load-config.js';
 export { substituteEnv } from './config/env-substitution.js';
@@ -45,5 +59,3 @@ export { pipelineConfigSchema } from './config/pipeline-schema.js';
 export type { PipelineConfig } from './config/pipeline-schema.js';
 export { mlConfigSchema } from './config/ml-schema.js';
 export type { MlConfig } from './config/ml-schema.js';
-export { Heartbeat } from './heartbeat.js';
-export type { HeartbeatRecord, HeartbeatOptions } from './heartbeat.js';

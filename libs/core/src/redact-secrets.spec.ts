@@ -7,6 +7,8 @@ describe('redactSecrets', () => {
     ['next_url=https://x/y?cursor=abc&api_key=CANARY1#frag', 'next_url=https://x/y?cursor=abc&api_key=[REDACTED]#frag'],
     ['Authorization: Bearer CANARY1.xyz', 'Authorization: Bearer [REDACTED]'],
     ['wss://socket.massive.com/options?token=CANARY1', 'wss://socket.massive.com/options?token=[REDACTED]'],
+    ['HTTP 503 from https://x/v2?apiKey=CANARY1: busy', 'HTTP 503 from https://x/v2?apiKey=[REDACTED]: busy'],
+    ['(see https://x/v2?apiKey=CANARY1)', '(see https://x/v2?apiKey=[REDACTED])'],
     ['no secrets here', 'no secrets here'],
   ])('%s', (input, expected) => {
     expect(redactSecrets(input)).toBe(expected);

@@ -2,7 +2,8 @@
 export const REDACTED = '[REDACTED]';
 
 // Query parameters that carry credentials in the Massive/Polygon API and common OAuth-style URLs.
-const CREDENTIAL_PARAM = /\b(api[_-]?key|access[_-]?token|token)=([^&\s"'#\\]+)/gi;
+// The value stops at URL and prose delimiters, so `…?apiKey=K: 503` keeps its colon.
+const CREDENTIAL_PARAM = /\b(api[_-]?key|access[_-]?token|token)=([^&\s"'#\\:,;()<>[\]]+)/gi;
 const BEARER = /\b(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi;
 // Shorter strings would mask ordinary words; real API keys are 20+ characters.
 const MIN_SECRET_LENGTH = 4;
