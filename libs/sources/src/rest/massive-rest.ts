@@ -1,5 +1,5 @@
 import { restClient, type DefaultApi } from '@massive.com/client-js';
-import { SpyglassError, defaultRetryPolicy, systemClock, withRetry, type Clock, type RetryOptions, type RetryPolicy } from '@spyglass/core';
+import { SpyglassError, createRateLimiter, defaultRetryPolicy, systemClock, withRetry, type Clock, type RetryOptions, type RetryPolicy } from '@spyglass/core';
 import { classifyFailure, redactUrl } from './classify-failure.js';
 
 /**
@@ -29,8 +29,10 @@ export interface MassiveRestOptions {
   /** Jitter source for retries, `[0, 1)`. */
   readonly random?: () => number;
   readonly retryPolicy?: RetryPolicy;
-  /** Shared permits (e.g. core's `createRateLimiter(5, clock)` for the free plan); none = unlimited. */
+  /** Shared permits (core's `createRateLimiter`), to share one budget between transports; wins over `rateLimitPerMinute`. */
   readonly rateLimiter?: RequestPermits;
+  /** The plan's requests per minute (free plan: 5); null/undefined = unlimited. */
+  readonly rateLimitPerMinute?: number | null;
   /** Per-request deadline; default 30 s. */
   readonly timeoutMs?: number;
   readonly logger?: RetryOptions['logger'];
@@ -74,6 +76,7 @@ export class MassiveRest {
   private readonly base: URL;
   private readonly policy: RetryPolicy;
   private readonly timeoutMs: number;
+  private readonly permits: RequestPermits | undefined;
 
   constructor(private readonly options: MassiveRestOptions) {
     if (!options.apiKey) throw new SpyglassError('CONFIG', 'MassiveRest: apiKey is empty (set MASSIVE_API_KEY or POLYGON_API_KEY in the app)');
@@ -88,6 +91,7 @@ export class MassiveRest {
     this.clock = options.clock ?? systemClock;
     this.policy = options.retryPolicy ?? defaultRetryPolicy;
     this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.permits = options.rateLimiter ?? (options.rateLimitPerMinute ? createRateLimiter(options.rateLimitPerMinute, this.clock) : undefined);
   }
 
   /**
@@ -120,7 +124,8 @@ export class MassiveRest {
   }
 
   private async attempt(label: string, url: string, signal: AbortSignal | undefined, run: (s: AbortSignal) => Promise<unknown>): Promise<Record<string, unknown>> {
-    const { clock, random, logger, rateLimiter } = this.options;
+    const { clock, random, logger } = this.options;
+    const rateLimiter = this.permits;
     return withRetry(
       async () => {
         await rateLimiter?.acquire(signal);

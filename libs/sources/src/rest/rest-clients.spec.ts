@@ -1,4 +1,5 @@
-import { backoffDelay, createRateLimiter, nyWallTime, type RetryPolicy } from '@spyglass/core';
+import { inspect } from 'node:util';
+import { backoffDelay, nyWallTime, type RetryPolicy } from '@spyglass/core';
 import { createExchangeSim, type ExchangeSim } from '@spyglass/exchange-sim';
 import { InstantClock } from '../__test-support__/instant-clock.js';
 import { startRecordingProxy } from '../__test-support__/recording-proxy.js';
@@ -149,7 +150,7 @@ describe('REST failures against the simulator', () => {
     const clock = new InstantClock();
     const sim = await createExchangeSim({ seed: 42, port: 0, rateLimitPerMinute: 5, clock });
     try {
-      const r = rest(sim, { clock, rateLimiter: createRateLimiter(5, clock) });
+      const r = rest(sim, { clock, rateLimitPerMinute: 5 });
       const started = clock.now();
       const { pages, records } = await new EquityClient(r, { limit: 35 }).minuteBars('SPY', DAY, DAY);
       expect(pages).toBe(Math.ceil(records.length / 35));
@@ -223,6 +224,23 @@ describe('REST failures against the simulator', () => {
     } finally {
       await sim.close();
     }
+  });
+
+  it.each([
+    ['a refused connection', async () => new EquityClient(rest({ url: 'http://127.0.0.1:9' }, { retryPolicy: { ...fast, maxAttempts: 1 } })).minuteBars('SPY', DAY, DAY)],
+    ['a truncated body', async () => {
+      const sim = await createExchangeSim({ seed: 42, port: 0, faults: { truncatedRate: 1 } });
+      try {
+        return await new EquityClient(rest(sim, { retryPolicy: { ...fast, maxAttempts: 1 } })).minuteBars('SPY', DAY, DAY);
+      } finally {
+        await sim.close();
+      }
+    }],
+  ])('never carries the API key in an error or its cause chain (%s)', async (_name, run) => {
+    const err = await run().catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'RETRIES_EXHAUSTED' });
+    expect(inspect(err, { depth: 20 })).not.toContain(KEY);
+    expect(JSON.stringify(err)).not.toContain(KEY);
   });
 
   it('reports a missing opening price as NOT_FOUND on a closed day', async () => {
