@@ -115,7 +115,7 @@ export const FEATURE_DEFINITIONS: readonly FeatureDefinition[] = [
   f('contract', 'is_call', '1 for a call, 0 for a put', '0', "(o.contract_type = 'call')::DOUBLE"),
   f('contract', 'moneyness', 'SPY close / strike', '0', 'o.moneyness'),
   f('contract', 'minutes_to_expiry', 'minutes to the expiration day’s close', '0', 'o.minutes_to_expiry'),
-  f('contract', 'log_minutes_to_expiry', 'ln(minutes_to_expiry)', '0', 'ln(o.minutes_to_expiry)'),
+  f('contract', 'log_minutes_to_expiry', 'ln(minutes_to_expiry)', '0', 'CASE WHEN o.minutes_to_expiry > 0 THEN ln(o.minutes_to_expiry) END'),
   f('contract', 'is_0dte', '1 when the contract expires on the row’s date', '0', '(o.expiration = o.date)::DOUBLE'),
 
   f('iv', 'iv', 'Black-Scholes implied volatility of the option close (NULL when no solution)', '0', 'o.iv'),

@@ -12,6 +12,8 @@ const rowsBack = (n: number, partition: string) => `(PARTITION BY ${partition} O
  * ordered by bar start, with frames that end at the current row.
  */
 export async function buildSpyFeatureFrame(duck: DuckSession): Promise<void> {
+  // A zero or negative argument (bad data that slipped past validation) must give NULL, not abort the run.
+  await duck.run(`CREATE OR REPLACE TEMP MACRO safe_ln(x) AS CASE WHEN x > 0 THEN ln(x) END`);
   await duck.run(`CREATE OR REPLACE TEMP TABLE spy_base AS
     WITH j AS (
       SELECT s.*, v."close" AS vix_close FROM spy s ASOF LEFT JOIN vix v ON v.date = s.date AND s.ts >= v.ts
@@ -19,8 +21,8 @@ export async function buildSpyFeatureFrame(duck: DuckSession): Promise<void> {
     SELECT j.date, j.ts, j.open, j.high, j.low, j."close", j.volume, coalesce(j.vwap, (j.high + j.low + j."close") / 3) AS bar_vwap,
       j.vix_close, se.open_ms, se.close_ms, i.spy_rsi_14, i.spy_ema_9, i.spy_ema_21, i.spy_macd, i.spy_macd_signal, i.spy_macd_hist,
       i.spy_bb_upper, i.spy_bb_middle, i.spy_bb_lower, i.spy_volume_z_20,
-      ln(j."close" / lag(j."close") OVER w) AS lr,
-      ln(j.vix_close / lag(j.vix_close) OVER w) AS vix_lr,
+      safe_ln(j."close" / lag(j."close") OVER w) AS lr,
+      safe_ln(j.vix_close / lag(j.vix_close) OVER w) AS vix_lr,
       greatest(j.high - j.low, abs(j.high - coalesce(lag(j."close") OVER w, j.high)), abs(j.low - coalesce(lag(j."close") OVER w, j.low))) AS tr,
       sum(coalesce(j.vwap, (j.high + j.low + j."close") / 3) * j.volume) OVER w / nullif(sum(j.volume) OVER w, 0) AS session_vwap,
       first_value(j.open) OVER w AS day_open
@@ -41,7 +43,7 @@ export async function buildSpyFeatureFrame(duck: DuckSession): Promise<void> {
       "close" / ${asOf('"close"', 30, 'date')} - 1 AS spy_ret_30m,
       "close" / ${asOf('"close"', 60, 'date')} - 1 AS spy_ret_60m,
       "close" / day_open - 1 AS spy_ret_from_open,
-      ln(1 + volume) AS spy_log_volume,
+      safe_ln(1 + volume) AS spy_log_volume,
       spy_volume_z_20,
       avg(volume) OVER ${rowsBack(5, 'date')} / nullif(avg(volume) OVER ${rowsBack(30, 'date')}, 0) AS spy_volume_ratio_5_30,
       CASE WHEN count(lr) OVER ${rowsBack(5, 'date')} = 5 THEN stddev_pop(lr) OVER ${rowsBack(5, 'date')} END AS spy_rv_5,
@@ -75,6 +77,7 @@ export async function buildSpyFeatureFrame(duck: DuckSession): Promise<void> {
  * session, plus `row_id` in (date, ticker, ts) order for the label join.
  */
 export async function buildOptionFeatureFrame(duck: DuckSession): Promise<void> {
+  await duck.run(`CREATE OR REPLACE TEMP MACRO safe_ln(x) AS CASE WHEN x > 0 THEN ln(x) END`);
   const p = 'date, ticker';
   await duck.run(`CREATE OR REPLACE TEMP TABLE optf AS
     SELECT (row_number() OVER (ORDER BY date, ticker, ts) - 1)::BIGINT AS row_id,
@@ -89,7 +92,7 @@ export async function buildOptionFeatureFrame(duck: DuckSession): Promise<void> 
       (opt_high - opt_low) / opt_close AS opt_range_pct,
       opt_close / max(opt_high) OVER (PARTITION BY ${p} ORDER BY ts ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - 1 AS opt_dist_from_high,
       opt_close / min(opt_low) OVER (PARTITION BY ${p} ORDER BY ts ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - 1 AS opt_dist_from_low,
-      ln(1 + opt_volume) AS opt_log_volume,
+      safe_ln(1 + opt_volume) AS opt_log_volume,
       CASE WHEN count(*) OVER ${rowsBack(20, p)} = 20
         THEN (opt_volume - avg(opt_volume) OVER ${rowsBack(20, p)}) / nullif(stddev_pop(opt_volume) OVER ${rowsBack(20, p)}, 0) END AS opt_volume_z_20,
       (ts - lag(ts) OVER (PARTITION BY ${p} ORDER BY ts)) / 60000.0 AS opt_minutes_since_prev_bar,

@@ -46,14 +46,27 @@ export async function buildLabels(duck: DuckSession, source: string, cfg: LabelS
   while (a < rows) {
     let b = a + 1;
     while (b < rows && starts[b] === 0) b++;
-    const l = labelForwardWindow({ timestamps: ts.subarray(a, b), closes: close.subarray(a, b), threshold: cfg.threshold, windowMinutes: cfg.windowMinutes });
-    for (let k = 0; k < b - a; k++) {
-      target[a + k] = l.target[k]!;
-      positives += l.target[k]!;
+    // A non-positive or missing close is not a price: such bars get no label and are left out of
+    // every window, instead of aborting the run (labelForwardWindow rejects them, rightly).
+    const keep: number[] = [];
+    for (let k = a; k < b; k++) if (close[k]! > 0 && Number.isFinite(close[k]!)) keep.push(k);
+    for (let k = a; k < b; k++) maxGain[k] = minLoss[k] = timeTo[k] = Number.NaN;
+    if (keep.length > 0) {
+      const all = keep.length === b - a;
+      const l = labelForwardWindow({
+        timestamps: all ? ts.subarray(a, b) : Float64Array.from(keep, (k) => ts[k]!),
+        closes: all ? close.subarray(a, b) : Float64Array.from(keep, (k) => close[k]!),
+        threshold: cfg.threshold,
+        windowMinutes: cfg.windowMinutes,
+      });
+      keep.forEach((row, j) => {
+        target[row] = l.target[j]!;
+        positives += l.target[j]!;
+        maxGain[row] = l.maxGain[j]!;
+        minLoss[row] = l.minLoss[j]!;
+        timeTo[row] = l.timeToMaxMin[j]!;
+      });
     }
-    maxGain.set(l.maxGain, a);
-    minLoss.set(l.minLoss, a);
-    timeTo.set(l.timeToMaxMin, a);
     a = b;
   }
   await duck.createTable('labels', { row_id: cols.row_id as Float64Array, target, max_gain_120m: maxGain, min_loss_120m: minLoss, time_to_max_min: timeTo }, ['row_id']);

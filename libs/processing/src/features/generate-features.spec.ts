@@ -82,6 +82,26 @@ describe('generateFeatures', () => {
     });
   });
 
+  it('turns a zero price that slipped past validation into NULL features, never Infinity or an abort', async () => {
+    const other = await mkdtemp(join(tmpdir(), 'spyglass-feat-zero-'));
+    try {
+      await cp(join(root, 'raw'), join(other, 'raw'), { recursive: true });
+      const tickerDir = (await readdir(join(other, 'raw', 'options')))[0]!;
+      const file = join(other, 'raw', 'options', tickerDir, 'date=2025-03-04', 'part-0.parquet');
+      await duckQuery(`COPY (SELECT * REPLACE (CASE WHEN row_number() OVER (ORDER BY timestamp) = 30 THEN 0.0 ELSE "close" END AS "close",
+        CASE WHEN row_number() OVER (ORDER BY timestamp) = 30 THEN 0.0 ELSE low END AS low) FROM read_parquet('${file}')) TO '${file}.tmp' (FORMAT parquet)`);
+      await rename(`${file}.tmp`, file);
+      await consolidate({ root: other, dates: ['2025-03-04'] });
+      const s = await generateFeatures({ root: other, dates: ['2025-03-04'] });
+      expect(s.rows).toBeGreaterThan(0);
+      const bad = await duckQuery(`SELECT count(*)::INT AS n FROM read_parquet('${other}/processed/features/*/*.parquet')
+        WHERE ${FEATURE_COLUMNS.map((c) => `NOT isfinite(coalesce(${c}, 0))`).join(' OR ')}`);
+      expect(bad[0]!.n).toBe(0);
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  });
+
   it('uses no data after the row: perturbing every bar and article after 12:00 ET leaves earlier features unchanged', async () => {
     const other = await mkdtemp(join(tmpdir(), 'spyglass-feat-future-'));
     try {

@@ -138,9 +138,11 @@ export async function generateFeatures(options: GenerateFeaturesOptions): Promis
       timer.mark('option_frame');
       positives += await buildLabels(duck, 'optf', labels);
       timer.mark('labels');
+      // A division by a zero price or volume gives ±Infinity in DuckDB: a model input must be NULL instead.
+      await duck.run(`CREATE OR REPLACE TEMP MACRO finite_or_null(x) AS CASE WHEN isfinite(x) THEN x END`);
       await duck.run(`CREATE OR REPLACE TEMP TABLE feat AS
         SELECT o.date, o.ticker, epoch_ms(o.ts)::TIMESTAMPTZ AS timestamp, o.underlying, o.expiration, o.strike, o.contract_type,
-          ${FEATURE_DEFINITIONS.map((d) => `(${d.sql})::DOUBLE AS ${d.name}`).join(',\n          ')},
+          ${FEATURE_DEFINITIONS.map((d) => `finite_or_null((${d.sql})::DOUBLE) AS ${d.name}`).join(',\n          ')},
           CASE WHEN l.max_gain_120m IS NULL THEN NULL ELSE l.target::INTEGER END AS target, l.max_gain_120m, l.min_loss_120m, l.time_to_max_min
         FROM optf o ASOF JOIN spyf s ON o.date = s.date AND o.ts >= s.ts JOIN labels l ON l.row_id = o.row_id
         ORDER BY o.row_id`);
