@@ -1,7 +1,14 @@
 import { systemClock, type Clock } from './clock.js';
 import type { Logger } from './logger.js';
 
-/** One liveness record: who, when, when it last made progress, its counters, and whether it stalled. */
+/**
+ * One liveness record: who, when, when it last made progress, its counters, and whether it stalled.
+ *
+ * @example
+ * ```ts
+ * const r: HeartbeatRecord = hb.snapshot(); // { component: 'streamer', at, lastProgressAt, progress: { bars: 1200 }, stalled: false }
+ * ```
+ */
 export interface HeartbeatRecord {
   component: string;
   /** Instant of this record, UTC epoch ms. */
@@ -14,7 +21,14 @@ export interface HeartbeatRecord {
   stalled: boolean;
 }
 
-/** Options of {@link Heartbeat}. */
+/**
+ * Options of {@link Heartbeat}.
+ *
+ * @example
+ * ```ts
+ * const opts: HeartbeatOptions = { component: 'streamer', ...config.settings.monitoring.heartbeat };
+ * ```
+ */
 export interface HeartbeatOptions {
   component: string;
   /** Time between liveness records; default 5 minutes. */

@@ -2,12 +2,25 @@ import { pino, stdSerializers, type DestinationStream, type Logger as PinoLogger
 import pretty from 'pino-pretty';
 import { REDACTED, redactSecrets } from './redact-secrets.js';
 
-/** The logger type every spyglass library accepts: a pino logger. */
+/**
+ * The logger type every spyglass library accepts: a pino logger.
+ *
+ * @example
+ * ```ts
+ * function fetchBars(opts: { logger: Logger }) { opts.logger.child({ component: 'sources' }).info('fetching'); }
+ * ```
+ */
 export type Logger = PinoLogger;
 
 /**
- * Field paths pino masks outright (fast-redact, no wildcard recursion). Deeper credential fields are
- * masked by the key-name walk below, and every output line is scrubbed for secrets at the end.
+ * Field paths pino masks outright (fast-redact has no recursive wildcard, so deeper credential fields
+ * are masked by the key-name walk below, and every output line is scrubbed for secrets at the end).
+ * Exported for apps that build their own pino instance.
+ *
+ * @example
+ * ```ts
+ * const custom = pino({ redact: { paths: [...REDACT_PATHS], censor: REDACTED } });
+ * ```
  */
 export const REDACT_PATHS: readonly string[] = [
   'apiKey',
@@ -34,7 +47,14 @@ export const REDACT_PATHS: readonly string[] = [
 const CREDENTIAL_KEYS = new Set(['apikey', 'api_key', 'token', 'access_token', 'accesstoken', 'authorization', 'password', 'secret', 'cookie']);
 const MAX_DEPTH = 8;
 
-/** Options of {@link createLogger}. */
+/**
+ * Options of {@link createLogger}.
+ *
+ * @example
+ * ```ts
+ * const opts: LoggerOptions = { level: 'debug', pretty: process.stdout.isTTY, secrets: [apiKey] };
+ * ```
+ */
 export interface LoggerOptions {
   /** pino level: trace, debug, info (default), warn, error, fatal, silent. */
   level?: string;
@@ -89,7 +109,10 @@ function scrubbingStream(target: DestinationStream, secrets: readonly string[]):
 export function createLogger(opts: LoggerOptions = {}): Logger {
   const secrets = (opts.secrets ?? []).filter((s) => typeof s === 'string' && s.length > 0);
   const base = opts.destination ?? pino.destination({ dest: 1, sync: true });
-  const target = opts.pretty ? pretty({ destination: base, colorize: false, sync: true, translateTime: 'SYS:standard' }) : base;
+  // Colours only when writing to the real stdout (pino-pretty detects colour support there).
+  const target = opts.pretty
+    ? pretty({ destination: base, sync: true, translateTime: 'SYS:standard', ...(opts.destination ? { colorize: false } : {}) })
+    : base;
   return pino(
     {
       level: opts.level ?? 'info',

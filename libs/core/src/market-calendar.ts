@@ -3,7 +3,15 @@ import { addDays, parseIsoDate, weekday } from './iso-date.js';
 import { nyDate, nyWallTime } from './ny-time.js';
 import { nyseEarlyCloses, nyseHolidays } from './nyse-holidays.js';
 
-/** One regular trading session. `open`/`close` are UTC epoch ms; `close` is exclusive. */
+/**
+ * One regular trading session. `open`/`close` are UTC epoch ms; `close` is exclusive.
+ *
+ * @example
+ * ```ts
+ * const s: MarketSession | null = nyseCalendar.session('2025-03-04');
+ * const minutes = s ? (s.close - s.open) / 60_000 : 0; // 390
+ * ```
+ */
 export interface MarketSession {
   /** New York calendar date, `YYYY-MM-DD`. */
   readonly date: string;

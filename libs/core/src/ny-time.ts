@@ -1,7 +1,14 @@
 import { parseIsoDate } from './iso-date.js';
 import { SpyglassError } from './errors.js';
 
-/** The exchange time zone of every NYSE session. */
+/**
+ * The exchange time zone of every NYSE session.
+ *
+ * @example
+ * ```ts
+ * new Intl.DateTimeFormat('en-US', { timeZone: NY_TIME_ZONE }).format(Date.now());
+ * ```
+ */
 export const NY_TIME_ZONE = 'America/New_York';
 
 // One formatter, reused: constructing Intl.DateTimeFormat is far slower than formatting with it.

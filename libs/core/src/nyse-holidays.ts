@@ -1,6 +1,13 @@
 import { addDays, isoDate, weekday } from './iso-date.js';
 
-/** A date on which the NYSE is closed or closes early, with the reason. */
+/**
+ * A date on which the NYSE is closed or closes early, with the reason.
+ *
+ * @example
+ * ```ts
+ * const h: MarketHoliday = { date: '2025-04-18', name: 'Good Friday' };
+ * ```
+ */
 export interface MarketHoliday {
   /** `YYYY-MM-DD`, New York calendar date. */
   readonly date: string;

@@ -1,4 +1,11 @@
-/** What every redacted value is replaced with. */
+/**
+ * What every redacted value is replaced with.
+ *
+ * @example
+ * ```ts
+ * expect(line).toContain(`apiKey=${REDACTED}`);
+ * ```
+ */
 export const REDACTED = '[REDACTED]';
 
 // Query parameters that carry credentials in the Massive/Polygon API and common OAuth-style URLs.

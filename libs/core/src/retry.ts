@@ -4,9 +4,14 @@ import { RETRYABLE_CODES, SpyglassError, type ErrorCode } from './errors.js';
 import { toSpyglassError } from './to-spyglass-error.js';
 
 /**
- * How a failing operation is retried. Delay before retry `n` (after attempt `n` failed) is
+ * How a failing operation is retried. `config.retry` (from `retry_policy.yaml`) is one. Delay before retry `n` (after attempt `n` failed) is
  * `min(maxDelayMs, initialDelayMs × backoffBase^(n−1))`, reduced by up to `jitter` × itself at random,
  * and never below the server's `Retry-After`.
+ *
+ * @example
+ * ```ts
+ * const policy: RetryPolicy = { maxAttempts: 5, initialDelayMs: 1000, backoffBase: 2, maxDelayMs: 60_000, jitter: 0.2 };
+ * ```
  */
 export interface RetryPolicy {
   /** Total attempts including the first (1 = no retry). */
@@ -39,7 +44,14 @@ export const defaultRetryPolicy: RetryPolicy = Object.freeze({
 /** Never retried whatever the policy says: repeated bad credentials can lock an account. */
 const NEVER_RETRIED: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['AUTH_FAILED', 'NOT_ENTITLED']);
 
-/** Details handed to `onRetry` before each wait. */
+/**
+ * Details handed to `onRetry` before each wait.
+ *
+ * @example
+ * ```ts
+ * const onRetry = (i: RetryInfo) => metrics.retries.inc({ code: i.error.code });
+ * ```
+ */
 export interface RetryInfo {
   /** The attempt that just failed (1-based). */
   attempt: number;
@@ -47,7 +59,14 @@ export interface RetryInfo {
   error: SpyglassError;
 }
 
-/** Options of {@link withRetry}. */
+/**
+ * Options of {@link withRetry}.
+ *
+ * @example
+ * ```ts
+ * const opts: RetryOptions = { policy: config.retry, logger, signal, label: 'news SPY 2025-03-04' };
+ * ```
+ */
 export interface RetryOptions {
   policy: RetryPolicy;
   clock?: Clock;

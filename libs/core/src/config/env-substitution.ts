@@ -1,6 +1,13 @@
 import { SpyglassError } from '../errors.js';
 
-/** Environment variables as a plain map; apps pass `process.env`, tests a literal. */
+/**
+ * Environment variables as a plain map; apps pass `process.env`, tests a literal.
+ *
+ * @example
+ * ```ts
+ * const env: Env = { MASSIVE_API_KEY: 'test-key' };
+ * ```
+ */
 export type Env = Readonly<Record<string, string | undefined>>;
 
 const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;

@@ -12,7 +12,15 @@ import { settingsConfigSchema, type SettingsConfig } from './settings-schema.js'
 import { sinksConfigSchema, type SinksConfig } from './sinks-schema.js';
 import { sourcesConfigSchema, type SourcesConfig } from './sources-schema.js';
 
-/** The whole validated configuration; apps load it once and pass sections to libraries. */
+/**
+ * The whole validated configuration; apps load it once and pass sections to libraries.
+ *
+ * @example
+ * ```ts
+ * const config: SpyglassConfig = loadConfig({ dir: 'config', env: process.env });
+ * await runBackfill({ sources: config.sources, retry: config.retry });
+ * ```
+ */
 export type SpyglassConfig = {
   settings: SettingsConfig;
   sources: SourcesConfig;
@@ -22,7 +30,14 @@ export type SpyglassConfig = {
   ml: MlConfig;
 };
 
-/** Section → file name inside the config directory. */
+/**
+ * Section → file name inside the config directory.
+ *
+ * @example
+ * ```ts
+ * join(dir, CONFIG_FILES.retry); // 'config/retry_policy.yaml'
+ * ```
+ */
 export const CONFIG_FILES = {
   settings: 'settings.yaml',
   sources: 'sources.yaml',
@@ -41,7 +56,14 @@ const SCHEMAS: { [K in keyof SpyglassConfig]: z.ZodType<SpyglassConfig[K], unkno
   ml: mlConfigSchema,
 };
 
-/** Options of {@link loadConfig}. */
+/**
+ * Options of {@link loadConfig}.
+ *
+ * @example
+ * ```ts
+ * const opts: LoadConfigOptions = { dir: argv.configDir, env: process.env, overrides: { sources: { tickers: { equities: [argv.ticker] } } } };
+ * ```
+ */
 export interface LoadConfigOptions {
   /** Directory holding the YAML files; each file is optional, the directory is not. */
   dir: string;

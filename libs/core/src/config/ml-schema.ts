@@ -69,5 +69,12 @@ export const mlConfigSchema = z.strictObject({
     .prefault({}),
 });
 
-/** Typed `config/ml.yaml`. */
+/**
+ * Typed `config/ml.yaml`.
+ *
+ * @example
+ * ```ts
+ * function rounds(ml: MlConfig) { return ml.xgboost.numRounds; }
+ * ```
+ */
 export type MlConfig = z.infer<typeof mlConfigSchema>;

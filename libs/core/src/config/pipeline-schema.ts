@@ -56,5 +56,12 @@ export const pipelineConfigSchema = z.strictObject({
     .prefault({}),
 });
 
-/** Typed `config/pipeline.yaml`. */
+/**
+ * Typed `config/pipeline.yaml`.
+ *
+ * @example
+ * ```ts
+ * function labels(p: PipelineConfig) { return p.labels.windowMinutes; }
+ * ```
+ */
 export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;

@@ -20,5 +20,12 @@ export const retryConfigSchema = z.strictObject({
   retryOn: z.array(z.enum(Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]])).optional(),
 });
 
-/** Typed `config/retry_policy.yaml`. */
+/**
+ * Typed `config/retry_policy.yaml`.
+ *
+ * @example
+ * ```ts
+ * const policy: RetryPolicy = config.retry satisfies RetryConfig;
+ * ```
+ */
 export type RetryConfig = z.infer<typeof retryConfigSchema>;

@@ -86,5 +86,12 @@ export const settingsConfigSchema = z.strictObject({
     .prefault({}),
 });
 
-/** Typed `config/settings.yaml`. */
+/**
+ * Typed `config/settings.yaml`.
+ *
+ * @example
+ * ```ts
+ * const dataRoot: string = (config.settings as SettingsConfig).dataRoot;
+ * ```
+ */
 export type SettingsConfig = z.infer<typeof settingsConfigSchema>;

@@ -45,5 +45,12 @@ export const sinksConfigSchema = z.strictObject({
     .prefault({}),
 });
 
-/** Typed `config/sinks.yaml`. */
+/**
+ * Typed `config/sinks.yaml`.
+ *
+ * @example
+ * ```ts
+ * function key(sinks: SinksConfig) { return sinks.dedupKeys.stocks; }
+ * ```
+ */
 export type SinksConfig = z.infer<typeof sinksConfigSchema>;

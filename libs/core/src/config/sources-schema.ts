@@ -97,5 +97,12 @@ export const sourcesConfigSchema = z.strictObject({
     .prefault({}),
 });
 
-/** Typed `config/sources.yaml`. */
+/**
+ * Typed `config/sources.yaml`.
+ *
+ * @example
+ * ```ts
+ * function client(sources: SourcesConfig) { return sources.massive.rest.baseUrl; }
+ * ```
+ */
 export type SourcesConfig = z.infer<typeof sourcesConfigSchema>;
