@@ -17,3 +17,5 @@ export { nyDateOf } from './ny-date.js';
 export type { StorageLogger } from './storage-logger.js';
 export { CheckpointStore } from './checkpoint-store.js';
 export type { CheckpointEntry, CheckpointStoreOptions } from './checkpoint-store.js';
+export { SchemaDriftMonitor } from './schema-drift-monitor.js';
+export type { DriftChange, DriftCheckOptions, DriftKind, DriftReport, SchemaBaseline, SchemaDriftMonitorOptions } from './schema-drift-monitor.js';
