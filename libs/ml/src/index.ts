@@ -83,3 +83,11 @@ export { buildHtmlReport, reportSummary, writeReport } from './report/html-repor
 export type { MonthlyPrecision, ReportInput, ReportSignal, ReportSummary } from './report/html-report.js';
 export { predictSplit, runBacktest } from './evaluation/split-predictions.js';
 export type { SplitPredictions } from './evaluation/split-predictions.js';
+export {
+  formatBacktestSummary,
+  formatErrorAnalysis,
+  formatSpeedBenchmark,
+  formatThresholdSearch,
+  formatTrainingSummary,
+  formatWalkForward,
+} from './report/text-summaries.js';
