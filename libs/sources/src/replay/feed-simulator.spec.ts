@@ -103,8 +103,25 @@ describe('FeedSimulator', () => {
     expect(got).toEqual(records);
   });
 
+  it('replays batches (as storage yields them), sorting across partitions when asked', async () => {
+    async function* partitions(): AsyncGenerator<StockBar[]> {
+      yield [bar(0), bar(2)].map((b) => ({ ...b, ticker: 'O:A' }));
+      yield [bar(1), bar(3)].map((b) => ({ ...b, ticker: 'O:B' }));
+    }
+    const feed = new FeedSimulator({ batches: partitions(), sort: true, speed: 0 });
+    const events: StreamEvent<StockBar>[] = [];
+    for await (const ev of feed) events.push(ev);
+    expect(bars(events).map((b) => [b.ticker, b.timestamp - T0])).toEqual([['O:A', 0], ['O:B', 60_000], ['O:A', 120_000], ['O:B', 180_000]]);
+    expect(feed.stats.outOfOrder).toBe(0);
+  });
+
   it.each([[-1], [Number.NaN]])('rejects speed %p', (speed) => {
     expect(() => new FeedSimulator({ records: [], speed })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
+  it('needs exactly one of records or batches', () => {
+    expect(() => new FeedSimulator<StockBar>({ speed: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => new FeedSimulator<StockBar>({ speed: 0, records: [], batches: [] })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 
   it('surfaces a failing record source as a typed error instead of ending quietly', async () => {

@@ -4,8 +4,15 @@ import type { RecordStream, StreamEvent } from '../stream/stream-event.js';
 
 /** Options of {@link FeedSimulator}. */
 export interface FeedSimulatorOptions<T> {
-  /** Stored records in timestamp order (e.g. read from a Parquet dataset); any record type. */
-  readonly records: AsyncIterable<T> | Iterable<T>;
+  /** Stored records in timestamp order; any record type. Give this or `batches`. */
+  readonly records?: AsyncIterable<T> | Iterable<T>;
+  /** Stored records in batches, as storage's `ParquetDataset.read()` yields them. */
+  readonly batches?: AsyncIterable<readonly T[]> | Iterable<readonly T[]>;
+  /**
+   * Buffer everything and sort by time before replaying: for sources that are ordered per partition
+   * only (a multi-ticker dataset is read ticker by ticker). Costs memory for the whole input.
+   */
+  readonly sort?: boolean;
   /** Event time of a record; default `record.timestamp`. */
   readonly timestampOf?: (record: T) => number;
   /** Replay speed: 1 = real time, 60 = a minute per second, 0 = no delay at all. */
@@ -37,6 +44,7 @@ export interface FeedSimulatorStats {
  * @example
  * ```ts
  * const feed = new FeedSimulator({ records: bars, speed: 60, maxGapDelayMs: 5000 });
+ * // or straight from storage: new FeedSimulator({ batches: dataset.read({ from, to }), sort: true, speed: 0 })
  * for await (const ev of feed) if (ev.type === 'bar') console.log(ev.bar.timestamp);
  * ```
  */
@@ -52,6 +60,7 @@ export class FeedSimulator<T> implements RecordStream<T> {
 
   constructor(private readonly options: FeedSimulatorOptions<T>) {
     if (!(Number.isFinite(options.speed) && options.speed >= 0)) throw new SpyglassError('INVALID_ARGUMENT', `FeedSimulator: speed ${options.speed} must be >= 0 (0 = no delay)`);
+    if ((options.records === undefined) === (options.batches === undefined)) throw new SpyglassError('INVALID_ARGUMENT', 'FeedSimulator: give exactly one of records or batches');
     if (options.maxGapDelayMs !== undefined && !(options.maxGapDelayMs >= 0)) throw new SpyglassError('INVALID_ARGUMENT', `FeedSimulator: maxGapDelayMs ${options.maxGapDelayMs} must be >= 0`);
     this.clock = options.clock ?? systemClock;
     this.queue = new EventQueue<StreamEvent<T>>(
@@ -91,13 +100,26 @@ export class FeedSimulator<T> implements RecordStream<T> {
     await this.running;
   }
 
+  private async *source(timeOf: (r: T) => number): AsyncGenerator<T> {
+    const { records, batches, sort } = this.options;
+    async function* flat(): AsyncGenerator<T> {
+      if (records) yield* records;
+      else for await (const batch of batches!) yield* batch;
+    }
+    if (!sort) return yield* flat();
+    const all: T[] = [];
+    for await (const r of flat()) all.push(r);
+    // Stable sort: records with equal times keep their stored order.
+    yield* all.sort((a, b) => timeOf(a) - timeOf(b));
+  }
+
   private async run(): Promise<void> {
     const { speed } = this.options;
     const cap = this.options.maxGapDelayMs ?? 5000;
     const timeOf = this.options.timestampOf ?? ((r: T) => (r as { timestamp: number }).timestamp);
     this.queue.push({ type: 'status', status: 'replay_started', message: `speed ${speed}×, gap cap ${cap} ms` });
     let previous: number | undefined;
-    for await (const record of this.options.records) {
+    for await (const record of this.source(timeOf)) {
       if (this.stop.signal.aborted) return;
       const t = timeOf(record);
       if (previous !== undefined && speed > 0) {

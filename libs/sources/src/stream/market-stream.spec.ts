@@ -122,6 +122,17 @@ describe('WebSocket streams against the exchange simulator', () => {
     }
   });
 
+  it('gives up on an unreachable server with RETRIES_EXHAUSTED carrying the network error', async () => {
+    const stream = createStockStream({ apiKey: KEY, wsBaseUrl: 'ws://127.0.0.1:9', subscriptions: ['AM.SPY'], reconnect: { ...quickReconnect, maxAttempts: 3 } });
+    const events: StreamEvent<StockBar>[] = [];
+    const err = await (async () => {
+      for await (const ev of stream) events.push(ev);
+    })().catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'RETRIES_EXHAUSTED', cause: { code: 'NETWORK' } });
+    expect(events.map((e) => e.type)).toEqual(['error', 'error']);
+    expect(stream.stats.connections).toBe(3);
+  });
+
   it('pauses the socket when the consumer falls behind and still delivers every bar', async () => {
     const sim = await createExchangeSim({ seed: 42, port: 0, speed: 0, sessionDate: DAY });
     try {
