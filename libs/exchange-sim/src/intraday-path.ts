@@ -113,7 +113,7 @@ export function generateIntraday(seed: number | string, state: DailyState, news:
   const vixInc = new Float64Array(n);
   let vixFree = 0;
   for (let m = 0; m < n; m++) {
-    vixInc[m] = -VIX_BETA * inc[m]! + 0.003 * rng.normal();
+    vixInc[m] = -VIX_BETA * inc[m]! + 0.0045 * rng.normal();
     vixFree += vixInc[m]!;
   }
   const vixMiss = Math.log(state.vixClose / state.vixOpen) - vixFree;
