@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock, nyseCalendar, SpyglassError } from '@spyglass/core';
+import { Heartbeat, ManualClock, nyseCalendar, SpyglassError } from '@spyglass/core';
 import { ErrorAggregator } from './error-aggregator.js';
 import { HardwareMonitor } from './hardware-monitor.js';
 import { renderHealthText } from './health-render.js';
@@ -54,6 +54,24 @@ describe('buildHealthSnapshot', () => {
       ['worker:w2', 'critical'],
     ]);
     expect(snap.checks[0].message).toBe('runner stream stalled: no heartbeat for 16.0 min');
+  });
+
+  it("uses a core Heartbeat's own stall verdict and progress counters", async () => {
+    const clock = new ManualClock(NOW);
+    const streamer = new Heartbeat({ component: 'streamer', clock, stallAfterMs: 10 * MIN });
+    const worker = new Heartbeat({ component: 'w1', clock, stallAfterMs: 10 * MIN });
+    streamer.touch({ bars: 1200 });
+    await clock.advance(11 * MIN);
+    worker.touch({ bars: 390 });
+    const snap = await buildHealthSnapshot({
+      clock,
+      runners: () => [{ name: 'stream', state: 'running', heartbeat: streamer.snapshot() }],
+      workers: () => [{ id: 'w1', session: 'backfill:SPY', state: 'running', heartbeat: worker.snapshot() }],
+    });
+    expect(snap.checks).toEqual([
+      { name: 'runner:stream', status: 'critical', message: 'runner stream stalled: no progress for 11.0 min (bars=1200)' },
+      { name: 'worker:w1', status: 'ok', message: 'worker w1 (backfill:SPY) running, progress 0 ms ago (bars=390)' },
+    ]);
   });
 
   it('turns a throwing source into a critical check instead of failing', async () => {

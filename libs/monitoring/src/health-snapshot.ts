@@ -1,4 +1,4 @@
-import { systemClock, type Clock, type MarketCalendar } from '@spyglass/core';
+import { systemClock, type Clock, type HeartbeatRecord, type MarketCalendar } from '@spyglass/core';
 import type { ErrorSummary } from './error-aggregator.js';
 import { fmtMs } from './format-duration.js';
 import type { HardwareSample } from './hardware-monitor.js';
@@ -17,6 +17,8 @@ export interface RunnerHealth {
   readonly state: 'running' | 'idle' | 'stopped' | 'failed';
   /** Last heartbeat, UTC epoch ms; a running runner silent longer than the stall limit is stalled. */
   readonly lastHeartbeatAt?: number | null;
+  /** The runner's core `Heartbeat` record; when given, its own `stalled` verdict is used. */
+  readonly heartbeat?: HeartbeatRecord;
   readonly detail?: string;
 }
 
@@ -29,6 +31,8 @@ export interface WorkerHealth {
   readonly pid?: number;
   readonly startedAt?: number;
   readonly lastHeartbeatAt?: number | null;
+  /** The worker's core `Heartbeat` record; when given, its own `stalled` verdict is used. */
+  readonly heartbeat?: HeartbeatRecord;
   readonly error?: string;
 }
 
@@ -197,8 +201,19 @@ export async function buildHealthSnapshot(inputs: HealthInputs = {}): Promise<He
   const now = clock.now();
   const marketOpen = inputs.calendar ? safeIsOpen(inputs.calendar, now) : null;
 
-  const heartbeat = (name: string, running: boolean, last: number | null | undefined, what: string): void => {
+  const heartbeat = (name: string, running: boolean, last: number | null | undefined, what: string, record?: HeartbeatRecord): void => {
     if (!running) return;
+    if (record) {
+      // The Heartbeat judged the stall with its own stallAfterMs; report its progress counters.
+      const idle = now - record.lastProgressAt;
+      const counters = Object.entries(record.progress).map(([k, v]) => `${k}=${v}`).join(' ');
+      checks.push(
+        record.stalled
+          ? { name, status: 'critical', message: `${what} stalled: no progress for ${fmtMs(idle)}${counters ? ` (${counters})` : ''}` }
+          : { name, status: 'ok', message: `${what} running, progress ${fmtMs(idle)} ago${counters ? ` (${counters})` : ''}` },
+      );
+      return;
+    }
     if (last == null) {
       checks.push({ name, status: 'warn', message: `${what} is running but has sent no heartbeat` });
       return;
@@ -213,11 +228,11 @@ export async function buildHealthSnapshot(inputs: HealthInputs = {}): Promise<He
   for (const r of runners) {
     if (r.state === 'failed') checks.push({ name: `runner:${r.name}`, status: 'critical', message: `runner ${r.name} failed${r.detail ? `: ${r.detail}` : ''}` });
     else if (r.state !== 'running') checks.push({ name: `runner:${r.name}`, status: 'ok', message: `runner ${r.name} ${r.state}` });
-    heartbeat(`runner:${r.name}`, r.state === 'running', r.lastHeartbeatAt, `runner ${r.name}`);
+    heartbeat(`runner:${r.name}`, r.state === 'running', r.lastHeartbeatAt, `runner ${r.name}`, r.heartbeat);
   }
   for (const w of workers) {
     if (w.state === 'failed') checks.push({ name: `worker:${w.id}`, status: 'critical', message: `worker ${w.id} (${w.session}) failed${w.error ? `: ${w.error}` : ''}` });
-    heartbeat(`worker:${w.id}`, w.state === 'running', w.lastHeartbeatAt, `worker ${w.id} (${w.session})`);
+    heartbeat(`worker:${w.id}`, w.state === 'running', w.lastHeartbeatAt, `worker ${w.id} (${w.session})`, w.heartbeat);
   }
 
   const datasets = datasetInputs.map((d): DatasetFreshness => {
