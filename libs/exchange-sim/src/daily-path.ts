@@ -89,7 +89,8 @@ export function buildDailyPath(seed: number | string): Map<string, DailyState> {
     // the session moves the intraday drift, truncated at the close.
     let gapNews = 0;
     let sessionNews = 0;
-    for (let d = shiftDate(prevDate, 1 - (index === 0 ? 0 : 1)); d <= date; d = shiftDate(d, 1)) {
+    const firstNewsDay = index === 0 ? date : prevDate;
+    for (let d = firstNewsDay; d <= date; d = shiftDate(d, 1)) {
       for (const a of newsForDate(seed, d)) {
         if (a.publishedUtc >= prevClose && a.publishedUtc < session.open) gapNews += 0.5 * a.spyDrift;
         else if (a.publishedUtc >= session.open && a.publishedUtc < session.close) {

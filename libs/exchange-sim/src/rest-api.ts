@@ -161,7 +161,10 @@ function optionContracts(url: URL, ctx: RestContext): ApiResponse {
   const cursor = url.searchParams.get('cursor');
   const q = cursor ? decodeCursor(cursor) : url.searchParams;
   if (!q) return badRequest(ctx.requestId, 'Invalid cursor');
-  const num = (k: string): number | undefined => (q.get(k) === null ? undefined : Number(q.get(k)));
+  const num = (k: string): number | undefined => {
+    const v = Number(q.get(k) ?? Number.NaN);
+    return Number.isFinite(v) ? v : undefined;
+  };
   const str = (k: string): string | undefined => q.get(k) ?? undefined;
   const asOf = str('as_of') ?? nyDate(ctx.now());
   if (!isCalendarDate(asOf)) return badRequest(ctx.requestId, `Could not parse the as_of parameter: '${asOf}'. Use YYYY-MM-DD`);
@@ -286,7 +289,7 @@ function news(url: URL, ctx: RestContext): ApiResponse {
   const ticker = q.get('ticker');
   const limitText = q.get('limit');
   const limit = Math.min(NEWS_MAX_LIMIT, Math.max(1, limitText === null ? NEWS_DEFAULT_LIMIT : Math.floor(Number(limitText)) || NEWS_DEFAULT_LIMIT));
-  const offset = Number(q.get('offset') ?? 0);
+  const offset = Math.max(0, Math.floor(Number(q.get('offset') ?? 0)) || 0);
   const order = q.get('order') === 'asc' ? 'asc' : 'desc';
   let all = lo <= hi ? ctx.market.news(lo, hi) : [];
   if (ticker !== null) all = all.filter((a) => a.tickers.includes(ticker));

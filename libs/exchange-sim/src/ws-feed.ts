@@ -118,7 +118,7 @@ export class FeedConnection {
     return this.subs.has(`AM.${sym}`) || this.subs.has('AM.*');
   }
 
-  /** Symbols with a bar in minute m of the session, and their bars. */
+  /** Replays the session minute by minute, paced by the clock (or yielding at speed 0). */
   private async replay(): Promise<void> {
     const { market, clock, speed } = this.settings;
     const date = this.settings.sessionDate();
@@ -127,6 +127,16 @@ export class FeedConnection {
     const spy = market.stockBars('SPY', date);
     const vix = market.indexBars('I:VIX', date);
     const contracts = this.cluster === 'options' ? market.optionContracts(date).map((c) => c.ticker) : [];
+    // Option bars by minute, built on first use of each contract (a chain has hundreds).
+    const optionIndex = new Map<string, Map<number, SimBar>>();
+    const optionBarAt = (ticker: string, t: number): SimBar | undefined => {
+      let byT = optionIndex.get(ticker);
+      if (!byT) {
+        byT = new Map(market.optionBars(ticker, date).map((b) => [b.t, b]));
+        optionIndex.set(ticker, byT);
+      }
+      return byT.get(t);
+    };
     const state = new Map<string, { op: number; av: number; pv: number }>();
     const started = clock.now();
     for (let m = 0; m < spy.length; m++) {
@@ -147,7 +157,7 @@ export class FeedConnection {
       if (this.cluster === 'options') {
         for (const ticker of contracts) {
           if (!this.wants(ticker)) continue;
-          const bar = market.optionBars(ticker, date).find((b) => b.t === t);
+          const bar = optionBarAt(ticker, t);
           if (bar) events.push(this.stockEvent(ticker, bar, state));
         }
       }
