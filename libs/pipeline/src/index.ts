@@ -17,3 +17,6 @@ export type { WorkerSettings, WorkerTask } from './parallel-protocol.js';
 export { StreamingRunner } from './streaming-runner.js';
 export type { LivenessPort, StreamingEvent, StreamingRunnerOptions, StreamingSource, StreamingSummary } from './streaming-runner.js';
 export { runPool } from './run-pool.js';
+export { ingestionSettings } from './ingestion-settings.js';
+export { LiveStreams } from './live-streams.js';
+export type { LiveStream, LiveStreamSettings } from './live-streams.js';

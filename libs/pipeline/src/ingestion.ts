@@ -178,10 +178,9 @@ export class Ingestion {
     });
   }
 
-  /** The options day pipeline with the configured contract selection. */
-  optionsPipeline(): OptionsDayPipeline {
+  private selector(): ContractSelector {
     const o = this.settings.options;
-    const selector = new ContractSelector({
+    return new ContractSelector({
       mode: o.mode,
       params: o.params,
       input: this.settings.input,
@@ -189,6 +188,20 @@ export class Ingestion {
       discoveryRangePct: o.discoveryRangePct,
       calendar: nyseCalendar,
     });
+  }
+
+  /** The OCC tickers the configured selection takes on `date` (from that day's opening price). */
+  async selectContracts(date: string, signal?: AbortSignal): Promise<string[]> {
+    const underlying = this.settings.options.params.underlying ?? 'SPY';
+    const opening = await this.options.openingPrice(underlying, date, signal);
+    const selection = await this.selector().select(date, opening.price, signal);
+    return [...selection.calls, ...selection.puts].map((c) => c.ticker);
+  }
+
+  /** The options day pipeline with the configured contract selection. */
+  optionsPipeline(): OptionsDayPipeline {
+    const o = this.settings.options;
+    const selector = this.selector();
     return new OptionsDayPipeline({
       job: 'backfill:options',
       underlying: o.params.underlying ?? 'SPY',

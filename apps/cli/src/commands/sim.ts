@@ -65,7 +65,7 @@ const serve: CommandModule<GlobalArgs, ServeArgs> = {
     });
     printResult(a, { rest: sim.url, ws: sim.wsUrl, seed: a.seed }, () =>
       [`exchange simulator on ${sim.url} (WebSocket ${sim.wsUrl}/stocks|options|indices), seed ${a.seed}`,
-        `point spyglass at it: MASSIVE_API_KEY=any SPYGLASS_REST_URL=${sim.url} SPYGLASS_WS_URL=${sim.wsUrl}`].join('\n'));
+        `point spyglass at it: MASSIVE_API_KEY=any MASSIVE_REST_URL=${sim.url} MASSIVE_WS_URL=${sim.wsUrl}`].join('\n'));
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);

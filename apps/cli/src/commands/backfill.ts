@@ -1,0 +1,186 @@
+import type { Argv, CommandModule } from 'yargs';
+import { SpyglassError, nyseCalendar, nyDate } from '@spyglass/core';
+import { Ingestion, ParallelRunner, ProcessRegistry, ingestionSettings, type BackfillSummary, type DayProgress, type OptionsDaySummary, type WorkerTask } from '@spyglass/pipeline';
+import { ContractSelector } from '@spyglass/sources';
+import { loadContext, type CliContext } from '../context.js';
+import { printResult, type GlobalArgs } from '../output.js';
+import { ProgressBar } from '../progress-bar.js';
+
+interface RangeArgs extends GlobalArgs {
+  'start-date'?: string;
+  'end-date'?: string;
+  resume: boolean;
+  'rate-limit'?: number;
+}
+
+const rangeOptions = <T>(y: Argv<T>) =>
+  y
+    .option('start-date', { type: 'string', describe: 'first trading day (YYYY-MM-DD); default: pipeline.backfill.spanDays back' })
+    .option('end-date', { type: 'string', describe: 'last trading day (YYYY-MM-DD); default: the latest session' })
+    .option('resume', { type: 'boolean', default: false, describe: 'skip days already checkpointed' })
+    .option('rate-limit', { type: 'number', describe: 'requests per minute (0 = unlimited); overrides sources.yaml' });
+
+/**
+ * Resolves the date range: explicit dates, or the last `spanDays` sessions before today.
+ *
+ * @example
+ * ```ts
+ * resolveRange({}, 5, Date.parse('2025-03-08T12:00:00Z')); // { from: '2025-03-03', to: '2025-03-07' }
+ * ```
+ */
+export function resolveRange(a: { 'start-date'?: string; 'end-date'?: string }, spanDays: number, now = Date.now()): { from: string; to: string } {
+  let to = a['end-date'];
+  if (!to) {
+    to = nyDate(now);
+    // Today counts only once its session has closed.
+    const session = nyseCalendar.session(to);
+    if (!session || session.close > now) to = nyseCalendar.previousTradingDay(to);
+  }
+  let from = a['start-date'];
+  if (!from) {
+    from = to;
+    for (let i = 1; i < spanDays; i++) from = nyseCalendar.previousTradingDay(from);
+  }
+  if (from > to) throw new SpyglassError('INVALID_ARGUMENT', `--start-date ${from} is after --end-date ${to}`);
+  return { from, to };
+}
+
+function ingestionFor(ctx: CliContext, a: RangeArgs): Ingestion {
+  const rateLimit = a['rate-limit'];
+  return new Ingestion(
+    ingestionSettings(ctx.config, { logger: ctx.logger, ...(rateLimit !== undefined ? { requestsPerMinute: rateLimit > 0 ? rateLimit : null } : {}) }),
+  );
+}
+
+function progress(title: string) {
+  const bar = new ProgressBar(process.stderr, title);
+  return {
+    onDay: (p: DayProgress) => bar.update({ done: p.index + 1, total: p.total, bars: p.totals.stored, label: p.date }),
+    finish: () => bar.finish(),
+  };
+}
+
+const renderBackfill = (s: BackfillSummary) =>
+  `${s.job} ${s.ticker} ${s.from}…${s.to}: ${s.days} days (${s.daysSkipped} resumed), ${s.stored} bars stored, ${s.duplicates} duplicates, ${s.quarantined} quarantined, ${s.seconds.toFixed(1)} s` +
+  (s.emptyDays.length > 0 ? `\n  no data on: ${s.emptyDays.join(', ')}` : '');
+
+function singleBackfill(
+  command: string,
+  describe: string,
+  dataset: 'stocks' | 'indices' | 'news',
+  defaultTicker: (ctx: CliContext) => string,
+): CommandModule<GlobalArgs, RangeArgs & { ticker?: string }> {
+  return {
+    command,
+    describe,
+    builder: (y) => rangeOptions(y).option('ticker', { type: 'string', describe: 'ticker (default from sources.yaml)' }) as never,
+    handler: async (a) => {
+      const ctx = loadContext(a);
+      const range = resolveRange(a, ctx.config.pipeline.backfill.spanDays);
+      const ticker = a.ticker ?? defaultTicker(ctx);
+      const p = progress(`${command} ${ticker}`);
+      const summary = await ingestionFor(ctx, a).backfill(dataset, { ticker, ...range, resume: a.resume }, p.onDay);
+      p.finish();
+      printResult(a, summary, () => renderBackfill(summary));
+    },
+  };
+}
+
+/** `spyglass backfill`: one ticker's minute bars, day by day, checkpointed. */
+export const backfillCommand = singleBackfill('backfill', 'backfill stock minute bars for one ticker', 'stocks', (c) => c.config.sources.tickers.equities[0]!);
+/** `spyglass backfill-vix`. */
+export const backfillVixCommand = singleBackfill('backfill-vix', 'backfill VIX (I:VIX) minute bars', 'indices', (c) => c.config.sources.tickers.indices[0]!);
+/** `spyglass backfill-news`. */
+export const backfillNewsCommand = singleBackfill('backfill-news', 'backfill news with sentiment for one ticker', 'news', (c) => c.config.sources.tickers.news[0]!);
+
+/** `spyglass backfill-all`: every configured ticker across worker processes under one rate limit. */
+export const backfillAllCommand: CommandModule<GlobalArgs, RangeArgs & { tickers?: string[]; workers?: number }> = {
+  command: 'backfill-all',
+  describe: 'backfill every configured equity, index and news ticker across worker processes sharing one rate limit',
+  builder: (y) =>
+    rangeOptions(y)
+      .option('tickers', { type: 'string', array: true, describe: 'equity tickers (default: sources.yaml tickers.equities)' })
+      .option('workers', { type: 'number', describe: 'worker processes (default: pipeline.backfill.workers)' }) as never,
+  handler: async (a) => {
+    const ctx = loadContext(a);
+    const range = resolveRange(a, ctx.config.pipeline.backfill.spanDays);
+    const t = ctx.config.sources.tickers;
+    const tasks: WorkerTask[] = [
+      ...(a.tickers ?? t.equities).map((ticker) => ({ dataset: 'stocks' as const, ticker })),
+      ...t.indices.map((ticker) => ({ dataset: 'indices' as const, ticker })),
+      ...t.news.map((ticker) => ({ dataset: 'news' as const, ticker })),
+    ].map((x) => ({ ...x, id: `${x.dataset}-${x.ticker.replace(/[^A-Za-z0-9]/g, '')}-${process.pid}`, ...range, resume: a.resume }));
+    const rate = a['rate-limit'];
+    const { logger: _l, clock: _c, random: _r, input: _i, rateLimiter: _p, ...settings } = ingestionSettings(ctx.config, {
+      ...(rate !== undefined ? { requestsPerMinute: rate > 0 ? rate : null } : {}),
+    });
+    const runner = new ParallelRunner({
+      settings,
+      workers: a.workers ?? ctx.config.pipeline.backfill.workers,
+      registry: new ProcessRegistry({ dir: `${ctx.dataRoot}/workers` }),
+      logger: ctx.logger,
+    });
+    const outcomes = await runner.run(tasks);
+    printResult(a, outcomes, () =>
+      outcomes
+        .map((o) => `${o.task.id}: ${o.status}${o.error ? ` (${o.error.code}: ${o.error.message})` : o.summary ? `, ${String(o.summary.stored)} stored` : ''}`)
+        .join('\n'),
+    );
+    if (outcomes.some((o) => o.status === 'failed')) process.exitCode = 1;
+  },
+};
+
+/** `spyglass download-options`: the options day pipeline over a date range. */
+export const downloadOptionsCommand: CommandModule<GlobalArgs, RangeArgs & { mode?: 'test' | 'prod' }> = {
+  command: 'download-options',
+  describe: 'per day: SPY opening price → contract selection → option minute bars (resumable)',
+  builder: (y) => rangeOptions(y).option('mode', { choices: ['test', 'prod'] as const, describe: 'contract selection mode (default sources.yaml options.mode)' }) as never,
+  handler: async (a) => {
+    const ctx = loadContext(a, a.mode ? { sources: { options: { mode: a.mode } } } : {});
+    const range = resolveRange(a, ctx.config.pipeline.backfill.spanDays);
+    const pipeline = ingestionFor(ctx, a).optionsPipeline();
+    const days = nyseCalendar.tradingDays(range.from, range.to);
+    const bar = new ProgressBar(process.stderr, 'download-options');
+    const results: OptionsDaySummary[] = [];
+    let stored = 0;
+    for (const [i, date] of days.entries()) {
+      const r = await pipeline.run(date, a.resume);
+      stored += r.stored;
+      results.push(r);
+      bar.update({ done: i + 1, total: days.length, bars: stored, label: date });
+    }
+    bar.finish();
+    printResult(a, results, () =>
+      results.map((r) => `${r.date}: open ${r.opening.toFixed(2)}, exp ${r.expiration}, ${r.contracts.length} contracts (${r.contractsSkipped} resumed), ${r.stored} bars, ${r.quarantined} quarantined`).join('\n'),
+    );
+  },
+};
+
+/** `spyglass discover`: the contracts the selection would take on a date, and the ±range listing. */
+export const discoverCommand: CommandModule<GlobalArgs, GlobalArgs & { date?: string }> = {
+  command: 'discover',
+  describe: "show the day's opening price, the selected contracts and the ±range listing",
+  builder: (y) => y.option('date', { type: 'string', describe: 'trade date (default: latest session)' }) as never,
+  handler: async (a) => {
+    const ctx = loadContext(a);
+    const date = a.date ?? resolveRange({}, 1).to;
+    const ingestion = new Ingestion(ingestionSettings(ctx.config, { logger: ctx.logger }));
+    const o = ctx.config.sources.options;
+    const opening = await ingestion.options.openingPrice(o.underlying, date);
+    const selector = new ContractSelector({
+      mode: 'prod',
+      lister: ingestion.options,
+      discoveryRangePct: o.discoveryRangePct * 100,
+      params: { underlying: o.underlying, increment: o.strikeIncrement, nCalls: o.strikesPerSide, nPuts: o.strikesPerSide, expiry: o.expiry, ...(o.fixedExpiry ? { fixedExpiry: o.fixedExpiry } : {}) },
+      calendar: nyseCalendar,
+    });
+    const selection = await selector.select(date, opening.price);
+    const listing = await selector.discover(date, opening.price, o.discoveryRangePct * 100);
+    const result = { date, opening, expiration: selection.expiration, calls: selection.calls.map((c) => c.ticker), puts: selection.puts.map((c) => c.ticker), listed: listing.records.length };
+    printResult(a, result, () =>
+      [`${date}: ${o.underlying} opened at ${opening.price.toFixed(2)} (${opening.source}); expiration ${selection.expiration}`,
+        `calls: ${result.calls.join(', ')}`, `puts:  ${result.puts.join(', ')}`,
+        `${listing.records.length} contracts listed within ±${(o.discoveryRangePct * 100).toFixed(1)} %`].join('\n'),
+    );
+  },
+};

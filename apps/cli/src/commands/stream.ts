@@ -1,0 +1,147 @@
+import type { CommandModule } from 'yargs';
+import { Heartbeat, nyDate, nyseCalendar, type Logger, type SpyglassConfig } from '@spyglass/core';
+import { Ingestion, LiveStreams, ingestionSettings, type LiveStream, type StreamingSummary } from '@spyglass/pipeline';
+import { FeedSimulator } from '@spyglass/sources';
+import { ParquetDataset, rawDatasetSpecs } from '@spyglass/storage';
+import { loadContext } from '../context.js';
+import { printResult, type GlobalArgs } from '../output.js';
+
+/**
+ * The live streams of a configuration. Market hours are enforced unless `--ignore-market-hours`
+ * (for the simulator, whose sessions are replays of past days).
+ */
+export function liveStreams(config: SpyglassConfig, logger: Logger, opts: { ignoreMarketHours: boolean }): { ingestion: Ingestion; streams: LiveStreams } {
+  const ingestion = new Ingestion(ingestionSettings(config, { logger }));
+  const s = config.sources.streaming;
+  const hb = config.settings.monitoring.heartbeat;
+  const streams = new LiveStreams(
+    ingestion,
+    {
+      apiKey: config.sources.massive.apiKey,
+      wsBaseUrl: config.sources.massive.ws.baseUrl,
+      flushSize: s.flushSize,
+      flushIntervalMs: s.flushIntervalMs,
+      queueCapacity: s.bufferSize,
+      reconnect: { maxAttempts: s.reconnect.maxAttempts ?? Number.MAX_SAFE_INTEGER, initialDelayMs: s.reconnect.initialDelayMs, backoffBase: s.reconnect.backoffBase, maxDelayMs: s.reconnect.maxDelayMs, jitter: 0.2 },
+      stallTimeoutMs: hb.stallAfterMs,
+      enforceMarketHours: !opts.ignoreMarketHours,
+    },
+    {
+      heartbeat: (name) =>
+        new Heartbeat({
+          component: name,
+          intervalMs: hb.intervalMs,
+          stallAfterMs: hb.stallAfterMs,
+          onBeat: (r) => logger.info({ heartbeat: r }, `${name}: alive`),
+          onStall: (r) => logger.error({ heartbeat: r }, `${name}: no progress for ${Math.round(hb.stallAfterMs / 60_000)} minutes`),
+        }),
+    },
+  );
+  return { ingestion, streams };
+}
+
+/** Runs streams until the close, the end of the feed, or SIGTERM/SIGINT (which flush first). */
+export async function runUntilStopped<R extends { timestamp: number; ingestedAt: number }>(jobs: ReadonlyArray<LiveStream<R>>): Promise<StreamingSummary[]> {
+  const ac = new AbortController();
+  const stop = () => ac.abort(new Error('signal'));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    return await Promise.all(jobs.map((j) => j.runner.run(j.source, ac.signal)));
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
+
+const renderSummaries = (ss: StreamingSummary[]) =>
+  ss.map((s) => `${s.name}: ${s.stored} stored, ${s.duplicates} duplicates, ${s.quarantined} quarantined, ${s.reconnects} reconnects (${s.backfilled} back-filled), stopped by ${s.stoppedBy}`).join('\n');
+
+interface StreamArgs extends GlobalArgs {
+  ticker?: string;
+  'ignore-market-hours': boolean;
+}
+
+function streamCommand(command: string, describe: string, kind: 'stocks' | 'indices' | 'news'): CommandModule<GlobalArgs, StreamArgs> {
+  return {
+    command,
+    describe,
+    builder: (y) =>
+      y
+        .option('ticker', { type: 'string', describe: 'ticker (default from sources.yaml)' })
+        .option('ignore-market-hours', { type: 'boolean', default: false, describe: 'do not wait for the open or stop at the close (simulator replays)' }) as never,
+    handler: async (a) => {
+      const ctx = loadContext(a);
+      const { streams } = liveStreams(ctx.config, ctx.logger, { ignoreMarketHours: a['ignore-market-hours'] });
+      const t = ctx.config.sources.tickers;
+      const job =
+        kind === 'news'
+          ? streams.news(a.ticker ?? t.news[0]!, ctx.config.sources.news.pollIntervalMs)
+          : kind === 'stocks'
+            ? streams.bars('stocks', [a.ticker ?? t.equities[0]!])
+            : streams.bars('indices', [a.ticker ?? t.indices[0]!]);
+      const summaries = await runUntilStopped([job as LiveStream<{ timestamp: number; ingestedAt: number }>]);
+      printResult(a, summaries, () => renderSummaries(summaries));
+    },
+  };
+}
+
+/** `spyglass stream`: SPY minute bars over WebSocket into Parquet. */
+export const streamStocksCommand = streamCommand('stream', 'stream stock minute bars (WebSocket → validate → dedup → Parquet)', 'stocks');
+/** `spyglass stream-vix`. */
+export const streamVixCommand = streamCommand('stream-vix', 'stream VIX minute bars', 'indices');
+/** `spyglass stream-news`: news by polling. */
+export const streamNewsCommand = streamCommand('stream-news', 'poll news with sentiment into Parquet', 'news');
+
+/** `spyglass stream-options`: today's selected contracts (opening price → selection) over WebSocket. */
+export const streamOptionsCommand: CommandModule<GlobalArgs, StreamArgs & { date?: string }> = {
+  command: 'stream-options',
+  describe: "stream the day's selected option contracts (selection from the opening price)",
+  builder: (y) =>
+    y
+      .option('date', { type: 'string', describe: 'trade date whose selection to stream (default: today)' })
+      .option('ignore-market-hours', { type: 'boolean', default: false }) as never,
+  handler: async (a) => {
+    const ctx = loadContext(a);
+    const { ingestion, streams } = liveStreams(ctx.config, ctx.logger, { ignoreMarketHours: a['ignore-market-hours'] });
+    const today = nyDate(Date.now());
+    const date = a.date ?? (nyseCalendar.isTradingDay(today) ? today : nyseCalendar.nextTradingDay(today));
+    const tickers = await ingestion.selectContracts(date);
+    ctx.logger.info({ date, tickers }, `streaming ${tickers.length} contracts`);
+    const summaries = await runUntilStopped([streams.bars('options', tickers) as unknown as LiveStream<{ timestamp: number; ingestedAt: number }>]);
+    printResult(a, summaries, () => renderSummaries(summaries));
+  },
+};
+
+/** `spyglass simulate`: replay stored Parquet as a real-time stream (the original's FeedSimulator). */
+export const simulateCommand: CommandModule<GlobalArgs, GlobalArgs & { source: string; date?: string; ticker?: string; speed: number; 'max-gap-ms': number; limit?: number }> = {
+  command: 'simulate',
+  describe: 'replay a stored dataset as a real-time stream (speed multiplier; 0 = no delay)',
+  builder: (y) =>
+    y
+      .option('source', { choices: ['stocks', 'options', 'indices', 'news'], default: 'stocks' })
+      .option('date', { type: 'string', describe: 'one date (default: all stored)' })
+      .option('ticker', { type: 'string' })
+      .option('speed', { type: 'number', default: 60, describe: '1 = real time, 60 = a minute per second, 0 = no delay' })
+      .option('max-gap-ms', { type: 'number', default: 5000, describe: 'cap on each wait' })
+      .option('limit', { type: 'number', describe: 'stop after this many records' }) as never,
+  handler: async (a) => {
+    const ctx = loadContext(a);
+    const ds = new ParquetDataset<{ ticker: string; timestamp: number; close?: number; title?: string }>({
+      root: ctx.dataRoot,
+      spec: rawDatasetSpecs[a.source as keyof typeof rawDatasetSpecs],
+    });
+    const records = (await ds.readAll({ ...(a.date ? { from: a.date, to: a.date } : {}), ...(a.ticker ? { tickers: [a.ticker] } : {}) })).sort((x, y) => x.timestamp - y.timestamp);
+    const ac = new AbortController();
+    process.once('SIGINT', () => ac.abort());
+    const feed = new FeedSimulator({ records, speed: a.speed, maxGapDelayMs: a['max-gap-ms'], signal: ac.signal });
+    let n = 0;
+    for await (const ev of feed) {
+      if (ev.type !== 'bar') continue;
+      n++;
+      if (!a.json) process.stdout.write(`${new Date(ev.bar.timestamp).toISOString()} ${ev.bar.ticker} ${ev.bar.close ?? ev.bar.title ?? ''}\n`);
+      if (a.limit && n >= a.limit) await feed.close();
+    }
+    printResult(a, { replayed: n, ...feed.stats }, () => `replayed ${n} records (${feed.stats.outOfOrder} out of order, waited ${Math.round(feed.stats.waitedMs)} ms)`);
+  },
+};
