@@ -167,6 +167,30 @@ describe('DST', () => {
     expect(nyMinuteOfDay(t)).toBe(minute);
   });
 
+  it('nyDate and nyMinuteOfDay agree with a direct Intl reading every 421 minutes across 2019-2027', () => {
+    const reference = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'America/New_York',
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
+    const end = Date.parse('2028-01-01T00:00:00Z');
+    let checked = 0;
+    const mismatches: string[] = [];
+    for (let t = Date.parse('2019-01-01T05:00:00Z'); t < end; t += 421 * 60_000) {
+      const p = Object.fromEntries(reference.formatToParts(t).map((x) => [x.type, x.value]));
+      const expected = `${p.year}-${p.month}-${p.day} ${Number(p.hour) * 60 + Number(p.minute)}`;
+      const actual = `${nyDate(t)} ${nyMinuteOfDay(t)}`;
+      if (actual !== expected) mismatches.push(`${new Date(t).toISOString()}: ${actual} != ${expected}`);
+      checked++;
+    }
+    expect(mismatches).toEqual([]);
+    expect(checked).toBeGreaterThan(11_000);
+  });
+
   it('nyWallTime inverts nyDate/nyMinuteOfDay for every session minute of a DST year', () => {
     for (const date of nyseCalendar.tradingDays('2025-03-01', '2025-11-30')) {
       for (const m of [0, 570, 959]) {

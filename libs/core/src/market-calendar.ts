@@ -80,9 +80,10 @@ class NyseCalendar implements MarketCalendar {
   }
 
   session(date: string): MarketSession | null {
-    this.checkDate(date);
     let s = this.sessions.get(date);
     if (s === undefined) {
+      // Only validated, in-range dates are ever cached, so a cache hit needs no check.
+      this.checkDate(date);
       const dow = weekday(date);
       if (dow === 0 || dow === 6 || this.closed.has(date)) s = null;
       else {
