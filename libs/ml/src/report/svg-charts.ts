@@ -54,7 +54,8 @@ function extent(values: number[], fallback: [number, number]): [number, number] 
 export function lineChartSvg(o: LineChartOptions): string {
   const width = o.width ?? 460;
   const height = o.height ?? 320;
-  const m = { left: 52, right: 14, top: 30, bottom: 44 };
+  // The legend sits in a row under the title, outside the plot, so it never hides a curve.
+  const m = { left: 52, right: 14, top: 46, bottom: 44 };
   const all = o.series.flatMap((s) => s.points);
   const [x0, x1] = o.xDomain ?? extent(all.map((p) => p.x), [0, 1]);
   const [y0, y1] = o.yDomain ?? extent(all.map((p) => p.y), [0, 1]);
@@ -78,7 +79,13 @@ export function lineChartSvg(o: LineChartOptions): string {
       .join('');
     const color = PALETTE[i % PALETTE.length]!;
     body += `<path d="${d}" fill="none" stroke="${color}" stroke-width="2"/>`;
-    body += `<text x="${m.left + 8}" y="${m.top + 14 + i * 14}" font-family="sans-serif" font-size="11" fill="${color}">${esc(s.name)}</text>`;
+  });
+  let legendX = m.left;
+  o.series.forEach((s, i) => {
+    const color = PALETTE[i % PALETTE.length]!;
+    body += `<rect x="${legendX}" y="29" width="10" height="3" fill="${color}"/>`;
+    body += `<text x="${legendX + 14}" y="34" font-family="sans-serif" font-size="11" fill="${color}">${esc(s.name)}</text>`;
+    legendX += 24 + s.name.length * 6;
   });
   body += `<text x="${(m.left + width - m.right) / 2}" y="${height - 8}" text-anchor="middle" font-family="sans-serif" font-size="11">${esc(o.xLabel)}</text>`;
   body += `<text transform="translate(14 ${(m.top + height - m.bottom) / 2}) rotate(-90)" text-anchor="middle" font-family="sans-serif" font-size="11">${esc(o.yLabel)}</text>`;
@@ -132,9 +139,10 @@ export function barChartSvg(o: BarChartOptions): string {
     if (o.xLabel) body += `<text x="${labelW + barW / 2}" y="${height - 6}" text-anchor="middle" font-family="sans-serif" font-size="11">${esc(o.xLabel)}</text>`;
     return frame(width, height, o.title, body);
   }
-  const width = o.width ?? Math.max(360, 60 + n * 36);
+  const width = o.width ?? Math.max(360, 100 + n * 36);
   const height = o.height ?? 300;
-  const m = { left: 48, right: 10, top: 30, bottom: 60 };
+  // Rotated category labels run to the right of their bar: keep room for the last one.
+  const m = { left: 48, right: 50, top: 30, bottom: 64 };
   const slot = (width - m.left - m.right) / Math.max(1, n);
   const plotH = height - m.top - m.bottom;
   for (let i = 0; i <= 4; i++) {
