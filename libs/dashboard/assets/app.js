@@ -120,12 +120,12 @@ function renderData(d) {
     ], q) : null));
   grid.append(card('Schema drift',
     d.schemaDrift.length
-      ? table([
+      ? h('div', { 'data-schema': '' }, table([
         { title: 'dataset', render: (s) => s.dataset },
         { title: 'state', render: (s) => badge(s.state) },
         { title: 'changes', render: (s) => (s.changes ?? []).join('; ') || '–' },
-      ], d.schemaDrift)
-      : h('p', { class: 'muted', 'data-empty': 'schema' }, 'No schema-drift state reported (no baselines yet).'),
+      ], d.schemaDrift))
+      : h('p', { class: 'muted', 'data-empty': 'schema' }, 'No schema-drift state reported.'),
     h('h2', {}, 'Checks'),
     table([
       { title: 'check', render: (c) => c.name },

@@ -34,7 +34,7 @@ describeBrowser('dashboard in headless Chromium', () => {
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'spyglass-dash-browser-'));
     profile = await mkdtemp(join(tmpdir(), 'spyglass-chromium-profile-'));
-    written = await buildSampleRoot(root);
+    written = await buildSampleRoot(root, { drift: true });
     server = await createDashboardServer({ root, port: 0, clock: new ManualClock(SAMPLE_NOW) });
     // A persistent context is how playwright takes a fresh --user-data-dir.
     context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, headless: true, viewport: { width: 1360, height: 900 } });
@@ -84,6 +84,10 @@ describeBrowser('dashboard in headless Chromium', () => {
     expect((await marks('space')).length).toBeGreaterThanOrEqual(4);
     expect((await marks('quarantine')).map(Number)).toEqual([1, 2]);
     expect(await page.textContent('#tab-data')).toContain('OHLC_INCONSISTENT ×2');
+    expect(await page.$$eval('[data-schema] tbody tr', (rows) => rows.map((r) => Array.from(r.children, (c: { textContent: string | null }) => c.textContent)))).toEqual([
+      ['raw/options', 'drift', 'new column vwap (float64)'],
+      ['raw/stocks', 'ok', '–'],
+    ]);
     await page.screenshot({ path: join(artifactsDir, 'dashboard-data.png'), fullPage: true });
   });
 

@@ -3,6 +3,7 @@ import { isSpyglassError, nyseCalendar, systemClock, type Clock, type MarketCale
 import { buildHealthSnapshot, type HealthCheck, type DatasetFreshness, type SchemaDriftState } from '@spyglass/monitoring';
 import { ParquetDataset, rawDatasetSpecs, readParquetInfo, type DatasetSpec } from '@spyglass/storage';
 import { summarizeQuarantineDir, type QuarantineDatasetSummary } from './quarantine-summary.js';
+import { readSchemaDriftState } from './schema-drift-state.js';
 import { measureSpace, type SpaceUsage } from './space-usage.js';
 
 /** One day of one dataset's coverage. */
@@ -52,7 +53,11 @@ export interface DataOverviewOptions {
   readonly calendar?: MarketCalendar;
   /** Datasets expected to update during market hours (freshness status applies). Default stocks, options, indices. */
   readonly liveDatasets?: readonly string[];
-  /** Schema-drift state per dataset, e.g. from storage's drift monitor; none by default. */
+  /**
+   * Schema-drift state per dataset. Default: {@link readSchemaDriftState} over the baselines and
+   * drift events storage's `SchemaDriftMonitor` left in the root (datasets with data but no
+   * baseline show as `no_baseline`).
+   */
   readonly schemaDrift?: () => Promise<readonly SchemaDriftState[]> | readonly SchemaDriftState[];
 }
 
@@ -110,7 +115,7 @@ export class DataOverviewReader {
       calendar: this.calendar,
       datasets: lastBars,
       quarantine: quarantine.map((q) => ({ dataset: q.dataset, records: q.records, files: q.files, lastDate: q.lastDate })),
-      ...(this.schemaDrift ? { schemaDrift: this.schemaDrift } : {}),
+      schemaDrift: this.schemaDrift ?? (() => readSchemaDriftState(this.root, coverage.map((c) => `raw/${c.dataset}`))),
     });
     return {
       generatedAt: health.at,

@@ -6,6 +6,7 @@ export type { CoverageDay, DataOverview, DataOverviewOptions, DatasetCoverage } 
 export { summarizeQuarantineDir } from './quarantine-summary.js';
 export type { QuarantineDatasetSummary } from './quarantine-summary.js';
 export { measureSpace } from './space-usage.js';
+export { readSchemaDriftState } from './schema-drift-state.js';
 export type { SpaceArea, SpaceUsage } from './space-usage.js';
 export { readReport } from './report-reader.js';
 export type { ReportState } from './report-reader.js';

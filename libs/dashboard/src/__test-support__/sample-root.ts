@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { nyMinuteOfDay, nyWallTime, type OptionBar, type StockBar } from '@spyglass/core';
-import { ParquetDataset, rawDatasetSpecs } from '@spyglass/storage';
+import { ManualClock, nyMinuteOfDay, nyWallTime, type OptionBar, type StockBar } from '@spyglass/core';
+import { ParquetDataset, rawDatasetSpecs, SchemaDriftMonitor } from '@spyglass/storage';
 import { modelSummaryPath, scannerSummaryPath, type ModelSummary, type ScannerSummary } from '../report-contracts.js';
 
 export const STORED_DATES = ['2020-12-15', '2020-12-16', '2020-12-18'] as const;
@@ -154,14 +154,31 @@ export async function writeQuarantine(root: string, dataset: string, date: strin
   await writeFile(join(dir, name), `${lines.join('\n')}\n`);
 }
 
+/**
+ * Runs storage's drift checks as the pipeline would: stocks match their spec; the options baseline
+ * is then replaced by one without `vwap`, so the next check logs a `new_column` drift.
+ */
+export async function recordSchemaDrift(root: string): Promise<void> {
+  const clock = new ManualClock(INGESTED);
+  const monitor = new SchemaDriftMonitor({ root, clock });
+  await monitor.check(rawDatasetSpecs.stocks);
+  await monitor.check(rawDatasetSpecs.options);
+  const baseline = (await monitor.baseline(rawDatasetSpecs.options))!;
+  await clock.advance(1_000);
+  await monitor.setBaseline(rawDatasetSpecs.options, baseline.columns.filter((c) => c.name !== 'vwap'));
+  await clock.advance(1_000);
+  await monitor.check(rawDatasetSpecs.options);
+}
+
 /** Writes the whole sample root and returns what it wrote, for assertions. */
-export async function buildSampleRoot(root: string): Promise<{ stocks: StockBar[]; options: OptionBar[]; scanner: ScannerSummary; model: ModelSummary }> {
+export async function buildSampleRoot(root: string, opts: { drift?: boolean } = {}): Promise<{ stocks: StockBar[]; options: OptionBar[]; scanner: ScannerSummary; model: ModelSummary }> {
   const stocks = spyBars();
   const options = optionBars(stocks);
   await new ParquetDataset<StockBar>({ root, spec: rawDatasetSpecs.stocks, fsync: false }).write(stocks);
   await new ParquetDataset<OptionBar>({ root, spec: rawDatasetSpecs.options, fsync: false }).write(options);
   await writeQuarantine(root, 'stocks', '2020-12-16', 'part-1.jsonl', [['OHLC_INCONSISTENT'], ['NOT_FINITE', 'OHLC_INCONSISTENT']]);
   await writeQuarantine(root, 'options', '2020-12-18', 'part-2.jsonl', [['BAD_TICKER']]);
+  if (opts.drift) await recordSchemaDrift(root);
   const scanner = scanOptions(options);
   const model = modelRun(options);
   for (const [path, value] of [[scannerSummaryPath(root), scanner], [modelSummaryPath(root), model]] as const) {
