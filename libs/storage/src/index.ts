@@ -19,3 +19,7 @@ export { CheckpointStore } from './checkpoint-store.js';
 export type { CheckpointEntry, CheckpointStoreOptions } from './checkpoint-store.js';
 export { SchemaDriftMonitor } from './schema-drift-monitor.js';
 export type { DriftChange, DriftCheckOptions, DriftKind, DriftReport, SchemaBaseline, SchemaDriftMonitorOptions } from './schema-drift-monitor.js';
+export { PURGE_CATEGORIES, purge } from './purge.js';
+export type { PurgeCategory, PurgeOptions, PurgeSummary, PurgedFile } from './purge.js';
+export { formatSpaceReport, spaceReport } from './space-report.js';
+export type { DatasetSpace, SpaceReport, SpaceStats } from './space-report.js';

@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SpyglassError } from '@spyglass/core';
+import { parseHiveSegment } from './partition-path.js';
 
 /**
  * A file found by {@link walkFiles}.
@@ -39,8 +40,11 @@ export async function walkFiles(dir: string): Promise<WalkedFile[]> {
   return out;
 }
 
-/** The value of a `key=value` segment of a hive path, if any. */
+/** The (unescaped) value of a `key=value` segment of a hive path, if any. */
 export function hiveValue(file: string, key: string): string | undefined {
-  for (const seg of file.split(path.sep)) if (seg.startsWith(`${key}=`)) return seg.slice(key.length + 1);
+  for (const seg of file.split(path.sep)) {
+    const v = parseHiveSegment(seg, key);
+    if (v !== undefined) return v;
+  }
   return undefined;
 }
