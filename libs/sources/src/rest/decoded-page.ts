@@ -1,4 +1,3 @@
-import { SpyglassError } from '@spyglass/core';
 import type { DecodeResult, FetchResult, RejectedRecord } from '../wire/decode-result.js';
 import type { WirePage } from './massive-rest.js';
 
@@ -11,9 +10,6 @@ export interface DecodedPage<T> {
   readonly records: T[];
   readonly rejected: RejectedRecord[];
 }
-
-/** A date bound of a request: `YYYY-MM-DD` or UTC epoch ms (both accepted by the aggregates path). */
-export type DateBound = string | number;
 
 /** Decodes every result of a page with `decode`, splitting good records from rejected ones. */
 export function decodePage<T>(page: WirePage, decode: (raw: unknown) => DecodeResult<T>): DecodedPage<T> {
@@ -45,16 +41,4 @@ export async function collectPages<T>(pages: AsyncIterable<DecodedPage<T>>): Pro
     for (const r of p.rejected) rejected.push(r);
   }
   return { records, rejected, pages: n };
-}
-
-/** Renders a date bound for a URL path, rejecting anything the API would misread. */
-export function pathDate(d: DateBound, name: string): string {
-  if (typeof d === 'number') {
-    if (!Number.isInteger(d) || d < 0) throw new SpyglassError('INVALID_ARGUMENT', `${name} ${d} must be a non-negative integer epoch ms`);
-    return String(d);
-  }
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`))) {
-    throw new SpyglassError('INVALID_ARGUMENT', `${name} "${d}" must be YYYY-MM-DD or epoch ms`);
-  }
-  return d;
 }

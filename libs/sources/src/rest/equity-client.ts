@@ -2,7 +2,8 @@ import { GetStocksAggregatesSortEnum, GetStocksAggregatesTimespanEnum } from '@m
 import type { StockBar } from '@spyglass/core';
 import { decodeStockBar } from '../wire/decode-bars.js';
 import type { FetchResult } from '../wire/decode-result.js';
-import { collectPages, decodePage, pathDate, type DateBound, type DecodedPage } from './decoded-page.js';
+import { pathDate, type DateBound } from './date-bound.js';
+import { collectPages, decodePage, type DecodedPage } from './decoded-page.js';
 import type { MassiveRest, WirePage } from './massive-rest.js';
 
 /**

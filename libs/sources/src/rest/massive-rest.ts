@@ -51,7 +51,14 @@ export interface WirePage {
   readonly results: readonly unknown[];
 }
 
-/** A first-page call through the Massive client; receives the axios options to forward. */
+/**
+ * A first-page call through the Massive client; receives the axios options to forward.
+ *
+ * @example
+ * ```ts
+ * const call: ClientCall = (api, o) => api.getStocksOpenClose({ stocksTicker: 'SPY', date: '2025-03-04' }, o);
+ * ```
+ */
 export type ClientCall = (api: DefaultApi, requestOptions: { signal: AbortSignal; timeout: number; params?: Record<string, string> }) => Promise<unknown>;
 
 /**
@@ -61,9 +68,8 @@ export type ClientCall = (api: DefaultApi, requestOptions: { signal: AbortSignal
  *
  * @example
  * ```ts
- * const rest = new MassiveRest({ apiKey, restBaseUrl: 'http://127.0.0.1:8080' });
- * for await (const page of rest.pages('aggs SPY', (api, o) => api.getStocksAggregates({ stocksTicker: 'SPY',
- *   multiplier: 1, timespan: 'minute', from: '2025-03-04', to: '2025-03-04', sort: 'asc', limit: 50000 }, o))) {
+ * const rest = new MassiveRest({ apiKey, restBaseUrl: 'http://127.0.0.1:8080', rateLimitPerMinute: 5 });
+ * for await (const page of new EquityClient(rest).pages('SPY', '2025-03-04', '2025-03-04')) {
  *   console.log(page.index, page.results.length);
  * }
  * ```
@@ -98,6 +104,8 @@ export class MassiveRest {
    * Every page of a paginated request, in server order. The first page comes from `call` (the
    * Massive client); each following page from the previous page's absolute `next_url`, fetched here
    * with the key appended. Stops when a page has no `next_url`; an empty last page is a normal end.
+   * `label` is the request's path and query (for errors and logs, key-free); `call` makes the first
+   * request through {@link MassiveRest.api}, forwarding the given axios options (signal, timeout).
    */
   async *pages(label: string, call: ClientCall, signal?: AbortSignal): AsyncGenerator<WirePage> {
     let url = `${this.base.origin}${label}`;

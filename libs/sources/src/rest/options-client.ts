@@ -10,7 +10,8 @@ import { parseOccTicker } from '../contracts/occ-ticker.js';
 import { decodeOptionBar } from '../wire/decode-bars.js';
 import { decodeOptionContract } from '../wire/decode-contract.js';
 import type { FetchResult } from '../wire/decode-result.js';
-import { collectPages, decodePage, pathDate, type DateBound, type DecodedPage } from './decoded-page.js';
+import { pathDate, type DateBound } from './date-bound.js';
+import { collectPages, decodePage, type DecodedPage } from './decoded-page.js';
 import { EquityClient, MAX_AGGREGATES_LIMIT } from './equity-client.js';
 import type { MassiveRest, WirePage } from './massive-rest.js';
 
