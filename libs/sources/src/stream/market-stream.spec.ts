@@ -77,6 +77,21 @@ describe('WebSocket streams against the exchange simulator', () => {
     }
   });
 
+  it('delivers every bar exactly once when the server duplicates and reorders messages', async () => {
+    const sim = await createExchangeSim({ seed: 42, port: 0, speed: 0, sessionDate: DAY, faults: { wsDuplicateRate: 0.1, wsOutOfOrderRate: 0.1 }, faultSeed: 5 });
+    try {
+      const stream = createStockStream(options(sim, ['AM.SPY']));
+      const bars = barsOf(await collect(stream, (evs) => barsOf(evs).length === 390));
+      const ts = bars.map((b) => b.timestamp);
+      expect(new Set(ts).size).toBe(390);
+      expect(ts).not.toEqual([...ts].sort((a, b) => a - b)); // order is the server's: the pipeline sorts
+      expect(stream.stats.duplicates).toBe(sim.stats().faults.wsDuplicate);
+      expect(sim.stats().faults.wsOutOfOrder).toBeGreaterThan(0);
+    } finally {
+      await sim.close();
+    }
+  });
+
   it('ends with AUTH_FAILED, not a silent stop, when the key is refused', async () => {
     const sim = await createExchangeSim({ seed: 42, port: 0, apiKeys: ['only-this-key-0000'] });
     try {
