@@ -13,7 +13,6 @@ export { writeFileAtomic } from './atomic-file.js';
 export type { AtomicWriteOptions } from './atomic-file.js';
 export { FileLock } from './file-lock.js';
 export type { FileLockOptions } from './file-lock.js';
-export { nyDateOf } from './ny-date.js';
 export type { StorageLogger } from './storage-logger.js';
 export { CheckpointStore } from './checkpoint-store.js';
 export type { CheckpointEntry, CheckpointStoreOptions } from './checkpoint-store.js';

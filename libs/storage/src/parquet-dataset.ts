@@ -1,12 +1,12 @@
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { RecordBatch, Table } from 'apache-arrow';
-import { SpyglassError, isSpyglassError } from '@spyglass/core';
+import { SpyglassError, isSpyglassError, nyDate } from '@spyglass/core';
 import { batchToRecords, columnTypeOfArrow, physicalTypeOf, recordsToTable } from './arrow-codec.js';
 import { removeStaleTempFiles, writeFileAtomic } from './atomic-file.js';
 import { columnOf, defineDataset, type ColumnSpec, type DatasetSpec } from './dataset-spec.js';
 import { FileLock, type FileLockOptions } from './file-lock.js';
-import { nyDateOf } from './ny-date.js';
+
 import { encodeParquet, readParquetTable, type ParquetCompression } from './parquet-file.js';
 import { PARTITION_FILE, datasetDir, isPartitionDate, parseHiveSegment, partitionDir, type PartitionKey } from './partition-path.js';
 import { mergeRecords } from './record-merge.js';
@@ -171,7 +171,7 @@ export class ParquetDataset<R extends object> {
         ? (r) => {
             const t = (r as Record<string, unknown>)[f];
             if (typeof t !== 'number' || !Number.isFinite(t)) throw new SpyglassError('INVALID_ARGUMENT', `dataset '${spec.name}': ${f} ${String(t)} is not an epoch-ms number`, { details: { dataset: spec.name, field: f } });
-            return nyDateOf(t);
+            return nyDate(t);
           }
         : (r) => {
             const d = (r as Record<string, unknown>)[f];

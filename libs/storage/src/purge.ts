@@ -1,7 +1,7 @@
 import { readdir, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
-import { SpyglassError } from '@spyglass/core';
-import { nyDateOf } from './ny-date.js';
+import { SpyglassError, nyDate } from '@spyglass/core';
+
 import { hiveValue, walkFiles } from './walk-files.js';
 
 /**
@@ -110,7 +110,7 @@ export async function purge(opts: PurgeOptions): Promise<PurgeSummary> {
     }
     const cutoffMs = now - days * DAY;
     // Data of date D is older than the retention when D is before the New York date of the cutoff.
-    const cutoffDate = nyDateOf(cutoffMs);
+    const cutoffDate = nyDate(cutoffMs);
     byCategory[category].cutoff = cutoffDate;
     const dir = path.join(opts.root, opts.dirs?.[category] ?? category);
     for (const f of await walkFiles(dir)) {
