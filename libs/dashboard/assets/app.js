@@ -105,7 +105,13 @@ function renderData(d) {
       { title: 'status', render: (f) => badge(f.live === false ? 'archive' : f.status, f.live === false ? 'no_baseline' : f.status) },
     ], fresh)));
   grid.append(card('Disk space by area',
-    hbarChart(d.space.areas.slice(0, 12).map((a) => ({ label: a.area, value: a.bytes, title: `${a.files} files` })), { name: 'space', format: bytes }),
+    hbarChart(d.space.areas.slice(0, 12).map((a) => ({ label: a.area, value: a.bytes, title: `${a.files} files${a.rows === null ? '' : `, ${int(a.rows)} rows`}${a.compressionRatio === null ? '' : `, compression ${a.compressionRatio.toFixed(2)}×`}` })), { name: 'space', format: bytes }),
+    table([
+      { title: 'dataset', render: (a) => a.area },
+      { title: 'rows', num: true, render: (a) => int(a.rows) },
+      { title: 'on disk', num: true, render: (a) => bytes(a.bytes) },
+      { title: 'compression', num: true, render: (a) => (a.compressionRatio === null ? '–' : `${a.compressionRatio.toFixed(2)}×`) },
+    ], d.space.areas.filter((a) => a.rows !== null)),
     h('p', { class: 'muted' }, `${bytes(d.space.totalBytes)} in ${int(d.space.totalFiles)} files`)));
   const q = d.quarantine;
   grid.append(card('Quarantine',

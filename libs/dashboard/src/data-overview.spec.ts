@@ -42,11 +42,13 @@ describe('DataOverviewReader on a sample data root', () => {
     ]);
     expect(overview.checks.find((c) => c.name === 'quarantine')).toMatchObject({ status: 'warn' });
     const areas = Object.fromEntries(overview.space.areas.map((a) => [a.area, a]));
-    expect(areas['raw/stocks'].bytes).toBe(overview.coverage[0].bytes);
+    expect(areas['raw/stocks']).toMatchObject({ bytes: overview.coverage[0].bytes, rows: written.stocks.length });
+    expect(areas['raw/stocks'].compressionRatio).toBeGreaterThan(1); // SNAPPY on minute bars
     // One file per partition: a call and a put on each of the three days.
     expect(areas['raw/options']).toMatchObject({ files: 6, bytes: overview.coverage[1].bytes });
-    expect(areas.quarantine.files).toBe(2);
+    expect(areas.quarantine).toMatchObject({ files: 2, rows: null, compressionRatio: null });
     expect(areas.reports.files).toBe(2);
+    expect(overview.space.totalBytes).toBe(overview.space.areas.reduce((n, a) => n + a.bytes, 0));
   });
 
   it('reports a corrupt partition file instead of failing, and passes schema drift through', async () => {

@@ -1,10 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { isSpyglassError, nyseCalendar, systemClock, type Clock, type MarketCalendar } from '@spyglass/core';
 import { buildHealthSnapshot, type HealthCheck, type DatasetFreshness, type SchemaDriftState } from '@spyglass/monitoring';
-import { ParquetDataset, rawDatasetSpecs, readParquetInfo, type DatasetSpec } from '@spyglass/storage';
+import { ParquetDataset, rawDatasetSpecs, readParquetInfo, spaceReport, type DatasetSpec } from '@spyglass/storage';
 import { summarizeQuarantineDir, type QuarantineDatasetSummary } from './quarantine-summary.js';
 import { readSchemaDriftState } from './schema-drift-state.js';
-import { measureSpace, type SpaceUsage } from './space-usage.js';
 
 /** One day of one dataset's coverage. */
 export interface CoverageDay {
@@ -29,6 +28,23 @@ export interface DatasetCoverage {
   readonly missingTradingDays: readonly string[];
   /** Partition files whose footer could not be read. */
   readonly corruptFiles: readonly string[];
+}
+
+/** Bytes of one area of the data root: a dataset (`raw/stocks`) or another directory (`quarantine`). */
+export interface SpaceArea {
+  readonly area: string;
+  readonly bytes: number;
+  readonly files: number;
+  /** Rows and compression ratio (uncompressed over on-disk bytes) of Parquet datasets; null elsewhere. */
+  readonly rows: number | null;
+  readonly compressionRatio: number | null;
+}
+
+/** Disk use of the data root by area, largest first (from storage's `spaceReport`). */
+export interface SpaceUsage {
+  readonly totalBytes: number;
+  readonly totalFiles: number;
+  readonly areas: readonly SpaceArea[];
 }
 
 /** Everything the Data tab shows (`GET /api/data`). */
@@ -66,7 +82,8 @@ const TIME_SERIES = new Set(['stocks', 'options', 'indices', 'news']);
 /**
  * Reads the Data tab's facts from a data root: coverage per raw dataset (from partition listings
  * and Parquet footers, cached by file size and mtime so a refresh re-reads only changed files),
- * freshness of the newest bar in market time, disk space by area, quarantine counts and schema drift.
+ * freshness of the newest bar in market time, disk space by area (storage's `spaceReport`, with
+ * compression ratios), quarantine counts and schema drift.
  *
  * @example
  * ```ts
@@ -109,7 +126,7 @@ export class DataOverviewReader {
       coverage.push(cov);
       if (TIME_SERIES.has(spec.name)) lastBars.push({ dataset: spec.name, lastBarAt, live: this.live.has(spec.name) });
     }
-    const [space, quarantine] = await Promise.all([measureSpace(this.root), summarizeQuarantineDir(this.root)]);
+    const [space, quarantine] = await Promise.all([this.readSpace(), summarizeQuarantineDir(this.root)]);
     const health = await buildHealthSnapshot({
       clock: this.clock,
       calendar: this.calendar,
@@ -174,6 +191,15 @@ export class DataOverviewReader {
       },
       lastBarAt,
     };
+  }
+
+  private async readSpace(): Promise<SpaceUsage> {
+    const report = await spaceReport({ root: this.root });
+    const areas: SpaceArea[] = [
+      ...report.datasets.map((d) => ({ area: `${d.layer}/${d.dataset}`, bytes: d.bytes, files: d.files, rows: d.rows, compressionRatio: d.compressionRatio })),
+      ...report.other.map((o) => ({ area: o.dir, bytes: o.bytes, files: o.files, rows: null, compressionRatio: null })),
+    ].sort((a, b) => b.bytes - a.bytes || a.area.localeCompare(b.area));
+    return { totalBytes: report.totalBytes, totalFiles: areas.reduce((n, a) => n + a.files, 0), areas };
   }
 
   private async rowsOf(file: string, corrupt: string[]): Promise<number> {

@@ -2,12 +2,10 @@
 export { createDashboardServer } from './dashboard-server.js';
 export type { DashboardServer, DashboardServerOptions } from './dashboard-server.js';
 export { DataOverviewReader } from './data-overview.js';
-export type { CoverageDay, DataOverview, DataOverviewOptions, DatasetCoverage } from './data-overview.js';
+export type { CoverageDay, DataOverview, DataOverviewOptions, DatasetCoverage, SpaceArea, SpaceUsage } from './data-overview.js';
 export { summarizeQuarantineDir } from './quarantine-summary.js';
 export type { QuarantineDatasetSummary } from './quarantine-summary.js';
-export { measureSpace } from './space-usage.js';
 export { readSchemaDriftState } from './schema-drift-state.js';
-export type { SpaceArea, SpaceUsage } from './space-usage.js';
 export { readReport } from './report-reader.js';
 export type { ReportState } from './report-reader.js';
 export { modelSummaryPath, scannerSummaryPath, validateModelSummary, validateScannerSummary } from './report-contracts.js';
