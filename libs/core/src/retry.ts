@@ -161,8 +161,9 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: Re
     onRetry?.({ attempt, delayMs, error });
     try {
       await clock.sleep(delayMs, signal);
-    } catch {
-      throw aborted(signal!, label);
+    } catch (e) {
+      if (signal?.aborted) throw aborted(signal, label);
+      throw toSpyglassError(e);
     }
   }
 }
