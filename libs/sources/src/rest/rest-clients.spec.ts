@@ -77,6 +77,20 @@ describe('REST adapters against the exchange simulator over loopback', () => {
     expect(bars.records[0]).toMatchObject({ ticker: atm.ticker, underlying: 'SPY', expiration: DAY, strike: atm.strike, contractType: 'call' });
   });
 
+  it('falls back to the first minute bar when /v1/open-close has no record', async () => {
+    const proxy = await startRecordingProxy(sim.url, (path) =>
+      path.startsWith('/v1/open-close/') ? { status: 404, body: { status: 'NOT_FOUND', request_id: 'x', message: 'Data not found.' } } : undefined,
+    );
+    try {
+      const direct = await new OptionsClient(rest(sim)).openingPrice('SPY', DAY);
+      const fallback = await new OptionsClient(rest(proxy)).openingPrice('SPY', DAY);
+      expect(fallback).toEqual({ price: direct.price, source: 'first-minute-bar' });
+      expect(proxy.requests.map((u) => new URL(u, 'http://x').pathname)).toEqual([`/v1/open-close/SPY/${DAY}`, `/v2/aggs/ticker/SPY/range/1/minute/${DAY}/${DAY}`]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('sends news date filters as raw published_utc.gte/.lte query parameters and maps sentiment', async () => {
     const proxy = await startRecordingProxy(sim.url);
     try {
