@@ -15,7 +15,7 @@ export const allowed = {
   'exchange-sim': ['core', 'features'],
   processing: ['core', 'storage', 'features'],
   ml: ['core', 'storage', 'features', 'processing'],
-  pipeline: ['core', 'storage', 'sources', 'processing', 'features', 'ml', 'monitoring'],
+  pipeline: ['core', 'storage', 'sources', 'processing', 'features', 'ml', 'monitoring', 'dashboard'],
   dashboard: ['core', 'storage', 'monitoring'],
 };
 /** Test peers a spec file may import in addition. */

@@ -20,3 +20,4 @@ export { runPool } from './run-pool.js';
 export { ingestionSettings } from './ingestion-settings.js';
 export { LiveStreams } from './live-streams.js';
 export type { LiveStream, LiveStreamSettings } from './live-streams.js';
+export { dataHealthInputs, lastRecordAt } from './data-health.js';

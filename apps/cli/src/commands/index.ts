@@ -1,9 +1,19 @@
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../output.js';
 import { backfillAllCommand, backfillCommand, backfillNewsCommand, backfillVixCommand, discoverCommand, downloadOptionsCommand } from './backfill.js';
+import { dashboardCommand, healthCommand } from './operations.js';
+import { consolidateCommand, generateFeaturesCommand, prepareTrainingCommand, scanOptionsCommand } from './processing.js';
 import { simCommand } from './sim.js';
+import { schemaBaselineCommand, schemaCheckCommand } from './storage.js';
 import { simulateCommand, streamNewsCommand, streamOptionsCommand, streamStocksCommand, streamVixCommand } from './stream.js';
 import { workersCommand } from './workers.js';
+
+const ml: CommandModule<GlobalArgs, GlobalArgs> = {
+  command: 'ml <command>',
+  describe: 'features, training, evaluation and explanation (XGBoost)',
+  builder: (y) => y.command(generateFeaturesCommand as never).demandCommand(1),
+  handler: () => undefined,
+};
 
 /** Every `spyglass` command, in the order `--help` lists them. */
 export const commands = [
@@ -19,5 +29,13 @@ export const commands = [
   streamNewsCommand,
   simulateCommand,
   workersCommand,
+  schemaCheckCommand,
+  schemaBaselineCommand,
+  consolidateCommand,
+  prepareTrainingCommand,
+  scanOptionsCommand,
+  ml,
+  healthCommand,
+  dashboardCommand,
   simCommand,
 ] as unknown as CommandModule<GlobalArgs, GlobalArgs>[];

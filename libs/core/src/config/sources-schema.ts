@@ -58,7 +58,8 @@ export const sourcesConfigSchema = z.strictObject({
       /** n calls strictly above the opening price and n puts at or below it. */
       strikesPerSide: z.number().int().positive().default(2),
       strikeIncrement: z.number().positive().default(0.5),
-      expiry: z.enum(['next_calendar_day', 'next_trading_day', 'next_friday', 'fixed']).default('next_calendar_day'),
+      // same_day = 0DTE; next_* = 1DTE and beyond (the simulator lists daily expirations, as SPY does since 2022).
+      expiry: z.enum(['same_day', 'next_calendar_day', 'next_trading_day', 'next_friday', 'fixed']).default('same_day'),
       /** Expiration date when `expiry` is `fixed`. */
       fixedExpiry: z.iso.date().nullable().default(null),
       /** `test` selects a handful of contracts, `prod` the full configured set. */

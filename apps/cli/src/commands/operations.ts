@@ -1,0 +1,41 @@
+import type { CommandModule } from 'yargs';
+import { nyseCalendar } from '@spyglass/core';
+import { createDashboardServer } from '@spyglass/dashboard';
+import { HardwareMonitor, buildHealthSnapshot, renderHealthText } from '@spyglass/monitoring';
+import { dataHealthInputs } from '@spyglass/pipeline';
+import { loadContext } from '../context.js';
+import { printResult, type GlobalArgs } from '../output.js';
+
+/** `spyglass health`: freshness, quarantine, schema drift, workers and the machine, in one verdict. */
+export const healthCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+  command: 'health',
+  describe: 'health snapshot: data freshness per dataset, quarantine, schema drift, workers, CPU/memory/disk',
+  handler: async (a) => {
+    const ctx = loadContext(a);
+    const hardware = new HardwareMonitor({ dataRoot: ctx.dataRoot });
+    const snapshot = await buildHealthSnapshot({ ...dataHealthInputs(ctx.dataRoot), calendar: nyseCalendar, hardware: () => hardware.sample() });
+    printResult(a, snapshot, () => renderHealthText(snapshot));
+    if (snapshot.status === 'critical') process.exitCode = 1;
+  },
+};
+
+/** `spyglass dashboard`: the local web dashboard (Data, Options scanner, Model tabs). */
+export const dashboardCommand: CommandModule<GlobalArgs, GlobalArgs & { port: number; host: string }> = {
+  command: 'dashboard',
+  describe: 'serve the local dashboard (data coverage, options scanner, model) until Ctrl-C',
+  builder: (y) =>
+    y
+      .option('port', { type: 'number', default: 8501 })
+      .option('host', { type: 'string', default: '127.0.0.1', describe: 'interface to bind (loopback unless told otherwise)' }) as never,
+  handler: async (a) => {
+    const ctx = loadContext(a);
+    const health = dataHealthInputs(ctx.dataRoot);
+    const server = await createDashboardServer({ root: ctx.dataRoot, host: a.host, port: a.port, calendar: nyseCalendar, schemaDrift: health.schemaDrift });
+    printResult(a, { url: server.url }, () => `dashboard on ${server.url} (data root ${ctx.dataRoot}); Ctrl-C to stop`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await server.close();
+  },
+};
