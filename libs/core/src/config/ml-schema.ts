@@ -61,8 +61,12 @@ export const mlConfigSchema = z.strictObject({
   walkForward: z
     .strictObject({
       mode: z.enum(['rolling', 'expanding']).default('rolling'),
-      trainDays: z.number().int().positive().default(60),
-      testDays: z.number().int().positive().default(5),
+      /** Training window in calendar months (rolling), or the first months (expanding). */
+      trainMonths: z.number().int().positive().default(3),
+      /** Test window per split, in months. */
+      testMonths: z.number().int().positive().default(1),
+      /** Months the windows advance per split. */
+      stepMonths: z.number().int().positive().default(1),
       /** Gap between train and test so no label window leaks across; at least the label window. */
       purgeMinutes: z.number().int().min(120).default(120),
     })
