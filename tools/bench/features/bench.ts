@@ -29,13 +29,17 @@ const json = process.argv.includes('--json');
 // each phase gets its own peak.
 let phasePeak = 0;
 const sampler = setInterval(() => (phasePeak = Math.max(phasePeak, process.memoryUsage().rss)), 20);
-async function phase<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number; peakRssMb: number }> {
+// CPU seconds (user + system, every thread incl. DuckDB's) next to wall time: on a shared machine
+// the wall time depends on the neighbours, the CPU time much less.
+async function phase<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number; cpuSeconds: number; peakRssMb: number }> {
   phasePeak = process.memoryUsage().rss;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const value = await fn();
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   phasePeak = Math.max(phasePeak, process.memoryUsage().rss);
-  return { value, seconds, peakRssMb: phasePeak / 2 ** 20 };
+  return { value, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, peakRssMb: phasePeak / 2 ** 20 };
 }
 
 async function writeYear(root: string, dates: string[]): Promise<{ stocks: number; options: number }> {
@@ -76,7 +80,7 @@ async function writeYear(root: string, dates: string[]): Promise<{ stocks: numbe
 }
 
 /** Baseline: DuckDB reading every raw option, SPY and VIX file of the year and writing them back as date-partitioned Parquet. */
-async function ioFloor(root: string, out: string): Promise<number> {
+async function ioFloor(root: string, out: string): Promise<void> {
   const db = await DuckDBInstance.create(':memory:', { threads: '2' });
   const c = await db.connect();
   try {
@@ -86,7 +90,6 @@ async function ioFloor(root: string, out: string): Promise<number> {
     c.closeSync();
     db.closeSync();
   }
-  return 0;
 }
 
 const ownRoot = process.argv.includes('--root');
@@ -101,25 +104,29 @@ try {
   const total = cons.seconds + feat.seconds;
   const result = {
     data: `SyntheticMarket seed 11, ${dates.length} sessions ${dates[0]}..${dates[dates.length - 1]}, ${CONTRACTS} contracts/day`,
-    machine: `${os.cpus().length} cores, Node ${process.version}`,
+    machine: `${os.cpus().length} cores, Node ${process.version}, load average ${os.loadavg()[0]!.toFixed(1)} at the end`,
     rawRows: gen.value,
     setupSeconds: +gen.seconds.toFixed(2),
     baselineIoFloorSeconds: +floor.seconds.toFixed(2),
-    consolidate: { seconds: +cons.seconds.toFixed(2), rows: cons.value.rows, rowsPerSecond: Math.round(cons.value.rows / cons.seconds), peakRssMb: Math.round(cons.peakRssMb), ivSolved: cons.value.iv.solved, ivUnsolved: cons.value.iv.unsolved },
-    features: { seconds: +feat.seconds.toFixed(2), rows: feat.value.rows, rowsPerSecond: Math.round(feat.value.rows / feat.seconds), peakRssMb: Math.round(feat.peakRssMb), positiveRate: +feat.value.positiveRate.toFixed(4) },
+    baselineIoFloorCpuSeconds: +floor.cpuSeconds.toFixed(2),
+    consolidate: { seconds: +cons.seconds.toFixed(2), cpuSeconds: +cons.cpuSeconds.toFixed(2), timings: cons.value.timings, rows: cons.value.rows, rowsPerSecond: Math.round(cons.value.rows / cons.seconds), peakRssMb: Math.round(cons.peakRssMb), ivSolved: cons.value.iv.solved, ivUnsolved: cons.value.iv.unsolved },
+    features: { seconds: +feat.seconds.toFixed(2), cpuSeconds: +feat.cpuSeconds.toFixed(2), timings: feat.value.timings, rows: feat.value.rows, rowsPerSecond: Math.round(feat.value.rows / feat.seconds), peakRssMb: Math.round(feat.peakRssMb), positiveRate: +feat.value.positiveRate.toFixed(4) },
     totalSeconds: +total.toFixed(2),
     goalSeconds: 30,
     ratioToIoFloor: +(total / floor.seconds).toFixed(2),
+    cpuRatioToIoFloor: +((cons.cpuSeconds + feat.cpuSeconds) / floor.cpuSeconds).toFixed(2),
     processMaxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   };
   if (json) console.log(JSON.stringify(result, null, 2));
   else {
     console.log(`features bench — ${result.data} (${result.machine})`);
     console.log(`  raw rows: ${result.rawRows.stocks} SPY, ${result.rawRows.options} option bars (setup ${result.setupSeconds} s, not timed)`);
-    console.log(`  baseline  DuckDB raw read + partitioned write: ${result.baselineIoFloorSeconds} s`);
-    console.log(`  consolidate:        ${result.consolidate.seconds} s, ${result.consolidate.rows} rows, ${result.consolidate.rowsPerSecond} rows/s, peak RSS ${result.consolidate.peakRssMb} MB`);
-    console.log(`  generate-features:  ${result.features.seconds} s, ${result.features.rows} rows, ${result.features.rowsPerSecond} rows/s, peak RSS ${result.features.peakRssMb} MB`);
-    console.log(`  total ${result.totalSeconds} s (goal < ${result.goalSeconds} s), ${result.ratioToIoFloor}× the I/O floor; process max RSS ${result.processMaxRssMb} MB`);
+    console.log(`  baseline  DuckDB raw read + partitioned write: ${result.baselineIoFloorSeconds} s (${result.baselineIoFloorCpuSeconds} CPU s)`);
+    console.log(`  consolidate:        ${result.consolidate.seconds} s (${result.consolidate.cpuSeconds} CPU s), ${result.consolidate.rows} rows, ${result.consolidate.rowsPerSecond} rows/s, peak RSS ${result.consolidate.peakRssMb} MB`);
+    console.log(`    steps: ${JSON.stringify(result.consolidate.timings)}`);
+    console.log(`  generate-features:  ${result.features.seconds} s (${result.features.cpuSeconds} CPU s), ${result.features.rows} rows, ${result.features.rowsPerSecond} rows/s, peak RSS ${result.features.peakRssMb} MB`);
+    console.log(`    steps: ${JSON.stringify(result.features.timings)}`);
+    console.log(`  total ${result.totalSeconds} s (goal < ${result.goalSeconds} s), ${result.ratioToIoFloor}× the I/O floor (CPU ${result.cpuRatioToIoFloor}×); process max RSS ${result.processMaxRssMb} MB`);
   }
 } finally {
   clearInterval(sampler);

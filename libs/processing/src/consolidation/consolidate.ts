@@ -1,4 +1,5 @@
 import { nyseCalendar, SpyglassError, type MarketCalendar } from '@spyglass/core';
+import { listPartitions } from '../layout/parquet-layout.js';
 import { writeDatePartitions } from '../layout/partition-writer.js';
 import { StepTimer } from '../layout/step-timer.js';
 import { checkProcessedDrift, type SchemaDriftSettings } from '../layout/drift-check.js';
@@ -115,6 +116,7 @@ export async function consolidate(options: ConsolidateOptions): Promise<Consolid
   let minutes = 0;
   let orphans = 0;
   try {
+    const optionPartitions = await listPartitions(options.root, 'raw', 'options', { dates: new Set(wanted), byTicker: true });
     for (let b = 0; b < wanted.length; b += batch) {
       const inv = await loadMarketTables(duck, wanted.slice(b, b + batch), {
         root: options.root,
@@ -123,7 +125,7 @@ export async function consolidate(options: ConsolidateOptions): Promise<Consolid
         newsTicker: options.underlying ?? 'SPY',
         newsLookbackMinutes: cfg.newsLookbackMinutes,
         calendar: cfg.calendar,
-      });
+      }, true, optionPartitions);
       skipped.push(...inv.skipped);
       timer.mark('load');
       if (inv.dates.length === 0) continue;

@@ -1,6 +1,6 @@
 import type { MarketCalendar } from '@spyglass/core';
 import { DuckSession, sqlFileList, sqlString } from '../duck/duck-session.js';
-import { listPartitions } from '../layout/parquet-layout.js';
+import { listPartitions, type PartitionFiles } from '../layout/parquet-layout.js';
 
 /** Which raw tickers make up "the market" of a consolidation run. */
 export interface MarketSources {
@@ -35,7 +35,13 @@ export async function openDuck(threads = 2): Promise<DuckSession> {
  * `sessions(date, open_ms, close_ms)`, `spy`, `vix`, `opt` (bars, `ts` = bar start epoch ms) and
  * `news(ts, id, score)` (sentiment positive 1, neutral 0, negative −1; de-duplicated by id).
  */
-export async function loadMarketTables(duck: DuckSession, dates: readonly string[], src: MarketSources, withOptions = true): Promise<MarketInventory> {
+export async function loadMarketTables(
+  duck: DuckSession,
+  dates: readonly string[],
+  src: MarketSources,
+  withOptions = true,
+  optionPartitions?: readonly PartitionFiles[],
+): Promise<MarketInventory> {
   const skipped: { date: string; reason: string }[] = [];
   const sessions: { date: string; open: number; close: number }[] = [];
   for (const date of [...new Set(dates)].sort()) {
@@ -52,7 +58,10 @@ export async function loadMarketTables(duck: DuckSession, dates: readonly string
   const wanted = new Set(sessions.map((s) => s.date));
   const spyParts = await listPartitions(src.root, 'raw', 'stocks', { dates: wanted, tickers: new Set([src.underlying]), byTicker: true });
   const vixParts = await listPartitions(src.root, 'raw', 'indices', { dates: wanted, tickers: new Set([src.volatilityIndex]), byTicker: true });
-  const optParts = withOptions ? await listPartitions(src.root, 'raw', 'options', { dates: wanted, byTicker: true }) : [];
+  // A year of 0DTE contracts is thousands of directories: callers batching dates list them once.
+  const optParts = !withOptions
+    ? []
+    : (optionPartitions ?? (await listPartitions(src.root, 'raw', 'options', { dates: wanted, byTicker: true }))).filter((p) => wanted.has(p.date));
   const spyDates = new Set(spyParts.map((p) => p.date));
   const optDates = new Set(optParts.map((p) => p.date));
   const usable = sessions.filter((s) => {
