@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { decodeIndexBar, decodeOptionBar, decodeStockBar } from './decode-bars.js';
 import { decodeOptionContract } from './decode-contract.js';
 import { decodeNewsArticle } from './decode-news.js';
+import { decodeStreamIndexBar, decodeStreamOptionBar, decodeStreamStockBar } from './decode-ws-aggregate.js';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../__fixtures__/${name}`, import.meta.url), 'utf8'));
 const NOW = Date.UTC(2025, 2, 4, 21, 0);
@@ -41,6 +42,35 @@ describe('wire decoders on the API specification examples', () => {
     expect(other.ok && other.value).toMatchObject({ sentiment: null, sentimentReasoning: null });
     const nflx = fixture('client-python-mock_v2-reference-news-NFLX.json');
     expect(nflx.results.every((a: unknown) => decodeNewsArticle(a, 'NFLX', NOW).ok)).toBe(true);
+  });
+});
+
+describe('WebSocket aggregate decoders on the protocol examples', () => {
+  const ws = fixture('openapi-example_websocket-messages.json');
+
+  it('maps /stocks AM: s is the bar start, no transaction count on the stream', () => {
+    expect(decodeStreamStockBar(ws['/stocks/AM'], NOW)).toEqual({
+      ok: true,
+      value: { ticker: 'GTE', timestamp: 1610144640000, open: 0.4488, high: 0.4489, low: 0.4486, close: 0.4486, volume: 4110, vwap: 0.4488, transactions: null, ingestedAt: NOW },
+    });
+  });
+
+  it('maps /options AM with the contract from its OCC symbol', () => {
+    const r = decodeStreamOptionBar(ws['/options/AM'], NOW);
+    expect(r.ok && r.value).toMatchObject({ ticker: 'O:ONEM220121C00025000', underlying: 'ONEM', expiration: '2022-01-21', strike: 25, contractType: 'call', volume: 2 });
+  });
+
+  it('maps /indices AM without volume', () => {
+    expect(decodeStreamIndexBar(ws['/indices/AM'], NOW)).toEqual({
+      ok: true,
+      value: { ticker: 'I:SPX', timestamp: 1678220675805, open: 3985.67, high: 3985.67, low: 3985.67, close: 3985.67, ingestedAt: NOW },
+    });
+  });
+
+  it('rejects a stocks AM without volume and an options AM with a non-OCC symbol', () => {
+    const { v: _v, ...noVolume } = ws['/stocks/AM'];
+    expect(decodeStreamStockBar(noVolume, NOW)).toMatchObject({ ok: false, issues: [{ code: 'WIRE_FIELD_MISSING', path: ['v'] }] });
+    expect(decodeStreamOptionBar({ ...ws['/options/AM'], sym: 'ONEM' }, NOW)).toMatchObject({ ok: false, issues: [{ code: 'OCC_TICKER_INVALID', path: ['sym'] }] });
   });
 });
 
