@@ -7,7 +7,14 @@ import { DataOverviewReader } from './data-overview.js';
 import { readReport } from './report-reader.js';
 import { modelSummaryPath, scannerSummaryPath, validateModelSummary, validateScannerSummary } from './report-contracts.js';
 
-/** Options of {@link createDashboardServer}. */
+/**
+ * Options of {@link createDashboardServer}.
+ *
+ * @example
+ * ```ts
+ * const opts: DashboardServerOptions = { root: 'data', port: 8501 };
+ * ```
+ */
 export interface DashboardServerOptions {
   /** The data root (`data` by default in the CLI). */
   readonly root: string;
@@ -23,7 +30,14 @@ export interface DashboardServerOptions {
   readonly schemaDrift?: () => Promise<readonly SchemaDriftState[]> | readonly SchemaDriftState[];
 }
 
-/** A running dashboard. */
+/**
+ * A running dashboard.
+ *
+ * @example
+ * ```ts
+ * const server: DashboardServer = await createDashboardServer({ root: 'data' }); await server.close();
+ * ```
+ */
 export interface DashboardServer {
   /** e.g. `http://127.0.0.1:8501`. */
   readonly url: string;

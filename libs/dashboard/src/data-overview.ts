@@ -5,7 +5,14 @@ import { ParquetDataset, rawDatasetSpecs, readParquetInfo, spaceReport, type Dat
 import { summarizeQuarantineDir, type QuarantineDatasetSummary } from './quarantine-summary.js';
 import { readSchemaDriftState } from './schema-drift-state.js';
 
-/** One day of one dataset's coverage. */
+/**
+ * One day of one dataset's coverage.
+ *
+ * @example
+ * ```ts
+ * const day: CoverageDay = { date: '2025-03-04', tickers: 4, rows: 1560, bytes: 61_440 };
+ * ```
+ */
 export interface CoverageDay {
   readonly date: string;
   /** Partitions (tickers) present that day. */
@@ -14,7 +21,14 @@ export interface CoverageDay {
   readonly bytes: number;
 }
 
-/** Coverage of one raw dataset. */
+/**
+ * Coverage of one raw dataset.
+ *
+ * @example
+ * ```ts
+ * const gaps = overview.coverage.find((c) => c.dataset === 'stocks')?.missingTradingDays;
+ * ```
+ */
 export interface DatasetCoverage {
   readonly dataset: string;
   readonly tickers: readonly string[];
@@ -30,7 +44,14 @@ export interface DatasetCoverage {
   readonly corruptFiles: readonly string[];
 }
 
-/** Bytes of one area of the data root: a dataset (`raw/stocks`) or another directory (`quarantine`). */
+/**
+ * Bytes of one area of the data root: a dataset (`raw/stocks`) or another directory (`quarantine`).
+ *
+ * @example
+ * ```ts
+ * const a: SpaceArea = { area: 'raw/stocks', bytes: 45_000, files: 3, rows: 1173, compressionRatio: 1.1 };
+ * ```
+ */
 export interface SpaceArea {
   readonly area: string;
   readonly bytes: number;
@@ -40,14 +61,28 @@ export interface SpaceArea {
   readonly compressionRatio: number | null;
 }
 
-/** Disk use of the data root by area, largest first (from storage's `spaceReport`). */
+/**
+ * Disk use of the data root by area, largest first (from storage's `spaceReport`).
+ *
+ * @example
+ * ```ts
+ * const { totalBytes, areas } = (await reader.read()).space;
+ * ```
+ */
 export interface SpaceUsage {
   readonly totalBytes: number;
   readonly totalFiles: number;
   readonly areas: readonly SpaceArea[];
 }
 
-/** Everything the Data tab shows (`GET /api/data`). */
+/**
+ * Everything the Data tab shows (`GET /api/data`).
+ *
+ * @example
+ * ```ts
+ * const overview: DataOverview = await new DataOverviewReader({ root: 'data' }).read();
+ * ```
+ */
 export interface DataOverview {
   readonly generatedAt: number;
   readonly coverage: readonly DatasetCoverage[];
@@ -61,7 +96,14 @@ export interface DataOverview {
   readonly marketOpen: boolean | null;
 }
 
-/** Options of {@link DataOverviewReader}. */
+/**
+ * Options of {@link DataOverviewReader}.
+ *
+ * @example
+ * ```ts
+ * const opts: DataOverviewOptions = { root: 'data', liveDatasets: ['stocks'] };
+ * ```
+ */
 export interface DataOverviewOptions {
   readonly root: string;
   readonly clock?: Clock;

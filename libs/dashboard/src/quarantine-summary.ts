@@ -2,7 +2,14 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SpyglassError } from '@spyglass/core';
 
-/** Quarantined records of one dataset, read from `<root>/quarantine/<dataset>/date=<D>/*.jsonl`. */
+/**
+ * Quarantined records of one dataset, read from `<root>/quarantine/<dataset>/date=<D>/*.jsonl`.
+ *
+ * @example
+ * ```ts
+ * const [first]: QuarantineDatasetSummary[] = await summarizeQuarantineDir('data'); // { dataset: 'options', records: 1, byCode: { BAD_TICKER: 1 }, … }
+ * ```
+ */
 export interface QuarantineDatasetSummary {
   readonly dataset: string;
   readonly records: number;

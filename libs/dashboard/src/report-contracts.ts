@@ -36,7 +36,14 @@ export interface ScannerSummary {
   }>;
 }
 
-/** One point of the model's threshold sweep. */
+/**
+ * One point of the model's threshold sweep.
+ *
+ * @example
+ * ```ts
+ * const p: ThresholdPoint = { threshold: 0.67, precision: 0.919, recall: 0.41, signals: 307 };
+ * ```
+ */
 export interface ThresholdPoint {
   readonly threshold: number;
   readonly precision: number;
@@ -44,7 +51,14 @@ export interface ThresholdPoint {
   readonly signals: number;
 }
 
-/** One feature's importance; `gain` is required, other XGBoost importance types optional. */
+/**
+ * One feature's importance; `gain` is required, other XGBoost importance types optional.
+ *
+ * @example
+ * ```ts
+ * const f: FeatureImportanceRow = { feature: 'spy_rsi_14', gain: 12.5, weight: 40 };
+ * ```
+ */
 export interface FeatureImportanceRow {
   readonly feature: string;
   readonly gain: number;
@@ -52,7 +66,14 @@ export interface FeatureImportanceRow {
   readonly cover?: number;
 }
 
-/** One walk-forward test month. */
+/**
+ * One walk-forward test month.
+ *
+ * @example
+ * ```ts
+ * const m: WalkForwardMonth = { month: '2025-09', precision: 0.62, signals: 41 };
+ * ```
+ */
 export interface WalkForwardMonth {
   /** `YYYY-MM`. */
   readonly month: string;
@@ -61,14 +82,28 @@ export interface WalkForwardMonth {
   readonly signals: number;
 }
 
-/** One SHAP factor of a signal: the feature, its value and its contribution to the log-odds. */
+/**
+ * One SHAP factor of a signal: the feature, its value and its contribution to the log-odds.
+ *
+ * @example
+ * ```ts
+ * const f: ShapFactor = { feature: 'iv', value: 0.21, shap: 0.4 };
+ * ```
+ */
 export interface ShapFactor {
   readonly feature: string;
   readonly value: number | null;
   readonly shap: number;
 }
 
-/** One recent signal with its explanation. */
+/**
+ * One recent signal with its explanation.
+ *
+ * @example
+ * ```ts
+ * const s: RecentSignal = { timestamp: 1740000000000, ticker: 'O:SPY250303C00590000', probability: 0.71, outcome: 'tp', topFactors: [] };
+ * ```
+ */
 export interface RecentSignal {
   /** Bar start, UTC epoch ms. */
   readonly timestamp: number;

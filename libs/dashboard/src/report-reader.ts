@@ -4,6 +4,11 @@ import { SpyglassError, type ValidationIssue } from '@spyglass/core';
 /**
  * A report file as the API serves it: present and valid, or absent/invalid with the reason, so the
  * page can tell the user which job to run instead of failing.
+ *
+ * @example
+ * ```ts
+ * const state: ReportState<ScannerSummary> = await readReport(scannerSummaryPath('data'), validateScannerSummary);
+ * ```
  */
 export type ReportState<T> =
   | { readonly available: true; readonly path: string; readonly summary: T }

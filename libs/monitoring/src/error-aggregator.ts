@@ -1,13 +1,27 @@
 import { SpyglassError, systemClock, type Clock } from '@spyglass/core';
 
-/** One kept example of an error type. */
+/**
+ * One kept example of an error type.
+ *
+ * @example
+ * ```ts
+ * const s: ErrorSample = { at: Date.now(), message: 'socket hang up', context: { feed: 'stocks' } };
+ * ```
+ */
 export interface ErrorSample {
   readonly at: number;
   readonly message: string;
   readonly context?: Readonly<Record<string, unknown>>;
 }
 
-/** Everything known about one error type. */
+/**
+ * Everything known about one error type.
+ *
+ * @example
+ * ```ts
+ * const t: ErrorTypeSummary | undefined = errors.get('RATE_LIMITED');
+ * ```
+ */
 export interface ErrorTypeSummary {
   readonly type: string;
   /** All occurrences since the type was first seen (or re-admitted after eviction). */
@@ -22,7 +36,14 @@ export interface ErrorTypeSummary {
   readonly samples: ErrorSample[];
 }
 
-/** The aggregator's JSON view, sorted by count (highest first). */
+/**
+ * The aggregator's JSON view, sorted by count (highest first).
+ *
+ * @example
+ * ```ts
+ * const s: ErrorSummary = errors.summary(); // { session, total, evictedTypes, types: [...] }
+ * ```
+ */
 export interface ErrorSummary {
   readonly session: string;
   readonly at: number;
@@ -33,7 +54,14 @@ export interface ErrorSummary {
   readonly types: ErrorTypeSummary[];
 }
 
-/** Options of {@link ErrorAggregator}. */
+/**
+ * Options of {@link ErrorAggregator}.
+ *
+ * @example
+ * ```ts
+ * const opts: ErrorAggregatorOptions = { session: 'stream:SPY', maxTypes: 20, maxSamples: 3 };
+ * ```
+ */
 export interface ErrorAggregatorOptions {
   readonly session: string;
   readonly clock?: Clock;

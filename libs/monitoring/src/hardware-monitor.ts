@@ -3,7 +3,14 @@ import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { SpyglassError, systemClock, type Clock } from '@spyglass/core';
 
-/** CPU, memory and disk of this host and process at one instant. */
+/**
+ * CPU, memory and disk of this host and process at one instant.
+ *
+ * @example
+ * ```ts
+ * const { cpu, memory, disk }: HardwareSample = await hw.sample();
+ * ```
+ */
 export interface HardwareSample {
   readonly at: number;
   readonly cpu: {
@@ -34,7 +41,14 @@ export interface HardwareSample {
   };
 }
 
-/** Resource use of one tracked function call. */
+/**
+ * Resource use of one tracked function call.
+ *
+ * @example
+ * ```ts
+ * const { usage }: { usage: ResourceUsage } = await hw.track('train', () => fit());
+ * ```
+ */
 export interface ResourceUsage {
   readonly label: string;
   readonly wallMs: number;
@@ -44,7 +58,14 @@ export interface ResourceUsage {
   readonly heapDeltaBytes: number;
 }
 
-/** Options of {@link HardwareMonitor}. */
+/**
+ * Options of {@link HardwareMonitor}.
+ *
+ * @example
+ * ```ts
+ * const opts: HardwareMonitorOptions = { dataRoot: 'data' };
+ * ```
+ */
 export interface HardwareMonitorOptions {
   /** The data root whose file system is measured. */
   readonly dataRoot: string;

@@ -5,13 +5,34 @@ import type { HardwareSample } from './hardware-monitor.js';
 import { marketTimeBetween } from './market-time.js';
 import type { PerformanceSnapshot } from './performance-monitor.js';
 
-/** Overall or per-check status, ordered by severity. */
+/**
+ * Overall or per-check status, ordered by severity.
+ *
+ * @example
+ * ```ts
+ * const s: HealthStatus = snapshot.status; // 'ok' | 'warn' | 'critical'
+ * ```
+ */
 export type HealthStatus = 'ok' | 'warn' | 'critical';
 
-/** A value, or a (possibly async) function producing it: lets the caller wire storage lazily. */
+/**
+ * A value, or a (possibly async) function producing it: lets the caller wire storage lazily.
+ *
+ * @example
+ * ```ts
+ * const p: Provider<QuarantineCount[]> = async () => [{ dataset: 'stocks', records: 3 }];
+ * ```
+ */
 export type Provider<T> = T | (() => T | Promise<T>);
 
-/** A runner (historical, streaming, parallel) as reported by its owner. */
+/**
+ * A runner (historical, streaming, parallel) as reported by its owner.
+ *
+ * @example
+ * ```ts
+ * const r: RunnerHealth = { name: 'stream', state: 'running', heartbeat: hb.snapshot() };
+ * ```
+ */
 export interface RunnerHealth {
   readonly name: string;
   readonly state: 'running' | 'idle' | 'stopped' | 'failed';
@@ -22,7 +43,14 @@ export interface RunnerHealth {
   readonly detail?: string;
 }
 
-/** One worker process of the parallel runner. */
+/**
+ * One worker process of the parallel runner.
+ *
+ * @example
+ * ```ts
+ * const w: WorkerHealth = { id: 'w1', session: 'backfill:SPY', state: 'running', pid: 4242, lastHeartbeatAt: Date.now() };
+ * ```
+ */
 export interface WorkerHealth {
   readonly id: string;
   /** Session label, e.g. `backfill:SPY`. */
@@ -36,7 +64,14 @@ export interface WorkerHealth {
   readonly error?: string;
 }
 
-/** The newest bar of a dataset (from storage: the max timestamp of its latest partition). */
+/**
+ * The newest bar of a dataset (from storage: the max timestamp of its latest partition).
+ *
+ * @example
+ * ```ts
+ * const d: DatasetFreshnessInput = { dataset: 'stocks', lastBarAt: Date.UTC(2025, 2, 4, 20, 59), live: true };
+ * ```
+ */
 export interface DatasetFreshnessInput {
   readonly dataset: string;
   readonly lastBarAt: number | null;
@@ -44,7 +79,14 @@ export interface DatasetFreshnessInput {
   readonly live?: boolean;
 }
 
-/** Quarantined records of one dataset. */
+/**
+ * Quarantined records of one dataset.
+ *
+ * @example
+ * ```ts
+ * const q: QuarantineCount = { dataset: 'options', records: 4, files: 1, lastDate: '2025-03-07' };
+ * ```
+ */
 export interface QuarantineCount {
   readonly dataset: string;
   readonly records: number;
@@ -53,7 +95,14 @@ export interface QuarantineCount {
   readonly lastDate?: string | null;
 }
 
-/** Schema-drift state of one dataset, as the storage drift monitor reports it. */
+/**
+ * Schema-drift state of one dataset, as the storage drift monitor reports it.
+ *
+ * @example
+ * ```ts
+ * const s: SchemaDriftState = { dataset: 'raw/options', state: 'drift', changes: ['new column vwap (float64)'] };
+ * ```
+ */
 export interface SchemaDriftState {
   readonly dataset: string;
   readonly state: 'ok' | 'drift' | 'no_baseline';
@@ -61,7 +110,14 @@ export interface SchemaDriftState {
   readonly changes?: readonly string[];
 }
 
-/** Limits of the health checks. */
+/**
+ * Limits of the health checks.
+ *
+ * @example
+ * ```ts
+ * const t: HealthThresholds = { ...defaultHealthThresholds, heartbeatStallMs: 600_000 };
+ * ```
+ */
 export interface HealthThresholds {
   /** Market time since the last bar of a live dataset before it is `warn`. */
   readonly freshnessWarnMs: number;
@@ -92,7 +148,14 @@ export const defaultHealthThresholds: HealthThresholds = Object.freeze({
   memoryWarnPct: 90,
 });
 
-/** Inputs of {@link buildHealthSnapshot}; every source is optional and injected. */
+/**
+ * Inputs of {@link buildHealthSnapshot}; every source is optional and injected.
+ *
+ * @example
+ * ```ts
+ * const inputs: HealthInputs = { calendar: nyseCalendar, datasets: [{ dataset: 'stocks', lastBarAt: null }] };
+ * ```
+ */
 export interface HealthInputs {
   readonly clock?: Clock;
   /** Trading calendar for market-time freshness; without it, wall-clock lag is used. */
@@ -108,7 +171,14 @@ export interface HealthInputs {
   readonly thresholds?: Partial<HealthThresholds>;
 }
 
-/** One named check with its verdict. */
+/**
+ * One named check with its verdict.
+ *
+ * @example
+ * ```ts
+ * const c: HealthCheck = { name: 'disk', status: 'warn', message: 'data: 91.2 % used' };
+ * ```
+ */
 export interface HealthCheck {
   /** e.g. `runner:stream`, `worker:w1`, `freshness:stocks`, `quarantine`, `schema:options`, `disk`. */
   readonly name: string;
@@ -116,7 +186,14 @@ export interface HealthCheck {
   readonly message: string;
 }
 
-/** Freshness of one dataset. */
+/**
+ * Freshness of one dataset.
+ *
+ * @example
+ * ```ts
+ * const late = snapshot.datasets.filter((d: DatasetFreshness) => d.status !== 'ok');
+ * ```
+ */
 export interface DatasetFreshness extends DatasetFreshnessInput {
   /** Wall-clock time since the last bar, or null when there is none. */
   readonly lagMs: number | null;
@@ -125,7 +202,14 @@ export interface DatasetFreshness extends DatasetFreshnessInput {
   readonly status: HealthStatus;
 }
 
-/** The whole health picture, JSON-ready: `spyglass health --json` prints exactly this. */
+/**
+ * The whole health picture, JSON-ready: `spyglass health --json` prints exactly this.
+ *
+ * @example
+ * ```ts
+ * const snapshot: HealthSnapshot = await buildHealthSnapshot({ calendar: nyseCalendar });
+ * ```
+ */
 export interface HealthSnapshot {
   readonly at: number;
   readonly status: HealthStatus;

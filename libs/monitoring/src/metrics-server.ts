@@ -5,7 +5,14 @@ import type { Registry } from 'prom-client';
 import { renderHealthText } from './health-render.js';
 import type { HealthSnapshot } from './health-snapshot.js';
 
-/** Options of {@link createMetricsServer}. */
+/**
+ * Options of {@link createMetricsServer}.
+ *
+ * @example
+ * ```ts
+ * const opts: MetricsServerOptions = { port: 9464, registry: metrics.registry };
+ * ```
+ */
 export interface MetricsServerOptions {
   /** Port to listen on; 0 picks a free one (tests). */
   readonly port: number;
@@ -16,7 +23,14 @@ export interface MetricsServerOptions {
   readonly health?: () => HealthSnapshot | Promise<HealthSnapshot>;
 }
 
-/** A listening metrics server. */
+/**
+ * A listening metrics server.
+ *
+ * @example
+ * ```ts
+ * const server: MetricsServer = await createMetricsServer({ port: 0, registry }); await server.close();
+ * ```
+ */
 export interface MetricsServer {
   /** Base URL, e.g. `http://127.0.0.1:9464`. */
   readonly url: string;

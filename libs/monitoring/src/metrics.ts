@@ -1,12 +1,33 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { PerformanceMonitor } from './performance-monitor.js';
 
-/** States a worker gauge can be in; exactly one is 1 per worker. */
+/**
+ * States a worker gauge can be in; exactly one is 1 per worker.
+ *
+ * @example
+ * ```ts
+ * for (const s of WORKER_STATES) console.log(s); // starting, running, stalled, done, stopped, failed
+ * ```
+ */
 export const WORKER_STATES = ['starting', 'running', 'stalled', 'done', 'stopped', 'failed'] as const;
-/** One of {@link WORKER_STATES}. */
+/**
+ * One of {@link WORKER_STATES}.
+ *
+ * @example
+ * ```ts
+ * metrics.setWorkerState('w1', 'running' satisfies WorkerState);
+ * ```
+ */
 export type WorkerState = (typeof WORKER_STATES)[number];
 
-/** Options of {@link createSpyglassMetrics}. */
+/**
+ * Options of {@link createSpyglassMetrics}.
+ *
+ * @example
+ * ```ts
+ * const opts: SpyglassMetricsOptions = { prefix: 'spyglass_', processMetrics: true };
+ * ```
+ */
 export interface SpyglassMetricsOptions {
   /** Registry to register on; a fresh one by default (never prom-client's global registry). */
   readonly registry?: Registry;
@@ -18,7 +39,14 @@ export interface SpyglassMetricsOptions {
   readonly processMetrics?: boolean;
 }
 
-/** The metrics of an ingesting process, all on one registry. */
+/**
+ * The metrics of an ingesting process, all on one registry.
+ *
+ * @example
+ * ```ts
+ * const metrics: SpyglassMetrics = createSpyglassMetrics(); metrics.reconnects.inc({ feed: 'stocks' });
+ * ```
+ */
 export interface SpyglassMetrics {
   readonly registry: Registry;
   /** Bars written, by dataset. */

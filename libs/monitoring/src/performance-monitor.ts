@@ -2,13 +2,34 @@ import { SpyglassError, systemClock, type Clock } from '@spyglass/core';
 import { fmtMs } from './format-duration.js';
 import { defaultPerformanceThresholds, thresholdsFor, type PerformanceThresholds } from './performance-thresholds.js';
 
-/** What a check found. `recovery` is emitted once when an earlier condition clears. */
+/**
+ * What a check found. `recovery` is emitted once when an earlier condition clears.
+ *
+ * @example
+ * ```ts
+ * monitor.onAlert((a) => { if (a.kind === ('hung' satisfies PerformanceAlertKind)) restart(); });
+ * ```
+ */
 export type PerformanceAlertKind = 'overrun' | 'stale' | 'hung' | 'no_data' | 'degradation' | 'burst' | 'recovery';
 
-/** Severity of an alert; `critical` means an operator should act now. */
+/**
+ * Severity of an alert; `critical` means an operator should act now.
+ *
+ * @example
+ * ```ts
+ * const page = alerts.some((a) => a.severity === ('critical' satisfies AlertSeverity));
+ * ```
+ */
 export type AlertSeverity = 'info' | 'warning' | 'critical';
 
-/** One finding of {@link PerformanceMonitor.check} (or an overrun reported as it happens). */
+/**
+ * One finding of {@link PerformanceMonitor.check} (or an overrun reported as it happens).
+ *
+ * @example
+ * ```ts
+ * monitor.onAlert((a: PerformanceAlert) => log.warn({ session: a.session, op: a.operation }, a.message));
+ * ```
+ */
 export interface PerformanceAlert {
   readonly kind: PerformanceAlertKind;
   readonly severity: AlertSeverity;
@@ -25,7 +46,14 @@ export interface PerformanceAlert {
   readonly recovered?: PerformanceAlertKind;
 }
 
-/** One completed operation as kept in the window. */
+/**
+ * One completed operation as kept in the window.
+ *
+ * @example
+ * ```ts
+ * const s: OperationSample = monitor.record('ws.message', { durationMs: 12, items: 3 });
+ * ```
+ */
 export interface OperationSample {
   readonly operation: string;
   /** Start time, UTC epoch ms. */
@@ -36,7 +64,14 @@ export interface OperationSample {
   readonly ok: boolean;
 }
 
-/** Aggregates of one operation over the window. */
+/**
+ * Aggregates of one operation over the window.
+ *
+ * @example
+ * ```ts
+ * const s: OperationStats | undefined = monitor.stats('rest.fetch'); // { count, p95Ms, itemsPerSecond, … }
+ * ```
+ */
 export interface OperationStats {
   readonly operation: string;
   readonly count: number;
@@ -55,7 +90,14 @@ export interface OperationStats {
   readonly lastDataAt: number | null;
 }
 
-/** A running operation; call `end` exactly once. */
+/**
+ * A running operation; call `end` exactly once.
+ *
+ * @example
+ * ```ts
+ * const t: OperationTimer = monitor.begin('parquet.write'); t.end({ items: 390 });
+ * ```
+ */
 export interface OperationTimer {
   readonly id: number;
   readonly operation: string;
@@ -64,7 +106,14 @@ export interface OperationTimer {
   end(result?: { items?: number; ok?: boolean }): OperationSample;
 }
 
-/** Everything the monitor knows, as plain JSON (used by the health snapshot and `spyglass health`). */
+/**
+ * Everything the monitor knows, as plain JSON (used by the health snapshot and `spyglass health`).
+ *
+ * @example
+ * ```ts
+ * const snap: PerformanceSnapshot = monitor.snapshot();
+ * ```
+ */
 export interface PerformanceSnapshot {
   readonly session: string;
   readonly at: number;
@@ -74,7 +123,14 @@ export interface PerformanceSnapshot {
   readonly alerts: PerformanceAlert[];
 }
 
-/** Options of {@link PerformanceMonitor}. */
+/**
+ * Options of {@link PerformanceMonitor}.
+ *
+ * @example
+ * ```ts
+ * const opts: PerformanceMonitorOptions = { session: 'backfill:SPY', isActive: (t) => nyseCalendar.isOpen(t) };
+ * ```
+ */
 export interface PerformanceMonitorOptions {
   /** Label of the worker/session (e.g. `backfill:SPY`), copied into every alert and snapshot. */
   readonly session: string;

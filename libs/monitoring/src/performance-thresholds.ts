@@ -18,7 +18,14 @@ export interface PerformanceThresholds extends OperationThresholds {
   readonly operations?: Readonly<Record<string, Partial<OperationThresholds>>>;
 }
 
-/** The limits that may be overridden per operation. */
+/**
+ * The limits that may be overridden per operation.
+ *
+ * @example
+ * ```ts
+ * const limits: OperationThresholds = { ...defaultPerformanceThresholds, overrunMs: 10_000 };
+ * ```
+ */
 export interface OperationThresholds {
   /** One completed operation slower than this is an `overrun`. */
   readonly overrunMs: number;
