@@ -129,6 +129,28 @@ describeBrowser('dashboard in headless Chromium', () => {
     expect((await marks('quarantine')).map(Number)).toEqual([1, 1, 2]);
   });
 
+  it('an empty data root shows what to run instead of charts, without errors', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'spyglass-dash-empty-'));
+    const other = await createDashboardServer({ root: empty, port: 0 });
+    const tab = await context.newPage();
+    const errors: string[] = [];
+    tab.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    tab.on('pageerror', (e) => errors.push(e.message));
+    try {
+      await tab.goto(`${other.url}/#model`);
+      await tab.waitForSelector('body[data-ready="true"]');
+      expect(await tab.getAttribute('[data-panel="model"]', 'hidden')).toBeNull();
+      expect(await tab.$$eval('[data-empty]', (els) => els.map((e) => e.getAttribute('data-empty')))).toEqual(['quarantine', 'schema', 'scanner', 'model']);
+      expect(await tab.textContent('[data-empty="model"]')).toContain('reports/ml/latest/summary.json');
+      expect(await tab.$$eval('svg[data-chart] .mark', (els) => els.length)).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await tab.close();
+      await other.close();
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+
   it('logged no console errors, page errors or failed requests', () => {
     expect(consoleErrors).toEqual([]);
   });
