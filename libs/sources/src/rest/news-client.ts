@@ -28,6 +28,11 @@ export interface NewsPollOptions {
   readonly lookbackMs?: number;
   /** How many article ids to remember for de-duplication; default 10 000. */
   readonly rememberIds?: number;
+  /**
+   * Each poll re-reads this far behind the newest article seen, so an article indexed late with an
+   * earlier `published_utc` is still caught (ids de-duplicate the overlap); default 15 min.
+   */
+  readonly overlapMs?: number;
 }
 
 /**
@@ -82,12 +87,13 @@ export class NewsClient {
     const interval = opts.intervalMs ?? 60_000;
     if (!(interval > 0)) throw new SpyglassError('INVALID_ARGUMENT', `NewsClient.poll: intervalMs ${interval} must be > 0`);
     const remember = opts.rememberIds ?? 10_000;
+    const overlap = opts.overlapMs ?? 15 * 60_000;
     const seen = new Set<string>();
     let watermark = opts.since ?? this.rest.clock.now() - (opts.lookbackMs ?? 3_600_000);
     while (!signal?.aborted) {
       const pages: DecodedPage<NewsArticle>[] = [];
       try {
-        for await (const p of this.articlePages({ ticker, from: watermark }, signal)) pages.push(p);
+        for await (const p of this.articlePages({ ticker, from: Math.max(0, watermark - overlap) }, signal)) pages.push(p);
       } catch (e) {
         if (signal?.aborted) return;
         throw e;
@@ -96,7 +102,6 @@ export class NewsClient {
         for (const article of p.records) {
           if (seen.has(article.id)) continue;
           remember1(seen, article.id, remember);
-          // gte on the newest time seen: the boundary article comes back next poll and is de-duplicated by id.
           if (article.timestamp > watermark) watermark = article.timestamp;
           yield { ok: true, value: article };
         }

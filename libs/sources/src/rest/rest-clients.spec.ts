@@ -116,24 +116,32 @@ describe('REST adapters against the exchange simulator over loopback', () => {
     }
   });
 
-  it('polls news: each article once, and stops cleanly on the signal', async () => {
-    const clock = new InstantClock(Date.parse('2025-03-05T21:00:00Z'));
-    const news = new NewsClient(rest(sim, { clock }));
-    const stop = new AbortController();
-    const ids: string[] = [];
-    let polls = 0;
-    const origSleep = clock.sleep.bind(clock);
-    clock.sleep = async (ms, signal) => {
-      if (++polls === 3) stop.abort();
-      return origSleep(ms, signal);
-    };
-    for await (const r of news.poll({ ticker: 'SPY', intervalMs: 60_000, since: Date.parse('2025-03-04T00:00:00Z'), signal: stop.signal })) {
-      expect(r.ok).toBe(true);
-      if (r.ok) ids.push(r.value.id);
+  it('polls news as it is published: each article once, none missed, stopping cleanly on the signal', async () => {
+    // The simulator publishes news up to its clock; sharing the client's clock makes articles appear between polls.
+    const clock = new InstantClock(Date.parse('2025-03-04T13:00:00Z'));
+    const live = await createExchangeSim({ seed: 42, port: 0, clock });
+    try {
+      const news = new NewsClient(rest(live, { clock }));
+      const since = clock.now();
+      const stop = new AbortController();
+      const ids: string[] = [];
+      let polls = 0;
+      const sleep = clock.sleep.bind(clock);
+      clock.sleep = async (ms, signal) => {
+        if (++polls === 16) stop.abort(); // 16 polls, 30 minutes apart: 13:00 → 20:30 UTC
+        return sleep(ms, signal);
+      };
+      for await (const r of news.poll({ ticker: 'SPY', intervalMs: 30 * 60_000, since, signal: stop.signal })) {
+        expect(r.ok).toBe(true);
+        if (r.ok) ids.push(r.value.id);
+      }
+      const published = await news.articles({ ticker: 'SPY', from: since, to: Date.parse('2025-03-04T20:30:00Z') });
+      expect(polls).toBe(16);
+      expect(published.records.length).toBeGreaterThan(1);
+      expect(ids).toEqual(published.records.map((a) => a.id));
+    } finally {
+      await live.close();
     }
-    expect(polls).toBe(3);
-    expect(ids.length).toBeGreaterThan(0);
-    expect(new Set(ids).size).toBe(ids.length);
   });
 });
 
