@@ -193,9 +193,15 @@ function renderScanner(state) {
 // ---------- Model tab ----------
 const METRIC_ORDER = ['precision', 'recall', 'f1', 'rocAuc', 'accuracy', 'signals', 'positiveRate', 'lift'];
 function metricValue(k, v) {
-  if (['signals', 'rows', 'tp', 'fp', 'tn', 'fn', 'bestIteration'].includes(k)) return int(v);
-  if (k === 'lift') return `${v.toFixed(2)}×`;
+  if (/Pct$/.test(k)) return `${v.toFixed(1)} %`;
+  if (/Ms$/.test(k)) return `${v.toFixed(2)} ms`;
+  if (/[lL]ift$/.test(k)) return `${v.toFixed(2)}×`;
+  if (Number.isInteger(v) && Math.abs(v) > 1) return int(v);
   return Math.abs(v) <= 1 ? pct(v) : v.toFixed(3);
+}
+const METRIC_LABELS = { rocAuc: 'ROC AUC', validationRocAuc: 'validation ROC AUC', f1: 'F1', predictP99Ms: 'predict p99' };
+function metricLabel(k) {
+  return METRIC_LABELS[k] ?? k.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/ (Pct|Ms)$/, '').toLowerCase();
 }
 function renderModel(state) {
   const root = $('#tab-model');
@@ -203,8 +209,8 @@ function renderModel(state) {
   const m = state.summary;
   const keys = Object.keys(m.metrics).sort((a, b) => (METRIC_ORDER.indexOf(a) + 1 || 99) - (METRIC_ORDER.indexOf(b) + 1 || 99));
   root.replaceChildren(
-    kpis([['threshold', m.threshold.toFixed(2)], ...keys.slice(0, 9).map((k) => [k, metricValue(k, m.metrics[k])])]),
-    h('p', { class: 'muted' }, `run ${m.runId}${m.modelVersion ? ` (${m.modelVersion})` : ''}, generated ${m.generatedAt}`),
+    kpis([['threshold', m.threshold.toFixed(2)], ...keys.slice(0, 11).map((k) => [metricLabel(k), metricValue(k, m.metrics[k])])]),
+    h('p', { class: 'muted' }, `run ${m.runId}${m.modelVersion ? ` (${m.modelVersion})` : ''}, generated ${m.generatedAt}${m.dataSource ? ` · data: ${m.dataSource}` : ''}`),
   );
   const curve = [...m.thresholdCurve].sort((a, b) => a.threshold - b.threshold);
   const fi = [...m.featureImportance].sort((a, b) => b.gain - a.gain).slice(0, 20);
@@ -219,7 +225,7 @@ function renderModel(state) {
         { name: 'signals-curve', height: 160, xFormat: (x) => x.toFixed(2), yFormat: int, marker: { x: m.threshold, label: '' } }))),
     card('Feature importance (gain, top 20)', hbarChart(fi.map((f) => ({ label: f.feature, value: f.gain, title: [f.weight !== undefined ? `weight ${f.weight}` : '', f.cover !== undefined ? `cover ${f.cover.toFixed(1)}` : ''].filter(Boolean).join(', ') })), { name: 'feature-importance', format: (v) => v.toFixed(1), labelWidth: 190 })),
     h('div', { class: 'card wide' }, h('h2', {}, 'Walk-forward precision by test month'),
-      barChart(wf.map((w) => ({ label: w.month, value: w.precision, title: `${w.signals} signal(s)`, cls: w.precision === null ? undefined : w.precision >= m.threshold ? 'fill-ok' : 'fill-warn' })), { name: 'walk-forward', yMax: 1, format: (v) => `${Math.round(v * 100)}%`, valueLabels: true, height: 200, width: 1100 }),
+      barChart(wf.map((w) => ({ label: w.month, value: w.precision, title: `${w.signals} signal(s)`, cls: 'fill-accent' })), { name: 'walk-forward', yMax: 1, format: (v) => `${Math.round(v * 100)}%`, valueLabels: true, height: 200, width: 1100 }),
       h('p', { class: 'muted' }, `mean precision ${pct(mean(wf.filter((w) => w.precision !== null).map((w) => w.precision)))} over ${wf.filter((w) => w.precision !== null).length} month(s) with signals; grey = no signals`)),
   );
   const signals = h('div', { class: 'card wide' }, h('h2', {}, `Recent signals (${m.recentSignals.length}) with their SHAP explanation`));

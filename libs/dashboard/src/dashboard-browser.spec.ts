@@ -117,7 +117,11 @@ describeBrowser('dashboard in headless Chromium', () => {
       const shap = (await marks(`shap-${i}`)).map(Number);
       expect(shap.sort()).toEqual(m.recentSignals[i].topFactors.map((f) => f.shap).sort());
     }
-    expect(await page.textContent('#tab-model')).toContain(m.recentSignals[0].ticker);
+    const text = (await page.textContent('#tab-model'))!;
+    expect(text).toContain(m.recentSignals[0].ticker);
+    expect(text).toContain(`data: ${m.dataSource}`);
+    expect(text).toContain('4,000'); // testRows as an integer, not a percentage
+    expect(text).toContain('0.40 ms'); // predictP99Ms
     await page.screenshot({ path: join(artifactsDir, 'dashboard-model.png'), fullPage: true });
   });
 

@@ -135,6 +135,8 @@ export interface ModelSummary {
   readonly runId: string;
   readonly generatedAt: string;
   readonly modelVersion?: string;
+  /** Where the training data came from, shown next to the run (e.g. `exchange simulator, seed 42 (synthetic)`). */
+  readonly dataSource?: string;
   /** The decision threshold the run selected. */
   readonly threshold: number;
   /** Test-split metrics by name (precision, recall, f1, rocAuc, accuracy, signals, …). */
@@ -249,6 +251,7 @@ export function validateModelSummary(value: unknown): ValidationIssue[] {
   if (!c.object(value, [])) return c.issues;
   c.string(value.runId, ['runId']);
   c.string(value.generatedAt, ['generatedAt']);
+  c.string(value.dataSource, ['dataSource'], true);
   c.number(value.threshold, ['threshold'], { min: 0, max: 1 });
   if (c.object(value.metrics, ['metrics'])) {
     for (const [k, v] of Object.entries(value.metrics)) c.number(v, ['metrics', k]);

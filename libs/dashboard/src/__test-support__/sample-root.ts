@@ -127,8 +127,12 @@ export function modelRun(options: readonly OptionBar[]): ModelSummary {
     runId: 'xgb-sample-2020-12-18',
     generatedAt: new Date(INGESTED).toISOString(),
     modelVersion: 'xgboost_v2',
+    dataSource: 'seeded synthetic scores (dashboard test fixture)',
     threshold,
-    metrics: { precision: chosen.precision, recall: chosen.recall, f1: (2 * chosen.precision * chosen.recall) / (chosen.precision + chosen.recall), signals: chosen.signals, rocAuc: 0.81 },
+    metrics: {
+      precision: chosen.precision, recall: chosen.recall, f1: (2 * chosen.precision * chosen.recall) / (chosen.precision + chosen.recall),
+      signals: chosen.signals, testRows: rows.length, rocAuc: 0.81, lift: chosen.precision / 0.3, predictP99Ms: 0.4,
+    },
     thresholdCurve: Array.from({ length: 9 }, (_, i) => at(+(0.5 + i * 0.05).toFixed(2))),
     featureImportance: features.map((feature, i) => ({ feature, gain: +(40 / (i + 1) + rnd()).toFixed(3), weight: 100 - i * 9 })),
     walkForward: months.map((month) => {
