@@ -21,3 +21,8 @@ export { ingestionSettings } from './ingestion-settings.js';
 export { LiveStreams } from './live-streams.js';
 export type { LiveStream, LiveStreamSettings } from './live-streams.js';
 export { dataHealthInputs, lastRecordAt } from './data-health.js';
+export { runTrainingJob, trainerConfigFrom } from './training-job.js';
+export type { TrainingJobOptions, TrainingJobResult } from './training-job.js';
+export { writeScannerReport } from './scanner-report.js';
+export { runMainJob } from './main-job.js';
+export type { MainJobOptions, MainJobStage, MainJobSummary } from './main-job.js';

@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../output.js';
 import { backfillAllCommand, backfillCommand, backfillNewsCommand, backfillVixCommand, discoverCommand, downloadOptionsCommand } from './backfill.js';
 import { dashboardCommand, healthCommand } from './operations.js';
+import { demoCommand } from './demo.js';
 import { consolidateCommand, generateFeaturesCommand, prepareTrainingCommand, scanOptionsCommand } from './processing.js';
 import { simCommand } from './sim.js';
 import { schemaBaselineCommand, schemaCheckCommand } from './storage.js';
@@ -17,6 +18,7 @@ const ml: CommandModule<GlobalArgs, GlobalArgs> = {
 
 /** Every `spyglass` command, in the order `--help` lists them. */
 export const commands = [
+  demoCommand,
   backfillCommand,
   backfillAllCommand,
   backfillVixCommand,

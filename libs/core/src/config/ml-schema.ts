@@ -44,7 +44,7 @@ export const mlConfigSchema = z.strictObject({
   balance: z
     .strictObject({
       /** Applied to the training split only. */
-      method: z.enum(['undersample', 'class_weights', 'none']).default('undersample'),
+      method: z.enum(['undersample', 'class_weights']).default('undersample'),
       /** Majority rows kept per minority row when undersampling. */
       undersampleRatio: z.number().min(1).default(1),
     })
