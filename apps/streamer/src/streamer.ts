@@ -1,0 +1,422 @@
+import { mkdirSync } from 'node:fs';
+import {
+  Dataset,
+  Heartbeat,
+  createRateLimiter,
+  nyDate,
+  nyseCalendar,
+  systemClock,
+  toSpyglassError,
+  type Clock,
+  type Logger,
+  type SpyglassConfig,
+  type SpyglassError,
+} from '@spyglass/core';
+import { ErrorAggregator, HardwareMonitor, buildHealthSnapshot, createMetricsServer, type HealthSnapshot, type RunnerHealth } from '@spyglass/monitoring';
+import { Ingestion, LiveStreams, dataHealthInputs, ingestionSettings, type IngestCounts, type LiveStream, type StreamingSummary } from '@spyglass/pipeline';
+import { observedSource } from './observed-source.js';
+import { StreamMetrics } from './stream-metrics.js';
+
+/**
+ * Options of {@link startStreamer}: the validated configuration and what the command line adds.
+ *
+ * @example
+ * ```ts
+ * const opts: StreamerOptions = { config, logger, port: 9464, ignoreMarketHours: false };
+ * ```
+ */
+export interface StreamerOptions {
+  readonly config: SpyglassConfig;
+  readonly logger: Logger;
+  /** Port of `/metrics` and `/health` on 127.0.0.1; 0 picks a free one. */
+  readonly port: number;
+  /** Do not wait for the open or stop at the close: for the simulator, whose sessions are replays. */
+  readonly ignoreMarketHours: boolean;
+  /**
+   * Trade date whose option contracts are selected (from that day's opening price). Default: the
+   * New York date of each session. Give the simulator's `sessionDate` when streaming a replay.
+   */
+  readonly optionsDate?: string;
+  /** Delay after the open before the contracts are selected (the first minute bar must exist). Default 60 s. */
+  readonly selectionDelayMs?: number;
+  readonly clock?: Clock;
+}
+
+/**
+ * Where a stream stands: `starting` (selecting contracts, waiting for the open), `running`,
+ * `stopped` (by stop()/a signal), `done` (its feed ended), `failed` (a typed error ended it).
+ *
+ * @example
+ * ```ts
+ * const failed = streamer.outcomes().filter((o) => o.state === 'failed');
+ * ```
+ */
+export type StreamState = 'starting' | 'running' | 'stopped' | 'done' | 'failed';
+
+/**
+ * What one stream did over the daemon's life (every session summed).
+ *
+ * @example
+ * ```ts
+ * const spy: StreamOutcome = summary.streams.find((s) => s.dataset === 'stocks')!;
+ * console.log(spy.stored, spy.stoppedBy);
+ * ```
+ */
+export interface StreamOutcome extends IngestCounts {
+  readonly name: string;
+  readonly dataset: Dataset;
+  readonly tickers: readonly string[];
+  readonly state: StreamState;
+  /** How its last session ended; null when it failed or never started. */
+  readonly stoppedBy: StreamingSummary['stoppedBy'] | null;
+  /** Market sessions it streamed (more than one only when market hours are enforced). */
+  readonly sessions: number;
+  readonly flushes: number;
+  readonly reconnects: number;
+  readonly backfilled: number;
+  /** The typed error that ended it (`AUTH_FAILED`, `RETRIES_EXHAUSTED`, `NOT_FOUND`…). */
+  readonly error: { readonly code: string; readonly message: string } | null;
+}
+
+/**
+ * The daemon's result: every stream's outcome.
+ *
+ * @example
+ * ```ts
+ * const summary: StreamerSummary = await streamer.stop();
+ * process.exitCode = summary.failed.length > 0 ? 1 : 0;
+ * ```
+ */
+export interface StreamerSummary {
+  readonly streams: StreamOutcome[];
+  /** Names of the streams that failed. */
+  readonly failed: string[];
+  readonly seconds: number;
+}
+
+/**
+ * A running daemon.
+ *
+ * @example
+ * ```ts
+ * const streamer = await startStreamer({ config, logger, port: 9464, ignoreMarketHours: false });
+ * process.once('SIGTERM', () => void streamer.stop());
+ * const summary = await streamer.done;
+ * ```
+ */
+export interface Streamer {
+  /** Base URL of `/metrics` and `/health`, e.g. `http://127.0.0.1:9464`. */
+  readonly url: string;
+  /** Resolves once every stream has ended (stopped, failed, or its feed closed). Never rejects. */
+  readonly done: Promise<StreamerSummary>;
+  /** Aborts every stream (each flushes what it buffered), waits for them, closes the server. Idempotent. */
+  stop(): Promise<StreamerSummary>;
+  /** The health snapshot `/health` serves. */
+  health(): Promise<HealthSnapshot>;
+  /** Each stream's outcome so far. */
+  outcomes(): StreamOutcome[];
+}
+
+type Row = { timestamp: number; ingestedAt: number };
+type BarKind = 'stocks' | 'options' | 'indices';
+
+interface Job {
+  name: string;
+  readonly dataset: Dataset;
+  readonly kind: BarKind | 'news';
+  tickers: readonly string[];
+  state: StreamState;
+  detail: string | null;
+  runner: LiveStream<Row>['runner'] | null;
+  /** Totals of the sessions already finished. */
+  readonly past: IngestCounts & { flushes: number; reconnects: number; backfilled: number };
+  sessions: number;
+  stoppedBy: StreamingSummary['stoppedBy'] | null;
+  error: SpyglassError | null;
+}
+
+const DATASET_OF: Record<BarKind | 'news', Dataset> = { stocks: Dataset.STOCK_BARS, options: Dataset.OPTION_BARS, indices: Dataset.INDEX_BARS, news: Dataset.NEWS };
+
+/**
+ * Starts the real-time ingestion daemon: the SPY, selected-option, VIX and news streams of the
+ * configuration run concurrently over one {@link Ingestion} (one REST transport and rate limiter),
+ * and `/metrics` (Prometheus) and `/health` (JSON; 503 when critical) are served on 127.0.0.1.
+ *
+ * A stream that fails with a typed error (AUTH_FAILED, MAX_CONNECTIONS, RETRIES_EXHAUSTED, a failed
+ * contract selection…) is logged at error level and shown as `failed` in `/health` and in the
+ * `spyglass_worker_state` gauge; the other streams go on. With market hours enforced each bar
+ * stream waits for the open, stops at the close and starts again for the next session (the option
+ * contracts are selected anew each day), so the daemon runs until stopped.
+ *
+ * @example
+ * ```ts
+ * const config = loadConfig({ dir: 'config', env: process.env });
+ * const logger = createLogger({ secrets: configSecrets(config) });
+ * const streamer = await startStreamer({ config, logger, port: 9464, ignoreMarketHours: false });
+ * process.once('SIGTERM', () => void streamer.stop());
+ * const summary = await streamer.done;
+ * ```
+ */
+export async function startStreamer(options: StreamerOptions): Promise<Streamer> {
+  const { config, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const started = clock.now();
+  const enforce = !options.ignoreMarketHours;
+  const dataRoot = config.settings.dataRoot;
+  mkdirSync(dataRoot, { recursive: true });
+  const hb = config.settings.monitoring.heartbeat;
+  const ac = new AbortController();
+  const errors = new ErrorAggregator({ session: 'streamer', clock, maxTypes: config.settings.monitoring.performance.maxErrorTypes });
+
+  const settings = ingestionSettings(config, { logger, ...(options.clock ? { clock } : {}) });
+  // Our own limiter, so the waits it imposes show up in spyglass_rate_limit_waits_total.
+  const limiter = createRateLimiter(settings.requestsPerMinute, clock);
+  let bridge: StreamMetrics | undefined;
+  const rateLimiter = {
+    acquire: async (signal?: AbortSignal): Promise<number> => {
+      const waited = await limiter.acquire(signal);
+      if (waited > 0) bridge?.metrics.recordRateLimitWait('massive', waited);
+      return waited;
+    },
+  };
+  const ingestion = new Ingestion({ ...settings, rateLimiter });
+  bridge = new StreamMetrics(() => ingestion.quarantine.counts());
+  const metrics = bridge;
+
+  const heartbeats = new Map<string, Heartbeat>();
+  const s = config.sources.streaming;
+  const streams = new LiveStreams(
+    ingestion,
+    {
+      apiKey: config.sources.massive.apiKey,
+      wsBaseUrl: config.sources.massive.ws.baseUrl,
+      flushSize: s.flushSize,
+      flushIntervalMs: s.flushIntervalMs,
+      queueCapacity: s.bufferSize,
+      reconnect: { maxAttempts: s.reconnect.maxAttempts ?? Number.MAX_SAFE_INTEGER, initialDelayMs: s.reconnect.initialDelayMs, backoffBase: s.reconnect.backoffBase, maxDelayMs: s.reconnect.maxDelayMs, jitter: 0.2 },
+      stallTimeoutMs: hb.stallAfterMs,
+      enforceMarketHours: enforce,
+    },
+    {
+      heartbeat: (name) => {
+        const beat = new Heartbeat({
+          component: name,
+          intervalMs: hb.intervalMs,
+          stallAfterMs: hb.stallAfterMs,
+          clock,
+          onBeat: (r) => logger.info({ heartbeat: r }, `${name}: alive`),
+          onStall: (r) => {
+            metrics.state(name, 'stalled');
+            logger.error({ heartbeat: r }, `${name}: no progress for ${Math.round(hb.stallAfterMs / 60_000)} minutes`);
+          },
+        });
+        heartbeats.set(name, beat);
+        return beat;
+      },
+      onFlushed: (name, _bars, latenciesMs) => {
+        metrics.flushed(name, latenciesMs);
+        const job = jobs.find((j) => j.name === name);
+        const c = job?.runner?.counts();
+        if (c) heartbeats.get(name)?.touch({ stored: job!.past.stored + c.stored });
+        if (job?.state === 'running') metrics.state(name, 'running');
+      },
+    },
+  );
+
+  const tickers = config.sources.tickers;
+  const job = (kind: BarKind | 'news', name: string, list: readonly string[]): Job => ({
+    name,
+    kind,
+    dataset: DATASET_OF[kind],
+    tickers: list,
+    state: 'starting',
+    detail: null,
+    runner: null,
+    past: { received: 0, stored: 0, duplicates: 0, quarantined: 0, flushes: 0, reconnects: 0, backfilled: 0 },
+    sessions: 0,
+    stoppedBy: null,
+    error: null,
+  });
+  const jobs: Job[] = [
+    ...(tickers.equities.length > 0 ? [job('stocks', 'stream:stocks', tickers.equities)] : []),
+    ...(tickers.indices.length > 0 ? [job('indices', 'stream:indices', tickers.indices)] : []),
+    job('options', 'stream:options', []),
+    ...tickers.news.map((t) => job('news', `stream:news:${t}`, [t])),
+  ];
+  for (const j of jobs) metrics.state(j.name, 'starting');
+
+  /** One session of one stream; resolves with how it ended. */
+  const runSession = async (j: Job, ls: LiveStream<Row>): Promise<StreamingSummary> => {
+    j.name = ls.name;
+    j.runner = ls.runner;
+    j.state = 'running';
+    j.detail = null;
+    j.sessions++;
+    metrics.track(ls.name, j.dataset, ls.runner);
+    metrics.state(ls.name, 'running');
+    const source = observedSource(ls.source, (ev) => {
+      if (ev.type === 'error') errors.record(ev.error, { context: { stream: ls.name } });
+    });
+    try {
+      return await ls.runner.run(source, ac.signal);
+    } finally {
+      metrics.sync();
+      const c = ls.runner.counts();
+      j.past.received += c.received;
+      j.past.stored += c.stored;
+      j.past.duplicates += c.duplicates;
+      j.past.quarantined += c.quarantined;
+      j.past.flushes += c.flushes;
+      j.past.reconnects += c.reconnects;
+      j.runner = null;
+    }
+  };
+
+  /** The trade date of the session now open, or of the next one. */
+  const sessionDate = (): string => {
+    const today = nyDate(clock.now());
+    return nyseCalendar.isTradingDay(today) && clock.now() < nyseCalendar.session(today)!.close ? today : nyseCalendar.nextTradingDay(today);
+  };
+
+  const waitForSelection = async (): Promise<void> => {
+    const now = clock.now();
+    if (nyseCalendar.isOpen(now)) return;
+    const at = nyseCalendar.nextOpen(now) + (options.selectionDelayMs ?? 60_000);
+    logger.info({ until: new Date(at).toISOString() }, 'stream:options: waiting for the open to select contracts');
+    await clock.sleep(at - now, ac.signal);
+  };
+
+  /** Session after session until stopped, the feed ends, or a typed error. */
+  const runJob = async (j: Job): Promise<void> => {
+    try {
+      for (;;) {
+        let ls: LiveStream<Row>;
+        if (j.kind === 'news') ls = streams.news(j.tickers[0]!, config.sources.news.pollIntervalMs, ac.signal) as unknown as LiveStream<Row>;
+        else if (j.kind === 'options') {
+          if (enforce) {
+            j.detail = 'waiting for the open';
+            await waitForSelection();
+          }
+          const date = options.optionsDate ?? sessionDate();
+          j.detail = `selecting contracts for ${date}`;
+          j.tickers = await ingestion.selectContracts(date, ac.signal);
+          logger.info({ date, tickers: j.tickers }, `stream:options: ${j.tickers.length} contracts selected for ${date}`);
+          if (j.tickers.length === 0) {
+            j.state = 'done';
+            j.detail = `no contracts selected for ${date}`;
+            return;
+          }
+          ls = streams.bars('options', j.tickers) as unknown as LiveStream<Row>;
+        } else ls = (j.kind === 'stocks' ? streams.bars('stocks', j.tickers) : streams.bars('indices', j.tickers)) as unknown as LiveStream<Row>;
+        const summary = await runSession(j, ls);
+        j.stoppedBy = summary.stoppedBy;
+        j.past.backfilled += summary.backfilled;
+        logger.info({ summary }, `${j.name}: session ended (${summary.stoppedBy}), ${summary.stored} stored`);
+        // Only a market close starts another session; a signal or an ended feed ends the stream.
+        if (summary.stoppedBy !== 'market-close' || ac.signal.aborted || !enforce) {
+          j.state = summary.stoppedBy === 'signal' ? 'stopped' : 'done';
+          return;
+        }
+        j.state = 'starting';
+        j.detail = 'waiting for the next session';
+      }
+    } catch (e) {
+      if (ac.signal.aborted && j.state === 'starting') {
+        // Aborted while waiting for the open or selecting: a clean stop, not a failure.
+        j.state = 'stopped';
+        j.stoppedBy = 'signal';
+        return;
+      }
+      const err = toSpyglassError(e);
+      j.state = 'failed';
+      j.error = err;
+      errors.record(err, { context: { stream: j.name } });
+      logger.error({ err, stream: j.name }, `${j.name} failed: ${err.code}: ${err.message}`);
+    } finally {
+      metrics.state(j.name, j.state === 'failed' ? 'failed' : j.state === 'stopped' ? 'stopped' : 'done');
+      heartbeats.get(j.name)?.stop();
+    }
+  };
+
+  const outcome = (j: Job): StreamOutcome => {
+    const c = j.runner?.counts();
+    return {
+      name: j.name,
+      dataset: j.dataset,
+      tickers: [...j.tickers],
+      state: j.state,
+      stoppedBy: j.state === 'failed' ? null : j.stoppedBy,
+      sessions: j.sessions,
+      received: j.past.received + (c?.received ?? 0),
+      stored: j.past.stored + (c?.stored ?? 0),
+      duplicates: j.past.duplicates + (c?.duplicates ?? 0),
+      quarantined: j.past.quarantined + (c?.quarantined ?? 0),
+      flushes: j.past.flushes + (c?.flushes ?? 0),
+      reconnects: j.past.reconnects + (c?.reconnects ?? 0),
+      backfilled: j.past.backfilled,
+      error: j.error ? { code: j.error.code, message: j.error.message } : null,
+    };
+  };
+  const summarize = (): StreamerSummary => {
+    const list = jobs.map(outcome);
+    return { streams: list, failed: list.filter((o) => o.state === 'failed').map((o) => o.name), seconds: (clock.now() - started) / 1000 };
+  };
+
+  const runnerHealth = (j: Job): RunnerHealth => {
+    const o = outcome(j);
+    const counts = `${o.stored} stored, ${o.duplicates} duplicates, ${o.quarantined} quarantined, ${o.reconnects} reconnects`;
+    const detail = [o.tickers.join(',') || null, counts, j.detail].filter((x) => x !== null).join('; ');
+    switch (j.state) {
+      case 'running': {
+        const beat = heartbeats.get(j.name);
+        // Inside run() the runner may still be waiting for the open: idle, not silent.
+        if (enforce && j.kind !== 'news' && !nyseCalendar.isOpen(clock.now())) return { name: j.name, state: 'idle', detail: `${detail}; market closed` };
+        return { name: j.name, state: 'running', ...(beat ? { heartbeat: beat.snapshot() } : {}), detail };
+      }
+      case 'starting':
+        return { name: j.name, state: 'idle', detail };
+      case 'failed':
+        return { name: j.name, state: 'failed', detail: `${o.error!.code}: ${o.error!.message}; ${counts}` };
+      default:
+        return { name: j.name, state: 'stopped', detail: `${detail}; ${j.state}${j.stoppedBy ? ` by ${j.stoppedBy}` : ''}` };
+    }
+  };
+
+  const data = dataHealthInputs(dataRoot, { clock });
+  const hardware = new HardwareMonitor({ dataRoot, clock });
+  const health = (): Promise<HealthSnapshot> =>
+    buildHealthSnapshot({
+      clock,
+      calendar: nyseCalendar,
+      runners: () => jobs.map(runnerHealth),
+      // A replay (market hours ignored) stores a past session: its age is reported, not judged.
+      datasets: async () => (await data.datasets()).map((d) => (enforce ? d : { ...d, live: false })),
+      quarantine: data.quarantine,
+      schemaDrift: data.schemaDrift,
+      errors: () => [errors.summary()],
+      hardware: () => hardware.sample(),
+      thresholds: { heartbeatStallMs: hb.stallAfterMs },
+    });
+
+  const server = await createMetricsServer({ port: options.port, host: '127.0.0.1', registry: metrics.metrics.registry, health });
+  logger.info({ url: server.url, streams: jobs.map((j) => j.name), enforceMarketHours: enforce }, `streamer: /metrics and /health on ${server.url}`);
+
+  const done = Promise.all(jobs.map(runJob)).then(() => {
+    metrics.sync();
+    return summarize();
+  });
+  let stopping: Promise<StreamerSummary> | undefined;
+  return {
+    url: server.url,
+    done,
+    health,
+    outcomes: () => jobs.map(outcome),
+    stop: () =>
+      (stopping ??= (async () => {
+        ac.abort(new Error('streamer stopping'));
+        const summary = await done;
+        await server.close();
+        return summary;
+      })()),
+  };
+}
