@@ -12,6 +12,7 @@ import {
   benchmarkPredictionSpeed,
   expectedValue,
   falsePositives,
+  findThresholdForPrecision,
   importanceCsv,
   loadFeatureTable,
   monthlyPrecisionAt,
@@ -92,12 +93,10 @@ export function trainerConfigFrom(ml: MlConfig): Partial<TrainerConfig> {
   };
 }
 
-const MIN_SIGNALS = 20;
-
 /**
  * The original's steps 33–43 as one run over the stored feature dataset: chronological split →
- * balanced training with early stopping → threshold chosen on validation (best F1 with at least
- * 20 signals) → backtest on the held-out test days → importance, threshold sensitivity, error
+ * balanced training with early stopping → threshold chosen on validation (the lowest reaching the
+ * target precision with enough signals) → backtest on the held-out test days → importance, threshold sensitivity, error
  * analysis, speed, SHAP explanations of recent signals → walk-forward → an HTML report and a JSON
  * summary (also copied to `reports/ml/latest/summary.json` for the dashboard).
  *
@@ -138,14 +137,20 @@ export async function runTrainingJob(o: TrainingJobOptions): Promise<TrainingJob
   appendMetricsLog(join(o.root, 'logs', 'training', 'metrics.jsonl'), { version: run.artifact.version, runId, ...run.artifact.metrics });
   say('train', `best iteration ${run.artifact.bestIteration}; validation ROC-AUC ${run.artifact.metrics.validation.rocAuc.toFixed(3)}, test ROC-AUC ${run.artifact.metrics.test.rocAuc.toFixed(3)}`);
 
-  // Threshold: chosen on validation only, so the test days stay untouched until the backtest.
+  // Threshold: chosen on validation only (the original's step 39), so the test days stay untouched until the backtest.
   const predictions = predictSplit(run.artifact, table, lib);
   const grid = { from: o.ml.threshold.sweep.from, to: o.ml.threshold.sweep.to, step: o.ml.threshold.sweep.step };
-  const valSweep = thresholdSweep(predictions.split.validation.label, predictions.validation, grid);
-  const f1 = (r: { precision: number; recall: number }) => (r.precision + r.recall > 0 ? (2 * r.precision * r.recall) / (r.precision + r.recall) : 0);
-  const best = valSweep.filter((r) => r.nSignals >= MIN_SIGNALS).sort((a, b) => f1(b) - f1(a) || a.threshold - b.threshold)[0];
-  const threshold = best?.threshold ?? run.artifact.threshold;
-  say('threshold', `${threshold} (validation precision ${(best?.precision ?? NaN).toFixed(3)}, recall ${(best?.recall ?? NaN).toFixed(3)})`);
+  const choice = findThresholdForPrecision(predictions.split.validation.label, predictions.validation, {
+    ...grid,
+    minPrecision: o.ml.threshold.targetPrecision,
+    minSignals: o.ml.threshold.minSignals,
+  });
+  const threshold = choice.optimalThreshold ?? run.artifact.threshold;
+  say(
+    'threshold',
+    `${threshold}: validation precision ${choice.achievedPrecision.toFixed(3)}, recall ${choice.achievedRecall.toFixed(3)}, ${choice.nSignals} signals` +
+      (choice.achievable ? '' : ` (target precision ${o.ml.threshold.targetPrecision} not reached with ≥ ${o.ml.threshold.minSignals} signals: most precise threshold taken)`),
+  );
 
   const testTable = predictions.split.test;
   const bt = backtest(testTable, predictions.test, { threshold });

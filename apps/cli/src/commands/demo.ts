@@ -58,7 +58,7 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
   describe: 'run the whole pipeline on the embedded exchange simulator: backfill → consolidate → features → train → evaluate → report',
   builder: (y) =>
     y
-      .option('from', { type: 'string', default: '2024-12-02', describe: 'first trading day' })
+      .option('from', { type: 'string', default: '2024-04-01', describe: 'first trading day' })
       .option('to', { type: 'string', default: '2025-03-31', describe: 'last trading day' })
       .option('seed', { type: 'string', default: '42', describe: 'simulator seed' })
       .option('strikes-per-side', { type: 'number', default: 4, describe: 'calls above and puts at or below the open, per day' })

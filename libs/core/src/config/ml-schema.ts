@@ -52,6 +52,10 @@ export const mlConfigSchema = z.strictObject({
   threshold: z
     .strictObject({
       default: unit.default(0.5),
+      /** The run picks, on the validation days, the lowest threshold reaching this precision … */
+      targetPrecision: unit.default(0.9),
+      /** … with at least this many validation signals (else the most precise such threshold). */
+      minSignals: z.number().int().positive().default(50),
       sweep: z
         .strictObject({ from: share.default(0.5), to: share.default(0.99), step: unit.default(0.01) })
         .refine((s) => s.from < s.to, { message: 'sweep.from must be below sweep.to' })
