@@ -2,7 +2,7 @@
 // The streamer daemon's entry: the only file that reads argv, the environment and process signals.
 // Exit codes follow the CLI's: 0 clean stop, 1 a stream failed (or another error), 2 bad
 // configuration or arguments, 3 authentication or entitlement refused.
-import { configSecrets, createLogger, isSpyglassError, loadConfig } from '@spyglass/core';
+import { SpyglassError, configSecrets, createLogger, isSpyglassError, loadConfig } from '@spyglass/core';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { startStreamer, type StreamerSummary } from './streamer.js';
@@ -35,12 +35,12 @@ const args = yargs(hideBin(process.argv))
   .strict()
   .help()
   .alias('h', 'help')
-  .fail((msg, err) => fail(err ?? Object.assign(new Error(msg), { code: 'INVALID_ARGUMENT' })))
+  .fail((msg, err) => fail(err ?? new SpyglassError('INVALID_ARGUMENT', msg)))
   .parseSync();
 
 let streamer: Awaited<ReturnType<typeof startStreamer>>;
 try {
-  if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65_535) throw new Error(`--port ${args.port} must be an integer in 0..65535`);
+  if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65_535) throw new SpyglassError('INVALID_ARGUMENT', `--port ${args.port} must be an integer in 0..65535`);
   const config = loadConfig({
     dir: args['config-dir'],
     env: process.env,
