@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh --for demo
 npx tsc -b tsconfig.json
-node apps/cli/dist/main.js demo "$@"
+node apps/cli/bin/spyglass.js demo "$@"
