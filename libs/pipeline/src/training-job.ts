@@ -146,6 +146,8 @@ export async function runTrainingJob(o: TrainingJobOptions): Promise<TrainingJob
     minSignals: o.ml.threshold.minSignals,
   });
   const threshold = choice.optimalThreshold ?? run.artifact.threshold;
+  // The artifact carries the chosen threshold, so live scoring and `ml backtest` use it by default.
+  saveModelArtifact(modelDir, { ...run.artifact, threshold });
   say(
     'threshold',
     `${threshold}: validation precision ${choice.achievedPrecision.toFixed(3)}, recall ${choice.achievedRecall.toFixed(3)}, ${choice.nSignals} signals` +

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { ParquetDataset, SchemaDriftMonitor, rawDatasetSpecs, readParquetInfo } from '@spyglass/storage';
+import { ParquetDataset, SchemaDriftMonitor, formatSpaceReport, purge, rawDatasetSpecs, readParquetInfo, spaceReport, type PurgeCategory } from '@spyglass/storage';
 import { loadContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
 
@@ -50,5 +50,41 @@ export const schemaBaselineCommand: CommandModule<GlobalArgs, GlobalArgs & { dat
       out.push({ dataset: d, columns: b.columns.length });
     }
     printResult(a, out, () => out.map((o) => ('columns' in o ? `${o.dataset}: baseline of ${o.columns} columns` : `${o.dataset}: ${o.skipped}`)).join('\n'));
+  },
+};
+
+/** `spyglass purge`: retention per category (settings.yaml `retention`), dry run unless `--apply`. */
+export const purgeCommand: CommandModule<GlobalArgs, GlobalArgs & { apply: boolean; pattern?: string[] }> = {
+  command: 'purge',
+  describe: 'delete data older than its retention (settings.yaml retention); a dry run unless --apply',
+  builder: (y) =>
+    y
+      .option('apply', { type: 'boolean', default: false, describe: 'really delete (default: only list what would go)' })
+      .option('pattern', { type: 'string', array: true, describe: 'file-name globs to consider, e.g. "*.parquet"' }) as never,
+  handler: async (a) => {
+    const ctx = loadContext(a);
+    const r = ctx.config.settings.retention;
+    // settings.yaml names the categories in camelCase; null = keep forever.
+    const days: Partial<Record<PurgeCategory, number>> = {};
+    const map: Record<PurgeCategory, number | null> = { raw: r.raw, processed: r.processed, metrics: r.metrics, schema_drift: r.schemaDrift, checkpoints: r.checkpoints, heartbeat: r.heartbeat };
+    for (const [k, v] of Object.entries(map)) if (v !== null) days[k as PurgeCategory] = v;
+    const s = await purge({ root: ctx.dataRoot, retentionDays: days, dryRun: !a.apply, ...(a.pattern ? { patterns: a.pattern } : {}) });
+    printResult(a, s, () =>
+      [
+        `${s.dryRun ? 'would delete' : 'deleted'} ${s.totalFiles} files (${(s.totalBytes / 1_048_576).toFixed(1)} MiB)${s.dryRun ? ' — dry run, pass --apply to delete' : ''}`,
+        ...Object.entries(s.byCategory).map(([c, v]) => `  ${c.padEnd(13)} ${String(v.files).padStart(6)} files ${(v.bytes / 1_048_576).toFixed(1).padStart(8)} MiB${v.cutoff ? `  older than ${v.cutoff}` : ''}`),
+      ].join('\n'),
+    );
+  },
+};
+
+/** `spyglass report-space`: sizes by dataset, ticker and month, with compression ratios. */
+export const reportSpaceCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+  command: 'report-space',
+  describe: 'disk use by dataset, ticker and month, with Parquet compression ratios',
+  handler: async (a) => {
+    const ctx = loadContext(a);
+    const r = await spaceReport({ root: ctx.dataRoot });
+    printResult(a, r, () => formatSpaceReport(r));
   },
 };
