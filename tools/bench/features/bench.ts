@@ -109,8 +109,8 @@ try {
     setupSeconds: +gen.seconds.toFixed(2),
     baselineIoFloorSeconds: +floor.seconds.toFixed(2),
     baselineIoFloorCpuSeconds: +floor.cpuSeconds.toFixed(2),
-    consolidate: { seconds: +cons.seconds.toFixed(2), cpuSeconds: +cons.cpuSeconds.toFixed(2), timings: cons.value.timings, rows: cons.value.rows, rowsPerSecond: Math.round(cons.value.rows / cons.seconds), peakRssMb: Math.round(cons.peakRssMb), ivSolved: cons.value.iv.solved, ivUnsolved: cons.value.iv.unsolved },
-    features: { seconds: +feat.seconds.toFixed(2), cpuSeconds: +feat.cpuSeconds.toFixed(2), timings: feat.value.timings, rows: feat.value.rows, rowsPerSecond: Math.round(feat.value.rows / feat.seconds), peakRssMb: Math.round(feat.peakRssMb), positiveRate: +feat.value.positiveRate.toFixed(4) },
+    consolidate: { seconds: +cons.seconds.toFixed(2), cpuSeconds: +cons.cpuSeconds.toFixed(2), timings: cons.value.timings, cpuTimings: cons.value.cpuTimings, rows: cons.value.rows, rowsPerSecond: Math.round(cons.value.rows / cons.seconds), peakRssMb: Math.round(cons.peakRssMb), ivSolved: cons.value.iv.solved, ivUnsolved: cons.value.iv.unsolved },
+    features: { seconds: +feat.seconds.toFixed(2), cpuSeconds: +feat.cpuSeconds.toFixed(2), timings: feat.value.timings, cpuTimings: feat.value.cpuTimings, rows: feat.value.rows, rowsPerSecond: Math.round(feat.value.rows / feat.seconds), peakRssMb: Math.round(feat.peakRssMb), positiveRate: +feat.value.positiveRate.toFixed(4) },
     totalSeconds: +total.toFixed(2),
     goalSeconds: 30,
     ratioToIoFloor: +(total / floor.seconds).toFixed(2),
@@ -123,9 +123,11 @@ try {
     console.log(`  raw rows: ${result.rawRows.stocks} SPY, ${result.rawRows.options} option bars (setup ${result.setupSeconds} s, not timed)`);
     console.log(`  baseline  DuckDB raw read + partitioned write: ${result.baselineIoFloorSeconds} s (${result.baselineIoFloorCpuSeconds} CPU s)`);
     console.log(`  consolidate:        ${result.consolidate.seconds} s (${result.consolidate.cpuSeconds} CPU s), ${result.consolidate.rows} rows, ${result.consolidate.rowsPerSecond} rows/s, peak RSS ${result.consolidate.peakRssMb} MB`);
-    console.log(`    steps: ${JSON.stringify(result.consolidate.timings)}`);
+    console.log(`    steps (wall s): ${JSON.stringify(result.consolidate.timings)}`);
+    console.log(`    steps (CPU s):  ${JSON.stringify(cons.value.cpuTimings)}`);
     console.log(`  generate-features:  ${result.features.seconds} s (${result.features.cpuSeconds} CPU s), ${result.features.rows} rows, ${result.features.rowsPerSecond} rows/s, peak RSS ${result.features.peakRssMb} MB`);
-    console.log(`    steps: ${JSON.stringify(result.features.timings)}`);
+    console.log(`    steps (wall s): ${JSON.stringify(result.features.timings)}`);
+    console.log(`    steps (CPU s):  ${JSON.stringify(feat.value.cpuTimings)}`);
     console.log(`  total ${result.totalSeconds} s (goal < ${result.goalSeconds} s), ${result.ratioToIoFloor}× the I/O floor (CPU ${result.cpuRatioToIoFloor}×); process max RSS ${result.processMaxRssMb} MB`);
   }
 } finally {

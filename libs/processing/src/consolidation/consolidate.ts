@@ -59,6 +59,8 @@ export interface ConsolidateSummary {
   readonly seconds: number;
   /** Seconds per step (load, indicators, join, greeks, write). */
   readonly timings: Readonly<Record<string, number>>;
+  /** CPU seconds per step (all threads), steadier than wall time on a shared machine. */
+  readonly cpuTimings: Readonly<Record<string, number>>;
   /** The drift report of the written date range (null when the check is off or nothing was written). */
   readonly schemaDrift: DriftReport | null;
 }
@@ -191,6 +193,7 @@ export async function consolidate(options: ConsolidateOptions): Promise<Consolid
     files,
     seconds: (performance.now() - started) / 1000,
     timings: timer.seconds(),
+    cpuTimings: timer.cpuSeconds(),
     schemaDrift,
   };
 }

@@ -59,6 +59,8 @@ export interface FeatureSummary {
   readonly seconds: number;
   /** Seconds per step (load, underlying frame, option frame, labels, join, write). */
   readonly timings: Readonly<Record<string, number>>;
+  /** CPU seconds per step (all threads), steadier than wall time on a shared machine. */
+  readonly cpuTimings: Readonly<Record<string, number>>;
   /** The drift report of the written date range (null when the check is off or nothing was written). */
   readonly schemaDrift: DriftReport | null;
 }
@@ -173,6 +175,7 @@ export async function generateFeatures(options: GenerateFeaturesOptions): Promis
     files,
     seconds: (performance.now() - started) / 1000,
     timings: timer.seconds(),
+    cpuTimings: timer.cpuSeconds(),
     schemaDrift,
   };
 }
