@@ -5,7 +5,7 @@ import { dashboardCommand, healthCommand } from './operations.js';
 import { demoCommand } from './demo.js';
 import { consolidateCommand, generateFeaturesCommand, prepareTrainingCommand, scanOptionsCommand } from './processing.js';
 import { simCommand } from './sim.js';
-import { schemaBaselineCommand, schemaCheckCommand } from './storage.js';
+import { purgeCommand, reportSpaceCommand, schemaBaselineCommand, schemaCheckCommand } from './storage.js';
 import { simulateCommand, streamNewsCommand, streamOptionsCommand, streamStocksCommand, streamVixCommand } from './stream.js';
 import { workersCommand } from './workers.js';
 
@@ -33,6 +33,8 @@ export const commands = [
   workersCommand,
   schemaCheckCommand,
   schemaBaselineCommand,
+  purgeCommand,
+  reportSpaceCommand,
   consolidateCommand,
   prepareTrainingCommand,
   scanOptionsCommand,
