@@ -1,9 +1,10 @@
 import { openAsBlob } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
 import { Compression, ParquetFile, Table as WasmTable, WriterPropertiesBuilder, readParquet, writeParquet } from 'parquet-wasm';
 import { SpyglassError } from '@spyglass/core';
 import { columnTypeOfArrow } from './arrow-codec.js';
+import { planProjection } from './parquet-footer-projection.js';
 
 /**
  * Compression codec of written Parquet files.
@@ -95,12 +96,12 @@ export interface ReadTableOptions {
 /**
  * Reads a Parquet file (or some of its columns) into an Arrow table.
  *
- * The whole file is decoded with parquet-wasm's synchronous reader and the projection applied on
- * the Arrow side. Measured here (parquet-wasm 0.8.0): its async `ParquetFile.read({ columns })` is
- * faster for narrow projections but PANICS on a damaged data page (an uncaught wasm `unreachable`
- * and a promise that never settles), while the synchronous reader returns an error; a corrupt
- * partition must fail with `CORRUPT_FILE`, not crash the process. Partition files are one ticker-day,
- * so reading them whole is cheap, and the sync reader is also the faster one for full reads.
+ * Uses parquet-wasm's synchronous reader on the file's bytes. Measured here (parquet-wasm 0.8.0):
+ * the async `ParquetFile.read({ columns })` PANICS on a damaged data page (an uncaught wasm
+ * `unreachable` and a promise that never settles) where the synchronous reader returns an error,
+ * and a corrupt partition must fail with `CORRUPT_FILE`, not crash the process; the synchronous
+ * reader is also the faster one for full reads. It ignores `columns`, so a projection hands it the
+ * file with a rewritten footer that lists only the wanted columns (see parquet-footer-projection).
  *
  * @throws SpyglassError `CORRUPT_FILE` naming the file when it is truncated or damaged, `NOT_FOUND`
  *   when it does not exist.
@@ -110,24 +111,77 @@ export interface ReadTableOptions {
  * ```
  */
 export async function readParquetTable(file: string, opts: ReadTableOptions = {}): Promise<Table> {
-  let bytes: Uint8Array;
+  let fh: FileHandle;
   try {
     // One open file descriptor: a writer renaming a new version in meanwhile does not affect it.
-    bytes = await readFile(file);
+    fh = await open(file, 'r');
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'NOT_FOUND' : 'STORAGE';
     throw new SpyglassError(code, `${file}: cannot read (${(cause as Error).message})`, { cause, details: { file } });
   }
+  let bytes: Uint8Array;
+  try {
+    if (opts.columns) {
+      const projected = await readProjected(fh, opts.columns).catch(() => undefined);
+      if (projected) {
+        try {
+          return selectPresent(tableFromIPC(readParquet(projected, { batchSize: opts.batchSize ?? 1 << 20 }).intoIPCStream()), opts.columns);
+        } catch {
+          // Decide on the full file below: it is either corrupt (CORRUPT_FILE) or readable.
+        }
+      }
+    }
+    bytes = await fh.readFile();
+  } catch (cause) {
+    throw new SpyglassError('STORAGE', `${file}: cannot read (${(cause as Error).message})`, { cause, details: { file } });
+  } finally {
+    await fh.close();
+  }
+  const decode = (b: Uint8Array) => tableFromIPC(readParquet(b, { batchSize: opts.batchSize ?? 1 << 20 }).intoIPCStream());
   let table: Table;
   try {
     // intoIPCStream consumes the wasm table, releasing its memory.
-    table = tableFromIPC(readParquet(bytes, { batchSize: opts.batchSize ?? 1 << 20 }).intoIPCStream());
+    table = decode(bytes);
   } catch (cause) {
     throw corrupt(file, cause);
   }
-  if (!opts.columns) return table;
+  return opts.columns ? selectPresent(table, opts.columns) : table;
+}
+
+/**
+ * The bytes the reader needs for a projection: the kept column chunks at their original offsets
+ * (the rest of the buffer is never looked at) and a footer listing only them. Undefined when the
+ * projection keeps every column; throws on a footer it cannot parse.
+ */
+async function readProjected(fh: FileHandle, columns: readonly string[]): Promise<Uint8Array | undefined> {
+  const { size } = await fh.stat();
+  if (size < 12) throw new Error('too small');
+  const tail = Buffer.alloc(8);
+  await fh.read(tail, 0, 8, size - 8);
+  if (tail.toString('latin1', 4) !== 'PAR1') throw new Error('no magic');
+  const footerLen = tail.readUInt32LE(0);
+  const footerStart = size - 8 - footerLen;
+  if (footerStart < 4) throw new Error('bad footer length');
+  const footer = Buffer.alloc(footerLen);
+  await fh.read(footer, 0, footerLen, footerStart);
+  const plan = planProjection(footer, columns);
+  if (!plan) return undefined;
+  // Not zero-filled: only the ranges read below are ever referenced by the new footer.
+  const out = Buffer.allocUnsafe(footerStart + plan.footer.length + 8);
+  for (const [start, end] of plan.ranges) {
+    if (start < 4 || end > footerStart || end < start) throw new Error('column chunk outside the data region');
+    await fh.read(out, start, end - start, start);
+  }
+  out.write('PAR1', 0, 'latin1');
+  out.set(plan.footer, footerStart);
+  out.writeUInt32LE(plan.footer.length, footerStart + plan.footer.length);
+  out.write('PAR1', footerStart + plan.footer.length + 4, 'latin1');
+  return out;
+}
+
+function selectPresent(table: Table, columns: readonly string[]): Table {
   const present = new Set(table.schema.fields.map((f) => f.name));
-  return table.select(opts.columns.filter((c) => present.has(c)));
+  return table.select(columns.filter((c) => present.has(c)));
 }
 
 /**

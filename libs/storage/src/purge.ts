@@ -1,7 +1,6 @@
 import { readdir, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { SpyglassError, nyDate } from '@spyglass/core';
-
 import { hiveValue, walkFiles } from './walk-files.js';
 
 /**

@@ -1,0 +1,170 @@
+// Storage benchmark: 1,000,000 synthetic minute bars written and read through @spyglass/storage,
+// with DuckDB (@duckdb/node-api) doing the same rows in the same run as the baseline.
+//
+//   npx tsc -b libs/storage/tsconfig.lib.json     # the bench imports the libraries' dist/
+//   node --import tsx tools/bench/storage/bench.ts [--rows 1000000] [--reps 3] [--duckdb-threads N] [--no-fsync] [--json]
+//
+// Two layouts, both with SNAPPY:
+//   one-partition  all rows in one partition file (2,000 tickers × 500 minutes of one day, a
+//                  dataset partitioned by date only, like a consolidated layer) vs DuckDB
+//                  `COPY bars TO 'file.parquet'` and `read_parquet('file.parquet')`;
+//   partitioned    the raw stocks layout, ticker=/date= partitions of 500 rows (20 tickers × 100
+//                  days) vs DuckDB `COPY … (PARTITION_BY (ticker, date))` and a hive glob read.
+// Write = records in memory to durable files (ours: encode, merge into an empty partition, temp
+// file, fsync, rename). Read = ours to JS records (`readAll`) and to Arrow tables (`readTables`);
+// DuckDB materialises into its own in-memory table (`CREATE TABLE … AS SELECT`), so no JS objects
+// are made on its side. Projection = `timestamp, close`. Each figure is the median of --reps runs.
+// The data is synthetic (seeded random walk), not market data.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { StockBar } from '@spyglass/core';
+import { ParquetDataset, defineDataset, rawDatasetSpecs, type DatasetSpec } from '@spyglass/storage';
+
+const arg = (name: string, fallback: string) => {
+  const k = process.argv.indexOf(`--${name}`);
+  return k > 0 ? process.argv[k + 1]! : fallback;
+};
+const ROWS = Number(arg('rows', '1000000'));
+const REPS = Number(arg('reps', '3'));
+const DUCK_THREADS = arg('duckdb-threads', '');
+const FSYNC = !process.argv.includes('--no-fsync');
+const JSON_OUT = process.argv.includes('--json');
+const PER_DAY = 500;
+
+function bars(tickers: number, days: number, seed = 7): StockBar[] {
+  let s = seed;
+  const rand = () => (s = (Math.imul(s, 1_103_515_245) + 12_345) >>> 0) / 4_294_967_296;
+  const out: StockBar[] = new Array(tickers * days * PER_DAY);
+  const day0 = Date.UTC(2025, 2, 10, 13, 30); // 09:30 EDT; 500 minutes stay inside the New York day
+  let k = 0;
+  for (let t = 0; t < tickers; t++) {
+    const ticker = `T${String(t).padStart(4, '0')}`;
+    let price = 50 + (t % 500);
+    for (let d = 0; d < days; d++) {
+      for (let m = 0; m < PER_DAY; m++) {
+        const open = price;
+        price = Math.max(1, Math.round((price + (rand() - 0.5) * 0.2) * 100) / 100);
+        const high = Math.max(open, price) + 0.01;
+        const low = Math.min(open, price) - 0.01;
+        const ts = day0 + d * 86_400_000 + m * 60_000;
+        out[k++] = {
+          ticker, timestamp: ts, open, high, low, close: price, volume: Math.floor(rand() * 50_000) * 10,
+          vwap: Math.round(((high + low) / 2) * 1e4) / 1e4, transactions: Math.floor(rand() * 900), ingestedAt: ts + 61_000,
+        };
+      }
+    }
+  }
+  return out;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function timeIt(reps: number, setup: () => Promise<void>, fn: () => Promise<unknown>): Promise<number> {
+  const ms: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    await setup();
+    const t0 = performance.now();
+    await fn();
+    ms.push(performance.now() - t0);
+  }
+  return median(ms);
+}
+
+interface Row {
+  layout: string;
+  op: string;
+  oursMs: number;
+  duckMs: number;
+}
+
+async function run(layout: string, spec: DatasetSpec, rows: StockBar[], duck: DuckDBConnection, work: string, duckPartitionBy: string): Promise<Row[]> {
+  const out: Row[] = [];
+  const oursRoot = path.join(work, `${layout}-ours`);
+  const duckOut = path.join(work, `${layout}-duck`);
+  const ds = new ParquetDataset<StockBar>({ root: oursRoot, spec, fsync: FSYNC });
+  const fresh = async () => {
+    await rm(oursRoot, { recursive: true, force: true });
+  };
+
+  // Write.
+  const oursWrite = await timeIt(REPS, fresh, () => ds.write(rows));
+  const duckTarget = duckPartitionBy ? duckOut : `${duckOut}.parquet`;
+  const duckWrite = await timeIt(
+    REPS,
+    async () => rm(duckTarget, { recursive: true, force: true }),
+    () => duck.run(`COPY bars TO '${duckTarget}' (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 1048576${duckPartitionBy ? `, PARTITION_BY (${duckPartitionBy})` : ''})`),
+  );
+  out.push({ layout, op: 'write (SNAPPY)', oursMs: oursWrite, duckMs: duckWrite });
+
+  // Reads (the dataset written by the last rep above).
+  const source = duckPartitionBy ? `read_parquet('${duckOut}/**/*.parquet', hive_partitioning = true)` : `read_parquet('${duckTarget}')`;
+  const duckRead = (cols: string) => timeIt(REPS, async () => undefined, () => duck.run(`CREATE OR REPLACE TEMP TABLE r AS SELECT ${cols} FROM ${source}`));
+  const noop = async () => undefined;
+  let n = 0;
+  const oursFull = await timeIt(REPS, noop, async () => (n = (await ds.readAll()).length));
+  if (n !== rows.length) throw new Error(`read back ${n} rows, wrote ${rows.length}`);
+  const oursFullArrow = await timeIt(REPS, noop, async () => {
+    let c = 0;
+    for await (const { table } of ds.readTables()) c += table.numRows;
+    if (c !== rows.length) throw new Error(`arrow read ${c}`);
+  });
+  const duckFull = await duckRead('*');
+  out.push({ layout, op: 'full read → JS records', oursMs: oursFull, duckMs: duckFull });
+  out.push({ layout, op: 'full read → Arrow', oursMs: oursFullArrow, duckMs: duckFull });
+  const cols = ['timestamp', 'close'];
+  const oursProj = await timeIt(REPS, noop, () => ds.readAll({ columns: cols }));
+  const oursProjArrow = await timeIt(REPS, noop, async () => {
+    for await (const { table } of ds.readTables({ columns: cols })) void table.numRows;
+  });
+  const duckProj = await duckRead('"timestamp", "close"');
+  out.push({ layout, op: '2-column read → JS records', oursMs: oursProj, duckMs: duckProj });
+  out.push({ layout, op: '2-column read → Arrow', oursMs: oursProjArrow, duckMs: duckProj });
+  return out;
+}
+
+async function main(): Promise<void> {
+  const work = await mkdtemp(path.join(tmpdir(), 'spyglass-bench-storage-'));
+  const instance = await DuckDBInstance.create(':memory:', DUCK_THREADS ? { threads: DUCK_THREADS } : {});
+  const duck = await instance.connect();
+  const threads = (await duck.runAndReadAll(`SELECT current_setting('threads') AS t`)).getRowObjects()[0]!.t;
+  const results: Row[] = [];
+  try {
+    const oneDay = defineDataset({ ...rawDatasetSpecs.stocks, name: 'stocks_by_date', layer: 'processed', partitionBy: ['date'] });
+    const layouts: Array<[string, DatasetSpec, number, number, string]> = [
+      ['one-partition', oneDay, Math.round(ROWS / PER_DAY), 1, ''],
+      ['partitioned', rawDatasetSpecs.stocks, 20, Math.round(ROWS / PER_DAY / 20), 'ticker, date'],
+    ];
+    for (const [layout, spec, tickers, days, partitionBy] of layouts) {
+      const rows = bars(tickers, days);
+      // DuckDB gets exactly these rows: load the file our library wrote (not timed), adding the
+      // partition date column its PARTITION_BY needs (New York = UTC−4: the synthetic days are in EDT).
+      const seed = new ParquetDataset<StockBar>({ root: path.join(work, 'seed'), spec: oneDay, fsync: false });
+      await rm(path.join(work, 'seed'), { recursive: true, force: true });
+      await seed.write(rows.map((r) => ({ ...r, timestamp: r.timestamp })));
+      const files = (await seed.partitions()).map((p) => `'${p.path}'`).join(', ');
+      await duck.run(`CREATE OR REPLACE TABLE bars AS SELECT *, CAST(CAST("timestamp"::TIMESTAMP - INTERVAL 4 HOUR AS DATE) AS VARCHAR) AS date FROM read_parquet([${files}])`);
+      const count = Number((await duck.runAndReadAll('SELECT count(*) AS n FROM bars')).getRowObjects()[0]!.n);
+      if (count !== rows.length) throw new Error(`DuckDB loaded ${count} rows`);
+      if (!partitionBy) await duck.run('ALTER TABLE bars DROP COLUMN date');
+      results.push(...(await run(layout, spec, rows, duck, work, partitionBy)));
+    }
+  } finally {
+    duck.closeSync();
+    await rm(work, { recursive: true, force: true });
+  }
+
+  if (JSON_OUT) {
+    console.log(JSON.stringify({ rows: ROWS, reps: REPS, fsync: FSYNC, duckdbThreads: threads, results }, null, 2));
+    return;
+  }
+  const rate = (ms: number) => `${((ROWS / ms) * 1000 / 1e6).toFixed(2)} M rows/s`;
+  console.log(`storage bench: ${ROWS.toLocaleString('en-US')} synthetic bars, median of ${REPS}, fsync ${FSYNC ? 'on' : 'off'}, DuckDB threads ${String(threads)}, Node ${process.version}`);
+  console.log(`${'layout'.padEnd(14)} ${'operation'.padEnd(27)} ${'ours'.padStart(10)} ${''.padStart(16)} ${'DuckDB'.padStart(10)} ${''.padStart(16)} ours/DuckDB time`);
+  for (const r of results) {
+    console.log(`${r.layout.padEnd(14)} ${r.op.padEnd(27)} ${`${r.oursMs.toFixed(0)} ms`.padStart(10)} ${rate(r.oursMs).padStart(16)} ${`${r.duckMs.toFixed(0)} ms`.padStart(10)} ${rate(r.duckMs).padStart(16)} ${(r.oursMs / r.duckMs).toFixed(2)}×${r.oursMs / r.duckMs <= 1.5 ? '  (within 1.5×)' : ''}`);
+  }
+}
+
+await main();
