@@ -47,7 +47,17 @@ describe('Quarantine', () => {
     await q.add('stocks', [rec, rec], { batchId: 'backfill:stocks:SPY:2025-03-05' });
     await new Quarantine({ root }).add('stocks', [rec, rec], { batchId: 'backfill:stocks:SPY:2025-03-05' });
     const files = await readdir(join(root, 'quarantine', 'stocks', 'date=2025-03-05'));
-    expect(files).toEqual(['batch-backfill_stocks_SPY_2025-03-05.jsonl']);
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/^batch-backfill_stocks_SPY_2025-03-05-[0-9a-f]{12}\.jsonl$/);
+    expect((await summarizeQuarantine(root)).byDataset.stocks?.total).toBe(2);
+  });
+
+  it('keeps batch ids that sanitise alike apart', async () => {
+    const q = new Quarantine({ root });
+    const rec = { record: { timestamp: Date.UTC(2025, 2, 5, 15, 0) }, issues: [issue('A')] };
+    await q.add('stocks', [rec], { batchId: 'backfill:SPY:2025-03-05' });
+    await q.add('stocks', [rec], { batchId: 'backfill:SPY/2025-03-05' });
+    expect(await readdir(join(root, 'quarantine', 'stocks', 'date=2025-03-05'))).toHaveLength(2);
     expect((await summarizeQuarantine(root)).byDataset.stocks?.total).toBe(2);
   });
 

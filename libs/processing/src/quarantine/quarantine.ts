@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SpyglassError, systemClock, type Clock, type ValidationIssue } from '@spyglass/core';
@@ -98,15 +98,18 @@ export class Quarantine {
     }
     for (const [date, lines] of byDate) {
       const dir = this.dir(dataset, date);
-      // pid + sequence + random: two instances or processes writing in the same millisecond never collide.
+      // pid + sequence + random: two instances or processes writing in the same millisecond never
+      // collide. A batch id names the file instead (readable prefix + hash, so ids that sanitise
+      // alike, `a:b` and `a/b`, stay apart) and a replay overwrites it.
       const name =
         options.batchId === undefined
           ? `part-${now}-${process.pid}-${this.seq++}-${randomBytes(4).toString('hex')}.jsonl`
-          : `batch-${options.batchId.replace(/[^A-Za-z0-9_.-]/g, '_')}.jsonl`;
+          : `batch-${options.batchId.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 80)}-${createHash('sha256').update(options.batchId).digest('hex').slice(0, 12)}.jsonl`;
       const file = join(dir, name);
       try {
         await mkdir(dir, { recursive: true });
-        const tmp = join(dir, `.${name}.tmp`);
+        // A private temp name: two writers of the same batch must not interleave in one temp file.
+        const tmp = join(dir, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
         const fh = await open(tmp, 'w');
         try {
           await fh.writeFile(`${lines.join('\n')}\n`);
