@@ -1,5 +1,6 @@
 import { SpyglassError, isSpyglassError, systemClock, toSpyglassError, type Clock, type Logger, type MarketCalendar } from '@spyglass/core';
 import { ingestBatch, type IngestStages } from './ingest-batch.js';
+import { runPool } from './run-pool.js';
 import { addCounts, emptyCounts, type IngestCounts } from './ingest-counts.js';
 import type { CheckpointPort, SourceBatch } from './ingest-ports.js';
 
@@ -17,12 +18,15 @@ export interface HistoricalRunnerOptions<R> extends IngestStages<R> {
   readonly clock?: Clock;
   /** Called after each day (progress bars, registries, heartbeats). */
   readonly onDay?: (p: DayProgress) => void;
+  /** Days processed concurrently (default 4); requests are still paced by the shared rate limiter. */
+  readonly dayConcurrency?: number;
 }
 
 /** One finished (or skipped) day. */
 export interface DayProgress {
   readonly ticker: string;
   readonly date: string;
+  /** Days finished before this one (days may finish out of calendar order). */
   readonly index: number;
   readonly total: number;
   readonly skipped: boolean;
@@ -45,8 +49,8 @@ export interface BackfillSummary extends IngestCounts {
 }
 
 /**
- * The batch pipeline of the original's step 7: date by date over the calendar's trading days, per
- * ticker: source → validate → quarantine → de-duplicate → Parquet, then a checkpoint per
+ * The batch pipeline of the original's step 7: over the calendar's trading days (a few in flight),
+ * per ticker: source → validate → quarantine → de-duplicate → Parquet, then a checkpoint per
  * (job, ticker, date) once the day is durable. With `resume` completed days are skipped; without it
  * they are fetched again and merged, which is idempotent because storage de-duplicates on the key.
  *
@@ -79,19 +83,22 @@ export class HistoricalRunner<R> {
     const totals = emptyCounts();
     const emptyDays: string[] = [];
     let skipped = 0;
-    for (let i = 0; i < days.length; i++) {
-      const date = days[i]!;
+    let done = 0;
+    // Several days in flight: a day's fetch overlaps another's Parquet write and checkpoint, which are
+    // mostly file-system waits. Each day is still written and checkpointed on its own.
+    await runPool(days, this.opts.dayConcurrency ?? 4, async (date) => {
       if (req.signal?.aborted) throw new SpyglassError('ABORTED', `${job} ${req.ticker} stopped before ${date}`, { cause: req.signal.reason });
       if (req.resume && (await checkpoints.isComplete(job, req.ticker, date))) {
         skipped++;
-        this.opts.onDay?.({ ticker: req.ticker, date, index: i, total: days.length, skipped: true, counts: emptyCounts(), totals });
-        continue;
+        this.opts.onDay?.({ ticker: req.ticker, date, index: done++, total: days.length, skipped: true, counts: emptyCounts(), totals });
+        return;
       }
       const counts = await this.runDay(req.ticker, date, req.signal);
       addCounts(totals, counts);
       if (counts.received === 0) emptyDays.push(date);
-      this.opts.onDay?.({ ticker: req.ticker, date, index: i, total: days.length, skipped: false, counts, totals });
-    }
+      this.opts.onDay?.({ ticker: req.ticker, date, index: done++, total: days.length, skipped: false, counts, totals });
+    });
+    emptyDays.sort();
     const summary: BackfillSummary = {
       job,
       ticker: req.ticker,
