@@ -261,6 +261,11 @@ function encodeColumn(spec: DatasetSpec, col: ColumnSpec, rows: readonly object[
  * Builds an Arrow table from records, column by column into typed arrays (no per-value Arrow builders).
  *
  * @throws SpyglassError `INVALID_ARGUMENT` naming the row, column and value that does not fit.
+ * @example
+ * ```ts
+ * const table = recordsToTable(rawDatasetSpecs.stocks, bars);
+ * await writeFileAtomic('bars.parquet', encodeParquet(table));
+ * ```
  */
 export function recordsToTable(spec: DatasetSpec, rows: readonly object[]): Table {
   const fields = spec.columns.map((c) => new Field(c.name, arrowTypeOf(c.type), c.nullable === true));

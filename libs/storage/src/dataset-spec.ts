@@ -13,7 +13,14 @@ import { SpyglassError } from '@spyglass/core';
  */
 export type ColumnType = 'float64' | 'int64' | 'int32' | 'utf8' | 'bool' | 'timestamp_ms' | 'utf8_list' | 'json';
 
-/** Every {@link ColumnType}, for validation and table-driven tests. */
+/**
+ * Every {@link ColumnType}, for validation and table-driven tests.
+ *
+ * @example
+ * ```ts
+ * COLUMN_TYPES.includes('timestamp_ms'); // true
+ * ```
+ */
 export const COLUMN_TYPES: readonly ColumnType[] = ['float64', 'int64', 'int32', 'utf8', 'bool', 'timestamp_ms', 'utf8_list', 'json'];
 
 /**

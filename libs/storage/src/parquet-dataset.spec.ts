@@ -113,10 +113,14 @@ describe('ParquetDataset write/read', () => {
     expect(await contracts.readAll()).toEqual([c]);
   });
 
-  it('writes option tickers with a colon into readable hive directories', async () => {
+  it('keeps tickers with a colon readable in hive directories and escapes a slash', async () => {
     const ds = new ParquetDataset<StockBar>({ root, spec: rawDatasetSpecs.indices });
-    await ds.write([{ ...fixtureSpyBars(fixtures)[0], ticker: 'I:VIX' }]);
-    expect((await ds.partitions())[0]).toMatchObject({ ticker: 'I:VIX', path: path.join(root, 'raw/indices/ticker=I:VIX/date=2020-12-15/part-0.parquet') });
+    await ds.write([{ ...fixtureSpyBars(fixtures)[0], ticker: 'I:VIX' }, { ...fixtureSpyBars(fixtures)[0], ticker: 'BRK/B' }]);
+    expect(await ds.partitions()).toEqual([
+      expect.objectContaining({ ticker: 'BRK/B', path: path.join(root, 'raw/indices/ticker=BRK%2FB/date=2020-12-15/part-0.parquet') }),
+      expect.objectContaining({ ticker: 'I:VIX', path: path.join(root, 'raw/indices/ticker=I:VIX/date=2020-12-15/part-0.parquet') }),
+    ]);
+    expect((await ds.readAll({ tickers: ['BRK/B'] })).map((b) => b.ticker)).toEqual(['BRK/B']);
   });
 
   it('serialises concurrent writes to one partition without losing rows', async () => {

@@ -2,7 +2,14 @@ import path from 'node:path';
 import { SpyglassError } from '@spyglass/core';
 import type { DatasetSpec } from './dataset-spec.js';
 
-/** The one data file of a partition; rewritten whole on every merge. */
+/**
+ * The one data file of a partition; rewritten whole on every merge.
+ *
+ * @example
+ * ```ts
+ * path.join(partitionDir(root, spec, { ticker: 'SPY', date: '2025-03-04' }), PARTITION_FILE);
+ * ```
+ */
 export const PARTITION_FILE = 'part-0.parquet';
 
 /**
@@ -31,7 +38,14 @@ function unescapeValue(v: string): string {
   return v.replace(/%([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 }
 
-/** `<root>/<layer>/<name>`: the directory of a dataset. */
+/**
+ * `<root>/<layer>/<name>`: the directory of a dataset.
+ *
+ * @example
+ * ```ts
+ * datasetDir('./data', rawDatasetSpecs.options); // 'data/raw/options'
+ * ```
+ */
 export function datasetDir(root: string, spec: DatasetSpec): string {
   return path.join(root, spec.layer, spec.name);
 }
