@@ -35,11 +35,14 @@ describe('startStreamer against the exchange simulator', () => {
     rmSync(dataRoot, { recursive: true, force: true });
   });
 
-  it('streams SPY, the selected options, VIX and news concurrently, serves /metrics and /health on loopback, and flushes on stop', async () => {
+  it('streams SPY, the selected options, VIX and news concurrently under one rate limiter, serves /metrics and /health on loopback, and flushes on stop', async () => {
     sim = await createExchangeSim({ seed: 42, port: 0, speed: 0, sessionDate: SESSION });
     dataRoot = tempDataRoot();
     const { logger } = capturingLogger();
-    streamer = await startStreamer({ config: simConfig(sim, dataRoot), logger, port: 0, ignoreMarketHours: true, optionsDate: SESSION });
+    // 60 requests a minute = one permit a second: the opening-price request and the first news poll
+    // go out together at the start, so one of them waits.
+    const config = simConfig(sim, dataRoot, { requestsPerMinute: 60 });
+    streamer = await startStreamer({ config, logger, port: 0, ignoreMarketHours: true, optionsDate: SESSION });
     expect(streamer.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 
     // The replay of a regular session has 390 SPY and 390 VIX minutes.
@@ -54,6 +57,8 @@ describe('startStreamer against the exchange simulator', () => {
     expect(sample(metrics, 'spyglass_worker_state', { worker: 'stream:stocks', state: 'running' })).toBe(1);
     expect(sample(metrics, 'spyglass_worker_state', { worker: 'stream:news:SPY', state: 'running' })).toBe(1);
     expect(sample(metrics, 'spyglass_ws_reconnects_total')).toBeUndefined(); // no drop, no reconnect series yet
+    expect(sample(metrics, 'spyglass_rate_limit_waits_total', { source: 'massive' })).toBeGreaterThanOrEqual(1);
+    expect(sample(metrics, 'spyglass_rate_limit_wait_seconds_total', { source: 'massive' })).toBeGreaterThan(0.5);
 
     const health = await get(`${streamer.url}/health`);
     expect(health.status).toBe(200);
@@ -69,6 +74,11 @@ describe('startStreamer against the exchange simulator', () => {
     expect(spyRunner.heartbeat?.progress.stored).toBe(390);
     // Options: the configured selection (2 calls, 2 puts) from the session's opening price.
     expect(snapshot.runners.find((r) => r.name === 'stream:options')!.detail).toMatch(/^(O:SPY250304[CP]\d{8},){3}O:SPY250304[CP]\d{8};/);
+    // Every flush is a performance sample: 390 SPY bars carried, none slower than the overrun limit.
+    const durable = snapshot.performance[0]!.operations.find((o) => o.operation === 'durable:stocks')!;
+    expect(durable.items).toBe(390);
+    expect(durable.maxMs).toBeLessThan(60_000);
+    expect(snapshot.checks.find((c) => c.name === 'performance:streamer')?.status).toBe('ok');
     // A replay is a past session: freshness is reported, not judged.
     expect(snapshot.datasets.find((d) => d.dataset === 'stocks')).toMatchObject({ live: false, status: 'ok', lastBarAt: expect.any(Number) });
 
@@ -92,11 +102,35 @@ describe('startStreamer against the exchange simulator', () => {
     await expect(fetch(`${streamer.url}/metrics`)).rejects.toThrow();
   });
 
+  it('counts WebSocket reconnects; the gap is back-filled over REST: no minute lost, none stored twice', async () => {
+    // Every connection drops after 100 minutes; the runner reconnects and fetches the rest over REST.
+    sim = await createExchangeSim({ seed: 42, port: 0, speed: 0, sessionDate: SESSION, faults: { wsDropAfter: 100 } });
+    dataRoot = tempDataRoot();
+    const { logger } = capturingLogger();
+    const config = simConfig(sim, dataRoot, { streaming: { reconnect: { initialDelayMs: 20, maxDelayMs: 100 } } });
+    streamer = await startStreamer({ config, logger, port: 0, ignoreMarketHours: true, optionsDate: SESSION });
+
+    const metrics = await until(async () => {
+      const m = (await get(`${streamer!.url}/metrics`)).text;
+      return sample(m, 'spyglass_bars_ingested_total', { dataset: 'stocks' }) === 390 && (sample(m, 'spyglass_ws_reconnects_total', { feed: 'stocks' }) ?? 0) >= 1 && m;
+    }, 'SPY at 390 stored after a reconnect');
+    expect(sample(metrics, 'spyglass_ws_reconnects_total', { feed: 'indices' })).toBeGreaterThanOrEqual(1);
+    const summary = await streamer.stop();
+    const spy = summary.streams.find((s) => s.name === 'stream:stocks')!;
+    expect(spy).toMatchObject({ state: 'stopped', stored: 390, quarantined: 0 });
+    expect(spy.reconnects).toBeGreaterThanOrEqual(1);
+    expect(spy.backfilled).toBeGreaterThan(0);
+    // Each new connection replays the session from its start; the bars already seen are skipped.
+    const bars = await storedSpy(dataRoot);
+    expect(bars).toHaveLength(390);
+    expect(new Set(bars.map((b) => b.timestamp)).size).toBe(390);
+  });
+
   it('reports streams that fail with a typed error (AUTH_FAILED) as failed in the log, /health and the worker gauge; done resolves without a stop', async () => {
     sim = await createExchangeSim({ seed: 42, port: 0, speed: 0, sessionDate: SESSION, apiKeys: ['the-right-key'] });
     dataRoot = tempDataRoot();
     const { logger, lines } = capturingLogger();
-    streamer = await startStreamer({ config: simConfig(sim, dataRoot, 'a-wrong-key'), logger, port: 0, ignoreMarketHours: true, optionsDate: SESSION });
+    streamer = await startStreamer({ config: simConfig(sim, dataRoot, { apiKey: 'a-wrong-key' }), logger, port: 0, ignoreMarketHours: true, optionsDate: SESSION });
 
     const summary = await streamer.done;
     expect(summary.failed).toEqual(['stream:stocks', 'stream:indices', 'stream:options', 'stream:news:SPY']);

@@ -12,9 +12,10 @@ import {
   type SpyglassConfig,
   type SpyglassError,
 } from '@spyglass/core';
-import { ErrorAggregator, HardwareMonitor, buildHealthSnapshot, createMetricsServer, type HealthSnapshot, type RunnerHealth } from '@spyglass/monitoring';
+import { ErrorAggregator, HardwareMonitor, PerformanceMonitor, buildHealthSnapshot, createMetricsServer, type HealthSnapshot, type RunnerHealth } from '@spyglass/monitoring';
 import { Ingestion, LiveStreams, dataHealthInputs, ingestionSettings, type IngestCounts, type LiveStream, type StreamingSummary } from '@spyglass/pipeline';
 import { observedSource } from './observed-source.js';
+import { performanceThresholds } from './performance-settings.js';
 import { StreamMetrics } from './stream-metrics.js';
 
 /**
@@ -168,6 +169,18 @@ export async function startStreamer(options: StreamerOptions): Promise<Streamer>
   const ac = new AbortController();
   const errors = new ErrorAggregator({ session: 'streamer', clock, maxTypes: config.settings.monitoring.performance.maxErrorTypes });
 
+  const perf = config.settings.monitoring.performance;
+  // One sample per durable flush: how long its oldest bar waited, and how many bars it carried.
+  // Bar streams are expected to deliver while the market is open (no_data otherwise).
+  const performance = new PerformanceMonitor({
+    session: 'streamer',
+    clock,
+    windowMs: perf.windowMs,
+    thresholds: performanceThresholds(perf),
+    ...(enforce ? { isActive: (t: number) => nyseCalendar.isOpen(t) } : {}),
+  });
+  performance.onAlert((a) => logger.warn({ alert: a }, `streamer: ${a.message}`));
+
   const settings = ingestionSettings(config, { logger, ...(options.clock ? { clock } : {}) });
   // Our own limiter, so the waits it imposes show up in spyglass_rate_limit_waits_total.
   const limiter = createRateLimiter(settings.requestsPerMinute, clock);
@@ -213,9 +226,10 @@ export async function startStreamer(options: StreamerOptions): Promise<Streamer>
         heartbeats.set(name, beat);
         return beat;
       },
-      onFlushed: (name, _bars, latenciesMs) => {
+      onFlushed: (name, bars, latenciesMs) => {
         metrics.flushed(name, latenciesMs);
         const job = jobs.find((j) => j.name === name);
+        if (job && bars.length > 0) performance.record(`durable:${job.dataset}`, { durationMs: latenciesMs.reduce((m, x) => (x > m ? x : m), 0), items: bars.length });
         const c = job?.runner?.counts();
         if (c) heartbeats.get(name)?.touch({ stored: job!.past.stored + c.stored });
         if (job?.state === 'running') metrics.state(name, 'running');
@@ -243,7 +257,10 @@ export async function startStreamer(options: StreamerOptions): Promise<Streamer>
     job('options', 'stream:options', []),
     ...tickers.news.map((t) => job('news', `stream:news:${t}`, [t])),
   ];
-  for (const j of jobs) metrics.state(j.name, 'starting');
+  for (const j of jobs) {
+    metrics.state(j.name, 'starting');
+    if (j.kind !== 'news') performance.expect(`durable:${j.dataset}`);
+  }
 
   /** One session of one stream; resolves with how it ended. */
   const runSession = async (j: Job, ls: LiveStream<Row>): Promise<StreamingSummary> => {
@@ -393,6 +410,10 @@ export async function startStreamer(options: StreamerOptions): Promise<Streamer>
       datasets: async () => (await data.datasets()).map((d) => (enforce ? d : { ...d, live: false })),
       quarantine: data.quarantine,
       schemaDrift: data.schemaDrift,
+      performance: () => {
+        performance.check();
+        return [performance.snapshot()];
+      },
       errors: () => [errors.summary()],
       hardware: () => hardware.sample(),
       thresholds: { heartbeatStallMs: hb.stallAfterMs },

@@ -16,14 +16,14 @@ export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../../.
 export const tempDataRoot = (): string => mkdtempSync(join(tmpdir(), 'spyglass-streamer-'));
 
 /** The repository's config with the Massive endpoints pointed at the simulator. */
-export function simConfig(sim: { url: string; wsUrl: string }, dataRoot: string, apiKey = 'k'): SpyglassConfig {
+export function simConfig(sim: { url: string; wsUrl: string }, dataRoot: string, opts: { apiKey?: string; streaming?: Record<string, unknown>; requestsPerMinute?: number | null } = {}): SpyglassConfig {
   return loadConfig({
     dir: join(REPO, 'config'),
-    env: { MASSIVE_API_KEY: apiKey, MASSIVE_REST_URL: sim.url, MASSIVE_WS_URL: sim.wsUrl },
+    env: { MASSIVE_API_KEY: opts.apiKey ?? 'k', MASSIVE_REST_URL: sim.url, MASSIVE_WS_URL: sim.wsUrl },
     overrides: {
       settings: { dataRoot, logLevel: 'silent' },
       // The simulator has no plan limit; a short flush interval keeps the test quick.
-      sources: { massive: { rateLimit: { requestsPerMinute: null } }, streaming: { flushIntervalMs: 200 } },
+      sources: { massive: { rateLimit: { requestsPerMinute: opts.requestsPerMinute ?? null } }, streaming: { flushIntervalMs: 200, ...opts.streaming } },
     },
   });
 }
