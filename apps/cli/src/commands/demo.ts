@@ -48,7 +48,7 @@ export function renderDemo(s: MainJobSummary, dataRoot: string): string {
     ``,
     `report:     ${m.reportHtml}`,
     `model:      ${m.modelDir}`,
-    `dashboard:  npx spyglass dashboard --data-root ${dataRoot}   (then open http://127.0.0.1:8501)`,
+    `dashboard:  npm run spyglass -- dashboard --data-root ${dataRoot}   (then open http://127.0.0.1:8501)`,
   ].join('\n');
 }
 
