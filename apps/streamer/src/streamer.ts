@@ -7,7 +7,9 @@ import {
   nyseCalendar,
   systemClock,
   toSpyglassError,
+  withRetry,
   type Clock,
+  type RetryPolicy,
   type Logger,
   type SpyglassConfig,
   type SpyglassError,
@@ -136,6 +138,9 @@ interface Job {
   error: SpyglassError | null;
 }
 
+/** About six minutes of NOT_FOUND retries (30 s growing 1.5× to 2 min) for the opening price. */
+const SELECTION_RETRY: RetryPolicy = { maxAttempts: 6, initialDelayMs: 30_000, backoffBase: 1.5, maxDelayMs: 120_000, jitter: 0.1, retryOn: ['NOT_FOUND'] };
+
 const DATASET_OF: Record<BarKind | 'news', Dataset> = { stocks: Dataset.STOCK_BARS, options: Dataset.OPTION_BARS, indices: Dataset.INDEX_BARS, news: Dataset.NEWS };
 
 /**
@@ -182,19 +187,18 @@ export async function startStreamer(options: StreamerOptions): Promise<Streamer>
   performance.onAlert((a) => logger.warn({ alert: a }, `streamer: ${a.message}`));
 
   const settings = ingestionSettings(config, { logger, ...(options.clock ? { clock } : {}) });
+  // The quarantine is read only when counters sync, after `ingestion` exists.
+  const metrics = new StreamMetrics(() => ingestion.quarantine.counts());
   // Our own limiter, so the waits it imposes show up in spyglass_rate_limit_waits_total.
   const limiter = createRateLimiter(settings.requestsPerMinute, clock);
-  let bridge: StreamMetrics | undefined;
   const rateLimiter = {
     acquire: async (signal?: AbortSignal): Promise<number> => {
       const waited = await limiter.acquire(signal);
-      if (waited > 0) bridge?.metrics.recordRateLimitWait('massive', waited);
+      if (waited > 0) metrics.metrics.recordRateLimitWait('massive', waited);
       return waited;
     },
   };
   const ingestion = new Ingestion({ ...settings, rateLimiter });
-  bridge = new StreamMetrics(() => ingestion.quarantine.counts());
-  const metrics = bridge;
 
   const heartbeats = new Map<string, Heartbeat>();
   const s = config.sources.streaming;
@@ -316,7 +320,11 @@ export async function startStreamer(options: StreamerOptions): Promise<Streamer>
           }
           const date = options.optionsDate ?? sessionDate();
           j.detail = `selecting contracts for ${date}`;
-          j.tickers = await ingestion.selectContracts(date, ac.signal);
+          // Live, the session's opening price can lag the open by a minute or two: retry NOT_FOUND for
+          // a few minutes (transient HTTP failures are already retried by the REST layer).
+          j.tickers = enforce
+            ? await withRetry(() => ingestion.selectContracts(date, ac.signal), { policy: SELECTION_RETRY, clock, logger, signal: ac.signal, label: `stream:options selection ${date}` })
+            : await ingestion.selectContracts(date, ac.signal);
           logger.info({ date, tickers: j.tickers }, `stream:options: ${j.tickers.length} contracts selected for ${date}`);
           if (j.tickers.length === 0) {
             j.state = 'done';
