@@ -106,7 +106,7 @@ describe('startStreamer against the exchange simulator', () => {
     // Every connection drops after 100 minutes; the runner reconnects and fetches the rest over REST.
     sim = await createExchangeSim({ seed: 42, port: 0, speed: 0, sessionDate: SESSION, faults: { wsDropAfter: 100 } });
     dataRoot = tempDataRoot();
-    const { logger } = capturingLogger();
+    const { logger, lines } = capturingLogger();
     const config = simConfig(sim, dataRoot, { streaming: { reconnect: { initialDelayMs: 20, maxDelayMs: 100 } } });
     streamer = await startStreamer({ config, logger, port: 0, ignoreMarketHours: true, optionsDate: SESSION });
 
@@ -121,6 +121,8 @@ describe('startStreamer against the exchange simulator', () => {
     expect(spy.reconnects).toBeGreaterThanOrEqual(1);
     expect(spy.backfilled).toBeGreaterThan(0);
     // Each new connection replays the session from its start; the bars already seen are skipped.
+    expect(lines.some((l) => l.level === 40 && l.msg === 'stream:stocks: reconnected, back-filling the gap over REST')).toBe(true);
+    expect(lines.some((l) => l.level === 40 && String(l.msg).startsWith('stream:stocks: NETWORK: '))).toBe(true);
     const bars = await storedSpy(dataRoot);
     expect(bars).toHaveLength(390);
     expect(new Set(bars.map((b) => b.timestamp)).size).toBe(390);

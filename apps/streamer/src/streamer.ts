@@ -275,8 +275,14 @@ export async function startStreamer(options: StreamerOptions): Promise<Streamer>
     j.sessions++;
     metrics.track(ls.name, j.dataset, ls.runner);
     metrics.state(ls.name, 'running');
+    // LiveStreams gives its runners and sockets no logger: the daemon logs the transient events itself.
     const source = observedSource(ls.source, (ev) => {
-      if (ev.type === 'error') errors.record(ev.error, { context: { stream: ls.name } });
+      if (ev.type === 'error') {
+        errors.record(ev.error, { context: { stream: ls.name } });
+        logger.warn({ err: ev.error, stream: ls.name }, `${ls.name}: ${ev.error.code}: ${ev.error.message}; reconnecting`);
+      } else if (ev.type === 'reconnected') {
+        logger.warn({ stream: ls.name, attempt: ev.attempt, gapFrom: new Date(ev.gapFrom).toISOString(), gapTo: new Date(ev.gapTo).toISOString() }, `${ls.name}: reconnected, back-filling the gap over REST`);
+      }
     });
     try {
       return await ls.runner.run(source, ac.signal);
