@@ -3,6 +3,7 @@ import type { GlobalArgs } from '../output.js';
 import { backfillAllCommand, backfillCommand, backfillNewsCommand, backfillVixCommand, discoverCommand, downloadOptionsCommand } from './backfill.js';
 import { dashboardCommand, healthCommand } from './operations.js';
 import { demoCommand } from './demo.js';
+import { mlCommands } from './ml.js';
 import { consolidateCommand, generateFeaturesCommand, prepareTrainingCommand, scanOptionsCommand } from './processing.js';
 import { simCommand } from './sim.js';
 import { purgeCommand, reportSpaceCommand, schemaBaselineCommand, schemaCheckCommand } from './storage.js';
@@ -12,7 +13,7 @@ import { workersCommand } from './workers.js';
 const ml: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'ml <command>',
   describe: 'features, training, evaluation and explanation (XGBoost)',
-  builder: (y) => y.command(generateFeaturesCommand as never).demandCommand(1),
+  builder: (y) => y.command([generateFeaturesCommand, ...mlCommands] as never).demandCommand(1),
   handler: () => undefined,
 };
 

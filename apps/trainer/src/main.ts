@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// The trainer app's entry: the only file that reads argv and the environment. Exit codes follow the
+// CLI's: 0 done, 1 a failure, 2 bad arguments or configuration.
+import { isSpyglassError } from '@spyglass/core';
+import { renderTrainerResult, runTrainer } from './run-trainer.js';
+import { parseTrainerArgs, TRAINER_USAGE } from './trainer-args.js';
+
+function fail(e: unknown): never {
+  const line = isSpyglassError(e) ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e);
+  process.stderr.write(`trainer: ${line.split('\n')[0]}\n`);
+  process.exit(isSpyglassError(e, 'CONFIG', 'INVALID_ARGUMENT') ? 2 : 1);
+}
+
+try {
+  const args = parseTrainerArgs(process.argv.slice(2));
+  if (args.help) {
+    process.stdout.write(`${TRAINER_USAGE}\n`);
+  } else {
+    const result = await runTrainer(args, {
+      env: process.env,
+      ...(process.env.SPYGLASS_XGBOOST_LIB ? { xgboostLibraryPath: process.env.SPYGLASS_XGBOOST_LIB } : {}),
+      ...(args.json ? {} : { progress: (line: string) => process.stderr.write(`${line}\n`) }),
+    });
+    process.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : `${renderTrainerResult(result)}\n`);
+  }
+} catch (e) {
+  fail(e);
+}
