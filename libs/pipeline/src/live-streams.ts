@@ -1,4 +1,4 @@
-import { Dataset, nyseCalendar, nyDate, type IndexBar, type NewsArticle, type OptionBar, type RetryPolicy, type StockBar } from '@spyglass/core';
+import { Dataset, nyseCalendar, nyDate, type Clock, type IndexBar, type Logger, type NewsArticle, type OptionBar, type RetryPolicy, type StockBar } from '@spyglass/core';
 import { Deduplicator, recordKeyFor, validatorFor } from '@spyglass/processing';
 import { createIndexStream, createOptionStream, createStockStream } from '@spyglass/sources';
 import type { Ingestion } from './ingestion.js';
@@ -17,6 +17,10 @@ export interface LiveStreamSettings {
   /** Wait for the open and stop at the close (off for the simulator's accelerated sessions). */
   readonly enforceMarketHours: boolean;
   readonly queueCapacity?: number;
+  /** Runner and socket warnings (drops, reconnects, stalls) go here. */
+  readonly logger?: Logger;
+  /** Time for market hours, flush timers and reconnect backoff (tests pass a ManualClock). */
+  readonly clock?: Clock;
 }
 
 /** A stream ready to run: `runner.run(source, signal)`. */
@@ -61,6 +65,8 @@ export class LiveStreams {
       reconnect: this.s.reconnect,
       stallTimeoutMs: this.s.stallTimeoutMs,
       ...(this.s.queueCapacity ? { queueCapacity: this.s.queueCapacity } : {}),
+      ...(this.s.logger ? { logger: this.s.logger } : {}),
+      ...(this.s.clock ? { clock: this.s.clock } : {}),
     };
     const source = (kind === 'stocks' ? createStockStream(options) : kind === 'options' ? createOptionStream(options) : createIndexStream(options)) as unknown as StreamingSource<
       StockBar | OptionBar | IndexBar
@@ -100,6 +106,8 @@ export class LiveStreams {
       dedup: new Deduplicator<R>(recordKeyFor(dataset) as (r: R) => string, { capacity: 100_000 }),
       flushSize: this.s.flushSize,
       flushIntervalMs: this.s.flushIntervalMs,
+      ...(this.s.logger ? { logger: this.s.logger } : {}),
+      ...(this.s.clock ? { clock: this.s.clock } : {}),
       ...(backfill ? { backfill } : {}),
       ...(this.s.enforceMarketHours && kind !== 'news' ? { marketHours: nyseCalendar } : {}),
       ...(this.hooks.heartbeat ? { heartbeat: this.hooks.heartbeat(name) } : {}),

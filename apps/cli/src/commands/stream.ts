@@ -25,6 +25,7 @@ export function liveStreams(config: SpyglassConfig, logger: Logger, opts: { igno
       reconnect: { maxAttempts: s.reconnect.maxAttempts ?? Number.MAX_SAFE_INTEGER, initialDelayMs: s.reconnect.initialDelayMs, backoffBase: s.reconnect.backoffBase, maxDelayMs: s.reconnect.maxDelayMs, jitter: 0.2 },
       stallTimeoutMs: hb.stallAfterMs,
       enforceMarketHours: !opts.ignoreMarketHours,
+      logger,
     },
     {
       heartbeat: (name) =>
