@@ -28,7 +28,7 @@ const pkg = {
         main: './dist/index.js',
         types: './dist/index.d.ts',
         exports: { '.': { types: './dist/index.d.ts', import: './dist/index.js' }, './package.json': './package.json' },
-        files: ['dist', '!dist/**/*.spec.*', '!dist/**/__fixtures__', 'README.md'],
+        files: ['dist', '!dist/**/*.spec.*', '!dist/**/__fixtures__', '!dist/**/*.tsbuildinfo', 'README.md'],
         sideEffects: false,
       }
     : { private: true }),
