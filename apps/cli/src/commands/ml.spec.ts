@@ -268,6 +268,17 @@ describe('ml walk-forward', () => {
   });
 });
 
+describe('human output (without --json)', () => {
+  it.each([
+    [['feature-importance', '--top-n', '3'], /Top 3 features by gain \(\d+ of 66 used in splits\)\n {2}1\. /],
+    [['backtest'], /Backtest \(test split only, threshold [\d.]+\)[\s\S]*lift over all bars: [\d.]+x/],
+    [['benchmark-speed', '--iterations', '50'], /vs the original's 0\.2 ms mean: [\d.]+x[\s\S]*SHAP explanation latency \(50 calls/],
+    [['explain-signal', '--row', '0'], /Row 0 of the test split: O:SPY\S+ at \S+Z[\s\S]*Top 10 factors:/],
+  ])('ml %j prints the summary', async (argv, expected) => {
+    expect(await run('ml', ...argv, '--data-root', data.root, '--log-level', 'silent')).toMatch(expected);
+  });
+});
+
 describe('failures carry a code and a one-line reason', () => {
   it.each([
     [['backtest', '--threshold', '1.5'], 'INVALID_ARGUMENT', /--threshold must be a probability/],
