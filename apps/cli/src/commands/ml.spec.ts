@@ -212,7 +212,9 @@ describe('ml threshold-analysis', () => {
       expect(r.monthly.filter((m: any) => m.threshold === a.threshold).reduce((s: number, m: any) => s + m.totalSignals, 0)).toBe(a.totalSignals);
     }
     expect(r.recommendations.map((x: any) => x.name)).toEqual(['best expected value', 'highest precision']);
+    expect(Object.values(r.files).filter((f) => existsSync(f as string))).toHaveLength(7);
     expect(csvLines(r.files.aggregate)).toHaveLength(1 + 5);
+    expect(csvLines(r.files.aggregateKeyThresholds)).toHaveLength(1 + 3); // 0.7, 0.75, 0.8 fall in 0.6…0.8
     expect(csvLines(r.files.daily)).toHaveLength(1 + data.days * 5);
     expect(csvLines(r.files.monthlySummary)[0]).toContain('precision_0.7');
   });

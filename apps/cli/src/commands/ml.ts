@@ -176,7 +176,14 @@ interface TrainArgs extends RangeArgs {
   rounds?: number;
 }
 
-/** `spyglass ml train`: split → balance → XGBoost with early stopping → artifact + metrics log. */
+/**
+ * `spyglass ml train`: split → balance → XGBoost with early stopping → artifact + metrics log.
+ *
+ * @example
+ * ```sh
+ * spyglass ml train --start-date 2025-03-03 --end-date 2026-02-19 --model-version xgboost_v2
+ * ```
+ */
 export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
   command: 'train',
   describe: 'train the XGBoost model on the feature dataset (chronological split, balanced training part, early stopping); save the artifact',
@@ -220,7 +227,14 @@ interface ImportanceArgs extends ModelArgs {
   'output-dir'?: string;
 }
 
-/** `spyglass ml feature-importance`: weight, gain, cover, total_gain, total_cover; CSV and a top-N chart. */
+/**
+ * `spyglass ml feature-importance`: weight, gain, cover, total_gain, total_cover; CSV and a top-N chart.
+ *
+ * @example
+ * ```sh
+ * spyglass ml feature-importance --importance-type all --top-n 15
+ * ```
+ */
 export const featureImportanceCommand: CommandModule<GlobalArgs, ImportanceArgs> = {
   command: 'feature-importance',
   describe: 'feature importance of a model (weight, gain, cover, total_gain, total_cover): CSV per type and a top-N chart',
@@ -260,7 +274,14 @@ interface BacktestArgs extends ModelArgs {
   'output-dir'?: string;
 }
 
-/** `spyglass ml backtest`: the model's held-out test days only; trades CSV and metrics incl. lift. */
+/**
+ * `spyglass ml backtest`: the model's held-out test days only; trades CSV and metrics incl. lift.
+ *
+ * @example
+ * ```sh
+ * spyglass ml backtest --model data/models/xgboost_v2 --threshold 0.67
+ * ```
+ */
 export const backtestCommand: CommandModule<GlobalArgs, BacktestArgs> = {
   command: 'backtest',
   describe: 'backtest a model on its held-out test days: trades CSV (with max_gain_120m, min_loss_120m) and metrics incl. lift',
@@ -296,7 +317,14 @@ interface FindThresholdArgs extends ModelArgs {
   step?: number;
 }
 
-/** `spyglass ml find-threshold`: the lowest threshold reaching a precision on the validation days. */
+/**
+ * `spyglass ml find-threshold`: the lowest threshold reaching a precision on the validation days.
+ *
+ * @example
+ * ```sh
+ * spyglass ml find-threshold --min-precision 0.9
+ * ```
+ */
 export const findThresholdCommand: CommandModule<GlobalArgs, FindThresholdArgs> = {
   command: 'find-threshold',
   describe: 'sweep thresholds on the validation days for the lowest one reaching --min-precision',
@@ -345,7 +373,14 @@ interface SpeedArgs extends ModelArgs {
   'shap-iterations'?: number;
 }
 
-/** `spyglass ml benchmark-speed`: single-row predict and SHAP latency against the original's 0.2 ms mean. */
+/**
+ * `spyglass ml benchmark-speed`: single-row predict and SHAP latency against the original's 0.2 ms mean.
+ *
+ * @example
+ * ```sh
+ * spyglass ml benchmark-speed --iterations 5000 --json
+ * ```
+ */
 export const benchmarkSpeedCommand: CommandModule<GlobalArgs, SpeedArgs> = {
   command: 'benchmark-speed',
   describe: 'single-row prediction latency (p50/p95/p99 vs the original’s 0.2 ms mean) and SHAP explanation latency',
@@ -382,7 +417,14 @@ interface ErrorsArgs extends ModelArgs {
   output?: string;
 }
 
-/** `spyglass ml analyze-errors`: how bad the false positives got, what stops would do, EV per trade. */
+/**
+ * `spyglass ml analyze-errors`: how bad the false positives got, what stops would do, EV per trade.
+ *
+ * @example
+ * ```sh
+ * spyglass ml analyze-errors --trades data/reports/ml/backtest/xgboost_v2_trades_….csv --output risk.json
+ * ```
+ */
 export const analyzeErrorsCommand: CommandModule<GlobalArgs, ErrorsArgs> = {
   command: 'analyze-errors',
   describe: 'false-positive drawdowns (distribution, buckets), stop-loss impact, expected value and break-even win rate',
@@ -467,7 +509,29 @@ function analysisCsv<T extends ThresholdAnalysis>(rows: readonly T[], key?: keyo
   return [`${key ? `${key},` : ''}${ANALYSIS_HEADER}`, ...rows.map((r) => `${key ? `${String(r[key])},` : ''}${analysisCells(r)}`)].join('\n') + '\n';
 }
 
-/** `spyglass ml threshold-analysis`: every threshold in a range, in aggregate, per month and per day, with recommendations. */
+/** Signals per month at each key threshold as horizontal bars (the original's `plot_monthly_signals`). */
+function monthlySignalsChart(rows: ReturnType<typeof monthlySummary>, keys: readonly number[], width = 40): string {
+  const max = Math.max(1, ...rows.flatMap((r) => keys.map((k) => r.byThreshold[String(k)]!.signals)));
+  return [
+    'Signals per month by threshold',
+    ...rows.flatMap((r) => [
+      r.month,
+      ...keys.map((k) => {
+        const n = r.byThreshold[String(k)]!.signals;
+        return `  ${k.toFixed(2)} | ${'█'.repeat(Math.round((n / max) * width)).padEnd(width)} ${n}`;
+      }),
+    ]),
+  ].join('\n');
+}
+
+/**
+ * `spyglass ml threshold-analysis`: every threshold in a range, in aggregate, per month and per day, with recommendations.
+ *
+ * @example
+ * ```sh
+ * spyglass ml threshold-analysis --min-threshold 0.7 --max-threshold 0.95 --step 0.01
+ * ```
+ */
 export const thresholdAnalysisCommand: CommandModule<GlobalArgs, SensitivityArgs> = {
   command: 'threshold-analysis',
   describe: 'threshold sensitivity: aggregate, monthly and daily signals/precision/EV per threshold, and two recommendations',
@@ -510,6 +574,8 @@ export const thresholdAnalysisCommand: CommandModule<GlobalArgs, SensitivityArgs
       monthly: writeText(join(outDir, 'monthly_breakdown.csv'), analysisCsv(s.monthly, 'month')),
       daily: writeText(join(outDir, 'daily_breakdown.csv'), analysisCsv(s.daily, 'date')),
       monthlySummary: writeText(join(outDir, 'monthly_summary.csv'), monthlyCsv),
+      aggregateKeyThresholds: writeText(join(outDir, 'aggregate_key_thresholds.csv'), analysisCsv(s.aggregate.filter((r) => keys.some((k) => Math.abs(k - r.threshold) < 1e-9)))),
+      monthlySignalsChart: writeText(join(outDir, 'monthly_signals_chart.txt'), `${monthlySignalsChart(monthly, keys)}\n`),
       recommendations: writeText(join(outDir, 'recommendations.json'), `${JSON.stringify(recommendations, null, 2)}\n`),
     };
     const scope = a['test-only'] ? 'held-out test days' : 'the model’s whole data range (training days included: optimistic)';
@@ -523,6 +589,7 @@ export const thresholdAnalysisCommand: CommandModule<GlobalArgs, SensitivityArgs
           ...s.aggregate
             .filter((r) => keys.length === 0 || keys.some((k) => Math.abs(k - r.threshold) < 1e-9))
             .map((r) => `  ${r.threshold.toFixed(2)}  ${String(r.totalSignals).padStart(7)} ${String(r.tp).padStart(4)} ${String(r.fp).padStart(5)}  ${pct(r.totalSignals ? r.precision : null).padStart(9)}  ${pct(r.recall).padStart(6)}  ${r.expectedValue === null ? 'n/a' : `${r.expectedValue.toFixed(1)}%`}`),
+          monthlySignalsChart(monthly, keys),
           'Monthly signals / precision',
           ...monthly.map((r) => `  ${r.month}  ${keys.map((k) => { const c = r.byThreshold[String(k)]!; return `${k}: ${c.signals} / ${pct(c.signals ? c.precision : null)}`; }).join('  ')}`),
           'Recommendations',
@@ -549,7 +616,14 @@ function parseTimestamp(value: string): number {
   return ms;
 }
 
-/** `spyglass ml explain-signal`: SHAP top factors of one scored row, read in plain English. */
+/**
+ * `spyglass ml explain-signal`: SHAP top factors of one scored row, read in plain English.
+ *
+ * @example
+ * ```sh
+ * spyglass ml explain-signal --ticker O:SPY250205P00547000 --timestamp 2025-02-05T14:33:00Z
+ * ```
+ */
 export const explainSignalCommand: CommandModule<GlobalArgs, ExplainArgs> = {
   command: 'explain-signal',
   describe: 'explain one prediction with SHAP: top factors in plain English, risk factors, close-call warning (default: the test split’s most confident row)',
@@ -614,7 +688,14 @@ interface WalkForwardArgs extends RangeArgs {
   output?: string;
 }
 
-/** `spyglass ml walk-forward`: retrain per month window and test on the following month(s). */
+/**
+ * `spyglass ml walk-forward`: retrain per month window and test on the following month(s).
+ *
+ * @example
+ * ```sh
+ * spyglass ml walk-forward --mode expanding --train-months 3 --test-months 1 --threshold 0.67
+ * ```
+ */
 export const walkForwardCommand: CommandModule<GlobalArgs, WalkForwardArgs> = {
   command: 'walk-forward',
   describe: 'walk-forward validation over month windows (rolling or expanding), purged by the label horizon',
@@ -660,7 +741,14 @@ export const walkForwardCommand: CommandModule<GlobalArgs, WalkForwardArgs> = {
   },
 };
 
-/** Every `spyglass ml` subcommand after `generate-features`, in `--help` order. */
+/**
+ * Every `spyglass ml` subcommand after `generate-features`, in `--help` order.
+ *
+ * @example
+ * ```ts
+ * yargs.command({ command: 'ml <command>', builder: (y) => y.command([generateFeaturesCommand, ...mlCommands]), handler: () => undefined });
+ * ```
+ */
 export const mlCommands = [
   trainCommand,
   featureImportanceCommand,
