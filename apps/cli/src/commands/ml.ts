@@ -45,6 +45,7 @@ import {
   thresholdSensitivity,
   tradesCsv,
   walkForwardAsciiChart,
+  walkForwardWindows,
   type FeatureTable,
   type ImportanceType,
   type LoadedFeatureTable,
@@ -119,7 +120,7 @@ export function latestModelDir(dataRoot: string): string {
           try {
             savedAt = String((JSON.parse(readFileSync(join(dir, ARTIFACT_FILES.metadata), 'utf8')) as { savedAt?: unknown }).savedAt ?? '');
           } catch {
-            // An unreadable artifact is never "the latest"; loading it explicitly reports why.
+            // An unreadable artifact sorts last; loading it (explicitly, or as the only one) reports why.
           }
           return { dir, savedAt };
         })
@@ -719,18 +720,24 @@ export const walkForwardCommand: CommandModule<GlobalArgs, WalkForwardArgs> = {
     const from = checkedDay('start-date', a['start-date']);
     const to = checkedDay('end-date', a['end-date']);
     const table = await loadFeatureTable({ root: ctx.dataRoot, ...(from ? { from } : {}), ...(to ? { to } : {}) });
+    const config = {
+      mode: a.mode ?? wf.mode,
+      trainMonths: a['train-months'] ?? wf.trainMonths,
+      testMonths: a['test-months'] ?? wf.testMonths,
+      stepMonths: a['step-months'] ?? wf.stepMonths,
+      purgeMinutes: Math.max(wf.purgeMinutes, horizon),
+      labelHorizonMinutes: horizon,
+      threshold,
+      allowPartialTest: a['allow-partial-test'],
+    };
+    if (!a.json) {
+      // The original previewed the splits before the (slow) retraining starts.
+      const windows = walkForwardWindows(table.date, config);
+      process.stderr.write(`${windows.length} split(s):\n${windows.map((w) => `  ${w.testMonth}: train ${w.trainFrom} → ${w.trainTo}, test ${w.testFrom} → ${w.testTo}`).join('\n')}\n`);
+    }
     const result = await runWalkForward(table, {
       ...xgboostLibrary(),
-      config: {
-        mode: a.mode ?? wf.mode,
-        trainMonths: a['train-months'] ?? wf.trainMonths,
-        testMonths: a['test-months'] ?? wf.testMonths,
-        stepMonths: a['step-months'] ?? wf.stepMonths,
-        purgeMinutes: Math.max(wf.purgeMinutes, horizon),
-        labelHorizonMinutes: horizon,
-        threshold,
-        allowPartialTest: a['allow-partial-test'],
-      },
+      config,
       trainer: trainerConfigFrom(ctx.config.ml),
       onSplit: (s) => {
         if (!a.json) process.stderr.write(`  ${s.window.testMonth}: ${s.status}${s.status === 'OK' ? `, ${s.totalSignals} signals` : ` (${s.reason})`}\n`);
