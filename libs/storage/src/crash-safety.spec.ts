@@ -55,15 +55,18 @@ describe('a writer killed with SIGKILL in the middle of a write', () => {
     expect(signal).toBe('SIGKILL');
     expect(sawTemp).toHaveLength(1);
 
-    // The old file is untouched and complete; the dead writer's lock and temp file are still there.
+    // The old file is untouched and complete; the dead writer's lock (on the ticker directory) and
+    // its temp file are still there.
     expect(createHash('sha256').update(await readFile(file)).digest('hex')).toBe(hash);
     expect(await ds.readAll()).toEqual(before);
-    expect((await readdir(dir)).sort()).toEqual(expect.arrayContaining(['.lock', 'part-0.parquet', ...sawTemp]));
+    expect((await readdir(dir)).sort()).toEqual([...sawTemp, 'part-0.parquet'].sort());
+    expect(await readdir(path.dirname(dir))).toContain('.lock');
 
     // The next writer breaks the dead process's lock, removes its temp file and merges normally.
     const late = { ...before[390], timestamp: before[390].timestamp + 60_000 };
     await ds.write([late]);
     expect(await readdir(dir)).toEqual(['part-0.parquet']);
+    expect(await readdir(path.dirname(dir))).toEqual(['date=2020-12-15']);
     expect(await ds.readAll()).toEqual([...before, late]);
   }, 60_000);
 });

@@ -1,4 +1,5 @@
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { existsSync, mkdirSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { RecordBatch, Table } from 'apache-arrow';
 import { SpyglassError, isSpyglassError, nyDate } from '@spyglass/core';
@@ -127,9 +128,10 @@ export interface PartitionTable {
  *
  * Writes group records by partition, merge them with the partition's file (de-duplicated on the
  * spec's key, incoming rows win, sorted by `sortBy`) and replace the file atomically, so a reader
- * never sees half a file and re-running a job is idempotent. Writers of one partition are
- * serialised in-process and across processes by a lock file (`.lock`, O_EXCL, broken when its
- * process is dead), so parallel workers may write the same dataset, even the same partition.
+ * never sees half a file and re-running a job is idempotent. Writers are serialised in-process and
+ * across processes by a lock file (`.lock`, O_EXCL, broken when its process is dead) per ticker
+ * directory (`ticker=<T>/.lock`; per date partition for datasets partitioned by date only), so
+ * parallel workers may write the same dataset, even the same partitions.
  *
  * @example
  * ```ts
@@ -169,12 +171,20 @@ export class ParquetDataset<R extends object> {
     const dateCol = columnOf(this.spec, this.spec.dateColumn ?? 'timestamp');
     const f = dateCol.field;
     const spec = this.spec;
+    // New York's offset changes only on whole UTC hours, so one UTC hour has one New York date.
+    let lastHour = Number.NaN;
+    let lastDate = '';
     this.dateOf =
       dateCol.type === 'timestamp_ms'
         ? (r) => {
             const t = (r as Record<string, unknown>)[f];
             if (typeof t !== 'number' || !Number.isFinite(t)) throw new SpyglassError('INVALID_ARGUMENT', `dataset '${spec.name}': ${f} ${String(t)} is not an epoch-ms number`, { details: { dataset: spec.name, field: f } });
-            return nyDate(t);
+            const hour = Math.floor(t / 3_600_000);
+            if (hour !== lastHour) {
+              lastHour = hour;
+              lastDate = nyDate(t);
+            }
+            return lastDate;
           }
         : (r) => {
             const d = (r as Record<string, unknown>)[f];
@@ -186,9 +196,15 @@ export class ParquetDataset<R extends object> {
   /** Groups records by partition, keeping their order within each. */
   private group(records: readonly R[]): Map<string, { key: PartitionKey; rows: R[] }> {
     const groups = new Map<string, { key: PartitionKey; rows: R[] }>();
+    // Records mostly come in runs of one ticker and day: reuse the previous group while it lasts.
+    let last: { ticker: unknown; date: string; rows: R[] } | undefined;
     for (const r of records) {
       const date = this.dateOf(r);
       const ticker = this.byTicker ? (r as Record<string, unknown>).ticker : undefined;
+      if (last !== undefined && last.date === date && last.ticker === ticker) {
+        last.rows.push(r);
+        continue;
+      }
       if (this.byTicker && (typeof ticker !== 'string' || ticker === '')) {
         throw new SpyglassError('INVALID_ARGUMENT', `dataset '${this.spec.name}': record without a ticker`, { details: { dataset: this.spec.name } });
       }
@@ -196,6 +212,7 @@ export class ParquetDataset<R extends object> {
       let g = groups.get(id);
       if (!g) groups.set(id, (g = { key: this.byTicker ? { ticker: ticker as string, date } : { date }, rows: [] }));
       g.rows.push(r);
+      last = { ticker, date, rows: g.rows };
     }
     return groups;
   }
@@ -213,48 +230,62 @@ export class ParquetDataset<R extends object> {
     let added = 0;
     let duplicates = 0;
     const groups = this.group(records);
-    const queue = [...groups.values()];
-    // A few partitions in flight: one encodes while others wait on fsync and rename.
-    const worker = async () => {
-      for (let g = queue.shift(); g; g = queue.shift()) {
-        const r = await this.writePartition(g.key, g.rows);
-        if (r.written) {
-          partitionsWritten++;
-          rowsWritten += r.rows;
-        }
-        added += r.added;
-        duplicates += r.duplicates;
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, queue.length) }, worker));
+    // Lock scopes: a ticker's directory (so a backfill of many days creates one lock file, not one
+    // per day; file creation is the dominant cost of small partitions here), or the date partition
+    // of a dataset partitioned by date only.
+    const scopes = new Map<string, Array<{ key: PartitionKey; rows: R[] }>>();
+    for (const g of groups.values()) {
+      const dir = partitionDir(this.root, this.spec, g.key);
+      const scope = this.byTicker ? path.dirname(dir) : dir;
+      let list = scopes.get(scope);
+      if (!list) scopes.set(scope, (list = []));
+      list.push(g);
+    }
+    // A few partitions in flight across all scopes: one encodes while others wait on fsync.
+    const slots = new Semaphore(this.concurrency);
+    await Promise.all(
+      [...scopes].map(async ([scope, parts]) => {
+        mkdirOrFail(scope, true);
+        await this.lock.run(path.join(scope, '.lock'), () =>
+          Promise.all(
+            parts.map((g) =>
+              slots.run(async () => {
+                const r = await this.writePartition(g.key, g.rows);
+                if (r.written) {
+                  partitionsWritten++;
+                  rowsWritten += r.rows;
+                }
+                added += r.added;
+                duplicates += r.duplicates;
+              }),
+            ),
+          ),
+        );
+      }),
+    );
     const summary: WriteSummary = { partitions: groups.size, partitionsWritten, rowsIn: records.length, rowsWritten, added, duplicates };
     this.logger.info({ dataset: this.spec.name, ...summary }, 'parquet write');
     return summary;
   }
 
+  /** Merges rows into one partition; the caller holds the partition's lock scope. */
   private async writePartition(key: PartitionKey, rows: R[]): Promise<{ written: boolean; rows: number; added: number; duplicates: number }> {
     const dir = partitionDir(this.root, this.spec, key);
     const file = path.join(dir, PARTITION_FILE);
-    try {
-      await mkdir(dir, { recursive: true });
-    } catch (cause) {
-      throw new SpyglassError('STORAGE', `${dir}: cannot create partition directory (${(cause as Error).message})`, { cause, details: { dir } });
-    }
-    return this.lock.run(path.join(dir, '.lock'), async () => {
-      await removeStaleTempFiles(dir);
-      const existing = await this.readFileRecords(file, this.spec.columns);
-      const merged = mergeRecords(this.spec, existing ?? [], rows);
-      if (existing && !merged.changed) return { written: false, rows: 0, added: 0, duplicates: merged.duplicates };
-      const bytes = encodeParquet(recordsToTable(this.spec, merged.rows), {
-        compression: this.compression,
-        rowGroupSize: this.rowGroupSize,
-        // One entry only: parquet-wasm stores the map through a hash map, so several keys would be
-        // written in varying order and break byte-identical re-writes.
-        metadata: new Map([['spyglass', JSON.stringify({ dataset: `${this.spec.layer}/${this.spec.name}`, key: this.spec.key })]]),
-      });
-      await writeFileAtomic(file, bytes, { fsync: this.fsync });
-      return { written: true, rows: merged.rows.length, added: merged.added, duplicates: merged.duplicates };
+    // A directory that already existed may hold temp files of a writer killed mid-write.
+    if (!mkdirOrFail(dir, false)) removeStaleTempFiles(dir);
+    const existing = existsSync(file) ? await this.readFileRecords(file, this.spec.columns) : undefined;
+    const merged = mergeRecords(this.spec, existing ?? [], rows);
+    if (existing && !merged.changed) return { written: false, rows: 0, added: 0, duplicates: merged.duplicates };
+    const bytes = encodeParquet(recordsToTable(this.spec, merged.rows), {
+      compression: this.compression,
+      rowGroupSize: this.rowGroupSize,
+      // One entry only: parquet-wasm stores the map through a hash map, so several keys would be
+      // written in varying order and break byte-identical re-writes.
+      metadata: new Map([['spyglass', JSON.stringify({ dataset: `${this.spec.layer}/${this.spec.name}`, key: this.spec.key })]]),
     });
+    await writeFileAtomic(file, bytes, { fsync: this.fsync });
+    return { written: true, rows: merged.rows.length, added: merged.added, duplicates: merged.duplicates };
   }
 
   /** All rows of a partition file, or undefined when it does not exist. */
@@ -368,6 +399,38 @@ export class ParquetDataset<R extends object> {
     const out: R[] = [];
     for await (const batch of this.read(opts)) for (const r of batch) out.push(r);
     return out;
+  }
+}
+
+/** Creates `dir`; true when it was created, false when it already existed. */
+function mkdirOrFail(dir: string, recursive: boolean): boolean {
+  try {
+    return mkdirSync(dir, { recursive }) !== undefined || !recursive;
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw new SpyglassError('STORAGE', `${dir}: cannot create partition directory (${(cause as Error).message})`, { cause, details: { dir } });
+  }
+}
+
+/** At most `n` tasks at once. */
+class Semaphore {
+  private free: number;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(n: number) {
+    this.free = n;
+  }
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((r) => this.waiting.push(r));
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    }
   }
 }
 
