@@ -1,7 +1,7 @@
 // The trainer end to end on a real feature dataset (exchange simulator → ingestion → consolidation →
 // features in a temp data root) with real libxgboost, DuckDB and Parquet.
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -22,6 +22,7 @@ beforeAll(async () => {
   const args = parseTrainerArgs(['--config-dir', CONFIG_DIR, '--data-root', data.root, '--from', data.from, '--to', data.to, '--features', '--rounds', '40', '--data-source', 'exchange simulator, seed 42 (test)']);
   result = await runTrainer(args, { ...quiet, progress: (line) => progress.push(line) });
 }, 120_000);
+afterAll(() => rm(data.root, { recursive: true, force: true }));
 
 describe('runTrainer', () => {
   it('regenerates the features it was asked to, then trains on them', () => {

@@ -2,7 +2,7 @@
 // consolidation → features, in a temp data root), real libxgboost, every command parsed by yargs
 // exactly as `spyglass` parses it, its --json output read back.
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
@@ -57,6 +57,7 @@ beforeAll(async () => {
   // Named to sort first, saved last: "latest" must go by savedAt, not by name.
   trained = await ml('train', '--rounds', '40', '--model-version', 'aa_newer');
 }, 120_000);
+afterAll(() => rm(data.root, { recursive: true, force: true }));
 
 describe('ml --help', () => {
   it('lists the ten ml commands', async () => {
