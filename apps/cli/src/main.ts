@@ -3,6 +3,7 @@
 // failure into a one-line reason on stderr and a non-zero exit code.
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { SpyglassError } from '@spyglass/core';
 import { commands } from './commands/index.js';
 import { reportFailure } from './failure.js';
 
@@ -21,7 +22,8 @@ const cli = yargs(hideBin(process.argv))
   .alias('h', 'help')
   .wrap(Math.min(110, process.stdout.columns ?? 110))
   .fail((msg, err) => {
-    reportFailure(err ?? new Error(msg));
+    // yargs' own messages span lines ("Invalid values:\n  Argument: …"); keep them on one.
+    reportFailure(err ?? new SpyglassError('INVALID_ARGUMENT', msg.replace(/\s*\n\s*/g, ' ')));
   });
 
 try {

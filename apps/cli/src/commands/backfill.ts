@@ -41,6 +41,12 @@ export function resolveRange(a: { 'start-date'?: string; 'end-date'?: string }, 
     from = to;
     for (let i = 1; i < spanDays; i++) from = nyseCalendar.previousTradingDay(from);
   }
+  for (const [flag, d] of [['start-date', from], ['end-date', to]] as const) {
+    const t = Date.parse(`${d}T12:00:00Z`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== d) {
+      throw new SpyglassError('INVALID_ARGUMENT', `--${flag} ${d} is not a calendar date (YYYY-MM-DD)`);
+    }
+  }
   if (from > to) throw new SpyglassError('INVALID_ARGUMENT', `--start-date ${from} is after --end-date ${to}`);
   return { from, to };
 }

@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import type { CommandModule } from 'yargs';
 import { createExchangeSim } from '@spyglass/exchange-sim';
 import { runMainJob, type MainJobSummary } from '@spyglass/pipeline';
 import { loadContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
+import { gitRevision } from '../git-revision.js';
 
 interface DemoArgs extends GlobalArgs {
   from: string;
@@ -13,14 +13,6 @@ interface DemoArgs extends GlobalArgs {
   fresh: boolean;
 }
 
-/** The commit the demo ran on, recorded in the model artifact (null outside a git checkout). */
-function gitRevision(): string | null {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() || null;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * Renders the main job's summary for people.

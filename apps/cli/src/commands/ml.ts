@@ -1,7 +1,6 @@
 // `spyglass ml …`: the original's ML commands (steps 33–43) over the stored feature dataset and the
 // saved model artifacts. Every handler composes @spyglass/ml; the figures and printouts come from
 // the library, this file only resolves paths, options and output files.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { CommandModule } from 'yargs';
@@ -57,6 +56,7 @@ import {
 import { trainerConfigFrom } from '@spyglass/pipeline';
 import { loadContext, type CliContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
+import { gitRevision } from '../git-revision.js';
 
 interface RangeArgs extends GlobalArgs {
   'start-date'?: string;
@@ -81,14 +81,6 @@ function xgboostLibrary(): XGBoostLibraryOptions {
   return process.env.SPYGLASS_XGBOOST_LIB ? { libraryPath: process.env.SPYGLASS_XGBOOST_LIB } : {};
 }
 
-/** The commit the model was trained on, recorded in the artifact (null outside a git checkout). */
-function gitRevision(): string | null {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() || null;
-  } catch {
-    return null;
-  }
-}
 
 function checkedDay(flag: string, value: string | undefined): string | undefined {
   if (value !== undefined && !DAY.test(value)) throw new SpyglassError('INVALID_ARGUMENT', `--${flag} ${value} is not a YYYY-MM-DD date`);
