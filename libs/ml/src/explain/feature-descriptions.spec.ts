@@ -29,6 +29,11 @@ describe('feature descriptions', () => {
     expect(readFeature(name, value)).toBe(text);
   });
 
+  it.each(['vix_ret_30m', 'spy_macd', 'spy_bb_width', 'iv', 'unknown_feature'])('reads a missing %s as not available, whatever its rule', (name) => {
+    expect(readFeature(name, null)).toMatch(/: not available at this bar$/);
+    expect(readFeature(name, Number.NaN)).toMatch(/: not available at this bar$/);
+  });
+
   it('marks family catch-alls as not specific', () => {
     expect(describeFeature('spy_something_new')).toMatchObject({ specific: false, group: 'spy_momentum' });
     expect(describeFeature('unknown_thing')).toBeUndefined();

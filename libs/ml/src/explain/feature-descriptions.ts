@@ -169,5 +169,7 @@ export function describeFeature(name: string): FeatureDescription | undefined {
 export function readFeature(name: string, value: number | null): string {
   const v = value ?? Number.NaN;
   const d = describeFeature(name);
-  return d ? d.read(v) : `${name} = ${Number.isFinite(v) ? v.toPrecision(4) : 'missing'}`;
+  // A missing value (warm-up at the open, no news yet, no IV solution) reads the same for every feature.
+  if (!Number.isFinite(v)) return `${d?.label ?? name}: not available at this bar`;
+  return d ? d.read(v) : `${name} = ${v.toPrecision(4)}`;
 }
