@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, type Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { RecordBatch, Table } from 'apache-arrow';
@@ -338,7 +338,7 @@ export class ParquetDataset<R extends object> {
         const date = parseHiveSegment(seg, 'date');
         if (date === undefined || !inRange(date)) continue;
         const file = path.join(base, seg, PARTITION_FILE);
-        const s = await stat(file).catch(() => undefined);
+        const s = statOrUndefined(file);
         if (s?.isFile()) out.push({ ...(ticker === undefined ? {} : { ticker }), date, path: file, bytes: s.size });
       }
     };
@@ -399,6 +399,14 @@ export class ParquetDataset<R extends object> {
     const out: R[] = [];
     for await (const batch of this.read(opts)) for (const r of batch) out.push(r);
     return out;
+  }
+}
+
+function statOrUndefined(file: string): Stats | undefined {
+  try {
+    return statSync(file);
+  } catch {
+    return undefined;
   }
 }
 
