@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { nyseCalendar } from '@spyglass/core';
 import { consolidate, formatScanReport, generateFeatures, prepareTraining, scanOptions } from '@spyglass/processing';
+import { writeScannerReport } from '@spyglass/pipeline';
 import { loadContext, type CliContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
 import { resolveRange } from './backfill.js';
@@ -88,6 +89,8 @@ export const scanOptionsCommand: CommandModule<GlobalArgs, DatesArgs & { thresho
       thresholdPct: (a.threshold ?? ctx.config.pipeline.scanner.threshold) * 100,
       csvPath: a.csv ?? `${ctx.dataRoot}/reports/scanner/events.csv`,
     });
-    printResult(a, s, () => formatScanReport(s));
+    // The dashboard's Options scanner tab reads this summary.
+    const summaryPath = await writeScannerReport(ctx.dataRoot, s, Date.now());
+    printResult(a, { ...s, summaryPath }, () => `${formatScanReport(s)}\n  Dashboard summary:          ${summaryPath}`);
   },
 };
