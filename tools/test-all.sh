@@ -9,10 +9,11 @@ echo "== module boundaries"
 node tools/check-boundaries.mjs
 echo "== build (tsc -b)"
 npx tsc -b tsconfig.json
-echo "== typecheck specs"
+echo "== typecheck specs and benchmarks"
 for p in libs/* apps/*; do
   (cd "$p" && npx tsc -p tsconfig.spec.json --noEmit) || { echo "typecheck failed in $p"; exit 1; }
 done
+npx tsc -p tools/tsconfig.json || { echo "typecheck failed in tools/bench"; exit 1; }
 echo "== jest"
 mkdir -p .ci-output
 export SPYGLASS_ARTIFACTS_DIR="${SPYGLASS_ARTIFACTS_DIR:-$PWD/.ci-output}"
