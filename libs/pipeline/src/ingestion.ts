@@ -124,6 +124,11 @@ export class Ingestion {
     };
   }
 
+  /** A child logger per component, so every line says which runner wrote it. */
+  private component(name: string): Logger | undefined {
+    return this.settings.logger?.child({ component: name });
+  }
+
   private stages<R>(dataset: Dataset, sink: ParquetDataset<R & object>) {
     const session = this.settings.extendedHours ? { extendedHours: true } : {};
     return {
@@ -142,7 +147,7 @@ export class Ingestion {
       fetchDay: (t, d, s) => this.equities.minuteBars(t, d, d, s),
       checkpoints: this.checkpoints,
       calendar: nyseCalendar,
-      logger: this.settings.logger,
+      logger: this.component('backfill:stocks'),
       clock: this.clock,
       onDay,
       ...this.stages<StockBar>(Dataset.STOCK_BARS, this.datasets.stocks),
@@ -156,7 +161,7 @@ export class Ingestion {
       fetchDay: (t, d, s) => this.indices.minuteBars(t, d, d, s),
       checkpoints: this.checkpoints,
       calendar: nyseCalendar,
-      logger: this.settings.logger,
+      logger: this.component('backfill:indices'),
       clock: this.clock,
       onDay,
       ...this.stages<IndexBar>(Dataset.INDEX_BARS, this.datasets.indices),
@@ -171,7 +176,7 @@ export class Ingestion {
       fetchDay: (t, d, s) => this.news.articles({ ticker: t, from: d, to: d }, s),
       checkpoints: this.checkpoints,
       calendar: nyseCalendar,
-      logger: this.settings.logger,
+      logger: this.component('backfill:news'),
       clock: this.clock,
       onDay,
       ...this.stages<NewsArticle>(Dataset.NEWS, this.datasets.news),
@@ -211,7 +216,7 @@ export class Ingestion {
       contracts: this.datasets.contracts,
       checkpoints: this.checkpoints,
       concurrency: o.concurrency,
-      logger: this.settings.logger,
+      logger: this.component('backfill:options'),
       ...this.stages<OptionBar>(Dataset.OPTION_BARS, this.datasets.options),
     });
   }

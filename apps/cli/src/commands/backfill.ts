@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { SpyglassError, nyseCalendar, nyDate } from '@spyglass/core';
+import { Heartbeat, SpyglassError, nyseCalendar, nyDate } from '@spyglass/core';
 import { Ingestion, ParallelRunner, ProcessRegistry, ingestionSettings, type BackfillSummary, type DayProgress, type OptionsDaySummary, type WorkerTask } from '@spyglass/pipeline';
 import { ContractSelector } from '@spyglass/sources';
 import { loadContext, type CliContext } from '../context.js';
@@ -85,9 +85,25 @@ function singleBackfill(
       const range = resolveRange(a, ctx.config.pipeline.backfill.spanDays);
       const ticker = a.ticker ?? defaultTicker(ctx);
       const p = progress(`${command} ${ticker}`);
-      const summary = await ingestionFor(ctx, a).backfill(dataset, { ticker, ...range, resume: a.resume }, p.onDay);
-      p.finish();
-      printResult(a, summary, () => renderBackfill(summary));
+      const hb = ctx.config.settings.monitoring.heartbeat;
+      // Liveness for long backfills: a record every intervalMs, an alert after stallAfterMs without a finished day.
+      const heartbeat = new Heartbeat({
+        component: `${command}:${ticker}`,
+        intervalMs: hb.intervalMs,
+        stallAfterMs: hb.stallAfterMs,
+        logger: ctx.logger,
+      });
+      heartbeat.start();
+      try {
+        const summary = await ingestionFor(ctx, a).backfill(dataset, { ticker, ...range, resume: a.resume }, (d) => {
+          heartbeat.touch({ days: d.index + 1, bars: d.totals.stored });
+          p.onDay(d);
+        });
+        p.finish();
+        printResult(a, summary, () => renderBackfill(summary));
+      } finally {
+        heartbeat.stop();
+      }
     },
   };
 }
