@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,12 +51,52 @@ describe('CheckpointStore', () => {
     expect((await new CheckpointStore({ dir }).list('backfill')).map((e) => e.date)).toEqual(dates);
   });
 
-  it('reports a damaged checkpoint file as CORRUPT_FILE naming it', async () => {
+  it.each([
+    ['the log', 'SPY.log', '{"date":"2025-03-05","completedAt":1}\nnot json at all\n{"date":"2025-03-06","completedAt":2}\n'],
+    ['a legacy JSON file', 'SPY.json', '{"version":1,"dates":'],
+  ])('reports damage in %s as CORRUPT_FILE naming it', async (_what, name, damaged) => {
     const cp = new CheckpointStore({ dir });
     await cp.markComplete('backfill', 'SPY', '2025-03-04');
-    const file = path.join(dir, 'backfill', 'SPY.json');
-    await writeFile(file, '{"version":1,"dates":');
+    const file = path.join(dir, 'backfill', name);
+    await writeFile(file, damaged);
     await expect(cp.isComplete('backfill', 'SPY', '2025-03-04')).rejects.toMatchObject({ code: 'CORRUPT_FILE', details: { file } });
+  });
+
+  it('reads the dates of a legacy <ticker>.json next to the log', async () => {
+    await mkdir(path.join(dir, 'backfill'), { recursive: true });
+    await writeFile(path.join(dir, 'backfill', 'SPY.json'), JSON.stringify({ version: 1, job: 'backfill', ticker: 'SPY', dates: { '2025-03-03': { completedAt: 5, meta: { rows: 1 } } } }));
+    const cp = new CheckpointStore({ dir, clock: new ManualClock(9) });
+    await cp.markComplete('backfill', 'SPY', '2025-03-04');
+    expect(await cp.list('backfill')).toEqual([
+      { job: 'backfill', ticker: 'SPY', date: '2025-03-03', completedAt: 5, meta: { rows: 1 } },
+      { job: 'backfill', ticker: 'SPY', date: '2025-03-04', completedAt: 9 },
+    ]);
+  });
+
+  it('ignores a line torn by a power cut and keeps every line appended after it', async () => {
+    const cp = new CheckpointStore({ dir });
+    await cp.markComplete('backfill', 'SPY', '2025-03-03');
+    const file = path.join(dir, 'backfill', 'SPY.log');
+    // What a power cut can leave: the start of an unsynced line (and zeroed blocks), no newline.
+    await appendFile(file, '{"date":"2025-03-04","job":"back\0\0');
+    expect(await new CheckpointStore({ dir }).isComplete('backfill', 'SPY', '2025-03-04')).toBe(false);
+    const restarted = new CheckpointStore({ dir });
+    await restarted.markComplete('backfill', 'SPY', '2025-03-05');
+    expect((await new CheckpointStore({ dir }).list('backfill')).map((e) => e.date)).toEqual(['2025-03-03', '2025-03-05']);
+  });
+
+  it('sees dates marked by another instance (another process) and re-marks overwrite', async () => {
+    const reader = new CheckpointStore({ dir });
+    const writer = new CheckpointStore({ dir, clock: new ManualClock(1) });
+    expect(await reader.isComplete('backfill', 'SPY', '2025-03-04')).toBe(false);
+    await writer.markComplete('backfill', 'SPY', '2025-03-04', { rows: 1 });
+    expect(await reader.isComplete('backfill', 'SPY', '2025-03-04')).toBe(true);
+    await writer.markComplete('backfill', 'SPY', '2025-03-04', { rows: 2 });
+    expect(await reader.list('backfill')).toEqual([{ job: 'backfill', ticker: 'SPY', date: '2025-03-04', completedAt: 1, meta: { rows: 2 } }]);
+    await writer.reset('backfill');
+    expect(await reader.isComplete('backfill', 'SPY', '2025-03-04')).toBe(false);
+    await writer.markComplete('backfill', 'SPY', '2025-03-05');
+    expect((await reader.list('backfill')).map((e) => e.date)).toEqual(['2025-03-05']);
   });
 
   it('survives kill -9 of a process that is checkpointing in a loop', async () => {

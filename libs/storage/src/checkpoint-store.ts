@@ -1,8 +1,9 @@
-import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
+import { closeSync, fdatasync, fstatSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeSync, constants as fsc } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { SpyglassError, systemClock, type Clock } from '@spyglass/core';
-import { writeFileAtomic } from './atomic-file.js';
-import { FileLock, type FileLockOptions } from './file-lock.js';
+import type { FileLockOptions } from './file-lock.js';
 
 /**
  * One completed unit of work.
@@ -35,15 +36,29 @@ export interface CheckpointStoreOptions {
   readonly clock?: Clock;
   /** fsync each checkpoint (default true). */
   readonly fsync?: boolean;
+  /**
+   * Accepted for compatibility and ignored: appends need no lock (each is one `O_APPEND` write,
+   * which the kernel never interleaves with another).
+   */
   readonly lock?: FileLockOptions;
 }
 
-interface CheckpointFile {
-  version: 1;
+type DateState = { completedAt: number; meta?: Record<string, unknown> };
+
+/** What has been read of one (job, ticker) log so far: reading resumes at `offset`. */
+interface LogIndex {
+  ino: number;
+  offset: number;
+  /** Entries of the log (legacy JSON file first, then log lines in order: later lines win). */
+  dates: Map<string, DateState>;
   job: string;
   ticker: string;
-  dates: Record<string, { completedAt: number; meta?: Record<string, unknown> }>;
 }
+
+// Every line starts with this (fixed key order), which is how a torn line left by a power cut is
+// told apart from real damage.
+const LINE_PREFIX = '{"date":';
+const fdatasyncAsync = promisify(fdatasync);
 
 // File names must not be able to escape the store, whatever a job or ticker is called.
 function safeName(s: string, what: string): string {
@@ -51,12 +66,23 @@ function safeName(s: string, what: string): string {
   return encodeURIComponent(s).replace(/\./g, '%2E');
 }
 
+function corrupt(file: string, why: string, cause?: unknown): SpyglassError {
+  return new SpyglassError('CORRUPT_FILE', `${file}: checkpoint is damaged (${why})`, { cause, details: { file } });
+}
+
 /**
- * Which (job, ticker, date) units are done, so a restarted job skips them. One JSON file per job
- * and ticker (`<dir>/<job>/<ticker>.json`), replaced atomically (temp file, fsync, rename) under a
- * lock file: a process killed with SIGKILL at any moment leaves either the previous or the new
- * checkpoint, and parallel workers of one job (one ticker each, or even the same ticker) do not
- * lose each other's updates.
+ * Which (job, ticker, date) units are done, so a restarted job skips them. One append-only log per
+ * job and ticker (`<dir>/<job>/<ticker>.log`, one JSON line per completed date, fdatasync'd before
+ * `markComplete` returns), so marking a date costs one small write whatever the length of the
+ * backfill, and readers keep an in-memory index they extend by reading only the bytes appended since
+ * (`isComplete` is a `stat` when nothing changed).
+ *
+ * Safety: each line is written by one `write(2)` on an `O_APPEND` descriptor, so a process killed
+ * with SIGKILL has written the whole line or nothing, and parallel writers (workers of one job, even
+ * of one ticker) never interleave or lose each other's lines. A power cut can leave an unsynced last
+ * line torn; the reader ignores an unterminated last line and a torn line that a later writer
+ * finished off with a newline, and reports anything else as `CORRUPT_FILE`. A `<ticker>.json` left
+ * by earlier versions (one JSON object of every date) is still read, never rewritten.
  *
  * @example
  * ```ts
@@ -71,52 +97,66 @@ export class CheckpointStore {
   private readonly dir: string;
   private readonly clock: Clock;
   private readonly fsync: boolean;
-  private readonly lock: FileLock;
+  private readonly indexes = new Map<string, LogIndex>();
+  /** Logs this instance has appended to: their tail was checked and their directory exists. */
+  private readonly opened = new Set<string>();
 
   constructor(opts: CheckpointStoreOptions) {
     this.dir = opts.dir;
     this.clock = opts.clock ?? systemClock;
     this.fsync = opts.fsync ?? true;
-    // The lock waits in real time: a test's manual clock stamps checkpoints but must not stall lock polling.
-    this.lock = new FileLock(opts.lock);
   }
 
-  private file(job: string, ticker: string): string {
-    return path.join(this.dir, safeName(job, 'job'), `${safeName(ticker, 'ticker')}.json`);
-  }
-
-  private async load(file: string): Promise<CheckpointFile | undefined> {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new SpyglassError('STORAGE', `${file}: cannot read checkpoint (${(e as Error).message})`, { cause: e, details: { file } });
-    }
-    try {
-      const parsed = JSON.parse(text) as CheckpointFile;
-      if (parsed.version !== 1 || typeof parsed.dates !== 'object' || parsed.dates === null) throw new Error('unexpected layout');
-      return parsed;
-    } catch (cause) {
-      throw new SpyglassError('CORRUPT_FILE', `${file}: checkpoint is not valid JSON of version 1 (${(cause as Error).message})`, { cause, details: { file } });
-    }
+  private base(job: string, ticker: string): string {
+    return path.join(this.dir, safeName(job, 'job'), safeName(ticker, 'ticker'));
   }
 
   /** True when (job, ticker, date) was marked complete. */
   async isComplete(job: string, ticker: string, date: string): Promise<boolean> {
-    const cp = await this.load(this.file(job, ticker));
-    return cp !== undefined && Object.prototype.hasOwnProperty.call(cp.dates, date);
+    return this.index(this.base(job, ticker), job, ticker).dates.has(date);
   }
 
   /** Records (job, ticker, date) as complete, with optional metadata (row counts…); re-marking overwrites. */
   async markComplete(job: string, ticker: string, date: string, meta?: Record<string, unknown>): Promise<void> {
-    const file = this.file(job, ticker);
-    await mkdir(path.dirname(file), { recursive: true });
-    await this.lock.run(`${file}.lock`, async () => {
-      const cp: CheckpointFile = (await this.load(file)) ?? { version: 1, job, ticker, dates: {} };
-      cp.dates[date] = { completedAt: this.clock.now(), ...(meta === undefined ? {} : { meta }) };
-      await writeFileAtomic(file, JSON.stringify(cp), { fsync: this.fsync });
-    });
+    const base = this.base(job, ticker);
+    const file = `${base}.log`;
+    const state: DateState = { completedAt: this.clock.now(), ...(meta === undefined ? {} : { meta }) };
+    // Key order fixed, `date` first: see LINE_PREFIX.
+    let line = `${JSON.stringify({ date, job, ticker, ...state })}\n`;
+    let created = false;
+    let fd: number;
+    try {
+      if (!this.opened.has(file)) {
+        mkdirSync(path.dirname(file), { recursive: true });
+        try {
+          fd = openSync(file, fsc.O_WRONLY | fsc.O_APPEND | fsc.O_CREAT | fsc.O_EXCL, 0o644);
+          created = true;
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+          fd = openSync(file, fsc.O_RDWR | fsc.O_APPEND);
+          // A torn last line (power cut) must not swallow this one: start on a fresh line.
+          if (!endsWithNewline(fd)) line = `\n${line}`;
+        }
+        this.opened.add(file);
+      } else {
+        fd = openSync(file, fsc.O_WRONLY | fsc.O_APPEND | fsc.O_CREAT, 0o644);
+      }
+    } catch (cause) {
+      throw new SpyglassError('STORAGE', `${file}: cannot open checkpoint log (${(cause as Error).message})`, { cause, details: { file } });
+    }
+    try {
+      const bytes = Buffer.from(line);
+      // One write call for the whole line: appends of other writers land before or after it, never inside.
+      const n = writeSync(fd, bytes);
+      if (n !== bytes.length) throw new Error(`short write (${n} of ${bytes.length} bytes)`);
+      if (this.fsync) await fdatasyncAsync(fd);
+    } catch (cause) {
+      throw new SpyglassError('STORAGE', `${file}: cannot append checkpoint (${(cause as Error).message})`, { cause, details: { file } });
+    } finally {
+      closeSync(fd);
+    }
+    // A new log is a new directory entry: make it durable too.
+    if (created && this.fsync) await fsyncDir(path.dirname(file));
   }
 
   /** All entries, of one job or of every job, sorted by job, ticker and date. */
@@ -124,12 +164,15 @@ export class CheckpointStore {
     const jobs = job === undefined ? await dirEntries(this.dir) : [safeName(job, 'job')];
     const out: CheckpointEntry[] = [];
     for (const j of jobs) {
+      const bases = new Set<string>();
       for (const name of await dirEntries(path.join(this.dir, j))) {
-        if (!name.endsWith('.json')) continue;
-        const cp = await this.load(path.join(this.dir, j, name));
-        if (!cp) continue;
-        for (const [date, v] of Object.entries(cp.dates)) {
-          out.push({ job: cp.job, ticker: cp.ticker, date, completedAt: v.completedAt, ...(v.meta === undefined ? {} : { meta: v.meta }) });
+        const m = /^(.*)\.(json|log)$/.exec(name);
+        if (m) bases.add(m[1]);
+      }
+      for (const b of bases) {
+        const idx = this.index(path.join(this.dir, j, b), decodeURIComponent(j), decodeURIComponent(b));
+        for (const [date, v] of idx.dates) {
+          out.push({ job: idx.job, ticker: idx.ticker, date, completedAt: v.completedAt, ...(v.meta === undefined ? {} : { meta: v.meta }) });
         }
       }
     }
@@ -139,7 +182,115 @@ export class CheckpointStore {
 
   /** Forgets every checkpoint of a job (the next run redoes all its work). */
   async reset(job: string): Promise<void> {
-    await rm(path.join(this.dir, safeName(job, 'job')), { recursive: true, force: true });
+    const dir = path.join(this.dir, safeName(job, 'job'));
+    await rm(dir, { recursive: true, force: true });
+    for (const k of this.indexes.keys()) if (path.dirname(k) === dir) this.indexes.delete(k);
+    for (const k of this.opened) if (path.dirname(k) === dir) this.opened.delete(k);
+  }
+
+  /**
+   * The index of one (job, ticker), brought up to date: a log that grew is read from where the last
+   * read stopped, a log replaced or removed (reset by another process) is read again from the start.
+   */
+  private index(base: string, job: string, ticker: string): LogIndex {
+    const file = `${base}.log`;
+    let idx = this.indexes.get(base);
+    let s: { ino: number; size: number } | undefined;
+    try {
+      s = statSync(file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new SpyglassError('STORAGE', `${file}: cannot stat (${(e as Error).message})`, { cause: e, details: { file } });
+    }
+    if (!idx || (s && (s.ino !== idx.ino || s.size < idx.offset)) || (!s && idx.offset > 0)) {
+      idx = { ino: s?.ino ?? 0, offset: 0, dates: loadLegacy(`${base}.json`), job, ticker };
+      this.indexes.set(base, idx);
+    }
+    if (s && s.size > idx.offset) this.readTail(file, idx);
+    return idx;
+  }
+
+  private readTail(file: string, idx: LogIndex): void {
+    let chunk: Buffer;
+    try {
+      const fd = openSync(file, 'r');
+      try {
+        const size = fstatSync(fd).size;
+        chunk = Buffer.alloc(Math.max(0, size - idx.offset));
+        let got = 0;
+        while (got < chunk.length) {
+          const n = readSync(fd, chunk, got, chunk.length - got, idx.offset + got);
+          if (n === 0) break;
+          got += n;
+        }
+        chunk = chunk.subarray(0, got);
+      } finally {
+        closeSync(fd);
+      }
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw new SpyglassError('STORAGE', `${file}: cannot read checkpoint (${(e as Error).message})`, { cause: e, details: { file } });
+    }
+    // Only whole lines: an unterminated tail is a line still being written (or torn) and is read later.
+    const end = chunk.lastIndexOf(0x0a);
+    if (end < 0) return;
+    const lines = chunk.toString('utf8', 0, end).split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const text = lines[i].replace(/\0+/g, '');
+      if (text === '') continue;
+      let rec: Record<string, unknown> | undefined;
+      try {
+        rec = JSON.parse(text) as Record<string, unknown>;
+      } catch (cause) {
+        // A power cut tore this line and a later writer started a fresh one after it: the date was
+        // never acknowledged, so it is simply not complete.
+        if (text.startsWith(LINE_PREFIX) || LINE_PREFIX.startsWith(text)) continue;
+        throw corrupt(file, `line ${i + 1} after byte ${idx.offset} is not JSON`, cause);
+      }
+      if (typeof rec?.date !== 'string' || typeof rec.completedAt !== 'number') throw corrupt(file, `line ${i + 1} after byte ${idx.offset} lacks date or completedAt`);
+      const meta = rec.meta as Record<string, unknown> | undefined;
+      idx.dates.set(rec.date, { completedAt: rec.completedAt, ...(meta === undefined ? {} : { meta }) });
+      if (typeof rec.job === 'string') idx.job = rec.job;
+      if (typeof rec.ticker === 'string') idx.ticker = rec.ticker;
+    }
+    idx.offset += end + 1;
+  }
+}
+
+/** Dates of a `<ticker>.json` written by earlier versions, if there is one. */
+function loadLegacy(file: string): Map<string, DateState> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    throw new SpyglassError('STORAGE', `${file}: cannot read checkpoint (${(e as Error).message})`, { cause: e, details: { file } });
+  }
+  let parsed: { version?: unknown; dates?: Record<string, DateState> };
+  try {
+    parsed = JSON.parse(text) as typeof parsed;
+    if (parsed.version !== 1 || typeof parsed.dates !== 'object' || parsed.dates === null) throw new Error('unexpected layout');
+  } catch (cause) {
+    throw new SpyglassError('CORRUPT_FILE', `${file}: checkpoint is not valid JSON of version 1 (${(cause as Error).message})`, { cause, details: { file } });
+  }
+  return new Map(Object.entries(parsed.dates));
+}
+
+function endsWithNewline(fd: number): boolean {
+  const size = fstatSync(fd).size;
+  if (size === 0) return true;
+  const b = Buffer.alloc(1);
+  readSync(fd, b, 0, 1, size - 1);
+  return b[0] === 0x0a;
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  const fd = openSync(dir, 'r');
+  try {
+    await fdatasyncAsync(fd);
+  } catch (cause) {
+    throw new SpyglassError('STORAGE', `${dir}: cannot sync directory (${(cause as Error).message})`, { cause, details: { dir } });
+  } finally {
+    closeSync(fd);
   }
 }
 

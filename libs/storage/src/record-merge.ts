@@ -64,6 +64,11 @@ function isSorted<R extends object>(rows: readonly R[], cmp: (a: R, b: R) => num
   return true;
 }
 
+function strictlyIncreasing<R extends object>(rows: readonly R[], keyCmp: (a: R, b: R) => number): boolean {
+  for (let i = 1; i < rows.length; i++) if (keyCmp(rows[i - 1], rows[i]) >= 0) return false;
+  return true;
+}
+
 /** Rows sorted by `cmp`, stable; the input itself when already in order (the usual case). */
 function sortedCopy<R extends object>(rows: readonly R[], cmp: (a: R, b: R) => number): readonly R[] {
   return isSorted(rows, cmp) ? rows : [...rows].sort(cmp);
@@ -103,6 +108,10 @@ function mergeSorted<R extends object>(spec: DatasetSpec, existing: readonly R[]
   const differs = changedColumns(spec);
   const old = sortedCopy(existing, cmp);
   const inc = sortedCopy(incoming, cmp);
+  if (old.length === 0 && strictlyIncreasing(inc, keyCmp)) {
+    // A new partition without duplicates (the common backfill case): nothing to merge.
+    return { rows: inc as R[], added: inc.length, duplicates: 0, changed: inc.length > 0 };
+  }
   const rows: R[] = [];
   let added = 0;
   let duplicates = 0;
