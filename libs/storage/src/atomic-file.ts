@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsync, linkSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { promisify } from 'node:util';
 import path from 'node:path';
 import { SpyglassError } from '@spyglass/core';
@@ -35,6 +35,24 @@ async function fsyncPath(p: string, flags: string): Promise<void> {
   }
 }
 
+function tempPath(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`);
+}
+
+/** Writes a new temp file with `data` (fsync'd when durable) and returns its path. */
+async function writeTemp(file: string, data: Uint8Array | string, durable: boolean): Promise<string> {
+  const tmp = tempPath(file);
+  const fd = openSync(tmp, 'w');
+  try {
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+    if (durable) await fsyncFd(fd);
+  } finally {
+    closeSync(fd);
+  }
+  return tmp;
+}
+
 /**
  * Writes `data` to `file` so that readers see either the old or the new content, never a part:
  * a temp file in the same directory, fsync, rename over the target, fsync of the directory (so the
@@ -48,28 +66,69 @@ async function fsyncPath(p: string, flags: string): Promise<void> {
  */
 export async function writeFileAtomic(file: string, data: Uint8Array | string, opts: AtomicWriteOptions = {}): Promise<void> {
   const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`);
   const durable = opts.fsync !== false;
+  let tmp: string | undefined;
   try {
-    const fd = openSync(tmp, 'w');
-    try {
-      const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
-      if (durable) await fsyncFd(fd);
-    } finally {
-      closeSync(fd);
-    }
+    tmp = await writeTemp(file, data, durable);
     renameSync(tmp, file);
     if (durable) await fsyncPath(dir, 'r');
   } catch (cause) {
-    rmSync(tmp, { force: true });
+    if (tmp !== undefined) rmSync(tmp, { force: true });
     throw new SpyglassError('STORAGE', `${file}: atomic write failed (${(cause as Error).message})`, { cause, details: { file } });
   }
 }
 
 /**
- * Removes temp files left in `dir` by writers that died mid-write. Call only while holding the
- * directory's lock, so no live writer's temp file is touched.
+ * Like {@link writeFileAtomic} but only when `file` does not exist: the complete temp file is
+ * hard-linked to the target, which fails if anything (another writer) created it meanwhile, so
+ * an existing file is never replaced and no lock is needed to create one. Returns false, writing
+ * nothing, when the file exists. Throws `STORAGE` also where hard links are not supported.
+ */
+export async function createFileAtomic(file: string, data: Uint8Array | string, opts: AtomicWriteOptions = {}): Promise<boolean> {
+  const dir = path.dirname(file);
+  const durable = opts.fsync !== false;
+  let tmp: string | undefined;
+  try {
+    tmp = await writeTemp(file, data, durable);
+    try {
+      linkSync(tmp, file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw e;
+    }
+    rmSync(tmp, { force: true });
+    tmp = undefined;
+    if (durable) await fsyncPath(dir, 'r');
+    return true;
+  } catch (cause) {
+    throw new SpyglassError('STORAGE', `${file}: atomic create failed (${(cause as Error).message})`, { cause, details: { file } });
+  } finally {
+    if (tmp !== undefined) rmSync(tmp, { force: true });
+  }
+}
+
+/** fsyncs a directory, so entries just created in it survive a power cut. */
+export async function fsyncDir(dir: string): Promise<void> {
+  try {
+    await fsyncPath(dir, 'r');
+  } catch (cause) {
+    throw new SpyglassError('STORAGE', `${dir}: cannot sync directory (${(cause as Error).message})`, { cause, details: { dir } });
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes temp files left in `dir` by writers that died mid-write: those whose process (the pid in
+ * the name) is gone. A live writer's temp file is never touched: files are created without the
+ * lock (see {@link createFileAtomic}), so holding the lock does not mean no one else is writing.
  */
 export function removeStaleTempFiles(dir: string): number {
   let removed = 0;
@@ -81,6 +140,8 @@ export function removeStaleTempFiles(dir: string): number {
   }
   for (const name of names) {
     if (name.startsWith('.') && name.endsWith(TEMP_SUFFIX)) {
+      const pid = Number(/\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name)?.[1]);
+      if (Number.isInteger(pid) && pid > 0 && pidAlive(pid)) continue;
       rmSync(path.join(dir, name), { force: true });
       removed++;
     }

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,5 +68,21 @@ describe('a writer killed with SIGKILL in the middle of a write', () => {
     expect(await readdir(dir)).toEqual(['part-0.parquet']);
     expect(await readdir(path.dirname(dir))).toEqual(['date=2020-12-15']);
     expect(await ds.readAll()).toEqual([...before, late]);
+  }, 60_000);
+
+  it('creating a new partition leaves no partial file, and the next write creates it', async () => {
+    const ds = new ParquetDataset<StockBar>({ root, spec: rawDatasetSpecs.stocks });
+    const dir = partitionDir(root, rawDatasetSpecs.stocks, { ticker: 'SPY', date: '2020-12-15' });
+    await mkdir(dir, { recursive: true });
+    const { sawTemp, signal } = await killMidWrite(dir, 400_000);
+    expect(signal).toBe('SIGKILL');
+    // Only the dead writer's temp file: readers see no partition at all, not half of one.
+    expect(await readdir(dir)).toEqual(sawTemp);
+    expect(await ds.readAll()).toEqual([]);
+
+    const bars = fixtureSpyBars(path.join(here, '__fixtures__')).slice(0, 391);
+    await ds.write(bars);
+    expect(await readdir(dir)).toEqual(['part-0.parquet']);
+    expect(await ds.readAll()).toEqual(bars);
   }, 60_000);
 });

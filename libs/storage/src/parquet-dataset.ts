@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { RecordBatch, Table } from 'apache-arrow';
 import { SpyglassError, isSpyglassError, nyDate } from '@spyglass/core';
 import { batchToRecords, columnTypeOfArrow, physicalTypeOf, recordsToTable } from './arrow-codec.js';
-import { removeStaleTempFiles, writeFileAtomic } from './atomic-file.js';
+import { createFileAtomic, fsyncDir, removeStaleTempFiles, writeFileAtomic } from './atomic-file.js';
 import { columnOf, defineDataset, type ColumnSpec, type DatasetSpec } from './dataset-spec.js';
 import { FileLock, type FileLockOptions } from './file-lock.js';
 import { encodeParquet, readParquetTable, type ParquetCompression } from './parquet-file.js';
@@ -230,37 +230,39 @@ export class ParquetDataset<R extends object> {
     let added = 0;
     let duplicates = 0;
     const groups = this.group(records);
+    const count = (r: PartitionResult) => {
+      if (r.written) {
+        partitionsWritten++;
+        rowsWritten += r.rows;
+      }
+      added += r.added;
+      duplicates += r.duplicates;
+    };
+    // A few partitions in flight across all scopes: one encodes while others wait on fsync.
+    const slots = new Semaphore(this.concurrency);
     // Lock scopes: a ticker's directory (so a backfill of many days creates one lock file, not one
     // per day; file creation is the dominant cost of small partitions here), or the date partition
     // of a dataset partitioned by date only.
     const scopes = new Map<string, Array<{ key: PartitionKey; rows: R[] }>>();
-    for (const g of groups.values()) {
-      const dir = partitionDir(this.root, this.spec, g.key);
-      const scope = this.byTicker ? path.dirname(dir) : dir;
-      let list = scopes.get(scope);
-      if (!list) scopes.set(scope, (list = []));
-      list.push(g);
-    }
-    // A few partitions in flight across all scopes: one encodes while others wait on fsync.
-    const slots = new Semaphore(this.concurrency);
+    await Promise.all(
+      [...groups.values()].map((g) =>
+        slots.run(async () => {
+          // A partition with no file yet is created without the lock: nothing to merge with, and
+          // the file is linked into place only if it still does not exist (another writer may have
+          // created it meanwhile: then it is merged under the lock below).
+          const created = await this.createPartition(g.key, g.rows);
+          if (created) return count(created);
+          const scope = this.byTicker ? path.dirname(partitionDir(this.root, this.spec, g.key)) : partitionDir(this.root, this.spec, g.key);
+          let list = scopes.get(scope);
+          if (!list) scopes.set(scope, (list = []));
+          list.push(g);
+        }),
+      ),
+    );
     await Promise.all(
       [...scopes].map(async ([scope, parts]) => {
         mkdirOrFail(scope, true);
-        await this.lock.run(path.join(scope, '.lock'), () =>
-          Promise.all(
-            parts.map((g) =>
-              slots.run(async () => {
-                const r = await this.writePartition(g.key, g.rows);
-                if (r.written) {
-                  partitionsWritten++;
-                  rowsWritten += r.rows;
-                }
-                added += r.added;
-                duplicates += r.duplicates;
-              }),
-            ),
-          ),
-        );
+        await this.lock.run(path.join(scope, '.lock'), () => Promise.all(parts.map((g) => slots.run(async () => count(await this.writePartition(g.key, g.rows))))));
       }),
     );
     const summary: WriteSummary = { partitions: groups.size, partitionsWritten, rowsIn: records.length, rowsWritten, added, duplicates };
@@ -268,24 +270,55 @@ export class ParquetDataset<R extends object> {
     return summary;
   }
 
-  /** Merges rows into one partition; the caller holds the partition's lock scope. */
-  private async writePartition(key: PartitionKey, rows: R[]): Promise<{ written: boolean; rows: number; added: number; duplicates: number }> {
-    const dir = partitionDir(this.root, this.spec, key);
-    const file = path.join(dir, PARTITION_FILE);
-    // A directory that already existed may hold temp files of a writer killed mid-write.
-    if (!mkdirOrFail(dir, false)) removeStaleTempFiles(dir);
-    const existing = existsSync(file) ? await this.readFileRecords(file, this.spec.columns) : undefined;
-    const merged = mergeRecords(this.spec, existing ?? [], rows);
-    if (existing && !merged.changed) return { written: false, rows: 0, added: 0, duplicates: merged.duplicates };
-    const bytes = encodeParquet(recordsToTable(this.spec, merged.rows), {
+  private encode(rows: readonly R[]): Uint8Array {
+    return encodeParquet(recordsToTable(this.spec, rows), {
       compression: this.compression,
       rowGroupSize: this.rowGroupSize,
       // One entry only: parquet-wasm stores the map through a hash map, so several keys would be
       // written in varying order and break byte-identical re-writes.
       metadata: new Map([['spyglass', JSON.stringify({ dataset: `${this.spec.layer}/${this.spec.name}`, key: this.spec.key })]]),
     });
-    await writeFileAtomic(file, bytes, { fsync: this.fsync });
+  }
+
+  /**
+   * Writes a partition that has no file yet, without taking the lock. Undefined (nothing written)
+   * when the file exists, so the caller merges under the lock.
+   */
+  private async createPartition(key: PartitionKey, rows: R[]): Promise<PartitionResult | undefined> {
+    const dir = partitionDir(this.root, this.spec, key);
+    const file = path.join(dir, PARTITION_FILE);
+    const created = mkdirNew(dir);
+    if (created.length === 0) {
+      if (existsSync(file)) return undefined;
+      // Left by a writer killed before it linked its file (only dead processes' temp files go).
+      removeStaleTempFiles(dir);
+    }
+    const merged = mergeRecords(this.spec, [], rows);
+    if (!(await createFileAtomic(file, this.encode(merged.rows), { fsync: this.fsync }))) return undefined;
+    // The new directories' own entries must be as durable as the file in them.
+    if (this.fsync) for (const d of created) await fsyncDir(path.dirname(d));
     return { written: true, rows: merged.rows.length, added: merged.added, duplicates: merged.duplicates };
+  }
+
+  /** Merges rows into one partition; the caller holds the partition's lock scope. */
+  private async writePartition(key: PartitionKey, rows: R[]): Promise<PartitionResult> {
+    const dir = partitionDir(this.root, this.spec, key);
+    const file = path.join(dir, PARTITION_FILE);
+    // A directory that already existed may hold temp files of a writer killed mid-write.
+    if (!mkdirOrFail(dir, false)) removeStaleTempFiles(dir);
+    for (;;) {
+      const existing = existsSync(file) ? await this.readFileRecords(file, this.spec.columns) : undefined;
+      const merged = mergeRecords(this.spec, existing ?? [], rows);
+      if (existing && !merged.changed) return { written: false, rows: 0, added: 0, duplicates: merged.duplicates };
+      const bytes = this.encode(merged.rows);
+      if (existing) {
+        // Safe to replace: every writer that replaces a file holds this lock, and lock-free writers only create.
+        await writeFileAtomic(file, bytes, { fsync: this.fsync });
+      } else if (!(await createFileAtomic(file, bytes, { fsync: this.fsync }))) {
+        continue; // a lock-free writer created it since: merge with that
+      }
+      return { written: true, rows: merged.rows.length, added: merged.added, duplicates: merged.duplicates };
+    }
   }
 
   /** All rows of a partition file, or undefined when it does not exist. */
@@ -410,6 +443,20 @@ function statOrUndefined(file: string): Stats | undefined {
   }
 }
 
+/** Creates `dir` and missing parents; the directories created, outermost first. */
+function mkdirNew(dir: string): string[] {
+  let first: string | undefined;
+  try {
+    first = mkdirSync(dir, { recursive: true });
+  } catch (cause) {
+    throw new SpyglassError('STORAGE', `${dir}: cannot create partition directory (${(cause as Error).message})`, { cause, details: { dir } });
+  }
+  if (first === undefined) return [];
+  const out = [dir];
+  for (let d = dir; d !== first && path.dirname(d) !== d; ) out.unshift((d = path.dirname(d)));
+  return out;
+}
+
 /** Creates `dir`; true when it was created, false when it already existed. */
 function mkdirOrFail(dir: string, recursive: boolean): boolean {
   try {
@@ -418,6 +465,13 @@ function mkdirOrFail(dir: string, recursive: boolean): boolean {
     if ((cause as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw new SpyglassError('STORAGE', `${dir}: cannot create partition directory (${(cause as Error).message})`, { cause, details: { dir } });
   }
+}
+
+interface PartitionResult {
+  readonly written: boolean;
+  readonly rows: number;
+  readonly added: number;
+  readonly duplicates: number;
 }
 
 /** At most `n` tasks at once. */

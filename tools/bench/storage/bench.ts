@@ -13,7 +13,8 @@
 // Write = records in memory to durable files (ours: encode, merge into an empty partition, temp
 // file, fsync, rename). Read = ours to JS records (`readAll`) and to Arrow tables (`readTables`);
 // DuckDB materialises into its own in-memory table (`CREATE TABLE … AS SELECT`), so no JS objects
-// are made on its side. Projection = `timestamp, close`. Each figure is the median of --reps runs.
+// are made on its side; for the "→ JS records" rows DuckDB is also timed producing JS row objects
+// (`getRowObjectsJS`, one run). Projection = `timestamp, close`. Each figure is the median of --reps runs.
 // The data is synthetic (seeded random walk), not market data.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -77,6 +78,8 @@ interface Row {
   op: string;
   oursMs: number;
   duckMs: number;
+  /** DuckDB producing the same JS row objects (`getRowObjectsJS`), for the "→ JS records" rows. */
+  duckJsMs?: number;
 }
 
 async function run(layout: string, spec: DatasetSpec, rows: StockBar[], duck: DuckDBConnection, work: string, duckPartitionBy: string): Promise<Row[]> {
@@ -101,6 +104,7 @@ async function run(layout: string, spec: DatasetSpec, rows: StockBar[], duck: Du
   // Reads (the dataset written by the last rep above).
   const source = duckPartitionBy ? `read_parquet('${duckOut}/**/*.parquet', hive_partitioning = true)` : `read_parquet('${duckTarget}')`;
   const duckRead = (cols: string) => timeIt(REPS, async () => undefined, () => duck.run(`CREATE OR REPLACE TEMP TABLE r AS SELECT ${cols} FROM ${source}`));
+  const duckReadJs = (cols: string) => timeIt(1, async () => undefined, async () => (await duck.runAndReadAll(`SELECT ${cols} FROM ${source}`)).getRowObjectsJS().length);
   const noop = async () => undefined;
   let n = 0;
   const oursFull = await timeIt(REPS, noop, async () => (n = (await ds.readAll()).length));
@@ -111,7 +115,7 @@ async function run(layout: string, spec: DatasetSpec, rows: StockBar[], duck: Du
     if (c !== rows.length) throw new Error(`arrow read ${c}`);
   });
   const duckFull = await duckRead('*');
-  out.push({ layout, op: 'full read → JS records', oursMs: oursFull, duckMs: duckFull });
+  out.push({ layout, op: 'full read → JS records', oursMs: oursFull, duckMs: duckFull, duckJsMs: await duckReadJs(duckPartitionBy ? '* EXCLUDE (date)' : '*') });
   out.push({ layout, op: 'full read → Arrow', oursMs: oursFullArrow, duckMs: duckFull });
   const cols = ['timestamp', 'close'];
   const oursProj = await timeIt(REPS, noop, () => ds.readAll({ columns: cols }));
@@ -119,7 +123,7 @@ async function run(layout: string, spec: DatasetSpec, rows: StockBar[], duck: Du
     for await (const { table } of ds.readTables({ columns: cols })) void table.numRows;
   });
   const duckProj = await duckRead('"timestamp", "close"');
-  out.push({ layout, op: '2-column read → JS records', oursMs: oursProj, duckMs: duckProj });
+  out.push({ layout, op: '2-column read → JS records', oursMs: oursProj, duckMs: duckProj, duckJsMs: await duckReadJs('"timestamp", "close"') });
   out.push({ layout, op: '2-column read → Arrow', oursMs: oursProjArrow, duckMs: duckProj });
   return out;
 }
@@ -164,6 +168,10 @@ async function main(): Promise<void> {
   console.log(`${'layout'.padEnd(14)} ${'operation'.padEnd(27)} ${'ours'.padStart(10)} ${''.padStart(16)} ${'DuckDB'.padStart(10)} ${''.padStart(16)} ours/DuckDB time`);
   for (const r of results) {
     console.log(`${r.layout.padEnd(14)} ${r.op.padEnd(27)} ${`${r.oursMs.toFixed(0)} ms`.padStart(10)} ${rate(r.oursMs).padStart(16)} ${`${r.duckMs.toFixed(0)} ms`.padStart(10)} ${rate(r.duckMs).padStart(16)} ${(r.oursMs / r.duckMs).toFixed(2)}×${r.oursMs / r.duckMs <= 1.5 ? '  (within 1.5×)' : ''}`);
+  }
+  console.log('DuckDB producing the same JS row objects (getRowObjectsJS, 1 run):');
+  for (const r of results) {
+    if (r.duckJsMs !== undefined) console.log(`${r.layout.padEnd(14)} ${r.op.padEnd(27)} ${`${r.oursMs.toFixed(0)} ms`.padStart(10)} ${`${r.duckJsMs.toFixed(0)} ms`.padStart(10)} ${(r.oursMs / r.duckJsMs).toFixed(2)}×`);
   }
 }
 
