@@ -15,7 +15,7 @@ import {
   type SpyglassError,
 } from '@spyglass/core';
 import { ErrorAggregator, HardwareMonitor, PerformanceMonitor, buildHealthSnapshot, createMetricsServer, type HealthSnapshot, type RunnerHealth } from '@spyglass/monitoring';
-import { Ingestion, LiveStreams, dataHealthInputs, ingestionSettings, type IngestCounts, type LiveStream, type StreamingSummary } from '@spyglass/pipeline';
+import { Ingestion, LiveStreams, dataHealthInputs, ingestionSettings, liveStreamSettings, type IngestCounts, type LiveStream, type StreamingSummary } from '@spyglass/pipeline';
 import { observedSource } from './observed-source.js';
 import { performanceThresholds } from './performance-settings.js';
 import { StreamMetrics } from './stream-metrics.js';
@@ -201,19 +201,9 @@ export async function startStreamer(options: StreamerOptions): Promise<Streamer>
   const ingestion = new Ingestion({ ...settings, rateLimiter });
 
   const heartbeats = new Map<string, Heartbeat>();
-  const s = config.sources.streaming;
   const streams = new LiveStreams(
     ingestion,
-    {
-      apiKey: config.sources.massive.apiKey,
-      wsBaseUrl: config.sources.massive.ws.baseUrl,
-      flushSize: s.flushSize,
-      flushIntervalMs: s.flushIntervalMs,
-      queueCapacity: s.bufferSize,
-      reconnect: { maxAttempts: s.reconnect.maxAttempts ?? Number.MAX_SAFE_INTEGER, initialDelayMs: s.reconnect.initialDelayMs, backoffBase: s.reconnect.backoffBase, maxDelayMs: s.reconnect.maxDelayMs, jitter: 0.2 },
-      stallTimeoutMs: hb.stallAfterMs,
-      enforceMarketHours: enforce,
-    },
+    liveStreamSettings(config, { enforceMarketHours: enforce }),
     {
       heartbeat: (name) => {
         const beat = new Heartbeat({

@@ -18,6 +18,7 @@ export { StreamingRunner } from './streaming-runner.js';
 export type { LivenessPort, StreamingEvent, StreamingRunnerOptions, StreamingSource, StreamingSummary } from './streaming-runner.js';
 export { runPool } from './run-pool.js';
 export { ingestionSettings } from './ingestion-settings.js';
+export { liveStreamSettings } from './live-stream-settings.js';
 export { LiveStreams } from './live-streams.js';
 export type { LiveStream, LiveStreamSettings } from './live-streams.js';
 export { dataHealthInputs, lastRecordAt } from './data-health.js';

@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { Heartbeat, nyDate, nyseCalendar, type Logger, type SpyglassConfig } from '@spyglass/core';
-import { Ingestion, LiveStreams, ingestionSettings, type LiveStream, type StreamingSummary } from '@spyglass/pipeline';
+import { Ingestion, LiveStreams, ingestionSettings, liveStreamSettings, type LiveStream, type StreamingSummary } from '@spyglass/pipeline';
 import { FeedSimulator } from '@spyglass/sources';
 import { ParquetDataset, rawDatasetSpecs } from '@spyglass/storage';
 import { loadContext } from '../context.js';
@@ -12,21 +12,10 @@ import { printResult, type GlobalArgs } from '../output.js';
  */
 export function liveStreams(config: SpyglassConfig, logger: Logger, opts: { ignoreMarketHours: boolean }): { ingestion: Ingestion; streams: LiveStreams } {
   const ingestion = new Ingestion(ingestionSettings(config, { logger }));
-  const s = config.sources.streaming;
   const hb = config.settings.monitoring.heartbeat;
   const streams = new LiveStreams(
     ingestion,
-    {
-      apiKey: config.sources.massive.apiKey,
-      wsBaseUrl: config.sources.massive.ws.baseUrl,
-      flushSize: s.flushSize,
-      flushIntervalMs: s.flushIntervalMs,
-      queueCapacity: s.bufferSize,
-      reconnect: { maxAttempts: s.reconnect.maxAttempts ?? Number.MAX_SAFE_INTEGER, initialDelayMs: s.reconnect.initialDelayMs, backoffBase: s.reconnect.backoffBase, maxDelayMs: s.reconnect.maxDelayMs, jitter: 0.2 },
-      stallTimeoutMs: hb.stallAfterMs,
-      enforceMarketHours: !opts.ignoreMarketHours,
-      logger,
-    },
+    liveStreamSettings(config, { enforceMarketHours: !opts.ignoreMarketHours, logger }),
     {
       heartbeat: (name) =>
         new Heartbeat({
