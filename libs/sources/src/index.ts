@@ -17,7 +17,8 @@ export type { MassiveRestOptions, RequestPermits, WirePage, ClientCall } from '.
 export { collectPages } from './rest/decoded-page.js';
 export type { DecodedPage } from './rest/decoded-page.js';
 export type { DateBound } from './rest/date-bound.js';
-export { EquityClient, MAX_AGGREGATES_LIMIT } from './rest/equity-client.js';
+export { EquityClient } from './rest/equity-client.js';
+export { MAX_AGGREGATES_LIMIT } from './rest/minute-aggregates.js';
 export { IndexClient } from './rest/index-client.js';
 export { OptionsClient } from './rest/options-client.js';
 export type { ContractQuery, OpeningPrice } from './rest/options-client.js';

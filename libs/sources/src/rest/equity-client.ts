@@ -2,19 +2,10 @@ import { GetStocksAggregatesSortEnum, GetStocksAggregatesTimespanEnum } from '@m
 import type { StockBar } from '@spyglass/core';
 import { decodeStockBar } from '../wire/decode-bars.js';
 import type { FetchResult } from '../wire/decode-result.js';
-import { pathDate, type DateBound } from './date-bound.js';
-import { collectPages, decodePage, type DecodedPage } from './decoded-page.js';
+import type { DateBound } from './date-bound.js';
+import { collectPages, type DecodedPage } from './decoded-page.js';
 import type { MassiveRest, WirePage } from './massive-rest.js';
-
-/**
- * The API's maximum `limit` for aggregates: fewer, larger pages.
- *
- * @example
- * ```ts
- * new EquityClient(rest, { limit: MAX_AGGREGATES_LIMIT });
- * ```
- */
-export const MAX_AGGREGATES_LIMIT = 50_000;
+import { decodeBarPages, minuteAggregatePages } from './minute-aggregates.js';
 
 /**
  * Stock minute bars (`/v2/aggs/ticker/{T}/range/1/minute/{from}/{to}`), ascending, all pages.
@@ -30,14 +21,15 @@ export class EquityClient {
 
   /** Raw wire pages, in order (for validation of the wire records before mapping). */
   pages(ticker: string, from: DateBound, to: DateBound, signal?: AbortSignal): AsyncGenerator<WirePage> {
-    const f = pathDate(from, 'from');
-    const t = pathDate(to, 'to');
-    const limit = this.opts.limit ?? MAX_AGGREGATES_LIMIT;
-    return this.rest.pages(
-      `/v2/aggs/ticker/${encodeURIComponent(ticker)}/range/1/minute/${f}/${t}`,
-      (api, o) =>
+    return minuteAggregatePages(
+      this.rest,
+      ticker,
+      from,
+      to,
+      this.opts.limit,
+      (api, o, r) =>
         api.getStocksAggregates(
-          { stocksTicker: ticker, multiplier: 1, timespan: GetStocksAggregatesTimespanEnum.Minute, from: f, to: t, adjusted: this.opts.adjusted ?? true, sort: GetStocksAggregatesSortEnum.Asc, limit },
+          { stocksTicker: ticker, multiplier: 1, timespan: GetStocksAggregatesTimespanEnum.Minute, from: r.from, to: r.to, adjusted: this.opts.adjusted ?? true, sort: GetStocksAggregatesSortEnum.Asc, limit: r.limit },
           o,
         ),
       signal,
@@ -46,10 +38,7 @@ export class EquityClient {
 
   /** Pages decoded to {@link StockBar}s, malformed wire records kept as rejected. */
   async *barPages(ticker: string, from: DateBound, to: DateBound, signal?: AbortSignal): AsyncGenerator<DecodedPage<StockBar>> {
-    for await (const page of this.pages(ticker, from, to, signal)) {
-      const ingestedAt = this.rest.clock.now();
-      yield decodePage(page, (raw) => decodeStockBar(raw, ticker, ingestedAt));
-    }
+    yield* decodeBarPages(this.rest.clock, this.pages(ticker, from, to, signal), (raw, ingestedAt) => decodeStockBar(raw, ticker, ingestedAt));
   }
 
   /** Every minute bar of `ticker` from `from` to `to` (inclusive dates), in timestamp order. */

@@ -2,10 +2,10 @@ import { GetIndicesAggregatesSortEnum, GetIndicesAggregatesTimespanEnum } from '
 import type { IndexBar } from '@spyglass/core';
 import { decodeIndexBar } from '../wire/decode-bars.js';
 import type { FetchResult } from '../wire/decode-result.js';
-import { pathDate, type DateBound } from './date-bound.js';
-import { collectPages, decodePage, type DecodedPage } from './decoded-page.js';
-import { MAX_AGGREGATES_LIMIT } from './equity-client.js';
+import type { DateBound } from './date-bound.js';
+import { collectPages, type DecodedPage } from './decoded-page.js';
 import type { MassiveRest, WirePage } from './massive-rest.js';
+import { decodeBarPages, minuteAggregatePages } from './minute-aggregates.js';
 
 /**
  * Index minute bars (e.g. `I:VIX`): no volume, as the real index feed.
@@ -21,14 +21,15 @@ export class IndexClient {
 
   /** Raw wire pages, in order. */
   pages(ticker: string, from: DateBound, to: DateBound, signal?: AbortSignal): AsyncGenerator<WirePage> {
-    const f = pathDate(from, 'from');
-    const t = pathDate(to, 'to');
-    const limit = this.opts.limit ?? MAX_AGGREGATES_LIMIT;
-    return this.rest.pages(
-      `/v2/aggs/ticker/${encodeURIComponent(ticker)}/range/1/minute/${f}/${t}`,
-      (api, o) =>
+    return minuteAggregatePages(
+      this.rest,
+      ticker,
+      from,
+      to,
+      this.opts.limit,
+      (api, o, r) =>
         api.getIndicesAggregates(
-          { indicesTicker: ticker, multiplier: 1, timespan: GetIndicesAggregatesTimespanEnum.Minute, from: f, to: t, sort: GetIndicesAggregatesSortEnum.Asc, limit },
+          { indicesTicker: ticker, multiplier: 1, timespan: GetIndicesAggregatesTimespanEnum.Minute, from: r.from, to: r.to, sort: GetIndicesAggregatesSortEnum.Asc, limit: r.limit },
           o,
         ),
       signal,
@@ -37,10 +38,7 @@ export class IndexClient {
 
   /** Pages decoded to {@link IndexBar}s, malformed wire records kept as rejected. */
   async *barPages(ticker: string, from: DateBound, to: DateBound, signal?: AbortSignal): AsyncGenerator<DecodedPage<IndexBar>> {
-    for await (const page of this.pages(ticker, from, to, signal)) {
-      const ingestedAt = this.rest.clock.now();
-      yield decodePage(page, (raw) => decodeIndexBar(raw, ticker, ingestedAt));
-    }
+    yield* decodeBarPages(this.rest.clock, this.pages(ticker, from, to, signal), (raw, ingestedAt) => decodeIndexBar(raw, ticker, ingestedAt));
   }
 
   /** Every minute bar of the index from `from` to `to`, in timestamp order. */

@@ -12,8 +12,9 @@ import { decodeOptionContract } from '../wire/decode-contract.js';
 import type { FetchResult } from '../wire/decode-result.js';
 import { pathDate, type DateBound } from './date-bound.js';
 import { collectPages, decodePage, type DecodedPage } from './decoded-page.js';
-import { EquityClient, MAX_AGGREGATES_LIMIT } from './equity-client.js';
+import { EquityClient } from './equity-client.js';
 import type { MassiveRest, WirePage } from './massive-rest.js';
+import { decodeBarPages, minuteAggregatePages } from './minute-aggregates.js';
 
 /** Filters of `/v3/reference/options/contracts`. */
 export interface ContractQuery {
@@ -90,13 +91,15 @@ export class OptionsClient {
   /** Raw wire pages of an option's minute bars. Throws INVALID_ARGUMENT for a non-OCC ticker. */
   pages(optionTicker: string, from: DateBound, to: DateBound, signal?: AbortSignal): AsyncGenerator<WirePage> {
     parseOccTicker(optionTicker);
-    const f = pathDate(from, 'from');
-    const t = pathDate(to, 'to');
-    return this.rest.pages(
-      `/v2/aggs/ticker/${encodeURIComponent(optionTicker)}/range/1/minute/${f}/${t}`,
-      (api, o) =>
+    return minuteAggregatePages(
+      this.rest,
+      optionTicker,
+      from,
+      to,
+      this.opts.limit,
+      (api, o, r) =>
         api.getOptionsAggregates(
-          { optionsTicker: optionTicker, multiplier: 1, timespan: GetOptionsAggregatesTimespanEnum.Minute, from: f, to: t, adjusted: true, sort: GetOptionsAggregatesSortEnum.Asc, limit: this.opts.limit ?? MAX_AGGREGATES_LIMIT },
+          { optionsTicker: optionTicker, multiplier: 1, timespan: GetOptionsAggregatesTimespanEnum.Minute, from: r.from, to: r.to, adjusted: true, sort: GetOptionsAggregatesSortEnum.Asc, limit: r.limit },
           o,
         ),
       signal,
@@ -106,10 +109,7 @@ export class OptionsClient {
   /** Option minute-bar pages decoded to {@link OptionBar}s (contract identity from the OCC ticker). */
   async *barPages(optionTicker: string, from: DateBound, to: DateBound, signal?: AbortSignal): AsyncGenerator<DecodedPage<OptionBar>> {
     const contract = parseOccTicker(optionTicker);
-    for await (const page of this.pages(optionTicker, from, to, signal)) {
-      const ingestedAt = this.rest.clock.now();
-      yield decodePage(page, (raw) => decodeOptionBar(raw, optionTicker, ingestedAt, contract));
-    }
+    yield* decodeBarPages(this.rest.clock, this.pages(optionTicker, from, to, signal), (raw, ingestedAt) => decodeOptionBar(raw, optionTicker, ingestedAt, contract));
   }
 
   /** Every minute bar of one option contract; a minute without a trade has no bar. */
