@@ -1,7 +1,8 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock, nyseCalendar } from '@spyglass/core';
+import { ManualClock, nyseCalendar, type StockBar } from '@spyglass/core';
+import { ParquetDataset, rawDatasetSpecs } from '@spyglass/storage';
 import { DataOverviewReader } from './data-overview.js';
 import { buildSampleRoot, MISSING_DATE, SAMPLE_NOW, STORED_DATES } from './__test-support__/sample-root.js';
 
@@ -73,5 +74,32 @@ describe('DataOverviewReader on a sample data root', () => {
   it('is empty but valid for a root that does not exist yet', async () => {
     const overview = await new DataOverviewReader({ root: join(root, 'nope'), clock: new ManualClock(SAMPLE_NOW) }).read();
     expect(overview).toMatchObject({ coverage: [], freshness: [], quarantine: [], space: { totalBytes: 0, totalFiles: 0, areas: [] } });
+  });
+});
+
+describe('DataOverviewReader refreshes', () => {
+  let root: string;
+  afterEach(() => rm(root, { recursive: true, force: true }));
+
+  it('shows rows, space and the newest bar written between two reads of one reader', async () => {
+    root = await mkdtemp(join(tmpdir(), 'spyglass-dash-refresh-'));
+    const written = await buildSampleRoot(root);
+    const reader = new DataOverviewReader({ root, clock: new ManualClock(SAMPLE_NOW) });
+    const before = await reader.read();
+    const again = await reader.read();
+    expect(again.coverage).toEqual(before.coverage);
+    expect(again.space).toEqual(before.space);
+
+    // A late bar into the newest stocks day: same partition file, new version.
+    const last = written.stocks.reduce((a, b) => (b.timestamp > a.timestamp ? b : a));
+    const late = { ...last, timestamp: last.timestamp + 60_000 };
+    await new ParquetDataset<StockBar>({ root, spec: rawDatasetSpecs.stocks }).write([late]);
+    const after = await reader.read();
+    const fresh = await new DataOverviewReader({ root, clock: new ManualClock(SAMPLE_NOW) }).read();
+    expect(after.coverage[0].rows).toBe(before.coverage[0].rows + 1);
+    expect(after.freshness.find((f) => f.dataset === 'stocks')?.lastBarAt).toBe(late.timestamp);
+    expect(after.coverage).toEqual(fresh.coverage);
+    expect(after.space).toEqual(fresh.space);
+    expect(after.freshness).toEqual(fresh.freshness);
   });
 });

@@ -1,7 +1,7 @@
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { isSpyglassError, nyseCalendar, systemClock, type Clock, type MarketCalendar } from '@spyglass/core';
 import { buildHealthSnapshot, type HealthCheck, type DatasetFreshness, type SchemaDriftState } from '@spyglass/monitoring';
-import { ParquetDataset, rawDatasetSpecs, readParquetInfo, spaceReport, type DatasetSpec } from '@spyglass/storage';
+import { ParquetDataset, ParquetInfoCache, rawDatasetSpecs, spaceReport, type DatasetSpec } from '@spyglass/storage';
 import { summarizeQuarantineDir, type QuarantineDatasetSummary } from './quarantine-summary.js';
 import { readSchemaDriftState } from './schema-drift-state.js';
 
@@ -123,7 +123,8 @@ const TIME_SERIES = new Set(['stocks', 'options', 'indices', 'news']);
 
 /**
  * Reads the Data tab's facts from a data root: coverage per raw dataset (from partition listings
- * and Parquet footers, cached by file size and mtime so a refresh re-reads only changed files),
+ * and Parquet footers, cached by file size and mtime so a refresh re-reads only changed files; the
+ * space report shares that cache, and the newest bar is re-read only when the newest day changed),
  * freshness of the newest bar in market time, disk space by area (storage's `spaceReport`, with
  * compression ratios), quarantine counts and schema drift.
  *
@@ -140,7 +141,9 @@ export class DataOverviewReader {
   private readonly calendar: MarketCalendar;
   private readonly live: ReadonlySet<string>;
   private readonly schemaDrift: DataOverviewOptions['schemaDrift'];
-  private readonly footerCache = new Map<string, { key: string; rows: number }>();
+  private readonly footers = new ParquetInfoCache();
+  /** Newest bar per dataset, valid while the newest day's files are the same versions. */
+  private readonly lastBars = new Map<string, { versions: string; lastBarAt: number | null }>();
 
   constructor(options: DataOverviewOptions) {
     this.root = options.root;
@@ -194,9 +197,10 @@ export class DataOverviewReader {
     const byDate = new Map<string, { tickers: number; rows: number; bytes: number }>();
     const tickers = new Set<string>();
     const corruptFiles: string[] = [];
+    const versions = new Map<string, string>();
     for (const p of partitions) {
       if (p.ticker !== undefined) tickers.add(p.ticker);
-      const rows = await this.rowsOf(p.path, corruptFiles);
+      const rows = await this.rowsOf(p.path, corruptFiles, versions);
       const d = byDate.get(p.date) ?? { tickers: 0, rows: 0, bytes: 0 };
       d.tickers++;
       d.rows += rows;
@@ -214,9 +218,15 @@ export class DataOverviewReader {
     }
     let lastBarAt: number | null = null;
     if (to && TIME_SERIES.has(spec.name)) {
-      // Only the newest date's partitions can hold the newest bar.
-      const recent = await ds.readAll({ from: to, to, columns: ['timestamp'], onCorrupt: 'skip' });
-      for (const r of recent) if (lastBarAt === null || r.timestamp > lastBarAt) lastBarAt = r.timestamp;
+      // Only the newest date's partitions can hold the newest bar; read them again only when one changed.
+      const newest = partitions.filter((p) => p.date === to).map((p) => `${p.path}\u0000${versions.get(p.path) ?? ''}`).join('\u0001');
+      const known = this.lastBars.get(spec.name);
+      if (known?.versions === newest) lastBarAt = known.lastBarAt;
+      else {
+        const recent = await ds.readAll({ from: to, to, columns: ['timestamp'], onCorrupt: 'skip' });
+        for (const r of recent) if (lastBarAt === null || r.timestamp > lastBarAt) lastBarAt = r.timestamp;
+        this.lastBars.set(spec.name, { versions: newest, lastBarAt });
+      }
     }
     return {
       cov: {
@@ -236,7 +246,7 @@ export class DataOverviewReader {
   }
 
   private async readSpace(): Promise<SpaceUsage> {
-    const report = await spaceReport({ root: this.root });
+    const report = await spaceReport({ root: this.root, cache: this.footers });
     const areas: SpaceArea[] = [
       ...report.datasets.map((d) => ({ area: `${d.layer}/${d.dataset}`, bytes: d.bytes, files: d.files, rows: d.rows, compressionRatio: d.compressionRatio })),
       ...report.other.map((o) => ({ area: o.dir, bytes: o.bytes, files: o.files, rows: null, compressionRatio: null })),
@@ -244,17 +254,18 @@ export class DataOverviewReader {
     return { totalBytes: report.totalBytes, totalFiles: areas.reduce((n, a) => n + a.files, 0), areas };
   }
 
-  private async rowsOf(file: string, corrupt: string[]): Promise<number> {
-    const s = await stat(file).catch(() => undefined);
-    if (!s) return 0;
-    const key = `${s.size}:${s.mtimeMs}`;
-    const cached = this.footerCache.get(file);
-    if (cached?.key === key) return cached.rows;
+  private async rowsOf(file: string, corrupt: string[], versions: Map<string, string>): Promise<number> {
+    let s;
     try {
-      const { rows } = await readParquetInfo(file);
-      this.footerCache.set(file, { key, rows });
-      return rows;
+      s = statSync(file);
+    } catch {
+      return 0; // removed since the listing
+    }
+    versions.set(file, `${s.size}:${s.mtimeMs}`);
+    try {
+      return (await this.footers.read(file, s)).rows;
     } catch (e) {
+      if (isSpyglassError(e, 'NOT_FOUND')) return 0;
       if (!isSpyglassError(e, 'CORRUPT_FILE')) throw e;
       corrupt.push(file);
       return 0;

@@ -21,4 +21,6 @@ export type { DriftChange, DriftCheckOptions, DriftKind, DriftReport, SchemaBase
 export { PURGE_CATEGORIES, purge } from './purge.js';
 export type { PurgeCategory, PurgeOptions, PurgeSummary, PurgedFile } from './purge.js';
 export { formatSpaceReport, spaceReport } from './space-report.js';
+export { ParquetInfoCache } from './parquet-info-cache.js';
+export type { FileVersion, ParquetInfoCacheOptions } from './parquet-info-cache.js';
 export type { DatasetSpace, SpaceReport, SpaceStats } from './space-report.js';

@@ -5,6 +5,7 @@ import { Compression, ParquetFile, Table as WasmTable, WriterPropertiesBuilder, 
 import { SpyglassError } from '@spyglass/core';
 import { columnTypeOfArrow } from './arrow-codec.js';
 import { planProjection } from './parquet-footer-projection.js';
+import { summarizeFooter, type FooterSummary } from './parquet-footer-summary.js';
 
 /**
  * Compression codec of written Parquet files.
@@ -236,15 +237,101 @@ export interface ParquetInfo {
 
 /**
  * Reads schema and sizes from a Parquet file's footer only (no data read): used by the schema drift
- * monitor and the space report.
+ * monitor, the space report and the dashboard, over thousands of files. Reads the last 8 bytes
+ * (footer length and magic), then the footer itself, and parses its Thrift directly; the columns
+ * come from the Arrow schema the writer embedded (`ARROW:schema`). Files without one (written by
+ * other tools) go through parquet-wasm.
  *
- * @throws SpyglassError `CORRUPT_FILE` naming the file.
+ * @throws SpyglassError `CORRUPT_FILE` naming the file, `NOT_FOUND` when it does not exist.
  * @example
  * ```ts
  * const { columns } = await readParquetInfo('data/raw/stocks/ticker=SPY/date=2025-03-04/part-0.parquet');
  * ```
  */
 export async function readParquetInfo(file: string): Promise<ParquetInfo> {
+  const footer = readFooterBytes(file);
+  let summary: FooterSummary;
+  try {
+    summary = summarizeFooter(footer);
+  } catch (cause) {
+    throw corrupt(file, cause);
+  }
+  const arrowSchema = summary.metadata.get('ARROW:schema');
+  let columns = arrowSchema === undefined ? undefined : columnsOfArrowSchema(arrowSchema);
+  if (!columns) {
+    // No usable Arrow schema (files of other writers): parquet-wasm maps the Parquet schema, once
+    // per distinct schema; the sizes still come from the footer read above.
+    const key = `parquet:${summary.schemaKey}`;
+    columns = schemaColumns.get(key);
+    if (!columns) {
+      const info = await readParquetInfoWasm(file);
+      rememberColumns(key, info.columns);
+      return info;
+    }
+  }
+  const metadata = new Map(summary.metadata);
+  metadata.delete('ARROW:schema');
+  return { columns, rows: summary.rows, rowGroups: summary.rowGroups, uncompressedBytes: summary.uncompressedBytes, compressedBytes: summary.compressedBytes, metadata };
+}
+
+/** The FileMetaData bytes of a Parquet file: two small reads at its end, on one descriptor. */
+function readFooterBytes(file: string): Uint8Array {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'NOT_FOUND' : 'STORAGE';
+    throw new SpyglassError(code, `${file}: cannot read (${(cause as Error).message})`, { cause, details: { file } });
+  }
+  try {
+    const { size } = fstatSync(fd);
+    if (size < 12) throw corrupt(file, new Error(`${size} bytes is too small for Parquet`));
+    const tail = Buffer.alloc(8);
+    readExactly(fd, tail, 0, 8, size - 8);
+    if (tail.toString('latin1', 4) !== 'PAR1') throw corrupt(file, new Error('no PAR1 magic at the end'));
+    const length = tail.readUInt32LE(0);
+    if (length > size - 12) throw corrupt(file, new Error(`footer length ${length} exceeds the file`));
+    const footer = Buffer.alloc(length);
+    readExactly(fd, footer, 0, length, size - 8 - length);
+    return footer;
+  } catch (e) {
+    if (e instanceof SpyglassError) throw e;
+    throw new SpyglassError('STORAGE', `${file}: cannot read (${(e as Error).message})`, { cause: e, details: { file } });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+// Every file of a dataset embeds the same schema: decode each distinct one once (bounded, as a
+// long-running dashboard meets only a handful).
+const schemaColumns = new Map<string, readonly ParquetColumnInfo[] | undefined>();
+
+function rememberColumns(key: string, columns: readonly ParquetColumnInfo[] | undefined): void {
+  if (schemaColumns.size >= 256) schemaColumns.clear();
+  schemaColumns.set(key, columns);
+}
+
+/** Columns of a base64 Arrow IPC schema message; undefined when it cannot be decoded. */
+function columnsOfArrowSchema(base64: string): readonly ParquetColumnInfo[] | undefined {
+  const key = `arrow:${base64}`;
+  if (schemaColumns.has(key)) return schemaColumns.get(key);
+  const columns = decodeArrowSchema(base64);
+  rememberColumns(key, columns);
+  return columns;
+}
+
+function decodeArrowSchema(base64: string): ParquetColumnInfo[] | undefined {
+  try {
+    const schema = tableFromIPC(Buffer.from(base64, 'base64')).schema;
+    if (schema.fields.length === 0) return undefined;
+    return schema.fields.map((f) => ({ name: f.name, type: columnTypeOfArrow(f.type), nullable: f.nullable }));
+  } catch {
+    return undefined;
+  }
+}
+
+/** {@link readParquetInfo} through parquet-wasm: for files without an embedded Arrow schema. */
+export async function readParquetInfoWasm(file: string): Promise<ParquetInfo> {
   return withParquet(file, async (pf) => {
     const schema = tableFromIPC(pf.schema().intoIPCStream()).schema;
     const md = pf.metadata();

@@ -11,22 +11,23 @@ const T_BOOL_FALSE = 2;
 const T_BYTE = 3;
 const T_I16 = 4;
 const T_I32 = 5;
-const T_I64 = 6;
+export const T_I64 = 6;
 const T_DOUBLE = 7;
-const T_BINARY = 8;
-const T_LIST = 9;
+export const T_BINARY = 8;
+export const T_LIST = 9;
 const T_SET = 10;
 const T_MAP = 11;
-const T_STRUCT = 12;
+export const T_STRUCT = 12;
 
-interface FieldSpan {
+export interface FieldSpan {
   readonly id: number;
   readonly type: number;
   readonly start: number;
   readonly end: number;
 }
 
-class CompactReader {
+/** Reads Thrift compact protocol values (shared with parquet-footer-summary). */
+export class CompactReader {
   constructor(
     readonly buf: Uint8Array,
     public pos: number,
@@ -199,7 +200,7 @@ function writeStruct(buf: Uint8Array, fields: readonly FieldSpan[], replace: Rea
   return w.done();
 }
 
-function readList(buf: Uint8Array, start: number): { elemType: number; items: Array<{ start: number; end: number }> } {
+export function readList(buf: Uint8Array, start: number): { elemType: number; items: Array<{ start: number; end: number }> } {
   const r = new CompactReader(buf, start);
   const { elemType, size } = r.listHeader();
   const items: Array<{ start: number; end: number }> = [];
@@ -235,7 +236,7 @@ export interface ProjectionPlan {
   readonly ranges: ReadonlyArray<readonly [number, number]>;
 }
 
-function i64Field(buf: Uint8Array, fields: readonly FieldSpan[], id: number): number | undefined {
+export function i64Field(buf: Uint8Array, fields: readonly FieldSpan[], id: number): number | undefined {
   const f = fields.find((x) => x.id === id && x.type === T_I64);
   return f ? new CompactReader(buf, f.start).zigzag() : undefined;
 }

@@ -2,6 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isSpyglassError } from '@spyglass/core';
 import { readParquetInfo } from './parquet-file.js';
+import type { ParquetInfoCache } from './parquet-info-cache.js';
 import { hiveValue, walkFiles } from './walk-files.js';
 
 /**
@@ -93,7 +94,8 @@ const LAYERS = ['raw', 'processed'];
 /**
  * Disk usage of a data root: each dataset of `raw/` and `processed/` by ticker and month, with the
  * compression ratio (uncompressed column size from the Parquet footers over bytes on disk), and
- * the other directories (metrics, checkpoints, …). Only footers are read.
+ * the other directories (metrics, checkpoints, …). Only footers are read; with a `cache`, only
+ * those of files that changed since the last report.
  *
  * @example
  * ```ts
@@ -101,7 +103,7 @@ const LAYERS = ['raw', 'processed'];
  * for (const d of report.datasets) console.log(d.dataset, d.bytes, d.compressionRatio?.toFixed(2));
  * ```
  */
-export async function spaceReport(opts: { readonly root: string }): Promise<SpaceReport> {
+export async function spaceReport(opts: { readonly root: string; readonly cache?: ParquetInfoCache }): Promise<SpaceReport> {
   const root = opts.root;
   const datasets: DatasetSpace[] = [];
   const other = new Map<string, Acc>();
@@ -130,7 +132,7 @@ export async function spaceReport(opts: { readonly root: string }): Promise<Spac
         }
         let info: { rows: number; uncompressedBytes: number } | undefined;
         try {
-          info = await readParquetInfo(f.path);
+          info = opts.cache ? await opts.cache.read(f.path, { size: f.bytes, mtimeMs: f.mtimeMs }) : await readParquetInfo(f.path);
         } catch (e) {
           if (!isSpyglassError(e, 'CORRUPT_FILE', 'NOT_FOUND')) throw e;
           unreadable.push(f.path);

@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdirSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { SpyglassError } from '@spyglass/core';
 import { parseHiveSegment } from './partition-path.js';
@@ -20,23 +20,35 @@ export interface WalkedFile {
 /** Every regular file under `dir` (recursively, sorted by path); a missing `dir` yields nothing. */
 export async function walkFiles(dir: string): Promise<WalkedFile[]> {
   const out: WalkedFile[] = [];
-  const visit = async (d: string): Promise<void> => {
-    let names: string[];
+  // Synchronous calls: a data root holds thousands of small directories and files, and a
+  // thread-pool round trip per readdir and stat cost more than the calls themselves.
+  const visit = (d: string): void => {
+    let entries: Dirent[];
     try {
-      names = (await readdir(d)).sort();
+      entries = readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || (code === 'ENOTDIR' && d !== dir)) return;
       throw new SpyglassError('STORAGE', `${d}: cannot list (${(e as Error).message})`, { cause: e, details: { dir: d } });
     }
-    for (const name of names) {
-      const p = path.join(d, name);
-      const s = await stat(p).catch(() => undefined);
-      if (!s) continue;
-      if (s.isDirectory()) await visit(p);
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) {
+        visit(p);
+        continue;
+      }
+      // Symlinks and unknown types are resolved as before (stat follows links).
+      let s;
+      try {
+        s = statSync(p);
+      } catch {
+        continue; // removed meanwhile
+      }
+      if (s.isDirectory()) visit(p);
       else if (s.isFile()) out.push({ path: p, bytes: s.size, mtimeMs: s.mtimeMs });
     }
   };
-  await visit(dir);
+  visit(dir);
   return out;
 }
 
