@@ -1,10 +1,10 @@
-import { nyseCalendar, SpyglassError, type MarketCalendar } from '@spyglass/core';
+import { nyseCalendar, SpyglassError } from '@spyglass/core';
 import { listPartitions } from '../layout/parquet-layout.js';
 import { writeDatePartitions } from '../layout/partition-writer.js';
 import { StepTimer } from '../layout/step-timer.js';
-import { checkProcessedDrift, type SchemaDriftSettings } from '../layout/drift-check.js';
-import type { DriftReport } from '@spyglass/storage';
-import { buildNewsAsOf, loadMarketTables, openDuck, type MarketInventory } from './market-tables.js';
+import { checkProcessedDrift } from '../layout/drift-check.js';
+import type { MarketStepOptions, MarketStepSummary } from '../layout/processed-step.js';
+import { buildNewsAsOf, loadMarketTables, marketSources, openDuck, type MarketInventory } from './market-tables.js';
 import { buildGreeks, type IvOutcome } from './option-greeks.js';
 import { buildSpyIndicators, DEFAULT_INDICATORS, type IndicatorSettings } from './spy-indicators.js';
 
@@ -16,24 +16,10 @@ import { buildSpyIndicators, DEFAULT_INDICATORS, type IndicatorSettings } from '
  * const opts: ConsolidateOptions = { root: 'data', dates: ['2025-03-04'], riskFreeRate: 0.043, dividendYield: 0.012 };
  * ```
  */
-export interface ConsolidateOptions {
-  readonly root: string;
-  /** Trading dates (`YYYY-MM-DD`) to consolidate; non-trading days are skipped with a reason. */
-  readonly dates: readonly string[];
+export interface ConsolidateOptions extends MarketStepOptions {
   readonly riskFreeRate?: number;
   readonly dividendYield?: number;
-  /** Articles older than this (minutes before the bar start) no longer count. Default 60. */
-  readonly newsLookbackMinutes?: number;
-  readonly underlying?: string;
-  readonly volatilityIndex?: string;
   readonly indicators?: IndicatorSettings;
-  readonly calendar?: MarketCalendar;
-  /** Dates per DuckDB pass; bounds memory on long ranges. Default 64. */
-  readonly batchDates?: number;
-  /** DuckDB threads. Default 2. */
-  readonly threads?: number;
-  /** Schema drift check of the written partitions (storage's SchemaDriftMonitor by default). */
-  readonly schemaDrift?: SchemaDriftSettings;
 }
 
 /**
@@ -45,24 +31,12 @@ export interface ConsolidateOptions {
  * console.log(`${s.rows} rows, ${s.uniqueOptions} contracts, IV solved ${s.iv.solved}`);
  * ```
  */
-export interface ConsolidateSummary {
-  readonly dates: readonly string[];
-  readonly skipped: readonly { readonly date: string; readonly reason: string }[];
-  readonly rows: number;
-  readonly rowsByDate: Readonly<Record<string, number>>;
+export interface ConsolidateSummary extends MarketStepSummary {
   readonly minutes: number;
   readonly uniqueOptions: number;
   /** Option bars with no underlying bar at or before them that session (not written). */
   readonly optionBarsWithoutUnderlying: number;
   readonly iv: IvOutcome;
-  readonly files: readonly string[];
-  readonly seconds: number;
-  /** Seconds per step (load, indicators, join, greeks, write). */
-  readonly timings: Readonly<Record<string, number>>;
-  /** CPU seconds per step (all threads), steadier than wall time on a shared machine. */
-  readonly cpuTimings: Readonly<Record<string, number>>;
-  /** The drift report of the written date range (null when the check is off or nothing was written). */
-  readonly schemaDrift: DriftReport | null;
 }
 
 /**
@@ -120,14 +94,7 @@ export async function consolidate(options: ConsolidateOptions): Promise<Consolid
   try {
     const optionPartitions = await listPartitions(options.root, 'raw', 'options', { dates: new Set(wanted), byTicker: true });
     for (let b = 0; b < wanted.length; b += batch) {
-      const inv = await loadMarketTables(duck, wanted.slice(b, b + batch), {
-        root: options.root,
-        underlying: options.underlying ?? 'SPY',
-        volatilityIndex: options.volatilityIndex ?? 'I:VIX',
-        newsTicker: options.underlying ?? 'SPY',
-        newsLookbackMinutes: cfg.newsLookbackMinutes,
-        calendar: cfg.calendar,
-      }, true, optionPartitions);
+      const inv = await loadMarketTables(duck, wanted.slice(b, b + batch), marketSources(options, cfg.newsLookbackMinutes), true, optionPartitions);
       skipped.push(...inv.skipped);
       timer.mark('load');
       if (inv.dates.length === 0) continue;

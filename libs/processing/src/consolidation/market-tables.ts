@@ -1,6 +1,7 @@
-import type { MarketCalendar } from '@spyglass/core';
+import { nyseCalendar, type MarketCalendar } from '@spyglass/core';
 import { DuckSession, sqlFileList, sqlString } from '../duck/duck-session.js';
 import { listPartitions, type PartitionFiles } from '../layout/parquet-layout.js';
+import type { MarketStepOptions } from '../layout/processed-step.js';
 
 /** Which raw tickers make up "the market" of a consolidation run. */
 export interface MarketSources {
@@ -13,6 +14,19 @@ export interface MarketSources {
   readonly newsTicker: string;
   readonly newsLookbackMinutes: number;
   readonly calendar: MarketCalendar;
+}
+
+/** The market a step's options name, with the defaults both market steps must agree on. */
+export function marketSources(options: MarketStepOptions, newsLookbackMinutes: number): MarketSources {
+  const underlying = options.underlying ?? 'SPY';
+  return {
+    root: options.root,
+    underlying,
+    volatilityIndex: options.volatilityIndex ?? 'I:VIX',
+    newsTicker: underlying,
+    newsLookbackMinutes,
+    calendar: options.calendar ?? nyseCalendar,
+  };
 }
 
 /** What was found on disk for the requested dates. */

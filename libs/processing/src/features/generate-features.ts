@@ -1,12 +1,11 @@
-import { nyseCalendar, type MarketCalendar } from '@spyglass/core';
 import { sqlFileList } from '../duck/duck-session.js';
 import { listPartitions } from '../layout/parquet-layout.js';
 import { writeDatePartitions } from '../layout/partition-writer.js';
 import { StepTimer } from '../layout/step-timer.js';
-import { checkProcessedDrift, type SchemaDriftSettings } from '../layout/drift-check.js';
-import type { DriftReport } from '@spyglass/storage';
+import { checkProcessedDrift } from '../layout/drift-check.js';
+import type { MarketStepOptions, MarketStepSummary } from '../layout/processed-step.js';
 import { CONSOLIDATED_DATASET } from '../consolidation/consolidate.js';
-import { buildNewsAsOf, loadMarketTables, openDuck } from '../consolidation/market-tables.js';
+import { buildNewsAsOf, loadMarketTables, marketSources, openDuck } from '../consolidation/market-tables.js';
 import { buildSpyIndicators, DEFAULT_INDICATORS } from '../consolidation/spy-indicators.js';
 import { FEATURE_COLUMNS, FEATURE_DEFINITIONS, IDENTIFIER_COLUMNS, LABEL_COLUMNS } from './feature-catalog.js';
 import { buildOptionFeatureFrame, buildSpyFeatureFrame } from './feature-frames.js';
@@ -20,19 +19,8 @@ import { buildLabels, DEFAULT_LABELS, type LabelSettings } from './forward-label
  * const opts: GenerateFeaturesOptions = { root: 'data', dates: ['2025-03-04'], labels: { threshold: 0.2, windowMinutes: 120 } };
  * ```
  */
-export interface GenerateFeaturesOptions {
-  readonly root: string;
-  readonly dates: readonly string[];
+export interface GenerateFeaturesOptions extends MarketStepOptions {
   readonly labels?: LabelSettings;
-  /** Must match the consolidation's lookback (default 60). */
-  readonly newsLookbackMinutes?: number;
-  readonly underlying?: string;
-  readonly volatilityIndex?: string;
-  readonly calendar?: MarketCalendar;
-  readonly batchDates?: number;
-  readonly threads?: number;
-  /** Schema drift check of the written partitions (storage's SchemaDriftMonitor by default). */
-  readonly schemaDrift?: SchemaDriftSettings;
 }
 
 /**
@@ -44,25 +32,12 @@ export interface GenerateFeaturesOptions {
  * console.log(`${s.rows} rows × ${s.features} features, ${(100 * s.positiveRate).toFixed(1)} % positive`);
  * ```
  */
-export interface FeatureSummary {
-  readonly dates: readonly string[];
-  /** Requested dates without a consolidated partition (run `consolidate` first) or market data. */
-  readonly skipped: readonly { readonly date: string; readonly reason: string }[];
-  readonly rows: number;
-  readonly rowsByDate: Readonly<Record<string, number>>;
+export interface FeatureSummary extends MarketStepSummary {
   readonly features: number;
   readonly positives: number;
   readonly positiveRate: number;
   /** Share of NULL values per feature (warm-up, no IV solution, no news…), for a quick sanity check. */
   readonly nullRate: Readonly<Record<string, number>>;
-  readonly files: readonly string[];
-  readonly seconds: number;
-  /** Seconds per step (load, underlying frame, option frame, labels, join, write). */
-  readonly timings: Readonly<Record<string, number>>;
-  /** CPU seconds per step (all threads), steadier than wall time on a shared machine. */
-  readonly cpuTimings: Readonly<Record<string, number>>;
-  /** The drift report of the written date range (null when the check is off or nothing was written). */
-  readonly schemaDrift: DriftReport | null;
 }
 
 /**
@@ -109,19 +84,7 @@ export async function generateFeatures(options: GenerateFeaturesOptions): Promis
   let positives = 0;
   try {
     for (let b = 0; b < dates.length; b += batch) {
-      const inv = await loadMarketTables(
-        duck,
-        dates.slice(b, b + batch),
-        {
-          root: options.root,
-          underlying: options.underlying ?? 'SPY',
-          volatilityIndex: options.volatilityIndex ?? 'I:VIX',
-          newsTicker: options.underlying ?? 'SPY',
-          newsLookbackMinutes: lookback,
-          calendar: options.calendar ?? nyseCalendar,
-        },
-        false,
-      );
+      const inv = await loadMarketTables(duck, dates.slice(b, b + batch), marketSources(options, lookback), false);
       skipped.push(...inv.skipped);
       timer.mark('load');
       if (inv.dates.length === 0) continue;

@@ -1,7 +1,8 @@
-import { nyseCalendar, SpyglassError, type MarketCalendar } from '@spyglass/core';
+import { nyseCalendar, SpyglassError } from '@spyglass/core';
 import { sqlFileList } from '../duck/duck-session.js';
 import { listPartitions } from '../layout/parquet-layout.js';
 import { writeDatePartitions } from '../layout/partition-writer.js';
+import type { ProcessedStepOptions, ProcessedStepSummary } from '../layout/processed-step.js';
 import { CONSOLIDATED_DATASET } from '../consolidation/consolidate.js';
 import { openDuck } from '../consolidation/market-tables.js';
 import { buildLabels, DEFAULT_LABELS, type LabelSettings } from '../features/forward-labels.js';
@@ -14,14 +15,10 @@ import { buildLabels, DEFAULT_LABELS, type LabelSettings } from '../features/for
  * const opts: PrepareTrainingOptions = { root: 'data', dates: ['2025-03-04'], minTargetCoveragePct: 50 };
  * ```
  */
-export interface PrepareTrainingOptions {
-  readonly root: string;
-  readonly dates: readonly string[];
+export interface PrepareTrainingOptions extends ProcessedStepOptions {
   /** Rows whose look-ahead window has fewer bars than this share (percent) of its minutes are dropped. Default 50. */
   readonly minTargetCoveragePct?: number;
   readonly labels?: LabelSettings;
-  readonly calendar?: MarketCalendar;
-  readonly threads?: number;
 }
 
 /**
@@ -33,17 +30,13 @@ export interface PrepareTrainingOptions {
  * console.log(`${s.rowsKept}/${s.rowsIn} rows kept (coverage ≥ ${s.minTargetCoveragePct} %)`);
  * ```
  */
-export interface TrainingSummary {
-  readonly dates: readonly string[];
-  readonly skipped: readonly { readonly date: string; readonly reason: string }[];
+export interface TrainingSummary extends ProcessedStepSummary {
   readonly rowsIn: number;
   readonly rowsKept: number;
   readonly rowsDroppedLowCoverage: number;
   readonly minTargetCoveragePct: number;
   readonly positives: number;
   readonly meanCoveragePct: number;
-  readonly files: readonly string[];
-  readonly seconds: number;
 }
 
 /**
