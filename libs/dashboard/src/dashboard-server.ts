@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { SpyglassError, type Clock, type MarketCalendar } from '@spyglass/core';
-import type { SchemaDriftState } from '@spyglass/monitoring';
+import { listenHttp, type SchemaDriftState } from '@spyglass/monitoring';
 import { DataOverviewReader } from './data-overview.js';
 import { readReport } from './report-reader.js';
 import { modelSummaryPath, scannerSummaryPath, validateModelSummary, validateScannerSummary } from './report-contracts.js';
@@ -131,21 +130,7 @@ export async function createDashboardServer(options: DashboardServerOptions): Pr
       else res.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (e) =>
-      reject(new SpyglassError('NETWORK', `dashboard cannot listen on ${host}:${options.port ?? 8501}: ${(e as Error).message}`, { cause: e, details: { host, port: options.port ?? 8501 } })),
-    );
-    server.listen(options.port ?? 8501, host, () => resolve());
-  });
-  port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    port,
-    host,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((e) => (e ? reject(e) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  const listener = await listenHttp(server, { name: 'dashboard', host, port: options.port ?? 8501 });
+  port = listener.port;
+  return listener;
 }

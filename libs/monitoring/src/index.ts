@@ -36,5 +36,7 @@ export { renderHealthText } from './health-render.js';
 export { fmtMs } from './format-duration.js';
 export { createSpyglassMetrics, WORKER_STATES } from './metrics.js';
 export type { SpyglassMetrics, SpyglassMetricsOptions, WorkerState } from './metrics.js';
+export { listenHttp } from './listen-http.js';
+export type { HttpListener } from './listen-http.js';
 export { createMetricsServer } from './metrics-server.js';
 export type { MetricsServer, MetricsServerOptions } from './metrics-server.js';

@@ -1,8 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { SpyglassError } from '@spyglass/core';
 import type { Registry } from 'prom-client';
 import { renderHealthText } from './health-render.js';
+import { listenHttp } from './listen-http.js';
 import type { HealthSnapshot } from './health-snapshot.js';
 
 /**
@@ -83,21 +82,5 @@ export async function createMetricsServer(options: MetricsServerOptions): Promis
       else res.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (e) =>
-      reject(new SpyglassError('NETWORK', `metrics server cannot listen on ${host}:${options.port}: ${(e as Error).message}`, { cause: e, details: { host, port: options.port } })),
-    );
-    server.listen(options.port, host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    port,
-    host,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((e) => (e ? reject(e) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  return listenHttp(server, { name: 'metrics server', host, port: options.port });
 }
