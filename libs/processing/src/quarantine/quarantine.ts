@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SpyglassError, systemClock, type Clock, type ValidationIssue } from '@spyglass/core';
+import { writeFileAtomic } from '@spyglass/storage';
 import { easternDate } from '../validation/et-date.js';
 import { reviveJson, toJsonLine } from './json-safe.js';
 
@@ -108,16 +109,7 @@ export class Quarantine {
       const file = join(dir, name);
       try {
         await mkdir(dir, { recursive: true });
-        // A private temp name: two writers of the same batch must not interleave in one temp file.
-        const tmp = join(dir, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-        const fh = await open(tmp, 'w');
-        try {
-          await fh.writeFile(`${lines.join('\n')}\n`);
-          await fh.sync();
-        } finally {
-          await fh.close();
-        }
-        await rename(tmp, file);
+        await writeFileAtomic(file, `${lines.join('\n')}\n`);
       } catch (e) {
         throw new SpyglassError('STORAGE', `could not write quarantine file ${file}: ${e instanceof Error ? e.message : String(e)}`, {
           cause: e,

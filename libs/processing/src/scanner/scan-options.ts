@@ -1,4 +1,5 @@
-import { open, mkdir, rename } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeFileAtomic } from '@spyglass/storage';
 import { dirname, join } from 'node:path';
 import { nyMinuteOfDay, SpyglassError } from '@spyglass/core';
 import { sqlFileList } from '../duck/duck-session.js';
@@ -211,15 +212,7 @@ async function writeCsv(path: string, events: readonly ScanEvent[]): Promise<voi
   }
   try {
     await mkdir(dirname(path), { recursive: true });
-    const tmp = `${path}.${process.pid}.tmp`;
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.writeFile(`${lines.join('\n')}\n`);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
+    await writeFileAtomic(path, `${lines.join('\n')}\n`);
   } catch (e) {
     throw new SpyglassError('STORAGE', `could not write the scan CSV ${path}: ${(e as Error).message}`, { cause: e, details: { path } });
   }
