@@ -1,7 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock, nyseCalendar, type StockBar } from '@spyglass/core';
+import { ManualClock, SpyglassError, nyseCalendar, type StockBar } from '@spyglass/core';
 import { createExchangeSim, type ExchangeSim } from '@spyglass/exchange-sim';
 import { Deduplicator, Quarantine, recordKeyFor, validatorFor } from '@spyglass/processing';
 import { EquityClient, FeedSimulator, MassiveRest, createStockStream } from '@spyglass/sources';
@@ -85,5 +85,77 @@ describe('StreamingRunner', () => {
     for (let i = 0; i < 20 && runner.counts().received < 3; i++) await clock.advance(1);
     const summary = await done;
     expect(summary.stored).toBe(3);
+  });
+
+  it('reads on while a flush is written, one flush in flight at a time, in order, and drains at the end', async () => {
+    const root = await tmp();
+    const bars = await new ParquetDataset<StockBar>({ root: restRoot, spec: rawDatasetSpecs.stocks }).readAll();
+    const stages = stagesFor(root);
+    const dataset = stages.sink;
+    // The real dataset behind a gate: each write waits until the test opens it.
+    const gates: Array<() => void> = [];
+    const writes: Array<{ first: number; n: number; receivedAtStart: number }> = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const runner: StreamingRunner<StockBar> = new StreamingRunner<StockBar>({
+      name: 'pipelined',
+      ...stages,
+      sink: {
+        write: async (records: readonly StockBar[]) => {
+          maxInFlight = Math.max(maxInFlight, ++inFlight);
+          writes.push({ first: records[0]!.timestamp, n: records.length, receivedAtStart: runner.counts().buffered });
+          await new Promise<void>((r) => gates.push(r));
+          try {
+            return await dataset.write(records);
+          } finally {
+            inFlight--;
+          }
+        },
+      },
+      flushSize: 100,
+      flushIntervalMs: 60_000,
+    });
+    const feed = new FeedSimulator<StockBar>({ records: bars, speed: 0 });
+    let finished = false;
+    const done = runner.run(feed).finally(() => (finished = true));
+    const until = async (cond: () => boolean) => {
+      for (let i = 0; i < 10_000 && !cond(); i++) await new Promise((r) => setImmediate(r));
+      expect(cond()).toBe(true);
+    };
+    // First flush blocked: the runner has read a second buffer meanwhile (100 in flight + 100 buffered),
+    // and holds the third flush back instead of starting a second write.
+    await until(() => gates.length === 1 && runner.counts().buffered >= 200);
+    expect(writes).toHaveLength(1);
+    while (!finished) {
+      await until(() => gates.length > 0 || finished);
+      gates.shift()?.();
+    }
+    const summary = await done;
+    expect(maxInFlight).toBe(1);
+    expect(writes.map((w) => w.first)).toEqual([...writes.map((w) => w.first)].sort((a, b) => a - b));
+    expect(writes.reduce((n, w) => n + w.n, 0)).toBe(bars.length);
+    expect(summary).toMatchObject({ stoppedBy: 'end', received: bars.length, stored: bars.length, flushes: writes.length });
+    expect(await dataset.readAll()).toEqual(bars);
+  });
+
+  it('fails the run with the error of a flush written in the background, after writing what came before', async () => {
+    const root = await tmp();
+    const bars = await new ParquetDataset<StockBar>({ root: restRoot, spec: rawDatasetSpecs.stocks }).readAll();
+    const stages = stagesFor(root);
+    let calls = 0;
+    const runner = new StreamingRunner<StockBar>({
+      name: 'failing',
+      ...stages,
+      sink: {
+        write: async (records: readonly StockBar[]) => {
+          if (++calls === 2) throw new SpyglassError('STORAGE', 'disk full');
+          return stages.sink.write(records);
+        },
+      },
+      flushSize: 100,
+      flushIntervalMs: 60_000,
+    });
+    await expect(runner.run(new FeedSimulator<StockBar>({ records: bars, speed: 0 }))).rejects.toMatchObject({ code: 'STORAGE', message: 'disk full' });
+    expect((await stages.sink.readAll()).slice(0, 100)).toEqual(bars.slice(0, 100));
   });
 });

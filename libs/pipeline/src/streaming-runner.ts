@@ -56,8 +56,10 @@ export interface StreamingSummary extends IngestCounts {
 
 /**
  * WebSocket (or replay) → bounded buffer → validate → de-duplicate → Parquet, flushed by size or
- * time (the original's steps 11, 13, 14). After a reconnect the gap is back-filled over REST so no
- * minute is lost; late and out-of-order bars simply merge into their partition. Aborting the signal
+ * time (the original's steps 11, 13, 14). A flush is written while the next buffer fills (one at a
+ * time, in order; reading pauses only when the next flush is due before the previous one is
+ * durable). After a reconnect the gap is back-filled over REST so no minute is lost; late and
+ * out-of-order bars simply merge into their partition. Aborting the signal
  * (SIGTERM/SIGINT in the apps) flushes what is buffered and returns cleanly.
  *
  * @example
@@ -77,6 +79,11 @@ export class StreamingRunner<R extends { timestamp: number; ingestedAt: number }
   private flushes = 0;
   private reconnects = 0;
   private backfilled = 0;
+  /** The flush being written, if any: the loop reads on meanwhile (at most one in flight). */
+  private inFlight: Promise<void> | undefined;
+  private inFlightBars = 0;
+  /** A background flush failed: thrown by the next flush or at the end of the run. */
+  private failed: { error: unknown } | undefined;
 
   constructor(private readonly opts: StreamingRunnerOptions<R>) {
     this.clock = opts.clock ?? systemClock;
@@ -84,7 +91,7 @@ export class StreamingRunner<R extends { timestamp: number; ingestedAt: number }
 
   /** Counters so far (for health endpoints while running). */
   counts(): IngestCounts & { flushes: number; reconnects: number; buffered: number } {
-    return { ...this.totals, flushes: this.flushes, reconnects: this.reconnects, buffered: this.buffer.length };
+    return { ...this.totals, flushes: this.flushes, reconnects: this.reconnects, buffered: this.buffer.length + this.inFlightBars };
   }
 
   async run(stream: StreamingSource<R>, signal?: AbortSignal): Promise<StreamingSummary> {
@@ -137,7 +144,7 @@ export class StreamingRunner<R extends { timestamp: number; ingestedAt: number }
       signal?.removeEventListener('abort', onAbort);
       o.heartbeat?.stop();
       await stream.close();
-      await this.flush();
+      await this.drain();
     }
     if (signal?.aborted) stoppedBy = 'signal';
     return this.summary(stoppedBy, started);
@@ -171,7 +178,7 @@ export class StreamingRunner<R extends { timestamp: number; ingestedAt: number }
         this.reconnects++;
         o.logger?.warn({ gapFrom: new Date(ev.gapFrom).toISOString(), gapTo: new Date(ev.gapTo).toISOString() }, `${o.name}: reconnected, back-filling the gap`);
         if (o.backfill) {
-          await this.flush();
+          await this.drain();
           const batch = await o.backfill(ev.gapFrom, ev.gapTo);
           const counts = await ingestBatch(batch, o);
           this.backfilled += counts.stored;
@@ -188,14 +195,48 @@ export class StreamingRunner<R extends { timestamp: number; ingestedAt: number }
     }
   }
 
-  /** Writes the buffer durably (validated, de-duplicated) and quarantines the rejects. */
+  /**
+   * Starts writing the buffer durably (validated, de-duplicated; rejects quarantined) and returns
+   * once it is under way, so the stream is read while the write runs. At most one write is in
+   * flight: a flush waits for the previous one first (back-pressure), which also keeps flushes, and
+   * `onFlushed` calls, in order.
+   */
   private async flush(): Promise<void> {
+    await this.settle();
     if (this.buffer.length === 0 && this.rejected.length === 0) return;
     const bars = this.buffer;
     const rejected = this.rejected;
     this.buffer = [];
     this.rejected = [];
     this.oldestAt = undefined;
+    this.inFlightBars = bars.length;
+    this.inFlight = this.write(bars, rejected)
+      .catch((error: unknown) => {
+        this.failed = { error };
+      })
+      .finally(() => {
+        this.inFlight = undefined;
+        this.inFlightBars = 0;
+      });
+  }
+
+  /** Flushes the buffer and waits until every flush is durable. */
+  private async drain(): Promise<void> {
+    await this.flush();
+    await this.settle();
+  }
+
+  /** Waits for the flush in flight; rethrows its failure. */
+  private async settle(): Promise<void> {
+    if (this.inFlight) await this.inFlight;
+    if (this.failed) {
+      const { error } = this.failed;
+      this.failed = undefined;
+      throw error;
+    }
+  }
+
+  private async write(bars: R[], rejected: Array<{ raw: unknown; issues: readonly ValidationIssue[] }>): Promise<void> {
     const counts = await ingestBatch({ records: bars, rejected }, this.opts);
     addCounts(this.totals, counts);
     this.flushes++;
