@@ -1,9 +1,9 @@
 import type { ValidationIssue } from '@spyglass/core';
 import { checkIngestedAt, checkOhlc, checkTimestamp, checkVolumeFields, type BarValidationOptions } from './bar-checks.js';
-import { easternDate, isIsoDate } from './et-date.js';
+import { checkContractMatchesTicker, readContractFields, readOccTicker } from './contract-checks.js';
+import { easternDate } from './et-date.js';
 import { FieldReader } from './field-reader.js';
 import { ValidationCode } from './issue-codes.js';
-import { parseOccTicker } from './occ-ticker.js';
 import type { SessionPolicy } from './session-policy.js';
 
 const STOCK_TICKER = /^[A-Z][A-Z0-9.]{0,9}$/;
@@ -49,32 +49,14 @@ export function validateStockBar(input: unknown, options: BarValidationOptions =
 export function validateOptionBar(input: unknown, options: BarValidationOptions = {}): ValidationIssue[] {
   const r = new FieldReader(input);
   if (!r.isObject) return r.issues;
-  const ticker = r.string('ticker');
-  const occ = ticker === undefined ? null : parseOccTicker(ticker);
-  if (ticker !== undefined && occ === null) {
-    r.issue(ValidationCode.BAD_TICKER, ['ticker'], `option ticker ${JSON.stringify(ticker)} is not an OCC symbol like O:SPY250304C00601000`);
-  }
+  const id = readOccTicker(r);
   const t = checkTimestamp(r, 'timestamp', options, true, REGULAR_PLUS_15);
   checkVolumeFields(r, checkOhlc(r));
   checkIngestedAt(r);
-  const underlying = r.string('underlying');
-  const expiration = r.string('expiration');
-  if (expiration !== undefined && !isIsoDate(expiration)) {
-    r.issue(ValidationCode.BAD_DATE, ['expiration'], `expiration ${JSON.stringify(expiration)} is not a YYYY-MM-DD date`);
-  }
-  const strike = r.number('strike');
-  if (strike !== undefined && strike <= 0) r.issue(ValidationCode.NON_POSITIVE_PRICE, ['strike'], `strike must be > 0, got ${strike}`);
-  const type = r.oneOf('contractType', ['call', 'put'] as const);
-  if (occ) {
-    const mismatch = (field: string, got: unknown, want: unknown) =>
-      r.issue(ValidationCode.CONTRACT_MISMATCH, [field], `${field} ${JSON.stringify(got)} disagrees with ticker ${ticker} (${JSON.stringify(want)})`);
-    if (underlying !== undefined && underlying !== occ.underlying) mismatch('underlying', underlying, occ.underlying);
-    if (expiration !== undefined && expiration !== occ.expiration) mismatch('expiration', expiration, occ.expiration);
-    if (strike !== undefined && Math.abs(strike - occ.strike) > 1e-9) mismatch('strike', strike, occ.strike);
-    if (type !== undefined && type !== occ.contractType) mismatch('contractType', type, occ.contractType);
-    if (t !== undefined && easternDate(t) > occ.expiration) {
-      r.issue(ValidationCode.EXPIRED_CONTRACT, ['timestamp'], `bar on ${easternDate(t)} is after the contract's expiration ${occ.expiration}`);
-    }
+  const fields = readContractFields(r);
+  checkContractMatchesTicker(r, id, fields);
+  if (id.occ && t !== undefined && easternDate(t) > id.occ.expiration) {
+    r.issue(ValidationCode.EXPIRED_CONTRACT, ['timestamp'], `bar on ${easternDate(t)} is after the contract's expiration ${id.occ.expiration}`);
   }
   return r.issues;
 }

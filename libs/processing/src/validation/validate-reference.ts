@@ -1,9 +1,8 @@
 import type { ValidationIssue } from '@spyglass/core';
 import { checkIngestedAt, checkTimestamp } from './bar-checks.js';
-import { isIsoDate } from './et-date.js';
+import { checkContractMatchesTicker, readContractFields, readOccTicker } from './contract-checks.js';
 import { FieldReader } from './field-reader.js';
 import { ValidationCode } from './issue-codes.js';
-import { parseOccTicker } from './occ-ticker.js';
 
 const SENTIMENTS = ['positive', 'neutral', 'negative'] as const;
 
@@ -68,32 +67,14 @@ export function validateNewsArticle(input: unknown): ValidationIssue[] {
 export function validateContract(input: unknown): ValidationIssue[] {
   const r = new FieldReader(input);
   if (!r.isObject) return r.issues;
-  const ticker = r.string('ticker');
-  const occ = ticker === undefined ? null : parseOccTicker(ticker);
-  if (ticker !== undefined && occ === null) {
-    r.issue(ValidationCode.BAD_TICKER, ['ticker'], `option ticker ${JSON.stringify(ticker)} is not an OCC symbol like O:SPY250304C00601000`);
-  }
-  const underlying = r.string('underlying');
-  const expiration = r.string('expiration');
-  if (expiration !== undefined && !isIsoDate(expiration)) {
-    r.issue(ValidationCode.BAD_DATE, ['expiration'], `expiration ${JSON.stringify(expiration)} is not a YYYY-MM-DD date`);
-  }
-  const strike = r.number('strike');
-  if (strike !== undefined && strike <= 0) r.issue(ValidationCode.NON_POSITIVE_PRICE, ['strike'], `strike must be > 0, got ${strike}`);
-  const type = r.oneOf('contractType', ['call', 'put'] as const);
+  const id = readOccTicker(r);
+  const fields = readContractFields(r);
   r.oneOf('exerciseStyle', ['american', 'european'] as const);
   const shares = r.number('sharesPerContract');
   if (shares !== undefined && (!Number.isInteger(shares) || shares <= 0)) {
     r.issue(ValidationCode.NOT_INTEGER, ['sharesPerContract'], `sharesPerContract must be a positive integer, got ${shares}`);
   }
   r.string('primaryExchange', { optional: true });
-  if (occ) {
-    const mismatch = (field: string, got: unknown, want: unknown) =>
-      r.issue(ValidationCode.CONTRACT_MISMATCH, [field], `${field} ${JSON.stringify(got)} disagrees with ticker ${ticker} (${JSON.stringify(want)})`);
-    if (underlying !== undefined && underlying !== occ.underlying) mismatch('underlying', underlying, occ.underlying);
-    if (expiration !== undefined && expiration !== occ.expiration) mismatch('expiration', expiration, occ.expiration);
-    if (strike !== undefined && Math.abs(strike - occ.strike) > 1e-9) mismatch('strike', strike, occ.strike);
-    if (type !== undefined && type !== occ.contractType) mismatch('contractType', type, occ.contractType);
-  }
+  checkContractMatchesTicker(r, id, fields);
   return r.issues;
 }

@@ -1,0 +1,52 @@
+import { isIsoDate } from './et-date.js';
+import type { FieldReader } from './field-reader.js';
+import { ValidationCode } from './issue-codes.js';
+import { parseOccTicker, type OccParts } from './occ-ticker.js';
+
+/** The option ticker of a record and, when it is an OCC symbol, its parts. */
+export interface OccField {
+  readonly ticker: string | undefined;
+  readonly occ: OccParts | null;
+}
+
+/** The contract fields a record states besides its ticker (each undefined when missing or mistyped). */
+export interface ContractFields {
+  readonly underlying: string | undefined;
+  readonly expiration: string | undefined;
+  readonly strike: number | undefined;
+  readonly contractType: 'call' | 'put' | undefined;
+}
+
+/** Reads `ticker`, which must be an OCC option symbol. */
+export function readOccTicker(r: FieldReader): OccField {
+  const ticker = r.string('ticker');
+  const occ = ticker === undefined ? null : parseOccTicker(ticker);
+  if (ticker !== undefined && occ === null) {
+    r.issue(ValidationCode.BAD_TICKER, ['ticker'], `option ticker ${JSON.stringify(ticker)} is not an OCC symbol like O:SPY250304C00601000`);
+  }
+  return { ticker, occ };
+}
+
+/** Reads `underlying`, `expiration` (a calendar date), `strike` (> 0) and `contractType`. */
+export function readContractFields(r: FieldReader): ContractFields {
+  const underlying = r.string('underlying');
+  const expiration = r.string('expiration');
+  if (expiration !== undefined && !isIsoDate(expiration)) {
+    r.issue(ValidationCode.BAD_DATE, ['expiration'], `expiration ${JSON.stringify(expiration)} is not a YYYY-MM-DD date`);
+  }
+  const strike = r.number('strike');
+  if (strike !== undefined && strike <= 0) r.issue(ValidationCode.NON_POSITIVE_PRICE, ['strike'], `strike must be > 0, got ${strike}`);
+  const contractType = r.oneOf('contractType', ['call', 'put'] as const);
+  return { underlying, expiration, strike, contractType };
+}
+
+/** Flags every stated contract field that disagrees with what the OCC ticker encodes (nothing to compare without one). */
+export function checkContractMatchesTicker(r: FieldReader, { ticker, occ }: OccField, f: ContractFields): void {
+  if (occ === null) return;
+  const mismatch = (field: string, got: unknown, want: unknown) =>
+    r.issue(ValidationCode.CONTRACT_MISMATCH, [field], `${field} ${JSON.stringify(got)} disagrees with ticker ${ticker} (${JSON.stringify(want)})`);
+  if (f.underlying !== undefined && f.underlying !== occ.underlying) mismatch('underlying', f.underlying, occ.underlying);
+  if (f.expiration !== undefined && f.expiration !== occ.expiration) mismatch('expiration', f.expiration, occ.expiration);
+  if (f.strike !== undefined && Math.abs(f.strike - occ.strike) > 1e-9) mismatch('strike', f.strike, occ.strike);
+  if (f.contractType !== undefined && f.contractType !== occ.contractType) mismatch('contractType', f.contractType, occ.contractType);
+}
