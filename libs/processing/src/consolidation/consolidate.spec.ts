@@ -1,24 +1,13 @@
 import { mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { bsPrice } from '@spyglass/features';
 import { SchemaDriftMonitor } from '@spyglass/storage';
 import { consolidate } from '../index.js';
+import { duckQuery as query } from '../__test-support__/duck-query.js';
 import { writeSimulatedRaw } from '../__test-support__/simulated-raw.js';
 
 const DATES = ['2025-03-03', '2025-03-04'];
-
-async function query(sql: string): Promise<Record<string, unknown>[]> {
-  const db = await DuckDBInstance.create(':memory:');
-  const c = await db.connect();
-  try {
-    return (await c.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
-  } finally {
-    c.closeSync();
-    db.closeSync();
-  }
-}
 
 describe('consolidate', () => {
   let root: string;
