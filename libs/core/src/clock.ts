@@ -18,7 +18,15 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-/** The real clock: `Date.now()` and timers (so jest fake timers control it). */
+/**
+ * The real clock: `Date.now()` and timers (so jest fake timers control it).
+ *
+ * @example
+ * ```ts
+ * const started = systemClock.now();
+ * await systemClock.sleep(250, signal);
+ * ```
+ */
 export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms, signal) => {

@@ -60,7 +60,14 @@ export const ErrorCode = {
 /** One of the documented {@link ErrorCode} values. */
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-/** Codes a retry policy retries by default. */
+/**
+ * Codes a retry policy retries by default.
+ *
+ * @example
+ * ```ts
+ * const retry = isSpyglassError(e) && RETRYABLE_CODES.has(e.code); // RATE_LIMITED → true, CONFIG → false
+ * ```
+ */
 export const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ErrorCode.RATE_LIMITED,
   ErrorCode.UPSTREAM_5XX,
@@ -69,7 +76,15 @@ export const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ErrorCode.BAD_PAYLOAD,
 ]);
 
-/** Extra, structured facts attached to an error (status code, URL without key, file, key path…). */
+/**
+ * Extra, structured facts attached to an error (status code, URL without key, file, key path…).
+ *
+ * @example
+ * ```ts
+ * const details: ErrorDetails = { status: 503, url: 'https://api.massive.com/v2/aggs/…' };
+ * throw new SpyglassError('UPSTREAM_5XX', 'aggregates: 503 from upstream', { details });
+ * ```
+ */
 export type ErrorDetails = Readonly<Record<string, unknown>>;
 
 /**

@@ -24,12 +24,25 @@ export interface StockBar {
   readonly ingestedAt: number;
 }
 
-/** Put or call. */
+/**
+ * Put or call.
+ *
+ * @example
+ * ```ts
+ * const type: ContractType = 'call';
+ * ```
+ */
 export type ContractType = 'call' | 'put';
 
 /**
  * An option minute bar: a stock bar plus the contract's identity, parsed from its OCC ticker
  * (`O:SPY250304C00601000` → SPY, 2025-03-04, call, 601).
+ *
+ * @example
+ * ```ts
+ * const bar: OptionBar = { ticker: 'O:SPY250304C00601000', timestamp: Date.UTC(2025, 2, 4, 14, 30), open: 2.1, high: 2.3, low: 2, close: 2.2,
+ *   volume: 120, vwap: 2.15, transactions: 14, ingestedAt: Date.now(), underlying: 'SPY', expiration: '2025-03-04', strike: 601, contractType: 'call' };
+ * ```
  */
 export interface OptionBar extends StockBar {
   readonly underlying: string;
@@ -39,7 +52,14 @@ export interface OptionBar extends StockBar {
   readonly contractType: ContractType;
 }
 
-/** An index minute bar (e.g. `I:VIX`): no volume, as the real index feed. */
+/**
+ * An index minute bar (e.g. `I:VIX`): no volume, as the real index feed.
+ *
+ * @example
+ * ```ts
+ * const vix: IndexBar = { ticker: 'I:VIX', timestamp: Date.UTC(2025, 2, 4, 14, 30), open: 20.1, high: 20.4, low: 19.9, close: 20.2, ingestedAt: Date.now() };
+ * ```
+ */
 export interface IndexBar {
   readonly ticker: string;
   readonly timestamp: number;
@@ -50,10 +70,24 @@ export interface IndexBar {
   readonly ingestedAt: number;
 }
 
-/** Sentiment label as sent by the API's `insights`. */
+/**
+ * Sentiment label as sent by the API's `insights`.
+ *
+ * @example
+ * ```ts
+ * const score = (s: Sentiment) => (s === 'positive' ? 1 : s === 'negative' ? -1 : 0);
+ * ```
+ */
 export type Sentiment = 'positive' | 'neutral' | 'negative';
 
-/** One per-ticker insight of a news article. */
+/**
+ * One per-ticker insight of a news article.
+ *
+ * @example
+ * ```ts
+ * const insight: NewsInsight = { ticker: 'SPY', sentiment: 'positive', sentimentReasoning: 'strong retail sales' };
+ * ```
+ */
 export interface NewsInsight {
   readonly ticker: string;
   readonly sentiment: Sentiment;
@@ -63,6 +97,11 @@ export interface NewsInsight {
 /**
  * A news article. `timestamp` is `published_utc` as epoch ms. `ticker` is the ticker this record was
  * fetched for, `sentiment` the insight for that ticker (null when the article has none for it).
+ *
+ * @example
+ * ```ts
+ * const bullish = (a: NewsArticle) => a.sentiment === 'positive' && a.tickers.includes('SPY');
+ * ```
  */
 export interface NewsArticle {
   readonly id: string;
@@ -81,7 +120,15 @@ export interface NewsArticle {
   readonly ingestedAt: number;
 }
 
-/** An option contract from the reference endpoint (or built from an OCC ticker). */
+/**
+ * An option contract from the reference endpoint (or built from an OCC ticker).
+ *
+ * @example
+ * ```ts
+ * const c: OptionContract = { ticker: 'O:SPY250304C00601000', underlying: 'SPY', expiration: '2025-03-04', strike: 601,
+ *   contractType: 'call', exerciseStyle: 'american', sharesPerContract: 100, primaryExchange: null };
+ * ```
+ */
 export interface OptionContract {
   /** OCC ticker with the `O:` prefix, e.g. `O:SPY250304C00601000`. */
   readonly ticker: string;
@@ -94,7 +141,14 @@ export interface OptionContract {
   readonly primaryExchange: string | null;
 }
 
-/** The datasets spyglass stores, one Parquet tree each under `data/raw/<dataset>/`. */
+/**
+ * The datasets spyglass stores, one Parquet tree each under `data/raw/<dataset>/`.
+ *
+ * @example
+ * ```ts
+ * const dir = `data/raw/${Dataset.OPTION_BARS}`; // data/raw/options
+ * ```
+ */
 export const Dataset = {
   STOCK_BARS: 'stocks',
   OPTION_BARS: 'options',

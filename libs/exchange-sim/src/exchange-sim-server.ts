@@ -47,7 +47,15 @@ export interface ExchangeSimOptions extends Omit<MarketConfig, 'seed'> {
   readonly market?: SyntheticMarket;
 }
 
-/** Counters of {@link ExchangeSim.stats}. */
+/**
+ * Counters of {@link ExchangeSim.stats}.
+ *
+ * @example
+ * ```ts
+ * const { requests, faults } = sim.stats();
+ * console.log(requests.aggs, faults.rate429);
+ * ```
+ */
 export interface ExchangeSimStats {
   /** REST requests by route label (`aggs`, `open-close`, `options-contracts`, `news`, `unknown`). */
   readonly requests: Readonly<Record<string, number>>;
@@ -59,7 +67,16 @@ export interface ExchangeSimStats {
   readonly wsMessages: number;
 }
 
-/** A running simulator. */
+/**
+ * A running simulator.
+ *
+ * @example
+ * ```ts
+ * const sim: ExchangeSim = await createExchangeSim({ seed: 42 });
+ * const rest = new MassiveRest({ apiKey: 'test', restBaseUrl: sim.url });
+ * await sim.close();
+ * ```
+ */
 export interface ExchangeSim {
   /** `http://127.0.0.1:<port>`: the REST base URL. */
   readonly url: string;

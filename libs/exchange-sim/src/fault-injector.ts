@@ -33,7 +33,14 @@ export interface FaultOptions {
   readonly wsOutOfOrderRate?: number;
 }
 
-/** The kinds of fault the simulator injects (keys of `stats().faults`). */
+/**
+ * The kinds of fault the simulator injects (keys of `stats().faults`).
+ *
+ * @example
+ * ```ts
+ * const throttled = sim.stats().faults[FaultKind.RATE_429];
+ * ```
+ */
 export const FaultKind = {
   RATE_429: 'rate429',
   SERVER_5XX: 'server5xx',

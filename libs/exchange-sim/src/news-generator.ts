@@ -4,14 +4,28 @@ import { nyWallTime } from '@spyglass/core';
 import { dayOfWeek } from './calendar-day.js';
 import { Rng, hashSeed } from './prng.js';
 
-/** One per-ticker insight of a synthetic article, as the API's `insights` entries. */
+/**
+ * One per-ticker insight of a synthetic article, as the API's `insights` entries.
+ *
+ * @example
+ * ```ts
+ * const spy = article.insights.find((i: SimNewsInsight) => i.ticker === 'SPY')?.sentiment;
+ * ```
+ */
 export interface SimNewsInsight {
   readonly ticker: string;
   readonly sentiment: Sentiment;
   readonly sentimentReasoning: string;
 }
 
-/** The publisher block of an article (the API's `publisher`). */
+/**
+ * The publisher block of an article (the API's `publisher`).
+ *
+ * @example
+ * ```ts
+ * const names = market.newsOn('2025-03-04').map((a) => a.publisher.name);
+ * ```
+ */
 export interface SimPublisher {
   readonly name: string;
   readonly homepageUrl: string;
@@ -22,6 +36,12 @@ export interface SimPublisher {
 /**
  * A synthetic news article. `spyDrift` is the hidden truth the market applies: the total log-return
  * drift this article adds to SPY after publication (0 for neutral ones); it never goes on the wire.
+ *
+ * @example
+ * ```ts
+ * const articles: SimNewsArticle[] = market.news(Date.UTC(2025, 2, 4), Date.UTC(2025, 2, 5));
+ * const moving = articles.filter((a) => a.spyDrift !== 0);
+ * ```
  */
 export interface SimNewsArticle {
   readonly id: string;
@@ -40,14 +60,42 @@ export interface SimNewsArticle {
   readonly spyDrift: number;
 }
 
-/** Tickers the news desk writes about; SPY's drift reacts to all of them, to SPY's own most. */
+/**
+ * Tickers the news desk writes about; SPY's drift reacts to all of them, to SPY's own most.
+ *
+ * @example
+ * ```ts
+ * const covered = (t: string) => (NEWS_TICKERS as readonly string[]).includes(t);
+ * ```
+ */
 export const NEWS_TICKERS = ['SPY', 'QQQ', 'AAPL', 'MSFT', 'NVDA', 'AMZN', 'GOOGL', 'META', 'TSLA'] as const;
 
-/** Total SPY log drift of an article carrying a SPY insight (±12 bp, spread over ~an hour). */
+/**
+ * Total SPY log drift of an article carrying a SPY insight (±12 bp, spread over ~an hour).
+ *
+ * @example
+ * ```ts
+ * const injectedBp = SPY_NEWS_DRIFT * 10_000; // 12 bp, what simStats' news check expects to find
+ * ```
+ */
 export const SPY_NEWS_DRIFT = 0.0012;
-/** Total SPY log drift of an article about QQQ or a mega-cap without a SPY insight (±3 bp). */
+/**
+ * Total SPY log drift of an article about QQQ or a mega-cap without a SPY insight (±3 bp).
+ *
+ * @example
+ * ```ts
+ * const ratio = SPY_NEWS_DRIFT / SPILLOVER_NEWS_DRIFT; // SPY's own news moves it 4× more
+ * ```
+ */
 export const SPILLOVER_NEWS_DRIFT = 0.0003;
-/** Minutes over which an article's drift decays (exponential time constant). */
+/**
+ * Minutes over which an article's drift decays (exponential time constant).
+ *
+ * @example
+ * ```ts
+ * const leftAfterAnHour = Math.exp(-60 / NEWS_DECAY_MINUTES); // ≈ 0.14 of the drift still to come
+ * ```
+ */
 export const NEWS_DECAY_MINUTES = 30;
 
 const NAMES: Record<string, string> = {

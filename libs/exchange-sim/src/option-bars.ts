@@ -9,6 +9,12 @@ import { type SimBar, cents, round4 } from './sim-bar.js';
 /**
  * The model's view of a contract at the end of one minute: the inputs Black-Scholes was given and
  * the theoretical price that trades scatter around (within `halfSpread`).
+ *
+ * @example
+ * ```ts
+ * const q: OptionQuote | null = market.optionQuote('O:SPY250304C00580000', bar.t);
+ * if (q) console.log(q.iv, q.theo);
+ * ```
  */
 export interface OptionQuote {
   /** Start of the minute (the bar's `t`). */

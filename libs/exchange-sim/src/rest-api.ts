@@ -17,7 +17,14 @@ export interface RestContext {
   readonly requestId: string;
 }
 
-/** The product a path belongs to (for entitlements), or null for an unknown path. */
+/**
+ * The product a path belongs to (for entitlements), or null for an unknown path.
+ *
+ * @example
+ * ```ts
+ * const entitled: readonly ApiProduct[] = ['stocks', 'indices', 'news']; // an account without options
+ * ```
+ */
 export type ApiProduct = SimMarketKind | 'news';
 
 /** A matched route: its stats label, the product it serves, and its handler. */

@@ -18,7 +18,15 @@ export interface SimBar {
   readonly n: number;
 }
 
-/** An index aggregate: values only, no volume (as the real index feed). */
+/**
+ * An index aggregate: values only, no volume (as the real index feed).
+ *
+ * @example
+ * ```ts
+ * const [first]: readonly SimIndexBar[] = market.indexBars('I:VIX', '2025-03-04');
+ * console.log(first.c);
+ * ```
+ */
 export interface SimIndexBar {
   readonly t: number;
   readonly o: number;

@@ -2,7 +2,14 @@ import { impliedVolatility } from '@spyglass/features';
 import { SPY_NEWS_DRIFT } from './news-generator.js';
 import { SyntheticMarket } from './synthetic-market.js';
 
-/** Options of {@link simStats}. */
+/**
+ * Options of {@link simStats}.
+ *
+ * @example
+ * ```ts
+ * const opts: SimStatsOptions = { from: '2025-03-03', to: '2025-03-31', maxDays: 10, contractStride: 4 };
+ * ```
+ */
 export interface SimStatsOptions {
   /** First and last date of the sample (default: the 20 sessions ending 2025-03-31). */
   readonly from?: string;
@@ -22,6 +29,12 @@ export interface SimStatsOptions {
  * What the simulator's data looks like, measured on its own output. `volatility` compares realized
  * volatility with the VIX level; `volume` the U shape; `options` the chain against Black-Scholes at
  * the surface's IV; `moves` the rate of 20 % option moves; `news` the drift after SPY news.
+ *
+ * @example
+ * ```ts
+ * const s: SimStats = simStatsForSeed(42, { includeOptions: false });
+ * console.log(s.volatility.vixOverRealized); // > 1: the variance risk premium
+ * ```
  */
 export interface SimStats {
   readonly seed: number | string;
@@ -243,7 +256,14 @@ export function formatSimStats(s: SimStats): string {
   ].join('\n');
 }
 
-/** Builds the market for a seed and measures it (convenience for the CLI). */
+/**
+ * Builds the market for a seed and measures it (convenience for the CLI).
+ *
+ * @example
+ * ```ts
+ * console.log(formatSimStats(simStatsForSeed(42, { maxDays: 5, includeOptions: false })));
+ * ```
+ */
 export function simStatsForSeed(seed: number | string, options: SimStatsOptions = {}): SimStats {
   return simStats(new SyntheticMarket({ seed }), options);
 }

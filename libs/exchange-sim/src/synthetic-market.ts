@@ -10,10 +10,24 @@ import { occTicker, parseOccTicker } from './occ-ticker.js';
 import { type OptionDayInput, type OptionQuote, generateOptionBars, optionQuoteAt } from './option-bars.js';
 import type { SimBar, SimIndexBar } from './sim-bar.js';
 
-/** Which feed a ticker belongs to (the API's markets). */
+/**
+ * Which feed a ticker belongs to (the API's markets).
+ *
+ * @example
+ * ```ts
+ * const kind: SimMarketKind | null = market.kindOf('I:VIX'); // 'indices'
+ * ```
+ */
 export type SimMarketKind = 'stocks' | 'options' | 'indices';
 
-/** Filters of {@link SyntheticMarket.optionContracts}. */
+/**
+ * Filters of {@link SyntheticMarket.optionContracts}.
+ *
+ * @example
+ * ```ts
+ * const calls = market.optionContracts('2025-03-04', { contractType: 'call', strikeGte: 590, strikeLte: 610 });
+ * ```
+ */
 export interface OptionContractFilter {
   readonly contractType?: ContractType;
   readonly expirationDate?: string;

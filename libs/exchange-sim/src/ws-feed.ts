@@ -25,7 +25,14 @@ export interface FeedSettings {
 
 const status = (s: string, message: string) => ({ ev: 'status', status: s, message });
 
-/** The real `max_connections` status message. */
+/**
+ * The real `max_connections` status message.
+ *
+ * @example
+ * ```ts
+ * socket.on('message', (m) => { if (String(m).includes(MAX_CONNECTIONS_MESSAGE)) console.error('connection limit'); });
+ * ```
+ */
 export const MAX_CONNECTIONS_MESSAGE =
   'Maximum number of websocket connections exceeded. You have reached the connection limit for your account. Please contact support at https://massive.com/contact to increase your limit.';
 

@@ -1,13 +1,26 @@
 import { SpyglassError } from '@spyglass/core';
 import { normCdf, normPdf } from './normal-distribution.js';
 
-/** Option right: a call or a put. */
+/**
+ * Option right: a call or a put.
+ *
+ * @example
+ * ```ts
+ * const right: OptionRight = contract.contractType; // 'call' | 'put'
+ * ```
+ */
 export type OptionRight = 'call' | 'put';
 
 /**
  * Inputs of the Black-Scholes-Merton model (European option, continuous dividend yield).
  * Units: `years` is time to expiry in years (ACT/365, see {@link yearsToExpiry}); `rate`,
  * `dividendYield` and `vol` are annualised decimals (0.05 = 5 %), continuously compounded.
+ *
+ * @example
+ * ```ts
+ * const input: BlackScholesInput = { type: 'call', spot: 600, strike: 601, years: 30 / 365, rate: 0.043, dividendYield: 0.012, vol: 0.18 };
+ * const price = bsPrice(input);
+ * ```
  */
 export interface BlackScholesInput {
   type: OptionRight;
@@ -23,6 +36,11 @@ export interface BlackScholesInput {
  * Price and sensitivities. Units follow the convention of py_vollib and most trading screens:
  * `theta` per calendar day (annual theta / 365), `vega` per 1 vol point (∂V/∂σ × 0.01),
  * `rho` per 1 % of rate (∂V/∂r × 0.01); `delta` and `gamma` per 1 unit of spot.
+ *
+ * @example
+ * ```ts
+ * const { delta, theta, vega }: Greeks = bsGreeks({ type: 'put', spot: 600, strike: 595, years: 7 / 365, rate: 0.043, dividendYield: 0.012, vol: 0.2 });
+ * ```
  */
 export interface Greeks {
   price: number;

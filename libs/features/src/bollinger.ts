@@ -2,7 +2,15 @@ import { rollingMeanStd } from './rolling-moments.js';
 import { assertFinite, assertPeriod, type Series } from './series.js';
 import { SpyglassError } from '@spyglass/core';
 
-/** Bollinger bands aligned with the input; NaN during the first `period − 1` positions. */
+/**
+ * Bollinger bands aligned with the input; NaN during the first `period − 1` positions.
+ *
+ * @example
+ * ```ts
+ * const { percentB }: BollingerSeries = bollinger(closes, 20, 2);
+ * const aboveUpper = percentB[percentB.length - 1] > 1;
+ * ```
+ */
 export interface BollingerSeries {
   /** SMA(period). */
   middle: Float64Array;
@@ -53,7 +61,14 @@ export function bollinger(closes: Series, period = 20, multiplier = 2): Bollinge
   return { middle, upper, lower, percentB, width };
 }
 
-/** One Bollinger reading; NaN fields during warm-up. */
+/**
+ * One Bollinger reading; NaN fields during warm-up.
+ *
+ * @example
+ * ```ts
+ * const v: BollingerValue = new BollingerStream(20, 2).update(601.2); // NaN fields for the first 19 closes
+ * ```
+ */
 export interface BollingerValue {
   middle: number;
   upper: number;

@@ -1,7 +1,15 @@
 import { SpyglassError } from '@spyglass/core';
 import { nyDayNumbers, type SessionIds } from './per-session.js';
 
-/** Inputs of {@link labelForwardWindow}: one ticker's bars, ascending by time. */
+/**
+ * Inputs of {@link labelForwardWindow}: one ticker's bars, ascending by time.
+ *
+ * @example
+ * ```ts
+ * const input: ForwardWindowInput = { timestamps, closes, threshold: 0.2, windowMinutes: 120 };
+ * const labels = labelForwardWindow(input);
+ * ```
+ */
 export interface ForwardWindowInput {
   /** Bar timestamps, UTC epoch ms, ascending. */
   timestamps: ArrayLike<number>;
@@ -24,7 +32,15 @@ export interface ForwardWindowInput {
   windowMinutes?: number;
 }
 
-/** Forward-window labels, one entry per input row. */
+/**
+ * Forward-window labels, one entry per input row.
+ *
+ * @example
+ * ```ts
+ * const { target, maxGain }: ForwardWindowLabels = labelForwardWindow({ timestamps, closes });
+ * const positives = target.reduce((n, x) => n + x, 0);
+ * ```
+ */
 export interface ForwardWindowLabels {
   /** 1 when the highest close in the window ≥ (1 + threshold) × close at t; 0 otherwise (also for an empty window). */
   target: Uint8Array;

@@ -1,18 +1,39 @@
 import { blackScholesInputProblem, type BlackScholesInput } from './black-scholes.js';
 import { normCdf, normPdf } from './normal-distribution.js';
 
-/** Why no implied volatility exists (or was found) for a price. */
+/**
+ * Why no implied volatility exists (or was found) for a price.
+ *
+ * @example
+ * ```ts
+ * const r = impliedVolatility({ type: 'call', spot: 600, strike: 500, years: 0.1, rate: 0, dividendYield: 0, price: 50 });
+ * if (!r.ok && r.reason === 'BELOW_INTRINSIC') console.log('price below intrinsic value');
+ * ```
+ */
 export type IvFailureReason = 'BELOW_INTRINSIC' | 'ABOVE_UPPER_BOUND' | 'NOT_CONVERGED' | 'INVALID_INPUT';
 
 /**
  * Outcome of {@link impliedVolatility}: the volatility, or a typed reason. A failure is never
  * encoded as `vol: 0` (py_vollib's habit), so a caller cannot mistake "no solution" for "0 % vol".
+ *
+ * @example
+ * ```ts
+ * const r: IvResult = impliedVolatility({ type: 'call', spot: 600, strike: 601, years: 30 / 365, rate: 0.043, dividendYield: 0.012, price: 7.5 });
+ * console.log(r.ok ? r.vol : r.reason);
+ * ```
  */
 export type IvResult =
   | { ok: true; vol: number; iterations: number }
   | { ok: false; reason: IvFailureReason; message: string };
 
-/** Inputs of {@link impliedVolatility}: the model inputs without `vol`, plus the observed price. */
+/**
+ * Inputs of {@link impliedVolatility}: the model inputs without `vol`, plus the observed price.
+ *
+ * @example
+ * ```ts
+ * const input: ImpliedVolatilityInput = { type: 'put', spot: 600, strike: 590, years: 2 / 365, rate: 0.043, dividendYield: 0.012, price: 0.85, tolerance: 1e-8 };
+ * ```
+ */
 export interface ImpliedVolatilityInput extends Omit<BlackScholesInput, 'vol'> {
   /** Observed option price (same currency as spot and strike). */
   price: number;

@@ -2,7 +2,15 @@ import { SpyglassError } from '@spyglass/core';
 import { EmaStream } from './moving-average.js';
 import { assertFinite, assertPeriod, type Series } from './series.js';
 
-/** MACD line, its signal line and the histogram, aligned with the input (NaN during warm-up). */
+/**
+ * MACD line, its signal line and the histogram, aligned with the input (NaN during warm-up).
+ *
+ * @example
+ * ```ts
+ * const { histogram }: MacdSeries = macd(closes, 12, 26, 9);
+ * const crossedUp = histogram[k - 1] < 0 && histogram[k] >= 0;
+ * ```
+ */
 export interface MacdSeries {
   /** EMA(fast) − EMA(slow); first value at index slow − 1. */
   macd: Float64Array;
@@ -48,7 +56,14 @@ export function macd(closes: Series, fast = 12, slow = 26, signal = 9): MacdSeri
   return { macd: line, signal: sig, histogram: hist };
 }
 
-/** One MACD reading; NaN fields during warm-up. */
+/**
+ * One MACD reading; NaN fields during warm-up.
+ *
+ * @example
+ * ```ts
+ * const v: MacdValue = new MacdStream(12, 26, 9).update(601.2); // NaN fields until warmed up
+ * ```
+ */
 export interface MacdValue {
   macd: number;
   signal: number;

@@ -1,7 +1,15 @@
 import { SpyglassError, nyDate } from '@spyglass/core';
 import type { Series } from './series.js';
 
-/** Session key per row: equal keys in a contiguous run form one session. */
+/**
+ * Session key per row: equal keys in a contiguous run form one session.
+ *
+ * @example
+ * ```ts
+ * const ids: SessionIds = nyDayNumbers(timestamps); // one key per New York calendar day
+ * const ema9 = perSession(ids, closes, (seg) => ema(seg, 9));
+ * ```
+ */
 export type SessionIds = ArrayLike<number | string>;
 
 /**

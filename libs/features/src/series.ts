@@ -1,6 +1,14 @@
 import { SpyglassError } from '@spyglass/core';
 
-/** A numeric series: a plain array or a typed array, oldest value first. */
+/**
+ * A numeric series: a plain array or a typed array, oldest value first.
+ *
+ * @example
+ * ```ts
+ * const closes: Series = new Float64Array([600.1, 600.4, 599.8]);
+ * const r = rsi(closes, 2);
+ * ```
+ */
 export type Series = ArrayLike<number>;
 
 /**

@@ -6,7 +6,15 @@ import { ProcessRegistry } from './process-registry.js';
 
 const LIVE_DATASETS = [Dataset.STOCK_BARS, Dataset.OPTION_BARS, Dataset.INDEX_BARS, Dataset.NEWS] as const;
 
-/** The newest stored `timestamp` of a raw dataset (reads only the latest date's partitions). */
+/**
+ * The newest stored `timestamp` of a raw dataset (reads only the latest date's partitions).
+ *
+ * @example
+ * ```ts
+ * const newest = await lastRecordAt('data', Dataset.STOCK_BARS);
+ * const staleMinutes = newest === null ? Infinity : (Date.now() - newest) / 60_000;
+ * ```
+ */
 export async function lastRecordAt(root: string, dataset: Dataset): Promise<number | null> {
   const ds = new ParquetDataset<{ timestamp: number }>({ root, spec: rawDatasetSpecs[dataset] });
   const parts = await ds.partitions();

@@ -1,6 +1,12 @@
 /**
  * Counters of an ingestion run. Every record that reached the wire is in exactly one of
  * `stored` (new to storage), `duplicates` (already stored or repeated on the wire) or `quarantined`.
+ *
+ * @example
+ * ```ts
+ * const { received, stored, duplicates, quarantined }: IngestCounts = summary;
+ * console.assert(received === stored + duplicates + quarantined);
+ * ```
  */
 export interface IngestCounts {
   /** Records received from the source (good and malformed). */

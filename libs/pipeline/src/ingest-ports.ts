@@ -3,24 +3,52 @@ import type { ValidationIssue } from '@spyglass/core';
 /**
  * What a source returns for one request: mapped records in wire order and the wire records that
  * could not be mapped, with their issues. `@spyglass/sources` adapters return exactly this.
+ *
+ * @example
+ * ```ts
+ * const batch: SourceBatch<StockBar> = await equities.minuteBars('SPY', '2025-03-04', '2025-03-04'); // FetchResult is one
+ * ```
  */
 export interface SourceBatch<R> {
   readonly records: R[];
   readonly rejected: ReadonlyArray<{ readonly raw: unknown; readonly issues: readonly ValidationIssue[] }>;
 }
 
-/** Where validated records go; `@spyglass/storage`'s `ParquetDataset` is one. */
+/**
+ * Where validated records go; `@spyglass/storage`'s `ParquetDataset` is one.
+ *
+ * @example
+ * ```ts
+ * const sink: RecordSink<StockBar> = new ParquetDataset<StockBar>({ root: 'data', spec: rawDatasetSpecs.stocks });
+ * ```
+ */
 export interface RecordSink<R> {
   write(records: readonly R[]): Promise<{ readonly added: number; readonly duplicates: number }>;
 }
 
-/** Per-(job, ticker, date) completion marks; `@spyglass/storage`'s `CheckpointStore` is one. */
+/**
+ * Per-(job, ticker, date) completion marks; `@spyglass/storage`'s `CheckpointStore` is one.
+ *
+ * @example
+ * ```ts
+ * const checkpoints: CheckpointPort = new CheckpointStore({ dir: 'data/checkpoints' });
+ * if (!(await checkpoints.isComplete('backfill:stocks', 'SPY', '2025-03-04'))) await fetchDay('SPY', '2025-03-04');
+ * ```
+ */
 export interface CheckpointPort {
   isComplete(job: string, ticker: string, date: string): Promise<boolean>;
   markComplete(job: string, ticker: string, date: string, meta?: Record<string, unknown>): Promise<void>;
 }
 
-/** Where rejected records go with their reasons; `@spyglass/processing`'s `Quarantine` is one. */
+/**
+ * Where rejected records go with their reasons; `@spyglass/processing`'s `Quarantine` is one.
+ *
+ * @example
+ * ```ts
+ * const quarantine: QuarantinePort = new Quarantine({ root: 'data' });
+ * await quarantine.add('stocks', [{ record: raw, issues }], { batchId: 'SPY:2025-03-04' });
+ * ```
+ */
 export interface QuarantinePort {
   add(
     dataset: string,
@@ -29,12 +57,27 @@ export interface QuarantinePort {
   ): Promise<number>;
 }
 
-/** Validates one record; `@spyglass/processing`'s `validatorFor(dataset)` is one. */
+/**
+ * Validates one record; `@spyglass/processing`'s `validatorFor(dataset)` is one.
+ *
+ * @example
+ * ```ts
+ * const validator: RecordValidator = validatorFor('stocks');
+ * const issues = validator.validate(bar); // [] when valid
+ * ```
+ */
 export interface RecordValidator {
   validate(input: unknown): ValidationIssue[];
 }
 
-/** Drops records seen recently; `@spyglass/processing`'s `Deduplicator` is one. */
+/**
+ * Drops records seen recently; `@spyglass/processing`'s `Deduplicator` is one.
+ *
+ * @example
+ * ```ts
+ * const dedup: RecordFilter<StockBar> = new Deduplicator(recordKeyFor('stocks'), { capacity: 100_000 });
+ * ```
+ */
 export interface RecordFilter<R> {
   filter(batch: Iterable<R>): R[];
 }

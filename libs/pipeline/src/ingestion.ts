@@ -19,7 +19,15 @@ import { HistoricalRunner, type BackfillSummary, type DayProgress } from './hist
 import { addCounts, emptyCounts, type IngestCounts } from './ingest-counts.js';
 import { OptionsDayPipeline, type OptionsDaySummary } from './options-day-pipeline.js';
 
-/** Everything ingestion needs, decoded from config and environment by the app. */
+/**
+ * Everything ingestion needs, decoded from config and environment by the app.
+ *
+ * @example
+ * ```ts
+ * const settings: IngestionSettings = ingestionSettings(config, { logger });
+ * const ingestion = new Ingestion({ ...settings, requestsPerMinute: null });
+ * ```
+ */
 export interface IngestionSettings {
   readonly dataRoot: string;
   readonly apiKey: string;
@@ -48,7 +56,15 @@ export interface IngestionSettings {
   readonly input?: InputFunction;
 }
 
-/** One day of the interleaved backfill. */
+/**
+ * One day of the interleaved backfill.
+ *
+ * @example
+ * ```ts
+ * const { days } = await ingestion.backfillAll({ stockTicker: 'SPY', indexTicker: 'I:VIX', newsTickers: ['SPY'], from: '2025-03-03', to: '2025-03-07', resume: true });
+ * for (const d of days as BackfillAllDay[]) console.log(d.date, d.stocks.stored, d.options?.stored ?? 0);
+ * ```
+ */
 export interface BackfillAllDay {
   readonly date: string;
   readonly stocks: IngestCounts;
@@ -57,7 +73,15 @@ export interface BackfillAllDay {
   readonly options?: OptionsDaySummary;
 }
 
-/** What {@link Ingestion.backfillAll} did. */
+/**
+ * What {@link Ingestion.backfillAll} did.
+ *
+ * @example
+ * ```ts
+ * const s: BackfillAllSummary = await ingestion.backfillAll({ stockTicker: 'SPY', indexTicker: 'I:VIX', newsTickers: ['SPY'], from: '2025-03-03', to: '2025-03-07', resume: true });
+ * console.log(s.byDataset.options.stored, s.quarantined, s.seconds);
+ * ```
+ */
 export interface BackfillAllSummary extends IngestCounts {
   readonly from: string;
   readonly to: string;

@@ -4,7 +4,15 @@ import { Scorer, type SignalExplanation } from '@spyglass/ml';
 import { FEATURES_DATASET, consolidate, generateFeatures } from '@spyglass/processing';
 import { readParquetTable } from '@spyglass/storage';
 
-/** A bar the model flags, with its explanation. */
+/**
+ * A bar the model flags, with its explanation.
+ *
+ * @example
+ * ```ts
+ * const { signals } = await scorer.score(bars);
+ * for (const s of signals as LiveSignal[]) console.log(s.ticker, s.probability.toFixed(2), `${s.scoredAt - s.arrivedAt} ms`);
+ * ```
+ */
 export interface LiveSignal {
   readonly ticker: string;
   /** Bar start, UTC epoch ms. */
@@ -17,7 +25,15 @@ export interface LiveSignal {
   readonly scoredAt: number;
 }
 
-/** Options of {@link LiveScorer}. */
+/**
+ * Options of {@link LiveScorer}.
+ *
+ * @example
+ * ```ts
+ * const opts: LiveScorerOptions = { root: 'data', modelDir: 'data/models/xgboost_v1', pipeline: config.pipeline, threshold: 0.6 };
+ * const scorer = new LiveScorer(opts);
+ * ```
+ */
 export interface LiveScorerOptions {
   readonly root: string;
   /** A model directory written by the trainer (`model.json` + `artifact.json`). */

@@ -5,7 +5,15 @@ import type { Ingestion } from './ingestion.js';
 import type { SourceBatch } from './ingest-ports.js';
 import { StreamingRunner, type LivenessPort, type StreamingEvent, type StreamingSource } from './streaming-runner.js';
 
-/** Settings of the live streams, decoded from `sources.yaml` by the app. */
+/**
+ * Settings of the live streams, decoded from `sources.yaml` by the app.
+ *
+ * @example
+ * ```ts
+ * const settings: LiveStreamSettings = liveStreamSettings(config, { enforceMarketHours: true, logger });
+ * const streams = new LiveStreams(ingestion, settings);
+ * ```
+ */
 export interface LiveStreamSettings {
   readonly apiKey: string;
   readonly wsBaseUrl: string;
@@ -23,7 +31,15 @@ export interface LiveStreamSettings {
   readonly clock?: Clock;
 }
 
-/** A stream ready to run: `runner.run(source, signal)`. */
+/**
+ * A stream ready to run: `runner.run(source, signal)`.
+ *
+ * @example
+ * ```ts
+ * const spy: LiveStream<StockBar> = streams.bars('stocks', ['SPY']);
+ * const summary = await spy.runner.run(spy.source, signal);
+ * ```
+ */
 export interface LiveStream<R extends { timestamp: number; ingestedAt: number }> {
   readonly name: string;
   readonly runner: StreamingRunner<R>;

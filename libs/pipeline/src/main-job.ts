@@ -5,7 +5,15 @@ import { ingestionSettings } from './ingestion-settings.js';
 import { writeScannerReport } from './scanner-report.js';
 import { runTrainingJob, type TrainingJobResult } from './training-job.js';
 
-/** Options of {@link runMainJob}. */
+/**
+ * Options of {@link runMainJob}.
+ *
+ * @example
+ * ```ts
+ * const opts: MainJobOptions = { config, from: '2025-01-02', to: '2025-03-31', dataSource: 'exchange simulator, seed 42', resume: true,
+ *   onStage: (stage, event) => console.log(stage, event) };
+ * ```
+ */
 export interface MainJobOptions {
   readonly config: SpyglassConfig;
   /** Trading days to collect, inclusive. */
@@ -23,10 +31,25 @@ export interface MainJobOptions {
   readonly onTrainingProgress?: (stage: string, detail: string) => void;
 }
 
-/** The stages of the main job, in order. */
+/**
+ * The stages of the main job, in order.
+ *
+ * @example
+ * ```ts
+ * const onStage = (stage: MainJobStage, event: 'start' | 'end') => logger.info({ stage, event }, 'main job');
+ * ```
+ */
 export type MainJobStage = 'backfill' | 'consolidate' | 'prepare-training' | 'features' | 'scan' | 'train';
 
-/** Everything the main job did. */
+/**
+ * Everything the main job did.
+ *
+ * @example
+ * ```ts
+ * const s: MainJobSummary = await runMainJob(opts);
+ * console.log(s.days, s.backfill.stored, s.features.rows, s.stageSeconds.train);
+ * ```
+ */
 export interface MainJobSummary {
   readonly from: string;
   readonly to: string;

@@ -4,7 +4,14 @@ import { addCounts, emptyCounts, type IngestCounts } from './ingest-counts.js';
 import type { CheckpointPort, RecordSink, SourceBatch } from './ingest-ports.js';
 import { runPool } from './run-pool.js';
 
-/** The day's contract choice, as `@spyglass/sources`' `ContractSelector.select` returns it. */
+/**
+ * The day's contract choice, as `@spyglass/sources`' `ContractSelector.select` returns it.
+ *
+ * @example
+ * ```ts
+ * const select = (date: string, opening: number): Promise<DaySelection> => selector.select(date, opening);
+ * ```
+ */
 export interface DaySelection {
   readonly expiration: string;
   readonly calls: readonly OptionContract[];
@@ -13,7 +20,15 @@ export interface DaySelection {
   readonly rejected: SourceBatch<OptionContract>['rejected'];
 }
 
-/** Options of {@link OptionsDayPipeline}. */
+/**
+ * Options of {@link OptionsDayPipeline}.
+ *
+ * @example
+ * ```ts
+ * const opts: OptionsDayOptions = { job: 'backfill:options', underlying: 'SPY', dataset: 'options', openingPrice: (u, d) => options.openingPrice(u, d),
+ *   select: (d, o) => selector.select(d, o), fetchBars: (t, d) => options.minuteBars(t, d, d), contracts, checkpoints, validator, quarantine, sink };
+ * ```
+ */
 export interface OptionsDayOptions extends IngestStages<OptionBar> {
   readonly job: string;
   readonly underlying: string;
@@ -31,7 +46,15 @@ export interface OptionsDayOptions extends IngestStages<OptionBar> {
   readonly logger?: Logger;
 }
 
-/** What one day of options did. */
+/**
+ * What one day of options did.
+ *
+ * @example
+ * ```ts
+ * const day: OptionsDaySummary = await new OptionsDayPipeline(opts).run('2025-03-04', true);
+ * console.log(`${day.contracts.length} contracts, ${day.stored} bars, shortfall ${day.shortfall.calls}/${day.shortfall.puts}`);
+ * ```
+ */
 export interface OptionsDaySummary extends IngestCounts {
   readonly date: string;
   readonly opening: number;

@@ -1,9 +1,24 @@
 import type { IngestionSettings } from './ingestion.js';
 
-/** The serialisable part of {@link IngestionSettings} a worker process is started with. */
+/**
+ * The serialisable part of {@link IngestionSettings} a worker process is started with.
+ *
+ * @example
+ * ```ts
+ * const { clock, random, logger, input, rateLimiter, ...settings } = ingestionSettings(config);
+ * const workerSettings: WorkerSettings = settings; // sent to each child process as JSON
+ * ```
+ */
 export type WorkerSettings = Omit<IngestionSettings, 'clock' | 'random' | 'logger' | 'input' | 'rateLimiter'>;
 
-/** One unit of parallel work: a dataset backfill for one ticker. */
+/**
+ * One unit of parallel work: a dataset backfill for one ticker.
+ *
+ * @example
+ * ```ts
+ * const task: WorkerTask = { id: 'stocks-QQQ', dataset: 'stocks', ticker: 'QQQ', from: '2025-03-03', to: '2025-03-07', resume: true };
+ * ```
+ */
 export interface WorkerTask {
   readonly id: string;
   readonly dataset: 'stocks' | 'indices' | 'news';

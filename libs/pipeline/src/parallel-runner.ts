@@ -5,7 +5,15 @@ import type { FromWorker, ToWorker, WorkerSettings, WorkerTask } from './paralle
 import { ProcessRegistry } from './process-registry.js';
 import { runPool } from './run-pool.js';
 
-/** How one worker ended. */
+/**
+ * How one worker ended.
+ *
+ * @example
+ * ```ts
+ * const outcomes: WorkerOutcome[] = await runner.run(tasks);
+ * for (const o of outcomes) if (o.status === 'failed') console.error(o.task.ticker, o.error?.code, o.error?.message);
+ * ```
+ */
 export interface WorkerOutcome {
   readonly task: WorkerTask;
   readonly pid: number;
@@ -14,7 +22,15 @@ export interface WorkerOutcome {
   readonly error?: { readonly code: string; readonly message: string };
 }
 
-/** Options of {@link ParallelRunner}. */
+/**
+ * Options of {@link ParallelRunner}.
+ *
+ * @example
+ * ```ts
+ * const opts: ParallelRunnerOptions = { settings, workers: 2, registry: new ProcessRegistry({ dir: 'data/workers' }),
+ *   onProgress: (task, p) => console.log(task.ticker, `${p.done}/${p.total}`) };
+ * ```
+ */
 export interface ParallelRunnerOptions {
   readonly settings: WorkerSettings;
   /** Processes at once. */

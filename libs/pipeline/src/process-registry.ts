@@ -2,10 +2,24 @@ import { mkdir, readdir, readFile, rename, rm, writeFile, open } from 'node:fs/p
 import { join } from 'node:path';
 import { SpyglassError, systemClock, type Clock } from '@spyglass/core';
 
-/** Lifecycle of a registered worker. */
+/**
+ * Lifecycle of a registered worker.
+ *
+ * @example
+ * ```ts
+ * const finished = (s: WorkerStatus) => s === 'completed' || s === 'failed' || s === 'stopped';
+ * ```
+ */
 export type WorkerStatus = 'starting' | 'running' | 'completed' | 'failed' | 'stopped';
 
-/** One worker as recorded on disk, readable by any CLI invocation. */
+/**
+ * One worker as recorded on disk, readable by any CLI invocation.
+ *
+ * @example
+ * ```ts
+ * const entry: WorkerEntry = await registry.update('stocks-SPY', { status: 'running', progress: { done: 3, total: 5, bars: 1170 } });
+ * ```
+ */
 export interface WorkerEntry {
   readonly id: string;
   readonly pid: number;
@@ -19,7 +33,14 @@ export interface WorkerEntry {
   readonly error?: string;
 }
 
-/** A worker entry plus whether its process is still alive right now. */
+/**
+ * A worker entry plus whether its process is still alive right now.
+ *
+ * @example
+ * ```ts
+ * for (const w of await registry.list()) if (!w.alive && w.status === 'running') console.warn(`${w.id} (pid ${w.pid}) died`);
+ * ```
+ */
 export interface WorkerView extends WorkerEntry {
   readonly alive: boolean;
 }

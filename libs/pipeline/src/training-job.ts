@@ -35,7 +35,15 @@ import {
   type WalkForwardResult,
 } from '@spyglass/ml';
 
-/** Options of {@link runTrainingJob}. */
+/**
+ * Options of {@link runTrainingJob}.
+ *
+ * @example
+ * ```ts
+ * const opts: TrainingJobOptions = { root: 'data', ml: config.ml, labelWindowMinutes: 120, dataSource: 'exchange simulator, seed 42', walkForward: true };
+ * await runTrainingJob(opts);
+ * ```
+ */
 export interface TrainingJobOptions {
   readonly root: string;
   readonly ml: MlConfig;
@@ -54,7 +62,15 @@ export interface TrainingJobOptions {
   readonly onProgress?: (stage: string, detail: string) => void;
 }
 
-/** What the training job produced and where. */
+/**
+ * What the training job produced and where.
+ *
+ * @example
+ * ```ts
+ * const r: TrainingJobResult = await runTrainingJob(opts);
+ * console.log(`model in ${r.modelDir}, report ${r.reportHtml}, test precision ${r.test.precision}`);
+ * ```
+ */
 export interface TrainingJobResult {
   readonly runId: string;
   readonly rows: number;
@@ -71,7 +87,14 @@ export interface TrainingJobResult {
   readonly walkForward: WalkForwardResult | { readonly skipped: string };
 }
 
-/** The ml.yaml section mapped onto the trainer's configuration. */
+/**
+ * The ml.yaml section mapped onto the trainer's configuration.
+ *
+ * @example
+ * ```ts
+ * const trainer = new XGBoostTrainer({ config: trainerConfigFrom(config.ml) }); // numRounds → rounds, eta → learningRate, …
+ * ```
+ */
 export function trainerConfigFrom(ml: MlConfig): Partial<TrainerConfig> {
   const x = ml.xgboost;
   return {

@@ -23,7 +23,14 @@ export const FEATURE_GROUP_NAMES = [
   'sentiment',
 ] as const;
 
-/** One of {@link FEATURE_GROUP_NAMES}. */
+/**
+ * One of {@link FEATURE_GROUP_NAMES}.
+ *
+ * @example
+ * ```ts
+ * const volatility = FEATURE_DEFINITIONS.filter((d) => d.group === ('volatility' satisfies FeatureGroup));
+ * ```
+ */
 export type FeatureGroup = (typeof FEATURE_GROUP_NAMES)[number];
 
 /**

@@ -5,7 +5,15 @@ import { ExpiryConvention, isExpiryConvention, resolveExpiry } from './expiry.js
 import { buildOccTicker } from './occ-ticker.js';
 import { computeStrikes, discoveryStrikeRange } from './strikes.js';
 
-/** The parameters a selection runs with (the original's TEST-mode prompt answers). */
+/**
+ * The parameters a selection runs with (the original's TEST-mode prompt answers).
+ *
+ * @example
+ * ```ts
+ * const params: SelectionParams = { underlying: 'SPY', increment: 0.5, nCalls: 5, nPuts: 5, expiry: 'same_day' };
+ * new ContractSelector({ mode: 'test', params });
+ * ```
+ */
 export interface SelectionParams {
   readonly underlying: string;
   /** Strike grid step, e.g. 0.5. */
@@ -17,15 +25,39 @@ export interface SelectionParams {
   readonly fixedExpiry?: string;
 }
 
-/** Asks one question and resolves with the answer; apps pass a readline prompt, tests a scripted one. */
+/**
+ * Asks one question and resolves with the answer; apps pass a readline prompt, tests a scripted one.
+ *
+ * @example
+ * ```ts
+ * const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+ * const input: InputFunction = (q) => rl.question(q);
+ * ```
+ */
 export type InputFunction = (question: string) => Promise<string>;
 
-/** Lists contracts; {@link OptionsClient} is one. */
+/**
+ * Lists contracts; {@link OptionsClient} is one.
+ *
+ * @example
+ * ```ts
+ * const lister: ContractLister = new OptionsClient(rest);
+ * new ContractSelector({ mode: 'prod', params, lister });
+ * ```
+ */
 export interface ContractLister {
   contracts(q: ContractQuery, signal?: AbortSignal): Promise<FetchResult<OptionContract>>;
 }
 
-/** Options of {@link ContractSelector}. */
+/**
+ * Options of {@link ContractSelector}.
+ *
+ * @example
+ * ```ts
+ * const opts: ContractSelectorOptions = { mode: 'prod', params: { underlying: 'SPY', increment: 1, nCalls: 3, nPuts: 3, expiry: 'next_trading_day' },
+ *   lister: new OptionsClient(rest), discoveryRangePct: 2 };
+ * ```
+ */
 export interface ContractSelectorOptions {
   /**
    * `test`: contracts are built from the parameters with no API call (any missing parameter is asked
@@ -41,7 +73,15 @@ export interface ContractSelectorOptions {
   readonly calendar?: Pick<MarketCalendar, 'nextTradingDay'>;
 }
 
-/** What {@link ContractSelector.select} chose for one trade date. */
+/**
+ * What {@link ContractSelector.select} chose for one trade date.
+ *
+ * @example
+ * ```ts
+ * const s: ContractSelection = await selector.select('2025-03-04', 593.88);
+ * if (s.shortfall.calls > 0) console.warn(`${s.shortfall.calls} calls not listed on ${s.date}`);
+ * ```
+ */
 export interface ContractSelection {
   readonly date: string;
   readonly opening: number;

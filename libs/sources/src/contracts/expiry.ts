@@ -24,7 +24,14 @@ export const ExpiryConvention = {
 /** One of {@link ExpiryConvention}. */
 export type ExpiryConvention = (typeof ExpiryConvention)[keyof typeof ExpiryConvention];
 
-/** Options of {@link resolveExpiry}. */
+/**
+ * Options of {@link resolveExpiry}.
+ *
+ * @example
+ * ```ts
+ * resolveExpiry('fixed', '2025-03-04', { fixedDate: '2025-03-21' } satisfies ExpiryOptions); // '2025-03-21'
+ * ```
+ */
 export interface ExpiryOptions {
   /** Required for `fixed`: the expiration `YYYY-MM-DD`. */
   readonly fixedDate?: string;

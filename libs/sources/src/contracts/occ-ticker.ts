@@ -1,6 +1,13 @@
 import { SpyglassError, type ContractType, type ValidationIssue } from '@spyglass/core';
 
-/** The identity an OCC option ticker encodes. */
+/**
+ * The identity an OCC option ticker encodes.
+ *
+ * @example
+ * ```ts
+ * const c: OccContract = parseOccTicker('O:SPY250304C00601000'); // { underlying: 'SPY', expiration: '2025-03-04', contractType: 'call', strike: 601 }
+ * ```
+ */
 export interface OccContract {
   /** Underlying root, e.g. `SPY`. */
   readonly underlying: string;
@@ -11,7 +18,15 @@ export interface OccContract {
   readonly strike: number;
 }
 
-/** Result of {@link safeParseOccTicker}: the contract, or every issue found. */
+/**
+ * Result of {@link safeParseOccTicker}: the contract, or every issue found.
+ *
+ * @example
+ * ```ts
+ * const r: OccParseResult = safeParseOccTicker('O:SPY250304X00601000');
+ * if (!r.ok) console.log(r.issues.map((i) => i.code));
+ * ```
+ */
 export type OccParseResult =
   | { readonly ok: true; readonly value: OccContract }
   | { readonly ok: false; readonly issues: readonly ValidationIssue[] };

@@ -1,6 +1,14 @@
 import { SpyglassError } from '@spyglass/core';
 
-/** Inputs of {@link computeStrikes}. */
+/**
+ * Inputs of {@link computeStrikes}.
+ *
+ * @example
+ * ```ts
+ * const req: StrikeRequest = { opening: 593.88, nCalls: 2, nPuts: 2, increment: 0.5 };
+ * computeStrikes(req); // calls [594, 594.5], puts [593.5, 593]
+ * ```
+ */
 export interface StrikeRequest {
   /** The underlying's opening price that day. */
   readonly opening: number;
@@ -12,7 +20,14 @@ export interface StrikeRequest {
   readonly increment: number;
 }
 
-/** Target strikes, nearest first. */
+/**
+ * Target strikes, nearest first.
+ *
+ * @example
+ * ```ts
+ * const { calls, puts }: StrikeSelection = computeStrikes({ opening: 600, nCalls: 1, nPuts: 1, increment: 1 }); // [601], [600]
+ * ```
+ */
 export interface StrikeSelection {
   readonly calls: readonly number[];
   readonly puts: readonly number[];

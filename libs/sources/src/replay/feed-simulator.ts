@@ -2,7 +2,15 @@ import { SpyglassError, systemClock, type Clock } from '@spyglass/core';
 import { EventQueue } from '../stream/event-queue.js';
 import type { RecordStream, StreamEvent } from '../stream/stream-event.js';
 
-/** Options of {@link FeedSimulator}. */
+/**
+ * Options of {@link FeedSimulator}.
+ *
+ * @example
+ * ```ts
+ * const opts: FeedSimulatorOptions<StockBar> = { batches: dataset.read({ tickers: ['SPY'] }), speed: 60, maxGapDelayMs: 1000 };
+ * const replay = new FeedSimulator(opts);
+ * ```
+ */
 export interface FeedSimulatorOptions<T> {
   /** Stored records in timestamp order; any record type. Give this or `batches`. */
   readonly records?: AsyncIterable<T> | Iterable<T>;
@@ -26,7 +34,14 @@ export interface FeedSimulatorOptions<T> {
   readonly queueCapacity?: number;
 }
 
-/** Counters of a replay. */
+/**
+ * Counters of a replay.
+ *
+ * @example
+ * ```ts
+ * const { records, outOfOrder }: FeedSimulatorStats = replay.stats;
+ * ```
+ */
 export interface FeedSimulatorStats {
   records: number;
   /** Records whose timestamp went backwards (replayed at once, counted here). */

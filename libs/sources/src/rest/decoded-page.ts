@@ -4,6 +4,14 @@ import type { WirePage } from './massive-rest.js';
 /**
  * One wire page next to its decoding: `records` mapped in wire order, `rejected` the wire records
  * that failed (raw value + issues), so nothing is dropped between the wire and the pipeline.
+ *
+ * @example
+ * ```ts
+ * for await (const p of equities.barPages('SPY', '2025-03-04', '2025-03-04')) {
+ *   await sink.write(p.records);
+ *   await quarantine.add(p.rejected);
+ * }
+ * ```
  */
 export interface DecodedPage<T> {
   readonly page: WirePage;

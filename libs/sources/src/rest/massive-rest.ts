@@ -12,7 +12,15 @@ import { classifyFailure, redactUrl } from './classify-failure.js';
  */
 export const DEFAULT_REST_BASE_URL = 'https://api.massive.com';
 
-/** Anything that can hand out request permits; core's `createRateLimiter` returns one. */
+/**
+ * Anything that can hand out request permits; core's `createRateLimiter` returns one.
+ *
+ * @example
+ * ```ts
+ * const permits: RequestPermits = createRateLimiter(5); // shared by REST and news polling
+ * new MassiveRest({ apiKey, rateLimiter: permits });
+ * ```
+ */
 export interface RequestPermits {
   acquire(signal?: AbortSignal): Promise<unknown>;
 }
@@ -20,6 +28,12 @@ export interface RequestPermits {
 /**
  * Configuration shared by every REST adapter. Apps decode it from config/env once and pass it in;
  * the library never reads the environment.
+ *
+ * @example
+ * ```ts
+ * const opts: MassiveRestOptions = { apiKey, restBaseUrl: 'http://127.0.0.1:8080', rateLimitPerMinute: 5, timeoutMs: 10_000 };
+ * const rest = new MassiveRest(opts);
+ * ```
  */
 export interface MassiveRestOptions {
   readonly apiKey: string;
@@ -40,7 +54,16 @@ export interface MassiveRestOptions {
   readonly onPage?: (info: { label: string; url: string; results: number; index: number }) => void;
 }
 
-/** One page of a paginated response, untouched: `results` are raw wire records. */
+/**
+ * One page of a paginated response, untouched: `results` are raw wire records.
+ *
+ * @example
+ * ```ts
+ * for await (const page of new EquityClient(rest).pages('SPY', '2025-03-04', '2025-03-04')) {
+ *   console.log(page.index, page.url, page.results.length);
+ * }
+ * ```
+ */
 export interface WirePage {
   /** 0-based page number within the request. */
   readonly index: number;

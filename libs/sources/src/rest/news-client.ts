@@ -5,7 +5,14 @@ import type { DecodeResult, FetchResult } from '../wire/decode-result.js';
 import { collectPages, decodePage, type DecodedPage } from './decoded-page.js';
 import type { MassiveRest, WirePage } from './massive-rest.js';
 
-/** A news request: articles about `ticker` published from `from` to `to` (both inclusive). */
+/**
+ * A news request: articles about `ticker` published from `from` to `to` (both inclusive).
+ *
+ * @example
+ * ```ts
+ * const { records } = await news.articles({ ticker: 'SPY', from: '2025-03-04', to: '2025-03-05', limit: 1000 } satisfies NewsQuery);
+ * ```
+ */
 export interface NewsQuery {
   readonly ticker: string;
   /** `YYYY-MM-DD`, an RFC 3339 time or epoch ms. */
@@ -15,7 +22,15 @@ export interface NewsQuery {
   readonly limit?: number;
 }
 
-/** Options of {@link NewsClient.poll}. */
+/**
+ * Options of {@link NewsClient.poll}.
+ *
+ * @example
+ * ```ts
+ * const opts: NewsPollOptions = { ticker: 'SPY', intervalMs: 60_000, lookbackMs: 3_600_000, signal };
+ * for await (const r of news.poll(opts)) if (r.ok) console.log(r.value.title);
+ * ```
+ */
 export interface NewsPollOptions {
   readonly ticker: string;
   /** Wait between polls; default 60 s. */

@@ -16,7 +16,15 @@ import { EquityClient } from './equity-client.js';
 import type { MassiveRest, WirePage } from './massive-rest.js';
 import { decodeBarPages, minuteAggregatePages } from './minute-aggregates.js';
 
-/** Filters of `/v3/reference/options/contracts`. */
+/**
+ * Filters of `/v3/reference/options/contracts`.
+ *
+ * @example
+ * ```ts
+ * const q: ContractQuery = { underlying: 'SPY', expiration: '2025-03-04', contractType: 'call', strikeGte: 595, strikeLte: 605 };
+ * const { records } = await options.contracts(q);
+ * ```
+ */
 export interface ContractQuery {
   readonly underlying: string;
   /** `YYYY-MM-DD`. */
@@ -30,7 +38,14 @@ export interface ContractQuery {
   readonly limit?: number;
 }
 
-/** The day's opening price of an underlying and where it came from. */
+/**
+ * The day's opening price of an underlying and where it came from.
+ *
+ * @example
+ * ```ts
+ * const { price, source }: OpeningPrice = await options.openingPrice('SPY', '2025-03-04'); // source 'open-close' or 'first-minute-bar'
+ * ```
+ */
 export interface OpeningPrice {
   readonly price: number;
   readonly source: 'open-close' | 'first-minute-bar';

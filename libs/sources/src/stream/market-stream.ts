@@ -15,7 +15,14 @@ import type { RecordStream, StreamEvent } from './stream-event.js';
  */
 export const DEFAULT_WS_BASE_URL = 'wss://socket.massive.com';
 
-/** The three clusters spyglass streams. */
+/**
+ * The three clusters spyglass streams.
+ *
+ * @example
+ * ```ts
+ * const cluster: StreamCluster = 'indices'; // connects to `${wsBaseUrl}/indices`
+ * ```
+ */
 export type StreamCluster = 'stocks' | 'options' | 'indices';
 
 /**
@@ -29,7 +36,15 @@ export type StreamCluster = 'stocks' | 'options' | 'indices';
  */
 export const defaultReconnectPolicy: RetryPolicy = Object.freeze({ maxAttempts: 10, initialDelayMs: 500, backoffBase: 2, maxDelayMs: 30_000, jitter: 0.2 });
 
-/** Options of a market stream. */
+/**
+ * Options of a market stream.
+ *
+ * @example
+ * ```ts
+ * const opts: MarketStreamOptions = { apiKey, wsBaseUrl: sim.wsUrl, subscriptions: ['AM.SPY'], stallTimeoutMs: 120_000 };
+ * const stream = createStockStream(opts);
+ * ```
+ */
 export interface MarketStreamOptions {
   readonly apiKey: string;
   /** WebSocket origin; the cluster path (`/stocks`, `/options`, `/indices`) is appended. */
@@ -46,7 +61,14 @@ export interface MarketStreamOptions {
   readonly logger?: RetryOptions['logger'];
 }
 
-/** Counters of a stream's life. */
+/**
+ * Counters of a stream's life.
+ *
+ * @example
+ * ```ts
+ * const { reconnects, duplicates }: MarketStreamStats = stream.stats;
+ * ```
+ */
 export interface MarketStreamStats {
   connections: number;
   reconnects: number;

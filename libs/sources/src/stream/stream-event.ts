@@ -7,6 +7,14 @@ import type { RejectedRecord } from '../wire/decode-result.js';
  * (`connected`, `auth_success`, `success` …); `reconnected` follows a re-subscription after a drop,
  * with the window to back-fill over REST; `error` a recoverable failure (drop, stall) that the
  * stream is already handling. Fatal failures end the iteration by throwing a SpyglassError.
+ *
+ * @example
+ * ```ts
+ * function handle(ev: StreamEvent<StockBar>) {
+ *   if (ev.type === 'bar') buffer.push(ev.bar);
+ *   else if (ev.type === 'reconnected') void backfill(ev.gapFrom, ev.gapTo);
+ * }
+ * ```
  */
 export type StreamEvent<T> =
   | { readonly type: 'bar'; readonly bar: T }

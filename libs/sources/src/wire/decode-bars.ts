@@ -6,6 +6,12 @@ import { FieldReader } from './field-reader.js';
 /**
  * One REST aggregate as the Massive API sends it (`/v2/aggs/...` `results[i]`): `t` is the bar START
  * in epoch ms; index bars have no `v`, `vw` or `n`.
+ *
+ * @example
+ * ```ts
+ * const wire: WireAggregate = { t: Date.UTC(2025, 2, 4, 14, 30), o: 600, h: 600.5, l: 599.8, c: 600.2, v: 12_000, vw: 600.1, n: 140 };
+ * decodeStockBar(wire, 'SPY', Date.now());
+ * ```
  */
 export interface WireAggregate {
   readonly t: number;

@@ -3,7 +3,15 @@ import { safeParseOccTicker } from '../contracts/occ-ticker.js';
 import type { DecodeResult } from './decode-result.js';
 import { FieldReader } from './field-reader.js';
 
-/** One `/v3/reference/options/contracts` result as sent on the wire. */
+/**
+ * One `/v3/reference/options/contracts` result as sent on the wire.
+ *
+ * @example
+ * ```ts
+ * const wire: WireOptionContract = { ticker: 'O:SPY250304C00601000', underlying_ticker: 'SPY', expiration_date: '2025-03-04', strike_price: 601, contract_type: 'call' };
+ * decodeOptionContract(wire);
+ * ```
+ */
 export interface WireOptionContract {
   readonly ticker: string;
   readonly underlying_ticker: string;

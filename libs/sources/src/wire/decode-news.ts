@@ -2,7 +2,15 @@ import type { NewsArticle, NewsInsight, Sentiment } from '@spyglass/core';
 import type { DecodeResult } from './decode-result.js';
 import { FieldReader } from './field-reader.js';
 
-/** One `/v2/reference/news` result as sent on the wire (fields spyglass reads). */
+/**
+ * One `/v2/reference/news` result as sent on the wire (fields spyglass reads).
+ *
+ * @example
+ * ```ts
+ * const wire: WireNewsArticle = { id: 'a1', published_utc: '2025-03-04T15:00:00Z', title: 'SPY rallies', article_url: 'https://example.com/a1' };
+ * decodeNewsArticle(wire, 'SPY', Date.now());
+ * ```
+ */
 export interface WireNewsArticle {
   readonly id: string;
   readonly published_utc: string;

@@ -4,6 +4,12 @@ import type { ValidationIssue } from '@spyglass/core';
  * A wire record that could not be mapped: the untouched `raw` value and every reason. Adapters hand
  * these back next to the good records (never dropping them), so the pipeline can quarantine them
  * with their reason codes.
+ *
+ * @example
+ * ```ts
+ * const { records, rejected } = await equities.minuteBars('SPY', '2025-03-04', '2025-03-04');
+ * for (const r of rejected as RejectedRecord[]) console.warn(r.issues[0]?.code, r.raw);
+ * ```
  */
 export interface RejectedRecord {
   readonly ok: false;

@@ -6,6 +6,12 @@ import { FieldReader } from './field-reader.js';
 /**
  * A WebSocket aggregate (`ev: "AM"` per minute, `"A"` per second): `s`/`e` are the window start and
  * end in epoch ms; index aggregates carry no volume fields.
+ *
+ * @example
+ * ```ts
+ * const wire: WireStreamAggregate = { ev: 'AM', sym: 'SPY', o: 600, h: 600.5, l: 599.8, c: 600.2, s: Date.UTC(2025, 2, 4, 14, 30), e: Date.UTC(2025, 2, 4, 14, 31), v: 12_000 };
+ * decodeStreamStockBar(wire, Date.now());
+ * ```
  */
 export interface WireStreamAggregate {
   readonly ev: 'AM' | 'A';
