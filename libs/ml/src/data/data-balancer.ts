@@ -1,10 +1,26 @@
 import { selectRows, type FeatureTable } from './feature-table.js';
 import { seededRandom } from './seeded-random.js';
 
-/** `undersample` drops majority rows; `class_weights` keeps rows and weights classes instead. */
+/**
+ * `undersample` drops majority rows; `class_weights` keeps rows and weights classes instead.
+ *
+ * @example
+ * ```ts
+ * const method: BalanceMethod = 'class_weights';
+ * const { weights } = new DataBalancer({ method }).balance(table);
+ * ```
+ */
 export type BalanceMethod = 'undersample' | 'class_weights';
 
-/** Options of {@link DataBalancer}. */
+/**
+ * Options of {@link DataBalancer}.
+ *
+ * @example
+ * ```ts
+ * const opts: DataBalancerOptions = { method: 'undersample', seed: 7 };
+ * const { table: balanced } = new DataBalancer(opts).balance(table);
+ * ```
+ */
 export interface DataBalancerOptions {
   /** Default `undersample` (the original's default). */
   readonly method?: BalanceMethod;
@@ -14,13 +30,28 @@ export interface DataBalancerOptions {
   readonly random?: () => number;
 }
 
-/** Balanced class weights `n / (n_classes · count_c)`, as sklearn's `compute_class_weight('balanced')`. */
+/**
+ * Balanced class weights `n / (n_classes · count_c)`, as sklearn's `compute_class_weight('balanced')`.
+ *
+ * @example
+ * ```ts
+ * const w: ClassWeights = classWeights([0, 0, 0, 1]); // { 0: 0.667, 1: 2 }
+ * ```
+ */
 export interface ClassWeights {
   readonly 0: number;
   readonly 1: number;
 }
 
-/** Class distribution of a table. */
+/**
+ * Class distribution of a table.
+ *
+ * @example
+ * ```ts
+ * const s: BalanceSummary = new DataBalancer().summary(table);
+ * console.log(`${(100 * s.positiveRate).toFixed(1)} % positive, ratio 1:${s.imbalanceRatio.toFixed(1)}`);
+ * ```
+ */
 export interface BalanceSummary {
   readonly rows: number;
   readonly positives: number;

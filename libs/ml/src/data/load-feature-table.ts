@@ -6,7 +6,15 @@ import { FEATURE_COLUMNS } from '@spyglass/processing';
 import type { FeatureTable } from './feature-table.js';
 import { isForbiddenFeature } from './forbidden-features.js';
 
-/** Options of {@link loadFeatureTable}. */
+/**
+ * Options of {@link loadFeatureTable}.
+ *
+ * @example
+ * ```ts
+ * const opts: LoadFeatureTableOptions = { root: 'data', from: '2025-01-02', to: '2025-03-31' };
+ * const table = await loadFeatureTable(opts);
+ * ```
+ */
 export interface LoadFeatureTableOptions {
   /** Data root; the dataset is `<root>/processed/features/date=YYYY-MM-DD/*.parquet`. */
   readonly root: string;
@@ -22,7 +30,15 @@ export interface LoadFeatureTableOptions {
   readonly columns?: readonly string[] | 'numeric';
 }
 
-/** A loaded table plus what was left out. */
+/**
+ * A loaded table plus what was left out.
+ *
+ * @example
+ * ```ts
+ * const t: LoadedFeatureTable = await loadFeatureTable({ root: 'data' });
+ * console.log(`${t.rows} rows, ${t.unlabeledRows} without a complete label window`);
+ * ```
+ */
 export interface LoadedFeatureTable extends FeatureTable {
   /** Rows without a `target` (e.g. no complete forward window): not trainable, counted not loaded. */
   readonly unlabeledRows: number;

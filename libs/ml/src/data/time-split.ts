@@ -1,7 +1,15 @@
 import { SpyglassError, type ValidationIssue } from '@spyglass/core';
 import { rowsByDay, selectRows, tradingDays, type FeatureTable } from './feature-table.js';
 
-/** Train/validation ratios; test gets the rest. */
+/**
+ * Train/validation ratios; test gets the rest.
+ *
+ * @example
+ * ```ts
+ * const ratios: SplitRatios = { trainRatio: 0.6, valRatio: 0.2 }; // test gets the last 20 % of days
+ * const split = timeBasedSplit(table, ratios);
+ * ```
+ */
 export interface SplitRatios {
   /** Default 0.70. */
   readonly trainRatio?: number;
@@ -9,14 +17,29 @@ export interface SplitRatios {
   readonly valRatio?: number;
 }
 
-/** Trading days assigned to each part, all chronological and disjoint. */
+/**
+ * Trading days assigned to each part, all chronological and disjoint.
+ *
+ * @example
+ * ```ts
+ * const { train, validation, test }: DaySplit = splitDays(tradingDays(table), { trainRatio: 0.7, valRatio: 0.15 });
+ * ```
+ */
 export interface DaySplit {
   readonly train: readonly string[];
   readonly validation: readonly string[];
   readonly test: readonly string[];
 }
 
-/** A chronological split of a feature table into whole trading days. */
+/**
+ * A chronological split of a feature table into whole trading days.
+ *
+ * @example
+ * ```ts
+ * const { train, validation, test, days }: TimeSplit = timeBasedSplit(table);
+ * console.log(train.rows, validation.rows, test.rows, days.test[0]);
+ * ```
+ */
 export interface TimeSplit {
   readonly train: FeatureTable;
   readonly validation: FeatureTable;
@@ -24,7 +47,15 @@ export interface TimeSplit {
   readonly days: DaySplit;
 }
 
-/** Row counts, date ranges and positive rates of a split (the original's `get_summary`). */
+/**
+ * Row counts, date ranges and positive rates of a split (the original's `get_summary`).
+ *
+ * @example
+ * ```ts
+ * const s: SplitSummary = splitSummary(timeBasedSplit(table));
+ * console.log(s.parts.test.from, s.parts.test.to, s.parts.test.positiveRate);
+ * ```
+ */
 export interface SplitSummary {
   readonly parts: Record<'train' | 'validation' | 'test', { rows: number; days: number; from: string | null; to: string | null; positiveRate: number }>;
   readonly testRatio: number;

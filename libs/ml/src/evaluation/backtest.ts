@@ -2,7 +2,14 @@ import { SpyglassError } from '@spyglass/core';
 import { rocAuc } from './classification-metrics.js';
 import type { FeatureTable } from '../data/feature-table.js';
 
-/** One predicted-positive bar of a backtest (a "trade"). */
+/**
+ * One predicted-positive bar of a backtest (a "trade").
+ *
+ * @example
+ * ```ts
+ * const losers = backtest(test, probabilities, { threshold: 0.67 }).trades.filter((t: Trade) => !t.isTruePositive);
+ * ```
+ */
 export interface Trade {
   readonly date: string;
   readonly ticker: string;
@@ -16,7 +23,15 @@ export interface Trade {
   readonly timeToMaxMin: number;
 }
 
-/** The original's backtest metrics, plus lift over all bars. */
+/**
+ * The original's backtest metrics, plus lift over all bars.
+ *
+ * @example
+ * ```ts
+ * const { metrics }: { metrics: BacktestMetrics } = backtest(test, probabilities, { threshold: 0.67 });
+ * console.log(metrics.nSignals, metrics.precision);
+ * ```
+ */
 export interface BacktestMetrics {
   readonly threshold: number;
   readonly nTestRows: number;
@@ -40,7 +55,15 @@ export interface BacktestMetrics {
   readonly precisionLift: number | null;
 }
 
-/** A backtest's metrics and its trades. */
+/**
+ * A backtest's metrics and its trades.
+ *
+ * @example
+ * ```ts
+ * const r: BacktestResult = backtest(test, probabilities, { threshold: 0.67 });
+ * writeFileSync('trades.csv', tradesCsv(r.trades));
+ * ```
+ */
 export interface BacktestResult {
   readonly metrics: BacktestMetrics;
   readonly trades: Trade[];

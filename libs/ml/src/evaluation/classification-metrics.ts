@@ -1,4 +1,11 @@
-/** Counts of a binary confusion matrix. */
+/**
+ * Counts of a binary confusion matrix.
+ *
+ * @example
+ * ```ts
+ * const { tp, fp }: Confusion = confusion([1, 0, 1], [0.9, 0.8, 0.2], 0.5); // tp 1, fp 1
+ * ```
+ */
 export interface Confusion {
   readonly tp: number;
   readonly fp: number;
@@ -6,7 +13,15 @@ export interface Confusion {
   readonly fn: number;
 }
 
-/** The trainer's evaluation metrics (the original's accuracy, precision, recall, F1, ROC-AUC). */
+/**
+ * The trainer's evaluation metrics (the original's accuracy, precision, recall, F1, ROC-AUC).
+ *
+ * @example
+ * ```ts
+ * const m: ClassificationMetrics = classificationMetrics(test.label, probabilities, 0.67);
+ * console.log(m.precision, m.recall, m.rocAuc);
+ * ```
+ */
 export interface ClassificationMetrics extends Confusion {
   readonly rows: number;
   readonly threshold: number;
@@ -99,7 +114,15 @@ export function classificationMetrics(labels: ArrayLike<number>, scores: ArrayLi
   };
 }
 
-/** One point of a ROC or precision–recall curve. */
+/**
+ * One point of a ROC or precision–recall curve.
+ *
+ * @example
+ * ```ts
+ * const roc: CurvePoint[] = rocCurve(labels, probabilities);
+ * const points = roc.map((p) => ({ x: p.x, y: p.y }));
+ * ```
+ */
 export interface CurvePoint {
   readonly x: number;
   readonly y: number;

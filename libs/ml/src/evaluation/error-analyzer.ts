@@ -2,7 +2,15 @@ import { SpyglassError } from '@spyglass/core';
 import type { Trade } from './backtest.js';
 import { percentile } from './speed-benchmark.js';
 
-/** The original's false-positive risk report; drawdowns are `min_loss_120m` in percent (≤ 0). */
+/**
+ * The original's false-positive risk report; drawdowns are `min_loss_120m` in percent (≤ 0).
+ *
+ * @example
+ * ```ts
+ * const r: RiskReport = riskReport(falsePositives(trades));
+ * console.log(r.totalFalsePositives, r.drawdown.median, r.drawdown.worst);
+ * ```
+ */
 export interface RiskReport {
   readonly totalFalsePositives: number;
   /** False positives whose price never went below entry (min_loss ≥ 0), percent. */
@@ -24,7 +32,14 @@ export interface RiskReport {
   readonly recommendedStops: { readonly conservative: number; readonly moderate: number; readonly aggressive: number };
 }
 
-/** Effect of one stop-loss level on the false positives. */
+/**
+ * Effect of one stop-loss level on the false positives.
+ *
+ * @example
+ * ```ts
+ * for (const row of stopLossImpact(falsePositives(trades), [-10, -20]) as StopLossImpactRow[]) console.log(row.stopLossPct, row.triggeredPct);
+ * ```
+ */
 export interface StopLossImpactRow {
   readonly stopLossPct: number;
   readonly triggeredCount: number;
@@ -36,7 +51,15 @@ export interface StopLossImpactRow {
   readonly uncaughtCount: number;
 }
 
-/** Expected value per trade (the original's `calculate_expected_value`). */
+/**
+ * Expected value per trade (the original's `calculate_expected_value`).
+ *
+ * @example
+ * ```ts
+ * const ev: ExpectedValue = expectedValue({ precision: 0.72, avgWinPct: 35, avgLossPct: -18, stopLossPct: -10 });
+ * console.log(ev.expectedValuePct, ev.profitable);
+ * ```
+ */
 export interface ExpectedValue {
   readonly winRate: number;
   readonly lossRate: number;
@@ -157,7 +180,15 @@ export function expectedValue(input: { precision: number; avgWinPct: number; avg
   };
 }
 
-/** Equal-width histogram of false-positive drawdowns. */
+/**
+ * Equal-width histogram of false-positive drawdowns.
+ *
+ * @example
+ * ```ts
+ * const h: Histogram = histogram(falsePositives(trades).map((t) => t.minLoss120m), 10);
+ * console.log(asciiHistogram(h));
+ * ```
+ */
 export interface Histogram {
   /** `bins + 1` edges, ascending. */
   readonly edges: number[];

@@ -2,7 +2,15 @@ import { SpyglassError } from '@spyglass/core';
 import { barChartSvg } from '../report/svg-charts.js';
 import { IMPORTANCE_TYPES, type Booster, type ImportanceType } from '../xgboost/booster.js';
 
-/** One feature's importance; `rank` starts at 1. */
+/**
+ * One feature's importance; `rank` starts at 1.
+ *
+ * @example
+ * ```ts
+ * const [top]: ImportanceRow[] = featureImportance(booster, artifact.featureColumns, 'gain');
+ * console.log(top.feature, `${top.importancePct.toFixed(1)} %`);
+ * ```
+ */
 export interface ImportanceRow {
   readonly feature: string;
   readonly importance: number;

@@ -1,13 +1,36 @@
 import { performance } from 'node:perf_hooks';
 import { SpyglassError } from '@spyglass/core';
 
-/** The original's measured single-sample `predict_proba` mean (xgboost_v2, Python): 0.2 ms. */
+/**
+ * The original's measured single-sample `predict_proba` mean (xgboost_v2, Python): 0.2 ms.
+ *
+ * @example
+ * ```ts
+ * const s = benchmarkPredictionSpeed(() => scorer.probability(row));
+ * console.log(`${(s.meanMs / ORIGINAL_MEAN_LATENCY_MS).toFixed(1)}× the original's mean`);
+ * ```
+ */
 export const ORIGINAL_MEAN_LATENCY_MS = 0.2;
 
-/** The original's latency requirement per prediction. */
+/**
+ * The original's latency requirement per prediction.
+ *
+ * @example
+ * ```ts
+ * const ok = benchmarkPredictionSpeed(() => scorer.probability(row)).p99Ms < LATENCY_REQUIREMENT_MS;
+ * ```
+ */
 export const LATENCY_REQUIREMENT_MS = 100;
 
-/** Latency statistics of a prediction function, in milliseconds. */
+/**
+ * Latency statistics of a prediction function, in milliseconds.
+ *
+ * @example
+ * ```ts
+ * const s: SpeedBenchmark = benchmarkPredictionSpeed(() => scorer.probability(row), { iterations: 1000 });
+ * console.log(formatSpeedBenchmark(s));
+ * ```
+ */
 export interface SpeedBenchmark {
   readonly iterations: number;
   readonly meanMs: number;

@@ -6,7 +6,15 @@ import type { XGBoostLibraryOptions } from '../xgboost/native-library.js';
 import { backtest, type BacktestResult } from './backtest.js';
 import { predictTable } from './predict-table.js';
 
-/** A table split the way an artifact was trained, with the model's probabilities per part. */
+/**
+ * A table split the way an artifact was trained, with the model's probabilities per part.
+ *
+ * @example
+ * ```ts
+ * const { split, test }: SplitPredictions = predictSplit(artifact, table);
+ * console.log(classificationMetrics(split.test.label, test, artifact.threshold).precision);
+ * ```
+ */
 export interface SplitPredictions {
   readonly split: TimeSplit;
   readonly validation: Float32Array;

@@ -1,7 +1,15 @@
 import { SpyglassError } from '@spyglass/core';
 import { confusion } from './classification-metrics.js';
 
-/** One row of a threshold sweep. */
+/**
+ * One row of a threshold sweep.
+ *
+ * @example
+ * ```ts
+ * const rows: ThresholdSweepRow[] = thresholdSweep(labels, probabilities, { from: 0.5, to: 0.95 });
+ * const best = rows.reduce((a, b) => (b.precision > a.precision ? b : a));
+ * ```
+ */
 export interface ThresholdSweepRow {
   readonly threshold: number;
   readonly precision: number;
@@ -10,7 +18,15 @@ export interface ThresholdSweepRow {
   readonly signalRate: number;
 }
 
-/** The original's `find_optimal_threshold_for_precision` result. */
+/**
+ * The original's `find_optimal_threshold_for_precision` result.
+ *
+ * @example
+ * ```ts
+ * const r: PrecisionThreshold = findThresholdForPrecision(labels, probabilities, { minPrecision: 0.7, minSignals: 20 });
+ * if (r.achievable) console.log(r.optimalThreshold, r.achievedRecall);
+ * ```
+ */
 export interface PrecisionThreshold {
   /** True when some threshold reaches `minPrecision` with at least `minSignals` signals. */
   readonly achievable: boolean;
@@ -23,7 +39,14 @@ export interface PrecisionThreshold {
   readonly sweep: ThresholdSweepRow[];
 }
 
-/** Sweep options; the defaults are the original's 0.50–0.99 by 0.01. */
+/**
+ * Sweep options; the defaults are the original's 0.50–0.99 by 0.01.
+ *
+ * @example
+ * ```ts
+ * const grid = thresholdGrid({ from: 0.5, to: 0.9, step: 0.05 } satisfies ThresholdSweepOptions); // [0.5, 0.55, …, 0.9]
+ * ```
+ */
 export interface ThresholdSweepOptions {
   readonly from?: number;
   readonly to?: number;

@@ -1,7 +1,14 @@
 import type { FeatureTable } from '../data/feature-table.js';
 import { percentile } from './speed-benchmark.js';
 
-/** max/avg/median/min/std of a set of percentages (null fields when empty). */
+/**
+ * max/avg/median/min/std of a set of percentages (null fields when empty).
+ *
+ * @example
+ * ```ts
+ * const { count, avg, median }: Stats = analyzeThreshold(test, probabilities, 0.67).fpLoss;
+ * ```
+ */
 export interface Stats {
   readonly count: number;
   readonly max: number | null;
@@ -11,7 +18,15 @@ export interface Stats {
   readonly std: number | null;
 }
 
-/** Everything about one threshold (the original's `_analyze_single_threshold`). */
+/**
+ * Everything about one threshold (the original's `_analyze_single_threshold`).
+ *
+ * @example
+ * ```ts
+ * const a: ThresholdAnalysis = analyzeThreshold(test, probabilities, 0.67);
+ * console.log(a.totalSignals, a.precision, a.expectedValue);
+ * ```
+ */
 export interface ThresholdAnalysis {
   readonly threshold: number;
   readonly totalSignals: number;
@@ -33,7 +48,15 @@ export interface ThresholdAnalysis {
   readonly expectedValue: number | null;
 }
 
-/** Aggregate, per-month and per-day analyses over a grid of thresholds. */
+/**
+ * Aggregate, per-month and per-day analyses over a grid of thresholds.
+ *
+ * @example
+ * ```ts
+ * const s: ThresholdSensitivity = thresholdSensitivity(test, probabilities, [0.5, 0.6, 0.67, 0.75]);
+ * console.log(s.nMonths, s.aggregate.map((a) => a.precision));
+ * ```
+ */
 export interface ThresholdSensitivity {
   readonly aggregate: ThresholdAnalysis[];
   readonly monthly: Array<ThresholdAnalysis & { readonly month: string }>;
@@ -147,7 +170,15 @@ export function thresholdSensitivity(table: FeatureTable, probabilities: ArrayLi
   };
 }
 
-/** A month's signals, precision and EV at each key threshold. */
+/**
+ * A month's signals, precision and EV at each key threshold.
+ *
+ * @example
+ * ```ts
+ * const rows: MonthlySummaryRow[] = monthlySummary(sensitivity.monthly, [0.6, 0.67, 0.75]);
+ * console.log(rows[0]?.month, rows[0]?.byThreshold['0.67']?.precision);
+ * ```
+ */
 export interface MonthlySummaryRow {
   readonly month: string;
   readonly byThreshold: Record<string, { signals: number; precision: number; expectedValue: number | null }>;
@@ -174,7 +205,15 @@ export function monthlySummary(monthly: ThresholdSensitivity['monthly'], keyThre
   }));
 }
 
-/** Result of {@link findOptimalThreshold}. */
+/**
+ * Result of {@link findOptimalThreshold}.
+ *
+ * @example
+ * ```ts
+ * const r: OptimalThreshold = findOptimalThreshold(sensitivity.aggregate, { metric: 'f1', minPrecision: 0.6 });
+ * if (r.status === 'SUCCESS') console.log(r.threshold);
+ * ```
+ */
 export type OptimalThreshold =
   | { readonly status: 'SUCCESS'; readonly threshold: number; readonly metric: string; readonly analysis: ThresholdAnalysis }
   | { readonly status: 'NO_VALID_THRESHOLD'; readonly message: string };
@@ -201,7 +240,14 @@ export function findOptimalThreshold(
   return { status: 'SUCCESS', threshold: best.threshold, metric, analysis: best };
 }
 
-/** A human-readable recommendation with the figures behind it. */
+/**
+ * A human-readable recommendation with the figures behind it.
+ *
+ * @example
+ * ```ts
+ * for (const r of thresholdRecommendations(sensitivity.aggregate, { minPrecision: 0.7 }) as ThresholdRecommendation[]) console.log(r.name, r.text);
+ * ```
+ */
 export interface ThresholdRecommendation {
   readonly name: string;
   readonly result: OptimalThreshold;

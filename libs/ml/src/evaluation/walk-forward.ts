@@ -11,7 +11,15 @@ import { predictTable } from './predict-table.js';
 import { rocAuc } from './classification-metrics.js';
 import { percentile } from './speed-benchmark.js';
 
-/** Walk-forward settings; defaults are the original's (3-month train, 1-month test, threshold 0.67). */
+/**
+ * Walk-forward settings; defaults are the original's (3-month train, 1-month test, threshold 0.67).
+ *
+ * @example
+ * ```ts
+ * const config: Partial<WalkForwardConfig> = { trainMonths: 6, testMonths: 1, purgeMinutes: 120 };
+ * const issues = validateWalkForwardConfig(config); // [] when valid
+ * ```
+ */
 export interface WalkForwardConfig {
   /** `rolling`: fixed-length training window; `expanding`: training starts at the first month. */
   readonly mode: 'rolling' | 'expanding';
@@ -32,7 +40,14 @@ export interface WalkForwardConfig {
   readonly allowPartialTest: boolean;
 }
 
-/** The original's defaults. */
+/**
+ * The original's defaults.
+ *
+ * @example
+ * ```ts
+ * const windows = walkForwardWindows(days, { ...DEFAULT_WALK_FORWARD_CONFIG, mode: 'expanding' });
+ * ```
+ */
 export const DEFAULT_WALK_FORWARD_CONFIG: WalkForwardConfig = Object.freeze({
   mode: 'rolling',
   trainMonths: 3,
@@ -46,7 +61,15 @@ export const DEFAULT_WALK_FORWARD_CONFIG: WalkForwardConfig = Object.freeze({
   allowPartialTest: false,
 });
 
-/** One split's day ranges (inclusive `YYYY-MM-DD`). */
+/**
+ * One split's day ranges (inclusive `YYYY-MM-DD`).
+ *
+ * @example
+ * ```ts
+ * const [first]: WalkForwardWindow[] = walkForwardWindows(days, { trainMonths: 3, testMonths: 1 });
+ * console.log(first.trainFrom, first.trainTo, first.testMonth);
+ * ```
+ */
 export interface WalkForwardWindow {
   readonly index: number;
   readonly trainFrom: string;
@@ -57,7 +80,14 @@ export interface WalkForwardWindow {
   readonly testMonth: string;
 }
 
-/** One split's outcome. */
+/**
+ * One split's outcome.
+ *
+ * @example
+ * ```ts
+ * const failed = (await runWalkForward(table)).splits.filter((s: WalkForwardSplit) => s.status !== 'OK').map((s) => s.reason);
+ * ```
+ */
 export interface WalkForwardSplit {
   readonly window: WalkForwardWindow;
   readonly status: 'OK' | 'INSUFFICIENT_DATA';
@@ -81,7 +111,15 @@ export interface WalkForwardSplit {
   readonly bestIteration: number | null;
 }
 
-/** Summary statistics over the successful splits. */
+/**
+ * Summary statistics over the successful splits.
+ *
+ * @example
+ * ```ts
+ * const { summary }: { summary: WalkForwardSummary } = await runWalkForward(table);
+ * if (summary.status === 'SUCCESS') console.log(summary.precision?.mean);
+ * ```
+ */
 export interface WalkForwardSummary {
   readonly status: 'SUCCESS' | 'NO_SPLITS' | 'ALL_SPLITS_FAILED';
   readonly splitsRun: number;
@@ -91,7 +129,15 @@ export interface WalkForwardSummary {
   readonly expectedValue: { mean: number; median: number; std: number } | null;
 }
 
-/** Everything a walk-forward run produced. */
+/**
+ * Everything a walk-forward run produced.
+ *
+ * @example
+ * ```ts
+ * const result: WalkForwardResult = await runWalkForward(table);
+ * console.log(walkForwardAsciiChart(result));
+ * ```
+ */
 export interface WalkForwardResult {
   readonly config: WalkForwardConfig;
   readonly splits: readonly WalkForwardSplit[];
@@ -169,7 +215,15 @@ export function walkForwardWindows(days: readonly string[], config: Partial<Walk
   return windows;
 }
 
-/** Options of {@link runWalkForward}. */
+/**
+ * Options of {@link runWalkForward}.
+ *
+ * @example
+ * ```ts
+ * const opts: WalkForwardOptions = { config: { trainMonths: 3 }, trainer: { rounds: 200 }, onSplit: (s) => console.log(s.window.testMonth, s.precision) };
+ * const result = await runWalkForward(table, opts);
+ * ```
+ */
 export interface WalkForwardOptions extends XGBoostLibraryOptions {
   readonly config?: Partial<WalkForwardConfig>;
   /** XGBoost settings; default the trainer's defaults. */

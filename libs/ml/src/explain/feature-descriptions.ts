@@ -3,7 +3,14 @@
 // readings are generated from rules keyed by name pattern and feature group, and a test checks
 // that every FEATURE_COLUMNS entry matches a rule.
 
-/** The 13 feature groups of the feature engineer. */
+/**
+ * The 13 feature groups of the feature engineer.
+ *
+ * @example
+ * ```ts
+ * const group: FeatureGroup = describeFeature('iv').group; // 'iv'
+ * ```
+ */
 export type FeatureGroup =
   | 'time'
   | 'spy_momentum'
@@ -19,7 +26,15 @@ export type FeatureGroup =
   | 'cross_asset'
   | 'sentiment';
 
-/** A feature's group, what it measures, and how to read a value of it. */
+/**
+ * A feature's group, what it measures, and how to read a value of it.
+ *
+ * @example
+ * ```ts
+ * const d: FeatureDescription = describeFeature('spy_rsi_14');
+ * console.log(d.group, d.label, d.read(74.1));
+ * ```
+ */
 export interface FeatureDescription {
   readonly group: FeatureGroup;
   /** What the feature measures, e.g. "SPY 14-period RSI". */

@@ -4,7 +4,15 @@ import { Booster, type DensePredictor } from '../xgboost/booster.js';
 import type { XGBoostLibraryOptions } from '../xgboost/native-library.js';
 import { explainSignal, type ExplanationFactor, type SignalExplanation } from './signal-explainer.js';
 
-/** Options of {@link Scorer}. */
+/**
+ * Options of {@link Scorer}.
+ *
+ * @example
+ * ```ts
+ * const opts: ScorerOptions = { threshold: 0.7, nthread: 1 };
+ * using scorer = Scorer.load('data/models/xgboost_v1', opts);
+ * ```
+ */
 export interface ScorerOptions extends XGBoostLibraryOptions {
   /**
    * XGBoost threads per prediction; default 1, because a single row cannot use more and
@@ -15,7 +23,15 @@ export interface ScorerOptions extends XGBoostLibraryOptions {
   readonly threshold?: number;
 }
 
-/** A scored row. */
+/**
+ * A scored row.
+ *
+ * @example
+ * ```ts
+ * const s: Score = scorer.score(row, { explain: true, topN: 3 });
+ * if (s.isSignal) console.log(s.probability, s.factors?.map((f) => f.feature));
+ * ```
+ */
 export interface Score {
   readonly probability: number;
   readonly isSignal: boolean;
@@ -23,7 +39,15 @@ export interface Score {
   readonly factors?: readonly ExplanationFactor[];
 }
 
-/** A feature row: values in `featureColumns` order, or a record by name (absent/null = missing). */
+/**
+ * A feature row: values in `featureColumns` order, or a record by name (absent/null = missing).
+ *
+ * @example
+ * ```ts
+ * const row: FeatureRow = { spy_rsi_14: 71.2, iv: 0.18, moneyness: 1.002 }; // absent features count as missing
+ * scorer.probability(row);
+ * ```
+ */
 export type FeatureRow = ArrayLike<number> | Readonly<Record<string, number | null | undefined>>;
 
 /**

@@ -1,7 +1,14 @@
 import { SpyglassError } from '@spyglass/core';
 import { readFeature } from './feature-descriptions.js';
 
-/** One SHAP factor of a prediction, with its reading. */
+/**
+ * One SHAP factor of a prediction, with its reading.
+ *
+ * @example
+ * ```ts
+ * for (const f of scorer.explain(row).factors as readonly ExplanationFactor[]) console.log(f.direction, f.strength, f.reading);
+ * ```
+ */
 export interface ExplanationFactor {
   readonly feature: string;
   /** The feature value (null when missing). */
@@ -14,7 +21,15 @@ export interface ExplanationFactor {
   readonly reading: string;
 }
 
-/** The explanation of one scored row (the original's `explain_signal`). */
+/**
+ * The explanation of one scored row (the original's `explain_signal`).
+ *
+ * @example
+ * ```ts
+ * const e: SignalExplanation = scorer.explain(row, { topN: 5 });
+ * if (e.isSignal && e.recommendation) console.warn(e.recommendation);
+ * ```
+ */
 export interface SignalExplanation {
   readonly probability: number;
   readonly threshold: number;
@@ -33,7 +48,15 @@ export interface SignalExplanation {
   readonly recommendation: string | null;
 }
 
-/** Inputs of {@link explainSignal}. */
+/**
+ * Inputs of {@link explainSignal}.
+ *
+ * @example
+ * ```ts
+ * const input: ExplainInput = { featureColumns, values: row, contributions: booster.contributions(dm).values, probability: 0.74, threshold: 0.67, topN: 5 };
+ * console.log(formatExplanation(explainSignal(input)));
+ * ```
+ */
 export interface ExplainInput {
   readonly featureColumns: readonly string[];
   /** Feature values of the row, in `featureColumns` order (NaN = missing). */

@@ -11,14 +11,29 @@ import type { WalkForwardResult } from '../evaluation/walk-forward.js';
 import type { ModelArtifact } from '../training/model-artifact.js';
 import { barChartSvg, escapeHtml, lineChartSvg } from './svg-charts.js';
 
-/** One month's precision at the report threshold. */
+/**
+ * One month's precision at the report threshold.
+ *
+ * @example
+ * ```ts
+ * const monthly: MonthlyPrecision[] = monthlyPrecisionAt(sensitivity.monthly, artifact.threshold);
+ * ```
+ */
 export interface MonthlyPrecision {
   readonly month: string;
   readonly precision: number | null;
   readonly signals: number;
 }
 
-/** A scored signal with its top SHAP factors (shape shared with the dashboard's model summary). */
+/**
+ * A scored signal with its top SHAP factors (shape shared with the dashboard's model summary).
+ *
+ * @example
+ * ```ts
+ * const signal: ReportSignal = { timestamp: Date.UTC(2025, 2, 4, 15, 0), ticker: 'O:SPY250304C00601000', probability: 0.74, outcome: 'tp',
+ *   topFactors: [{ feature: 'spy_rsi_14', value: 71.2, shap: 0.31 }] };
+ * ```
+ */
 export interface ReportSignal {
   readonly timestamp: number;
   readonly ticker: string;
@@ -28,7 +43,15 @@ export interface ReportSignal {
   readonly topFactors: ReadonlyArray<{ readonly feature: string; readonly value: number | null; readonly shap: number }>;
 }
 
-/** Everything the report shows. */
+/**
+ * Everything the report shows.
+ *
+ * @example
+ * ```ts
+ * const { htmlPath } = writeReport('reports/ml/latest', input satisfies ReportInput);
+ * console.log(`report at ${htmlPath}`);
+ * ```
+ */
 export interface ReportInput {
   readonly title?: string;
   /** ISO-8601 UTC. */
@@ -59,6 +82,12 @@ export interface ReportInput {
  * The JSON summary next to the report. Its core fields follow the dashboard's
  * `reports/ml/latest/summary.json` contract (runId, generatedAt, threshold, metrics,
  * thresholdCurve, featureImportance, walkForward, recentSignals); the rest is extra detail.
+ *
+ * @example
+ * ```ts
+ * const s: ReportSummary = reportSummary(input);
+ * console.log(s.runId, s.metrics.precision, s.baseline.beatsBaseline);
+ * ```
  */
 export interface ReportSummary {
   readonly runId: string;

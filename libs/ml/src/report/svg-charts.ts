@@ -5,13 +5,28 @@ const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;'
 const fmt = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toFixed(3));
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b'];
 
-/** A named line of (x, y) points. */
+/**
+ * A named line of (x, y) points.
+ *
+ * @example
+ * ```ts
+ * const roc: Series = { name: 'test', points: rocCurve(labels, probabilities).map((p) => ({ x: p.x, y: p.y })) };
+ * ```
+ */
 export interface Series {
   readonly name: string;
   readonly points: ReadonlyArray<{ readonly x: number; readonly y: number }>;
 }
 
-/** Options of {@link lineChartSvg}. */
+/**
+ * Options of {@link lineChartSvg}.
+ *
+ * @example
+ * ```ts
+ * const opts: LineChartOptions = { title: 'ROC', xLabel: 'FPR', yLabel: 'TPR', series: [{ name: 'test', points: rocCurve(labels, probabilities) }], diagonal: true };
+ * const svg = lineChartSvg(opts);
+ * ```
+ */
 export interface LineChartOptions {
   readonly title: string;
   readonly xLabel: string;
@@ -92,7 +107,14 @@ export function lineChartSvg(o: LineChartOptions): string {
   return frame(width, height, o.title, body);
 }
 
-/** Options of {@link barChartSvg}. */
+/**
+ * Options of {@link barChartSvg}.
+ *
+ * @example
+ * ```ts
+ * const svg = barChartSvg({ title: 'Precision by month', labels: ['2025-01', '2025-02'], values: [0.71, 0.66], orientation: 'vertical', max: 1 } satisfies BarChartOptions);
+ * ```
+ */
 export interface BarChartOptions {
   readonly title: string;
   readonly labels: readonly string[];

@@ -5,7 +5,14 @@ import type { ClassificationMetrics } from '../evaluation/classification-metrics
 import type { BoosterParams } from '../xgboost/booster.js';
 import type { TrainerConfig } from './trainer-config.js';
 
-/** First and last trading day of a data range. */
+/**
+ * First and last trading day of a data range.
+ *
+ * @example
+ * ```ts
+ * const { from, to }: DayRange = loadModelArtifact('data/models/xgboost_v1').dataRange.test;
+ * ```
+ */
 export interface DayRange {
   readonly from: string | null;
   readonly to: string | null;
@@ -14,6 +21,12 @@ export interface DayRange {
 /**
  * Everything needed to score with, audit and reproduce a trained model. On disk it is a directory:
  * `model.json` (native XGBoost JSON, loadable by Python) and `artifact.json` (the rest).
+ *
+ * @example
+ * ```ts
+ * const artifact: ModelArtifact = loadModelArtifact('data/models/xgboost_v1');
+ * console.log(artifact.version, artifact.threshold, artifact.featureColumns.length);
+ * ```
  */
 export interface ModelArtifact {
   readonly version: string;
@@ -34,7 +47,14 @@ export interface ModelArtifact {
   readonly xgboostVersion: string;
 }
 
-/** File names inside an artifact directory. */
+/**
+ * File names inside an artifact directory.
+ *
+ * @example
+ * ```ts
+ * const modelPath = join('data/models/xgboost_v1', ARTIFACT_FILES.model); // …/model.json
+ * ```
+ */
 export const ARTIFACT_FILES = { model: 'model.json', metadata: 'artifact.json' } as const;
 
 function atomicWrite(path: string, data: string | Uint8Array): void {

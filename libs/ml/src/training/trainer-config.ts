@@ -5,6 +5,12 @@ import type { BalanceMethod } from '../data/data-balancer.js';
 /**
  * Training configuration (the `ml_training.xgboost` and `data_preparation` keys of `config/ml.yaml`,
  * decoded by the app). Names follow XGBClassifier where one exists.
+ *
+ * @example
+ * ```ts
+ * const config: TrainerConfig = { ...DEFAULT_TRAINER_CONFIG, rounds: 500, maxDepth: 8 };
+ * console.log(boosterParams(config));
+ * ```
  */
 export interface TrainerConfig {
   /** Boosting rounds (`n_estimators`). */

@@ -12,7 +12,15 @@ import { trainInWorker } from '../xgboost/train-in-worker.js';
 import type { ModelArtifact } from './model-artifact.js';
 import { boosterParams, DEFAULT_TRAINER_CONFIG, validateTrainerConfig, type TrainerConfig } from './trainer-config.js';
 
-/** Construction options of {@link XGBoostTrainer}. */
+/**
+ * Construction options of {@link XGBoostTrainer}.
+ *
+ * @example
+ * ```ts
+ * const opts: XGBoostTrainerOptions = { config: { rounds: 300, learningRate: 0.05 }, inWorker: false };
+ * const trainer = new XGBoostTrainer(opts);
+ * ```
+ */
 export interface XGBoostTrainerOptions extends XGBoostLibraryOptions {
   /** Overrides of {@link DEFAULT_TRAINER_CONFIG}. */
   readonly config?: Partial<TrainerConfig>;
@@ -22,7 +30,15 @@ export interface XGBoostTrainerOptions extends XGBoostLibraryOptions {
   readonly inWorker?: boolean;
 }
 
-/** Per-run options of {@link XGBoostTrainer.train}. */
+/**
+ * Per-run options of {@link XGBoostTrainer.train}.
+ *
+ * @example
+ * ```ts
+ * const opts: TrainRunOptions = { version: 'xgboost_v2', gitRevision: 'abc1234', onProgress: (p) => console.log(p.iteration) };
+ * await trainer.train(table, opts);
+ * ```
+ */
 export interface TrainRunOptions {
   /** Model inputs; default every column of the table. Forbidden columns throw. */
   readonly featureColumns?: readonly string[];
@@ -33,7 +49,16 @@ export interface TrainRunOptions {
   readonly signal?: AbortSignal;
 }
 
-/** The result of a training run: the artifact plus how it was obtained. */
+/**
+ * The result of a training run: the artifact plus how it was obtained.
+ *
+ * @example
+ * ```ts
+ * const run: TrainingRun = await new XGBoostTrainer().train(table, { version: 'xgboost_v1' });
+ * saveModelArtifact('data/models/xgboost_v1', run.artifact);
+ * console.log(run.training.bestIteration, run.split.parts.test.rows);
+ * ```
+ */
 export interface TrainingRun {
   readonly artifact: ModelArtifact;
   readonly split: SplitSummary;

@@ -15,15 +15,45 @@ import { NativeHandle } from './native-handle.js';
 import { DMatrix } from './dmatrix.js';
 import { normalizeModelJson } from './model-json.js';
 
-/** XGBoost parameters, as XGBoost's own names (`max_depth`, `eta`, `objective`…). */
+/**
+ * XGBoost parameters, as XGBoost's own names (`max_depth`, `eta`, `objective`…).
+ *
+ * @example
+ * ```ts
+ * const params: BoosterParams = { objective: 'binary:logistic', max_depth: 6, eta: 0.1, nthread: 2 };
+ * using booster = Booster.create(params, [dtrain]);
+ * ```
+ */
 export type BoosterParams = Readonly<Record<string, string | number | boolean>>;
 
-/** The five importance measures XGBoost computes. */
+/**
+ * The five importance measures XGBoost computes.
+ *
+ * @example
+ * ```ts
+ * for (const type of IMPORTANCE_TYPES) console.log(type, featureImportance(booster, columns, type)[0]?.feature);
+ * ```
+ */
 export const IMPORTANCE_TYPES = ['weight', 'gain', 'cover', 'total_gain', 'total_cover'] as const;
-/** One of {@link IMPORTANCE_TYPES}. */
+/**
+ * One of {@link IMPORTANCE_TYPES}.
+ *
+ * @example
+ * ```ts
+ * const type: ImportanceType = 'total_gain';
+ * const scores = booster.featureScore(type);
+ * ```
+ */
 export type ImportanceType = (typeof IMPORTANCE_TYPES)[number];
 
-/** What a prediction returns. */
+/**
+ * What a prediction returns.
+ *
+ * @example
+ * ```ts
+ * const margins = booster.predict(dtest, { outputMargin: true, iterationRange: [0, bestIteration + 1] } satisfies PredictOptions);
+ * ```
+ */
 export interface PredictOptions {
   /** Raw margins (log-odds for binary:logistic) instead of transformed values. */
   readonly outputMargin?: boolean;
@@ -31,7 +61,15 @@ export interface PredictOptions {
   readonly iterationRange?: readonly [number, number];
 }
 
-/** Per-row SHAP contributions: `cols + 1` values per row, the last one the bias. */
+/**
+ * Per-row SHAP contributions: `cols + 1` values per row, the last one the bias.
+ *
+ * @example
+ * ```ts
+ * const { rows, width, values }: Contributions = booster.contributions(dmatrix);
+ * const bias = values[width - 1]; // first row's SHAP bias term
+ * ```
+ */
 export interface Contributions {
   readonly rows: number;
   /** Number of values per row: features + 1 (bias). */
@@ -39,7 +77,15 @@ export interface Contributions {
   readonly values: Float32Array;
 }
 
-/** Result of {@link Booster.evaluate}: dataset name → metric name → value. */
+/**
+ * Result of {@link Booster.evaluate}: dataset name → metric name → value.
+ *
+ * @example
+ * ```ts
+ * const r: EvalResult = booster.evaluate(iteration, [[dvalid, 'valid']]);
+ * console.log(r.valid?.logloss);
+ * ```
+ */
 export type EvalResult = Record<string, Record<string, number>>;
 
 // XGBoost's PredictionType enum (c_api.h): 0 value, 1 margin, 2 contributions.

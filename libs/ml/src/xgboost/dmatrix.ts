@@ -2,7 +2,15 @@ import { SpyglassError } from '@spyglass/core';
 import { check, loadXGBoost, type XGBoostLibraryOptions } from './native-library.js';
 import { NativeHandle } from './native-handle.js';
 
-/** Dense, row-major input for {@link DMatrix.fromDense}. */
+/**
+ * Dense, row-major input for {@link DMatrix.fromDense}.
+ *
+ * @example
+ * ```ts
+ * const input: DenseMatrixInput = { data: new Float32Array([1, 2, 3, 4]), rows: 2, cols: 2, label: [0, 1] };
+ * using dtrain = DMatrix.fromDense(input);
+ * ```
+ */
 export interface DenseMatrixInput {
   /** `rows × cols` values, row-major; NaN marks a missing value. */
   readonly data: Float32Array;

@@ -2,13 +2,35 @@ import koffi from 'koffi';
 import type { LibraryHandle } from 'koffi';
 import { SpyglassError } from '@spyglass/core';
 
-/** Debian's `libxgboost0` installs the library under this soname; the dynamic loader finds it. */
+/**
+ * Debian's `libxgboost0` installs the library under this soname; the dynamic loader finds it.
+ *
+ * @example
+ * ```ts
+ * const xgb = loadXGBoost({ libraryPath: DEFAULT_XGBOOST_SONAME }); // resolved through the loader's search path
+ * ```
+ */
 export const DEFAULT_XGBOOST_SONAME = 'libxgboost.so.0';
 
-/** The one command that fixes a missing library on Debian/Ubuntu; quoted verbatim in the error. */
+/**
+ * The one command that fixes a missing library on Debian/Ubuntu; quoted verbatim in the error.
+ *
+ * @example
+ * ```ts
+ * console.error(`libxgboost not found; install it with: ${XGBOOST_INSTALL_COMMAND}`);
+ * ```
+ */
 export const XGBOOST_INSTALL_COMMAND = 'apt-get install -y libxgboost0';
 
-/** Options for {@link loadXGBoost}. */
+/**
+ * Options for {@link loadXGBoost}.
+ *
+ * @example
+ * ```ts
+ * const lib: XGBoostLibraryOptions = { libraryPath: '/usr/lib/x86_64-linux-gnu/libxgboost.so.0' };
+ * const booster = Booster.loadFile('data/models/xgboost_v1/model.json', lib);
+ * ```
+ */
 export interface XGBoostLibraryOptions {
   /**
    * Path or soname of `libxgboost`, e.g. the `libxgboost.so` inside a Python wheel. Defaults to
@@ -19,7 +41,15 @@ export interface XGBoostLibraryOptions {
 
 type Fn = (...args: unknown[]) => number;
 
-/** The raw C entry points spyglass uses (XGBoost 1.7 C API). Handles are BigInt pointers. */
+/**
+ * The raw C entry points spyglass uses (XGBoost 1.7 C API). Handles are BigInt pointers.
+ *
+ * @example
+ * ```ts
+ * const xgb: XGBoostNative = loadXGBoost();
+ * console.log(`libxgboost ${xgb.version.major}.${xgb.version.minor} at ${xgb.libraryPath}`);
+ * ```
+ */
 export interface XGBoostNative {
   readonly libraryPath: string;
   readonly version: { major: number; minor: number; patch: number };

@@ -3,14 +3,28 @@ import { Booster, type BoosterParams, type EvalResult } from './booster.js';
 import { DMatrix, type DenseMatrixInput } from './dmatrix.js';
 import type { XGBoostLibraryOptions } from './native-library.js';
 
-/** Training and (optional) validation matrices for {@link trainBooster}. */
+/**
+ * Training and (optional) validation matrices for {@link trainBooster}.
+ *
+ * @example
+ * ```ts
+ * const data: TrainData = { train: { data: x, rows: n, cols: 66, label: y }, valid: { data: xv, rows: nv, cols: 66, label: yv } };
+ * ```
+ */
 export interface TrainData {
   readonly train: DenseMatrixInput;
   /** Evaluated every iteration; early stopping watches its last `eval_metric`. */
   readonly valid?: DenseMatrixInput;
 }
 
-/** One progress report, sent after every boosting iteration. */
+/**
+ * One progress report, sent after every boosting iteration.
+ *
+ * @example
+ * ```ts
+ * trainBooster(data, { params, rounds: 300, onIteration: (p: TrainProgress) => console.log(`${p.iteration}/${p.rounds}`, p.metrics) });
+ * ```
+ */
 export interface TrainProgress {
   readonly iteration: number;
   readonly rounds: number;
@@ -19,7 +33,15 @@ export interface TrainProgress {
   readonly bestIteration: number;
 }
 
-/** How to train. */
+/**
+ * How to train.
+ *
+ * @example
+ * ```ts
+ * const opts: TrainBoosterOptions = { params: { objective: 'binary:logistic', eval_metric: 'logloss' }, rounds: 300, earlyStoppingRounds: 30 };
+ * const result = trainBooster({ train, valid }, opts);
+ * ```
+ */
 export interface TrainBoosterOptions extends XGBoostLibraryOptions {
   /** XGBoost parameters (objective, eta, max_depth, eval_metric…). */
   readonly params: BoosterParams;
@@ -33,7 +55,15 @@ export interface TrainBoosterOptions extends XGBoostLibraryOptions {
   readonly onIteration?: (progress: TrainProgress) => void;
 }
 
-/** The trained model (sliced to the best iteration when early stopping is on) and its history. */
+/**
+ * The trained model (sliced to the best iteration when early stopping is on) and its history.
+ *
+ * @example
+ * ```ts
+ * const r: TrainResult = trainBooster(data, { params, rounds: 300, earlyStoppingRounds: 30 });
+ * if (r.stoppedEarly) console.log(`best ${r.metric} ${r.bestScore} at ${r.bestIteration}`);
+ * ```
+ */
 export interface TrainResult {
   /** XGBoost JSON model bytes. */
   readonly model: Uint8Array;

@@ -6,7 +6,15 @@ import { Worker } from 'node:worker_threads';
 import { SpyglassError, type ErrorCode } from '@spyglass/core';
 import type { TrainBoosterOptions, TrainData, TrainProgress, TrainResult } from './train-booster.js';
 
-/** Options of {@link trainInWorker}: those of `trainBooster` plus progress and cancellation. */
+/**
+ * Options of {@link trainInWorker}: those of `trainBooster` plus progress and cancellation.
+ *
+ * @example
+ * ```ts
+ * const opts: TrainInWorkerOptions = { params, rounds: 300, signal: AbortSignal.timeout(600_000), onProgress: (p) => bar.update(p.iteration) };
+ * const result = await trainInWorker(data, opts);
+ * ```
+ */
 export interface TrainInWorkerOptions extends Omit<TrainBoosterOptions, 'onIteration'> {
   /** Called on the caller's thread after every iteration. */
   readonly onProgress?: (progress: TrainProgress) => void;
