@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { SpyglassError } from '@spyglass/core';
 import { createExchangeSim, formatSimStats, simStatsForSeed, type FaultOptions } from '@spyglass/exchange-sim';
 import { printResult, type GlobalArgs } from '../output.js';
 
@@ -30,7 +31,7 @@ export function parseFaults(spec: string | undefined): FaultOptions {
     const [k, v] = part.split('=');
     const n = Number(v);
     if (!k || !known.includes(k) || v === undefined || !Number.isFinite(n) || n < 0) {
-      throw new Error(`--faults: "${part}" is not name=number with a name among ${known.join(', ')}`);
+      throw new SpyglassError('INVALID_ARGUMENT', `--faults: "${part}" is not name=number with a name among ${known.join(', ')}`, { details: { part } });
     }
     out[k] = n;
   }
