@@ -17,7 +17,7 @@ export function parseIsoDate(date: string): number {
 }
 
 /** Formats a UTC-midnight epoch ms as `YYYY-MM-DD`. */
-export function formatIsoDate(ms: number): string {
+function formatIsoDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 

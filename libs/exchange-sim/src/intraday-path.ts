@@ -13,7 +13,7 @@ export interface IntradayDay {
 }
 
 /** Variance multiplier of minute m of n: high after the open, higher still into the close. */
-export function intradayVolShape(m: number, n: number): number {
+function intradayVolShape(m: number, n: number): number {
   return 1 + 1.4 * Math.exp(-m / 25) + 0.7 * Math.exp(-(n - 1 - m) / 20);
 }
 

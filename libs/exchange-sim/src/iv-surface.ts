@@ -4,7 +4,7 @@
  */
 
 /** ATM IV as a fraction of VIX/100 (short-dated SPY ATM IV sits a little under VIX). */
-export const ATM_TO_VIX = 0.95;
+const ATM_TO_VIX = 0.95;
 const SKEW = 0.15;
 const SMILE = 0.05;
 const MAX_X = 5;

@@ -35,7 +35,7 @@ export interface OptionQuote {
 }
 
 /** Half the bid-ask spread a trade can print inside: 1 cent for cheap options, up to 10 cents. */
-export function halfSpreadOf(theo: number): number {
+function halfSpreadOf(theo: number): number {
   return Math.min(0.1, Math.max(0.005, 0.015 * theo));
 }
 

@@ -22,7 +22,7 @@ interface DemoArgs extends GlobalArgs {
  * console.log(renderDemo(summary, 'data'));
  * ```
  */
-export function renderDemo(s: MainJobSummary, dataRoot: string): string {
+function renderDemo(s: MainJobSummary, dataRoot: string): string {
   const m = s.model;
   const wf = 'skipped' in m.walkForward ? `skipped (${m.walkForward.skipped})` : `${m.walkForward.splits.length} splits, mean precision ${m.walkForward.summary.precision?.mean.toFixed(3) ?? 'n/a'}`;
   return [

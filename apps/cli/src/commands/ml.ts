@@ -101,7 +101,7 @@ function checkedProbability(flag: string, value: number | undefined): number | u
  * const dir = latestModelDir('data'); // 'data/models/xgboost_2025-03-31T…'
  * ```
  */
-export function latestModelDir(dataRoot: string): string {
+function latestModelDir(dataRoot: string): string {
   const modelsDir = join(dataRoot, 'models');
   const candidates = existsSync(modelsDir)
     ? readdirSync(modelsDir, { withFileTypes: true })
@@ -177,7 +177,7 @@ interface TrainArgs extends RangeArgs {
  * spyglass ml train --start-date 2025-03-03 --end-date 2026-02-19 --model-version xgboost_v2
  * ```
  */
-export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
+const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
   command: 'train',
   describe: 'train the XGBoost model on the feature dataset (chronological split, balanced training part, early stopping); save the artifact',
   builder: (y) =>
@@ -228,7 +228,7 @@ interface ImportanceArgs extends ModelArgs {
  * spyglass ml feature-importance --importance-type all --top-n 15
  * ```
  */
-export const featureImportanceCommand: CommandModule<GlobalArgs, ImportanceArgs> = {
+const featureImportanceCommand: CommandModule<GlobalArgs, ImportanceArgs> = {
   command: 'feature-importance',
   describe: 'feature importance of a model (weight, gain, cover, total_gain, total_cover): CSV per type and a top-N chart',
   builder: (y) =>
@@ -275,7 +275,7 @@ interface BacktestArgs extends ModelArgs {
  * spyglass ml backtest --model data/models/xgboost_v2 --threshold 0.67
  * ```
  */
-export const backtestCommand: CommandModule<GlobalArgs, BacktestArgs> = {
+const backtestCommand: CommandModule<GlobalArgs, BacktestArgs> = {
   command: 'backtest',
   describe: 'backtest a model on its held-out test days: trades CSV (with max_gain_120m, min_loss_120m) and metrics incl. lift',
   builder: (y) =>
@@ -318,7 +318,7 @@ interface FindThresholdArgs extends ModelArgs {
  * spyglass ml find-threshold --min-precision 0.9
  * ```
  */
-export const findThresholdCommand: CommandModule<GlobalArgs, FindThresholdArgs> = {
+const findThresholdCommand: CommandModule<GlobalArgs, FindThresholdArgs> = {
   command: 'find-threshold',
   describe: 'sweep thresholds on the validation days for the lowest one reaching --min-precision',
   builder: (y) =>
@@ -374,7 +374,7 @@ interface SpeedArgs extends ModelArgs {
  * spyglass ml benchmark-speed --iterations 5000 --json
  * ```
  */
-export const benchmarkSpeedCommand: CommandModule<GlobalArgs, SpeedArgs> = {
+const benchmarkSpeedCommand: CommandModule<GlobalArgs, SpeedArgs> = {
   command: 'benchmark-speed',
   describe: 'single-row prediction latency (p50/p95/p99 vs the original’s 0.2 ms mean) and SHAP explanation latency',
   builder: (y) =>
@@ -418,7 +418,7 @@ interface ErrorsArgs extends ModelArgs {
  * spyglass ml analyze-errors --trades data/reports/ml/backtest/xgboost_v2_trades_….csv --output risk.json
  * ```
  */
-export const analyzeErrorsCommand: CommandModule<GlobalArgs, ErrorsArgs> = {
+const analyzeErrorsCommand: CommandModule<GlobalArgs, ErrorsArgs> = {
   command: 'analyze-errors',
   describe: 'false-positive drawdowns (distribution, buckets), stop-loss impact, expected value and break-even win rate',
   builder: (y) =>
@@ -525,7 +525,7 @@ function monthlySignalsChart(rows: ReturnType<typeof monthlySummary>, keys: read
  * spyglass ml threshold-analysis --min-threshold 0.7 --max-threshold 0.95 --step 0.01
  * ```
  */
-export const thresholdAnalysisCommand: CommandModule<GlobalArgs, SensitivityArgs> = {
+const thresholdAnalysisCommand: CommandModule<GlobalArgs, SensitivityArgs> = {
   command: 'threshold-analysis',
   describe: 'threshold sensitivity: aggregate, monthly and daily signals/precision/EV per threshold, and two recommendations',
   builder: (y) =>
@@ -617,7 +617,7 @@ function parseTimestamp(value: string): number {
  * spyglass ml explain-signal --ticker O:SPY250205P00547000 --timestamp 2025-02-05T14:33:00Z
  * ```
  */
-export const explainSignalCommand: CommandModule<GlobalArgs, ExplainArgs> = {
+const explainSignalCommand: CommandModule<GlobalArgs, ExplainArgs> = {
   command: 'explain-signal',
   describe: 'explain one prediction with SHAP: top factors in plain English, risk factors, close-call warning (default: the test split’s most confident row)',
   builder: (y) =>
@@ -689,7 +689,7 @@ interface WalkForwardArgs extends RangeArgs {
  * spyglass ml walk-forward --mode expanding --train-months 3 --test-months 1 --threshold 0.67
  * ```
  */
-export const walkForwardCommand: CommandModule<GlobalArgs, WalkForwardArgs> = {
+const walkForwardCommand: CommandModule<GlobalArgs, WalkForwardArgs> = {
   command: 'walk-forward',
   describe: 'walk-forward validation over month windows (rolling or expanding), purged by the label horizon',
   builder: (y) =>

@@ -17,7 +17,7 @@ const dateOptions = {
 } as const;
 
 /** The trading days a processing command covers. */
-export function tradingDates(ctx: CliContext, a: DatesArgs): string[] {
+function tradingDates(ctx: CliContext, a: DatesArgs): string[] {
   const { from, to } = resolveRange(a, ctx.config.pipeline.backfill.spanDays);
   return nyseCalendar.tradingDays(from, to);
 }

@@ -10,7 +10,7 @@ import { printResult, type GlobalArgs } from '../output.js';
  * The live streams of a configuration. Market hours are enforced unless `--ignore-market-hours`
  * (for the simulator, whose sessions are replays of past days).
  */
-export function liveStreams(config: SpyglassConfig, logger: Logger, opts: { ignoreMarketHours: boolean }): { ingestion: Ingestion; streams: LiveStreams } {
+function liveStreams(config: SpyglassConfig, logger: Logger, opts: { ignoreMarketHours: boolean }): { ingestion: Ingestion; streams: LiveStreams } {
   const ingestion = new Ingestion(ingestionSettings(config, { logger }));
   const hb = config.settings.monitoring.heartbeat;
   const streams = new LiveStreams(
@@ -31,7 +31,7 @@ export function liveStreams(config: SpyglassConfig, logger: Logger, opts: { igno
 }
 
 /** Runs streams until the close, the end of the feed, or SIGTERM/SIGINT (which flush first). */
-export async function runUntilStopped<R extends { timestamp: number; ingestedAt: number }>(jobs: ReadonlyArray<LiveStream<R>>): Promise<StreamingSummary[]> {
+async function runUntilStopped<R extends { timestamp: number; ingestedAt: number }>(jobs: ReadonlyArray<LiveStream<R>>): Promise<StreamingSummary[]> {
   const ac = new AbortController();
   const stop = () => ac.abort(new Error('signal'));
   process.once('SIGINT', stop);

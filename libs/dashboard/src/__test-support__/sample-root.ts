@@ -162,7 +162,7 @@ export async function writeQuarantine(root: string, dataset: string, date: strin
  * Runs storage's drift checks as the pipeline would: stocks match their spec; the options baseline
  * is then replaced by one without `vwap`, so the next check logs a `new_column` drift.
  */
-export async function recordSchemaDrift(root: string): Promise<void> {
+async function recordSchemaDrift(root: string): Promise<void> {
   const clock = new ManualClock(INGESTED);
   const monitor = new SchemaDriftMonitor({ root, clock });
   await monitor.check(rawDatasetSpecs.stocks);

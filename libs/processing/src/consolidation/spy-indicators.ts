@@ -82,7 +82,7 @@ export async function buildSpyIndicators(duck: DuckSession, cfg: IndicatorSettin
 }
 
 /** The indicator column names {@link buildSpyIndicators} produces for `cfg`, in order. */
-export function indicatorColumns(cfg: IndicatorSettings): string[] {
+function indicatorColumns(cfg: IndicatorSettings): string[] {
   return [
     `spy_rsi_${cfg.rsiPeriod}`,
     `spy_ema_${cfg.emaFast}`,
