@@ -4,7 +4,7 @@ export type { XGBoostLibraryOptions, XGBoostNative } from './xgboost/native-libr
 export { NativeHandle } from './xgboost/native-handle.js';
 export { DMatrix } from './xgboost/dmatrix.js';
 export type { DenseMatrixInput } from './xgboost/dmatrix.js';
-export { Booster, DensePredictor, IMPORTANCE_TYPES, parseEvalLine } from './xgboost/booster.js';
+export { Booster, DensePredictor, IMPORTANCE_TYPES } from './xgboost/booster.js';
 export type { BoosterParams, Contributions, EvalResult, ImportanceType, PredictOptions } from './xgboost/booster.js';
 export { normalizeModelJson } from './xgboost/model-json.js';
 export { trainBooster } from './xgboost/train-booster.js';
@@ -77,7 +77,7 @@ export { explainSignal, formatExplanation } from './explain/signal-explainer.js'
 export type { ExplainInput, ExplanationFactor, SignalExplanation } from './explain/signal-explainer.js';
 export { Scorer } from './explain/scorer.js';
 export type { FeatureRow, Score, ScorerOptions } from './explain/scorer.js';
-export { barChartSvg, escapeHtml, lineChartSvg } from './report/svg-charts.js';
+export { barChartSvg, lineChartSvg } from './report/svg-charts.js';
 export type { BarChartOptions, LineChartOptions, Series } from './report/svg-charts.js';
 export { buildHtmlReport, reportSummary, writeReport } from './report/html-report.js';
 export type { MonthlyPrecision, ReportInput, ReportSignal, ReportSummary } from './report/html-report.js';

@@ -33,7 +33,6 @@ export type {
   WorkerHealth,
 } from './health-snapshot.js';
 export { renderHealthText } from './health-render.js';
-export { fmtMs } from './format-duration.js';
 export { createSpyglassMetrics, WORKER_STATES } from './metrics.js';
 export type { SpyglassMetrics, SpyglassMetricsOptions, WorkerState } from './metrics.js';
 export { listenHttp } from './listen-http.js';

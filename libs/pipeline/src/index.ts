@@ -16,7 +16,6 @@ export type { ParallelRunnerOptions, WorkerOutcome } from './parallel-runner.js'
 export type { WorkerSettings, WorkerTask } from './parallel-protocol.js';
 export { StreamingRunner } from './streaming-runner.js';
 export type { LivenessPort, StreamingEvent, StreamingRunnerOptions, StreamingSource, StreamingSummary } from './streaming-runner.js';
-export { runPool } from './run-pool.js';
 export { ingestionSettings } from './ingestion-settings.js';
 export { liveStreamSettings } from './live-stream-settings.js';
 export { LiveStreams } from './live-streams.js';

@@ -1,7 +1,7 @@
 // Public entry of @spyglass/sources.
 export { buildOccTicker, parseOccTicker, safeParseOccTicker } from './contracts/occ-ticker.js';
 export type { OccContract, OccParseResult } from './contracts/occ-ticker.js';
-export { computeStrikes, discoveryStrikeRange, sameStrike } from './contracts/strikes.js';
+export { computeStrikes, discoveryStrikeRange } from './contracts/strikes.js';
 export type { StrikeRequest, StrikeSelection } from './contracts/strikes.js';
 export { ExpiryConvention, resolveExpiry, isExpiryConvention } from './contracts/expiry.js';
 export type { ExpiryOptions } from './contracts/expiry.js';
