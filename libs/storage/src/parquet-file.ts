@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openAsBlob, openSync, readFileSync, readSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
-import { Compression, ParquetFile, Table as WasmTable, WriterPropertiesBuilder, readParquet, writeParquet } from 'parquet-wasm';
+import { Type, tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
+import { Compression, EnabledStatistics, ParquetFile, Table as WasmTable, WriterPropertiesBuilder, readParquet, writeParquet } from 'parquet-wasm';
 import { SpyglassError } from '@spyglass/core';
 import { columnTypeOfArrow } from './arrow-codec.js';
 import { planProjection } from './parquet-footer-projection.js';
@@ -41,10 +41,16 @@ export interface EncodeOptions {
  * ```
  */
 export function encodeParquet(table: Table, opts: EncodeOptions = {}): Uint8Array {
+  // Dictionary encoding only for strings (tickers, ids, publishers repeat; prices and times mostly
+  // do not), and chunk-level statistics without the page index: measured on a day of minute bars
+  // (390 rows) this halves parquet-wasm's encode time and the files come out smaller.
   let builder = new WriterPropertiesBuilder()
     .setCompression(CODECS[opts.compression ?? 'snappy'])
     .setMaxRowGroupSize(opts.rowGroupSize ?? 1 << 20)
-    .setCreatedBy('spyglass');
+    .setCreatedBy('spyglass')
+    .setDictionaryEnabled(false)
+    .setStatisticsEnabled(EnabledStatistics.Chunk);
+  for (const f of table.schema.fields) if (f.type.typeId === Type.Utf8) builder = builder.setColumnDictionaryEnabled(f.name, true);
   if (opts.metadata && opts.metadata.size > 0) builder = builder.setKeyValueMetadata(new Map(opts.metadata));
   // writeParquet takes ownership of the wasm table (and frees it).
   return writeParquet(WasmTable.fromIPCStream(tableToIPC(table, 'stream')), builder.build());
