@@ -72,7 +72,7 @@ export type {
   WalkForwardWindow,
 } from './evaluation/walk-forward.js';
 export { describeFeature, readFeature } from './explain/feature-descriptions.js';
-export type { FeatureDescription, FeatureGroup } from './explain/feature-descriptions.js';
+export type { FeatureDescription } from './explain/feature-descriptions.js';
 export { explainSignal, formatExplanation } from './explain/signal-explainer.js';
 export type { ExplainInput, ExplanationFactor, SignalExplanation } from './explain/signal-explainer.js';
 export { Scorer } from './explain/scorer.js';

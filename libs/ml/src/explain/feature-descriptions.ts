@@ -3,28 +3,7 @@
 // readings are generated from rules keyed by name pattern and feature group, and a test checks
 // that every FEATURE_COLUMNS entry matches a rule.
 
-/**
- * The 13 feature groups of the feature engineer.
- *
- * @example
- * ```ts
- * const group: FeatureGroup = describeFeature('iv').group; // 'iv'
- * ```
- */
-export type FeatureGroup =
-  | 'time'
-  | 'spy_momentum'
-  | 'volume'
-  | 'volatility'
-  | 'technicals'
-  | 'bollinger'
-  | 'vwap'
-  | 'option_momentum'
-  | 'option_intraday'
-  | 'contract'
-  | 'iv'
-  | 'cross_asset'
-  | 'sentiment';
+import type { FeatureGroup } from '@spyglass/processing';
 
 /**
  * A feature's group, what it measures, and how to read a value of it.
