@@ -95,12 +95,26 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string, o
 }
 
 /**
+ * Outcome of {@link createFileAtomic}.
+ *
+ * @example
+ * ```ts
+ * const r: CreateOutcome = await createFileAtomic(file, bytes); // 'created' | 'exists' | 'no-links'
+ * ```
+ */
+export type CreateOutcome = 'created' | 'exists' | 'no-links';
+
+// Errors of link(2) on file systems without hard links (some FUSE, SMB and exFAT mounts).
+const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK', 'EXDEV']);
+
+/**
  * Like {@link writeFileAtomic} but only when `file` does not exist: the complete temp file is
  * hard-linked to the target, which fails if anything (another writer) created it meanwhile, so
- * an existing file is never replaced and no lock is needed to create one. Returns false, writing
- * nothing, when the file exists. Throws `STORAGE` also where hard links are not supported.
+ * an existing file is never replaced and no lock is needed to create one. `exists`: nothing
+ * written, the file is there. `no-links`: nothing written, the file system has no hard links (the
+ * caller then creates the file under its lock with writeFileAtomic).
  */
-export async function createFileAtomic(file: string, data: Uint8Array | string, opts: AtomicWriteOptions = {}): Promise<boolean> {
+export async function createFileAtomic(file: string, data: Uint8Array | string, opts: AtomicWriteOptions = {}): Promise<CreateOutcome> {
   const dir = path.dirname(file);
   const durable = opts.fsync !== false;
   let tmp: string | undefined;
@@ -109,13 +123,15 @@ export async function createFileAtomic(file: string, data: Uint8Array | string, 
     try {
       linkSync(tmp, file);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      const code = (e as NodeJS.ErrnoException).code ?? '';
+      if (code === 'EEXIST') return 'exists';
+      if (NO_LINKS.has(code)) return 'no-links';
       throw e;
     }
     rmSync(tmp, { force: true });
     tmp = undefined;
     if (durable) await fsyncPath(dir, 'r');
-    return true;
+    return 'created';
   } catch (cause) {
     throw new SpyglassError('STORAGE', `${file}: atomic create failed (${(cause as Error).message})`, { cause, details: { file } });
   } finally {

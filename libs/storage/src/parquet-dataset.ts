@@ -294,7 +294,7 @@ export class ParquetDataset<R extends object> {
       removeStaleTempFiles(dir);
     }
     const merged = mergeRecords(this.spec, [], rows);
-    if (!(await createFileAtomic(file, this.encode(merged.rows), { fsync: this.fsync }))) return undefined;
+    if ((await createFileAtomic(file, this.encode(merged.rows), { fsync: this.fsync })) !== 'created') return undefined;
     // The new directories' own entries must be as durable as the file in them.
     if (this.fsync) for (const d of created) await fsyncDir(path.dirname(d));
     return { written: true, rows: merged.rows.length, added: merged.added, duplicates: merged.duplicates };
@@ -314,8 +314,11 @@ export class ParquetDataset<R extends object> {
       if (existing) {
         // Safe to replace: every writer that replaces a file holds this lock, and lock-free writers only create.
         await writeFileAtomic(file, bytes, { fsync: this.fsync });
-      } else if (!(await createFileAtomic(file, bytes, { fsync: this.fsync }))) {
-        continue; // a lock-free writer created it since: merge with that
+      } else {
+        const created = await createFileAtomic(file, bytes, { fsync: this.fsync });
+        if (created === 'exists') continue; // a lock-free writer created it since: merge with that
+        // Without hard links no writer can create lock-free, so under the lock a rename is safe.
+        if (created === 'no-links') await writeFileAtomic(file, bytes, { fsync: this.fsync });
       }
       return { written: true, rows: merged.rows.length, added: merged.added, duplicates: merged.duplicates };
     }
