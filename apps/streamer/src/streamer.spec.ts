@@ -40,7 +40,7 @@ describe('startStreamer against the exchange simulator', () => {
     dataRoot = tempDataRoot();
     const { logger } = capturingLogger();
     // 60 requests a minute = one permit a second: the opening-price request and the first news poll
-    // go out together at the start, so one of them waits.
+    // both go out at start-up, so one of them waits (recorded once its permit arrives).
     const config = simConfig(sim, dataRoot, { requestsPerMinute: 60 });
     streamer = await startStreamer({ config, logger, port: 0, ignoreMarketHours: true, optionsDate: SESSION });
     expect(streamer.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -48,8 +48,9 @@ describe('startStreamer against the exchange simulator', () => {
     // The replay of a regular session has 390 SPY and 390 VIX minutes.
     const metrics = await until(async () => {
       const m = (await get(`${streamer!.url}/metrics`)).text;
-      return sample(m, 'spyglass_bars_ingested_total', { dataset: 'stocks' }) === 390 && sample(m, 'spyglass_bars_ingested_total', { dataset: 'indices' }) === 390 && m;
-    }, 'SPY and VIX at 390 stored');
+      const waited = (sample(m, 'spyglass_rate_limit_waits_total', { source: 'massive' }) ?? 0) >= 1;
+      return sample(m, 'spyglass_bars_ingested_total', { dataset: 'stocks' }) === 390 && sample(m, 'spyglass_bars_ingested_total', { dataset: 'indices' }) === 390 && waited && m;
+    }, 'SPY and VIX at 390 stored and a rate-limit wait recorded');
     expect(sample(metrics, 'spyglass_bars_ingested_total', { dataset: 'options' })).toBeGreaterThan(0);
     // Arrival → durable latency: one observation per bar flushed.
     expect(sample(metrics, 'spyglass_operation_duration_seconds_count', { operation: 'arrival_to_durable:stocks' })).toBe(390);
