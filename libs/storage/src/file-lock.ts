@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { readFile, rename, rm, stat } from 'node:fs/promises';
+import { readFileSync, rmSync } from 'node:fs';
+import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { SpyglassError, systemClock, type Clock } from '@spyglass/core';
 
@@ -95,12 +95,13 @@ export class FileLock {
     const deadline = this.clock.now() + this.timeoutMs;
     for (;;) {
       try {
-        // Synchronous: a few microseconds, against a thread-pool round trip per call (see atomic-file).
-        const fd = openSync(lockFile, 'wx');
+        // Asynchronous: creating a file waits while other writers' fsyncs commit the file system's
+        // journal (milliseconds, measured here), which must not stall the event loop.
+        const fh = await open(lockFile, 'wx');
         try {
-          writeSync(fd, JSON.stringify(body));
+          await fh.writeFile(JSON.stringify(body));
         } finally {
-          closeSync(fd);
+          await fh.close();
         }
         return token;
       } catch (e) {

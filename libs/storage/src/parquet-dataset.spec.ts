@@ -123,6 +123,27 @@ describe('ParquetDataset write/read', () => {
     expect((await ds.readAll({ tickers: ['BRK/B'] })).map((b) => b.ticker)).toEqual(['BRK/B']);
   });
 
+  it.each([[100_000], [0]])('merges writes of several instances (processes) into one partition, whatever each remembers (cacheRows %d)', async (cacheRows) => {
+    const bars = fixtureSpyBars(fixtures).slice(0, 390);
+    const a = new ParquetDataset<StockBar>({ root, spec: rawDatasetSpecs.stocks, cacheRows });
+    const b = new ParquetDataset<StockBar>({ root, spec: rawDatasetSpecs.stocks, cacheRows });
+    // a creates, a rewrites (and remembers), b rewrites behind a's back, a rewrites again.
+    await a.write(bars.slice(0, 100));
+    await a.write(bars.slice(100, 200));
+    await b.write(bars.slice(200, 300));
+    const restated = { ...bars[150], close: bars[150].close + 1 };
+    await a.write([...bars.slice(300), restated]);
+    expect(await stocks().readAll()).toEqual([...bars.slice(0, 150), restated, ...bars.slice(151)]);
+    // The records a was given are its caller's: changing them afterwards changes nothing stored.
+    const mine = bars.slice(0, 2).map((r) => ({ ...r, close: r.close + 2 }));
+    await a.write(mine);
+    mine[0].close = -1;
+    await a.write([{ ...bars[389], close: bars[389].close + 2 }]);
+    const stored = await stocks().readAll();
+    expect(stored[0]).toEqual({ ...bars[0], close: bars[0].close + 2 });
+    expect(stored[389]).toEqual({ ...bars[389], close: bars[389].close + 2 });
+  });
+
   it('serialises concurrent writes to one partition without losing rows', async () => {
     const bars = fixtureSpyBars(fixtures).slice(0, 391);
     const chunks = [0, 1, 2, 3, 4].map((k) => bars.filter((_, i) => i % 5 === k));

@@ -35,6 +35,12 @@ export interface ParquetDatasetOptions {
   readonly lock?: FileLockOptions;
   /** Partitions written at once by one `write` (default 4): overlaps fsync waits with encoding. */
   readonly concurrency?: number;
+  /**
+   * Rows of recently rewritten partitions kept in memory (default 100,000; 0 turns it off), so a
+   * stream flushing into the same partitions merges without reading back what it just wrote. Used
+   * only while the file is still the version this instance wrote (inode, size and mtime).
+   */
+  readonly cacheRows?: number;
 }
 
 /**
@@ -155,6 +161,12 @@ export class ParquetDataset<R extends object> {
   private readonly lock: FileLock;
   private readonly byTicker: boolean;
   private readonly concurrency: number;
+  private readonly cacheRows: number;
+  /** Rows of partitions this instance rewrote, by file, while the file is that version (LRU). */
+  private readonly written = new Map<string, { version: string; rows: readonly R[] }>();
+  private writtenRows = 0;
+  /** Partition directories whose stale temp files this instance has removed. */
+  private readonly swept = new Set<string>();
   private readonly dateOf: (r: object) => string;
 
   constructor(opts: ParquetDatasetOptions) {
@@ -168,6 +180,7 @@ export class ParquetDataset<R extends object> {
     this.lock = new FileLock(opts.lock);
     this.byTicker = this.spec.partitionBy[0] === 'ticker';
     this.concurrency = Math.max(1, opts.concurrency ?? 4);
+    this.cacheRows = Math.max(0, opts.cacheRows ?? 100_000);
     const dateCol = columnOf(this.spec, this.spec.dateColumn ?? 'timestamp');
     const f = dateCol.field;
     const spec = this.spec;
@@ -304,10 +317,14 @@ export class ParquetDataset<R extends object> {
   private async writePartition(key: PartitionKey, rows: R[]): Promise<PartitionResult> {
     const dir = partitionDir(this.root, this.spec, key);
     const file = path.join(dir, PARTITION_FILE);
-    // A directory that already existed may hold temp files of a writer killed mid-write.
-    if (!mkdirOrFail(dir, false)) removeStaleTempFiles(dir);
+    // A directory that already existed may hold temp files of a writer killed mid-write (once per
+    // directory and instance: a writer killed later leaves files readers ignore anyway).
+    if (!mkdirOrFail(dir, false) && !this.swept.has(dir)) {
+      removeStaleTempFiles(dir);
+      this.swept.add(dir);
+    }
     for (;;) {
-      const existing = existsSync(file) ? await this.readFileRecords(file, this.spec.columns) : undefined;
+      const existing = existsSync(file) ? (this.cachedRows(file) ?? (await this.readFileRecords(file, this.spec.columns))) : undefined;
       const merged = mergeRecords(this.spec, existing ?? [], rows);
       if (existing && !merged.changed) return { written: false, rows: 0, added: 0, duplicates: merged.duplicates };
       const bytes = this.encode(merged.rows);
@@ -320,8 +337,42 @@ export class ParquetDataset<R extends object> {
         // Without hard links no writer can create lock-free, so under the lock a rename is safe.
         if (created === 'no-links') await writeFileAtomic(file, bytes, { fsync: this.fsync });
       }
+      this.remember(file, merged.rows);
       return { written: true, rows: merged.rows.length, added: merged.added, duplicates: merged.duplicates };
     }
+  }
+
+  /** The rows this instance last wrote to `file`, if the file is still that version. */
+  private cachedRows(file: string): R[] | undefined {
+    const hit = this.written.get(file);
+    if (!hit) return undefined;
+    if (hit.version !== versionOf(file)) {
+      this.forget(file);
+      return undefined;
+    }
+    return hit.rows as R[];
+  }
+
+  /** Keeps the rows just written to `file` (called under the partition's lock, so the file is ours). */
+  private remember(file: string, rows: readonly R[]): void {
+    this.forget(file);
+    if (rows.length > this.cacheRows) return;
+    const version = versionOf(file);
+    if (version === undefined) return;
+    // Shallow copies: the caller's records must not change the cached partition if it reuses them.
+    this.written.set(file, { version, rows: rows.map((r) => ({ ...r })) });
+    this.writtenRows += rows.length;
+    for (const [f] of this.written) {
+      if (this.writtenRows <= this.cacheRows) break;
+      this.forget(f);
+    }
+  }
+
+  private forget(file: string): void {
+    const hit = this.written.get(file);
+    if (!hit) return;
+    this.written.delete(file);
+    this.writtenRows -= hit.rows.length;
   }
 
   /** All rows of a partition file, or undefined when it does not exist. */
@@ -436,6 +487,12 @@ export class ParquetDataset<R extends object> {
     for await (const batch of this.read(opts)) for (const r of batch) out.push(r);
     return out;
   }
+}
+
+/** Identity of a file's current content: a rename (every write) gives a new inode. */
+function versionOf(file: string): string | undefined {
+  const s = statOrUndefined(file);
+  return s ? `${s.ino}:${s.size}:${s.mtimeMs}` : undefined;
 }
 
 function statOrUndefined(file: string): Stats | undefined {
