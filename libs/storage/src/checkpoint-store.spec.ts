@@ -97,6 +97,10 @@ describe('CheckpointStore', () => {
     expect(await reader.isComplete('backfill', 'SPY', '2025-03-04')).toBe(false);
     await writer.markComplete('backfill', 'SPY', '2025-03-05');
     expect((await reader.list('backfill')).map((e) => e.date)).toEqual(['2025-03-05']);
+    // The reader resets under the writer, which keeps marking.
+    await reader.reset('backfill');
+    await writer.markComplete('backfill', 'SPY', '2025-03-06');
+    expect((await new CheckpointStore({ dir }).list('backfill')).map((e) => e.date)).toEqual(['2025-03-06']);
   });
 
   it('survives kill -9 of a process that is checkpointing in a loop', async () => {

@@ -139,7 +139,14 @@ export class CheckpointStore {
         }
         this.opened.add(file);
       } else {
-        fd = openSync(file, fsc.O_WRONLY | fsc.O_APPEND | fsc.O_CREAT, 0o644);
+        try {
+          fd = openSync(file, fsc.O_WRONLY | fsc.O_APPEND);
+        } catch (e) {
+          // Reset (removed) by another instance or process since: start the log afresh.
+          if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+          this.opened.delete(file);
+          return this.markComplete(job, ticker, date, meta);
+        }
       }
     } catch (cause) {
       throw new SpyglassError('STORAGE', `${file}: cannot open checkpoint log (${(cause as Error).message})`, { cause, details: { file } });
@@ -151,6 +158,8 @@ export class CheckpointStore {
       if (n !== bytes.length) throw new Error(`short write (${n} of ${bytes.length} bytes)`);
       if (this.fsync) await fdatasyncAsync(fd);
     } catch (cause) {
+      // Part of the line may be in the file: the next append checks the tail again and starts a fresh line.
+      this.opened.delete(file);
       throw new SpyglassError('STORAGE', `${file}: cannot append checkpoint (${(cause as Error).message})`, { cause, details: { file } });
     } finally {
       closeSync(fd);
