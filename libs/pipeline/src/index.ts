@@ -6,7 +6,7 @@ export type { CheckpointPort, QuarantinePort, RecordFilter, RecordSink, RecordVa
 export { ingestBatch } from './ingest-batch.js';
 export type { IngestStages } from './ingest-batch.js';
 export { HistoricalRunner } from './historical-runner.js';
-export type { BackfillSummary, DayFetcher, DayProgress, HistoricalRunnerOptions } from './historical-runner.js';
+export type { BackfillSummary, DayFetcher, DayProgress, HistoricalRunnerOptions, RangeFetcher } from './historical-runner.js';
 export { OptionsDayPipeline } from './options-day-pipeline.js';
 export type { DaySelection, OptionsDayOptions, OptionsDaySummary } from './options-day-pipeline.js';
 export { Ingestion } from './ingestion.js';

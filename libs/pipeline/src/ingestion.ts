@@ -1,6 +1,7 @@
 import {
   Dataset,
   createRateLimiter,
+  nyDate,
   nyseCalendar,
   systemClock,
   type Clock,
@@ -169,6 +170,9 @@ export class Ingestion {
     return new HistoricalRunner<StockBar>({
       job: 'backfill:stocks',
       fetchDay: (t, d, s) => this.equities.minuteBars(t, d, d, s),
+      // Several days per request; each day is still written and checkpointed on its own.
+      fetchRange: (t, from, to, s) => this.equities.minuteBars(t, from, to, s),
+      dayOf: (b) => nyDate(b.timestamp),
       checkpoints: this.checkpoints,
       calendar: nyseCalendar,
       logger: this.component('backfill:stocks'),
@@ -183,6 +187,8 @@ export class Ingestion {
     return new HistoricalRunner<IndexBar>({
       job: 'backfill:indices',
       fetchDay: (t, d, s) => this.indices.minuteBars(t, d, d, s),
+      fetchRange: (t, from, to, s) => this.indices.minuteBars(t, from, to, s),
+      dayOf: (b) => nyDate(b.timestamp),
       checkpoints: this.checkpoints,
       calendar: nyseCalendar,
       logger: this.component('backfill:indices'),

@@ -55,11 +55,13 @@ describe('ParallelRunner', () => {
       const root = await mkdtemp(join(tmpdir(), 'spyglass-parallel-'));
       const { logger: _l, ...settings } = testSettings({ restBaseUrl: limited.url, dataRoot: root, requestsPerMinute: 120 });
       const started = Date.now();
+      // News is fetched a day per request: 3 tickers × 5 days = 15 requests.
       const outcomes = await new ParallelRunner({ settings, workers: 3, registry: new ProcessRegistry({ dir: join(root, 'workers') }) }).run(
-        ['stocks', 'indices', 'news'].map((d) => ({ id: `${d}-1`, dataset: d as 'stocks' | 'indices' | 'news', ticker: d === 'indices' ? 'I:VIX' : 'SPY', from: '2025-03-03', to: '2025-03-07', resume: false })),
+        ['SPY', 'QQQ', 'AAPL'].map((ticker) => ({ id: `news-${ticker}`, dataset: 'news' as const, ticker, from: '2025-03-03', to: '2025-03-07', resume: false })),
       );
       expect(outcomes.every((o) => o.status === 'completed')).toBe(true);
-      // 15 requests (3 tasks × 5 days) at 120/min (one every 500 ms, one permit banked): ≥ 7 s if shared, ~2.5 s if each process had its own.
+      expect(limited.stats().requests.news).toBe(15);
+      // At 120/min (one permit every 500 ms): ≥ 6.5 s when the limit is shared, ~2.5 s if each process had its own.
       expect(Date.now() - started).toBeGreaterThan(6_500);
     } finally {
       await limited.close();
