@@ -118,8 +118,10 @@ describe('StreamingRunner', () => {
     const feed = new FeedSimulator<StockBar>({ records: bars, speed: 0 });
     let finished = false;
     const done = runner.run(feed).finally(() => (finished = true));
+    // Bounded by time, not by event-loop turns: a real fsync'd write can take long on a loaded machine.
     const until = async (cond: () => boolean) => {
-      for (let i = 0; i < 10_000 && !cond(); i++) await new Promise((r) => setImmediate(r));
+      const deadline = Date.now() + 20_000;
+      while (!cond() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
       expect(cond()).toBe(true);
     };
     // First flush blocked: the runner has read a second buffer meanwhile (100 in flight + 100 buffered),
