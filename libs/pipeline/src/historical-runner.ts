@@ -4,13 +4,35 @@ import { runPool } from './run-pool.js';
 import { addCounts, emptyCounts, type IngestCounts } from './ingest-counts.js';
 import type { CheckpointPort, SourceBatch } from './ingest-ports.js';
 
-/** Fetches one ticker's records for one trading day. */
+/**
+ * Fetches one ticker's records for one trading day.
+ *
+ * @example
+ * ```ts
+ * const fetchDay: DayFetcher<StockBar> = (t, d, s) => equities.minuteBars(t, d, d, s);
+ * ```
+ */
 export type DayFetcher<R> = (ticker: string, date: string, signal?: AbortSignal) => Promise<SourceBatch<R>>;
 
-/** Fetches one ticker's records for an inclusive range of days (`YYYY-MM-DD`), in one request where the source allows. */
+/**
+ * Fetches one ticker's records for an inclusive range of days (`YYYY-MM-DD`), in one request where the source allows.
+ *
+ * @example
+ * ```ts
+ * const fetchRange: RangeFetcher<StockBar> = (t, from, to, s) => equities.minuteBars(t, from, to, s);
+ * ```
+ */
 export type RangeFetcher<R> = (ticker: string, from: string, to: string, signal?: AbortSignal) => Promise<SourceBatch<R>>;
 
-/** Options of {@link HistoricalRunner}. */
+/**
+ * Options of {@link HistoricalRunner}: the ingest stages plus the source, checkpoints and calendar.
+ *
+ * @example
+ * ```ts
+ * const opts: HistoricalRunnerOptions<StockBar> = { job: 'backfill:stocks', dataset: 'stocks', fetchDay, checkpoints,
+ *   calendar: nyseCalendar, validator: validatorFor('stocks'), quarantine, sink };
+ * ```
+ */
 export interface HistoricalRunnerOptions<R> extends IngestStages<R> {
   /** Checkpoint namespace, e.g. `backfill:stocks`. */
   readonly job: string;
@@ -34,7 +56,14 @@ export interface HistoricalRunnerOptions<R> extends IngestStages<R> {
   readonly dayOf?: (record: R) => string;
 }
 
-/** One finished (or skipped) day. */
+/**
+ * One finished (or skipped) day.
+ *
+ * @example
+ * ```ts
+ * const onDay = (p: DayProgress) => console.log(`${p.index + 1}/${p.total} ${p.date}: ${p.counts.stored} stored`);
+ * ```
+ */
 export interface DayProgress {
   readonly ticker: string;
   readonly date: string;
@@ -47,7 +76,15 @@ export interface DayProgress {
   readonly totals: IngestCounts;
 }
 
-/** What a {@link HistoricalRunner.run} did. */
+/**
+ * What a {@link HistoricalRunner.run} did.
+ *
+ * @example
+ * ```ts
+ * const s: BackfillSummary = await runner.run({ ticker: 'SPY', from: '2025-03-03', to: '2025-03-07' });
+ * console.log(s.stored, s.quarantined, s.emptyDays);
+ * ```
+ */
 export interface BackfillSummary extends IngestCounts {
   readonly job: string;
   readonly ticker: string;

@@ -1,7 +1,14 @@
 import type { IngestCounts } from './ingest-counts.js';
 import type { QuarantinePort, RecordFilter, RecordSink, RecordValidator, SourceBatch } from './ingest-ports.js';
 
-/** The stages one batch goes through: validate → quarantine → de-duplicate → store. */
+/**
+ * The stages one batch goes through: validate → quarantine → de-duplicate → store.
+ *
+ * @example
+ * ```ts
+ * const stages: IngestStages<StockBar> = { dataset: 'stocks', validator: validatorFor('stocks'), quarantine, sink: stocks };
+ * ```
+ */
 export interface IngestStages<R> {
   readonly dataset: string;
   readonly validator: RecordValidator;

@@ -3,7 +3,14 @@ import { ingestBatch, type IngestStages } from './ingest-batch.js';
 import { addCounts, emptyCounts, type IngestCounts } from './ingest-counts.js';
 import type { SourceBatch } from './ingest-ports.js';
 
-/** What a record stream yields (`@spyglass/sources`' `StreamEvent`, structurally). */
+/**
+ * What a record stream yields (`@spyglass/sources`' `StreamEvent`, structurally).
+ *
+ * @example
+ * ```ts
+ * const ev: StreamingEvent<StockBar> = { type: 'reconnected', attempt: 1, gapFrom, gapTo };
+ * ```
+ */
 export type StreamingEvent<R> =
   | { readonly type: 'bar'; readonly bar: R }
   | { readonly type: 'rejected'; readonly rejected: { readonly raw: unknown; readonly issues: readonly ValidationIssue[] } }
@@ -11,19 +18,41 @@ export type StreamingEvent<R> =
   | { readonly type: 'reconnected'; readonly attempt: number; readonly gapFrom: number; readonly gapTo: number }
   | { readonly type: 'error'; readonly error: SpyglassError };
 
-/** A live stream or a replay (`MarketStream`, `FeedSimulator`). */
+/**
+ * A live stream or a replay (`MarketStream`, `FeedSimulator`).
+ *
+ * @example
+ * ```ts
+ * const source: StreamingSource<StockBar> = createStockStream({ apiKey, subscriptions: ['AM.SPY'] });
+ * ```
+ */
 export interface StreamingSource<R> extends AsyncIterable<StreamingEvent<R>> {
   close(): Promise<void>;
 }
 
-/** Liveness hooks (core's `Heartbeat` fits). */
+/**
+ * Liveness hooks (core's `Heartbeat` fits).
+ *
+ * @example
+ * ```ts
+ * const heartbeat: LivenessPort = new Heartbeat({ component: 'stream:stocks' });
+ * ```
+ */
 export interface LivenessPort {
   start(): void;
   stop(): void;
   touch(progress?: Record<string, number>): void;
 }
 
-/** Options of {@link StreamingRunner}. */
+/**
+ * Options of {@link StreamingRunner}: the ingest stages plus flushing, gap back-fill and market hours.
+ *
+ * @example
+ * ```ts
+ * const opts: StreamingRunnerOptions<StockBar> = { name: 'SPY', dataset: 'stocks', validator, quarantine, sink,
+ *   flushSize: 500, flushIntervalMs: 5000, marketHours: nyseCalendar };
+ * ```
+ */
 export interface StreamingRunnerOptions<R extends { timestamp: number; ingestedAt: number }> extends IngestStages<R> {
   readonly name: string;
   /** Flush when this many bars are buffered. */
@@ -44,7 +73,15 @@ export interface StreamingRunnerOptions<R extends { timestamp: number; ingestedA
   readonly onFlushed?: (bars: readonly R[], latenciesMs: readonly number[]) => void | Promise<void>;
 }
 
-/** What a streaming session did. */
+/**
+ * What a streaming session did.
+ *
+ * @example
+ * ```ts
+ * const s: StreamingSummary = await runner.run(stream, signal);
+ * if (s.stoppedBy === 'signal') console.log(`flushed ${s.stored} bars before exiting`);
+ * ```
+ */
 export interface StreamingSummary extends IngestCounts {
   readonly name: string;
   readonly flushes: number;
