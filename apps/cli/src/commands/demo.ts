@@ -63,6 +63,8 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
           massive: { apiKey: 'demo-key', rest: { baseUrl: sim.url }, ws: { baseUrl: sim.wsUrl }, rateLimit: { requestsPerMinute: null } },
           options: { strikesPerSide: a['strikes-per-side'] },
         },
+        // The stage lines tell the story; log records only for warnings unless asked (--log-level, SPYGLASS_LOG_LEVEL).
+        ...(a['log-level'] || process.env.SPYGLASS_LOG_LEVEL ? {} : { settings: { logLevel: 'warn' } }),
       });
       ctx.logger.info({ rest: sim.url }, 'embedded exchange simulator started');
       const summary = await runMainJob({
