@@ -96,7 +96,10 @@ export async function runMainJob(o: MainJobOptions): Promise<MainJobSummary> {
   const backfill = await stage(
     'backfill',
     () => ingestion.backfillAll({ stockTicker: t.equities[0]!, indexTicker: t.indices[0]!, newsTickers: t.news, from: o.from, to: o.to, resume: o.resume ?? true }),
-    (s) => `${s.stored.toLocaleString('en-US')} records stored (${s.byDataset.stocks.stored} SPY, ${s.byDataset.indices.stored} VIX, ${s.byDataset.options.stored} option bars, ${s.byDataset.news.stored} news), ${s.quarantined} quarantined`,
+    (s) =>
+      s.received === 0
+        ? 'nothing to fetch: every day is already stored (resumed from the checkpoints; --fresh re-fetches)'
+        : `${s.stored.toLocaleString('en-US')} records stored (${s.byDataset.stocks.stored} SPY, ${s.byDataset.indices.stored} VIX, ${s.byDataset.options.stored} option bars, ${s.byDataset.news.stored} news), ${s.quarantined} quarantined`,
   );
   const dates = nyseCalendar.tradingDays(o.from, o.to);
   const c = p.consolidation;
