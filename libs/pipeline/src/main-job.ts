@@ -98,7 +98,7 @@ export async function runMainJob(o: MainJobOptions): Promise<MainJobSummary> {
     () => ingestion.backfillAll({ stockTicker: t.equities[0]!, indexTicker: t.indices[0]!, newsTickers: t.news, from: o.from, to: o.to, resume: o.resume ?? true }),
     (s) =>
       s.received === 0
-        ? 'nothing to fetch: every day is already stored (resumed from the checkpoints; --fresh re-fetches)'
+        ? 'nothing to fetch: every day is already stored (resumed from the checkpoints)'
         : `${s.stored.toLocaleString('en-US')} records stored (${s.byDataset.stocks.stored} SPY, ${s.byDataset.indices.stored} VIX, ${s.byDataset.options.stored} option bars, ${s.byDataset.news.stored} news), ${s.quarantined} quarantined`,
   );
   const dates = nyseCalendar.tradingDays(o.from, o.to);
