@@ -26,7 +26,7 @@ if [ ${#need[@]} -gt 0 ]; then
     echo "setup: apt-get install -y ${need[*]}"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+    apt-get install -y -qq "${need[@]}" >/dev/null
   else
     echo "setup: missing system packages: ${need[*]}" >&2
     echo "setup: run: sudo apt-get install -y ${need[*]}   (then run this command again)" >&2
