@@ -3,7 +3,7 @@ import type { GlobalArgs } from '../output.js';
 import { backfillAllCommand, backfillCommand, backfillNewsCommand, backfillVixCommand, discoverCommand, downloadOptionsCommand } from './backfill.js';
 import { dashboardCommand, healthCommand } from './operations.js';
 import { demoCommand } from './demo.js';
-import { mlCommands } from './ml.js';
+import { mlCommands } from './ml/index.js';
 import { consolidateCommand, generateFeaturesCommand, prepareTrainingCommand, scanOptionsCommand } from './processing.js';
 import { simCommand } from './sim.js';
 import { purgeCommand, reportSpaceCommand, schemaBaselineCommand, schemaCheckCommand } from './storage.js';

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import yargs from 'yargs';
 import { isSpyglassError } from '@spyglass/core';
-import { buildFeatureDataset, CONFIG_DIR, type FeatureDataset } from '../__test-support__/feature-dataset.js';
-import { commands } from './index.js';
+import { buildFeatureDataset, CONFIG_DIR, type FeatureDataset } from '../../__test-support__/feature-dataset.js';
+import { commands } from '../index.js';
 
 // OpenMP's busy-waiting workers crawl on a shared 2-core machine; libxgboost reads this when it loads.
 process.env.OMP_WAIT_POLICY = 'passive';

@@ -1,0 +1,48 @@
+// `spyglass ml backtest`: the model's signals on days it never trained on, as trades and metrics.
+import { join } from 'node:path';
+import type { CommandModule } from 'yargs';
+import { formatBacktestSummary, runBacktest, tradesCsv } from '@spyglass/ml';
+import { loadContext } from '../../context.js';
+import { printResult, type GlobalArgs } from '../../output.js';
+import { checkedProbability, modelOption, rangeOptions, type ModelArgs } from './cli-arguments.js';
+import { loadModel, tableForModel, xgboostLibrary } from './model-context.js';
+import { stamp, writeText } from './report-files.js';
+
+/** The arguments of `spyglass ml backtest`. */
+export interface BacktestArgs extends ModelArgs {
+  threshold?: number;
+  'output-dir'?: string;
+}
+
+/**
+ * `spyglass ml backtest`: the model's held-out test days only; trades CSV and metrics incl. lift.
+ *
+ * @example
+ * ```sh
+ * spyglass ml backtest --model data/models/xgboost_v2 --threshold 0.67
+ * ```
+ */
+export const backtestCommand: CommandModule<GlobalArgs, BacktestArgs> = {
+  command: 'backtest',
+  describe: 'backtest a model on its held-out test days: trades CSV (with max_gain_120m, min_loss_120m) and metrics incl. lift',
+  builder: (y) =>
+    y.options({
+      ...modelOption,
+      ...rangeOptions,
+      threshold: { type: 'number', describe: 'signal threshold (default: the artifact’s)' },
+      'output-dir': { type: 'string', describe: 'output directory (default <data-root>/reports/ml/backtest)' },
+    }) as never,
+  handler: async (a) => {
+    const ctx = loadContext(a);
+    const threshold = checkedProbability('threshold', a.threshold);
+    const m = loadModel(ctx, a);
+    const table = await tableForModel(ctx, m, a);
+    const result = runBacktest(m.artifact, table, { ...xgboostLibrary(), ...(threshold === undefined ? {} : { threshold }) });
+    const outDir = a['output-dir'] ?? join(ctx.dataRoot, 'reports', 'ml', 'backtest');
+    const ts = stamp();
+    const trades = writeText(join(outDir, `${m.artifact.version}_trades_${ts}.csv`), tradesCsv(result.trades));
+    const summary = { model: m.dir, version: m.artifact.version, testDays: result.testDays, metrics: result.metrics, trades };
+    const report = writeText(join(outDir, `${m.artifact.version}_backtest_${ts}.json`), `${JSON.stringify(summary, null, 2)}\n`);
+    printResult(a, { ...summary, report }, () => formatBacktestSummary(result.metrics, { trades, report }));
+  },
+};

@@ -1,0 +1,88 @@
+// Which model a `spyglass ml …` command evaluates and on which feature rows: the newest saved
+// artifact (or --model), its own data range, and the libxgboost the app was told to use.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SpyglassError } from '@spyglass/core';
+import { ARTIFACT_FILES, loadFeatureTable, loadModelArtifact, type LoadedFeatureTable, type ModelArtifact, type XGBoostLibraryOptions } from '@spyglass/ml';
+import type { CliContext } from '../../context.js';
+import { checkedDay, type ModelArgs, type RangeArgs } from './cli-arguments.js';
+
+/**
+ * The libxgboost override for other installs (e.g. a Python wheel's libxgboost.so); apps decode it, libraries never read env.
+ *
+ * @example
+ * ```ts
+ * using booster = Booster.fromJson(artifact.model, xgboostLibrary());
+ * ```
+ */
+export function xgboostLibrary(): XGBoostLibraryOptions {
+  return process.env.SPYGLASS_XGBOOST_LIB ? { libraryPath: process.env.SPYGLASS_XGBOOST_LIB } : {};
+}
+
+/**
+ * The newest model directory under `<dataRoot>/models`, by the artifact's `savedAt` (directory
+ * names are free-form versions, so their order says nothing).
+ *
+ * @example
+ * ```ts
+ * const dir = latestModelDir('data'); // 'data/models/xgboost_2025-03-31T…'
+ * ```
+ */
+function latestModelDir(dataRoot: string): string {
+  const modelsDir = join(dataRoot, 'models');
+  const candidates = existsSync(modelsDir)
+    ? readdirSync(modelsDir, { withFileTypes: true })
+        .filter((e) => e.isDirectory() && existsSync(join(modelsDir, e.name, ARTIFACT_FILES.metadata)))
+        .map((e) => {
+          const dir = join(modelsDir, e.name);
+          let savedAt = '';
+          try {
+            savedAt = String((JSON.parse(readFileSync(join(dir, ARTIFACT_FILES.metadata), 'utf8')) as { savedAt?: unknown }).savedAt ?? '');
+          } catch {
+            // An unreadable artifact sorts last; loading it (explicitly, or as the only one) reports why.
+          }
+          return { dir, savedAt };
+        })
+    : [];
+  const newest = candidates.sort((a, b) => (a.savedAt < b.savedAt ? 1 : a.savedAt > b.savedAt ? -1 : 0))[0];
+  if (!newest) throw new SpyglassError('NOT_FOUND', `no model under ${modelsDir}: run \`spyglass ml train\` first or pass --model <dir>`, { details: { modelsDir } });
+  return newest.dir;
+}
+
+/** A model artifact with the directory it was loaded from (printed so a run says which model it used). */
+export interface LoadedModel {
+  readonly dir: string;
+  readonly artifact: ModelArtifact;
+}
+
+/**
+ * The model of `--model`, or else the newest under `<data-root>/models`.
+ *
+ * @example
+ * ```ts
+ * const m = loadModel(ctx, a); // { dir: 'data/models/xgboost_v2', artifact }
+ * ```
+ */
+export function loadModel(ctx: CliContext, a: ModelArgs): LoadedModel {
+  const dir = a.model ?? latestModelDir(ctx.dataRoot);
+  return { dir, artifact: loadModelArtifact(dir) };
+}
+
+/**
+ * The feature rows a model is evaluated on. Default: the model's own data range, so the
+ * chronological split reproduces the exact validation and test days the model never trained on.
+ *
+ * @example
+ * ```ts
+ * const table = await tableForModel(ctx, loadModel(ctx, a), a);
+ * ```
+ */
+export async function tableForModel(ctx: CliContext, m: LoadedModel, a: RangeArgs): Promise<LoadedFeatureTable> {
+  const from = checkedDay('start-date', a['start-date']) ?? m.artifact.dataRange.from ?? undefined;
+  const to = checkedDay('end-date', a['end-date']) ?? m.artifact.dataRange.to ?? undefined;
+  const table = await loadFeatureTable({ root: ctx.dataRoot, columns: m.artifact.featureColumns, ...(from ? { from } : {}), ...(to ? { to } : {}) });
+  if (table.rows === 0) {
+    throw new SpyglassError('NOT_FOUND', `no labelled feature rows between ${from ?? 'the start'} and ${to ?? 'the end'} under ${ctx.dataRoot}/processed/features: run \`spyglass ml generate-features\``);
+  }
+  return table;
+}

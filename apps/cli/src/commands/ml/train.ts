@@ -1,0 +1,61 @@
+// `spyglass ml train`: the model is trained here and only here; the other commands read its artifact.
+import { join } from 'node:path';
+import type { CommandModule } from 'yargs';
+import { SpyglassError } from '@spyglass/core';
+import { XGBoostTrainer, appendMetricsLog, formatTrainingSummary, loadFeatureTable, saveModelArtifact } from '@spyglass/ml';
+import { trainerConfigFrom } from '@spyglass/pipeline';
+import { loadContext } from '../../context.js';
+import { printResult, type GlobalArgs } from '../../output.js';
+import { gitRevision } from '../../git-revision.js';
+import { checkedDay, rangeOptions, type RangeArgs } from './cli-arguments.js';
+import { xgboostLibrary } from './model-context.js';
+import { stamp } from './report-files.js';
+
+/** The arguments of `spyglass ml train`. */
+export interface TrainArgs extends RangeArgs {
+  'model-version'?: string;
+  rounds?: number;
+}
+
+/**
+ * `spyglass ml train`: split → balance → XGBoost with early stopping → artifact + metrics log.
+ *
+ * @example
+ * ```sh
+ * spyglass ml train --start-date 2025-03-03 --end-date 2026-02-19 --model-version xgboost_v2
+ * ```
+ */
+export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
+  command: 'train',
+  describe: 'train the XGBoost model on the feature dataset (chronological split, balanced training part, early stopping); save the artifact',
+  builder: (y) =>
+    y.options({
+      ...rangeOptions,
+      'model-version': { type: 'string', describe: 'artifact version / directory name (default xgboost_<timestamp>)' },
+      rounds: { type: 'number', describe: 'boosting rounds (default ml.xgboost.numRounds)' },
+    }) as never,
+  handler: async (a) => {
+    const ctx = loadContext(a, a.rounds === undefined ? {} : { ml: { xgboost: { numRounds: a.rounds } } });
+    const from = checkedDay('start-date', a['start-date']);
+    const to = checkedDay('end-date', a['end-date']);
+    const table = await loadFeatureTable({ root: ctx.dataRoot, ...(from ? { from } : {}), ...(to ? { to } : {}) });
+    const version = a['model-version'] ?? `xgboost_${stamp()}`;
+    if (!/^[\w.-]+$/.test(version)) throw new SpyglassError('INVALID_ARGUMENT', `--model-version "${version}" must be a plain directory name ([A-Za-z0-9_.-])`);
+    const trainer = new XGBoostTrainer({ config: trainerConfigFrom(ctx.config.ml), ...xgboostLibrary() });
+    const run = await trainer.train(table, {
+      version,
+      gitRevision: gitRevision(),
+      onProgress: (p) => {
+        if (!a.json && p.iteration % 25 === 0) process.stderr.write(`  iteration ${p.iteration}\n`);
+      },
+    });
+    const modelDir = join(ctx.dataRoot, 'models', version);
+    saveModelArtifact(modelDir, run.artifact);
+    const metricsLog = join(ctx.dataRoot, 'logs', 'training', 'metrics.jsonl');
+    appendMetricsLog(metricsLog, { version, savedAt: run.artifact.savedAt, ...run.artifact.metrics });
+    const { model: _bytes, ...artifact } = run.artifact;
+    printResult(a, { modelDir, metricsLog, artifact, split: run.split, balance: run.balance, training: run.training }, () =>
+      formatTrainingSummary(run, { modelDir, metricsLog }),
+    );
+  },
+};
