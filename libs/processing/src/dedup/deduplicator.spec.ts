@@ -34,6 +34,17 @@ describe('Deduplicator', () => {
     expect(d.stats()).toMatchObject({ size: 2, capacity: 2, evicted: 2 });
   });
 
+  it('tells every (ticker, timestamp) pair apart past the numeric key range and the ticker table', () => {
+    const d = new Deduplicator(recordKeyFor('stocks'), { capacity: 10_000 });
+    // 1 100 tickers overflow the numeric keys' ticker table; odd timestamps take the string keys.
+    const tickers = Array.from({ length: 1100 }, (_, i) => `T${i}`);
+    const stamps = [0, Date.UTC(2025, 2, 4, 14, 30), 2 ** 43, -60_000, 1.5];
+    const all = tickers.flatMap((ticker) => stamps.map((timestamp) => ({ ticker, timestamp })));
+    expect(d.filter(all)).toHaveLength(all.length);
+    expect(d.filter(all.map((r) => ({ ...r })))).toEqual([]);
+    expect(d.stats()).toMatchObject({ seen: 2 * all.length, duplicates: all.length, size: all.length });
+  });
+
   it.each([0, -1, 1.5, NaN])('rejects capacity %p with INVALID_ARGUMENT', (capacity) => {
     expect(() => new Deduplicator(recordKeyFor('stocks'), { capacity })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });

@@ -1,23 +1,49 @@
 import { Dataset, SpyglassError } from '@spyglass/core';
 
 /**
- * Extracts the de-duplication key of a record.
+ * Extracts the de-duplication key of a record. Keys are compared as `Map` keys (SameValueZero), so
+ * a string and a number never collide; a number key is cheaper to build and hash than a string.
  *
  * @example
  * ```ts
  * const byId: KeyOf<{ id: string }> = (r) => r.id;
  * ```
  */
-export type KeyOf<T> = (record: T) => string;
+export type KeyOf<T> = (record: T) => string | number;
+
+// Bar keys as numbers: timestamp × TICKER_SLOTS + a small per-key-function ticker id is exact (below
+// 2^53) for integer timestamps in [0, 2^43) ms (until the year 2248). Building `${ticker}|${ts}`
+// for every bar (number-to-string, a cons string, hashing it) was the de-duplicator's main cost.
+// The ticker table is bounded: once it holds TICKER_SLOTS tickers, later tickers keep string keys.
+// Either way a (ticker, timestamp) pair always gets the same key from one key function: a ticker
+// is given an id the first time it is seen (or never) and keeps it.
+const TICKER_SLOTS = 1024;
+const MAX_NUMERIC_TS = 2 ** 43;
+
+function barKey(): KeyOf<{ readonly ticker?: string; readonly timestamp?: number }> {
+  const ids = new Map<string, number>();
+  return (r) => {
+    const { ticker, timestamp } = r;
+    if (typeof ticker === 'string' && typeof timestamp === 'number' && Number.isInteger(timestamp) && timestamp >= 0 && timestamp < MAX_NUMERIC_TS) {
+      let id = ids.get(ticker);
+      if (id === undefined && ids.size < TICKER_SLOTS) ids.set(ticker, (id = ids.size));
+      if (id !== undefined) return timestamp * TICKER_SLOTS + id;
+    }
+    return `${ticker}|${timestamp}`;
+  };
+}
 
 /**
  * The record key of each dataset: bars (stock, index and option alike) are keyed by ticker +
  * bar start, so an option's key is the compound (OCC contract, minute); news by article id (the
- * same article fetched for several tickers is one article); contracts by OCC ticker.
+ * same article fetched for several tickers is one article); contracts by OCC ticker. A bar key is
+ * a number (see `barKey`) unique to the pair within the returned function: use one key function
+ * per {@link Deduplicator}.
  *
  * @example
  * ```ts
- * recordKeyFor('options')({ ticker: 'O:SPY250304C00601000', timestamp: 1741098600000 }); // 'O:SPY250304C00601000|1741098600000'
+ * const key = recordKeyFor('options');
+ * key({ ticker: 'O:SPY250304C00601000', timestamp: 1741098600000 }) === key({ ticker: 'O:SPY250304C00601000', timestamp: 1741098600000 }); // true
  * ```
  */
 export function recordKeyFor(dataset: Dataset): KeyOf<{ readonly ticker?: string; readonly timestamp?: number; readonly id?: string }> {
@@ -27,7 +53,7 @@ export function recordKeyFor(dataset: Dataset): KeyOf<{ readonly ticker?: string
     case Dataset.CONTRACTS:
       return (r) => String(r.ticker);
     default:
-      return (r) => `${r.ticker}|${r.timestamp}`;
+      return barKey();
   }
 }
 
@@ -61,7 +87,7 @@ export interface DedupStats {
  * ```
  */
 export class Deduplicator<T> {
-  private readonly keys = new Map<string, true>();
+  private readonly keys = new Map<string | number, true>();
   private readonly capacity: number;
   private seenCount = 0;
   private duplicateCount = 0;
@@ -91,7 +117,7 @@ export class Deduplicator<T> {
     }
     this.keys.set(key, true);
     if (this.keys.size > this.capacity) {
-      const oldest = this.keys.keys().next().value as string;
+      const oldest = this.keys.keys().next().value as string | number;
       this.keys.delete(oldest);
       this.evictedCount++;
     }

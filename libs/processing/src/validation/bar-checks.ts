@@ -87,3 +87,49 @@ export function checkVolumeFields(r: FieldReader, range: { low: number; high: nu
 export function checkIngestedAt(r: FieldReader): void {
   checkTimestamp(r, 'ingestedAt', {}, false);
 }
+
+/**
+ * The common case in one pass of plain comparisons: true only when the detailed checks above would
+ * find nothing (a ticker matching `tickerFormat`, an in-range integer timestamp on the bar boundary
+ * and in session, positive consistent OHLC, and with `volumeFields` a volume ≥ 0, a vwap inside
+ * [low, high] and an integer transaction count ≥ 0, when present). False means "look closer": the
+ * validators then run the FieldReader checks, which explain every problem. A per-record FieldReader
+ * and its closures cost more than the rest of ingestion's validation, hence this shortcut.
+ */
+export function isCleanBar(
+  input: unknown,
+  tickerFormat: RegExp,
+  opts: BarValidationOptions,
+  defaultSession: SessionPolicy | false,
+  volumeFields: boolean,
+): boolean {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return false;
+  try {
+    const r = input as Record<string, unknown>;
+    const { ticker, timestamp: t, open: o, high: h, low: l, close: c, ingestedAt } = r;
+    if (typeof ticker !== 'string' || !tickerFormat.test(ticker)) return false;
+    if (!isEpochMs(t) || !isEpochMs(ingestedAt)) return false;
+    // NaN fails every comparison; low > 0 and open, close inside [low, high < ∞] make all four finite.
+    if (typeof o !== 'number' || typeof h !== 'number' || typeof l !== 'number' || typeof c !== 'number') return false;
+    if (!(l > 0 && h < Infinity && o >= l && o <= h && c >= l && c <= h)) return false;
+    if (volumeFields) {
+      const { volume, vwap, transactions: n } = r;
+      if (typeof volume !== 'number' || !(volume >= 0 && volume < Infinity)) return false;
+      if (vwap !== undefined && vwap !== null) {
+        const tol = 1e-9 * Math.max(1, Math.abs(h));
+        if (typeof vwap !== 'number' || !(vwap >= l - tol && vwap <= h + tol)) return false;
+      }
+      if (n !== undefined && n !== null && !(typeof n === 'number' && Number.isInteger(n) && n >= 0)) return false;
+    }
+    const interval = opts.barIntervalMs ?? 60_000;
+    if (interval > 0 && t % interval !== 0) return false;
+    const session = opts.session ?? defaultSession;
+    return !session || sessionViolation(t, session) === null;
+  } catch {
+    return false; // a throwing getter: the detailed checks report it
+  }
+}
+
+function isEpochMs(t: unknown): t is number {
+  return typeof t === 'number' && Number.isInteger(t) && t >= MIN_TS && t < MAX_TS;
+}

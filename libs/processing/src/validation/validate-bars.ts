@@ -1,5 +1,5 @@
 import type { ValidationIssue } from '@spyglass/core';
-import { checkIngestedAt, checkOhlc, checkTimestamp, checkVolumeFields, type BarValidationOptions } from './bar-checks.js';
+import { checkIngestedAt, checkOhlc, checkTimestamp, checkVolumeFields, isCleanBar, type BarValidationOptions } from './bar-checks.js';
 import { checkContractMatchesTicker, readContractFields, readOccTicker } from './contract-checks.js';
 import { easternDate } from './et-date.js';
 import { FieldReader } from './field-reader.js';
@@ -24,6 +24,7 @@ const REGULAR_PLUS_15: SessionPolicy = { closeGraceMinutes: 15 };
  * ```
  */
 export function validateStockBar(input: unknown, options: BarValidationOptions = {}): ValidationIssue[] {
+  if (isCleanBar(input, STOCK_TICKER, options, REGULAR, true)) return [];
   const r = new FieldReader(input);
   if (!r.isObject) return r.issues;
   const ticker = r.string('ticker');
@@ -70,6 +71,7 @@ export function validateOptionBar(input: unknown, options: BarValidationOptions 
  * ```
  */
 export function validateIndexBar(input: unknown, options: BarValidationOptions = {}): ValidationIssue[] {
+  if (isCleanBar(input, INDEX_TICKER, options, REGULAR_PLUS_15, false)) return [];
   const r = new FieldReader(input);
   if (!r.isObject) return r.issues;
   const ticker = r.string('ticker');
