@@ -13,7 +13,7 @@ import {
   type RetryPolicy,
   type StockBar,
 } from '@spyglass/core';
-import { Deduplicator, Quarantine, recordKeyFor, validatorFor } from '@spyglass/processing';
+import { Deduplicator, Quarantine, recordKeyFor, validatorFor, type KeyOf } from '@spyglass/processing';
 import { ContractSelector, EquityClient, IndexClient, MassiveRest, NewsClient, OptionsClient, type InputFunction, type SelectionParams } from '@spyglass/sources';
 import { CheckpointStore, ParquetDataset, rawDatasetSpecs } from '@spyglass/storage';
 import { HistoricalRunner, type BackfillSummary, type DayProgress } from './historical-runner.js';
@@ -161,7 +161,7 @@ export class Ingestion {
       validator: validatorFor(dataset, dataset === Dataset.NEWS || dataset === Dataset.CONTRACTS ? {} : { session }),
       quarantine: this.quarantine,
       sink,
-      dedup: new Deduplicator<R>(recordKeyFor(dataset) as (r: R) => string, { capacity: this.settings.dedupCapacity }),
+      dedup: new Deduplicator<R>(recordKeyFor(dataset) as KeyOf<R>, { capacity: this.settings.dedupCapacity }),
     };
   }
 

@@ -1,5 +1,5 @@
 import { Dataset, nyseCalendar, nyDate, type Clock, type IndexBar, type Logger, type NewsArticle, type OptionBar, type RetryPolicy, type StockBar } from '@spyglass/core';
-import { Deduplicator, recordKeyFor, validatorFor } from '@spyglass/processing';
+import { Deduplicator, recordKeyFor, validatorFor, type KeyOf } from '@spyglass/processing';
 import { createIndexStream, createOptionStream, createStockStream } from '@spyglass/sources';
 import type { Ingestion } from './ingestion.js';
 import type { SourceBatch } from './ingest-ports.js';
@@ -119,7 +119,7 @@ export class LiveStreams {
       validator: validatorFor(dataset),
       quarantine: this.ingestion.quarantine,
       sink: sink as never,
-      dedup: new Deduplicator<R>(recordKeyFor(dataset) as (r: R) => string, { capacity: 100_000 }),
+      dedup: new Deduplicator<R>(recordKeyFor(dataset) as KeyOf<R>, { capacity: 100_000 }),
       flushSize: this.s.flushSize,
       flushIntervalMs: this.s.flushIntervalMs,
       ...(this.s.logger ? { logger: this.s.logger } : {}),
