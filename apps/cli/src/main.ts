@@ -6,14 +6,12 @@ import { hideBin } from 'yargs/helpers';
 import { SpyglassError } from '@spyglass/core';
 import { commands } from './commands/index.js';
 import { reportFailure } from './failure.js';
+import { globalOptions } from './output.js';
 
 const cli = yargs(hideBin(process.argv))
   .scriptName('spyglass')
   .usage('$0 <command> [options]')
-  .option('config-dir', { type: 'string', default: 'config', describe: 'directory of the YAML config files' })
-  .option('data-root', { type: 'string', describe: 'data root (overrides settings.dataRoot)' })
-  .option('log-level', { type: 'string', describe: 'trace|debug|info|warn|error|silent' })
-  .option('json', { type: 'boolean', default: false, describe: 'print results as JSON' })
+  .options(globalOptions)
   .command(commands)
   .demandCommand(1, 'name a command; see --help')
   .strict()

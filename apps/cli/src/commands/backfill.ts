@@ -75,9 +75,12 @@ function singleBackfill(
   describe: string,
   dataset: 'stocks' | 'indices' | 'news',
   defaultTicker: (ctx: CliContext) => string,
+  /** The original's names for the command (apps/cli/README.md, "Migration from the original"). */
+  aliases: readonly string[] = [],
 ): CommandModule<GlobalArgs, RangeArgs & { ticker?: string }> {
   return {
     command,
+    aliases: [...aliases],
     describe,
     builder: (y) => rangeOptions(y).option('ticker', { type: 'string', describe: 'ticker (default from sources.yaml)' }) as never,
     handler: async (a) => {
@@ -109,7 +112,7 @@ function singleBackfill(
 }
 
 /** `spyglass backfill`: one ticker's minute bars, day by day, checkpointed. */
-export const backfillCommand = singleBackfill('backfill', 'backfill stock minute bars for one ticker', 'stocks', (c) => c.config.sources.tickers.equities[0]!);
+export const backfillCommand = singleBackfill('backfill', 'backfill stock minute bars for one ticker', 'stocks', (c) => c.config.sources.tickers.equities[0]!, ['download-minute']);
 /** `spyglass backfill-vix`. */
 export const backfillVixCommand = singleBackfill('backfill-vix', 'backfill VIX (I:VIX) minute bars', 'indices', (c) => c.config.sources.tickers.indices[0]!);
 /** `spyglass backfill-news`. */
@@ -155,6 +158,7 @@ export const backfillAllCommand: CommandModule<GlobalArgs, RangeArgs & { tickers
 /** `spyglass download-options`: the options day pipeline over a date range. */
 export const downloadOptionsCommand: CommandModule<GlobalArgs, RangeArgs & { mode?: 'test' | 'prod' }> = {
   command: 'download-options',
+  aliases: ['download-options-targeted', 'download-massive-options'],
   describe: 'per day: SPY opening price → contract selection → option minute bars (resumable)',
   builder: (y) => rangeOptions(y).option('mode', { choices: ['test', 'prod'] as const, describe: 'contract selection mode (default sources.yaml options.mode)' }) as never,
   handler: async (a) => {

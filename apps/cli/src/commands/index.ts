@@ -4,7 +4,7 @@ import { backfillAllCommand, backfillCommand, backfillNewsCommand, backfillVixCo
 import { dashboardCommand, healthCommand } from './operations.js';
 import { demoCommand } from './demo.js';
 import { mlCommands } from './ml/index.js';
-import { consolidateCommand, generateFeaturesCommand, prepareTrainingCommand, scanOptionsCommand } from './processing.js';
+import { consolidateCommand, engineerFeaturesCommand, generateFeaturesCommand, prepareTrainingCommand, scanOptionsCommand } from './processing.js';
 import { simCommand } from './sim.js';
 import { purgeCommand, reportSpaceCommand, schemaBaselineCommand, schemaCheckCommand } from './storage.js';
 import { simulateCommand, streamNewsCommand, streamOptionsCommand, streamStocksCommand, streamVixCommand } from './stream.js';
@@ -39,6 +39,7 @@ export const commands = [
   consolidateCommand,
   prepareTrainingCommand,
   scanOptionsCommand,
+  engineerFeaturesCommand,
   ml,
   healthCommand,
   dashboardCommand,

@@ -9,6 +9,7 @@ import { printResult, type GlobalArgs } from '../output.js';
 /** `spyglass health`: freshness, quarantine, schema drift, workers and the machine, in one verdict. */
 export const healthCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'health',
+  aliases: ['report-hardware'],
   describe: 'health snapshot: data freshness per dataset, quarantine, schema drift, workers, CPU/memory/disk',
   handler: async (a) => {
     const ctx = loadContext(a);

@@ -71,6 +71,13 @@ export const generateFeaturesCommand: CommandModule<GlobalArgs, DatesArgs> = {
   },
 };
 
+/** `spyglass engineer-features`: the original's name for `ml generate-features`, at the top level as it was. */
+export const engineerFeaturesCommand: CommandModule<GlobalArgs, DatesArgs> = {
+  ...generateFeaturesCommand,
+  command: 'engineer-features',
+  describe: "the original's name for `ml generate-features`",
+};
+
 /** `spyglass scan-options`: 20 %+ intraday move events and the step-27 summary. */
 export const scanOptionsCommand: CommandModule<GlobalArgs, DatesArgs & { threshold?: number; csv?: string }> = {
   command: 'scan-options',

@@ -80,19 +80,21 @@ interface StatsArgs extends GlobalArgs {
   from?: string;
   to?: string;
   days: number;
+  'calibration-days': number;
 }
 
 const stats: CommandModule<GlobalArgs, StatsArgs> = {
   command: 'stats',
-  describe: "measure the simulator's own statistics (volatility vs VIX, volume profile, option pricing, 20 % move rate, news drift)",
+  describe: "measure the simulator's statistics (volatility vs VIX, volume, option pricing, moves, news drift), the stylized facts of real SPY minutes beside its own, and its calibration against the original's real-data figures",
   builder: (y) =>
     y
       .option('seed', { type: 'string', default: '42' })
       .option('from', { type: 'string' })
       .option('to', { type: 'string' })
-      .option('days', { type: 'number', default: 20, describe: 'sessions sampled' }) as never,
+      .option('days', { type: 'number', default: 20, describe: 'sessions sampled' })
+      .option('calibration-days', { type: 'number', default: 84, describe: "sessions of the original's year (Mar 2025 – Feb 2026) the calibration scans" }) as never,
   handler: (a) => {
-    const s = simStatsForSeed(a.seed, { from: a.from, to: a.to, maxDays: a.days });
+    const s = simStatsForSeed(a.seed, { from: a.from, to: a.to, maxDays: a.days, calibration: { days: a['calibration-days'] } });
     printResult(a, s, () => `${formatSimStats(s)}\n(simulator figures, not market results)`);
   },
 };
