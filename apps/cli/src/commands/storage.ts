@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { ParquetDataset, SchemaDriftMonitor, formatSpaceReport, purge, rawDatasetSpecs, readParquetInfo, spaceReport, type PurgeCategory } from '@spyglass/storage';
+import { PURGE_CATEGORIES, ParquetDataset, SchemaDriftMonitor, formatSpaceReport, purge, rawDatasetSpecs, readParquetInfo, spaceReport, type PurgeCategory } from '@spyglass/storage';
 import { loadContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
 
@@ -53,22 +53,54 @@ export const schemaBaselineCommand: CommandModule<GlobalArgs, GlobalArgs & { dat
   },
 };
 
+/** The purge flags: ours (`--apply`, `--pattern`) and the original's (`--category`, `--retention-days`, `--dry-run`). */
+export interface PurgeArgs {
+  apply: boolean;
+  'dry-run'?: boolean;
+  category?: string[];
+  'retention-days'?: number;
+  pattern?: string[];
+}
+
+/**
+ * What a `purge` invocation deletes: days to keep per category (settings.yaml `retention`, narrowed
+ * by `--category`, overridden by `--retention-days`) and whether it only reports. A dry run unless
+ * `--apply` or the original's `--no-dry-run`; `--dry-run` always wins.
+ *
+ * @example
+ * ```ts
+ * purgePlan({ apply: false, category: ['raw'], 'retention-days': 30 }, retention);
+ * // { retentionDays: { raw: 30 }, dryRun: true }
+ * ```
+ */
+export function purgePlan(a: PurgeArgs, retention: Readonly<Record<PurgeCategory, number | null>>): { retentionDays: Partial<Record<PurgeCategory, number>>; dryRun: boolean } {
+  const days: Partial<Record<PurgeCategory, number>> = {};
+  for (const c of (a.category ?? PURGE_CATEGORIES) as PurgeCategory[]) {
+    const keep = a['retention-days'] ?? retention[c];
+    if (keep !== null) days[c] = keep;
+  }
+  const dryRun = a['dry-run'] === true || (!a.apply && a['dry-run'] !== false);
+  return { retentionDays: days, dryRun };
+}
+
 /** `spyglass purge`: retention per category (settings.yaml `retention`), dry run unless `--apply`. */
-export const purgeCommand: CommandModule<GlobalArgs, GlobalArgs & { apply: boolean; pattern?: string[] }> = {
+export const purgeCommand: CommandModule<GlobalArgs, GlobalArgs & PurgeArgs> = {
   command: 'purge',
   describe: 'delete data older than its retention (settings.yaml retention); a dry run unless --apply',
   builder: (y) =>
     y
       .option('apply', { type: 'boolean', default: false, describe: 'really delete (default: only list what would go)' })
+      .option('dry-run', { type: 'boolean', describe: "the original's flag: --dry-run only lists, --no-dry-run deletes (as --apply)" })
+      .option('category', { type: 'string', array: true, choices: PURGE_CATEGORIES, describe: 'categories to purge (default: all with a retention)' })
+      .option('retention-days', { type: 'number', describe: 'days to keep, overriding settings.yaml for the chosen categories' })
       .option('pattern', { type: 'string', array: true, describe: 'file-name globs to consider, e.g. "*.parquet"' }) as never,
   handler: async (a) => {
     const ctx = loadContext(a);
     const r = ctx.config.settings.retention;
     // settings.yaml names the categories in camelCase; null = keep forever.
-    const days: Partial<Record<PurgeCategory, number>> = {};
     const map: Record<PurgeCategory, number | null> = { raw: r.raw, processed: r.processed, metrics: r.metrics, schema_drift: r.schemaDrift, checkpoints: r.checkpoints, heartbeat: r.heartbeat };
-    for (const [k, v] of Object.entries(map)) if (v !== null) days[k as PurgeCategory] = v;
-    const s = await purge({ root: ctx.dataRoot, retentionDays: days, dryRun: !a.apply, ...(a.pattern ? { patterns: a.pattern } : {}) });
+    const plan = purgePlan(a, map);
+    const s = await purge({ root: ctx.dataRoot, retentionDays: plan.retentionDays, dryRun: plan.dryRun, ...(a.pattern ? { patterns: a.pattern } : {}) });
     printResult(a, s, () =>
       [
         `${s.dryRun ? 'would delete' : 'deleted'} ${s.totalFiles} files (${(s.totalBytes / 1_048_576).toFixed(1)} MiB)${s.dryRun ? ' — dry run, pass --apply to delete' : ''}`,
