@@ -1,7 +1,7 @@
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SpyglassError, systemClock, type Clock, type Logger, type MlConfig } from '@spyglass/core';
-import { modelSummaryPath } from '@spyglass/dashboard';
+import { modelSummaryPath } from '@spyglass/core';
 import {
   Booster,
   Scorer,

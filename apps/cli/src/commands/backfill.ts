@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
-import { Heartbeat, SpyglassError, nyseCalendar, nyDate } from '@spyglass/core';
+import { SpyglassError, nyseCalendar, nyDate } from '@spyglass/core';
+import { Heartbeat } from '@spyglass/monitoring';
 import { Ingestion, ParallelRunner, ProcessRegistry, ingestionSettings, type BackfillSummary, type DayProgress, type OptionsDaySummary, type WorkerTask } from '@spyglass/pipeline';
 import { ContractSelector } from '@spyglass/sources';
 import { loadContext, type CliContext } from '../context.js';

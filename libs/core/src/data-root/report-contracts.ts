@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { ValidationIssue } from '@spyglass/core';
+import type { ValidationIssue } from '../validation-issue.js';
 
 /**
  * `<root>/reports/scanner/summary.json`: what the options scanner found, written by the scan job

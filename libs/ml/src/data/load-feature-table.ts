@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { SpyglassError } from '@spyglass/core';
-import { FEATURE_COLUMNS } from '@spyglass/processing';
+import { FEATURE_COLUMNS } from '@spyglass/features';
 import type { FeatureTable } from './feature-table.js';
 import { isForbiddenFeature } from './forbidden-features.js';
 
