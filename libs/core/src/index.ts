@@ -37,6 +37,8 @@ export type { OccContract, OccParseResult } from './occ-ticker.js';
 export { runPool } from './run-pool.js';
 
 // Data root: the files under it and the contracts of the reports written there
+export { dataRootLayout } from './data-root/data-root-layout.js';
+export type { DataRootLayout } from './data-root/data-root-layout.js';
 export { modelSummaryPath, scannerSummaryPath, validateModelSummary, validateScannerSummary } from './data-root/report-contracts.js';
 export type {
   FeatureImportanceRow,
