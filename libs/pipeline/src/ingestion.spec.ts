@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { createLogger } from '@spyglass/core';
 import { createExchangeSim, type ExchangeSim } from '@spyglass/exchange-sim';
 import { consolidate, readQuarantine } from '@spyglass/processing';
-import { readParquetTable } from '@spyglass/storage';
+import { ParquetDataset, rawDatasetSpecs, readParquetTable } from '@spyglass/storage';
 import { datasetHash } from './__test-support__/dataset-hash.js';
 import { testSettings } from './__test-support__/test-settings.js';
 import { Ingestion } from './ingestion.js';
@@ -115,6 +115,31 @@ describe('Ingestion against the exchange simulator', () => {
     const entries = [];
     for await (const e of readQuarantine(referenceRoot)) entries.push(e);
     expect(entries).toEqual([]);
+  });
+});
+
+describe('test-mode contract selection from the listed chain', () => {
+  it('downloads only listed contracts, names the unlisted ones, and counts contracts with bars', async () => {
+    const sim = await createExchangeSim({ seed: 7 });
+    try {
+      const root = await tmp();
+      const options = { mode: 'test' as const, params: { underlying: 'SPY', increment: 0.5, nCalls: 10, nPuts: 10, expiry: 'same_day' as const }, concurrency: 4 };
+      const s = await new Ingestion(testSettings({ restBaseUrl: sim.url, dataRoot: root, options })).backfillAll({
+        stockTicker: 'SPY', indexTicker: 'I:VIX', newsTickers: [], from: '2025-03-03', to: '2025-03-05',
+      });
+      expect(s.contracts.unlisted).toBeGreaterThan(0);
+      expect(s.contracts.withoutBars).toBe(0);
+      expect(s.contracts.withBars).toBe(s.contracts.selected);
+      expect(s.contracts.selected + s.contracts.unlisted).toBe(3 * 20);
+      for (const d of s.days) {
+        const unlisted = new Set(d.options!.unlisted);
+        expect(d.options!.contracts.some((t) => unlisted.has(t))).toBe(false);
+      }
+      const stored = await new ParquetDataset<{ ticker: string }>({ root, spec: rawDatasetSpecs.contracts }).readAll();
+      expect(stored).toHaveLength(s.contracts.selected);
+    } finally {
+      await sim.close();
+    }
   });
 });
 

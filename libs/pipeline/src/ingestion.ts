@@ -90,6 +90,8 @@ export interface BackfillAllSummary extends IngestCounts {
   readonly to: string;
   readonly days: BackfillAllDay[];
   readonly byDataset: Readonly<Record<'stocks' | 'indices' | 'news' | 'options', IngestCounts>>;
+  /** Option contracts over all days: selected (listed), downloaded with and without bars, resumed, not listed. */
+  readonly contracts: { selected: number; withBars: number; withoutBars: number; resumed: number; unlisted: number };
   readonly seconds: number;
 }
 
@@ -279,6 +281,7 @@ export class Ingestion {
     const newsDays = newsDaysByTradingDay(req.from, req.to, dates);
     const byDataset = { stocks: emptyCounts(), indices: emptyCounts(), news: emptyCounts(), options: emptyCounts() };
     const days: BackfillAllDay[] = [];
+    const contracts = { selected: 0, withBars: 0, withoutBars: 0, resumed: 0, unlisted: 0 };
     const once = async (runner: HistoricalRunner<unknown>, ticker: string, date: string): Promise<IngestCounts> =>
       req.resume && (await this.checkpoints.isComplete(runner.job, ticker, date)) ? emptyCounts() : runner.runDay(ticker, date, req.signal);
     for (const [i, date] of dates.entries()) {
@@ -291,7 +294,14 @@ export class Ingestion {
       addCounts(byDataset.stocks, s);
       addCounts(byDataset.indices, x);
       addCounts(byDataset.news, n);
-      if (o) addCounts(byDataset.options, o);
+      if (o) {
+        addCounts(byDataset.options, o);
+        contracts.selected += o.contracts.length;
+        contracts.withBars += o.contractsWithBars;
+        contracts.withoutBars += o.contractsWithoutBars.length;
+        contracts.resumed += o.contractsSkipped;
+        contracts.unlisted += o.unlisted.length;
+      }
       const day: BackfillAllDay = { date, stocks: s, indices: x, news: n, ...(o ? { options: o } : {}) };
       days.push(day);
       req.onDay?.(day, i, dates.length);
@@ -301,7 +311,7 @@ export class Ingestion {
       for (const t of req.newsTickers) for (const d of calendarDays(req.from, req.to)) addCounts(byDataset.news, await once(news as HistoricalRunner<unknown>, t, d));
     }
     const totals = Object.values(byDataset).reduce((a, b) => addCounts(a, b), emptyCounts());
-    return { from: req.from, to: req.to, days, byDataset, ...totals, seconds: (this.clock.now() - started) / 1000 };
+    return { from: req.from, to: req.to, days, byDataset, contracts, ...totals, seconds: (this.clock.now() - started) / 1000 };
   }
 
   /** A single-ticker backfill of one dataset through its runner (the `backfill*` commands). */
