@@ -31,7 +31,7 @@ export type {
 } from './records.js';
 
 // Retry and rate limiting
-export { withRetry, backoffDelay, defaultRetryPolicy } from './retry.js';
+export { withRetry, backoffDelay, defaultRetryPolicy, DEFAULT_RATE_LIMIT_MAX_WAIT_MS } from './retry.js';
 export type { RetryPolicy, RetryOptions, RetryInfo } from './retry.js';
 export { TokenBucket, createRateLimiter } from './rate-limiter.js';
 export type { RateLimiter } from './rate-limiter.js';
