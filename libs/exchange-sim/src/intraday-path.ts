@@ -65,12 +65,11 @@ export function generateIntraday(seed: number | string, state: DailyState, news:
   const baseVar = ((state.annualVol * state.annualVol) / MINUTES_PER_YEAR) * 0.85;
   const sd = new Float64Array(n);
   const minuteVol: number[] = new Array(n);
-  // The log-vol factor's sd and half-life give the clustering of |r| real SPY minutes show.
+  // The log-vol factor's sd and mean reversion give the clustering of |r| real SPY minutes show.
   const hs = VOL_FACTOR_SD;
-  const ht = VOL_FACTOR_MINUTES;
   let h = hs * rng.normal();
   for (let m = 0; m < n; m++) {
-    h = h * (1 - 1 / ht) + Math.sqrt((2 / ht) * hs * hs) * rng.normal();
+    h = h * (1 - 1 / VOL_FACTOR_MINUTES) + Math.sqrt((2 / VOL_FACTOR_MINUTES) * hs * hs) * rng.normal();
     const factor = Math.exp(h - (hs * hs) / 2);
     sd[m] = Math.sqrt((baseVar * shape[m]! * n) / shapeSum) * factor;
     minuteVol[m] = sd[m]! * Math.sqrt(MINUTES_PER_YEAR);
@@ -83,15 +82,15 @@ export function generateIntraday(seed: number | string, state: DailyState, news:
   // A share of the session's variance comes as a slowly varying drift (intraday trends and swings
   // lasting about TREND_MINUTES), the rest as minute noise with rare jumps (fat tails). The trend is
   // what lets a 0DTE contract stay above +20 % for a while, as on real SPY (calibration.ts).
-  const phi = TREND_VARIANCE_SHARE;
-  const jumpP = MINUTE_JUMP_PROBABILITY;
-  const jumpK = MINUTE_JUMP_SCALE;
   const rho = Math.exp(-1 / TREND_MINUTES);
-  const trendSd = Math.sqrt(((phi * weight) / n) * (1 - rho) * (1 - rho));
+  const trendSd = Math.sqrt(((TREND_VARIANCE_SHARE * weight) / n) * (1 - rho) * (1 - rho));
+  const noiseScale = Math.sqrt((1 - TREND_VARIANCE_SHARE) / (1 + MINUTE_JUMP_PROBABILITY * MINUTE_JUMP_SCALE ** 2));
   let trend = (trendSd / Math.sqrt(1 - rho * rho)) * rng.normal();
   for (let m = 0; m < n; m++) {
     trend = rho * trend + trendSd * rng.normal();
-    inc[m] = Math.sqrt((1 - phi) / (1 + jumpP * jumpK * jumpK)) * sd[m]! * (rng.normal() + (rng.chance(jumpP) ? jumpK * rng.normal() : 0)) + trend;
+    const z = rng.normal();
+    const jump = rng.chance(MINUTE_JUMP_PROBABILITY) ? MINUTE_JUMP_SCALE * rng.normal() : 0;
+    inc[m] = noiseScale * sd[m]! * (z + jump) + trend;
   }
   for (const j of state.jumps) {
     const m = rng.int(n);

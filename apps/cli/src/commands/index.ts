@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { defineCommand } from '../define-command.js';
 import type { GlobalArgs } from '../output.js';
 import { backfillAllCommand, backfillCommand, backfillNewsCommand, backfillVixCommand, discoverCommand, downloadOptionsCommand } from './backfill.js';
 import { dashboardCommand, healthCommand } from './operations.js';
@@ -10,12 +11,12 @@ import { purgeCommand, reportSpaceCommand, schemaBaselineCommand, schemaCheckCom
 import { simulateCommand, streamNewsCommand, streamOptionsCommand, streamStocksCommand, streamVixCommand } from './stream.js';
 import { workersCommand } from './workers.js';
 
-const ml: CommandModule<GlobalArgs, GlobalArgs> = {
+const ml = defineCommand({
   command: 'ml <command>',
   describe: 'features, training, evaluation and explanation (XGBoost)',
   builder: (y) => y.command([generateFeaturesCommand, ...mlCommands] as never).demandCommand(1),
   handler: () => undefined,
-};
+});
 
 /** Every `spyglass` command, in the order `--help` lists them. */
 export const commands = [

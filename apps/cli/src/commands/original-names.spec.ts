@@ -1,9 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CommandDefinition, commandFlags } from '../flag-reference.js';
 import { commands } from './index.js';
-import { ORIGINAL_COMMANDS } from './original-names.js';
+import { ORIGINAL_COMMANDS, ORIGINAL_FLAGS } from './original-names.js';
 
 /** The top-level command answering to `name` (its own name or an alias) and the flags its builder defines. */
 function resolve(name: string): { command: string; flags: string[] } | undefined {
@@ -23,6 +23,13 @@ describe("the original's command names", () => {
   });
 });
 
+describe("the original's flags on commands that kept their name", () => {
+  it.each(ORIGINAL_FLAGS.map((c) => [c.command, c.flags] as const))('%s takes %j', (command, flags) => {
+    const r = resolve(command);
+    for (const flag of flags) expect(r!.flags).toContain(flag);
+  });
+});
+
 describe('docs/PORTING.md', () => {
   const repo = fileURLToPath(new URL('../../../../', import.meta.url));
   const porting = readFileSync(join(repo, 'docs/PORTING.md'), 'utf8');
@@ -30,6 +37,12 @@ describe('docs/PORTING.md', () => {
 
   it('has a row for each of the 43 steps of the original', () => {
     for (let step = 1; step <= 43; step++) expect(rows).toContain(step);
+  });
+
+  it('names only paths that exist', () => {
+    const paths = [...porting.matchAll(/`((?:libs|apps)\/[^`]+)`/g)].map((m) => m[1]!);
+    expect(paths.length).toBeGreaterThan(40);
+    expect(paths.filter((p) => !existsSync(join(repo, p)))).toEqual([]);
   });
 
   it("names every renamed command beside its new name", () => {

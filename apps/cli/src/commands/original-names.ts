@@ -15,3 +15,18 @@ export const ORIGINAL_COMMANDS = [
   { original: 'engineer-features', now: 'ml generate-features', flags: ['start-date', 'end-date'] },
   { original: 'report-hardware', now: 'health', flags: [] },
 ] as const satisfies ReadonlyArray<{ original: string; now: string; flags: readonly string[] }>;
+
+/**
+ * The original's flags on commands that kept their name.
+ *
+ * @example
+ * ```ts
+ * ORIGINAL_FLAGS.find((c) => c.command === 'purge')?.flags; // ['category', 'retention-days', 'dry-run']
+ * ```
+ */
+export const ORIGINAL_FLAGS = [
+  { command: 'purge', flags: ['category', 'retention-days', 'dry-run'] },
+  { command: 'schema-check', flags: ['source', 'date'] },
+  { command: 'schema-baseline', flags: ['source', 'date'] },
+  { command: 'discover', flags: ['date'] },
+] as const;

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { defineCommand } from '../define-command.js';
 import { PURGE_CATEGORIES, ParquetDataset, SchemaDriftMonitor, formatSpaceReport, purge, rawDatasetSpecs, readParquetInfo, spaceReport, type PurgeCategory } from '@spyglass/storage';
 import { loadContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
@@ -6,17 +7,19 @@ import { printResult, type GlobalArgs } from '../output.js';
 const datasetChoices = Object.keys(rawDatasetSpecs);
 
 /** `spyglass schema-check`: compare stored Parquet schemas with their baselines (footers only). */
-export const schemaCheckCommand: CommandModule<GlobalArgs, GlobalArgs & { dataset?: string[]; 'auto-update': boolean }> = {
+export const schemaCheckCommand = defineCommand({
   command: 'schema-check',
   describe: 'check raw datasets for schema drift against their baselines (reads Parquet footers only)',
   builder: (y) =>
     y
-      .option('dataset', { type: 'string', array: true, choices: datasetChoices, describe: 'datasets (default all)' })
-      .option('auto-update', { type: 'boolean', default: false, describe: 'accept the current schema as the new baseline' }) as never,
+      .option('dataset', { type: 'string', array: true, choices: datasetChoices, alias: 'source', describe: "datasets (default all); --source is the original's name" })
+      .option('date', { type: 'string', describe: 'only the files of this partition date (YYYY-MM-DD)' })
+      .option('auto-update', { type: 'boolean', default: false, describe: 'accept the current schema as the new baseline' }),
   handler: async (a) => {
     const ctx = loadContext(a);
     const monitor = new SchemaDriftMonitor({ root: ctx.dataRoot, logger: ctx.logger, autoUpdateBaseline: a['auto-update'] });
-    const reports = await Promise.all((a.dataset ?? datasetChoices).map((d) => monitor.check(rawDatasetSpecs[d as keyof typeof rawDatasetSpecs])));
+    const range = a.date ? { from: a.date, to: a.date } : {};
+    const reports = await Promise.all((a.dataset ?? datasetChoices).map((d) => monitor.check(rawDatasetSpecs[d as keyof typeof rawDatasetSpecs], range)));
     printResult(a, reports, () =>
       reports
         .map((r) =>
@@ -27,13 +30,16 @@ export const schemaCheckCommand: CommandModule<GlobalArgs, GlobalArgs & { datase
     );
     if (reports.some((r) => r.drifted)) process.exitCode = 1;
   },
-};
+});
 
 /** `spyglass schema-baseline`: record the current schema of each dataset as its baseline. */
-export const schemaBaselineCommand: CommandModule<GlobalArgs, GlobalArgs & { dataset?: string[] }> = {
+export const schemaBaselineCommand = defineCommand({
   command: 'schema-baseline',
   describe: "record each raw dataset's current schema (from its newest file's footer) as the baseline",
-  builder: (y) => y.option('dataset', { type: 'string', array: true, choices: datasetChoices }) as never,
+  builder: (y) =>
+    y
+      .option('dataset', { type: 'string', array: true, choices: datasetChoices, alias: 'source', describe: "datasets (default all); --source is the original's name" })
+      .option('date', { type: 'string', describe: "take the schema from this partition date's file instead of the newest" }),
   handler: async (a) => {
     const ctx = loadContext(a);
     const monitor = new SchemaDriftMonitor({ root: ctx.dataRoot, logger: ctx.logger });
@@ -41,9 +47,9 @@ export const schemaBaselineCommand: CommandModule<GlobalArgs, GlobalArgs & { dat
     for (const d of a.dataset ?? datasetChoices) {
       const spec = rawDatasetSpecs[d as keyof typeof rawDatasetSpecs];
       const parts = await new ParquetDataset({ root: ctx.dataRoot, spec }).partitions();
-      const newest = parts.sort((x, y) => x.date.localeCompare(y.date)).at(-1);
+      const newest = a.date ? parts.find((p) => p.date === a.date) : parts.sort((x, y) => x.date.localeCompare(y.date)).at(-1);
       if (!newest) {
-        out.push({ dataset: d, skipped: 'no data' });
+        out.push({ dataset: d, skipped: a.date ? `no data on ${a.date}` : 'no data' });
         continue;
       }
       const b = await monitor.setBaseline(spec, (await readParquetInfo(newest.path)).columns);
@@ -51,7 +57,7 @@ export const schemaBaselineCommand: CommandModule<GlobalArgs, GlobalArgs & { dat
     }
     printResult(a, out, () => out.map((o) => ('columns' in o ? `${o.dataset}: baseline of ${o.columns} columns` : `${o.dataset}: ${o.skipped}`)).join('\n'));
   },
-};
+});
 
 /** The purge flags: ours (`--apply`, `--pattern`) and the original's (`--category`, `--retention-days`, `--dry-run`). */
 export interface PurgeArgs {
@@ -84,7 +90,7 @@ export function purgePlan(a: PurgeArgs, retention: Readonly<Record<PurgeCategory
 }
 
 /** `spyglass purge`: retention per category (settings.yaml `retention`), dry run unless `--apply`. */
-export const purgeCommand: CommandModule<GlobalArgs, GlobalArgs & PurgeArgs> = {
+export const purgeCommand = defineCommand({
   command: 'purge',
   describe: 'delete data older than its retention (settings.yaml retention); a dry run unless --apply',
   builder: (y) =>
@@ -93,7 +99,7 @@ export const purgeCommand: CommandModule<GlobalArgs, GlobalArgs & PurgeArgs> = {
       .option('dry-run', { type: 'boolean', describe: "the original's flag: --dry-run only lists, --no-dry-run deletes (as --apply)" })
       .option('category', { type: 'string', array: true, choices: PURGE_CATEGORIES, describe: 'categories to purge (default: all with a retention)' })
       .option('retention-days', { type: 'number', describe: 'days to keep, overriding settings.yaml for the chosen categories' })
-      .option('pattern', { type: 'string', array: true, describe: 'file-name globs to consider, e.g. "*.parquet"' }) as never,
+      .option('pattern', { type: 'string', array: true, describe: 'file-name globs to consider, e.g. "*.parquet"' }),
   handler: async (a) => {
     const ctx = loadContext(a);
     const r = ctx.config.settings.retention;
@@ -108,10 +114,10 @@ export const purgeCommand: CommandModule<GlobalArgs, GlobalArgs & PurgeArgs> = {
       ].join('\n'),
     );
   },
-};
+});
 
 /** `spyglass report-space`: sizes by dataset, ticker and month, with compression ratios. */
-export const reportSpaceCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+export const reportSpaceCommand = defineCommand({
   command: 'report-space',
   describe: 'disk use by dataset, ticker and month, with Parquet compression ratios',
   handler: async (a) => {
@@ -119,4 +125,4 @@ export const reportSpaceCommand: CommandModule<GlobalArgs, GlobalArgs> = {
     const r = await spaceReport({ root: ctx.dataRoot });
     printResult(a, r, () => formatSpaceReport(r));
   },
-};
+});

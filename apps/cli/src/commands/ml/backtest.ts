@@ -1,6 +1,7 @@
 // `spyglass ml backtest`: the model's signals on days it never trained on, as trades and metrics.
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
+import { defineCommand } from '../../define-command.js';
 import { formatBacktestSummary, runBacktest, tradesCsv } from '@spyglass/ml';
 import { loadContext } from '../../context.js';
 import { printResult, type GlobalArgs } from '../../output.js';
@@ -23,7 +24,7 @@ export interface BacktestArgs extends ModelArgs {
  * spyglass ml backtest --model data/models/xgboost_v2 --threshold 0.67
  * ```
  */
-export const backtestCommand: CommandModule<GlobalArgs, BacktestArgs> = {
+export const backtestCommand = defineCommand({
   command: 'backtest',
   describe: 'backtest a model on its held-out test days: trades CSV (with max_gain_120m, min_loss_120m) and metrics incl. lift',
   builder: (y) =>
@@ -32,7 +33,7 @@ export const backtestCommand: CommandModule<GlobalArgs, BacktestArgs> = {
       ...rangeOptions,
       threshold: { type: 'number', describe: 'signal threshold (default: the artifact’s)' },
       'output-dir': { type: 'string', describe: 'output directory (default <data-root>/reports/ml/backtest)' },
-    }) as never,
+    }),
   handler: async (a) => {
     const ctx = loadContext(a);
     const threshold = checkedProbability('threshold', a.threshold);
@@ -46,4 +47,4 @@ export const backtestCommand: CommandModule<GlobalArgs, BacktestArgs> = {
     const report = writeText(join(outDir, `${m.artifact.version}_backtest_${ts}.json`), `${JSON.stringify(summary, null, 2)}\n`);
     printResult(a, { ...summary, report }, () => formatBacktestSummary(result.metrics, { trades, report }));
   },
-};
+});
