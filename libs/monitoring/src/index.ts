@@ -26,6 +26,7 @@ export type {
   HealthSnapshot,
   HealthStatus,
   HealthThresholds,
+  IntegrityState,
   Provider,
   QuarantineCount,
   RunnerHealth,

@@ -30,7 +30,7 @@ process.on('message', (m: ToWorker) => {
   const ac = new AbortController();
   process.once('SIGTERM', () => ac.abort(new Error('SIGTERM')));
   ingestion
-    .backfill(task.dataset, { ticker: task.ticker, from: task.from, to: task.to, resume: task.resume, signal: ac.signal }, (p) =>
+    .backfill(task.dataset, { ticker: task.ticker, from: task.from, to: task.to, resume: task.resume, retryEmpty: task.retryEmpty ?? false, signal: ac.signal }, (p) =>
       send({ type: 'progress', done: p.index + 1, total: p.total, bars: p.totals.stored }),
     )
     .then((summary) => {

@@ -10,6 +10,7 @@ interface RangeArgs extends GlobalArgs {
   'start-date'?: string;
   'end-date'?: string;
   resume: boolean;
+  'retry-empty': boolean;
   'rate-limit'?: number;
 }
 
@@ -17,7 +18,8 @@ const rangeOptions = <T>(y: Argv<T>) =>
   y
     .option('start-date', { type: 'string', describe: 'first trading day (YYYY-MM-DD); default: pipeline.backfill.spanDays back' })
     .option('end-date', { type: 'string', describe: 'last trading day (YYYY-MM-DD); default: the latest session' })
-    .option('resume', { type: 'boolean', default: false, describe: 'skip days already checkpointed' })
+    .option('resume', { type: 'boolean', default: false, describe: 'skip days already checkpointed (a day whose partition no longer matches its checkpoint is fetched again)' })
+    .option('retry-empty', { type: 'boolean', default: false, describe: 'with --resume: fetch again the days that returned nothing when checkpointed' })
     .option('rate-limit', { type: 'number', describe: 'requests per minute (0 = unlimited); overrides sources.yaml' });
 
 /**
@@ -68,7 +70,8 @@ function progress(title: string) {
 
 const renderBackfill = (s: BackfillSummary) =>
   `${s.job} ${s.ticker} ${s.from}…${s.to}: ${s.days} days (${s.daysSkipped} resumed), ${s.stored} bars stored, ${s.duplicates} duplicates, ${s.quarantined} quarantined, ${s.seconds.toFixed(1)} s` +
-  (s.emptyDays.length > 0 ? `\n  no data on: ${s.emptyDays.join(', ')}` : '');
+  (s.emptyDays.length > 0 ? `\n  no data on: ${s.emptyDays.join(', ')}` : '') +
+  s.refetched.map((r) => `\n  fetched again ${r.date}: ${r.reason}`).join('');
 
 function singleBackfill(
   command: string,
@@ -95,7 +98,7 @@ function singleBackfill(
       });
       heartbeat.start();
       try {
-        const summary = await ingestionFor(ctx, a).backfill(dataset, { ticker, ...range, resume: a.resume }, (d) => {
+        const summary = await ingestionFor(ctx, a).backfill(dataset, { ticker, ...range, resume: a.resume, retryEmpty: a['retry-empty'] }, (d) => {
           heartbeat.touch({ days: d.index + 1, bars: d.totals.stored });
           p.onDay(d);
         });
@@ -131,7 +134,7 @@ export const backfillAllCommand: CommandModule<GlobalArgs, RangeArgs & { tickers
       ...(a.tickers ?? t.equities).map((ticker) => ({ dataset: 'stocks' as const, ticker })),
       ...t.indices.map((ticker) => ({ dataset: 'indices' as const, ticker })),
       ...t.news.map((ticker) => ({ dataset: 'news' as const, ticker })),
-    ].map((x) => ({ ...x, id: `${x.dataset}-${x.ticker.replace(/[^A-Za-z0-9]/g, '')}-${process.pid}`, ...range, resume: a.resume }));
+    ].map((x) => ({ ...x, id: `${x.dataset}-${x.ticker.replace(/[^A-Za-z0-9]/g, '')}-${process.pid}`, ...range, resume: a.resume, retryEmpty: a['retry-empty'] }));
     const rate = a['rate-limit'];
     const { logger: _l, clock: _c, random: _r, input: _i, rateLimiter: _p, ...settings } = ingestionSettings(ctx.config, {
       ...(rate !== undefined ? { requestsPerMinute: rate > 0 ? rate : null } : {}),
@@ -166,7 +169,7 @@ export const downloadOptionsCommand: CommandModule<GlobalArgs, RangeArgs & { mod
     const results: OptionsDaySummary[] = [];
     let stored = 0;
     for (const [i, date] of days.entries()) {
-      const r = await pipeline.run(date, a.resume);
+      const r = await pipeline.run(date, a.resume, undefined, a['retry-empty']);
       stored += r.stored;
       results.push(r);
       bar.update({ done: i + 1, total: days.length, bars: stored, label: date });
