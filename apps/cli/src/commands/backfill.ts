@@ -5,6 +5,7 @@ import { ContractSelector } from '@spyglass/sources';
 import { loadContext, type CliContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
 import { ProgressBar } from '../progress-bar.js';
+import { exitStopped, stopOnSignal } from '../stop-signal.js';
 
 interface RangeArgs extends GlobalArgs {
   'start-date'?: string;
@@ -97,14 +98,19 @@ function singleBackfill(
         logger: ctx.logger,
       });
       heartbeat.start();
+      const stop = stopOnSignal();
       try {
-        const summary = await ingestionFor(ctx, a).backfill(dataset, { ticker, ...range, resume: a.resume, retryEmpty: a['retry-empty'] }, (d) => {
+        const summary = await ingestionFor(ctx, a).backfill(dataset, { ticker, ...range, resume: a.resume, retryEmpty: a['retry-empty'], signal: stop.signal }, (d) => {
           heartbeat.touch({ days: d.index + 1, bars: d.totals.stored });
           p.onDay(d);
         });
         p.finish();
         printResult(a, summary, () => renderBackfill(summary));
+      } catch (e) {
+        if (stop.signal.aborted) exitStopped(stop.signal.reason as NodeJS.Signals, command);
+        throw e;
       } finally {
+        stop.dispose();
         heartbeat.stop();
       }
     },
@@ -144,14 +150,19 @@ export const backfillAllCommand: CommandModule<GlobalArgs, RangeArgs & { tickers
       workers: a.workers ?? ctx.config.pipeline.backfill.workers,
       registry: new ProcessRegistry({ dir: `${ctx.dataRoot}/workers` }),
       logger: ctx.logger,
+      coordinatorId: `backfill-all-${process.pid}`,
     });
-    const outcomes = await runner.run(tasks);
+    const stop = stopOnSignal();
+    const outcomes = await runner.run(tasks, stop.signal).finally(() => stop.dispose());
     printResult(a, outcomes, () =>
-      outcomes
-        .map((o) => `${o.task.id}: ${o.status}${o.error ? ` (${o.error.code}: ${o.error.message})` : o.summary ? `, ${String(o.summary.stored)} stored` : ''}`)
-        .join('\n'),
+      outcomes.map((o) => `${o.task.id}: ${o.status}${o.error ? '' : o.summary ? `, ${String(o.summary.stored)} stored` : ''}`).join('\n'),
     );
-    if (outcomes.some((o) => o.status === 'failed')) process.exitCode = 1;
+    if (stop.signal.aborted) exitStopped(stop.signal.reason as NodeJS.Signals, 'backfill-all');
+    const failed = outcomes.filter((o) => o.status === 'failed');
+    // The worst failure decides the exit code (auth → 3), each one is a `spyglass: CODE:` line.
+    const fatal = failed.find((o) => o.error!.code === 'AUTH_FAILED' || o.error!.code === 'NOT_ENTITLED') ?? failed[0];
+    for (const o of failed) if (o !== fatal) process.stderr.write(`spyglass: ${o.error!.code}: ${o.task.id}: ${o.error!.message.split('\n')[0]}\n`);
+    if (fatal) throw new SpyglassError(fatal.error!.code as never, `${fatal.task.id}: ${fatal.error!.message}`);
   },
 };
 
@@ -168,12 +179,17 @@ export const downloadOptionsCommand: CommandModule<GlobalArgs, RangeArgs & { mod
     const bar = new ProgressBar(process.stderr, 'download-options');
     const results: OptionsDaySummary[] = [];
     let stored = 0;
+    const stop = stopOnSignal();
     for (const [i, date] of days.entries()) {
-      const r = await pipeline.run(date, a.resume, undefined, a['retry-empty']);
+      const r = await pipeline.run(date, a.resume, stop.signal, a['retry-empty']).catch((e: unknown) => {
+        if (stop.signal.aborted) exitStopped(stop.signal.reason as NodeJS.Signals, 'download-options');
+        throw e;
+      });
       stored += r.stored;
       results.push(r);
       bar.update({ done: i + 1, total: days.length, bars: stored, label: date });
     }
+    stop.dispose();
     bar.finish();
     printResult(a, results, () =>
       results.map((r) => `${r.date}: open ${r.opening.toFixed(2)}, exp ${r.expiration}, ${r.contracts.length} contracts (${r.contractsSkipped} resumed), ${r.stored} bars, ${r.quarantined} quarantined`).join('\n'),
