@@ -99,7 +99,8 @@ export async function runMainJob(o: MainJobOptions): Promise<MainJobSummary> {
     (s) =>
       s.received === 0
         ? 'nothing to fetch: every day is already stored (resumed from the checkpoints)'
-        : `${s.stored.toLocaleString('en-US')} records stored (${s.byDataset.stocks.stored} SPY, ${s.byDataset.indices.stored} VIX, ${s.byDataset.options.stored} option bars, ${s.byDataset.news.stored} news), ${s.quarantined} quarantined`,
+        : `${s.stored.toLocaleString('en-US')} records stored (${s.byDataset.stocks.stored} SPY, ${s.byDataset.indices.stored} VIX, ${s.byDataset.options.stored} option bars, ${s.byDataset.news.stored} news), ${s.quarantined} quarantined; ` +
+          `option contracts: ${s.contracts.withBars} with bars, ${s.contracts.withoutBars} without, ${s.contracts.resumed} resumed, ${s.contracts.unlisted} selected but not listed`,
   );
   const dates = nyseCalendar.tradingDays(o.from, o.to);
   const steps = processingOptions(p);
