@@ -5,6 +5,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { SpyglassError } from '@spyglass/core';
 import { commands } from './commands/index.js';
+import { checkArguments } from './argument-rules.js';
 import { reportFailure } from './failure.js';
 import { globalOptions } from './output.js';
 
@@ -12,6 +13,8 @@ const cli = yargs(hideBin(process.argv))
   .scriptName('spyglass')
   .usage('$0 <command> [options]')
   .options(globalOptions)
+  // Bad numbers and tickers are usage errors (exit 2) before any command touches the network or disk.
+  .middleware((argv) => checkArguments(argv))
   .command(commands)
   .demandCommand(1, 'name a command; see --help')
   .strict()

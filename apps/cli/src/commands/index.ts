@@ -7,14 +7,15 @@ import { demoCommand } from './demo.js';
 import { mlCommands } from './ml/index.js';
 import { consolidateCommand, engineerFeaturesCommand, generateFeaturesCommand, prepareTrainingCommand, scanOptionsCommand } from './processing.js';
 import { simCommand } from './sim.js';
-import { purgeCommand, reportSpaceCommand, schemaBaselineCommand, schemaCheckCommand } from './storage.js';
+import { purgeCommand, reportSpaceCommand, schemaBaselineCommand, schemaCheckCommand, verifyCommand } from './storage.js';
 import { simulateCommand, streamNewsCommand, streamOptionsCommand, streamStocksCommand, streamVixCommand } from './stream.js';
 import { workersCommand } from './workers.js';
 
 const ml = defineCommand({
   command: 'ml <command>',
   describe: 'features, training, evaluation and explanation (XGBoost)',
-  builder: (y) => y.command([generateFeaturesCommand, ...mlCommands] as never).demandCommand(1),
+  // One command() call per module: each keeps its own inferred argument type.
+  builder: (y) => [generateFeaturesCommand, ...mlCommands].reduce((acc, c) => acc.command(c as CommandModule<GlobalArgs>), y).demandCommand(1),
   handler: () => undefined,
 });
 
@@ -37,6 +38,7 @@ export const commands = [
   schemaBaselineCommand,
   purgeCommand,
   reportSpaceCommand,
+  verifyCommand,
   consolidateCommand,
   prepareTrainingCommand,
   scanOptionsCommand,
