@@ -54,6 +54,7 @@ export async function runTrainer(args: TrainerArgs, environment: TrainerEnvironm
     pretty: false,
     name: 'trainer',
     secrets: configSecrets(config),
+    stacks: process.env.SPYGLASS_DEBUG === '1',
     destination: environment.logDestination ?? process.stderr,
   } as Parameters<typeof createLogger>[0]);
   const root = config.settings.dataRoot;
