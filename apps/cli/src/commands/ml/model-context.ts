@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SpyglassError } from '@spyglass/core';
-import { ARTIFACT_FILES, loadFeatureTable, loadModelArtifact, type LoadedFeatureTable, type ModelArtifact, type XGBoostLibraryOptions } from '@spyglass/ml';
+import { ARTIFACT_FILES, loadFeatureTable, loadModelArtifact, type LoadedFeatureTable, type ModelArtifact, type XGBoostLibraryOptions, xgboostLibraryFromEnv } from '@spyglass/ml';
 import type { CliContext } from '../../context.js';
 import { checkedDay, type ModelArgs, type RangeArgs } from './cli-arguments.js';
 
@@ -16,7 +16,7 @@ import { checkedDay, type ModelArgs, type RangeArgs } from './cli-arguments.js';
  * ```
  */
 export function xgboostLibrary(): XGBoostLibraryOptions {
-  return process.env.SPYGLASS_XGBOOST_LIB ? { libraryPath: process.env.SPYGLASS_XGBOOST_LIB } : {};
+  return xgboostLibraryFromEnv(process.env);
 }
 
 /**
