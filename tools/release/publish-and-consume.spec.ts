@@ -91,13 +91,16 @@ describe('publish and consume every @spyglass/* package', () => {
     expect(failures.flat()).toEqual([]);
   }, 900_000);
 
-  it('publishes every package to the local registry and installs them into a strict consumer', async () => {
+  it('publishes every package with nx release to the local registry and installs them into a strict consumer', async () => {
     const npmrc = join(work, 'publish.npmrc');
     const host = registry!.url.replace(/^http:/, '');
     writeFileSync(npmrc, `registry=${registry!.url}/\n${host}/:_authToken=${registry!.token}\n`);
-    for (const p of packages) {
-      await runCommand('npm', ['publish', reports.get(p.name)!.tarball, '--userconfig', npmrc, '--registry', `${registry!.url}/`, '--access', 'public'], { cwd: work, timeoutMs: 120_000 });
-    }
+    // Published with the release tooling, as a maintainer would: `nx release publish` (fixed group).
+    await runCommand(BIN('nx'), ['release', 'publish', '--registry', `${registry!.url}/`], {
+      cwd: ROOT,
+      env: { ...process.env, NPM_CONFIG_USERCONFIG: npmrc, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
+      timeoutMs: 600_000,
+    });
     for (const p of packages) {
       const doc = (await (await fetch(`${registry!.url}/${p.name.replace('/', '%2f')}`)).json()) as { versions?: Record<string, unknown> };
       expect(Object.keys(doc.versions ?? {})).toEqual([p.version]);
