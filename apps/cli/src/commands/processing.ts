@@ -70,11 +70,11 @@ export const generateFeaturesCommand = defineCommand({
 });
 
 /** `spyglass engineer-features`: the original's name for `ml generate-features`, at the top level as it was. */
-export const engineerFeaturesCommand = defineCommand({
+export const engineerFeaturesCommand: typeof generateFeaturesCommand = {
   ...generateFeaturesCommand,
   command: 'engineer-features',
   describe: "the original's name for `ml generate-features`",
-});
+};
 
 /** `spyglass scan-options`: 20 %+ intraday move events and the step-27 summary. */
 export const scanOptionsCommand = defineCommand({

@@ -31,7 +31,7 @@ export const featureImportanceCommand = defineCommand({
   builder: (y) =>
     y.options({
       ...modelOption,
-      'importance-type': { choices: [...IMPORTANCE_TYPES, 'all'], default: 'gain', describe: 'importance type, or all five' },
+      'importance-type': { choices: [...IMPORTANCE_TYPES, 'all'] as const, default: 'gain' as const, describe: 'importance type, or all five' },
       'top-n': { type: 'number', default: 20, describe: 'features in the chart' },
       'output-dir': { type: 'string', describe: 'CSV directory (default <data-root>/reports/ml/importance)' },
     }),

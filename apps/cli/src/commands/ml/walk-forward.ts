@@ -36,7 +36,7 @@ export const walkForwardCommand = defineCommand({
   builder: (y) =>
     y.options({
       ...rangeOptions,
-      mode: { choices: ['rolling', 'expanding'], describe: 'window mode (default ml.walkForward.mode)' },
+      mode: { choices: ['rolling', 'expanding'] as const, describe: 'window mode (default ml.walkForward.mode)' },
       'train-months': { type: 'number', describe: 'training window in months (default ml.walkForward.trainMonths)' },
       'test-months': { type: 'number', describe: 'test window in months (default ml.walkForward.testMonths)' },
       'step-months': { type: 'number', describe: 'months the windows advance (default ml.walkForward.stepMonths)' },
