@@ -190,7 +190,7 @@ export class SessionFeatureEngine {
   private readonly tr14 = new RowWindow(14);
   private readonly lrVix30 = new RowWindow(30);
   // VIX bars by start; a few minutes of history so a VIX bar that arrives after a later one still joins right
-  private readonly vix = new AsOfHistory(10 * MINUTE);
+  private readonly vix = new AsOfHistory(60 * MINUTE);
   private lastVixTs = Number.NEGATIVE_INFINITY;
   // news in the look-back, ordered by publication
   private readonly news: { id: string; ts: number; score: number }[] = [];
@@ -215,6 +215,11 @@ export class SessionFeatureEngine {
   /** Bar start of the newest underlying row (−∞ before the first). */
   get lastUnderlyingTime(): number {
     return this.lastSpyTs;
+  }
+
+  /** Bar start of the newest index (VIX) bar (−∞ before the first). */
+  get lastIndexTime(): number {
+    return this.lastVixTs;
   }
 
   private inSession(t: number): boolean {
@@ -335,7 +340,7 @@ export class SessionFeatureEngine {
     this.vwapDists.push(t, vwapDist);
     this.vixOnGrid.push(t, vixClose);
     this.rows.push({ ts: t, close, features: v });
-    if (this.rows.length > 16) this.rows.splice(0, this.rows.length - 8);
+    if (this.rows.length > 128) this.rows.splice(0, 64);
     return 'applied';
   }
 
