@@ -39,8 +39,15 @@ export class AsOfHistory {
 
   /** The newest value at or before `cutoff`, NaN when there is none. */
   at(cutoff: number): number {
-    for (let k = this.ts.length - 1; k >= this.head; k--) if (this.ts[k]! <= cutoff) return this.values[k]!;
-    return Number.NaN;
+    // Binary search for the last entry at or before the cutoff.
+    let lo = this.head;
+    let hi = this.ts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.ts[mid]! <= cutoff) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > this.head ? this.values[lo - 1]! : Number.NaN;
   }
 
   /** Timestamp of the newest entry (−∞ when empty). */

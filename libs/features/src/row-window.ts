@@ -53,14 +53,18 @@ export class RowWindow {
 
   /** SQL `avg(x)`: NaN when no value is present. */
   mean(): number {
+    const r = this.rows;
+    const first = this.n <= this.size ? 0 : this.n % this.size;
     let s = 0;
     let c = 0;
-    this.forEachInOrder((x) => {
+    for (let j = 0; j < r; j++) {
+      const k = first + j;
+      const x = this.a[k < this.size ? k : k - this.size]!;
       if (x === x) {
         s += x;
         c++;
       }
-    });
+    }
     return c === 0 ? Number.NaN : s / c;
   }
 
@@ -68,15 +72,19 @@ export class RowWindow {
   stdPop(): number {
     const m = this.mean();
     if (m !== m) return Number.NaN;
+    const r = this.rows;
+    const first = this.n <= this.size ? 0 : this.n % this.size;
     let m2 = 0;
     let c = 0;
-    this.forEachInOrder((x) => {
+    for (let j = 0; j < r; j++) {
+      const k = first + j;
+      const x = this.a[k < this.size ? k : k - this.size]!;
       if (x === x) {
         const d = x - m;
         m2 += d * d;
         c++;
       }
-    });
+    }
     return Math.sqrt(m2 / c);
   }
 
@@ -117,11 +125,5 @@ export class RowWindow {
   /** Forgets everything, e.g. at a session boundary. */
   reset(): void {
     this.n = 0;
-  }
-
-  private forEachInOrder(f: (x: number) => void): void {
-    const r = this.rows;
-    const first = this.n <= this.size ? 0 : this.n % this.size;
-    for (let j = 0; j < r; j++) f(this.a[(first + j) % this.size]!);
   }
 }

@@ -34,3 +34,4 @@ export { SignalModel } from './live-signal-model.js';
 export type { SignalModelSpec } from './live-signal-model.js';
 export { readStoredSession } from './live-warm-start.js';
 export type { StoredSession } from './live-warm-start.js';
+export { tapStream } from './tap-stream.js';

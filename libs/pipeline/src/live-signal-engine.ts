@@ -132,6 +132,7 @@ export class LiveSignalEngine {
   private readonly sessions = new Map<string, SessionFeatureEngine | null>();
   private queue: Queued[] = [];
   private recentNews: NewsArticle[] = [];
+  private lastSession: SessionFeatureEngine | null = null;
   private scheduled = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly signalListeners: Array<(s: LiveSignalRecord) => void> = [];
@@ -240,24 +241,23 @@ export class LiveSignalEngine {
     const features = this.rows.slice(0, n * WIDTH);
     const probabilities = n === 0 ? new Float32Array(0) : this.o.model.predict(features, n);
     const probabilityAt = this.clock.now();
-    const signals: LiveSignalRecord[] = [];
     const model = this.o.model;
-    for (let i = 0; i < n; i++) {
-      const p = probabilities[i]!;
-      if (!(p >= model.threshold)) continue;
-      const explanation = model.explain(features.subarray(i * WIDTH, (i + 1) * WIDTH), p, this.reasons);
-      signals.push({
-        ticker: tickers[i]!,
-        timestamp: timestamps[i]!,
-        probability: p,
-        threshold: model.threshold,
-        modelVersion: model.version,
-        reasons: explanation.factors.slice(0, this.reasons).map((f) => f.reading),
-        arrivedAt: arrivedAt[i]!,
-        probabilityAt,
-        signalAt: this.clock.now(),
-      });
-    }
+    const flagged: number[] = [];
+    for (let i = 0; i < n; i++) if (probabilities[i]! >= model.threshold) flagged.push(i);
+    // One SHAP call for every flagged row of the burst; unflagged rows are never explained.
+    const explanations = flagged.length === 0 ? [] : model.explainMany(flagged.map((i) => features.subarray(i * WIDTH, (i + 1) * WIDTH)), flagged.map((i) => probabilities[i]!), this.reasons);
+    const signalAt = this.clock.now();
+    const signals: LiveSignalRecord[] = flagged.map((i, k) => ({
+      ticker: tickers[i]!,
+      timestamp: timestamps[i]!,
+      probability: probabilities[i]!,
+      threshold: model.threshold,
+      modelVersion: model.version,
+      reasons: explanations[k]!.factors.slice(0, this.reasons).map((f) => f.reading),
+      arrivedAt: arrivedAt[i]!,
+      probabilityAt,
+      signalAt,
+    }));
     this.c.scored += n;
     this.c.signals += signals.length;
     if (n > 0) this.c.bursts++;
@@ -306,6 +306,9 @@ export class LiveSignalEngine {
   }
 
   private session(t: number): SessionFeatureEngine | null {
+    // Nearly every bar falls in the session of the previous one: skip the date lookup then.
+    const last = this.lastSession;
+    if (last !== null && t >= last.session.openMs && t < last.session.closeMs) return last;
     const date = nyDate(t);
     let s = this.sessions.get(date);
     if (s === undefined) {
@@ -318,6 +321,7 @@ export class LiveSignalEngine {
       }
       // Only the newest two sessions are kept: a session's state is useless after its close.
       this.sessions.set(date, s);
+      if (s !== null) this.lastSession = s;
       for (const d of [...this.sessions.keys()].sort().slice(0, -2)) this.sessions.delete(d);
     }
     return s;

@@ -57,6 +57,10 @@ export class SignalModel implements Disposable {
     this.#booster.setParam('nthread', 1);
     this.#predictor = this.#booster.densePredictor(spec.featureColumns.length, this.maxBatch);
     this.#batch = new Float32Array(this.maxBatch * spec.featureColumns.length);
+    // The first prediction and SHAP call set up XGBoost's thread pool and caches (hundreds of ms):
+    // pay that now, not on the first live burst.
+    const missing = new Float64Array(INCREMENTAL_FEATURE_COLUMNS.length).fill(Number.NaN);
+    this.explain(missing, this.predict(missing, 1)[0]!);
   }
 
   /** A model directory written by the trainer (`model.json` + `artifact.json`). */
@@ -86,9 +90,32 @@ export class SignalModel implements Disposable {
 
   /** SHAP explanation of one 66-feature row scored `probability`. */
   explain(row: ArrayLike<number>, probability: number, topN = 5): SignalExplanation {
-    const values = this.vector(row);
-    const contributions = this.#predictor.contributions(values).values;
-    return explainSignal({ featureColumns: this.featureColumns, values, contributions, probability, threshold: this.threshold, topN });
+    return this.explainMany([row], [probability], topN)[0]!;
+  }
+
+  /** SHAP explanations of several rows with one native contributions call per `maxBatch` rows. */
+  explainMany(rows: readonly ArrayLike<number>[], probabilities: ArrayLike<number>, topN = 5): SignalExplanation[] {
+    const cols = this.#take.length;
+    const out: SignalExplanation[] = [];
+    for (let start = 0; start < rows.length; start += this.maxBatch) {
+      const m = Math.min(this.maxBatch, rows.length - start);
+      const values = new Float32Array(m * cols);
+      for (let r = 0; r < m; r++) this.vector(rows[start + r]!, values.subarray(r * cols, (r + 1) * cols));
+      const contributions = this.#predictor.contributions(values).values;
+      for (let r = 0; r < m; r++) {
+        out.push(
+          explainSignal({
+            featureColumns: this.featureColumns,
+            values: values.subarray(r * cols, (r + 1) * cols),
+            contributions: contributions.subarray(r * (cols + 1), (r + 1) * (cols + 1)),
+            probability: probabilities[start + r]!,
+            threshold: this.threshold,
+            topN,
+          }),
+        );
+      }
+    }
+    return out;
   }
 
   dispose(): void {
