@@ -41,3 +41,8 @@ export type { SignalModelSpec } from './live-signal-model.js';
 export { readStoredSession } from './live-warm-start.js';
 export type { StoredSession } from './live-warm-start.js';
 export { tapStream } from './tap-stream.js';
+export { listChain, runLiveSignals } from './live-signal-session.js';
+export type { LiveSignalSessionOptions, LiveSignalSessionSummary } from './live-signal-session.js';
+export { SIGNALS_DATASET_SPEC, SignalStore } from './signal-store.js';
+export { createSignalEventServer } from './signal-event-server.js';
+export type { SignalEventServer } from './signal-event-server.js';

@@ -5,6 +5,8 @@ import type { StreamingEvent, StreamingSource } from './streaming-runner.js';
  * consumer (a {@link StreamingRunner} writing Parquet) reads the same events at its own pace from
  * an in-memory queue. The live signal path therefore never waits for the durable path's flushes
  * (back-pressure stays on the durable side: the queue holds what the writer has not taken yet).
+ * To stop without losing what the live side has seen, close the upstream source (not the
+ * consumer): the consumer then reads the queue to its end and drains.
  *
  * @example
  * ```ts
