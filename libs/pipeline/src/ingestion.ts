@@ -12,6 +12,7 @@ import {
   type OptionContract,
   type RetryPolicy,
   type StockBar,
+  dataRootLayout,
 } from '@spyglass/core';
 import { Deduplicator, Quarantine, recordKeyFor, validatorFor, type KeyOf } from '@spyglass/processing';
 import { ContractSelector, EquityClient, IndexClient, MassiveRest, NewsClient, OptionsClient, type InputFunction, type SelectionParams } from '@spyglass/sources';
@@ -139,7 +140,7 @@ export class Ingestion {
     this.options = new OptionsClient(this.rest);
     const root = settings.dataRoot;
     this.quarantine = new Quarantine({ root, clock: this.clock });
-    this.checkpoints = new CheckpointStore({ dir: `${root}/checkpoints`, clock: this.clock });
+    this.checkpoints = new CheckpointStore({ dir: dataRootLayout(root).checkpoints, clock: this.clock });
     this.datasets = {
       stocks: new ParquetDataset<StockBar>({ root, spec: rawDatasetSpecs.stocks }),
       options: new ParquetDataset<OptionBar>({ root, spec: rawDatasetSpecs.options }),

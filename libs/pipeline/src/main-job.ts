@@ -1,4 +1,5 @@
-import { nyseCalendar, systemClock, type Clock, type Logger, type SpyglassConfig } from '@spyglass/core';
+import { join } from 'node:path';
+import { dataRootLayout, nyseCalendar, systemClock, type Clock, type Logger, type SpyglassConfig } from '@spyglass/core';
 import { consolidate, generateFeatures, prepareTraining, scanOptions, type ConsolidateSummary, type FeatureSummary, type ScanSummary, type TrainingSummary } from '@spyglass/processing';
 import { Ingestion, type BackfillAllSummary } from './ingestion.js';
 import { ingestionSettings } from './ingestion-settings.js';
@@ -120,7 +121,7 @@ export async function runMainJob(o: MainJobOptions): Promise<MainJobSummary> {
   );
   const scan = await stage(
     'scan',
-    () => scanOptions({ root, dates, thresholdPct: p.scanner.threshold * 100, csvPath: `${root}/reports/scanner/events.csv` }),
+    () => scanOptions({ root, dates, thresholdPct: p.scanner.threshold * 100, csvPath: join(dataRootLayout(root).scannerReports, 'events.csv') }),
     (s) => `${s.events} events over ${s.contractDays} contract-days (median ${s.eventsPerContractDay.median} per contract-day)`,
   );
   const scannerReport = await writeScannerReport(root, scan, clock.now());

@@ -2,7 +2,7 @@ import type { Logger, OptionBar, OptionContract } from '@spyglass/core';
 import { ingestBatch, type IngestStages } from './ingest-batch.js';
 import { addCounts, emptyCounts, type IngestCounts } from './ingest-counts.js';
 import type { CheckpointPort, RecordSink, SourceBatch } from './ingest-ports.js';
-import { runPool } from './run-pool.js';
+import { runPool } from '@spyglass/core';
 
 /**
  * The day's contract choice, as `@spyglass/sources`' `ContractSelector.select` returns it.

@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
-import { Heartbeat, SpyglassError, nyseCalendar, nyDate } from '@spyglass/core';
+import { dataRootLayout, nyDate, nyseCalendar, SpyglassError } from '@spyglass/core';
+import { Heartbeat } from '@spyglass/monitoring';
 import { Ingestion, ParallelRunner, ProcessRegistry, ingestionSettings, type BackfillSummary, type DayProgress, type OptionsDaySummary, type WorkerTask } from '@spyglass/pipeline';
 import { ContractSelector } from '@spyglass/sources';
 import { loadContext, type CliContext } from '../context.js';
@@ -139,7 +140,7 @@ export const backfillAllCommand: CommandModule<GlobalArgs, RangeArgs & { tickers
     const runner = new ParallelRunner({
       settings,
       workers: a.workers ?? ctx.config.pipeline.backfill.workers,
-      registry: new ProcessRegistry({ dir: `${ctx.dataRoot}/workers` }),
+      registry: new ProcessRegistry({ dir: dataRootLayout(ctx.dataRoot).workers }),
       logger: ctx.logger,
     });
     const outcomes = await runner.run(tasks);

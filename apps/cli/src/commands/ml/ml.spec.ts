@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import yargs from 'yargs';
 import { isSpyglassError } from '@spyglass/core';
-import { buildFeatureDataset, CONFIG_DIR, type FeatureDataset } from '../../__test-support__/feature-dataset.js';
+import { buildFeatureDataset, CONFIG_DIR, type FeatureDataset } from '@spyglass/pipeline/testing';
 import { commands } from '../index.js';
 
 // OpenMP's busy-waiting workers crawl on a shared 2-core machine; libxgboost reads this when it loads.
