@@ -135,7 +135,8 @@ async function main(): Promise<void> {
   // 2. fixed rounds on the same balanced matrix: spyglass vs Python, measured the same way —
   // same parameters and thread count, DMatrix construction inside both timings, the same
   // per-round evaluation of the training set (trainBooster evaluates every round, so Python is
-  // given evals=[(dtrain, 'train')]), CPU seconds of the whole process beside wall seconds, and
+  // given evals=[(dtrain, 'train')]) and the model serialised to JSON (trainInWorker returns JSON
+  // bytes; Python's save_raw('json')), CPU seconds of the whole process beside wall seconds, and
   // the two sides alternated over `--train-rounds` rounds so a busy neighbour slows both.
   const split = timeBasedSplit(table);
   const train = new DataBalancer({ seed: 42 }).balance(split.train).table;
@@ -169,6 +170,7 @@ if mode == 'train':
     c = time.process_time(); t = time.perf_counter()
     d = xgb.DMatrix(x, label=y, missing=np.nan)
     b = xgb.train(params, d, ${rounds}, evals=[(d, 'train')], verbose_eval=False)
+    model = b.save_raw(raw_format='json')  # trainInWorker hands the model back as JSON bytes too
     print(json.dumps({"wall": time.perf_counter() - t, "cpu": time.process_time() - c, "version": xgb.__version__}))
 else:
     d = xgb.DMatrix(x[:20000], label=y[:20000], missing=np.nan)
