@@ -85,6 +85,7 @@ export type { BarChartOptions, LineChartOptions, Series } from './report/svg-cha
 export { buildHtmlReport, reportSummary, writeReport } from './report/html-report.js';
 export type { MonthlyPrecision, ReportInput, ReportSignal, ReportSummary } from './report/html-report.js';
 export { predictSplit, runBacktest } from './evaluation/split-predictions.js';
+export { trainingOverlap } from './evaluation/training-overlap.js';
 export type { SplitPredictions } from './evaluation/split-predictions.js';
 export {
   formatBacktestSummary,

@@ -28,6 +28,7 @@ export type {
   HealthSnapshot,
   HealthStatus,
   HealthThresholds,
+  IntegrityState,
   Provider,
   QuarantineCount,
   RunnerHealth,

@@ -15,7 +15,7 @@ const list: CommandModule<GlobalArgs, GlobalArgs> = {
       workers.length === 0
         ? 'no workers registered'
         : workers
-            .map((w) => `${w.id}  pid ${w.pid}${w.alive ? '' : ' (gone)'}  ${w.ticker}  ${w.job}  ${w.status}  ${w.progress.done}/${w.progress.total} days, ${w.progress.bars} bars  since ${new Date(w.startedAt).toISOString()}${w.error ? `  ${w.error}` : ''}`)
+            .map((w) => `${w.id}  pid ${w.pid}  ${w.ticker}  ${w.job}  ${w.state}  ${w.progress.done}/${w.progress.total} days, ${w.progress.bars} bars  since ${new Date(w.startedAt).toISOString()}${w.error ? `  ${w.error}` : ''}`)
             .join('\n'),
     );
   },
