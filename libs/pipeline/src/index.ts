@@ -10,7 +10,9 @@ export type { BackfillSummary, DayFetcher, DayProgress, HistoricalRunnerOptions,
 export { OptionsDayPipeline } from './options-day-pipeline.js';
 export type { DaySelection, OptionsDayOptions, OptionsDaySummary } from './options-day-pipeline.js';
 export { Ingestion } from './ingestion.js';
-export type { BackfillAllDay, BackfillAllSummary, IngestionSettings } from './ingestion.js';
+export type { BackfillAllDay, BackfillAllSummary, IngestionBackends, IngestionSettings } from './ingestion.js';
+export { INGEST_CHECKPOINT_JOB, ingestJobId, ingestJobsFor, runIngestJob } from './ingest-job.js';
+export type { IngestJob, IngestJobDataset } from './ingest-job.js';
 export { ParallelRunner } from './parallel-runner.js';
 export type { ParallelRunnerOptions, WorkerOutcome } from './parallel-runner.js';
 export type { WorkerSettings, WorkerTask } from './parallel-protocol.js';
