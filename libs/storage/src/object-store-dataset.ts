@@ -87,7 +87,15 @@ export class ObjectStoreDataset<R extends object> {
     this.spec = defineDataset(opts.spec);
     this.store = opts.store;
     this.cacheDir = opts.cacheDir;
-    this.lock = opts.lock ?? new FileLock();
+    const files = new FileLock();
+    // One machine: lock files in the cache (names are URLs, so they are encoded into one segment).
+    this.lock = opts.lock ?? {
+      run: async (name, fn) => {
+        const dir = path.join(opts.cacheDir, '.locks');
+        await mkdir(dir, { recursive: true });
+        return files.run(path.join(dir, encodeURIComponent(name)), fn);
+      },
+    };
     this.cacheBytes = opts.cacheBytes ?? 2 * 1024 ** 3;
     this.byTicker = this.spec.partitionBy[0] === 'ticker';
     // The cache is scratch space (the object store is the durable copy): no fsync, no row cache.
