@@ -136,7 +136,7 @@ export class IngestWorker {
       if (err.code === 'RATE_LIMITED') {
         const ms = err.retryAfterMs ?? this.opts.rateLimit?.windowMs ?? 60_000;
         this.opts.logger?.warn({ job: id, ms }, `429 on ${id}: pausing every worker for ${ms} ms`);
-        await Promise.all([this.limiter?.pause(ms), this.queue.rateLimit(ms)]);
+        await Promise.all([this.limiter?.pause(ms), this.queue.rateLimit(apiWindowWithMargin(ms))]);
         await this.opts.redis.incr(`${this.opts.namespace ?? 'spyglass'}:stats:pauses`);
         throw Worker.RateLimitError();
       }

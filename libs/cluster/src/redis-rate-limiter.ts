@@ -90,10 +90,15 @@ export class RedisRateLimiter implements RateLimiter {
     }
   }
 
-  /** Stops every process's permits for `ms` (longer pauses win over shorter ones). */
+  /**
+   * Stops every process's permits for `ms` plus the 5 % margin (longer pauses win over shorter
+   * ones) and starts a fresh window after it: permits left in the current window would otherwise
+   * land in the server's next window together with that window's own.
+   */
   async pause(ms: number): Promise<void> {
-    const [, paused] = this.keys;
+    const [window, paused] = this.keys;
+    const until = apiWindowWithMargin(Math.max(1, ms));
     const left = await this.redis.pttl(paused);
-    if (left < ms) await this.redis.set(paused, '1', 'PX', Math.max(1, Math.ceil(ms)));
+    if (left < until) await this.redis.multi().set(paused, '1', 'PX', until).del(window).exec();
   }
 }
