@@ -10,7 +10,7 @@ import { Redis, type RedisOptions } from 'ioredis';
  * ```
  */
 export function redactRedisUrl(url: string): string {
-  return url.replace(/^(rediss?:\/\/)([^@/]*)@/, (_m, scheme: string, info: string) => `${scheme}${info.includes(':') ? `${info.slice(0, info.indexOf(':'))}:***` : '***'}@`);
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^@/]*)@/i, (_m, scheme: string, info: string) => `${scheme}${info.includes(':') ? `${info.slice(0, info.indexOf(':'))}:***` : '***'}@`);
 }
 
 /**
@@ -82,14 +82,18 @@ export async function connectRedis(url: string, opts: { connectTimeoutMs?: numbe
     retryStrategy: (times) => (connected ? Math.min(100 * times, 2_000) : null),
     ...(opts.name ? { connectionName: opts.name } : {}),
   });
-  // Errors after the first connect are reconnects in progress; the commands wait.
-  client.on('error', () => undefined);
+  // Errors after the first connect are reconnects in progress; the commands wait. Before it, a
+  // refused AUTH arrives here while connect() only says the connection closed.
+  let refused: Error | undefined;
+  client.on('error', (e: Error) => {
+    if (!connected && /NOAUTH|WRONGPASS|AUTH/.test(e.message)) refused = e;
+  });
   try {
     await client.connect();
     await client.ping();
   } catch (e) {
     client.disconnect();
-    throw redisError(e, url);
+    throw redisError(refused ?? e, url);
   }
   connected = true;
   return client;
