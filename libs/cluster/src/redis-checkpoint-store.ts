@@ -58,12 +58,19 @@ export class RedisCheckpointStore implements CheckpointPort {
   }
 
   async isComplete(job: string, ticker: string, date: string): Promise<boolean> {
-    if ((await this.redis.hexists(this.key(job, ticker), date)) === 1) return true;
-    if (!this.durable) return false;
+    return (await this.get(job, ticker, date)) !== undefined;
+  }
+
+  /** The entry with its metadata, from Redis or (put back into Redis) from the durable copy. */
+  async get(job: string, ticker: string, date: string): Promise<CheckpointEntry | undefined> {
+    const text = await this.redis.hget(this.key(job, ticker), date);
+    if (text !== null) return JSON.parse(text) as CheckpointEntry;
+    if (!this.durable) return undefined;
     const body = await this.durable.get(this.objectKey(job, ticker, date));
-    if (!body) return false;
-    await this.redis.hset(this.key(job, ticker), date, Buffer.from(body).toString('utf8'));
-    return true;
+    if (!body) return undefined;
+    const restored = Buffer.from(body).toString('utf8');
+    await this.redis.hset(this.key(job, ticker), date, restored);
+    return JSON.parse(restored) as CheckpointEntry;
   }
 
   /** Which of `dates` are complete (one round trip; durable look-ups only for those Redis lacks). */

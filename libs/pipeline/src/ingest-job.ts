@@ -1,4 +1,5 @@
 import { SpyglassError, nyseCalendar } from '@spyglass/core';
+import { backfillJob } from './backfill-checkpoints.js';
 import { emptyCounts, type IngestCounts } from './ingest-counts.js';
 import type { Ingestion } from './ingestion.js';
 
@@ -29,10 +30,11 @@ export interface IngestJob {
 
 /** The checkpoint job name of each dataset (the namespace `HistoricalRunner` and the options pipeline mark). */
 export const INGEST_CHECKPOINT_JOB: Readonly<Record<IngestJobDataset, string>> = {
-  stocks: 'backfill:stocks',
-  indices: 'backfill:indices',
-  news: 'backfill:news',
-  options: 'backfill:options-day',
+  stocks: backfillJob('stocks'),
+  indices: backfillJob('indices'),
+  news: backfillJob('news'),
+  // `backfill:options` marks each contract; a whole options day is marked under its underlying here.
+  options: `${backfillJob('options')}-day`,
 };
 
 /**

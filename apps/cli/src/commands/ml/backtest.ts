@@ -7,6 +7,7 @@ import { printResult, type GlobalArgs } from '../../output.js';
 import { checkedProbability, modelOption, rangeOptions, type ModelArgs } from './cli-arguments.js';
 import { loadModel, tableForModel, xgboostLibrary } from './model-context.js';
 import { stamp, writeText } from './report-files.js';
+import { dataRootLayout } from '@spyglass/core';
 
 /** The arguments of `spyglass ml backtest`. */
 export interface BacktestArgs extends ModelArgs {
@@ -38,7 +39,7 @@ export const backtestCommand: CommandModule<GlobalArgs, BacktestArgs> = {
     const m = loadModel(ctx, a);
     const table = await tableForModel(ctx, m, a);
     const result = runBacktest(m.artifact, table, { ...xgboostLibrary(), ...(threshold === undefined ? {} : { threshold }) });
-    const outDir = a['output-dir'] ?? join(ctx.dataRoot, 'reports', 'ml', 'backtest');
+    const outDir = a['output-dir'] ?? dataRootLayout(ctx.dataRoot).mlReport('backtest');
     const ts = stamp();
     const trades = writeText(join(outDir, `${m.artifact.version}_trades_${ts}.csv`), tradesCsv(result.trades));
     const summary = { model: m.dir, version: m.artifact.version, testDays: result.testDays, metrics: result.metrics, trades };
