@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { defineCommand } from '../define-command.js';
 import { createExchangeSim } from '@spyglass/exchange-sim';
 import { runMainJob, type MainJobSummary } from '@spyglass/pipeline';
+import { xgboostLibraryFromEnv } from '@spyglass/ml';
 import { loadContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
 import { gitRevision } from '../git-revision.js';
@@ -68,6 +69,7 @@ export const demoCommand = defineCommand({
         ...(a['log-level'] || process.env.SPYGLASS_LOG_LEVEL ? {} : { settings: { logLevel: 'warn' } }),
       });
       ctx.logger.info({ rest: sim.url }, 'embedded exchange simulator started');
+      const { libraryPath } = xgboostLibraryFromEnv(process.env);
       const summary = await runMainJob({
         config: ctx.config,
         from: a.from,
@@ -75,7 +77,7 @@ export const demoCommand = defineCommand({
         resume: !a.fresh,
         dataSource: `spyglass exchange simulator, seed ${a.seed} (synthetic data, not market results)`,
         gitRevision: gitRevision(),
-        ...(process.env.SPYGLASS_XGBOOST_LIB ? { xgboostLibraryPath: process.env.SPYGLASS_XGBOOST_LIB } : {}),
+        ...(libraryPath ? { xgboostLibraryPath: libraryPath } : {}),
         logger: ctx.logger,
         onStage: (stage, event, detail) => {
           if (!a.json) process.stderr.write(event === 'start' ? `» ${stage}…\n` : `  ${stage}: ${detail}\n`);

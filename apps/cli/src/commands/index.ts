@@ -8,6 +8,7 @@ import { mlCommands } from './ml/index.js';
 import { consolidateCommand, engineerFeaturesCommand, generateFeaturesCommand, prepareTrainingCommand, scanOptionsCommand } from './processing.js';
 import { simCommand } from './sim.js';
 import { purgeCommand, reportSpaceCommand, schemaBaselineCommand, schemaCheckCommand, verifyCommand } from './storage.js';
+import { streamSignalsCommand } from './stream-signals.js';
 import { simulateCommand, streamNewsCommand, streamOptionsCommand, streamStocksCommand, streamVixCommand } from './stream.js';
 import { workersCommand } from './workers.js';
 
@@ -32,6 +33,7 @@ export const commands = [
   streamOptionsCommand,
   streamVixCommand,
   streamNewsCommand,
+  streamSignalsCommand,
   simulateCommand,
   workersCommand,
   schemaCheckCommand,

@@ -13,7 +13,7 @@ import { stopOnSignal } from '../stop-signal.js';
  * The live streams of a configuration. Market hours are enforced unless `--ignore-market-hours`
  * (for the simulator, whose sessions are replays of past days).
  */
-function liveStreams(config: SpyglassConfig, logger: Logger, opts: { ignoreMarketHours: boolean }): { ingestion: Ingestion; streams: LiveStreams } {
+export function liveStreams(config: SpyglassConfig, logger: Logger, opts: { ignoreMarketHours: boolean }): { ingestion: Ingestion; streams: LiveStreams } {
   const ingestion = new Ingestion(ingestionSettings(config, { logger }));
   const hb = config.settings.monitoring.heartbeat;
   const streams = new LiveStreams(
