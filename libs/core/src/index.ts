@@ -10,6 +10,7 @@ export { errorFromHttpStatus, parseRetryAfter } from './http-error.js';
 // Time
 export { systemClock, ManualClock } from './clock.js';
 export type { Clock } from './clock.js';
+export { calendarDays, everyDayCalendar } from './calendar-days.js';
 export { nyseCalendar } from './market-calendar.js';
 export type { MarketCalendar, MarketSession } from './market-calendar.js';
 export { nyseHolidays, nyseEarlyCloses } from './nyse-holidays.js';
@@ -51,7 +52,7 @@ export type {
 } from './data-root/report-contracts.js';
 
 // Retry and rate limiting
-export { withRetry, backoffDelay, defaultRetryPolicy } from './retry.js';
+export { withRetry, backoffDelay, defaultRetryPolicy, DEFAULT_RATE_LIMIT_MAX_WAIT_MS } from './retry.js';
 export type { RetryPolicy, RetryOptions, RetryInfo } from './retry.js';
 export { TokenBucket, createRateLimiter } from './rate-limiter.js';
 export type { RateLimiter } from './rate-limiter.js';
@@ -74,7 +75,7 @@ export { sinksConfigSchema } from './config/sinks-schema.js';
 export type { SinksConfig } from './config/sinks-schema.js';
 export { retryConfigSchema } from './config/retry-schema.js';
 export type { RetryConfig } from './config/retry-schema.js';
-export { pipelineConfigSchema } from './config/pipeline-schema.js';
+export { LABEL_DEFAULTS, pipelineConfigSchema } from './config/pipeline-schema.js';
 export type { PipelineConfig } from './config/pipeline-schema.js';
 export { mlConfigSchema } from './config/ml-schema.js';
 export type { MlConfig } from './config/ml-schema.js';

@@ -9,7 +9,7 @@ import type { IngestionSettings } from './ingestion.js';
  * const workerSettings: WorkerSettings = settings; // sent to each child process as JSON
  * ```
  */
-export type WorkerSettings = Omit<IngestionSettings, 'clock' | 'random' | 'logger' | 'input' | 'rateLimiter'>;
+export type WorkerSettings = Omit<IngestionSettings, 'clock' | 'random' | 'logger' | 'input' | 'rateLimiter' | 'backends'>;
 
 /**
  * One unit of parallel work: a dataset backfill for one ticker.
@@ -26,6 +26,7 @@ export interface WorkerTask {
   readonly from: string;
   readonly to: string;
   readonly resume: boolean;
+  readonly retryEmpty?: boolean;
 }
 
 /** Parent → worker messages. */

@@ -26,6 +26,7 @@ export type { ContractQuery, OpeningPrice } from './rest/options-client.js';
 export { NewsClient } from './rest/news-client.js';
 export type { NewsQuery, NewsPollOptions } from './rest/news-client.js';
 export { ContractSelector } from './contracts/contract-selector.js';
+export { promptSelectionParams } from './contracts/selection-prompt.js';
 export type { SelectionParams, InputFunction, ContractLister, ContractSelectorOptions, ContractSelection } from './contracts/contract-selector.js';
 export type { StreamEvent, RecordStream } from './stream/stream-event.js';
 export { MarketStream, createStockStream, createOptionStream, createIndexStream, DEFAULT_WS_BASE_URL, defaultReconnectPolicy } from './stream/market-stream.js';

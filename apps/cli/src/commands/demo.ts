@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { defineCommand } from '../define-command.js';
 import { createExchangeSim } from '@spyglass/exchange-sim';
 import { runMainJob, type MainJobSummary } from '@spyglass/pipeline';
 import { xgboostLibraryFromEnv } from '@spyglass/ml';
@@ -46,7 +47,7 @@ function renderDemo(s: MainJobSummary, dataRoot: string): string {
 }
 
 /** `spyglass demo`: the main job end to end on the embedded simulator. */
-export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
+export const demoCommand = defineCommand({
   command: 'demo',
   describe: 'run the whole pipeline on the embedded exchange simulator: backfill → consolidate → features → train → evaluate → report',
   builder: (y) =>
@@ -55,7 +56,7 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
       .option('to', { type: 'string', default: '2025-03-31', describe: 'last trading day' })
       .option('seed', { type: 'string', default: '42', describe: 'simulator seed' })
       .option('strikes-per-side', { type: 'number', default: 4, describe: 'calls above and puts at or below the open, per day' })
-      .option('fresh', { type: 'boolean', default: false, describe: 'ignore checkpoints and re-fetch every day' }) as never,
+      .option('fresh', { type: 'boolean', default: false, describe: 'ignore checkpoints and re-fetch every day' }),
   handler: async (a) => {
     const sim = await createExchangeSim({ seed: a.seed, port: 0 });
     try {
@@ -90,4 +91,4 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
       await sim.close();
     }
   },
-};
+});

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { defineCommand } from '../define-command.js';
 import { nyDate, nyseCalendar, type Logger, type SpyglassConfig } from '@spyglass/core';
 import { Heartbeat } from '@spyglass/monitoring';
 import { Ingestion, LiveStreams, ingestionSettings, liveStreamSettings, type LiveStream, type StreamingSummary } from '@spyglass/pipeline';
@@ -6,12 +7,13 @@ import { FeedSimulator } from '@spyglass/sources';
 import { ParquetDataset, rawDatasetSpecs } from '@spyglass/storage';
 import { loadContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
+import { stopOnSignal } from '../stop-signal.js';
 
 /**
  * The live streams of a configuration. Market hours are enforced unless `--ignore-market-hours`
  * (for the simulator, whose sessions are replays of past days).
  */
-function liveStreams(config: SpyglassConfig, logger: Logger, opts: { ignoreMarketHours: boolean }): { ingestion: Ingestion; streams: LiveStreams } {
+export function liveStreams(config: SpyglassConfig, logger: Logger, opts: { ignoreMarketHours: boolean }): { ingestion: Ingestion; streams: LiveStreams } {
   const ingestion = new Ingestion(ingestionSettings(config, { logger }));
   const hb = config.settings.monitoring.heartbeat;
   const streams = new LiveStreams(
@@ -31,17 +33,17 @@ function liveStreams(config: SpyglassConfig, logger: Logger, opts: { ignoreMarke
   return { ingestion, streams };
 }
 
-/** Runs streams until the close, the end of the feed, or SIGTERM/SIGINT (which flush first). */
-async function runUntilStopped<R extends { timestamp: number; ingestedAt: number }>(jobs: ReadonlyArray<LiveStream<R>>): Promise<StreamingSummary[]> {
-  const ac = new AbortController();
-  const stop = () => ac.abort(new Error('signal'));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+/**
+ * Runs streams until the close, the end of the feed, or SIGTERM/SIGINT (which flush first). The
+ * streams get the stop signal when they are made, so a source waiting between polls (news) or for
+ * the open wakes up at once instead of at its next poll.
+ */
+async function runUntilStopped<R extends { timestamp: number; ingestedAt: number }>(make: (signal: AbortSignal) => ReadonlyArray<LiveStream<R>>): Promise<StreamingSummary[]> {
+  const stop = stopOnSignal();
   try {
-    return await Promise.all(jobs.map((j) => j.runner.run(j.source, ac.signal)));
+    return await Promise.all(make(stop.signal).map((j) => j.runner.run(j.source, stop.signal)));
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    stop.dispose();
   }
 }
 
@@ -53,28 +55,28 @@ interface StreamArgs extends GlobalArgs {
   'ignore-market-hours': boolean;
 }
 
-function streamCommand(command: string, describe: string, kind: 'stocks' | 'indices' | 'news'): CommandModule<GlobalArgs, StreamArgs> {
-  return {
+function streamCommand(command: string, describe: string, kind: 'stocks' | 'indices' | 'news') {
+  return defineCommand({
     command,
     describe,
     builder: (y) =>
       y
         .option('ticker', { type: 'string', describe: 'ticker (default from sources.yaml)' })
-        .option('ignore-market-hours', { type: 'boolean', default: false, describe: 'do not wait for the open or stop at the close (simulator replays)' }) as never,
+        .option('ignore-market-hours', { type: 'boolean', default: false, describe: 'do not wait for the open or stop at the close (simulator replays)' }),
     handler: async (a) => {
       const ctx = loadContext(a);
       const { streams } = liveStreams(ctx.config, ctx.logger, { ignoreMarketHours: a['ignore-market-hours'] });
       const t = ctx.config.sources.tickers;
-      const job =
+      const job = (signal: AbortSignal) =>
         kind === 'news'
-          ? streams.news(a.ticker ?? t.news[0]!, ctx.config.sources.news.pollIntervalMs)
+          ? streams.news(a.ticker ?? t.news[0]!, ctx.config.sources.news.pollIntervalMs, signal)
           : kind === 'stocks'
             ? streams.bars('stocks', [a.ticker ?? t.equities[0]!])
             : streams.bars('indices', [a.ticker ?? t.indices[0]!]);
-      const summaries = await runUntilStopped([job as LiveStream<{ timestamp: number; ingestedAt: number }>]);
+      const summaries = await runUntilStopped((signal) => [job(signal) as LiveStream<{ timestamp: number; ingestedAt: number }>]);
       printResult(a, summaries, () => renderSummaries(summaries));
     },
-  };
+  });
 }
 
 /** `spyglass stream`: SPY minute bars over WebSocket into Parquet. */
@@ -85,13 +87,13 @@ export const streamVixCommand = streamCommand('stream-vix', 'stream VIX minute b
 export const streamNewsCommand = streamCommand('stream-news', 'poll news with sentiment into Parquet', 'news');
 
 /** `spyglass stream-options`: today's selected contracts (opening price → selection) over WebSocket. */
-export const streamOptionsCommand: CommandModule<GlobalArgs, StreamArgs & { date?: string }> = {
+export const streamOptionsCommand = defineCommand({
   command: 'stream-options',
   describe: "stream the day's selected option contracts (selection from the opening price)",
   builder: (y) =>
     y
       .option('date', { type: 'string', describe: 'trade date whose selection to stream (default: today)' })
-      .option('ignore-market-hours', { type: 'boolean', default: false }) as never,
+      .option('ignore-market-hours', { type: 'boolean', default: false }),
   handler: async (a) => {
     const ctx = loadContext(a);
     const { ingestion, streams } = liveStreams(ctx.config, ctx.logger, { ignoreMarketHours: a['ignore-market-hours'] });
@@ -99,13 +101,13 @@ export const streamOptionsCommand: CommandModule<GlobalArgs, StreamArgs & { date
     const date = a.date ?? (nyseCalendar.isTradingDay(today) ? today : nyseCalendar.nextTradingDay(today));
     const tickers = await ingestion.selectContracts(date);
     ctx.logger.info({ date, tickers }, `streaming ${tickers.length} contracts`);
-    const summaries = await runUntilStopped([streams.bars('options', tickers) as unknown as LiveStream<{ timestamp: number; ingestedAt: number }>]);
+    const summaries = await runUntilStopped(() => [streams.bars('options', tickers) as unknown as LiveStream<{ timestamp: number; ingestedAt: number }>]);
     printResult(a, summaries, () => renderSummaries(summaries));
   },
-};
+});
 
 /** `spyglass simulate`: replay stored Parquet as a real-time stream (the original's FeedSimulator). */
-export const simulateCommand: CommandModule<GlobalArgs, GlobalArgs & { source: string; date?: string; ticker?: string; speed: number; 'max-gap-ms': number; limit?: number }> = {
+export const simulateCommand = defineCommand({
   command: 'simulate',
   describe: 'replay a stored dataset as a real-time stream (speed multiplier; 0 = no delay)',
   builder: (y) =>
@@ -115,7 +117,7 @@ export const simulateCommand: CommandModule<GlobalArgs, GlobalArgs & { source: s
       .option('ticker', { type: 'string' })
       .option('speed', { type: 'number', default: 60, describe: '1 = real time, 60 = a minute per second, 0 = no delay' })
       .option('max-gap-ms', { type: 'number', default: 5000, describe: 'cap on each wait' })
-      .option('limit', { type: 'number', describe: 'stop after this many records' }) as never,
+      .option('limit', { type: 'number', describe: 'stop after this many records' }),
   handler: async (a) => {
     const ctx = loadContext(a);
     const ds = new ParquetDataset<{ ticker: string; timestamp: number; close?: number; title?: string }>({
@@ -123,9 +125,8 @@ export const simulateCommand: CommandModule<GlobalArgs, GlobalArgs & { source: s
       spec: rawDatasetSpecs[a.source as keyof typeof rawDatasetSpecs],
     });
     const records = (await ds.readAll({ ...(a.date ? { from: a.date, to: a.date } : {}), ...(a.ticker ? { tickers: [a.ticker] } : {}) })).sort((x, y) => x.timestamp - y.timestamp);
-    const ac = new AbortController();
-    process.once('SIGINT', () => ac.abort());
-    const feed = new FeedSimulator({ records, speed: a.speed, maxGapDelayMs: a['max-gap-ms'], signal: ac.signal });
+    const stop = stopOnSignal();
+    const feed = new FeedSimulator({ records, speed: a.speed, maxGapDelayMs: a['max-gap-ms'], signal: stop.signal });
     let n = 0;
     for await (const ev of feed) {
       if (ev.type !== 'bar') continue;
@@ -133,6 +134,7 @@ export const simulateCommand: CommandModule<GlobalArgs, GlobalArgs & { source: s
       if (!a.json) process.stdout.write(`${new Date(ev.bar.timestamp).toISOString()} ${ev.bar.ticker} ${ev.bar.close ?? ev.bar.title ?? ''}\n`);
       if (a.limit && n >= a.limit) await feed.close();
     }
+    stop.dispose();
     printResult(a, { replayed: n, ...feed.stats }, () => `replayed ${n} records (${feed.stats.outOfOrder} out of order, waited ${Math.round(feed.stats.waitedMs)} ms)`);
   },
-};
+});
