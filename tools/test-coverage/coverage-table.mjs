@@ -45,8 +45,9 @@ for (const [lib, acc] of rows) {
   console.log(`  ${lib.padEnd(14)} ${METRICS.map((k) => pct(acc[k]).toFixed(1).padStart(10)).join(' ')}  ${verdict}`);
 }
 if (args.includes('--write-floors')) {
-  // Floors round down to 0.1 % so a floor set from a run passes that run.
-  const next = { ...floors, ...Object.fromEntries(rows.map(([lib, acc]) => [lib, Math.floor(pct(acc.lines) * 10) / 10])) };
+  // Floors round down to a whole percent: V8 line counts can move by a line or two between runs
+  // when a retry or timer path is timing-dependent.
+  const next = { ...floors, ...Object.fromEntries(rows.map(([lib, acc]) => [lib, Math.floor(pct(acc.lines))])) };
   writeFileSync(floorsPath, `${JSON.stringify(next, null, 2)}\n`);
   console.log(`coverage: floors written to ${relative(root, floorsPath)}`);
 }
