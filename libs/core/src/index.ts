@@ -14,6 +14,7 @@ export { nyseCalendar } from './market-calendar.js';
 export type { MarketCalendar, MarketSession } from './market-calendar.js';
 export { nyseHolidays, nyseEarlyCloses } from './nyse-holidays.js';
 export type { MarketHoliday } from './nyse-holidays.js';
+export { seededRandom } from './seeded-random.js';
 export { NY_TIME_ZONE, nyDate, nyWallTime, nyMinuteOfDay } from './ny-time.js';
 
 // Records
