@@ -12,10 +12,11 @@ export const allowed = {
   storage: ['core'],
   sources: ['core'],
   monitoring: ['core'],
+  backtest: ['core'],
   'exchange-sim': ['core', 'features'],
   processing: ['core', 'storage', 'features'],
-  ml: ['core', 'storage', 'features', 'processing'],
-  pipeline: ['core', 'storage', 'sources', 'processing', 'features', 'ml', 'monitoring', 'dashboard'],
+  ml: ['core', 'storage', 'features', 'processing', 'backtest'],
+  pipeline: ['core', 'storage', 'sources', 'processing', 'features', 'ml', 'monitoring', 'dashboard', 'backtest'],
   dashboard: ['core', 'storage', 'monitoring'],
 };
 /** Test peers a spec file may import in addition. */

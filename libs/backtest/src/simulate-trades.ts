@@ -268,3 +268,29 @@ export function simulateTrades(signals: readonly EntrySignal[], book: BarBook, r
   }
   return { rules, trades, skipped };
 }
+
+const TRADE_COLUMNS = [
+  'date', 'ticker', 'signal_time', 'probability', 'label', 'entry_time', 'entry_price', 'exit_time', 'exit_price', 'exit_reason',
+  'take_profit_price', 'stop_price', 'contracts', 'commission', 'pnl', 'return', 'bars_held',
+] as const;
+
+/**
+ * Simulated trades as CSV (times ISO-8601 UTC, prices and money in dollars, `return` a fraction):
+ * every rule's outcome is a column, so a trade can be checked by hand against its bars.
+ *
+ * @example
+ * ```ts
+ * writeFileSync('pnl_trades.csv', pnlTradesCsv(sim.trades));
+ * ```
+ */
+export function pnlTradesCsv(trades: readonly SimulatedTrade[]): string {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const cell = (v: string | number | null) => (v === null ? '' : String(v));
+  const lines = trades.map((t) =>
+    [
+      t.date, t.ticker, iso(t.signalTime), t.probability, t.label, iso(t.entryTime), t.entryPrice.toFixed(2), iso(t.exitTime), t.exitPrice.toFixed(2), t.exitReason,
+      t.takeProfitPrice.toFixed(2), t.stopPrice === null ? null : t.stopPrice.toFixed(2), t.contracts, t.commission.toFixed(2), t.pnl.toFixed(2), t.return, t.barsHeld,
+    ].map(cell).join(','),
+  );
+  return [TRADE_COLUMNS.join(','), ...lines].join('\n') + '\n';
+}

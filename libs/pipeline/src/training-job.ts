@@ -1,7 +1,9 @@
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SpyglassError, systemClock, type Clock, type Logger, type MlConfig } from '@spyglass/core';
+import { formatPnlLine, pnlTradesCsv, type PnlEvaluation, type TradeRules } from '@spyglass/backtest';
 import { modelSummaryPath } from '@spyglass/dashboard';
+import { evaluateModelPnl } from './pnl-backtest.js';
 import {
   Booster,
   Scorer,
@@ -29,6 +31,7 @@ import {
   writeReport,
   type BacktestMetrics,
   type ClassificationMetrics,
+  type PnlSplit,
   type ReportSignal,
   type SpeedBenchmark,
   type TrainerConfig,
@@ -57,6 +60,8 @@ export interface TrainingJobOptions {
   readonly xgboostLibraryPath?: string;
   /** Run walk-forward validation (skipped with a note when the data spans too few months). */
   readonly walkForward?: boolean;
+  /** Trading rules of the P&L backtest (defaults: `DEFAULT_TRADE_RULES` of `@spyglass/backtest`). */
+  readonly tradeRules?: Partial<TradeRules>;
   readonly logger?: Logger;
   readonly clock?: Clock;
   readonly onProgress?: (stage: string, detail: string) => void;
@@ -83,6 +88,8 @@ export interface TrainingJobResult {
   readonly validation: ClassificationMetrics;
   readonly test: ClassificationMetrics;
   readonly backtest: BacktestMetrics;
+  /** The trading backtest of the test days (P&L with costs, intervals, baselines, calibration). */
+  readonly pnl: PnlEvaluation;
   readonly speed: SpeedBenchmark;
   readonly walkForward: WalkForwardResult | { readonly skipped: string };
 }
@@ -184,6 +191,13 @@ export async function runTrainingJob(o: TrainingJobOptions): Promise<TrainingJob
   await writeFile(join(reportDir, 'trades.csv'), tradesCsv(bt.trades));
   say('backtest', `${bt.metrics.nSignals} signals on ${predictions.split.days.test.length} test days, precision ${bt.metrics.precision.toFixed(3)} vs base rate ${bt.metrics.positiveRateTest.toFixed(3)}`);
 
+  // The trading view of the same test days: fills, costs and exits on the option bars, against baselines.
+  const simulator = /simulat|synthetic/i.test(o.dataSource);
+  const pnlBase = { root: o.root, simulator, ...(o.tradeRules ? { rules: o.tradeRules } : {}), ...lib };
+  const pnl = await evaluateModelPnl({ ...pnlBase, test: testTable, probabilities: predictions.test, train: predictions.split.train, threshold });
+  await writeFile(join(reportDir, 'pnl_trades.csv'), pnlTradesCsv(pnl.trades));
+  say('pnl', formatPnlLine(pnl));
+
   using booster = Booster.fromJson(run.artifact.model, lib);
   const importance = allFeatureImportances(booster, run.artifact.featureColumns);
   await writeFile(join(reportDir, 'feature_importance.csv'), importanceCsv(importance.gain));
@@ -220,6 +234,7 @@ export async function runTrainingJob(o: TrainingJobOptions): Promise<TrainingJob
   });
 
   let walkForward: WalkForwardResult | { skipped: string };
+  const pnlSplits: PnlSplit[] = [];
   const months = new Set(table.date.map((d) => d.slice(0, 7))).size;
   const wf = o.ml.walkForward;
   if (o.walkForward === false) walkForward = { skipped: 'turned off' };
@@ -229,6 +244,10 @@ export async function runTrainingJob(o: TrainingJobOptions): Promise<TrainingJob
       ...lib,
       config: { mode: wf.mode, trainMonths: wf.trainMonths, testMonths: wf.testMonths, stepMonths: wf.stepMonths, purgeMinutes: Math.max(wf.purgeMinutes, o.labelWindowMinutes), labelHorizonMinutes: o.labelWindowMinutes, threshold },
       trainer: trainerConfigFrom(o.ml),
+      onTestPredictions: async (split, test, probabilities, train) => {
+        const e = await evaluateModelPnl({ ...pnlBase, test, probabilities, train, threshold, linearBaseline: false, randomDraws: 100, bootstrapDraws: 500 });
+        pnlSplits.push({ label: split.window.testMonth, trades: e.metrics.trades, totalPnl: e.metrics.totalPnl, meanTradeReturn: e.intervals.meanTradeReturn, precision: e.intervals.precision });
+      },
     });
   }
   say('walk-forward', 'skipped' in walkForward ? `skipped: ${walkForward.skipped}` : `${walkForward.splits.length} splits`);
@@ -250,6 +269,7 @@ export async function runTrainingJob(o: TrainingJobOptions): Promise<TrainingJob
     ...('skipped' in walkForward ? {} : { walkForward }),
     speed,
     recentSignals,
+    pnl: { evaluation: pnl, splits: pnlSplits },
   });
   const latest = modelSummaryPath(o.root);
   await mkdir(join(latest, '..'), { recursive: true });
@@ -268,6 +288,7 @@ export async function runTrainingJob(o: TrainingJobOptions): Promise<TrainingJob
     validation: run.artifact.metrics.validation,
     test: run.artifact.metrics.test,
     backtest: bt.metrics,
+    pnl,
     speed,
     walkForward,
   };
