@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { nyDate, systemClock, type Clock, type OptionBar, type PipelineConfig } from '@spyglass/core';
-import { Scorer, type SignalExplanation } from '@spyglass/ml';
+import { dataRootLayout, nyDate, systemClock, type Clock, type OptionBar, type PipelineConfig } from '@spyglass/core';
+import { ModelStore, Scorer, type SignalExplanation } from '@spyglass/ml';
 import { FEATURES_DATASET, consolidate, generateFeatures } from '@spyglass/processing';
 import { readParquetTable } from '@spyglass/storage';
 
@@ -36,8 +36,8 @@ export interface LiveSignal {
  */
 export interface LiveScorerOptions {
   readonly root: string;
-  /** A model directory written by the trainer (`model.json` + `artifact.json`). */
-  readonly modelDir: string;
+  /** A model directory written by the trainer (`model.json` + `artifact.json`); default: the newest in the root's {@link ModelStore}. */
+  readonly modelDir?: string;
   readonly pipeline: Pick<PipelineConfig, 'consolidation' | 'labels'>;
   /** Override of the artifact's decision threshold. */
   readonly threshold?: number;
@@ -65,7 +65,7 @@ export class LiveScorer {
   readonly threshold: number;
 
   constructor(private readonly o: LiveScorerOptions) {
-    this.scorer = Scorer.load(o.modelDir, { ...(o.xgboostLibraryPath ? { libraryPath: o.xgboostLibraryPath } : {}), ...(o.threshold !== undefined ? { threshold: o.threshold } : {}) });
+    this.scorer = Scorer.load(o.modelDir ?? new ModelStore(o.root).latest().dir, { ...(o.xgboostLibraryPath ? { libraryPath: o.xgboostLibraryPath } : {}), ...(o.threshold !== undefined ? { threshold: o.threshold } : {}) });
     this.threshold = this.scorer.threshold;
     this.clock = o.clock ?? systemClock;
   }
@@ -82,7 +82,7 @@ export class LiveScorer {
     const signals: LiveSignal[] = [];
     let scored = 0;
     for (const date of dates) {
-      const table = await readParquetTable(join(this.o.root, 'processed', FEATURES_DATASET, `date=${date}`, 'part-0.parquet'), { columns: ['ticker', 'timestamp', ...cols] });
+      const table = await readParquetTable(join(dataRootLayout(this.o.root).processedDataset(FEATURES_DATASET), `date=${date}`, 'part-0.parquet'), { columns: ['ticker', 'timestamp', ...cols] });
       const tickers = table.getChild('ticker')!;
       const times = table.getChild('timestamp')!;
       const vectors = cols.map((name) => table.getChild(name));

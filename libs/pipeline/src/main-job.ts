@@ -1,4 +1,5 @@
-import { nyseCalendar, systemClock, type Clock, type Logger, type SpyglassConfig } from '@spyglass/core';
+import { join } from 'node:path';
+import { dataRootLayout, nyseCalendar, systemClock, type Clock, type Logger, type SpyglassConfig } from '@spyglass/core';
 import { consolidate, generateFeatures, prepareTraining, scanOptions, type ConsolidateSummary, type FeatureSummary, type ScanSummary, type TrainingSummary } from '@spyglass/processing';
 import { Ingestion, type BackfillAllSummary } from './ingestion.js';
 import { ingestionSettings } from './ingestion-settings.js';
@@ -99,7 +100,8 @@ export async function runMainJob(o: MainJobOptions): Promise<MainJobSummary> {
     (s) =>
       s.received === 0
         ? 'nothing to fetch: every day is already stored (resumed from the checkpoints)'
-        : `${s.stored.toLocaleString('en-US')} records stored (${s.byDataset.stocks.stored} SPY, ${s.byDataset.indices.stored} VIX, ${s.byDataset.options.stored} option bars, ${s.byDataset.news.stored} news), ${s.quarantined} quarantined`,
+        : `${s.stored.toLocaleString('en-US')} records stored (${s.byDataset.stocks.stored} SPY, ${s.byDataset.indices.stored} VIX, ${s.byDataset.options.stored} option bars, ${s.byDataset.news.stored} news), ${s.quarantined} quarantined; ` +
+          `option contracts: ${s.contracts.withBars} with bars, ${s.contracts.withoutBars} without, ${s.contracts.resumed} resumed, ${s.contracts.unlisted} selected but not listed`,
   );
   const dates = nyseCalendar.tradingDays(o.from, o.to);
   const c = p.consolidation;
@@ -120,7 +122,7 @@ export async function runMainJob(o: MainJobOptions): Promise<MainJobSummary> {
   );
   const scan = await stage(
     'scan',
-    () => scanOptions({ root, dates, thresholdPct: p.scanner.threshold * 100, csvPath: `${root}/reports/scanner/events.csv` }),
+    () => scanOptions({ root, dates, thresholdPct: p.scanner.threshold * 100, csvPath: join(dataRootLayout(root).scannerReports, 'events.csv') }),
     (s) => `${s.events} events over ${s.contractDays} contract-days (median ${s.eventsPerContractDay.median} per contract-day)`,
   );
   const scannerReport = await writeScannerReport(root, scan, clock.now());

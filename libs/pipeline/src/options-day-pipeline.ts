@@ -1,8 +1,9 @@
 import type { Logger, OptionBar, OptionContract } from '@spyglass/core';
 import { ingestBatch, type IngestStages } from './ingest-batch.js';
 import { addCounts, emptyCounts, type IngestCounts } from './ingest-counts.js';
+import { checkpointMeta, resumeVerdict } from './resume-verdict.js';
 import type { CheckpointPort, RecordSink, SourceBatch } from './ingest-ports.js';
-import { runPool } from './run-pool.js';
+import { runPool } from '@spyglass/core';
 
 /**
  * The day's contract choice, as `@spyglass/sources`' `ContractSelector.select` returns it.
@@ -17,6 +18,8 @@ export interface DaySelection {
   readonly calls: readonly OptionContract[];
   readonly puts: readonly OptionContract[];
   readonly shortfall: { readonly calls: number; readonly puts: number };
+  /** Tickers the selection built but the listed chain does not have (never downloaded). */
+  readonly unlisted?: readonly string[];
   readonly rejected: SourceBatch<OptionContract>['rejected'];
 }
 
@@ -59,8 +62,15 @@ export interface OptionsDaySummary extends IngestCounts {
   readonly date: string;
   readonly opening: number;
   readonly expiration: string;
+  /** The selected (listed) contracts. */
   readonly contracts: string[];
   readonly contractsSkipped: number;
+  /** Contracts downloaded in this run that returned at least one bar. */
+  readonly contractsWithBars: number;
+  /** Contracts downloaded in this run that returned none (listed, but no trade that day). */
+  readonly contractsWithoutBars: string[];
+  /** Selected tickers the listed chain does not have: not downloaded, named here. */
+  readonly unlisted: string[];
   readonly shortfall: { readonly calls: number; readonly puts: number };
 }
 
@@ -79,7 +89,8 @@ export interface OptionsDaySummary extends IngestCounts {
 export class OptionsDayPipeline {
   constructor(private readonly opts: OptionsDayOptions) {}
 
-  async run(date: string, resume = false, signal?: AbortSignal): Promise<OptionsDaySummary> {
+  /** One day; with `resume`, contracts whose checkpoint still vouches for their partition are skipped (empty ones too unless `retryEmpty`). */
+  async run(date: string, resume = false, signal?: AbortSignal, retryEmpty = false): Promise<OptionsDaySummary> {
     const o = this.opts;
     const opening = await o.openingPrice(o.underlying, date, signal);
     const selection = await o.select(date, opening.price, signal);
@@ -92,26 +103,38 @@ export class OptionsDayPipeline {
     const chosen = [...selection.calls, ...selection.puts];
     // Recorded (by expiration) so later stages know which contracts were meant to exist.
     await o.contracts.write(chosen);
-    if (selection.shortfall.calls + selection.shortfall.puts > 0) {
+    const unlisted = [...(selection.unlisted ?? [])];
+    if (unlisted.length > 0) {
+      o.logger?.warn({ date, unlisted }, `${o.job}: ${unlisted.length} selected contract(s) not listed on ${date}, not downloaded: ${unlisted.join(', ')}`);
+    } else if (selection.shortfall.calls + selection.shortfall.puts > 0) {
       o.logger?.warn({ date, shortfall: selection.shortfall }, `${o.job}: fewer contracts listed than requested on ${date}`);
     }
-    let skipped = 0;
+    const resumed = new Set<string>();
     const perContract = await runPool(chosen, o.concurrency ?? 4, async (c) => {
-      if (resume && (await o.checkpoints.isComplete(o.job, c.ticker, date))) {
-        skipped++;
-        return emptyCounts();
+      if (resume) {
+        const v = await resumeVerdict(o.checkpoints, o.sink, o.job, c.ticker, date, { retryEmpty });
+        if (!v.run) {
+          resumed.add(c.ticker);
+          return emptyCounts();
+        }
+        if (v.reason) o.logger?.warn({ ticker: c.ticker, date, reason: v.reason }, `${o.job} ${c.ticker} ${date}: ${v.reason}; fetching it again`);
       }
       const counts = await ingestBatch(await o.fetchBars(c.ticker, date, signal), o, `${o.job}:${c.ticker}:${date}`);
-      await o.checkpoints.markComplete(o.job, c.ticker, date, { ...counts });
+      const seal = counts.received === 0 ? undefined : await o.sink.seal?.(c.ticker, date);
+      await o.checkpoints.markComplete(o.job, c.ticker, date, checkpointMeta(counts, seal));
       return counts;
     });
     for (const c of perContract) addCounts(totals, c);
+    const withoutBars = chosen.filter((c, i) => perContract[i]!.received === 0 && !resumed.has(c.ticker)).map((c) => c.ticker);
     return {
       date,
       opening: opening.price,
       expiration: selection.expiration,
       contracts: chosen.map((c) => c.ticker),
-      contractsSkipped: skipped,
+      contractsSkipped: resumed.size,
+      contractsWithBars: chosen.length - resumed.size - withoutBars.length,
+      contractsWithoutBars: withoutBars,
+      unlisted,
       shortfall: selection.shortfall,
       ...totals,
     };

@@ -1,15 +1,19 @@
+import { createInterface } from 'node:readline/promises';
 import type { Argv, CommandModule } from 'yargs';
-import { Heartbeat, SpyglassError, nyseCalendar, nyDate } from '@spyglass/core';
+import { dataRootLayout, nyDate, nyseCalendar, SpyglassError } from '@spyglass/core';
+import { Heartbeat } from '@spyglass/monitoring';
 import { Ingestion, ParallelRunner, ProcessRegistry, ingestionSettings, type BackfillSummary, type DayProgress, type OptionsDaySummary, type WorkerTask } from '@spyglass/pipeline';
-import { ContractSelector } from '@spyglass/sources';
+import { ContractSelector, promptSelectionParams } from '@spyglass/sources';
 import { loadContext, type CliContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
 import { ProgressBar } from '../progress-bar.js';
+import { exitStopped, stopOnSignal } from '../stop-signal.js';
 
 interface RangeArgs extends GlobalArgs {
   'start-date'?: string;
   'end-date'?: string;
   resume: boolean;
+  'retry-empty': boolean;
   'rate-limit'?: number;
 }
 
@@ -17,7 +21,8 @@ const rangeOptions = <T>(y: Argv<T>) =>
   y
     .option('start-date', { type: 'string', describe: 'first trading day (YYYY-MM-DD); default: pipeline.backfill.spanDays back' })
     .option('end-date', { type: 'string', describe: 'last trading day (YYYY-MM-DD); default: the latest session' })
-    .option('resume', { type: 'boolean', default: false, describe: 'skip days already checkpointed' })
+    .option('resume', { type: 'boolean', default: false, describe: 'skip days already checkpointed (a day whose partition no longer matches its checkpoint is fetched again)' })
+    .option('retry-empty', { type: 'boolean', default: false, describe: 'with --resume: fetch again the days that returned nothing when checkpointed' })
     .option('rate-limit', { type: 'number', describe: 'requests per minute (0 = unlimited); overrides sources.yaml' });
 
 /**
@@ -68,7 +73,8 @@ function progress(title: string) {
 
 const renderBackfill = (s: BackfillSummary) =>
   `${s.job} ${s.ticker} ${s.from}…${s.to}: ${s.days} days (${s.daysSkipped} resumed), ${s.stored} bars stored, ${s.duplicates} duplicates, ${s.quarantined} quarantined, ${s.seconds.toFixed(1)} s` +
-  (s.emptyDays.length > 0 ? `\n  no data on: ${s.emptyDays.join(', ')}` : '');
+  (s.emptyDays.length > 0 ? `\n  no data on: ${s.emptyDays.join(', ')}` : '') +
+  s.refetched.map((r) => `\n  fetched again ${r.date}: ${r.reason}`).join('');
 
 function singleBackfill(
   command: string,
@@ -94,14 +100,19 @@ function singleBackfill(
         logger: ctx.logger,
       });
       heartbeat.start();
+      const stop = stopOnSignal();
       try {
-        const summary = await ingestionFor(ctx, a).backfill(dataset, { ticker, ...range, resume: a.resume }, (d) => {
+        const summary = await ingestionFor(ctx, a).backfill(dataset, { ticker, ...range, resume: a.resume, retryEmpty: a['retry-empty'], signal: stop.signal }, (d) => {
           heartbeat.touch({ days: d.index + 1, bars: d.totals.stored });
           p.onDay(d);
         });
         p.finish();
         printResult(a, summary, () => renderBackfill(summary));
+      } catch (e) {
+        if (stop.signal.aborted) exitStopped(stop.signal.reason as NodeJS.Signals, command);
+        throw e;
       } finally {
+        stop.dispose();
         heartbeat.stop();
       }
     },
@@ -131,7 +142,7 @@ export const backfillAllCommand: CommandModule<GlobalArgs, RangeArgs & { tickers
       ...(a.tickers ?? t.equities).map((ticker) => ({ dataset: 'stocks' as const, ticker })),
       ...t.indices.map((ticker) => ({ dataset: 'indices' as const, ticker })),
       ...t.news.map((ticker) => ({ dataset: 'news' as const, ticker })),
-    ].map((x) => ({ ...x, id: `${x.dataset}-${x.ticker.replace(/[^A-Za-z0-9]/g, '')}-${process.pid}`, ...range, resume: a.resume }));
+    ].map((x) => ({ ...x, id: `${x.dataset}-${x.ticker.replace(/[^A-Za-z0-9]/g, '')}-${process.pid}`, ...range, resume: a.resume, retryEmpty: a['retry-empty'] }));
     const rate = a['rate-limit'];
     const { logger: _l, clock: _c, random: _r, input: _i, rateLimiter: _p, ...settings } = ingestionSettings(ctx.config, {
       ...(rate !== undefined ? { requestsPerMinute: rate > 0 ? rate : null } : {}),
@@ -139,41 +150,113 @@ export const backfillAllCommand: CommandModule<GlobalArgs, RangeArgs & { tickers
     const runner = new ParallelRunner({
       settings,
       workers: a.workers ?? ctx.config.pipeline.backfill.workers,
-      registry: new ProcessRegistry({ dir: `${ctx.dataRoot}/workers` }),
+      registry: new ProcessRegistry({ dir: dataRootLayout(ctx.dataRoot).workers }),
       logger: ctx.logger,
+      coordinatorId: `backfill-all-${process.pid}`,
     });
-    const outcomes = await runner.run(tasks);
+    const stop = stopOnSignal();
+    const outcomes = await runner.run(tasks, stop.signal).finally(() => stop.dispose());
     printResult(a, outcomes, () =>
-      outcomes
-        .map((o) => `${o.task.id}: ${o.status}${o.error ? ` (${o.error.code}: ${o.error.message})` : o.summary ? `, ${String(o.summary.stored)} stored` : ''}`)
-        .join('\n'),
+      outcomes.map((o) => `${o.task.id}: ${o.status}${o.error ? '' : o.summary ? `, ${String(o.summary.stored)} stored` : ''}`).join('\n'),
     );
-    if (outcomes.some((o) => o.status === 'failed')) process.exitCode = 1;
+    if (stop.signal.aborted) exitStopped(stop.signal.reason as NodeJS.Signals, 'backfill-all');
+    const failed = outcomes.filter((o) => o.status === 'failed');
+    // The worst failure decides the exit code (auth → 3), each one is a `spyglass: CODE:` line.
+    const fatal = failed.find((o) => o.error!.code === 'AUTH_FAILED' || o.error!.code === 'NOT_ENTITLED') ?? failed[0];
+    for (const o of failed) if (o !== fatal) process.stderr.write(`spyglass: ${o.error!.code}: ${o.task.id}: ${o.error!.message.split('\n')[0]}\n`);
+    if (fatal) throw new SpyglassError(fatal.error!.code as never, `${fatal.task.id}: ${fatal.error!.message}`);
   },
 };
 
+interface DownloadOptionsArgs extends RangeArgs {
+  mode?: 'test' | 'prod';
+  'n-calls'?: number;
+  'n-puts'?: number;
+  increment?: number;
+  prompt?: boolean;
+}
+
+/**
+ * True when the step-26 prompt may ask: stdin and stderr are a terminal and this is not CI. Tests,
+ * pipes and CI never get a question they cannot answer.
+ *
+ * @example
+ * ```ts
+ * canPrompt({ stdin: process.stdin, stderr: process.stderr, ci: process.env.CI }); // false under jest
+ * ```
+ */
+export function canPrompt(io: { stdin: { isTTY?: boolean }; stderr: { isTTY?: boolean }; ci?: string }): boolean {
+  return Boolean(io.stdin.isTTY && io.stderr.isTTY) && !(io.ci && io.ci !== 'false' && io.ci !== '0');
+}
+
 /** `spyglass download-options`: the options day pipeline over a date range. */
-export const downloadOptionsCommand: CommandModule<GlobalArgs, RangeArgs & { mode?: 'test' | 'prod' }> = {
+export const downloadOptionsCommand: CommandModule<GlobalArgs, DownloadOptionsArgs> = {
   command: 'download-options',
   describe: 'per day: SPY opening price → contract selection → option minute bars (resumable)',
-  builder: (y) => rangeOptions(y).option('mode', { choices: ['test', 'prod'] as const, describe: 'contract selection mode (default sources.yaml options.mode)' }) as never,
+  builder: (y) =>
+    rangeOptions(y)
+      .option('mode', { choices: ['test', 'prod'] as const, describe: 'contract selection mode (default sources.yaml options.mode)' })
+      .option('n-calls', { type: 'number', describe: 'calls strictly above the opening (default sources.yaml options.nCalls / strikesPerSide)' })
+      .option('n-puts', { type: 'number', describe: 'puts at or below the opening (default sources.yaml options.nPuts / strikesPerSide)' })
+      .option('increment', { type: 'number', describe: 'strike increment in dollars (default sources.yaml options.strikeIncrement)' })
+      .option('prompt', { type: 'boolean', describe: 'test mode: ask each selection parameter (default: on an interactive terminal outside CI)' }) as never,
   handler: async (a) => {
-    const ctx = loadContext(a, a.mode ? { sources: { options: { mode: a.mode } } } : {});
+    const given = {
+      ...(a.mode ? { mode: a.mode } : {}),
+      ...(a['n-calls'] !== undefined ? { nCalls: a['n-calls'] } : {}),
+      ...(a['n-puts'] !== undefined ? { nPuts: a['n-puts'] } : {}),
+      ...(a.increment !== undefined ? { strikeIncrement: a.increment } : {}),
+    };
+    let ctx = loadContext(a, { sources: { options: given } });
+    const o = ctx.config.sources.options;
+    if (o.mode === 'test' && (a.prompt ?? canPrompt({ stdin: process.stdin, stderr: process.stderr, ci: process.env.CI }))) {
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        const p = await promptSelectionParams((q) => rl.question(q), ingestionSettings(ctx.config).options.params);
+        ctx = loadContext(a, {
+          sources: { options: { ...given, underlying: p.underlying, strikeIncrement: p.increment, nCalls: p.nCalls, nPuts: p.nPuts, expiry: p.expiry, ...(p.fixedExpiry ? { fixedExpiry: p.fixedExpiry } : {}) } },
+        });
+      } finally {
+        rl.close();
+      }
+    }
     const range = resolveRange(a, ctx.config.pipeline.backfill.spanDays);
     const pipeline = ingestionFor(ctx, a).optionsPipeline();
     const days = nyseCalendar.tradingDays(range.from, range.to);
     const bar = new ProgressBar(process.stderr, 'download-options');
     const results: OptionsDaySummary[] = [];
     let stored = 0;
+    const stop = stopOnSignal();
     for (const [i, date] of days.entries()) {
-      const r = await pipeline.run(date, a.resume);
+      const r = await pipeline.run(date, a.resume, stop.signal, a['retry-empty']).catch((e: unknown) => {
+        if (stop.signal.aborted) exitStopped(stop.signal.reason as NodeJS.Signals, 'download-options');
+        throw e;
+      });
       stored += r.stored;
       results.push(r);
       bar.update({ done: i + 1, total: days.length, bars: stored, label: date });
     }
+    stop.dispose();
     bar.finish();
-    printResult(a, results, () =>
-      results.map((r) => `${r.date}: open ${r.opening.toFixed(2)}, exp ${r.expiration}, ${r.contracts.length} contracts (${r.contractsSkipped} resumed), ${r.stored} bars, ${r.quarantined} quarantined`).join('\n'),
+    const sum = (f: (r: OptionsDaySummary) => number) => results.reduce((n, r) => n + f(r), 0);
+    const totals = {
+      selected: sum((r) => r.contracts.length),
+      withBars: sum((r) => r.contractsWithBars),
+      withoutBars: sum((r) => r.contractsWithoutBars.length),
+      resumed: sum((r) => r.contractsSkipped),
+      unlisted: sum((r) => r.unlisted.length),
+      bars: stored,
+    };
+    printResult(a, { days: results, totals }, () =>
+      [
+        ...results.map(
+          (r) =>
+            `${r.date}: open ${r.opening.toFixed(2)}, exp ${r.expiration}, ${r.contractsWithBars} contracts with bars` +
+            ` (${r.contracts.length} selected: ${r.contractsWithoutBars.length} without bars, ${r.contractsSkipped} resumed), ${r.stored} bars, ${r.quarantined} quarantined` +
+            (r.unlisted.length > 0 ? `\n  not listed, not downloaded: ${r.unlisted.join(', ')}` : ''),
+        ),
+        `total: ${totals.withBars} contracts with bars, ${totals.withoutBars} without, ${totals.resumed} resumed, ${totals.unlisted} selected but not listed; ${totals.bars} bars`,
+      ].join('\n'),
     );
   },
 };

@@ -1,10 +1,11 @@
 import type { CommandModule } from 'yargs';
-import { nyseCalendar } from '@spyglass/core';
+import { dataRootLayout, nyseCalendar } from '@spyglass/core';
 import { consolidate, formatScanReport, generateFeatures, prepareTraining, scanOptions } from '@spyglass/processing';
 import { writeScannerReport } from '@spyglass/pipeline';
 import { loadContext, type CliContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
 import { resolveRange } from './backfill.js';
+import { join } from 'node:path';
 
 interface DatesArgs extends GlobalArgs {
   'start-date'?: string;
@@ -87,7 +88,7 @@ export const scanOptionsCommand: CommandModule<GlobalArgs, DatesArgs & { thresho
       root: ctx.dataRoot,
       dates: tradingDates(ctx, a),
       thresholdPct: (a.threshold ?? ctx.config.pipeline.scanner.threshold) * 100,
-      csvPath: a.csv ?? `${ctx.dataRoot}/reports/scanner/events.csv`,
+      csvPath: a.csv ?? join(dataRootLayout(ctx.dataRoot).scannerReports, 'events.csv'),
     });
     // The dashboard's Options scanner tab reads this summary.
     const summaryPath = await writeScannerReport(ctx.dataRoot, s, Date.now());

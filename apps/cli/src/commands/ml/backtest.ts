@@ -3,8 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { SpyglassError } from '@spyglass/core';
-import { modelSummaryPath } from '@spyglass/dashboard';
+import { dataRootLayout, SpyglassError } from '@spyglass/core';
 import { formatBacktestSummary, runBacktest, tradesCsv } from '@spyglass/ml';
 import { formatPnlSummary, pnlTradesCsv } from '@spyglass/backtest';
 import { runPnlBacktest } from '@spyglass/pipeline';
@@ -57,7 +56,7 @@ function checked(flag: string, value: number | undefined, ok: (v: number) => boo
 /** Simulator or market days: the flag, else the data source the latest training report states, else unknown. */
 function isSimulator(ctx: CliContext, flag: string | undefined): boolean | null {
   if (flag) return flag === 'simulator';
-  const summary = modelSummaryPath(ctx.dataRoot);
+  const summary = dataRootLayout(ctx.dataRoot).modelSummary;
   if (!existsSync(summary)) return null;
   try {
     const source = String((JSON.parse(readFileSync(summary, 'utf8')) as { dataSource?: unknown }).dataSource ?? '');
@@ -95,7 +94,7 @@ export const backtestCommand: CommandModule<GlobalArgs, BacktestArgs> = {
     const m = loadModel(ctx, a);
     const table = await tableForModel(ctx, m, a);
     const result = runBacktest(m.artifact, table, { ...xgboostLibrary(), ...(threshold === undefined ? {} : { threshold }) });
-    const outDir = a['output-dir'] ?? join(ctx.dataRoot, 'reports', 'ml', 'backtest');
+    const outDir = a['output-dir'] ?? dataRootLayout(ctx.dataRoot).mlReport('backtest');
     const ts = stamp();
     const trades = writeText(join(outDir, `${m.artifact.version}_trades_${ts}.csv`), tradesCsv(result.trades));
     const summary = { model: m.dir, version: m.artifact.version, testDays: result.testDays, metrics: result.metrics, trades };
@@ -142,7 +141,7 @@ async function pnlBacktest(ctx: CliContext, a: BacktestArgs, threshold: number |
     ...(bootstrapDraws === undefined ? {} : { bootstrapDraws }),
     ...(seed === undefined ? {} : { seed }),
   });
-  const outDir = a['output-dir'] ?? join(ctx.dataRoot, 'reports', 'ml', 'backtest');
+  const outDir = a['output-dir'] ?? dataRootLayout(ctx.dataRoot).mlReport('backtest');
   const ts = stamp();
   const trades = writeText(join(outDir, `${m.artifact.version}_pnl_trades_${ts}.csv`), pnlTradesCsv(evaluation.trades));
   const { trades: _trades, ...figures } = evaluation;

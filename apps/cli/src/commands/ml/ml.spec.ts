@@ -5,42 +5,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jest } from '@jest/globals';
-import yargs from 'yargs';
 import { isSpyglassError } from '@spyglass/core';
-import { buildFeatureDataset, CONFIG_DIR, type FeatureDataset } from '../../__test-support__/feature-dataset.js';
-import { commands } from '../index.js';
+import { buildFeatureDataset, CONFIG_DIR, type FeatureDataset } from '@spyglass/pipeline/testing';
+import { runCli } from '../../__test-support__/run-cli.js';
 
 // OpenMP's busy-waiting workers crawl on a shared 2-core machine; libxgboost reads this when it loads.
 process.env.OMP_WAIT_POLICY = 'passive';
 
 let data: FeatureDataset;
 
-/** Runs `spyglass <argv>` in-process as main.ts wires it and returns what it printed (yargs prints help with console.log). */
-async function run(...argv: string[]): Promise<string> {
-  const out: string[] = [];
-  const write = process.stdout.write;
-  process.stdout.write = ((chunk: string | Uint8Array) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
-  const log = jest.spyOn(console, 'log').mockImplementation((...xs: unknown[]) => void out.push(xs.join(' ')));
-  try {
-    await yargs(argv)
-      .option('config-dir', { type: 'string', default: CONFIG_DIR })
-      .option('data-root', { type: 'string' })
-      .option('log-level', { type: 'string' })
-      .option('json', { type: 'boolean', default: false })
-      .command(commands)
-      .strict()
-      .exitProcess(false)
-      .fail((msg, err) => {
-        throw err ?? new Error(msg);
-      })
-      .parseAsync();
-  } finally {
-    process.stdout.write = write;
-    log.mockRestore();
-  }
-  return out.join('');
-}
+const run = runCli;
 
 /** Runs `spyglass <argv>` (with --json) and parses what it printed. */
 const spyglass = async (...argv: string[]) => JSON.parse(await run(...argv)) as Record<string, any>;

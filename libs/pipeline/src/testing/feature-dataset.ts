@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, nyseCalendar } from '@spyglass/core';
 import { createExchangeSim } from '@spyglass/exchange-sim';
-import { Ingestion, ingestionSettings } from '@spyglass/pipeline';
+import { Ingestion } from '../ingestion.js';
+import { ingestionSettings } from '../ingestion-settings.js';
 import { consolidate, generateFeatures } from '@spyglass/processing';
 
 /** The repository's default config directory (the one the CLI reads with `--config-dir config`). */
