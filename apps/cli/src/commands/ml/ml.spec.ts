@@ -124,7 +124,7 @@ describe('ml backtest --pnl', () => {
   let pnl: Record<string, any>;
   beforeAll(async () => {
     pnl = await ml('backtest', '--pnl', '--threshold', '0.5', '--random-draws', '40', '--bootstrap-draws', '200', '--data-source', 'simulator');
-  }, 60_000);
+  }, 300_000);
 
   it('trades only days after the model’s validation range and says they are simulator days', () => {
     expect(pnl.days.from > trained.artifact.dataRange.validation.to).toBe(true);
