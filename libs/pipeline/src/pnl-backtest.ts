@@ -8,6 +8,7 @@ import {
   selectRows,
   trainBooster,
   tradingDays,
+  trainingOverlap,
   type FeatureTable,
   type ModelArtifact,
 } from '@spyglass/ml';
@@ -55,17 +56,16 @@ export interface PnlBacktestOptions {
  */
 export function heldOutDays(artifact: ModelArtifact, days: readonly string[], requested: readonly string[] = []): string[] {
   const { train, validation } = artifact.dataRange;
-  const seenFrom = train.from ?? validation.from;
   const seenTo = validation.to ?? train.to;
-  if (seenFrom === null || seenTo === null) {
+  if (seenTo === null) {
     throw new SpyglassError('INVALID_ARGUMENT', `model ${artifact.version} records no training/validation range: its held-out days are unknown`);
   }
-  const overlap = requested.filter((d) => d >= seenFrom && d <= seenTo);
+  const overlap = trainingOverlap(artifact, requested);
   if (overlap.length) {
     throw new SpyglassError(
       'INVALID_ARGUMENT',
-      `${overlap.length} requested day(s) (${overlap[0]} … ${overlap.at(-1)}) fall in model ${artifact.version}'s training/validation range ${seenFrom} … ${seenTo}: a P&L on them would measure memory, not skill; choose days after ${seenTo}`,
-      { details: { overlap: overlap.length, seenFrom, seenTo } },
+      `${overlap.length} requested day(s) (${overlap[0]} … ${overlap.at(-1)}) fall in model ${artifact.version}'s training/validation range ${train.from ?? validation.from} … ${seenTo}: a P&L on them would measure memory, not skill; choose days after ${seenTo}`,
+      { details: { overlap: overlap.length, seenTo } },
     );
   }
   return days.filter((d) => d > seenTo);
