@@ -44,6 +44,8 @@ export type { DataRootLayout } from './data-root/data-root-layout.js';
 export { modelSummaryPath, scannerSummaryPath, validateModelSummary, validateScannerSummary } from './data-root/report-contracts.js';
 export type {
   FeatureImportanceRow,
+  IntervalFigure,
+  ModelPnl,
   ModelSummary,
   RecentSignal,
   ScannerSummary,

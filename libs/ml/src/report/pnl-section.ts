@@ -1,3 +1,4 @@
+import type { ModelPnl } from '@spyglass/core';
 import type { Interval, PnlEvaluation } from '@spyglass/backtest';
 import { barChartSvg, escapeHtml, lineChartSvg } from './svg-charts.js';
 
@@ -35,32 +36,15 @@ const usd = (v: number) => `${v < 0 ? '−' : ''}$${Math.abs(v).toFixed(2)}`;
 const ci = (i: Interval, f: (v: number | null) => string) => `${f(i.estimate)} [${f(i.low)}, ${f(i.high)}]`;
 
 /**
- * The compact, JSON-friendly P&L figures the report summary carries for the dashboard (the curves
- * thinned to at most 300 points).
+ * The compact P&L figures the report summary carries for the dashboard: the `ModelPnl` contract of
+ * `@spyglass/core` (curves thinned to at most 300 points).
  *
  * @example
  * ```ts
  * const s: PnlSummary = pnlSummary(report);
- * console.log(s.totalPnl, s.randomPercentile);
  * ```
  */
-export interface PnlSummary {
-  readonly note: string;
-  readonly simulator: boolean | null;
-  readonly trades: number;
-  readonly totalPnl: number;
-  readonly maxDrawdown: number;
-  readonly winRate: number | null;
-  readonly meanTradeReturn: Interval;
-  readonly sharpe: Interval;
-  readonly precision: Interval;
-  readonly randomPercentile: number;
-  readonly randomTotalPnl: readonly number[];
-  readonly equity: ReadonlyArray<{ readonly time: number; readonly equity: number; readonly drawdown: number }>;
-  readonly calibration: ReadonlyArray<{ readonly meanPredicted: number; readonly observedRate: number; readonly count: number }>;
-  readonly brier: number | null;
-  readonly splits: readonly PnlSplit[];
-}
+export type PnlSummary = ModelPnl;
 
 function thin<T>(points: readonly T[], max = 300): T[] {
   if (points.length <= max) return [...points];
