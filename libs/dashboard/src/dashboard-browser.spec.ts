@@ -141,7 +141,7 @@ describeBrowser('dashboard in headless Chromium', () => {
     await page.screenshot({ path: join(artifactsDir, 'dashboard-scanner.png'), fullPage: true });
   });
 
-  it('Model tab: threshold curve, feature importance, walk-forward and SHAP per signal', async () => {
+  it('Model tab: threshold curve, feature importance, walk-forward, trading backtest and SHAP per signal', async () => {
     await openTab('model');
     const m = written.model;
     expect((await marks('threshold-curve')).map(Number)).toEqual(
@@ -159,6 +159,13 @@ describeBrowser('dashboard in headless Chromium', () => {
     expect(text).toContain(`data: ${m.dataSource}`);
     expect(text).toContain('4,000'); // testRows as an integer, not a percentage
     expect(text).toContain('0.40 ms'); // predictP99Ms
+    const pnl = m.pnl!;
+    expect((await marks('pnl-equity')).map(Number)).toEqual([...pnl.equity.map((e) => e.equity), ...pnl.equity.map((e) => e.drawdown)]);
+    expect((await marks('pnl-random')).map(Number).reduce((a, b) => a + b, 0)).toBe(pnl.randomTotalPnl.length);
+    expect((await marks('pnl-calibration')).map(Number).slice(0, pnl.calibration.length)).toEqual([...pnl.calibration].sort((a, b) => a.meanPredicted - b.meanPredicted).map((b) => b.observedRate));
+    expect((await marks('pnl-splits')).length).toBe(pnl.splits.length * 3);
+    expect(text).toContain('beats random entries');
+    expect(text).toContain(pnl.note);
     await page.screenshot({ path: join(artifactsDir, 'dashboard-model.png'), fullPage: true });
   });
 
