@@ -1,6 +1,15 @@
 // Public entry of @spyglass/ml.
-export { loadXGBoost, DEFAULT_XGBOOST_SONAME, XGBOOST_INSTALL_COMMAND } from './xgboost/native-library.js';
+export { loadXGBoost } from './xgboost/native-library.js';
 export type { XGBoostLibraryOptions, XGBoostNative } from './xgboost/native-library.js';
+export {
+  locateXGBoost,
+  xgboostLibraryFromEnv,
+  DEFAULT_XGBOOST_SONAME,
+  XGBOOST_INSTALL_COMMAND,
+  XGBOOST_INSTALL_COMMANDS,
+  XGBOOST_LIBRARY_PATH_ENV,
+} from './xgboost/locate-xgboost.js';
+export type { LocatedXGBoost, XGBoostCandidate, XGBoostSearchOptions, XGBoostSource } from './xgboost/locate-xgboost.js';
 export { NativeHandle } from './xgboost/native-handle.js';
 export { DMatrix } from './xgboost/dmatrix.js';
 export type { DenseMatrixInput } from './xgboost/dmatrix.js';
