@@ -43,16 +43,19 @@ describe('generateFeatures', () => {
   afterAll(async () => rm(root, { recursive: true, force: true }));
 
   it('writes the same consolidated and feature rows whether it processes one date per pass or all at once (bounded memory changes nothing)', async () => {
+    // own copies of the raw data: the shared root's features and drift baseline belong to the next test
     const single = await mkdtemp(join(tmpdir(), 'spyglass-feat-batch-'));
+    const whole = await mkdtemp(join(tmpdir(), 'spyglass-feat-batch-'));
     try {
-      await cp(join(root, 'raw'), join(single, 'raw'), { recursive: true });
-      await consolidate({ root: single, dates: DATES, batchDates: 1 });
-      await generateFeatures({ root: single, dates: DATES, batchDates: 1 });
-      await generateFeatures({ root, dates: DATES });
+      for (const [dir, batchDates] of [[single, 1], [whole, 64]] as const) {
+        await cp(join(root, 'raw'), join(dir, 'raw'), { recursive: true });
+        await consolidate({ root: dir, dates: DATES, batchDates });
+        await generateFeatures({ root: dir, dates: DATES, batchDates });
+      }
       for (const dataset of ['consolidated', 'features']) {
         for (const date of DATES) {
           const rows = async (base: string) => duckQuery(`SELECT * FROM read_parquet('${base}/processed/${dataset}/date=${date}/part-0.parquet')`);
-          const [batched, perDate] = [await rows(root), await rows(single)];
+          const [batched, perDate] = [await rows(whole), await rows(single)];
           expect(perDate.length).toBeGreaterThan(0);
           if (dataset === 'consolidated') expect(perDate).toEqual(batched);
           else {
@@ -72,6 +75,7 @@ describe('generateFeatures', () => {
       }
     } finally {
       await rm(single, { recursive: true, force: true });
+      await rm(whole, { recursive: true, force: true });
     }
   }, 180_000);
 
