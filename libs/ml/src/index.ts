@@ -1,14 +1,8 @@
-// Public entry of @spyglass/ml.
-export { loadXGBoost, DEFAULT_XGBOOST_SONAME, XGBOOST_INSTALL_COMMAND } from './xgboost/native-library.js';
-export type { XGBoostLibraryOptions, XGBoostNative } from './xgboost/native-library.js';
-export { NativeHandle } from './xgboost/native-handle.js';
-export { DMatrix } from './xgboost/dmatrix.js';
-export type { DenseMatrixInput } from './xgboost/dmatrix.js';
-export { Booster, DensePredictor, IMPORTANCE_TYPES } from './xgboost/booster.js';
-export type { BoosterParams, Contributions, EvalResult, ImportanceType, PredictOptions } from './xgboost/booster.js';
-export { normalizeModelJson } from './xgboost/model-json.js';
-export { trainBooster } from './xgboost/train-booster.js';
-export type { TrainBoosterOptions, TrainData, TrainProgress, TrainResult } from './xgboost/train-booster.js';
+// Public entry of @spyglass/ml: training, the model store, evaluation, explanation.
+// Subpath entries: @spyglass/ml/xgboost (the libxgboost binding), @spyglass/ml/report (HTML report, charts, text summaries).
+export type { XGBoostLibraryOptions } from './xgboost/native-library.js';
+export { Booster, IMPORTANCE_TYPES } from './xgboost/booster.js';
+export type { BoosterParams, ImportanceType } from './xgboost/booster.js';
 export { trainInWorker } from './xgboost/train-in-worker.js';
 export type { TrainInWorkerOptions } from './xgboost/train-in-worker.js';
 export { validateFeatureTable, selectRows, selectColumns, tradingDays, rowsByDay } from './data/feature-table.js';
@@ -38,7 +32,7 @@ export { backtest, parseTradesCsv, tradesCsv } from './evaluation/backtest.js';
 export type { BacktestMetrics, BacktestResult, Trade } from './evaluation/backtest.js';
 export { findThresholdForPrecision, thresholdGrid, thresholdSweep } from './evaluation/threshold-finder.js';
 export type { PrecisionThreshold, ThresholdSweepOptions, ThresholdSweepRow } from './evaluation/threshold-finder.js';
-export { LATENCY_REQUIREMENT_MS, ORIGINAL_MEAN_LATENCY_MS, benchmarkPredictionSpeed, percentile } from './evaluation/speed-benchmark.js';
+export { benchmarkPredictionSpeed } from './evaluation/speed-benchmark.js';
 export type { SpeedBenchmark } from './evaluation/speed-benchmark.js';
 export { asciiHistogram, expectedValue, falsePositives, histogram, riskReport, stopLossImpact } from './evaluation/error-analyzer.js';
 export type { ExpectedValue, Histogram, RiskReport, StopLossImpactRow } from './evaluation/error-analyzer.js';
@@ -79,10 +73,8 @@ export { explainSignal, formatExplanation } from './explain/signal-explainer.js'
 export type { ExplainInput, ExplanationFactor, SignalExplanation } from './explain/signal-explainer.js';
 export { Scorer } from './explain/scorer.js';
 export type { FeatureRow, Score, ScorerOptions } from './explain/scorer.js';
-export { barChartSvg, lineChartSvg } from './report/svg-charts.js';
-export type { BarChartOptions, LineChartOptions, Series } from './report/svg-charts.js';
-export { buildHtmlReport, reportSummary, writeReport } from './report/html-report.js';
-export type { MonthlyPrecision, ReportInput, ReportSignal, ReportSummary } from './report/html-report.js';
+export { writeReport } from './report/html-report.js';
+export type { ReportInput, ReportSignal, ReportSummary } from './report/html-report.js';
 export { predictSplit, runBacktest } from './evaluation/split-predictions.js';
 export type { SplitPredictions } from './evaluation/split-predictions.js';
 export {
