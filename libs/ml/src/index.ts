@@ -1,8 +1,15 @@
-// Public entry of @spyglass/ml: training, the model store, evaluation, explanation.
-// Subpath entries: @spyglass/ml/xgboost (the libxgboost binding), @spyglass/ml/report (HTML report, charts, text summaries).
+// Public entry of @spyglass/ml: training, the model store, evaluation, explanation, and the XGBoost
+// handles other projects use. Subpath entries: @spyglass/ml/xgboost (the whole libxgboost binding),
+// @spyglass/ml/report (HTML report, charts, text summaries).
 export type { XGBoostLibraryOptions } from './xgboost/native-library.js';
-export { Booster, IMPORTANCE_TYPES } from './xgboost/booster.js';
-export type { BoosterParams, ImportanceType } from './xgboost/booster.js';
+export { xgboostLibraryFromEnv } from './xgboost/locate-xgboost.js';
+export { DMatrix } from './xgboost/dmatrix.js';
+export type { DenseMatrixInput } from './xgboost/dmatrix.js';
+export { Booster, DensePredictor, IMPORTANCE_TYPES } from './xgboost/booster.js';
+export type { BoosterParams, Contributions, ImportanceType, PredictOptions } from './xgboost/booster.js';
+export { trainBooster } from './xgboost/train-booster.js';
+export type { TrainBoosterOptions, TrainData, TrainProgress, TrainResult } from './xgboost/train-booster.js';
+export { TreeShap } from './xgboost/tree-shap.js';
 export { trainInWorker } from './xgboost/train-in-worker.js';
 export type { TrainInWorkerOptions } from './xgboost/train-in-worker.js';
 export { validateFeatureTable, selectRows, selectColumns, tradingDays, rowsByDay } from './data/feature-table.js';
@@ -76,6 +83,7 @@ export type { FeatureRow, Score, ScorerOptions } from './explain/scorer.js';
 export { writeReport } from './report/html-report.js';
 export type { ReportInput, ReportSignal, ReportSummary } from './report/html-report.js';
 export { predictSplit, runBacktest } from './evaluation/split-predictions.js';
+export { trainingOverlap } from './evaluation/training-overlap.js';
 export type { SplitPredictions } from './evaluation/split-predictions.js';
 export {
   formatBacktestSummary,
