@@ -1,28 +1,23 @@
 #!/usr/bin/env node
-// Fails when a project imports another against the dependency direction of docs/CONTRIBUTING.md,
-// imports a sibling by relative path, or uses a workspace package it does not declare.
+// Fails when a project imports another against the dependency table (tools/module-boundaries.json:
+// Nx tag constraints over the tags in each package.json), imports a sibling by relative path, uses a
+// workspace package it does not declare, or declares a dependency it does not use (a runtime
+// dependency used only by tests belongs in devDependencies).
 // Equivalent to Nx module-boundary linting, without pulling ESLint into the workspace.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-/** Which projects each project may import (non-test code). */
-export const allowed = {
-  core: [],
-  features: ['core'],
-  storage: ['core'],
-  sources: ['core'],
-  monitoring: ['core'],
-  backtest: ['core'],
-  'exchange-sim': ['core', 'features'],
-  processing: ['core', 'storage', 'features'],
-  ml: ['core', 'features', 'backtest'],
-  pipeline: ['core', 'storage', 'sources', 'processing', 'features', 'ml', 'monitoring', 'backtest'],
-  dashboard: ['core', 'storage', 'monitoring'],
-  cluster: ['core', 'storage', 'sources', 'processing', 'features', 'pipeline'],
-};
+const rules = JSON.parse(readFileSync(new URL('./module-boundaries.json', import.meta.url), 'utf8'));
+const libs = readdirSync('libs').filter((n) => existsSync(join('libs', n, 'package.json')));
+const tagsOf = (dir) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).nx?.tags ?? [];
+const libTags = new Map(libs.map((n) => [n, tagsOf(join('libs', n))]));
+/** The tags a project may import, from the Nx tag constraints of its own tags (all must hold). */
+const allowedTags = (tags) => rules.depConstraints.filter((c) => tags.includes(c.sourceTag)).map((c) => c.onlyDependOnLibsWithTags);
+const mayImport = (tags, dep) => allowedTags(tags).every((allowed) => allowed.some((t) => libTags.get(dep)?.includes(t)));
+/** Which projects each project may import (non-test code), as the constraints resolve it. */
+export const allowed = Object.fromEntries(libs.map((n) => [n, libs.filter((d) => d !== n && mayImport(libTags.get(n), d))]));
 /** Test peers a spec file may import in addition. */
-const testPeers = ['exchange-sim', 'storage', 'processing', 'features'];
-const libs = Object.keys(allowed);
+const testPeers = libs.filter((n) => rules.testPeers.some((t) => libTags.get(n).includes(t)));
 
 function* walk(dir) {
   for (const name of readdirSync(dir)) {
@@ -42,14 +37,25 @@ const projects = [
 for (const project of projects) {
   const pkg = JSON.parse(readFileSync(join(project.dir, 'package.json'), 'utf8'));
   const declared = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})]);
+  const tags = pkg.nx?.tags ?? [];
+  if (!tags.some((t) => t.startsWith('scope:')) || !tags.some((t) => t.startsWith('type:'))) violations.push(`${project.dir}/package.json: nx.tags needs a scope:<name> and a type:<lib|app> tag`);
+  const usedAtRuntime = new Set();
+  const usedAnywhere = new Set();
+  let sources = '';
   for (const file of walk(join(project.dir, 'src'))) {
     const isSpec = /\.spec\.ts$|__test-support__|__fixtures__|\/src\/testing\//.test(file);
     // Comments (JSDoc examples) are blanked, keeping line numbers, so only real imports count.
     const text = readFileSync(file, 'utf8')
       .replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, ' '))
       .replace(/^\s*\/\/.*$/gm, '');
+    sources += text;
     for (const m of text.matchAll(importRe)) {
       const spec = m[1] ?? m[2] ?? m[3];
+      const pkgName = /^(@[^/]+\/[^/]+|[^@./][^/]*)/.exec(spec)?.[1];
+      if (pkgName) {
+        usedAnywhere.add(pkgName);
+        if (!isSpec) usedAtRuntime.add(pkgName);
+      }
       const line = text.slice(0, m.index).split('\n').length;
       const where = `${file}:${line}`;
       if (spec.startsWith('.')) {
@@ -68,6 +74,17 @@ for (const project of projects) {
       const ok = allowed[project.name].includes(dep) || (isSpec && testPeers.includes(dep) && dep !== project.name);
       if (!ok) violations.push(`${where}: ${project.name} may not import @spyglass/${dep} (allowed: ${allowed[project.name].join(', ') || 'none'})`);
     }
+  }
+  // Declared but unused. Type packages are used through their runtime package; a package named in a
+  // string (a pino transport target, a worker entry) counts as used.
+  const runtimeTypes = (name) => name.startsWith('@types/') && [...usedAtRuntime].some((u) => name === `@types/${u.replace(/^@([^/]+)\//, '$1__')}`);
+  for (const name of Object.keys(pkg.dependencies ?? {})) {
+    if (usedAtRuntime.has(name) || runtimeTypes(name)) continue;
+    if (usedAnywhere.has(name)) violations.push(`${project.dir}/package.json: dependency ${name} is used only by tests; move it to devDependencies`);
+    else if (!name.startsWith('@types/') && !sources.includes(`'${name}'`)) violations.push(`${project.dir}/package.json: dependency ${name} is declared but never imported`);
+  }
+  for (const name of Object.keys(pkg.devDependencies ?? {})) {
+    if (name.startsWith('@spyglass/') && !usedAnywhere.has(name)) violations.push(`${project.dir}/package.json: devDependency ${name} is declared but never imported`);
   }
 }
 if (violations.length > 0) {

@@ -35,8 +35,10 @@ export type {
 export { buildOccTicker, parseOccTicker, safeParseOccTicker } from './occ-ticker.js';
 export type { OccContract, OccParseResult } from './occ-ticker.js';
 
-// Concurrency
+// Processes and concurrency
+export { isProcessAlive } from './process-alive.js';
 export { runPool } from './run-pool.js';
+export { Semaphore } from './semaphore.js';
 
 // Data root: the files under it and the contracts of the reports written there
 export { dataRootLayout } from './data-root/data-root-layout.js';

@@ -1,24 +1,15 @@
-// Public entry of @spyglass/ml.
-export { loadXGBoost } from './xgboost/native-library.js';
-export type { XGBoostLibraryOptions, XGBoostNative } from './xgboost/native-library.js';
-export {
-  locateXGBoost,
-  xgboostLibraryFromEnv,
-  DEFAULT_XGBOOST_SONAME,
-  XGBOOST_INSTALL_COMMAND,
-  XGBOOST_INSTALL_COMMANDS,
-  XGBOOST_LIBRARY_PATH_ENV,
-} from './xgboost/locate-xgboost.js';
-export type { LocatedXGBoost, XGBoostCandidate, XGBoostSearchOptions, XGBoostSource } from './xgboost/locate-xgboost.js';
-export { NativeHandle } from './xgboost/native-handle.js';
+// Public entry of @spyglass/ml: training, the model store, evaluation, explanation, and the XGBoost
+// handles other projects use. Subpath entries: @spyglass/ml/xgboost (the whole libxgboost binding),
+// @spyglass/ml/report (HTML report, charts, text summaries).
+export type { XGBoostLibraryOptions } from './xgboost/native-library.js';
+export { xgboostLibraryFromEnv } from './xgboost/locate-xgboost.js';
 export { DMatrix } from './xgboost/dmatrix.js';
 export type { DenseMatrixInput } from './xgboost/dmatrix.js';
 export { Booster, DensePredictor, IMPORTANCE_TYPES } from './xgboost/booster.js';
-export type { BoosterParams, Contributions, EvalResult, ImportanceType, PredictOptions } from './xgboost/booster.js';
-export { normalizeModelJson } from './xgboost/model-json.js';
+export type { BoosterParams, Contributions, ImportanceType, PredictOptions } from './xgboost/booster.js';
 export { trainBooster } from './xgboost/train-booster.js';
-export { TreeShap } from './xgboost/tree-shap.js';
 export type { TrainBoosterOptions, TrainData, TrainProgress, TrainResult } from './xgboost/train-booster.js';
+export { TreeShap } from './xgboost/tree-shap.js';
 export { trainInWorker } from './xgboost/train-in-worker.js';
 export type { TrainInWorkerOptions } from './xgboost/train-in-worker.js';
 export { validateFeatureTable, selectRows, selectColumns, tradingDays, rowsByDay } from './data/feature-table.js';
@@ -48,7 +39,7 @@ export { backtest, parseTradesCsv, tradesCsv } from './evaluation/backtest.js';
 export type { BacktestMetrics, BacktestResult, Trade } from './evaluation/backtest.js';
 export { findThresholdForPrecision, thresholdGrid, thresholdSweep } from './evaluation/threshold-finder.js';
 export type { PrecisionThreshold, ThresholdSweepOptions, ThresholdSweepRow } from './evaluation/threshold-finder.js';
-export { LATENCY_REQUIREMENT_MS, ORIGINAL_MEAN_LATENCY_MS, benchmarkPredictionSpeed, percentile } from './evaluation/speed-benchmark.js';
+export { benchmarkPredictionSpeed } from './evaluation/speed-benchmark.js';
 export type { SpeedBenchmark } from './evaluation/speed-benchmark.js';
 export { asciiHistogram, expectedValue, falsePositives, histogram, riskReport, stopLossImpact } from './evaluation/error-analyzer.js';
 export type { ExpectedValue, Histogram, RiskReport, StopLossImpactRow } from './evaluation/error-analyzer.js';
@@ -89,12 +80,9 @@ export { explainSignal, formatExplanation } from './explain/signal-explainer.js'
 export type { ExplainInput, ExplanationFactor, SignalExplanation } from './explain/signal-explainer.js';
 export { Scorer } from './explain/scorer.js';
 export type { FeatureRow, Score, ScorerOptions } from './explain/scorer.js';
-export { barChartSvg, lineChartSvg } from './report/svg-charts.js';
-export type { BarChartOptions, LineChartOptions, Series } from './report/svg-charts.js';
-export { buildHtmlReport, reportSummary, writeReport } from './report/html-report.js';
-export { pnlSectionHtml, pnlSummary } from './report/pnl-section.js';
+export { writeReport } from './report/html-report.js';
+export type { ReportInput, ReportSignal, ReportSummary } from './report/html-report.js';
 export type { PnlReport, PnlSplit, PnlSummary } from './report/pnl-section.js';
-export type { MonthlyPrecision, ReportInput, ReportSignal, ReportSummary } from './report/html-report.js';
 export { predictSplit, runBacktest } from './evaluation/split-predictions.js';
 export { trainingOverlap } from './evaluation/training-overlap.js';
 export type { SplitPredictions } from './evaluation/split-predictions.js';

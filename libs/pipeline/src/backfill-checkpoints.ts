@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { CheckpointStore, parseHiveSegment, sealOfMeta, checkSeal, type SealProblem } from '@spyglass/storage';
+import { dataRootLayout } from '@spyglass/core';
 
 /**
  * The checkpoint job of a raw dataset's backfill: the one place these names are made.
@@ -37,7 +38,7 @@ export async function forgetPurgedCheckpoints(root: string, files: readonly stri
     unit.dates.push(date);
     byUnit.set(key, unit);
   }
-  const store = new CheckpointStore({ dir: path.join(root, 'checkpoints') });
+  const store = new CheckpointStore({ dir: dataRootLayout(root).checkpoints });
   let forgotten = 0;
   for (const u of byUnit.values()) {
     for (const d of u.dates) if (await store.isComplete(u.job, u.ticker, d)) forgotten++;
@@ -73,7 +74,7 @@ export interface CheckpointVerification {
  * ```
  */
 export async function verifyCheckpoints(root: string): Promise<CheckpointVerification> {
-  const store = new CheckpointStore({ dir: path.join(root, 'checkpoints') });
+  const store = new CheckpointStore({ dir: dataRootLayout(root).checkpoints });
   let checked = 0;
   let unsealed = 0;
   const problems: Array<CheckpointVerification['problems'][number]> = [];

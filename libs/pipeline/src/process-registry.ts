@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile, open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SpyglassError, systemClock, type Clock } from '@spyglass/core';
+import { isProcessAlive, SpyglassError, systemClock, type Clock } from '@spyglass/core';
 
 /**
  * Lifecycle of a registered worker.
@@ -111,7 +111,7 @@ export class ProcessRegistry {
     return entries
       .filter((e): e is WorkerEntry => e !== undefined)
       .map((e) => {
-        const alive = isAlive(e.pid);
+        const alive = isProcessAlive(e.pid);
         return { ...e, alive, state: !alive && (e.status === 'running' || e.status === 'starting') ? ('dead' as const) : e.status };
       })
       .sort((a, b) => a.startedAt - b.startedAt);
@@ -158,7 +158,7 @@ export class ProcessRegistry {
     }
     const stale = names.filter((n) => {
       const m = /\.json\.(\d+)\.[a-z0-9]*\.tmp$/.exec(n);
-      return m !== null && !isAlive(Number(m[1]));
+      return m !== null && !isProcessAlive(Number(m[1]));
     });
     const dead = (await this.list()).filter((w) => !w.alive).map((w) => `${w.id}.json`);
     await Promise.all([...stale, ...dead].map((n) => rm(join(this.dir, n), { force: true })));
@@ -186,14 +186,5 @@ export class ProcessRegistry {
     await fh.sync();
     await fh.close();
     await rename(tmp, target);
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

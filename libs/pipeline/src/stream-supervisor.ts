@@ -13,31 +13,29 @@ import {
   type SpyglassConfig,
   type SpyglassError,
 } from '@spyglass/core';
-import { ErrorAggregator, HardwareMonitor, Heartbeat, PerformanceMonitor, buildHealthSnapshot, createMetricsServer, type HealthSnapshot, type RunnerHealth } from '@spyglass/monitoring';
+import { ErrorAggregator, HardwareMonitor, Heartbeat, PerformanceMonitor, buildHealthSnapshot, type HealthSnapshot, type RunnerHealth, type SpyglassMetrics } from '@spyglass/monitoring';
 import { dataHealthInputs } from './data-health.js';
 import type { IngestCounts } from './ingest-counts.js';
 import { Ingestion } from './ingestion.js';
 import { ingestionSettings } from './ingestion-settings.js';
 import { liveStreamSettings } from './live-stream-settings.js';
 import { LiveStreams, type LiveStream } from './live-streams.js';
-import type { StreamingSummary } from './streaming-runner.js';
+import type { StreamingEvent, StreamingRunner, StreamingSummary } from './streaming-runner.js';
 import { observedSource } from './observed-source.js';
 import { performanceThresholds } from './performance-settings.js';
 import { StreamMetrics } from './stream-metrics.js';
 
 /**
- * Options of {@link startStreamer}: the validated configuration and what the command line adds.
+ * Options of {@link StreamSupervisor}: the validated configuration and what the command line adds.
  *
  * @example
  * ```ts
- * const opts: StreamerOptions = { config, logger, port: 9464, ignoreMarketHours: false };
+ * const opts: StreamSupervisorOptions = { config, logger, ignoreMarketHours: false };
  * ```
  */
-export interface StreamerOptions {
+export interface StreamSupervisorOptions {
   readonly config: SpyglassConfig;
   readonly logger: Logger;
-  /** Port of `/metrics` and `/health` on 127.0.0.1; 0 picks a free one. */
-  readonly port: number;
   /** Do not wait for the open or stop at the close: for the simulator, whose sessions are replays. */
   readonly ignoreMarketHours: boolean;
   /**
@@ -56,7 +54,7 @@ export interface StreamerOptions {
  *
  * @example
  * ```ts
- * const failed = streamer.outcomes().filter((o) => o.state === 'failed');
+ * const failed = supervisor.outcomes().filter((o) => o.state === 'failed');
  * ```
  */
 export type StreamState = 'starting' | 'running' | 'stopped' | 'done' | 'failed';
@@ -91,7 +89,7 @@ export interface StreamOutcome extends IngestCounts {
  *
  * @example
  * ```ts
- * const summary: StreamerSummary = await streamer.stop();
+ * const summary: StreamerSummary = await supervisor.stop();
  * process.exitCode = summary.failed.length > 0 ? 1 : 0;
  * ```
  */
@@ -102,31 +100,22 @@ export interface StreamerSummary {
   readonly seconds: number;
 }
 
+type BarKind = 'stocks' | 'options' | 'indices';
+
 /**
- * A running daemon.
- *
- * @example
- * ```ts
- * const streamer = await startStreamer({ config, logger, port: 9464, ignoreMarketHours: false });
- * process.once('SIGTERM', () => void streamer.stop());
- * const summary = await streamer.done;
- * ```
+ * One session of one stream with its record type erased: the supervisor handles stocks, options,
+ * indices and news alike through it.
  */
-export interface Streamer {
-  /** Base URL of `/metrics` and `/health`, e.g. `http://127.0.0.1:9464`. */
-  readonly url: string;
-  /** Resolves once every stream has ended (stopped, failed, or its feed closed). Never rejects. */
-  readonly done: Promise<StreamerSummary>;
-  /** Aborts every stream (each flushes what it buffered), waits for them, closes the server. Idempotent. */
-  stop(): Promise<StreamerSummary>;
-  /** The health snapshot `/health` serves. */
-  health(): Promise<HealthSnapshot>;
-  /** Each stream's outcome so far. */
-  outcomes(): StreamOutcome[];
+interface StreamSession {
+  readonly name: string;
+  readonly runner: Pick<StreamingRunner<never>, 'counts'>;
+  /** Runs the session, showing every event to `observe` first. */
+  run(signal: AbortSignal, observe: (ev: StreamingEvent<unknown>) => void): Promise<StreamingSummary>;
 }
 
-type Row = { timestamp: number; ingestedAt: number };
-type BarKind = 'stocks' | 'options' | 'indices';
+function sessionOf<R extends { timestamp: number; ingestedAt: number }>(ls: LiveStream<R>): StreamSession {
+  return { name: ls.name, runner: ls.runner, run: (signal, observe) => ls.runner.run(observedSource(ls.source, observe), signal) };
+}
 
 interface Job {
   name: string;
@@ -135,7 +124,7 @@ interface Job {
   tickers: readonly string[];
   state: StreamState;
   detail: string | null;
-  runner: LiveStream<Row>['runner'] | null;
+  runner: StreamSession['runner'] | null;
   /** Totals of the sessions already finished. */
   readonly past: IngestCounts & { flushes: number; reconnects: number; backfilled: number };
   sessions: number;
@@ -149,9 +138,31 @@ const SELECTION_RETRY: RetryPolicy = { maxAttempts: 6, initialDelayMs: 30_000, b
 const DATASET_OF: Record<BarKind | 'news', Dataset> = { stocks: Dataset.STOCK_BARS, options: Dataset.OPTION_BARS, indices: Dataset.INDEX_BARS, news: Dataset.NEWS };
 
 /**
- * Starts the real-time ingestion daemon: the SPY, selected-option, VIX and news streams of the
- * configuration run concurrently over one {@link Ingestion} (one REST transport and rate limiter),
- * and `/metrics` (Prometheus) and `/health` (JSON; 503 when critical) are served on 127.0.0.1.
+ * A supervisor of the live streams: start them, watch them (health, metrics), stop them.
+ *
+ * @example
+ * ```ts
+ * const supervisor: StreamSupervisor = createStreamSupervisor({ config, logger, ignoreMarketHours: false });
+ * const summary = await supervisor.start();
+ * ```
+ */
+export interface StreamSupervisor {
+  /** The Prometheus metrics of the streams (serve `metrics.registry` on `/metrics`). */
+  readonly metrics: SpyglassMetrics;
+  /** Starts every stream; resolves once all have ended (stopped, failed, or their feed closed). Never rejects. Idempotent. */
+  start(): Promise<StreamerSummary>;
+  /** Aborts every stream (each flushes what it buffered) and waits for them. Idempotent. */
+  stop(): Promise<StreamerSummary>;
+  /** The health snapshot of the streams, the data root and the machine (`/health`). */
+  health(): Promise<HealthSnapshot>;
+  /** Each stream's outcome so far. */
+  outcomes(): StreamOutcome[];
+}
+
+/**
+ * The real-time ingestion daemon's logic: the SPY, selected-option, VIX and news streams of the
+ * configuration run concurrently over one {@link Ingestion} (one REST transport and rate limiter).
+ * The app serves {@link StreamSupervisor.metrics} and {@link StreamSupervisor.health} over HTTP.
  *
  * A stream that fails with a typed error (AUTH_FAILED, MAX_CONNECTIONS, RETRIES_EXHAUSTED, a failed
  * contract selection…) is logged at error level and shown as `failed` in `/health` and in the
@@ -163,12 +174,12 @@ const DATASET_OF: Record<BarKind | 'news', Dataset> = { stocks: Dataset.STOCK_BA
  * ```ts
  * const config = loadConfig({ dir: 'config', env: process.env });
  * const logger = createLogger({ secrets: configSecrets(config) });
- * const streamer = await startStreamer({ config, logger, port: 9464, ignoreMarketHours: false });
- * process.once('SIGTERM', () => void streamer.stop());
- * const summary = await streamer.done;
+ * const supervisor = createStreamSupervisor({ config, logger, ignoreMarketHours: false });
+ * process.once('SIGTERM', () => void supervisor.stop());
+ * const summary = await supervisor.start();
  * ```
  */
-export async function startStreamer(options: StreamerOptions): Promise<Streamer> {
+export function createStreamSupervisor(options: StreamSupervisorOptions): StreamSupervisor {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
   const started = clock.now();
@@ -262,7 +273,7 @@ export async function startStreamer(options: StreamerOptions): Promise<Streamer>
   }
 
   /** One session of one stream; resolves with how it ended. */
-  const runSession = async (j: Job, ls: LiveStream<Row>): Promise<StreamingSummary> => {
+  const runSession = async (j: Job, ls: StreamSession): Promise<StreamingSummary> => {
     j.name = ls.name;
     j.runner = ls.runner;
     j.state = 'running';
@@ -270,17 +281,17 @@ export async function startStreamer(options: StreamerOptions): Promise<Streamer>
     j.sessions++;
     metrics.track(ls.name, j.dataset, ls.runner);
     metrics.state(ls.name, 'running');
-    // LiveStreams gives its runners and sockets no logger: the daemon logs the transient events itself.
-    const source = observedSource(ls.source, (ev) => {
+    // LiveStreams gives its runners and sockets no logger: the supervisor logs the transient events itself.
+    const observe = (ev: StreamingEvent<unknown>): void => {
       if (ev.type === 'error') {
         errors.record(ev.error, { context: { stream: ls.name } });
         logger.warn({ err: ev.error, stream: ls.name }, `${ls.name}: ${ev.error.code}: ${ev.error.message}; reconnecting`);
       } else if (ev.type === 'reconnected') {
         logger.warn({ stream: ls.name, attempt: ev.attempt, gapFrom: new Date(ev.gapFrom).toISOString(), gapTo: new Date(ev.gapTo).toISOString() }, `${ls.name}: reconnected, back-filling the gap over REST`);
       }
-    });
+    };
     try {
-      return await ls.runner.run(source, ac.signal);
+      return await ls.run(ac.signal, observe);
     } finally {
       metrics.sync();
       const c = ls.runner.counts();
@@ -312,8 +323,8 @@ export async function startStreamer(options: StreamerOptions): Promise<Streamer>
   const runJob = async (j: Job): Promise<void> => {
     try {
       for (;;) {
-        let ls: LiveStream<Row>;
-        if (j.kind === 'news') ls = streams.news(j.tickers[0]!, config.sources.news.pollIntervalMs, ac.signal) as unknown as LiveStream<Row>;
+        let ls: StreamSession;
+        if (j.kind === 'news') ls = sessionOf(streams.news(j.tickers[0]!, config.sources.news.pollIntervalMs, ac.signal));
         else if (j.kind === 'options') {
           if (enforce) {
             j.detail = 'waiting for the open';
@@ -332,8 +343,8 @@ export async function startStreamer(options: StreamerOptions): Promise<Streamer>
             j.detail = `no contracts selected for ${date}`;
             return;
           }
-          ls = streams.bars('options', j.tickers) as unknown as LiveStream<Row>;
-        } else ls = (j.kind === 'stocks' ? streams.bars('stocks', j.tickers) : streams.bars('indices', j.tickers)) as unknown as LiveStream<Row>;
+          ls = sessionOf(streams.bars('options', j.tickers));
+        } else ls = j.kind === 'stocks' ? sessionOf(streams.bars('stocks', j.tickers)) : sessionOf(streams.bars('indices', j.tickers));
         const summary = await runSession(j, ls);
         j.stoppedBy = summary.stoppedBy;
         j.past.backfilled += summary.backfilled;
@@ -428,25 +439,23 @@ export async function startStreamer(options: StreamerOptions): Promise<Streamer>
       thresholds: { heartbeatStallMs: hb.stallAfterMs },
     });
 
-  const server = await createMetricsServer({ port: options.port, host: '127.0.0.1', registry: metrics.metrics.registry, health });
-  logger.info({ url: server.url, streams: jobs.map((j) => j.name), enforceMarketHours: enforce }, `streamer: /metrics and /health on ${server.url}`);
-
-  const done = Promise.all(jobs.map(runJob)).then(() => {
-    metrics.sync();
-    return summarize();
-  });
-  let stopping: Promise<StreamerSummary> | undefined;
+  let done: Promise<StreamerSummary> | undefined;
+  const start = (): Promise<StreamerSummary> =>
+    (done ??= (() => {
+      logger.info({ streams: jobs.map((j) => j.name), enforceMarketHours: enforce }, `streamer: starting ${jobs.length} streams`);
+      return Promise.all(jobs.map(runJob)).then(() => {
+        metrics.sync();
+        return summarize();
+      });
+    })());
   return {
-    url: server.url,
-    done,
+    metrics: metrics.metrics,
+    start,
     health,
     outcomes: () => jobs.map(outcome),
-    stop: () =>
-      (stopping ??= (async () => {
-        ac.abort(new Error('streamer stopping'));
-        const summary = await done;
-        await server.close();
-        return summary;
-      })()),
+    stop: () => {
+      ac.abort(new Error('streamer stopping'));
+      return done ?? Promise.resolve(summarize());
+    },
   };
 }

@@ -3,7 +3,7 @@ import { closeSync, fsync, linkSync, openSync, readdirSync, rmSync, writeSync } 
 import { promisify } from 'node:util';
 import { open, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { SpyglassError } from '@spyglass/core';
+import { isProcessAlive, SpyglassError } from '@spyglass/core';
 
 /** Suffix of in-flight temp files; readers ignore them and the next writer of the directory removes them. */
 export const TEMP_SUFFIX = '.tmp';
@@ -148,15 +148,6 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Removes temp files left in `dir` by writers that died mid-write: those whose process (the pid in
  * the name) is gone. A live writer's temp file is never touched: files are created without the
@@ -173,7 +164,7 @@ export function removeStaleTempFiles(dir: string): number {
   for (const name of names) {
     if (name.startsWith('.') && name.endsWith(TEMP_SUFFIX)) {
       const pid = Number(/\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name)?.[1]);
-      if (Number.isInteger(pid) && pid > 0 && pidAlive(pid)) continue;
+      if (Number.isInteger(pid) && pid > 0 && isProcessAlive(pid)) continue;
       rmSync(path.join(dir, name), { force: true });
       removed++;
     }

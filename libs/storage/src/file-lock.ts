@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { readFileSync, rmSync } from 'node:fs';
 import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { SpyglassError, systemClock, type Clock } from '@spyglass/core';
+import { isProcessAlive, SpyglassError, systemClock, type Clock } from '@spyglass/core';
 
 /**
  * Options of {@link FileLock}.
@@ -27,15 +27,6 @@ interface LockBody {
   host: string;
   at: number;
   token: string;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 const UNREADABLE_GRACE_MS = 5_000;
@@ -147,7 +138,7 @@ export class FileLock {
 
   private isStale(h: LockBody): boolean {
     if (this.clock.now() - h.at > this.staleMs) return true;
-    return h.host === hostname() && !pidAlive(h.pid);
+    return h.host === hostname() && !isProcessAlive(h.pid);
   }
 
   private async breakLock(lockFile: string, seen: LockBody | undefined): Promise<void> {

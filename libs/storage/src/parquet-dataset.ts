@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, statSync, type Stats } from 'node:fs';
 import { readdir, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { RecordBatch, Table } from 'apache-arrow';
-import { SpyglassError, isSpyglassError, nyDate } from '@spyglass/core';
+import { isSpyglassError, nyDate, Semaphore, SpyglassError } from '@spyglass/core';
 import { batchToRecords, columnTypeOfArrow, physicalTypeOf, recordsToTable } from './arrow-codec.js';
 import { createFileAtomic, fsyncDir, removeStaleTempFiles, writeFileAtomic } from './atomic-file.js';
 import { columnOf, defineDataset, type ColumnSpec, type DatasetSpec } from './dataset-spec.js';
@@ -560,28 +560,6 @@ interface PartitionResult {
   readonly rows: number;
   readonly added: number;
   readonly duplicates: number;
-}
-
-/** At most `n` tasks at once. */
-class Semaphore {
-  private free: number;
-  private readonly waiting: Array<() => void> = [];
-
-  constructor(n: number) {
-    this.free = n;
-  }
-
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.free > 0) this.free--;
-    else await new Promise<void>((r) => this.waiting.push(r));
-    try {
-      return await fn();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.free++;
-    }
-  }
 }
 
 async function listDir(dir: string): Promise<string[]> {
