@@ -5,6 +5,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { SpyglassError } from '@spyglass/core';
 import { commands } from './commands/index.js';
+import { checkArguments } from './argument-rules.js';
 import { reportFailure } from './failure.js';
 
 const cli = yargs(hideBin(process.argv))
@@ -14,6 +15,8 @@ const cli = yargs(hideBin(process.argv))
   .option('data-root', { type: 'string', describe: 'data root (overrides settings.dataRoot)' })
   .option('log-level', { type: 'string', describe: 'trace|debug|info|warn|error|silent' })
   .option('json', { type: 'boolean', default: false, describe: 'print results as JSON' })
+  // Bad numbers and tickers are usage errors (exit 2) before any command touches the network or disk.
+  .middleware((argv) => checkArguments(argv))
   .command(commands)
   .demandCommand(1, 'name a command; see --help')
   .strict()

@@ -27,6 +27,8 @@ export { XGBoostTrainer } from './training/xgboost-trainer.js';
 export type { TrainingRun, TrainRunOptions, XGBoostTrainerOptions } from './training/xgboost-trainer.js';
 export { ARTIFACT_FILES, appendMetricsLog, loadModelArtifact, saveModelArtifact } from './training/model-artifact.js';
 export type { DayRange, ModelArtifact } from './training/model-artifact.js';
+export { ModelStore } from './training/model-store.js';
+export type { StoredModel } from './training/model-store.js';
 export { classificationMetrics, confusion, precisionRecallCurve, rocAuc, rocCurve } from './evaluation/classification-metrics.js';
 export type { ClassificationMetrics, Confusion, CurvePoint } from './evaluation/classification-metrics.js';
 export { predictTable } from './evaluation/predict-table.js';

@@ -1,4 +1,5 @@
-import { systemClock, type Clock, type HeartbeatRecord, type MarketCalendar } from '@spyglass/core';
+import { systemClock, type Clock, type MarketCalendar } from '@spyglass/core';
+import type { HeartbeatRecord } from './heartbeat.js';
 import type { ErrorSummary } from './error-aggregator.js';
 import { fmtMs } from './format-duration.js';
 import type { HardwareSample } from './hardware-monitor.js';
@@ -168,7 +169,22 @@ export interface HealthInputs {
   readonly performance?: Provider<readonly PerformanceSnapshot[]>;
   readonly errors?: Provider<readonly ErrorSummary[]>;
   readonly hardware?: Provider<HardwareSample>;
+  /** Stored partitions checked against their checkpoints (`spyglass verify`). */
+  readonly integrity?: Provider<IntegrityState | null>;
   readonly thresholds?: Partial<HealthThresholds>;
+}
+
+/**
+ * Stored partitions checked against what their checkpoints vouch for.
+ *
+ * @example
+ * ```ts
+ * const s: IntegrityState = { checked: 250, problems: [{ file: 'data/raw/stocks/ticker=SPY/date=2025-03-04/part-0.parquet', kind: 'corrupt', reason: 'no PAR1 magic at the end' }] };
+ * ```
+ */
+export interface IntegrityState {
+  readonly checked: number;
+  readonly problems: ReadonlyArray<{ readonly file: string; readonly kind: string; readonly reason: string }>;
 }
 
 /**
@@ -224,6 +240,7 @@ export interface HealthSnapshot {
   readonly performance: PerformanceSnapshot[];
   readonly errors: ErrorSummary[];
   readonly hardware: HardwareSample | null;
+  readonly integrity: IntegrityState | null;
 }
 
 const rank: Record<HealthStatus, number> = { ok: 0, warn: 1, critical: 2 };
@@ -272,7 +289,7 @@ export async function buildHealthSnapshot(inputs: HealthInputs = {}): Promise<He
   const clock = inputs.clock ?? systemClock;
   const limits: HealthThresholds = { ...defaultHealthThresholds, ...inputs.thresholds };
   const checks: HealthCheck[] = [];
-  const [runners, workers, datasetInputs, quarantine, schemaDrift, performance, errors, hardware] = await Promise.all([
+  const [runners, workers, datasetInputs, quarantine, schemaDrift, performance, errors, hardware, integrity] = await Promise.all([
     resolveProvider('runners', inputs.runners, [], checks),
     resolveProvider('workers', inputs.workers, [], checks),
     resolveProvider('datasets', inputs.datasets, [], checks),
@@ -281,6 +298,7 @@ export async function buildHealthSnapshot(inputs: HealthInputs = {}): Promise<He
     resolveProvider('performance', inputs.performance, [], checks),
     resolveProvider('errors', inputs.errors, [], checks),
     resolveProvider<HardwareSample | null>('hardware', inputs.hardware, null, checks),
+    resolveProvider<IntegrityState | null>('integrity', inputs.integrity, null, checks),
   ]);
   const now = clock.now();
   const marketOpen = inputs.calendar ? safeIsOpen(inputs.calendar, now) : null;
@@ -350,6 +368,16 @@ export async function buildHealthSnapshot(inputs: HealthInputs = {}): Promise<He
       message: s.state === 'drift' ? `${s.dataset}: schema drift (${(s.changes ?? []).join('; ') || 'changed'})` : s.state === 'no_baseline' ? `${s.dataset}: no schema baseline yet` : `${s.dataset}: schema matches baseline`,
     });
   }
+  if (integrity) {
+    const n = integrity.problems.length;
+    checks.push({
+      name: 'integrity',
+      status: n > 0 ? 'critical' : 'ok',
+      message: n > 0
+        ? `${n} of ${integrity.checked} checkpointed partition(s) do not match their checkpoint: ${integrity.problems.slice(0, 3).map((p) => `${p.file} ${p.kind}`).join('; ')}${n > 3 ? '; …' : ''} (see spyglass verify)`
+        : `${integrity.checked} checkpointed partition(s) match their checkpoints`,
+    });
+  }
   for (const p of performance) {
     const worst = p.alerts.reduce<HealthStatus>((w, a) => worstStatus(w, a.severity === 'critical' ? 'critical' : a.severity === 'warning' ? 'warn' : 'ok'), 'ok');
     checks.push({ name: `performance:${p.session}`, status: worst, message: p.alerts.length ? p.alerts.map((a) => a.message).join('; ') : `${p.operations.length} operation(s) within limits` });
@@ -381,6 +409,7 @@ export async function buildHealthSnapshot(inputs: HealthInputs = {}): Promise<He
     performance: [...performance],
     errors: [...errors],
     hardware,
+    integrity,
   };
 }
 

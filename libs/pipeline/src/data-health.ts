@@ -1,7 +1,8 @@
-import { Dataset, type Clock } from '@spyglass/core';
-import type { DatasetFreshnessInput, QuarantineCount, SchemaDriftState, WorkerHealth } from '@spyglass/monitoring';
+import { Dataset, dataRootLayout, type Clock } from '@spyglass/core';
+import type { DatasetFreshnessInput, IntegrityState, QuarantineCount, SchemaDriftState, WorkerHealth } from '@spyglass/monitoring';
 import { summarizeQuarantine } from '@spyglass/processing';
 import { ParquetDataset, SchemaDriftMonitor, rawDatasetSpecs } from '@spyglass/storage';
+import { verifyCheckpoints } from './backfill-checkpoints.js';
 import { ProcessRegistry } from './process-registry.js';
 
 const LIVE_DATASETS = [Dataset.STOCK_BARS, Dataset.OPTION_BARS, Dataset.INDEX_BARS, Dataset.NEWS] as const;
@@ -46,8 +47,10 @@ export function dataHealthInputs(
   quarantine: () => Promise<QuarantineCount[]>;
   schemaDrift: () => Promise<SchemaDriftState[]>;
   workers: () => Promise<WorkerHealth[]>;
+  integrity: () => Promise<IntegrityState>;
 } {
   return {
+    integrity: () => verifyCheckpoints(root),
     datasets: async (): Promise<DatasetFreshnessInput[]> =>
       Promise.all(LIVE_DATASETS.map(async (dataset) => ({ dataset, lastBarAt: await lastRecordAt(root, dataset), live: dataset !== Dataset.NEWS }))),
     quarantine: async (): Promise<QuarantineCount[]> => {
@@ -70,7 +73,7 @@ export function dataHealthInputs(
       );
     },
     workers: async (): Promise<WorkerHealth[]> =>
-      (await new ProcessRegistry({ dir: `${root}/workers` }).list()).map((w) => ({
+      (await new ProcessRegistry({ dir: dataRootLayout(root).workers }).list()).map((w) => ({
         id: w.id,
         session: `${w.job}:${w.ticker}`,
         state: w.status === 'completed' ? 'done' : w.status === 'running' && !w.alive ? 'failed' : w.status,

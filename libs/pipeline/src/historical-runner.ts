@@ -1,8 +1,9 @@
 import { SpyglassError, isSpyglassError, systemClock, toSpyglassError, type Clock, type Logger, type MarketCalendar } from '@spyglass/core';
 import { ingestBatch, type IngestStages } from './ingest-batch.js';
-import { runPool } from './run-pool.js';
+import { runPool } from '@spyglass/core';
 import { addCounts, emptyCounts, type IngestCounts } from './ingest-counts.js';
 import type { CheckpointPort, SourceBatch } from './ingest-ports.js';
+import { checkpointMeta, resumeVerdict, type ResumeVerdict } from './resume-verdict.js';
 
 /**
  * Fetches one ticker's records for one trading day.
@@ -94,7 +95,28 @@ export interface BackfillSummary extends IngestCounts {
   readonly daysSkipped: number;
   /** Days the source had nothing for (weekday holidays are not in the calendar, so these are real gaps). */
   readonly emptyDays: string[];
+  /** Checkpointed days fetched again on resume, and why (partition gone or changed, `retryEmpty`). */
+  readonly refetched: Array<{ readonly date: string; readonly reason: string }>;
   readonly seconds: number;
+}
+
+/**
+ * One backfill request of a {@link HistoricalRunner}.
+ *
+ * @example
+ * ```ts
+ * const req: BackfillRequest = { ticker: 'SPY', from: '2025-03-03', to: '2025-03-07', resume: true, retryEmpty: true };
+ * ```
+ */
+export interface BackfillRequest {
+  readonly ticker: string;
+  readonly from: string;
+  readonly to: string;
+  /** Skip days whose checkpoint still vouches for their partition. */
+  readonly resume?: boolean;
+  /** With `resume`: fetch again the days that were empty when checkpointed. */
+  readonly retryEmpty?: boolean;
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -128,12 +150,23 @@ export class HistoricalRunner<R> {
     return this.opts.job;
   }
 
-  async run(req: { ticker: string; from: string; to: string; resume?: boolean; signal?: AbortSignal }): Promise<BackfillSummary> {
-    const { job, calendar, checkpoints, logger } = this.opts;
+  /**
+   * Whether a resumed run fetches (ticker, date) again: see {@link resumeVerdict}. A day fetched
+   * again for a reason is logged at warn.
+   */
+  async resumeVerdict(ticker: string, date: string, opts: { retryEmpty?: boolean } = {}): Promise<ResumeVerdict> {
+    const v = await resumeVerdict(this.opts.checkpoints, this.opts.sink, this.opts.job, ticker, date, opts);
+    if (v.run && v.reason) this.opts.logger?.warn({ ticker, date, reason: v.reason }, `${this.opts.job} ${ticker} ${date}: ${v.reason}; fetching it again`);
+    return v;
+  }
+
+  async run(req: BackfillRequest): Promise<BackfillSummary> {
+    const { job, calendar, logger } = this.opts;
     const started = this.clock.now();
     const days = calendar.tradingDays(req.from, req.to);
     const totals = emptyCounts();
     const emptyDays: string[] = [];
+    const refetched: Array<{ date: string; reason: string }> = [];
     let skipped = 0;
     let done = 0;
     const finish = (date: string, counts: IngestCounts) => {
@@ -143,7 +176,12 @@ export class HistoricalRunner<R> {
     };
     const skip = async (date: string): Promise<boolean> => {
       if (req.signal?.aborted) throw new SpyglassError('ABORTED', `${job} ${req.ticker} stopped before ${date}`, { cause: req.signal.reason });
-      if (!(req.resume && (await checkpoints.isComplete(job, req.ticker, date)))) return false;
+      if (!req.resume) return false;
+      const verdict = await this.resumeVerdict(req.ticker, date, req);
+      if (verdict.run) {
+        if (verdict.reason) refetched.push({ date, reason: verdict.reason });
+        return false;
+      }
       skipped++;
       this.opts.onDay?.({ ticker: req.ticker, date, index: done++, total: days.length, skipped: true, counts: emptyCounts(), totals });
       return true;
@@ -177,6 +215,7 @@ export class HistoricalRunner<R> {
       days: days.length,
       daysSkipped: skipped,
       emptyDays,
+      refetched: refetched.sort((a, b) => (a.date < b.date ? -1 : 1)),
       ...totals,
       seconds: (this.clock.now() - started) / 1000,
     };
@@ -198,8 +237,14 @@ export class HistoricalRunner<R> {
       throw wrap(e, `${job}: fetching ${ticker} ${date} failed`, { job, ticker, date });
     }
     const counts = await ingestBatch(batch, this.opts, `${job}:${ticker}:${date}`);
-    await this.opts.checkpoints.markComplete(job, ticker, date, { ...counts });
+    await this.checkpoint(ticker, date, counts);
     return counts;
+  }
+
+  /** Marks a day complete with what it vouches for: its counts, `empty`, and its partition's seal. */
+  private async checkpoint(ticker: string, date: string, counts: IngestCounts): Promise<void> {
+    const seal = counts.received === 0 ? undefined : await this.opts.sink.seal?.(ticker, date);
+    await this.opts.checkpoints.markComplete(this.opts.job, ticker, date, checkpointMeta(counts, seal));
   }
   /**
    * Ingests and checkpoints `dates` (ascending) from one range request, split by `dayOf`. Records of
@@ -232,7 +277,7 @@ export class HistoricalRunner<R> {
       if (signal?.aborted) throw new SpyglassError('ABORTED', `${job} ${ticker} stopped before ${date}`, { cause: signal.reason });
       const dayBatch: SourceBatch<R> = { records: byDay.get(date)!, rejected: date === from ? batch.rejected : [] };
       const counts = await ingestBatch(dayBatch, this.opts, `${job}:${ticker}:${date}`);
-      await this.opts.checkpoints.markComplete(job, ticker, date, { ...counts });
+      await this.checkpoint(ticker, date, counts);
       onDone(date, counts);
     }
   }

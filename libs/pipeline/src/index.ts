@@ -6,7 +6,11 @@ export type { CheckpointPort, QuarantinePort, RecordFilter, RecordSink, RecordVa
 export { ingestBatch } from './ingest-batch.js';
 export type { IngestStages } from './ingest-batch.js';
 export { HistoricalRunner } from './historical-runner.js';
-export type { BackfillSummary, DayFetcher, DayProgress, HistoricalRunnerOptions, RangeFetcher } from './historical-runner.js';
+export type { BackfillRequest, BackfillSummary, DayFetcher, DayProgress, HistoricalRunnerOptions, RangeFetcher } from './historical-runner.js';
+export { backfillJob, forgetPurgedCheckpoints, verifyCheckpoints } from './backfill-checkpoints.js';
+export type { CheckpointVerification } from './backfill-checkpoints.js';
+export { checkpointMeta, resumeVerdict } from './resume-verdict.js';
+export type { ResumeVerdict } from './resume-verdict.js';
 export { OptionsDayPipeline } from './options-day-pipeline.js';
 export type { DaySelection, OptionsDayOptions, OptionsDaySummary } from './options-day-pipeline.js';
 export { Ingestion } from './ingestion.js';
@@ -29,3 +33,5 @@ export { runMainJob } from './main-job.js';
 export type { MainJobOptions, MainJobStage, MainJobSummary } from './main-job.js';
 export { LiveScorer } from './live-scorer.js';
 export type { LiveScorerOptions, LiveSignal } from './live-scorer.js';
+export { startStreamer } from './stream-supervisor.js';
+export type { Streamer, StreamerOptions, StreamerSummary, StreamOutcome, StreamState } from './stream-supervisor.js';

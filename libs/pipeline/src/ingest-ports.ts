@@ -1,4 +1,5 @@
 import type { ValidationIssue } from '@spyglass/core';
+import type { PartitionSeal, SealProblem } from '@spyglass/storage';
 
 /**
  * What a source returns for one request: mapped records in wire order and the wire records that
@@ -24,6 +25,12 @@ export interface SourceBatch<R> {
  */
 export interface RecordSink<R> {
   write(records: readonly R[]): Promise<{ readonly added: number; readonly duplicates: number }>;
+  /** Seals a partition for a checkpoint to vouch for (sinks that cannot, omit it). */
+  seal?(ticker: string | undefined, date: string): Promise<PartitionSeal | undefined>;
+  /** Whether a sealed partition still matches (undefined) or how it does not. */
+  checkSeal?(seal: PartitionSeal): Promise<SealProblem | undefined>;
+  /** Moves an unreadable partition file aside (kept for inspection) so it can be written afresh; returns where. */
+  setAside?(seal: PartitionSeal): Promise<string>;
 }
 
 /**
@@ -37,6 +44,8 @@ export interface RecordSink<R> {
  */
 export interface CheckpointPort {
   isComplete(job: string, ticker: string, date: string): Promise<boolean>;
+  /** The completion mark with its metadata (counts, `empty`, the partition seal), or undefined. */
+  get(job: string, ticker: string, date: string): Promise<{ readonly meta?: Readonly<Record<string, unknown>> } | undefined>;
   markComplete(job: string, ticker: string, date: string, meta?: Record<string, unknown>): Promise<void>;
 }
 

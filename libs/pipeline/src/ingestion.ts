@@ -14,11 +14,13 @@ import {
   type OptionContract,
   type RetryPolicy,
   type StockBar,
+  dataRootLayout,
 } from '@spyglass/core';
 import { Deduplicator, Quarantine, recordKeyFor, validatorFor, type KeyOf } from '@spyglass/processing';
 import { ContractSelector, EquityClient, IndexClient, MassiveRest, NewsClient, OptionsClient, type InputFunction, type SelectionParams } from '@spyglass/sources';
 import { CheckpointStore, ParquetDataset, rawDatasetSpecs } from '@spyglass/storage';
-import { HistoricalRunner, type BackfillSummary, type DayProgress } from './historical-runner.js';
+import { HistoricalRunner, type BackfillRequest, type BackfillSummary, type DayProgress } from './historical-runner.js';
+import { backfillJob } from './backfill-checkpoints.js';
 import { addCounts, emptyCounts, type IngestCounts } from './ingest-counts.js';
 import { OptionsDayPipeline, type OptionsDaySummary } from './options-day-pipeline.js';
 
@@ -143,7 +145,7 @@ export class Ingestion {
     this.options = new OptionsClient(this.rest);
     const root = settings.dataRoot;
     this.quarantine = new Quarantine({ root, clock: this.clock });
-    this.checkpoints = new CheckpointStore({ dir: `${root}/checkpoints`, clock: this.clock });
+    this.checkpoints = new CheckpointStore({ dir: dataRootLayout(root).checkpoints, clock: this.clock });
     this.datasets = {
       stocks: new ParquetDataset<StockBar>({ root, spec: rawDatasetSpecs.stocks }),
       options: new ParquetDataset<OptionBar>({ root, spec: rawDatasetSpecs.options }),
@@ -172,7 +174,7 @@ export class Ingestion {
   /** A day-by-day runner of SPY-like stock minute bars. */
   stockRunner(onDay?: (p: DayProgress) => void): HistoricalRunner<StockBar> {
     return new HistoricalRunner<StockBar>({
-      job: 'backfill:stocks',
+      job: backfillJob('stocks'),
       fetchDay: (t, d, s) => this.equities.minuteBars(t, d, d, s),
       // Several days per request; each day is still written and checkpointed on its own.
       fetchRange: (t, from, to, s) => this.equities.minuteBars(t, from, to, s),
@@ -189,7 +191,7 @@ export class Ingestion {
   /** A day-by-day runner of index minute bars (`I:VIX`). */
   indexRunner(onDay?: (p: DayProgress) => void): HistoricalRunner<IndexBar> {
     return new HistoricalRunner<IndexBar>({
-      job: 'backfill:indices',
+      job: backfillJob('indices'),
       fetchDay: (t, d, s) => this.indices.minuteBars(t, d, d, s),
       fetchRange: (t, from, to, s) => this.indices.minuteBars(t, from, to, s),
       dayOf: (b) => nyDate(b.timestamp),
@@ -205,7 +207,7 @@ export class Ingestion {
   /** A day-by-day runner of news articles (de-duplicated by article id per ticker). */
   newsRunner(onDay?: (p: DayProgress) => void): HistoricalRunner<NewsArticle> {
     return new HistoricalRunner<NewsArticle>({
-      job: 'backfill:news',
+      job: backfillJob('news'),
       // One whole UTC day per request, every calendar day: news is published on weekends, holidays
       // and after Friday's close too, and the consolidation's lookback reads it on Monday morning.
       fetchDay: (t, d, s) => this.news.articles({ ticker: t, from: d, to: d }, s),
@@ -243,7 +245,7 @@ export class Ingestion {
     const o = this.settings.options;
     const selector = this.selector();
     return new OptionsDayPipeline({
-      job: 'backfill:options',
+      job: backfillJob('options'),
       underlying: o.params.underlying ?? 'SPY',
       openingPrice: (u, d, s) => this.options.openingPrice(u, d, s),
       select: (d, open, s) => selector.select(d, open, s),
@@ -268,6 +270,7 @@ export class Ingestion {
     from: string;
     to: string;
     resume?: boolean;
+    retryEmpty?: boolean;
     withOptions?: boolean;
     signal?: AbortSignal;
     onDay?: (day: BackfillAllDay, index: number, total: number) => void;
@@ -283,13 +286,13 @@ export class Ingestion {
     const days: BackfillAllDay[] = [];
     const contracts = { selected: 0, withBars: 0, withoutBars: 0, resumed: 0, unlisted: 0 };
     const once = async (runner: HistoricalRunner<unknown>, ticker: string, date: string): Promise<IngestCounts> =>
-      req.resume && (await this.checkpoints.isComplete(runner.job, ticker, date)) ? emptyCounts() : runner.runDay(ticker, date, req.signal);
+      req.resume && !(await runner.resumeVerdict(ticker, date, req)).run ? emptyCounts() : runner.runDay(ticker, date, req.signal);
     for (const [i, date] of dates.entries()) {
       const [s, x, n, o] = await Promise.all([
         once(stocks as HistoricalRunner<unknown>, req.stockTicker, date),
         once(indices as HistoricalRunner<unknown>, req.indexTicker, date),
         Promise.all(req.newsTickers.flatMap((t) => newsDays.get(date)!.map((d) => once(news as HistoricalRunner<unknown>, t, d)))).then((all) => all.reduce(addCounts, emptyCounts())),
-        options?.run(date, req.resume ?? false, req.signal),
+        options?.run(date, req.resume ?? false, req.signal, req.retryEmpty),
       ]);
       addCounts(byDataset.stocks, s);
       addCounts(byDataset.indices, x);
@@ -315,7 +318,7 @@ export class Ingestion {
   }
 
   /** A single-ticker backfill of one dataset through its runner (the `backfill*` commands). */
-  backfill(dataset: 'stocks' | 'indices' | 'news', req: { ticker: string; from: string; to: string; resume?: boolean; signal?: AbortSignal }, onDay?: (p: DayProgress) => void): Promise<BackfillSummary> {
+  backfill(dataset: 'stocks' | 'indices' | 'news', req: BackfillRequest, onDay?: (p: DayProgress) => void): Promise<BackfillSummary> {
     const runner = dataset === 'stocks' ? this.stockRunner(onDay) : dataset === 'indices' ? this.indexRunner(onDay) : this.newsRunner(onDay);
     return (runner as HistoricalRunner<unknown>).run(req);
   }

@@ -1,8 +1,9 @@
 import type { Logger, OptionBar, OptionContract } from '@spyglass/core';
 import { ingestBatch, type IngestStages } from './ingest-batch.js';
 import { addCounts, emptyCounts, type IngestCounts } from './ingest-counts.js';
+import { checkpointMeta, resumeVerdict } from './resume-verdict.js';
 import type { CheckpointPort, RecordSink, SourceBatch } from './ingest-ports.js';
-import { runPool } from './run-pool.js';
+import { runPool } from '@spyglass/core';
 
 /**
  * The day's contract choice, as `@spyglass/sources`' `ContractSelector.select` returns it.
@@ -88,7 +89,8 @@ export interface OptionsDaySummary extends IngestCounts {
 export class OptionsDayPipeline {
   constructor(private readonly opts: OptionsDayOptions) {}
 
-  async run(date: string, resume = false, signal?: AbortSignal): Promise<OptionsDaySummary> {
+  /** One day; with `resume`, contracts whose checkpoint still vouches for their partition are skipped (empty ones too unless `retryEmpty`). */
+  async run(date: string, resume = false, signal?: AbortSignal, retryEmpty = false): Promise<OptionsDaySummary> {
     const o = this.opts;
     const opening = await o.openingPrice(o.underlying, date, signal);
     const selection = await o.select(date, opening.price, signal);
@@ -109,12 +111,17 @@ export class OptionsDayPipeline {
     }
     const resumed = new Set<string>();
     const perContract = await runPool(chosen, o.concurrency ?? 4, async (c) => {
-      if (resume && (await o.checkpoints.isComplete(o.job, c.ticker, date))) {
-        resumed.add(c.ticker);
-        return emptyCounts();
+      if (resume) {
+        const v = await resumeVerdict(o.checkpoints, o.sink, o.job, c.ticker, date, { retryEmpty });
+        if (!v.run) {
+          resumed.add(c.ticker);
+          return emptyCounts();
+        }
+        if (v.reason) o.logger?.warn({ ticker: c.ticker, date, reason: v.reason }, `${o.job} ${c.ticker} ${date}: ${v.reason}; fetching it again`);
       }
       const counts = await ingestBatch(await o.fetchBars(c.ticker, date, signal), o, `${o.job}:${c.ticker}:${date}`);
-      await o.checkpoints.markComplete(o.job, c.ticker, date, { ...counts });
+      const seal = counts.received === 0 ? undefined : await o.sink.seal?.(c.ticker, date);
+      await o.checkpoints.markComplete(o.job, c.ticker, date, checkpointMeta(counts, seal));
       return counts;
     });
     for (const c of perContract) addCounts(totals, c);

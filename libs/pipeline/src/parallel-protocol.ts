@@ -26,6 +26,7 @@ export interface WorkerTask {
   readonly from: string;
   readonly to: string;
   readonly resume: boolean;
+  readonly retryEmpty?: boolean;
 }
 
 /** Parent → worker messages. */

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createRateLimiter, systemClock, type Clock, type Logger } from '@spyglass/core';
 import type { FromWorker, ToWorker, WorkerSettings, WorkerTask } from './parallel-protocol.js';
 import { ProcessRegistry } from './process-registry.js';
-import { runPool } from './run-pool.js';
+import { runPool } from '@spyglass/core';
 
 /**
  * How one worker ended.
@@ -39,7 +39,17 @@ export interface ParallelRunnerOptions {
   readonly clock?: Clock;
   readonly logger?: Logger;
   readonly onProgress?: (task: WorkerTask, p: { done: number; total: number; bars: number }) => void;
+  /**
+   * Registers this (parent) process in the registry under this id, so `workers stop all` reaches
+   * it too and no queued task starts after a stop.
+   */
+  readonly coordinatorId?: string;
+  /** How long a stop waits for workers to end their current day before SIGKILL (default 10 s). */
+  readonly stopTimeoutMs?: number;
 }
+
+/** Error codes that make every other worker pointless: the key is refused for all of them. */
+const FATAL_CODES = new Set(['AUTH_FAILED', 'NOT_ENTITLED']);
 
 /**
  * A multi-ticker backfill across worker processes (the original's step 9): one child process per
@@ -62,17 +72,58 @@ export class ParallelRunner {
     this.clock = opts.clock ?? systemClock;
   }
 
-  async run(tasks: readonly WorkerTask[]): Promise<WorkerOutcome[]> {
+  /**
+   * Runs the tasks. When `signal` aborts (the CLI's SIGINT/SIGTERM), or a worker fails with an
+   * authentication or entitlement error, no further task starts, the running workers get SIGTERM
+   * and end their current day (bounded by `stopTimeoutMs`), and tasks never started are reported
+   * `stopped`. Registry entries and temp files of processes that are gone are swept first.
+   */
+  async run(tasks: readonly WorkerTask[], signal?: AbortSignal): Promise<WorkerOutcome[]> {
+    const { registry, coordinatorId } = this.opts;
+    await registry.sweep();
     const limiter = createRateLimiter(this.opts.settings.requestsPerMinute, this.clock);
-    return runPool(tasks, this.opts.workers, (task) => this.runOne(task, limiter));
+    const stop = new AbortController();
+    const onAbort = () => stop.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+    if (coordinatorId) {
+      await registry.register({ id: coordinatorId, pid: process.pid, ticker: '*', job: 'backfill-all', status: 'running', progress: { done: 0, total: tasks.length, bars: 0 } });
+    }
+    let finished = 0;
+    try {
+      const outcomes = await runPool(tasks, this.opts.workers, async (task) => {
+        const o = stop.signal.aborted ? { task, pid: -1, status: 'stopped' as const } : await this.runOne(task, limiter, stop.signal);
+        if (o.error && FATAL_CODES.has(o.error.code) && !stop.signal.aborted) {
+          this.opts.logger?.error({ code: o.error.code }, `stopping every worker: ${o.error.code} is fatal for all of them`);
+          stop.abort(o.error);
+        }
+        if (coordinatorId) await registry.update(coordinatorId, { progress: { done: ++finished, total: tasks.length, bars: 0 } });
+        return o;
+      });
+      if (coordinatorId) await registry.update(coordinatorId, { status: stop.signal.aborted ? 'stopped' : 'completed' });
+      return outcomes;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
   }
 
-  private runOne(task: WorkerTask, limiter: { acquire(): Promise<unknown> }): Promise<WorkerOutcome> {
+  private runOne(task: WorkerTask, limiter: { acquire(signal?: AbortSignal): Promise<unknown> }, stop: AbortSignal): Promise<WorkerOutcome> {
     const { registry, logger } = this.opts;
     const entry = workerEntry();
+    // Its own process group would not get the terminal's Ctrl-C: the parent forwards the stop itself.
     const child = fork(entry.path, [], { execArgv: entry.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const onStop = () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const timeoutMs = this.opts.stopTimeoutMs ?? 10_000;
+      setTimeout(() => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      }, timeoutMs).unref();
+    };
+    stop.addEventListener('abort', onStop, { once: true });
     const pid = child.pid ?? -1;
-    const send = (m: ToWorker) => child.connected && child.send(m);
+    // With a callback, a send racing the child's exit reports to it instead of crashing the parent.
+    const send = (m: ToWorker) => child.connected && child.send(m, () => undefined);
+    child.on('error', (e) => logger?.warn({ err: e, task: task.id }, `worker ${task.id}: ${e.message}`));
     let summary: Record<string, unknown> | undefined;
     let error: { code: string; message: string } | undefined;
     let writes = Promise.resolve();
@@ -84,7 +135,11 @@ export class ParallelRunner {
     child.on('message', (m: FromWorker) => {
       switch (m.type) {
         case 'acquire':
-          void limiter.acquire().then(() => send({ type: 'grant', request: m.request }));
+          // A permit for a stopped run is never granted: the worker is ending anyway.
+          void limiter.acquire(stop).then(
+            () => send({ type: 'grant', request: m.request }),
+            () => undefined,
+          );
           return;
         case 'progress':
           record({ progress: { done: m.done, total: m.total, bars: m.bars } });
@@ -101,7 +156,10 @@ export class ParallelRunner {
     send({ type: 'start', task, settings: this.opts.settings });
     return new Promise<WorkerOutcome>((resolve) => {
       child.on('exit', (code, signal) => {
-        const status: WorkerOutcome['status'] = summary && code === 0 ? 'completed' : signal === 'SIGTERM' && !error ? 'stopped' : 'failed';
+        stop.removeEventListener('abort', onStop);
+        const stopped = (signal === 'SIGTERM' || signal === 'SIGKILL' || signal === 'SIGINT') && !error ? true : error?.code === 'ABORTED';
+        const status: WorkerOutcome['status'] = summary && code === 0 ? 'completed' : stopped ? 'stopped' : 'failed';
+        if (status === 'stopped') error = undefined;
         if (status === 'failed' && !error) error = { code: 'INTERNAL', message: `worker exited with ${signal ?? `code ${code}`}` };
         if (error) logger?.error({ task, error }, `worker ${task.id} (${task.ticker}) failed: ${error.code}: ${error.message}`);
         record({ status, ...(error ? { error: `${error.code}: ${error.message}` } : {}) });

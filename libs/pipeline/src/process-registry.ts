@@ -43,6 +43,8 @@ export interface WorkerEntry {
  */
 export interface WorkerView extends WorkerEntry {
   readonly alive: boolean;
+  /** `status`, except `dead` for a process recorded running that is gone (crashed or killed). */
+  readonly state: WorkerStatus | 'dead';
 }
 
 /**
@@ -108,7 +110,10 @@ export class ProcessRegistry {
     );
     return entries
       .filter((e): e is WorkerEntry => e !== undefined)
-      .map((e) => ({ ...e, alive: isAlive(e.pid) }))
+      .map((e) => {
+        const alive = isAlive(e.pid);
+        return { ...e, alive, state: !alive && (e.status === 'running' || e.status === 'starting') ? ('dead' as const) : e.status };
+      })
       .sort((a, b) => a.startedAt - b.startedAt);
   }
 
@@ -135,6 +140,29 @@ export class ProcessRegistry {
       stopped.push(w.id);
     }
     return stopped;
+  }
+
+  /**
+   * Removes what provably belongs to processes that are gone: temp files of interrupted saves
+   * (`<id>.json.<pid>.<random>.tmp` whose pid is dead) and the entries of dead processes, whatever
+   * their last status. Run at the start of a new run, so the registry holds that run only.
+   * Returns how many files it removed.
+   */
+  async sweep(): Promise<number> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw e;
+    }
+    const stale = names.filter((n) => {
+      const m = /\.json\.(\d+)\.[a-z0-9]*\.tmp$/.exec(n);
+      return m !== null && !isAlive(Number(m[1]));
+    });
+    const dead = (await this.list()).filter((w) => !w.alive).map((w) => `${w.id}.json`);
+    await Promise.all([...stale, ...dead].map((n) => rm(join(this.dir, n), { force: true })));
+    return stale.length + dead.length;
   }
 
   /** Removes entries of workers that are no longer alive and have finished. */

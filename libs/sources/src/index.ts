@@ -1,6 +1,7 @@
 // Public entry of @spyglass/sources.
-export { buildOccTicker, parseOccTicker, safeParseOccTicker } from './contracts/occ-ticker.js';
-export type { OccContract, OccParseResult } from './contracts/occ-ticker.js';
+// The OCC codec is owned by @spyglass/core; re-exported for existing importers.
+export { buildOccTicker, parseOccTicker, safeParseOccTicker } from '@spyglass/core';
+export type { OccContract, OccParseResult } from '@spyglass/core';
 export { computeStrikes, discoveryStrikeRange } from './contracts/strikes.js';
 export type { StrikeRequest, StrikeSelection } from './contracts/strikes.js';
 export { ExpiryConvention, resolveExpiry, isExpiryConvention } from './contracts/expiry.js';

@@ -116,13 +116,35 @@ export class CheckpointStore {
     return this.index(this.base(job, ticker), job, ticker).dates.has(date);
   }
 
+  /** The entry of (job, ticker, date) with its metadata, or undefined when it is not complete. */
+  async get(job: string, ticker: string, date: string): Promise<CheckpointEntry | undefined> {
+    const idx = this.index(this.base(job, ticker), job, ticker);
+    const v = idx.dates.get(date);
+    return v === undefined ? undefined : { job: idx.job, ticker: idx.ticker, date, completedAt: v.completedAt, ...(v.meta === undefined ? {} : { meta: v.meta }) };
+  }
+
   /** Records (job, ticker, date) as complete, with optional metadata (row counts…); re-marking overwrites. */
   async markComplete(job: string, ticker: string, date: string, meta?: Record<string, unknown>): Promise<void> {
-    const base = this.base(job, ticker);
-    const file = `${base}.log`;
     const state: DateState = { completedAt: this.clock.now(), ...(meta === undefined ? {} : { meta }) };
     // Key order fixed, `date` first: see LINE_PREFIX.
-    let line = `${JSON.stringify({ date, job, ticker, ...state })}\n`;
+    await this.append(job, ticker, date, `${JSON.stringify({ date, job, ticker, ...state })}\n`);
+  }
+
+  /**
+   * Forgets (job, ticker, date) for each date (their data was purged): an appended `removed` line,
+   * so the log stays append-only and a concurrent reader sees the removal in order.
+   */
+  async remove(job: string, ticker: string, dates: readonly string[]): Promise<void> {
+    for (const date of dates) {
+      if (!(await this.isComplete(job, ticker, date))) continue;
+      await this.append(job, ticker, date, `${JSON.stringify({ date, job, ticker, completedAt: this.clock.now(), removed: true })}\n`);
+    }
+  }
+
+  private async append(job: string, ticker: string, date: string, text: string): Promise<void> {
+    const base = this.base(job, ticker);
+    const file = `${base}.log`;
+    let line = text;
     let created = false;
     let fd: number;
     try {
@@ -145,7 +167,7 @@ export class CheckpointStore {
           // Reset (removed) by another instance or process since: start the log afresh.
           if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
           this.opened.delete(file);
-          return this.markComplete(job, ticker, date, meta);
+          return this.append(job, ticker, date, text);
         }
       }
     } catch (cause) {
@@ -256,6 +278,10 @@ export class CheckpointStore {
         throw corrupt(file, `line ${i + 1} after byte ${idx.offset} is not JSON`, cause);
       }
       if (typeof rec?.date !== 'string' || typeof rec.completedAt !== 'number') throw corrupt(file, `line ${i + 1} after byte ${idx.offset} lacks date or completedAt`);
+      if (rec.removed === true) {
+        idx.dates.delete(rec.date);
+        continue;
+      }
       const meta = rec.meta as Record<string, unknown> | undefined;
       idx.dates.set(rec.date, { completedAt: rec.completedAt, ...(meta === undefined ? {} : { meta }) });
       if (typeof rec.job === 'string') idx.job = rec.job;

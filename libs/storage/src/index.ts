@@ -2,7 +2,7 @@
 export { COLUMN_TYPES, defineDataset } from './dataset-spec.js';
 export type { ColumnSpec, ColumnType, DatasetSpec } from './dataset-spec.js';
 export { rawDatasetSpecs } from './raw-dataset-specs.js';
-export { PARTITION_FILE, datasetDir, partitionDir } from './partition-path.js';
+export { PARTITION_FILE, datasetDir, parseHiveSegment, partitionDir } from './partition-path.js';
 export type { PartitionKey } from './partition-path.js';
 export { ParquetDataset } from './parquet-dataset.js';
 export type { ParquetDatasetOptions, PartitionFilter, PartitionInfo, PartitionTable, ReadOptions, WriteSummary } from './parquet-dataset.js';
@@ -15,6 +15,8 @@ export { FileLock } from './file-lock.js';
 export type { FileLockOptions } from './file-lock.js';
 export type { StorageLogger } from './storage-logger.js';
 export { CheckpointStore } from './checkpoint-store.js';
+export { checkSeal, sealOfMeta, sealPartition } from './partition-seal.js';
+export type { PartitionSeal, SealProblem } from './partition-seal.js';
 export type { CheckpointEntry, CheckpointStoreOptions } from './checkpoint-store.js';
 export { SchemaDriftMonitor } from './schema-drift-monitor.js';
 export type { DriftChange, DriftCheckOptions, DriftKind, DriftReport, SchemaBaseline, SchemaDriftMonitorOptions } from './schema-drift-monitor.js';

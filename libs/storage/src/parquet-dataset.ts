@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, statSync, type Stats } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { RecordBatch, Table } from 'apache-arrow';
 import { SpyglassError, isSpyglassError, nyDate } from '@spyglass/core';
@@ -9,6 +9,7 @@ import { columnOf, defineDataset, type ColumnSpec, type DatasetSpec } from './da
 import { FileLock, type FileLockOptions } from './file-lock.js';
 import { encodeParquet, readParquetTable, type ParquetCompression } from './parquet-file.js';
 import { PARTITION_FILE, datasetDir, isPartitionDate, parseHiveSegment, partitionDir, type PartitionKey } from './partition-path.js';
+import { checkSeal, sealPartition, type PartitionSeal, type SealProblem } from './partition-seal.js';
 import { mergeRecords } from './record-merge.js';
 import { silentLogger, type StorageLogger } from './storage-logger.js';
 
@@ -440,6 +441,33 @@ export class ParquetDataset<R extends object> {
     }
     out.sort((a, b) => ((a.ticker ?? '') < (b.ticker ?? '') ? -1 : (a.ticker ?? '') > (b.ticker ?? '') ? 1 : a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
     return out;
+  }
+
+  /** The file of one partition, relative to the data root (what a {@link PartitionSeal} names). */
+  partitionFile(ticker: string | undefined, date: string): string {
+    return path.relative(this.root, path.join(partitionDir(this.root, this.spec, ticker === undefined ? { date } : { ticker, date }), PARTITION_FILE));
+  }
+
+  /** Seals one partition as it is now (rows, size, hash), for a checkpoint to vouch for; undefined when it has no file. */
+  seal(ticker: string | undefined, date: string): Promise<PartitionSeal | undefined> {
+    return sealPartition(this.root, this.partitionFile(ticker, date));
+  }
+
+  /** Whether a sealed partition still matches its seal (undefined) or how it does not. */
+  checkSeal(seal: PartitionSeal): Promise<SealProblem | undefined> {
+    return checkSeal(this.root, seal);
+  }
+
+  /**
+   * Moves an unreadable sealed partition file aside (kept beside it as `part-0.parquet.corrupt-<ms>`
+   * for inspection, never deleted), so the partition can be written afresh. Returns the new path.
+   */
+  async setAside(seal: PartitionSeal): Promise<string> {
+    const from = path.join(this.root, seal.file);
+    const to = `${from}.corrupt-${Date.now()}`;
+    await rename(from, to);
+    this.forget(from);
+    return to;
   }
 
   /** True when the partition's file exists. */

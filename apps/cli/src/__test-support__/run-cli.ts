@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import yargs from 'yargs';
 import { commands } from '../commands/index.js';
-import { CONFIG_DIR } from './feature-dataset.js';
+import { CONFIG_DIR } from '@spyglass/pipeline/testing';
 
 /** Runs `spyglass <argv>` in-process as main.ts wires it and returns what it printed (yargs prints help with console.log). */
 export async function runCli(...argv: string[]): Promise<string> {

@@ -1,16 +1,19 @@
 import { createInterface } from 'node:readline/promises';
 import type { Argv, CommandModule } from 'yargs';
-import { Heartbeat, SpyglassError, nyseCalendar, nyDate } from '@spyglass/core';
+import { dataRootLayout, nyDate, nyseCalendar, SpyglassError } from '@spyglass/core';
+import { Heartbeat } from '@spyglass/monitoring';
 import { Ingestion, ParallelRunner, ProcessRegistry, ingestionSettings, type BackfillSummary, type DayProgress, type OptionsDaySummary, type WorkerTask } from '@spyglass/pipeline';
 import { ContractSelector, promptSelectionParams } from '@spyglass/sources';
 import { loadContext, type CliContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
 import { ProgressBar } from '../progress-bar.js';
+import { exitStopped, stopOnSignal } from '../stop-signal.js';
 
 interface RangeArgs extends GlobalArgs {
   'start-date'?: string;
   'end-date'?: string;
   resume: boolean;
+  'retry-empty': boolean;
   'rate-limit'?: number;
 }
 
@@ -18,7 +21,8 @@ const rangeOptions = <T>(y: Argv<T>) =>
   y
     .option('start-date', { type: 'string', describe: 'first trading day (YYYY-MM-DD); default: pipeline.backfill.spanDays back' })
     .option('end-date', { type: 'string', describe: 'last trading day (YYYY-MM-DD); default: the latest session' })
-    .option('resume', { type: 'boolean', default: false, describe: 'skip days already checkpointed' })
+    .option('resume', { type: 'boolean', default: false, describe: 'skip days already checkpointed (a day whose partition no longer matches its checkpoint is fetched again)' })
+    .option('retry-empty', { type: 'boolean', default: false, describe: 'with --resume: fetch again the days that returned nothing when checkpointed' })
     .option('rate-limit', { type: 'number', describe: 'requests per minute (0 = unlimited); overrides sources.yaml' });
 
 /**
@@ -69,7 +73,8 @@ function progress(title: string) {
 
 const renderBackfill = (s: BackfillSummary) =>
   `${s.job} ${s.ticker} ${s.from}…${s.to}: ${s.days} days (${s.daysSkipped} resumed), ${s.stored} bars stored, ${s.duplicates} duplicates, ${s.quarantined} quarantined, ${s.seconds.toFixed(1)} s` +
-  (s.emptyDays.length > 0 ? `\n  no data on: ${s.emptyDays.join(', ')}` : '');
+  (s.emptyDays.length > 0 ? `\n  no data on: ${s.emptyDays.join(', ')}` : '') +
+  s.refetched.map((r) => `\n  fetched again ${r.date}: ${r.reason}`).join('');
 
 function singleBackfill(
   command: string,
@@ -95,14 +100,19 @@ function singleBackfill(
         logger: ctx.logger,
       });
       heartbeat.start();
+      const stop = stopOnSignal();
       try {
-        const summary = await ingestionFor(ctx, a).backfill(dataset, { ticker, ...range, resume: a.resume }, (d) => {
+        const summary = await ingestionFor(ctx, a).backfill(dataset, { ticker, ...range, resume: a.resume, retryEmpty: a['retry-empty'], signal: stop.signal }, (d) => {
           heartbeat.touch({ days: d.index + 1, bars: d.totals.stored });
           p.onDay(d);
         });
         p.finish();
         printResult(a, summary, () => renderBackfill(summary));
+      } catch (e) {
+        if (stop.signal.aborted) exitStopped(stop.signal.reason as NodeJS.Signals, command);
+        throw e;
       } finally {
+        stop.dispose();
         heartbeat.stop();
       }
     },
@@ -132,7 +142,7 @@ export const backfillAllCommand: CommandModule<GlobalArgs, RangeArgs & { tickers
       ...(a.tickers ?? t.equities).map((ticker) => ({ dataset: 'stocks' as const, ticker })),
       ...t.indices.map((ticker) => ({ dataset: 'indices' as const, ticker })),
       ...t.news.map((ticker) => ({ dataset: 'news' as const, ticker })),
-    ].map((x) => ({ ...x, id: `${x.dataset}-${x.ticker.replace(/[^A-Za-z0-9]/g, '')}-${process.pid}`, ...range, resume: a.resume }));
+    ].map((x) => ({ ...x, id: `${x.dataset}-${x.ticker.replace(/[^A-Za-z0-9]/g, '')}-${process.pid}`, ...range, resume: a.resume, retryEmpty: a['retry-empty'] }));
     const rate = a['rate-limit'];
     const { logger: _l, clock: _c, random: _r, input: _i, rateLimiter: _p, ...settings } = ingestionSettings(ctx.config, {
       ...(rate !== undefined ? { requestsPerMinute: rate > 0 ? rate : null } : {}),
@@ -140,16 +150,21 @@ export const backfillAllCommand: CommandModule<GlobalArgs, RangeArgs & { tickers
     const runner = new ParallelRunner({
       settings,
       workers: a.workers ?? ctx.config.pipeline.backfill.workers,
-      registry: new ProcessRegistry({ dir: `${ctx.dataRoot}/workers` }),
+      registry: new ProcessRegistry({ dir: dataRootLayout(ctx.dataRoot).workers }),
       logger: ctx.logger,
+      coordinatorId: `backfill-all-${process.pid}`,
     });
-    const outcomes = await runner.run(tasks);
+    const stop = stopOnSignal();
+    const outcomes = await runner.run(tasks, stop.signal).finally(() => stop.dispose());
     printResult(a, outcomes, () =>
-      outcomes
-        .map((o) => `${o.task.id}: ${o.status}${o.error ? ` (${o.error.code}: ${o.error.message})` : o.summary ? `, ${String(o.summary.stored)} stored` : ''}`)
-        .join('\n'),
+      outcomes.map((o) => `${o.task.id}: ${o.status}${o.error ? '' : o.summary ? `, ${String(o.summary.stored)} stored` : ''}`).join('\n'),
     );
-    if (outcomes.some((o) => o.status === 'failed')) process.exitCode = 1;
+    if (stop.signal.aborted) exitStopped(stop.signal.reason as NodeJS.Signals, 'backfill-all');
+    const failed = outcomes.filter((o) => o.status === 'failed');
+    // The worst failure decides the exit code (auth → 3), each one is a `spyglass: CODE:` line.
+    const fatal = failed.find((o) => o.error!.code === 'AUTH_FAILED' || o.error!.code === 'NOT_ENTITLED') ?? failed[0];
+    for (const o of failed) if (o !== fatal) process.stderr.write(`spyglass: ${o.error!.code}: ${o.task.id}: ${o.error!.message.split('\n')[0]}\n`);
+    if (fatal) throw new SpyglassError(fatal.error!.code as never, `${fatal.task.id}: ${fatal.error!.message}`);
   },
 };
 
@@ -211,12 +226,17 @@ export const downloadOptionsCommand: CommandModule<GlobalArgs, DownloadOptionsAr
     const bar = new ProgressBar(process.stderr, 'download-options');
     const results: OptionsDaySummary[] = [];
     let stored = 0;
+    const stop = stopOnSignal();
     for (const [i, date] of days.entries()) {
-      const r = await pipeline.run(date, a.resume);
+      const r = await pipeline.run(date, a.resume, stop.signal, a['retry-empty']).catch((e: unknown) => {
+        if (stop.signal.aborted) exitStopped(stop.signal.reason as NodeJS.Signals, 'download-options');
+        throw e;
+      });
       stored += r.stored;
       results.push(r);
       bar.update({ done: i + 1, total: days.length, bars: stored, label: date });
     }
+    stop.dispose();
     bar.finish();
     const sum = (f: (r: OptionsDaySummary) => number) => results.reduce((n, r) => n + f(r), 0);
     const totals = {

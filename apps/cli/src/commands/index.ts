@@ -6,7 +6,7 @@ import { demoCommand } from './demo.js';
 import { mlCommands } from './ml/index.js';
 import { consolidateCommand, generateFeaturesCommand, prepareTrainingCommand, scanOptionsCommand } from './processing.js';
 import { simCommand } from './sim.js';
-import { purgeCommand, reportSpaceCommand, schemaBaselineCommand, schemaCheckCommand } from './storage.js';
+import { purgeCommand, reportSpaceCommand, schemaBaselineCommand, schemaCheckCommand, verifyCommand } from './storage.js';
 import { simulateCommand, streamNewsCommand, streamOptionsCommand, streamStocksCommand, streamVixCommand } from './stream.js';
 import { workersCommand } from './workers.js';
 
@@ -36,6 +36,7 @@ export const commands = [
   schemaBaselineCommand,
   purgeCommand,
   reportSpaceCommand,
+  verifyCommand,
   consolidateCommand,
   prepareTrainingCommand,
   scanOptionsCommand,

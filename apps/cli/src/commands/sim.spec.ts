@@ -7,7 +7,7 @@ describe('parseFaults', () => {
     expect(parseFaults(undefined)).toEqual({});
   });
 
-  it.each(['nope=1', 'rate429', 'rate429=abc', 'rate429=-1'])('rejects %s as INVALID_ARGUMENT (exit code 2)', (spec) => {
+  it.each(['nope=1', 'rate429', 'rate429=abc', 'rate429=-1', 'rate429=2', 'wsDropRate=1.5'])('rejects %s as INVALID_ARGUMENT (exit code 2)', (spec) => {
     let caught: unknown;
     try {
       parseFaults(spec);

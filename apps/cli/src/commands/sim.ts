@@ -33,6 +33,10 @@ export function parseFaults(spec: string | undefined): FaultOptions {
     if (!k || !known.includes(k) || v === undefined || !Number.isFinite(n) || n < 0) {
       throw new SpyglassError('INVALID_ARGUMENT', `--faults: "${part}" is not name=number with a name among ${known.join(', ')}`, { details: { part } });
     }
+    // rate429, slowRate, wsDropRate…: probabilities; slowMs, wsDropAfter: counts.
+    if (/^rate|Rate$/.test(k) && n > 1) {
+      throw new SpyglassError('INVALID_ARGUMENT', `--faults: "${part}": ${k} is a probability and must be between 0 and 1`, { details: { part } });
+    }
     out[k] = n;
   }
   return out as FaultOptions;

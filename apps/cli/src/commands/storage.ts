@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { ParquetDataset, SchemaDriftMonitor, formatSpaceReport, purge, rawDatasetSpecs, readParquetInfo, spaceReport, type PurgeCategory } from '@spyglass/storage';
+import { forgetPurgedCheckpoints, verifyCheckpoints } from '@spyglass/pipeline';
 import { loadContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
 
@@ -69,9 +70,11 @@ export const purgeCommand: CommandModule<GlobalArgs, GlobalArgs & { apply: boole
     const map: Record<PurgeCategory, number | null> = { raw: r.raw, processed: r.processed, metrics: r.metrics, schema_drift: r.schemaDrift, checkpoints: r.checkpoints, heartbeat: r.heartbeat };
     for (const [k, v] of Object.entries(map)) if (v !== null) days[k as PurgeCategory] = v;
     const s = await purge({ root: ctx.dataRoot, retentionDays: days, dryRun: !a.apply, ...(a.pattern ? { patterns: a.pattern } : {}) });
-    printResult(a, s, () =>
+    // A resumed backfill must fetch what was purged, not skip it on a checkpoint of deleted data.
+    const checkpointsForgotten = s.dryRun ? 0 : await forgetPurgedCheckpoints(ctx.dataRoot, s.files.map((f) => f.path));
+    printResult(a, { ...s, checkpointsForgotten }, () =>
       [
-        `${s.dryRun ? 'would delete' : 'deleted'} ${s.totalFiles} files (${(s.totalBytes / 1_048_576).toFixed(1)} MiB)${s.dryRun ? ' — dry run, pass --apply to delete' : ''}`,
+        `${s.dryRun ? 'would delete' : 'deleted'} ${s.totalFiles} files (${(s.totalBytes / 1_048_576).toFixed(1)} MiB)${s.dryRun ? ' — dry run, pass --apply to delete' : `, forgot ${checkpointsForgotten} checkpoints of deleted partitions`}`,
         ...Object.entries(s.byCategory).map(([c, v]) => `  ${c.padEnd(13)} ${String(v.files).padStart(6)} files ${(v.bytes / 1_048_576).toFixed(1).padStart(8)} MiB${v.cutoff ? `  older than ${v.cutoff}` : ''}`),
       ].join('\n'),
     );
@@ -86,5 +89,22 @@ export const reportSpaceCommand: CommandModule<GlobalArgs, GlobalArgs> = {
     const ctx = loadContext(a);
     const r = await spaceReport({ root: ctx.dataRoot });
     printResult(a, r, () => formatSpaceReport(r));
+  },
+};
+
+/** `spyglass verify`: every checkpointed partition against its checkpoint and its Parquet footer. */
+export const verifyCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+  command: 'verify',
+  describe: 'check every checkpointed partition against its checkpoint (rows, size, hash) and Parquet footer; exit 1 on any problem',
+  handler: async (a) => {
+    const ctx = loadContext(a);
+    const r = await verifyCheckpoints(ctx.dataRoot);
+    printResult(a, r, () =>
+      [
+        `${r.checked} checkpointed partitions checked, ${r.problems.length} problem(s)${r.unsealed ? `; ${r.unsealed} checkpoints predate seals (not checkable)` : ''}`,
+        ...r.problems.map((p) => `  ${p.kind.toUpperCase()} ${p.file}: ${p.reason} (${p.job} ${p.ticker} ${p.date}; backfill --resume fetches it again)`),
+      ].join('\n'),
+    );
+    if (r.problems.length > 0) process.exitCode = 1;
   },
 };

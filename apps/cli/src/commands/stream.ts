@@ -1,11 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CommandModule } from 'yargs';
-import { Heartbeat, nyseCalendar, type Logger, type SpyglassConfig } from '@spyglass/core';
+import { nyseCalendar, type Logger, type SpyglassConfig } from '@spyglass/core';
+import { Heartbeat } from '@spyglass/monitoring';
 import { Ingestion, LiveStreams, ingestionSettings, liveSessionDate, liveStreamSettings, type LiveStream, type StreamingSummary } from '@spyglass/pipeline';
 import { FeedSimulator } from '@spyglass/sources';
 import { ParquetDataset, rawDatasetSpecs } from '@spyglass/storage';
 import { loadContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
+import { stopOnSignal } from '../stop-signal.js';
 
 /**
  * The live streams of a configuration. Market hours are enforced unless `--ignore-market-hours`
@@ -31,17 +33,17 @@ function liveStreams(config: SpyglassConfig, logger: Logger, opts: { ignoreMarke
   return { ingestion, streams };
 }
 
-/** Runs streams until the close, the end of the feed, or SIGTERM/SIGINT (which flush first). */
-async function runUntilStopped<R extends { timestamp: number; ingestedAt: number }>(jobs: ReadonlyArray<LiveStream<R>>): Promise<StreamingSummary[]> {
-  const ac = new AbortController();
-  const stop = () => ac.abort(new Error('signal'));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+/**
+ * Runs streams until the close, the end of the feed, or SIGTERM/SIGINT (which flush first). The
+ * streams get the stop signal when they are made, so a source waiting between polls (news) or for
+ * the open wakes up at once instead of at its next poll.
+ */
+async function runUntilStopped<R extends { timestamp: number; ingestedAt: number }>(make: (signal: AbortSignal) => ReadonlyArray<LiveStream<R>>): Promise<StreamingSummary[]> {
+  const stop = stopOnSignal();
   try {
-    return await Promise.all(jobs.map((j) => j.runner.run(j.source, ac.signal)));
+    return await Promise.all(make(stop.signal).map((j) => j.runner.run(j.source, stop.signal)));
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    stop.dispose();
   }
 }
 
@@ -65,13 +67,13 @@ function streamCommand(command: string, describe: string, kind: 'stocks' | 'indi
       const ctx = loadContext(a);
       const { streams } = liveStreams(ctx.config, ctx.logger, { ignoreMarketHours: a['ignore-market-hours'] });
       const t = ctx.config.sources.tickers;
-      const job =
+      const job = (signal: AbortSignal) =>
         kind === 'news'
-          ? streams.news(a.ticker ?? t.news[0]!, ctx.config.sources.news.pollIntervalMs)
+          ? streams.news(a.ticker ?? t.news[0]!, ctx.config.sources.news.pollIntervalMs, signal)
           : kind === 'stocks'
             ? streams.bars('stocks', [a.ticker ?? t.equities[0]!])
             : streams.bars('indices', [a.ticker ?? t.indices[0]!]);
-      const summaries = await runUntilStopped([job as LiveStream<{ timestamp: number; ingestedAt: number }>]);
+      const summaries = await runUntilStopped((signal) => [job(signal) as LiveStream<{ timestamp: number; ingestedAt: number }>]);
       printResult(a, summaries, () => renderSummaries(summaries));
     },
   };
@@ -100,23 +102,19 @@ export const streamOptionsCommand: CommandModule<GlobalArgs, StreamArgs & { date
     const firstBarEnds = (nyseCalendar.session(date)?.open ?? 0) + 60_000;
     if (!a['ignore-market-hours'] && Date.now() < firstBarEnds) {
       ctx.logger.info({ date, selectAt: new Date(firstBarEnds).toISOString() }, `waiting for the ${date} open to select its contracts`);
-      const ac = new AbortController();
-      const stop = () => ac.abort();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      const stop = stopOnSignal();
       try {
-        await sleep(firstBarEnds - Date.now(), undefined, { signal: ac.signal });
+        await sleep(firstBarEnds - Date.now(), undefined, { signal: stop.signal });
       } catch {
         printResult(a, [], () => `stream-options: stopped before the ${date} open; nothing selected`);
         return;
       } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
+        stop.dispose();
       }
     }
     const tickers = await ingestion.selectContracts(date);
     ctx.logger.info({ date, tickers }, `streaming ${tickers.length} contracts of ${date}`);
-    const summaries = await runUntilStopped([streams.bars('options', tickers) as unknown as LiveStream<{ timestamp: number; ingestedAt: number }>]);
+    const summaries = await runUntilStopped(() => [streams.bars('options', tickers) as unknown as LiveStream<{ timestamp: number; ingestedAt: number }>]);
     printResult(a, summaries, () => renderSummaries(summaries));
   },
 };
@@ -140,9 +138,8 @@ export const simulateCommand: CommandModule<GlobalArgs, GlobalArgs & { source: s
       spec: rawDatasetSpecs[a.source as keyof typeof rawDatasetSpecs],
     });
     const records = (await ds.readAll({ ...(a.date ? { from: a.date, to: a.date } : {}), ...(a.ticker ? { tickers: [a.ticker] } : {}) })).sort((x, y) => x.timestamp - y.timestamp);
-    const ac = new AbortController();
-    process.once('SIGINT', () => ac.abort());
-    const feed = new FeedSimulator({ records, speed: a.speed, maxGapDelayMs: a['max-gap-ms'], signal: ac.signal });
+    const stop = stopOnSignal();
+    const feed = new FeedSimulator({ records, speed: a.speed, maxGapDelayMs: a['max-gap-ms'], signal: stop.signal });
     let n = 0;
     for await (const ev of feed) {
       if (ev.type !== 'bar') continue;
@@ -150,6 +147,7 @@ export const simulateCommand: CommandModule<GlobalArgs, GlobalArgs & { source: s
       if (!a.json) process.stdout.write(`${new Date(ev.bar.timestamp).toISOString()} ${ev.bar.ticker} ${ev.bar.close ?? ev.bar.title ?? ''}\n`);
       if (a.limit && n >= a.limit) await feed.close();
     }
+    stop.dispose();
     printResult(a, { replayed: n, ...feed.stats }, () => `replayed ${n} records (${feed.stats.outOfOrder} out of order, waited ${Math.round(feed.stats.waitedMs)} ms)`);
   },
 };

@@ -2,8 +2,9 @@ import type { CommandModule } from 'yargs';
 import { ProcessRegistry } from '@spyglass/pipeline';
 import { loadContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
+import { dataRootLayout } from '@spyglass/core';
 
-const registryOf = (a: GlobalArgs) => new ProcessRegistry({ dir: `${loadContext(a).dataRoot}/workers` });
+const registryOf = (a: GlobalArgs) => new ProcessRegistry({ dir: dataRootLayout(loadContext(a).dataRoot).workers });
 
 const list: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'list',
@@ -14,7 +15,7 @@ const list: CommandModule<GlobalArgs, GlobalArgs> = {
       workers.length === 0
         ? 'no workers registered'
         : workers
-            .map((w) => `${w.id}  pid ${w.pid}${w.alive ? '' : ' (gone)'}  ${w.ticker}  ${w.job}  ${w.status}  ${w.progress.done}/${w.progress.total} days, ${w.progress.bars} bars  since ${new Date(w.startedAt).toISOString()}${w.error ? `  ${w.error}` : ''}`)
+            .map((w) => `${w.id}  pid ${w.pid}  ${w.ticker}  ${w.job}  ${w.state}  ${w.progress.done}/${w.progress.total} days, ${w.progress.bars} bars  since ${new Date(w.startedAt).toISOString()}${w.error ? `  ${w.error}` : ''}`)
             .join('\n'),
     );
   },

@@ -2,7 +2,7 @@ import { SpyglassError, type MarketCalendar, type OptionContract } from '@spygla
 import type { ContractQuery } from '../rest/options-client.js';
 import type { FetchResult, RejectedRecord } from '../wire/decode-result.js';
 import { ExpiryConvention, isExpiryConvention, resolveExpiry } from './expiry.js';
-import { buildOccTicker } from './occ-ticker.js';
+import { buildOccTicker } from '@spyglass/core';
 import { computeStrikes, discoveryStrikeRange } from './strikes.js';
 
 /**

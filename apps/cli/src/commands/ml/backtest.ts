@@ -1,7 +1,7 @@
 // `spyglass ml backtest`: the model's signals on days it never trained on, as trades and metrics.
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { SpyglassError } from '@spyglass/core';
+import { SpyglassError, dataRootLayout } from '@spyglass/core';
 import { formatBacktestSummary, runBacktest, tradesCsv, trainingOverlap } from '@spyglass/ml';
 import { loadContext } from '../../context.js';
 import { printResult, type GlobalArgs } from '../../output.js';
@@ -50,7 +50,7 @@ export const backtestCommand: CommandModule<GlobalArgs, BacktestArgs> = {
         details: { trainingDays: seen },
       });
     }
-    const outDir = a['output-dir'] ?? join(ctx.dataRoot, 'reports', 'ml', 'backtest');
+    const outDir = a['output-dir'] ?? dataRootLayout(ctx.dataRoot).mlReport('backtest');
     const ts = stamp();
     const trades = writeText(join(outDir, `${m.artifact.version}_trades_${ts}.csv`), tradesCsv(result.trades));
     const summary = { model: m.dir, version: m.artifact.version, testDays: result.testDays, trainingDaysInTest: seen, metrics: result.metrics, trades };

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isSpyglassError } from '@spyglass/core';
-import { buildFeatureDataset, CONFIG_DIR, type FeatureDataset } from '../../__test-support__/feature-dataset.js';
+import { buildFeatureDataset, CONFIG_DIR, type FeatureDataset } from '@spyglass/pipeline/testing';
 import { runCli } from '../../__test-support__/run-cli.js';
 
 // OpenMP's busy-waiting workers crawl on a shared 2-core machine; libxgboost reads this when it loads.
