@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { SpyglassError, type Clock, type MarketCalendar } from '@spyglass/core';
+import { SpyglassError, hostHeaderAllowed, type Clock, type MarketCalendar } from '@spyglass/core';
 import { listenHttp, type SchemaDriftState } from '@spyglass/monitoring';
 import { DataOverviewReader } from './data-overview.js';
 import { readReport } from './report-reader.js';
@@ -60,7 +60,6 @@ const SECURITY_HEADERS = {
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',
 };
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
   res.writeHead(status, { 'content-type': type, ...SECURITY_HEADERS });
@@ -97,10 +96,7 @@ export async function createDashboardServer(options: DashboardServerOptions): Pr
   let port = 0;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (LOOPBACK.has(host)) {
-      const hostHeader = (req.headers.host ?? '').replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
-      if (!LOOPBACK.has(hostHeader)) return json(res, 421, { error: `host '${req.headers.host ?? ''}' not served; use ${host}:${port}` });
-    }
+    if (!hostHeaderAllowed(host, req.headers.host)) return json(res, 421, { error: `host '${req.headers.host ?? ''}' not served; use ${host}:${port}` });
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
       return json(res, 405, { error: `method ${req.method} not allowed` });
