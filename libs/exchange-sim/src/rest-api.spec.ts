@@ -174,6 +174,30 @@ describe('like the real API: nothing from the future, expired contracts on reque
   });
 });
 
+describe('bad parameters get 400 like the real API, never a 500 or a guess', () => {
+  let sim: ExchangeSim;
+  beforeAll(async () => {
+    sim = await createExchangeSim({ seed: 42, market, port: 0, clock: new ManualClock(Date.UTC(2026, 0, 5)) });
+  });
+  afterAll(() => sim.close());
+
+  it.each([
+    ['aggregates from an impossible month', '/v2/aggs/ticker/SPY/range/1/minute/2025-99-01/2025-03-01'],
+    ['aggregates to an impossible day', '/v2/aggs/ticker/SPY/range/1/minute/2025-03-01/2025-02-30'],
+    ['open-close of month 13', '/v1/open-close/SPY/2025-13-01'],
+    ['contracts as of an impossible date', '/v3/reference/options/contracts?underlying_ticker=SPY&as_of=2025-02-31'],
+    ['aggregates limit=-5', '/v2/aggs/ticker/SPY/range/1/minute/2025-03-03/2025-03-03?limit=-5'],
+    ['aggregates limit=0', '/v2/aggs/ticker/SPY/range/1/minute/2025-03-03/2025-03-03?limit=0'],
+    ['aggregates limit=abc', '/v2/aggs/ticker/SPY/range/1/minute/2025-03-03/2025-03-03?limit=abc'],
+    ['contracts limit=-5', '/v3/reference/options/contracts?underlying_ticker=SPY&as_of=2025-03-04&limit=-5'],
+    ['news limit=-5', '/v2/reference/news?ticker=SPY&limit=-5'],
+  ])('%s → 400', async (_name, path) => {
+    const { status, body } = await get(sim, `${path}${path.includes('?') ? '&' : '?'}apiKey=k`);
+    expect(status).toBe(400);
+    expect(body.status).toBe('ERROR');
+  });
+});
+
 describe('authentication, entitlements and the rate limit', () => {
   let sim: ExchangeSim;
   const clock = new ManualClock(Date.UTC(2025, 2, 5, 15));

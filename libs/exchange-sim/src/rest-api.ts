@@ -40,6 +40,11 @@ const OPEN_CLOSE = /^\/v1\/open-close\/([^/]+)\/([^/]+)$/;
 const AGG_DEFAULT_LIMIT = 5000;
 const AGG_MAX_LIMIT = 50_000;
 
+/** The real API refuses a zero, negative, fractional or non-numeric `limit` with 400. */
+function isPositiveInteger(text: string): boolean {
+  return /^\d+$/.test(text) && Number(text) >= 1;
+}
+
 function kindOfTicker(ticker: string): ApiProduct {
   return ticker.startsWith('O:') ? 'options' : ticker.startsWith('I:') ? 'indices' : 'stocks';
 }
@@ -80,7 +85,8 @@ function aggregates(url: URL, ctx: RestContext): ApiResponse {
   const sort = q.get('sort') === 'desc' ? 'desc' : 'asc';
   const adjusted = q.get('adjusted') !== 'false';
   const limitText = q.get('limit');
-  const limit = Math.min(AGG_MAX_LIMIT, Math.max(1, limitText === null ? AGG_DEFAULT_LIMIT : Math.floor(Number(limitText)) || AGG_DEFAULT_LIMIT));
+  if (limitText !== null && !isPositiveInteger(limitText)) return badRequest(ctx.requestId, `Invalid limit: '${limitText}'. Use a positive integer`);
+  const limit = Math.min(AGG_MAX_LIMIT, limitText === null ? AGG_DEFAULT_LIMIT : Number(limitText));
   const kind = kindOfTicker(ticker);
   const { market } = ctx;
 
@@ -179,7 +185,9 @@ function optionContracts(url: URL, ctx: RestContext): ApiResponse {
   const asOf = str('as_of') ?? nyDate(ctx.now());
   if (!isCalendarDate(asOf)) return badRequest(ctx.requestId, `Could not parse the as_of parameter: '${asOf}'. Use YYYY-MM-DD`);
   const underlying = str('underlying_ticker');
-  const limit = Math.min(CONTRACTS_MAX_LIMIT, Math.max(1, num('limit') ?? CONTRACTS_DEFAULT_LIMIT));
+  const limitText = q.get('limit');
+  if (limitText !== null && !isPositiveInteger(limitText)) return badRequest(ctx.requestId, `Invalid limit: '${limitText}'. Use a positive integer`);
+  const limit = Math.min(CONTRACTS_MAX_LIMIT, num('limit') ?? CONTRACTS_DEFAULT_LIMIT);
   const offset = num('offset') ?? 0;
   const order = str('order') === 'desc' ? -1 : 1;
   const sort = str('sort') ?? 'ticker';
@@ -314,7 +322,8 @@ function news(url: URL, ctx: RestContext): ApiResponse {
   if (lo === Number.NEGATIVE_INFINITY) lo = hi - DEFAULT_NEWS_WINDOW_MS;
   const ticker = q.get('ticker');
   const limitText = q.get('limit');
-  const limit = Math.min(NEWS_MAX_LIMIT, Math.max(1, limitText === null ? NEWS_DEFAULT_LIMIT : Math.floor(Number(limitText)) || NEWS_DEFAULT_LIMIT));
+  if (limitText !== null && !isPositiveInteger(limitText)) return badRequest(ctx.requestId, `Invalid limit: '${limitText}'. Use a positive integer`);
+  const limit = Math.min(NEWS_MAX_LIMIT, limitText === null ? NEWS_DEFAULT_LIMIT : Number(limitText));
   const offset = Math.max(0, Math.floor(Number(q.get('offset') ?? 0)) || 0);
   const order = q.get('order') === 'asc' ? 'asc' : 'desc';
   let all = lo <= hi ? ctx.market.news(lo, hi) : [];
