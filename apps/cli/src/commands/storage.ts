@@ -13,15 +13,22 @@ export const schemaCheckCommand: CommandModule<GlobalArgs, GlobalArgs & { datase
   builder: (y) =>
     y
       .option('dataset', { type: 'string', array: true, choices: datasetChoices, describe: 'datasets (default all)' })
-      .option('auto-update', { type: 'boolean', default: false, describe: 'accept the current schema as the new baseline' }) as never,
+      .option('auto-update', { type: 'boolean', default: false, describe: 'adopt the newest schema as the baseline when every file has it (never one drifted file for all)' }) as never,
   handler: async (a) => {
     const ctx = loadContext(a);
-    const monitor = new SchemaDriftMonitor({ root: ctx.dataRoot, logger: ctx.logger, autoUpdateBaseline: a['auto-update'] });
+    const alerts = ctx.config.settings.monitoring.schemaDrift.alerts;
+    const monitor = new SchemaDriftMonitor({
+      root: ctx.dataRoot,
+      logger: ctx.logger,
+      autoUpdateBaseline: a['auto-update'],
+      // settings.yaml monitoring.schemaDrift.alerts: which kinds of change are reported.
+      alerts: { new_column: alerts.newColumn, missing_column: alerts.missingColumn, type_change: alerts.typeChange },
+    });
     const reports = await Promise.all((a.dataset ?? datasetChoices).map((d) => monitor.check(rawDatasetSpecs[d as keyof typeof rawDatasetSpecs])));
     printResult(a, reports, () =>
       reports
         .map((r) =>
-          `${r.dataset}: ${r.filesChecked} files, ${r.drifted ? `DRIFT (${r.changes.map((c) => `${c.kind} ${c.column}`).join(', ')})` : r.baselineCreated ? 'baseline created' : 'ok'}` +
+          `${r.dataset}: ${r.filesChecked} files, ${r.drifted ? `DRIFT (${r.changes.map((c) => `${c.kind} ${c.column}`).join(', ')})${r.baselineKept ? `; ${r.baselineKept}` : r.baselineUpdated ? '; baseline updated' : ''}` : r.baselineCreated ? 'baseline created' : 'ok'}` +
           (r.unreadable.length ? `, ${r.unreadable.length} unreadable: ${r.unreadable.join(', ')}` : ''),
         )
         .join('\n'),
