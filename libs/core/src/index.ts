@@ -11,6 +11,7 @@ export { errorFromHttpStatus, parseRetryAfter } from './http-error.js';
 export { systemClock, ManualClock } from './clock.js';
 export type { Clock } from './clock.js';
 export { calendarDays, everyDayCalendar } from './calendar-days.js';
+export { hostHeaderAllowed, isLoopbackHost, networkExposureWarning } from './loopback-host.js';
 export { nyseCalendar } from './market-calendar.js';
 export type { MarketCalendar, MarketSession } from './market-calendar.js';
 export { nyseHolidays, nyseEarlyCloses } from './nyse-holidays.js';

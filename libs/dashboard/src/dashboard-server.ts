@@ -2,9 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { SpyglassError, type Clock, type MarketCalendar } from '@spyglass/core';
+import { SpyglassError, hostHeaderAllowed, type Clock, type MarketCalendar } from '@spyglass/core';
 import { listenHttp, type SchemaDriftState } from '@spyglass/monitoring';
 import { DataOverviewReader } from './data-overview.js';
+import { CoalescingCache } from './coalescing-cache.js';
+import { dataState } from './data-state.js';
 import { readReport } from './report-reader.js';
 import { readChartBars } from './bars-api.js';
 import { modelSummaryPath, scannerSummaryPath, validateModelSummary, validateScannerSummary } from '@spyglass/core';
@@ -30,6 +32,13 @@ export interface DashboardServerOptions {
   readonly liveDatasets?: readonly string[];
   /** Schema-drift state per dataset (e.g. from storage's drift monitor). */
   readonly schemaDrift?: () => Promise<readonly SchemaDriftState[]> | readonly SchemaDriftState[];
+  /**
+   * An API answer is reused while the data root is unchanged, at most this long (its freshness
+   * figures depend on the clock); default 5 s. Concurrent identical requests always share one computation.
+   */
+  readonly maxAgeMs?: number;
+  /** The data root's modification state is checked at most this often; default 500 ms (0 = on every request not sharing a check). */
+  readonly stateCheckMs?: number;
 }
 
 /**
@@ -45,6 +54,8 @@ export interface DashboardServer {
   readonly url: string;
   readonly port: number;
   readonly host: string;
+  /** How many times each API answer was computed (the rest were shared or reused). */
+  computations(): Readonly<Record<string, number>>;
   close(): Promise<void>;
 }
 
@@ -72,7 +83,6 @@ const SECURITY_HEADERS = {
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',
 };
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
   res.writeHead(status, { 'content-type': type, ...SECURITY_HEADERS });
@@ -107,12 +117,29 @@ export async function createDashboardServer(options: DashboardServerOptions): Pr
     ...(options.schemaDrift ? { schemaDrift: options.schemaDrift } : {}),
   });
   let port = 0;
+  // One computation per route however many requests arrive together, reused while the data root is unchanged.
+  const clock = options.clock ? { clock: options.clock } : {};
+  const state = () => dataState(options.root);
+  const cached = (compute: () => Promise<unknown>) =>
+    new CoalescingCache<string>({ compute: async () => JSON.stringify(await compute()), state, maxAgeMs: options.maxAgeMs ?? 5_000, stateCheckMs: options.stateCheckMs ?? 500, ...clock });
+  const api: Readonly<Record<string, CoalescingCache<string>>> = {
+    '/api/data': cached(() => reader.read()),
+    '/api/scanner': cached(() => readReport(scannerSummaryPath(options.root), validateScannerSummary)),
+    '/api/model': cached(() => readReport(modelSummaryPath(options.root), validateModelSummary)),
+  };
+  const assets = new Map<string, Promise<Buffer>>();
+  const assetBytes = (file: string): Promise<Buffer> => {
+    let bytes = assets.get(file);
+    if (!bytes) {
+      bytes = readFile(new URL(file, ASSETS));
+      bytes.catch(() => assets.delete(file));
+      assets.set(file, bytes);
+    }
+    return bytes;
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (LOOPBACK.has(host)) {
-      const hostHeader = (req.headers.host ?? '').replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
-      if (!LOOPBACK.has(hostHeader)) return json(res, 421, { error: `host '${req.headers.host ?? ''}' not served; use ${host}:${port}` });
-    }
+    if (!hostHeaderAllowed(host, req.headers.host)) return json(res, 421, { error: `host '${req.headers.host ?? ''}' not served; use ${host}:${port}` });
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
       return json(res, 405, { error: `method ${req.method} not allowed` });
@@ -120,7 +147,9 @@ export async function createDashboardServer(options: DashboardServerOptions): Pr
     const url = new URL(req.url ?? '/', 'http://localhost');
     const { pathname } = url;
     const asset = STATIC[pathname];
-    if (asset) return send(res, 200, asset.type, await readFile(new URL(asset.file, ASSETS)));
+    if (asset) return send(res, 200, asset.type, await assetBytes(asset.file));
+    const cache = api[pathname];
+    if (cache) return send(res, 200, 'application/json; charset=utf-8', await cache.get());
     switch (pathname) {
       case '/vendor/lightweight-charts.js':
         return send(res, 200, 'text/javascript; charset=utf-8', await readFile(LIGHTWEIGHT_CHARTS));
@@ -131,12 +160,6 @@ export async function createDashboardServer(options: DashboardServerOptions): Pr
           if (e instanceof SpyglassError && e.code === 'INVALID_ARGUMENT') return json(res, 400, { error: e.toJSON() });
           throw e;
         }
-      case '/api/data':
-        return json(res, 200, await reader.read());
-      case '/api/scanner':
-        return json(res, 200, await readReport(scannerSummaryPath(options.root), validateScannerSummary));
-      case '/api/model':
-        return json(res, 200, await readReport(modelSummaryPath(options.root), validateModelSummary));
       case '/favicon.ico':
         res.writeHead(204, SECURITY_HEADERS);
         return void res.end();
@@ -154,5 +177,5 @@ export async function createDashboardServer(options: DashboardServerOptions): Pr
   });
   const listener = await listenHttp(server, { name: 'dashboard', host, port: options.port ?? 8501 });
   port = listener.port;
-  return listener;
+  return { ...listener, computations: () => Object.fromEntries(Object.entries(api).map(([k, c]) => [k, c.computations])) };
 }

@@ -15,5 +15,7 @@ export function dayOfWeek(date: string): number {
 /** True for a well-formed calendar date `YYYY-MM-DD`. */
 export function isCalendarDate(text: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  return new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text;
+  // An impossible month or day is an invalid Date, whose toISOString throws: answer false, not a 500.
+  const t = Date.parse(`${text}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === text;
 }

@@ -97,7 +97,8 @@ describe('REST endpoints against the OpenAPI specification', () => {
 describe('pagination through absolute next_url without the key', () => {
   let sim: ExchangeSim;
   beforeAll(async () => {
-    sim = await createExchangeSim({ seed: 42, market, port: 0, clock: new ManualClock(Date.UTC(2025, 2, 5, 15)) });
+    // After 2025 has ended: the simulator serves nothing from the future of its clock.
+    sim = await createExchangeSim({ seed: 42, market, port: 0, clock: new ManualClock(Date.UTC(2026, 0, 5, 15)) });
   });
   afterAll(() => sim.close());
 
@@ -131,6 +132,69 @@ describe('pagination through absolute next_url without the key', () => {
     expect(pages.length).toBeGreaterThan(2);
     expect(got.map((a: { id: string }) => a.id)).toEqual(expected.map((a) => a.id));
     expect(got[0].insights[0]).toEqual({ ticker: expected[0]!.insights[0]!.ticker, sentiment: expected[0]!.insights[0]!.sentiment, sentiment_reasoning: expected[0]!.insights[0]!.sentimentReasoning });
+  });
+});
+
+describe('like the real API: nothing from the future, expired contracts on request', () => {
+  let sim: ExchangeSim;
+  // Tuesday 2025-03-04, 10:00 New York: the session is 30 minutes old.
+  const now = Date.UTC(2025, 2, 4, 15, 0);
+  beforeAll(async () => {
+    sim = await createExchangeSim({ seed: 42, market, port: 0, clock: new ManualClock(now) });
+  });
+  afterAll(() => sim.close());
+
+  it.each([
+    ['minute bars of today: only the minutes that have ended', '/v2/aggs/ticker/SPY/range/1/minute/2025-03-04/2025-03-04', 30],
+    ['minute bars of tomorrow: none', '/v2/aggs/ticker/SPY/range/1/minute/2025-03-05/2025-03-05', 0],
+    ['a range reaching into the future: up to now', '/v2/aggs/ticker/SPY/range/1/minute/2025-03-03/2025-03-07', 390 + 30],
+    ['option bars of tomorrow: none', `/v2/aggs/ticker/${market.optionContracts('2025-03-04', { expirationDate: '2025-03-05' })[0]!.ticker}/range/1/minute/2025-03-05/2025-03-05`, 0],
+  ])('%s', async (_name, path, count) => {
+    const { status, body } = await get(sim, `${path}?apiKey=k`);
+    expect(status).toBe(200);
+    expect(body.resultsCount).toBe(count);
+    for (const b of body.results ?? []) expect(b.t + 60_000).toBeLessThanOrEqual(now);
+  });
+
+  it.each(['2025-03-04', '2025-03-05'])('open-close of %s (not over yet) is 404 NOT_FOUND', async (date) => {
+    const { status, body } = await get(sim, `/v1/open-close/SPY/${date}?apiKey=k`);
+    expect(status).toBe(404);
+    expect(body.status).toBe('NOT_FOUND');
+    expect((await get(sim, '/v1/open-close/SPY/2025-03-03?apiKey=k')).status).toBe(200);
+  });
+
+  it('expired=true lists the contracts that expired before as_of; the default lists the live ones', async () => {
+    const expired = (await allPages(sim, '/v3/reference/options/contracts?underlying_ticker=SPY&as_of=2025-03-04&expired=true&expiration_date.gte=2025-02-27&limit=1000&apiKey=k')).flatMap((p) => p.results);
+    const expirations = new Set(expired.map((c: { expiration_date: string }) => c.expiration_date));
+    expect([...expirations].sort()).toEqual(['2025-02-27', '2025-02-28', '2025-03-03']);
+    expect(expired.length).toBe(['2025-02-27', '2025-02-28', '2025-03-03'].reduce((n, d) => n + market.optionContracts(d, { expirationDate: d }).length, 0));
+    const live = (await allPages(sim, '/v3/reference/options/contracts?underlying_ticker=SPY&as_of=2025-03-04&limit=1000&apiKey=k')).flatMap((p) => p.results);
+    expect(live.every((c: { expiration_date: string }) => c.expiration_date >= '2025-03-04')).toBe(true);
+    expect((await get(sim, '/v3/reference/options/contracts?underlying_ticker=SPY&expired=maybe&apiKey=k')).status).toBe(400);
+  });
+});
+
+describe('bad parameters get 400 like the real API, never a 500 or a guess', () => {
+  let sim: ExchangeSim;
+  beforeAll(async () => {
+    sim = await createExchangeSim({ seed: 42, market, port: 0, clock: new ManualClock(Date.UTC(2026, 0, 5)) });
+  });
+  afterAll(() => sim.close());
+
+  it.each([
+    ['aggregates from an impossible month', '/v2/aggs/ticker/SPY/range/1/minute/2025-99-01/2025-03-01'],
+    ['aggregates to an impossible day', '/v2/aggs/ticker/SPY/range/1/minute/2025-03-01/2025-02-30'],
+    ['open-close of month 13', '/v1/open-close/SPY/2025-13-01'],
+    ['contracts as of an impossible date', '/v3/reference/options/contracts?underlying_ticker=SPY&as_of=2025-02-31'],
+    ['aggregates limit=-5', '/v2/aggs/ticker/SPY/range/1/minute/2025-03-03/2025-03-03?limit=-5'],
+    ['aggregates limit=0', '/v2/aggs/ticker/SPY/range/1/minute/2025-03-03/2025-03-03?limit=0'],
+    ['aggregates limit=abc', '/v2/aggs/ticker/SPY/range/1/minute/2025-03-03/2025-03-03?limit=abc'],
+    ['contracts limit=-5', '/v3/reference/options/contracts?underlying_ticker=SPY&as_of=2025-03-04&limit=-5'],
+    ['news limit=-5', '/v2/reference/news?ticker=SPY&limit=-5'],
+  ])('%s → 400', async (_name, path) => {
+    const { status, body } = await get(sim, `${path}${path.includes('?') ? '&' : '?'}apiKey=k`);
+    expect(status).toBe(400);
+    expect(body.status).toBe('ERROR');
   });
 });
 

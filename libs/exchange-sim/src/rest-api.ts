@@ -40,6 +40,11 @@ const OPEN_CLOSE = /^\/v1\/open-close\/([^/]+)\/([^/]+)$/;
 const AGG_DEFAULT_LIMIT = 5000;
 const AGG_MAX_LIMIT = 50_000;
 
+/** The real API refuses a zero, negative, fractional or non-numeric `limit` with 400. */
+function isPositiveInteger(text: string): boolean {
+  return /^\d+$/.test(text) && Number(text) >= 1;
+}
+
 function kindOfTicker(ticker: string): ApiProduct {
   return ticker.startsWith('O:') ? 'options' : ticker.startsWith('I:') ? 'indices' : 'stocks';
 }
@@ -80,7 +85,8 @@ function aggregates(url: URL, ctx: RestContext): ApiResponse {
   const sort = q.get('sort') === 'desc' ? 'desc' : 'asc';
   const adjusted = q.get('adjusted') !== 'false';
   const limitText = q.get('limit');
-  const limit = Math.min(AGG_MAX_LIMIT, Math.max(1, limitText === null ? AGG_DEFAULT_LIMIT : Math.floor(Number(limitText)) || AGG_DEFAULT_LIMIT));
+  if (limitText !== null && !isPositiveInteger(limitText)) return badRequest(ctx.requestId, `Invalid limit: '${limitText}'. Use a positive integer`);
+  const limit = Math.min(AGG_MAX_LIMIT, limitText === null ? AGG_DEFAULT_LIMIT : Number(limitText));
   const kind = kindOfTicker(ticker);
   const { market } = ctx;
 
@@ -100,8 +106,10 @@ function aggregates(url: URL, ctx: RestContext): ApiResponse {
   const page: (SimBar | SimIndexBar)[] = [];
   let queryCount = 0;
   let more = false;
+  // Like the real API, nothing from the future: only minutes that have ended by the clock.
+  const until = Math.min(to, ctx.now() - 60_000);
   for (const date of days) {
-    const minutes = minuteBarsOf(date).filter((b) => b.t >= from && b.t <= to);
+    const minutes = minuteBarsOf(date).filter((b) => b.t >= from && b.t <= until);
     queryCount += minutes.length;
     let buckets = aggregateBars(minutes, keyOf);
     if (sort === 'desc') buckets = buckets.reverse();
@@ -151,7 +159,8 @@ function openClose(url: URL, ctx: RestContext): ApiResponse {
     date < MARKET_RANGE.from || date > MARKET_RANGE.to
       ? []
       : kind === 'options' ? market.optionBars(ticker, date) : kind === 'indices' ? market.indexBars(ticker, date) : market.stockBars(ticker, date);
-  if (bars.length === 0) return notFound(ctx.requestId);
+  // The day's open/close exists once its last minute has ended, not before (no future days).
+  if (bars.length === 0 || bars.at(-1)!.t + 60_000 > ctx.now()) return notFound(ctx.requestId);
   const [day] = aggregateBars(bars, () => 0);
   const body: Record<string, unknown> = { status: 'OK', from: date, symbol: ticker, open: day!.o, high: day!.h, low: day!.l, close: day!.c };
   if ('v' in day!) {
@@ -176,16 +185,22 @@ function optionContracts(url: URL, ctx: RestContext): ApiResponse {
   const asOf = str('as_of') ?? nyDate(ctx.now());
   if (!isCalendarDate(asOf)) return badRequest(ctx.requestId, `Could not parse the as_of parameter: '${asOf}'. Use YYYY-MM-DD`);
   const underlying = str('underlying_ticker');
-  const limit = Math.min(CONTRACTS_MAX_LIMIT, Math.max(1, num('limit') ?? CONTRACTS_DEFAULT_LIMIT));
+  const limitText = q.get('limit');
+  if (limitText !== null && !isPositiveInteger(limitText)) return badRequest(ctx.requestId, `Invalid limit: '${limitText}'. Use a positive integer`);
+  const limit = Math.min(CONTRACTS_MAX_LIMIT, num('limit') ?? CONTRACTS_DEFAULT_LIMIT);
   const offset = num('offset') ?? 0;
   const order = str('order') === 'desc' ? -1 : 1;
   const sort = str('sort') ?? 'ticker';
+  const expired = str('expired');
+  if (expired !== undefined && expired !== 'true' && expired !== 'false') return badRequest(ctx.requestId, `Could not parse the expired parameter: '${expired}'. Use true or false`);
   // On a closed day the listed contracts are those of the last session that have not expired yet.
   const listingDay = clampDate(asOf) === asOf ? ctx.market.tradingDays(shiftDate(asOf, -10), asOf).at(-1) : undefined;
   let all =
     listingDay === undefined || (underlying !== undefined && underlying !== 'SPY')
       ? []
-      : ctx.market.optionContracts(listingDay).filter((c) => c.expiration >= asOf);
+      : expired === 'true'
+        ? expiredContracts(ctx.market, asOf, q)
+        : ctx.market.optionContracts(listingDay).filter((c) => c.expiration >= asOf);
   const cmp = (k: string, test: (v: number | string, bound: number | string) => boolean, field: 'strike' | 'expiration') => {
     const raw = q.get(k);
     if (raw === null) return;
@@ -237,6 +252,18 @@ function optionContracts(url: URL, ctx: RestContext): ApiResponse {
     });
   }
   return { status: 200, body };
+}
+
+/**
+ * `expired=true`: the contracts that expired before `asOf`, each as listed on its last trading day.
+ * Without an expiration filter the last 31 days; with one, the expirations it allows.
+ */
+function expiredContracts(market: SyntheticMarket, asOf: string, q: URLSearchParams): ReturnType<SyntheticMarket['optionContracts']> {
+  const exact = q.get('expiration_date');
+  const lo = exact ?? q.get('expiration_date.gte') ?? q.get('expiration_date.gt') ?? shiftDate(asOf, -31);
+  const hi = [exact, q.get('expiration_date.lte'), q.get('expiration_date.lt'), shiftDate(asOf, -1)].filter((d): d is string => d !== null && isCalendarDate(d)).sort()[0]!;
+  if (!isCalendarDate(lo) || lo > hi) return [];
+  return market.tradingDays(clampDate(lo), clampDate(hi)).flatMap((d) => market.optionContracts(d, { expirationDate: d }));
 }
 
 const NEWS_DEFAULT_LIMIT = 10;
@@ -295,7 +322,8 @@ function news(url: URL, ctx: RestContext): ApiResponse {
   if (lo === Number.NEGATIVE_INFINITY) lo = hi - DEFAULT_NEWS_WINDOW_MS;
   const ticker = q.get('ticker');
   const limitText = q.get('limit');
-  const limit = Math.min(NEWS_MAX_LIMIT, Math.max(1, limitText === null ? NEWS_DEFAULT_LIMIT : Math.floor(Number(limitText)) || NEWS_DEFAULT_LIMIT));
+  if (limitText !== null && !isPositiveInteger(limitText)) return badRequest(ctx.requestId, `Invalid limit: '${limitText}'. Use a positive integer`);
+  const limit = Math.min(NEWS_MAX_LIMIT, limitText === null ? NEWS_DEFAULT_LIMIT : Number(limitText));
   const offset = Math.max(0, Math.floor(Number(q.get('offset') ?? 0)) || 0);
   const order = q.get('order') === 'asc' ? 'asc' : 'desc';
   let all = lo <= hi ? ctx.market.news(lo, hi) : [];

@@ -39,7 +39,8 @@ export async function listenHttp(server: Server, opts: { readonly name: string; 
     server.once('error', (e) =>
       reject(new SpyglassError('NETWORK', `${name} cannot listen on ${host}:${opts.port}: ${(e as Error).message}`, { cause: e, details: { host, port: opts.port } })),
     );
-    server.listen(opts.port, host, () => resolve());
+    // A deep accept queue: a burst of thousands of local clients is queued, not reset (the OS caps it at somaxconn).
+    server.listen({ port: opts.port, host, backlog: 4096 }, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   return {

@@ -24,6 +24,13 @@ describe('createSpyglassMetrics + createMetricsServer over loopback', () => {
     expect(server.url).toBe(`http://127.0.0.1:${server.port}`);
   });
 
+  it.each(['/health', '/metrics'])('%s refuses a foreign Host header with 421 (DNS rebinding), serves loopback names', async (path) => {
+    expect(await statusWithHost(`${server.url}${path}`, 'evil.example:80')).toBe(421);
+    expect(await statusWithHost(`${server.url}${path}`, `rebind.attacker.test:${server.port}`)).toBe(421);
+    expect(await statusWithHost(`${server.url}${path}`, `localhost:${server.port}`)).toBe(200);
+    expect(await statusWithHost(`${server.url}${path}`, `127.0.0.1:${server.port}`)).toBe(200);
+  });
+
   it('exposes ingestion, quarantine, latency, reconnect, rate-limit and worker-state metrics', async () => {
     const clock = new ManualClock(NOW);
     const monitor = new PerformanceMonitor({ session: 'stream:SPY', clock });
@@ -119,3 +126,15 @@ describe('createSpyglassMetrics + createMetricsServer over loopback', () => {
     await expect(fetch(`${other.url}/metrics`)).rejects.toThrow();
   });
 });
+
+/** The status of a GET whose Host header is `host` (fetch does not let a caller set Host). */
+function statusWithHost(url: string, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}

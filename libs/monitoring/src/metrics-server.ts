@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { hostHeaderAllowed } from '@spyglass/core';
 import type { Registry } from 'prom-client';
 import { renderHealthText } from './health-render.js';
 import { listenHttp } from './listen-http.js';
@@ -47,7 +48,8 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
 /**
  * Serves `GET /metrics` (Prometheus text format from `registry`) and `GET /health` (the health
  * snapshot as JSON; `?format=text` for the `spyglass health` text). `/health` answers 503 when the
- * snapshot is critical so a plain HTTP probe can alert on it. The streamer daemon runs one of these.
+ * snapshot is critical so a plain HTTP probe can alert on it. On a loopback host, requests naming
+ * another Host get 421 (DNS rebinding), as on the dashboard. The streamer daemon runs one of these.
  *
  * @example
  * ```ts
@@ -61,6 +63,8 @@ export async function createMetricsServer(options: MetricsServerOptions): Promis
   const host = options.host ?? '127.0.0.1';
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    // As the dashboard: a loopback server answers only loopback Host names (DNS rebinding).
+    if (!hostHeaderAllowed(host, req.headers.host)) return send(res, 421, 'application/json', JSON.stringify({ error: `host '${req.headers.host ?? ''}' not served` }));
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
       return send(res, 405, 'application/json', JSON.stringify({ error: `method ${req.method} not allowed` }));

@@ -25,6 +25,7 @@ export type { LivenessPort, StreamingEvent, StreamingRunnerOptions, StreamingSou
 export { ingestionSettings } from './ingestion-settings.js';
 export { liveStreamSettings } from './live-stream-settings.js';
 export { LiveStreams } from './live-streams.js';
+export { liveSessionDate } from './live-session.js';
 export type { LiveStream, LiveStreamSettings } from './live-streams.js';
 export { dataHealthInputs, lastRecordAt } from './data-health.js';
 export { runTrainingJob, trainerConfigFrom } from './training-job.js';

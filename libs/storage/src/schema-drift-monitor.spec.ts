@@ -71,12 +71,28 @@ describe('SchemaDriftMonitor', () => {
     expect(r.changes).toHaveLength(2);
   });
 
-  it('auto-updates the baseline to the newest file schema when asked', async () => {
+  it('auto-update never makes one drifted file the baseline for the others: the baseline is kept and the reason given', async () => {
+    const { oldFile, newFile } = await writeV1AndV2();
+    // A third, older partition in the original schema: only the newest file drifted.
+    await new ParquetDataset<StockBar>({ root, spec: v1 }).write([bar(2)]);
+    const monitor = new SchemaDriftMonitor({ root, autoUpdateBaseline: true });
+    const r = await monitor.check(v1);
+    expect(r).toMatchObject({ drifted: true, baselineUpdated: false });
+    expect(r.baselineKept).toMatch(/^2 of 3 files do not have the newest schema \(e\.g\. .*\): the baseline is kept/);
+    expect((await monitor.baseline(v1))?.columns.map((c) => c.name)).toEqual(v1.columns.map((c) => c.name));
+    // The next check still judges the others by the original schema: only the odd file drifts.
+    const again = await monitor.check(v1);
+    expect(new Set(again.changes.flatMap((c) => c.files))).toEqual(new Set([newFile]));
+    expect(again.changes.flatMap((c) => c.files)).not.toContain(oldFile);
+  });
+
+  it('auto-update adopts the new schema when every checked file has it', async () => {
     await writeV1AndV2();
     const monitor = new SchemaDriftMonitor({ root, autoUpdateBaseline: true });
-    expect((await monitor.check(v1)).baselineUpdated).toBe(true);
+    const r = await monitor.check(v1, { from: '2025-03-04' });
+    expect(r).toMatchObject({ drifted: true, baselineUpdated: true });
+    expect(r.baselineKept).toBeUndefined();
     expect((await monitor.baseline(v1))?.columns.map((c) => c.name)).toEqual(v2.columns.map((c) => c.name));
-    // Only the old partition now differs, and only with the newest partition checked nothing drifts.
     expect((await monitor.check(v1, { from: '2025-03-04' })).drifted).toBe(false);
   });
 

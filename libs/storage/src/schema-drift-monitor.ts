@@ -73,6 +73,8 @@ export interface DriftReport {
   readonly unreadable: readonly string[];
   readonly baselineCreated: boolean;
   readonly baselineUpdated: boolean;
+  /** With auto-update: why the baseline was kept although drift was found (not every file has the new schema). */
+  readonly baselineKept?: string;
   /** Changes of the enabled kinds. */
   readonly changes: readonly DriftChange[];
   readonly drifted: boolean;
@@ -91,7 +93,11 @@ export interface SchemaDriftMonitorOptions {
   readonly root: string;
   /** Alert kinds to report (all on by default). */
   readonly alerts?: Partial<Record<DriftKind, boolean>>;
-  /** After reporting drift, adopt the newest file's schema as the baseline (default false). */
+  /**
+   * After reporting drift, adopt the new schema as the baseline when every checked file has it
+   * (the dataset has moved to it); never when only some files drifted, so one odd file cannot
+   * become the baseline all the others are then judged by (default false).
+   */
   readonly autoUpdateBaseline?: boolean;
   readonly clock?: Clock;
   readonly logger?: StorageLogger;
@@ -114,6 +120,11 @@ export interface DriftCheckOptions {
 }
 
 const EXAMPLES = 5;
+
+/** Order-independent identity of a schema: same columns with the same types and nullability. */
+function schemaKey(columns: readonly ParquetColumnInfo[]): string {
+  return columns.map((c) => `${c.name}\u0000${c.type}\u0000${c.nullable}`).sort().join('\u0001');
+}
 
 /**
  * Watches a dataset's Parquet schema against a stored baseline. Schemas come from each file's
@@ -227,6 +238,7 @@ export class SchemaDriftMonitor {
     const changes = baseline ? this.compare(baseline, schemas) : [];
     const checkedAt = this.clock.now();
     let baselineUpdated = false;
+    let baselineKept: string | undefined;
     if (changes.length > 0) {
       const events = changes.map((c) => JSON.stringify({ at: checkedAt, dataset: id, ...c }));
       const eventsFile = dataRootLayout(this.root).schemaDriftEvents;
@@ -235,11 +247,21 @@ export class SchemaDriftMonitor {
       for (const c of changes) this.logger.warn({ dataset: id, ...c, files: c.files.slice(0, 1) }, `schema drift in ${id}: ${c.kind} ${c.column}`);
       const newest = schemas.at(-1);
       if (this.autoUpdate && newest) {
-        await this.setBaseline(t, newest.columns);
-        baselineUpdated = true;
+        const key = schemaKey(newest.columns);
+        const others = schemas.filter((s) => schemaKey(s.columns) !== key).map((s) => s.file);
+        if (others.length === 0) {
+          await this.setBaseline(t, newest.columns);
+          baselineUpdated = true;
+        } else {
+          baselineKept = `${others.length} of ${schemas.length} files do not have the newest schema (e.g. ${others[0]}): the baseline is kept; run schema-baseline to adopt it deliberately`;
+          this.logger.warn({ dataset: id, files: others.slice(0, EXAMPLES) }, `schema drift in ${id}: ${baselineKept}`);
+        }
       }
     }
-    const report: DriftReport = { dataset: id, dir, checkedAt, filesChecked: schemas.length, unreadable, baselineCreated, baselineUpdated, changes, drifted: changes.length > 0 };
+    const report: DriftReport = {
+      dataset: id, dir, checkedAt, filesChecked: schemas.length, unreadable, baselineCreated, baselineUpdated,
+      ...(baselineKept ? { baselineKept } : {}), changes, drifted: changes.length > 0,
+    };
     if (report.drifted && opts.throwOnDrift) {
       throw new SpyglassError('SCHEMA_DRIFT', `${id}: schema differs from its baseline: ${changes.map((c) => `${c.kind} ${c.column}`).join(', ')}`, { details: { dataset: id, changes } });
     }

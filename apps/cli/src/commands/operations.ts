@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { defineCommand } from '../define-command.js';
-import { nyseCalendar } from '@spyglass/core';
+import { networkExposureWarning, nyseCalendar } from '@spyglass/core';
 import { createDashboardServer } from '@spyglass/dashboard';
 import { HardwareMonitor, buildHealthSnapshot, renderHealthText } from '@spyglass/monitoring';
 import { dataHealthInputs } from '@spyglass/pipeline';
@@ -33,6 +33,8 @@ export const dashboardCommand = defineCommand({
     const ctx = loadContext(a);
     const health = dataHealthInputs(ctx.dataRoot);
     const server = await createDashboardServer({ root: ctx.dataRoot, host: a.host, port: a.port, calendar: nyseCalendar, schemaDrift: health.schemaDrift });
+    const exposed = networkExposureWarning('the dashboard', a.host);
+    if (exposed) process.stderr.write(`${exposed}\n`);
     printResult(a, { url: server.url }, () => `dashboard on ${server.url} (data root ${ctx.dataRoot}); Ctrl-C to stop`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);

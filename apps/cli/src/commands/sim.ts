@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { defineCommand } from '../define-command.js';
-import { SpyglassError } from '@spyglass/core';
+import { SpyglassError, networkExposureWarning } from '@spyglass/core';
 import { createExchangeSim, formatSimStats, simStatsForSeed, type FaultOptions } from '@spyglass/exchange-sim';
 import { printResult, type GlobalArgs } from '../output.js';
 
@@ -69,6 +69,8 @@ const serve = defineCommand({
       faultSeed: a['fault-seed'],
       maxConnections: a['max-connections'],
     });
+    const exposed = networkExposureWarning('the exchange simulator', a.host);
+    if (exposed) process.stderr.write(`${exposed}\n`);
     printResult(a, { rest: sim.url, ws: sim.wsUrl, seed: a.seed }, () =>
       [`exchange simulator on ${sim.url} (WebSocket ${sim.wsUrl}/stocks|options|indices), seed ${a.seed}`,
         `point spyglass at it: MASSIVE_API_KEY=any MASSIVE_REST_URL=${sim.url} MASSIVE_WS_URL=${sim.wsUrl}`].join('\n'));

@@ -15,16 +15,23 @@ export const schemaCheckCommand = defineCommand({
     y
       .option('dataset', { type: 'string', array: true, choices: datasetChoices, alias: 'source', describe: "datasets (default all); --source is the original's name" })
       .option('date', { type: 'string', describe: 'only the files of this partition date (YYYY-MM-DD)' })
-      .option('auto-update', { type: 'boolean', default: false, describe: 'accept the current schema as the new baseline' }),
+      .option('auto-update', { type: 'boolean', default: false, describe: 'adopt the newest schema as the baseline when every file has it (never one drifted file for all)' }),
   handler: async (a) => {
     const ctx = loadContext(a);
-    const monitor = new SchemaDriftMonitor({ root: ctx.dataRoot, logger: ctx.logger, autoUpdateBaseline: a['auto-update'] });
+    const alerts = ctx.config.settings.monitoring.schemaDrift.alerts;
+    const monitor = new SchemaDriftMonitor({
+      root: ctx.dataRoot,
+      logger: ctx.logger,
+      autoUpdateBaseline: a['auto-update'],
+      // settings.yaml monitoring.schemaDrift.alerts: which kinds of change are reported.
+      alerts: { new_column: alerts.newColumn, missing_column: alerts.missingColumn, type_change: alerts.typeChange },
+    });
     const range = a.date ? { from: a.date, to: a.date } : {};
     const reports = await Promise.all((a.dataset ?? datasetChoices).map((d) => monitor.check(rawDatasetSpecs[d as keyof typeof rawDatasetSpecs], range)));
     printResult(a, reports, () =>
       reports
         .map((r) =>
-          `${r.dataset}: ${r.filesChecked} files, ${r.drifted ? `DRIFT (${r.changes.map((c) => `${c.kind} ${c.column}`).join(', ')})` : r.baselineCreated ? 'baseline created' : 'ok'}` +
+          `${r.dataset}: ${r.filesChecked} files, ${r.drifted ? `DRIFT (${r.changes.map((c) => `${c.kind} ${c.column}`).join(', ')})${r.baselineKept ? `; ${r.baselineKept}` : r.baselineUpdated ? '; baseline updated' : ''}` : r.baselineCreated ? 'baseline created' : 'ok'}` +
           (r.unreadable.length ? `, ${r.unreadable.length} unreadable: ${r.unreadable.join(', ')}` : ''),
         )
         .join('\n'),

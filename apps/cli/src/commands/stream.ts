@@ -1,8 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { CommandModule } from 'yargs';
 import { defineCommand } from '../define-command.js';
-import { nyDate, nyseCalendar, type Logger, type SpyglassConfig } from '@spyglass/core';
+import { nyseCalendar, type Logger, type SpyglassConfig } from '@spyglass/core';
 import { Heartbeat } from '@spyglass/monitoring';
-import { Ingestion, LiveStreams, ingestionSettings, liveStreamSettings, type LiveStream, type StreamingSummary } from '@spyglass/pipeline';
+import { Ingestion, LiveStreams, ingestionSettings, liveSessionDate, liveStreamSettings, type LiveStream, type StreamingSummary } from '@spyglass/pipeline';
 import { FeedSimulator } from '@spyglass/sources';
 import { ParquetDataset, rawDatasetSpecs } from '@spyglass/storage';
 import { loadContext } from '../context.js';
@@ -86,21 +87,34 @@ export const streamVixCommand = streamCommand('stream-vix', 'stream VIX minute b
 /** `spyglass stream-news`: news by polling. */
 export const streamNewsCommand = streamCommand('stream-news', 'poll news with sentiment into Parquet', 'news');
 
-/** `spyglass stream-options`: today's selected contracts (opening price → selection) over WebSocket. */
+/** `spyglass stream-options`: the live session's selected contracts (opening price → selection) over WebSocket. */
 export const streamOptionsCommand = defineCommand({
   command: 'stream-options',
-  describe: "stream the day's selected option contracts (selection from the opening price)",
+  describe: "stream the session's selected option contracts (after the close: the next session's, selected at its open)",
   builder: (y) =>
     y
-      .option('date', { type: 'string', describe: 'trade date whose selection to stream (default: today)' })
+      .option('date', { type: 'string', describe: 'trade date whose selection to stream (default: the open session, or the next one after the close)' })
       .option('ignore-market-hours', { type: 'boolean', default: false }),
   handler: async (a) => {
     const ctx = loadContext(a);
     const { ingestion, streams } = liveStreams(ctx.config, ctx.logger, { ignoreMarketHours: a['ignore-market-hours'] });
-    const today = nyDate(Date.now());
-    const date = a.date ?? (nyseCalendar.isTradingDay(today) ? today : nyseCalendar.nextTradingDay(today));
+    const date = a.date ?? liveSessionDate(Date.now());
+    // The selection needs the session's opening price, which exists once its first minute has ended.
+    const firstBarEnds = (nyseCalendar.session(date)?.open ?? 0) + 60_000;
+    if (!a['ignore-market-hours'] && Date.now() < firstBarEnds) {
+      ctx.logger.info({ date, selectAt: new Date(firstBarEnds).toISOString() }, `waiting for the ${date} open to select its contracts`);
+      const stop = stopOnSignal();
+      try {
+        await sleep(firstBarEnds - Date.now(), undefined, { signal: stop.signal });
+      } catch {
+        printResult(a, [], () => `stream-options: stopped before the ${date} open; nothing selected`);
+        return;
+      } finally {
+        stop.dispose();
+      }
+    }
     const tickers = await ingestion.selectContracts(date);
-    ctx.logger.info({ date, tickers }, `streaming ${tickers.length} contracts`);
+    ctx.logger.info({ date, tickers }, `streaming ${tickers.length} contracts of ${date}`);
     const summaries = await runUntilStopped(() => [streams.bars('options', tickers) as unknown as LiveStream<{ timestamp: number; ingestedAt: number }>]);
     printResult(a, summaries, () => renderSummaries(summaries));
   },

@@ -71,6 +71,18 @@ export const settingsConfigSchema = z.strictObject({
           stallAfterMs: positiveMs.default(900_000),
         })
         .prefault({}),
+      /** Schema drift of stored Parquet: which changes alert (schema-check, health, consolidation). */
+      schemaDrift: z
+        .strictObject({
+          alerts: z
+            .strictObject({
+              newColumn: z.boolean().default(true),
+              missingColumn: z.boolean().default(true),
+              typeChange: z.boolean().default(true),
+            })
+            .prefault({}),
+        })
+        .prefault({}),
     })
     .prefault({}),
   dedup: z.strictObject({ lruSize: z.number().int().positive().default(100_000) }).prefault({}),

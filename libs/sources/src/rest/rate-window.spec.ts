@@ -12,7 +12,7 @@ describe('429 from a one-minute rate window', () => {
   let sim: ExchangeSim;
   let clock: InstantClock;
   beforeEach(async () => {
-    clock = new InstantClock();
+    clock = new InstantClock(Date.UTC(2025, 2, 10));
     sim = await createExchangeSim({ seed: 7, port: 0, rateLimitPerMinute: 2, clock });
   });
   afterEach(() => sim.close());
