@@ -9,6 +9,8 @@ module.exports = {
   },
   moduleNameMapper: {
     '^@spyglass/([a-z-]+)$': path.join(root, 'libs/$1/src/index.ts'),
+    // Subpath entries: @spyglass/<lib>/<entry> is libs/<lib>/src/<entry>/index.ts.
+    '^@spyglass/([a-z-]+)/([a-z-]+)$': path.join(root, 'libs/$1/src/$2/index.ts'),
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testMatch: ['**/src/**/*.spec.ts'],

@@ -5,7 +5,7 @@
 import { SpyglassError, configSecrets, createLogger, isSpyglassError, loadConfig } from '@spyglass/core';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { startStreamer, type StreamerSummary } from './streamer.js';
+import { startStreamer, type StreamerSummary } from '@spyglass/pipeline';
 import { summaryLine } from './summary-line.js';
 
 const AUTH_CODES: readonly string[] = ['AUTH_FAILED', 'NOT_ENTITLED'];

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { createLogger } from '@spyglass/core';
 import { createExchangeSim, type ExchangeSim } from '@spyglass/exchange-sim';
 import type { HealthSnapshot } from '@spyglass/monitoring';
-import { startStreamer, type Streamer } from './streamer.js';
+import { startStreamer, type Streamer } from '@spyglass/pipeline';
 import { SESSION, sample, simConfig, storedSpy, tempDataRoot, until } from './__test-support__/streamer-fixture.js';
 
 /** A logger whose JSON lines the test can read. */

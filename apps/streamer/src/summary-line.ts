@@ -1,4 +1,4 @@
-import type { StreamerSummary } from './streamer.js';
+import type { StreamerSummary } from '@spyglass/pipeline';
 
 /**
  * The one line the daemon prints when it exits: per stream what was stored, de-duplicated,

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { buildFeatureDataset, CONFIG_DIR, type FeatureDataset } from './__test-support__/feature-dataset.js';
+import { buildFeatureDataset, CONFIG_DIR, type FeatureDataset } from '@spyglass/pipeline/testing';
 import { renderTrainerResult, runTrainer, type TrainerResult } from './run-trainer.js';
 import { parseTrainerArgs } from './trainer-args.js';
 

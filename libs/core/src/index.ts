@@ -10,6 +10,7 @@ export { errorFromHttpStatus, parseRetryAfter } from './http-error.js';
 // Time
 export { systemClock, ManualClock } from './clock.js';
 export type { Clock } from './clock.js';
+export { calendarDays, everyDayCalendar } from './calendar-days.js';
 export { nyseCalendar } from './market-calendar.js';
 export type { MarketCalendar, MarketSession } from './market-calendar.js';
 export { nyseHolidays, nyseEarlyCloses } from './nyse-holidays.js';
@@ -29,18 +30,37 @@ export type {
   OptionContract,
 } from './records.js';
 
+// Option tickers: the one OCC codec
+export { buildOccTicker, parseOccTicker, safeParseOccTicker } from './occ-ticker.js';
+export type { OccContract, OccParseResult } from './occ-ticker.js';
+
+// Concurrency
+export { runPool } from './run-pool.js';
+
+// Data root: the files under it and the contracts of the reports written there
+export { dataRootLayout } from './data-root/data-root-layout.js';
+export type { DataRootLayout } from './data-root/data-root-layout.js';
+export { modelSummaryPath, scannerSummaryPath, validateModelSummary, validateScannerSummary } from './data-root/report-contracts.js';
+export type {
+  FeatureImportanceRow,
+  ModelSummary,
+  RecentSignal,
+  ScannerSummary,
+  ShapFactor,
+  ThresholdPoint,
+  WalkForwardMonth,
+} from './data-root/report-contracts.js';
+
 // Retry and rate limiting
-export { withRetry, backoffDelay, defaultRetryPolicy } from './retry.js';
+export { withRetry, backoffDelay, defaultRetryPolicy, DEFAULT_RATE_LIMIT_MAX_WAIT_MS } from './retry.js';
 export type { RetryPolicy, RetryOptions, RetryInfo } from './retry.js';
 export { TokenBucket, createRateLimiter } from './rate-limiter.js';
 export type { RateLimiter } from './rate-limiter.js';
 
-// Logging and liveness
+// Logging
 export { createLogger, REDACT_PATHS } from './logger.js';
 export type { Logger, LoggerOptions } from './logger.js';
 export { redactSecrets, REDACTED } from './redact-secrets.js';
-export { Heartbeat } from './heartbeat.js';
-export type { HeartbeatRecord, HeartbeatOptions } from './heartbeat.js';
 
 // Configuration
 export { loadConfig, configSecrets, CONFIG_FILES } from './config/load-config.js';
@@ -55,7 +75,7 @@ export { sinksConfigSchema } from './config/sinks-schema.js';
 export type { SinksConfig } from './config/sinks-schema.js';
 export { retryConfigSchema } from './config/retry-schema.js';
 export type { RetryConfig } from './config/retry-schema.js';
-export { pipelineConfigSchema } from './config/pipeline-schema.js';
+export { LABEL_DEFAULTS, pipelineConfigSchema } from './config/pipeline-schema.js';
 export type { PipelineConfig } from './config/pipeline-schema.js';
 export { mlConfigSchema } from './config/ml-schema.js';
 export type { MlConfig } from './config/ml-schema.js';

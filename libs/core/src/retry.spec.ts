@@ -145,6 +145,43 @@ describe('withRetry', () => {
     expect(r.error!.message).not.toContain('CANARYKEY123');
   });
 
+  it('keeps retrying 429s past maxAttempts until the rate window has passed (fake clock)', async () => {
+    // A one-minute window: the provider refuses until t = 60 s; maxAttempts 4 alone would stop at 7 s.
+    const windowEnd = 60_000;
+    const clock = new ManualClock(0);
+    const calls: number[] = [];
+    const p = withRetry(
+      async () => {
+        calls.push(clock.now());
+        if (clock.now() < windowEnd) throw http(429);
+        return 'ok';
+      },
+      { policy, clock, random: () => 0, label: 'aggs SPY' },
+    );
+    await clock.advance(5 * 60_000);
+    expect(await p).toBe('ok');
+    // 1, 2, 4 s of backoff, then the 5 s cap until the window has passed.
+    expect(calls.slice(0, 5)).toEqual([0, 1000, 3000, 7000, 12000]);
+    expect(calls.at(-1)).toBeGreaterThanOrEqual(windowEnd);
+    expect(calls.at(-1)! - windowEnd).toBeLessThanOrEqual(5000);
+  });
+
+  it.each([
+    ['a Retry-After beyond the budget', { rateLimitMaxWaitMs: 30_000 }, '120', [0]],
+    ['a budget of 0 (no wait beyond maxAttempts)', { rateLimitMaxWaitMs: 0 }, undefined, [0, 1000, 3000, 7000]],
+  ])('gives up on 429s with RETRIES_EXHAUSTED on %s, saying how long it waited', async (_name, extra, retryAfter, expectedCalls) => {
+    const r = await drive([http(429, retryAfter)], { ...policy, maxAttempts: retryAfter ? 1 : 4, ...extra });
+    expect(r.error?.code).toBe('RETRIES_EXHAUSTED');
+    expect(r.error!.message).toMatch(/s waited on 429s \(budget rateLimitMaxWaitMs \d+ ms\)/);
+    expect(r.calls).toEqual(expectedCalls);
+  });
+
+  it('waits at least the Retry-After of a 429, and only as long as the budget allows', async () => {
+    const r = await drive([http(429, '40'), http(429, '40'), 'ok'], { ...policy, maxAttempts: 1, rateLimitMaxWaitMs: 90_000 });
+    expect(r.value).toBe('ok');
+    expect(r.calls).toEqual([0, 40_000, 80_000]);
+  });
+
   it('retries only the codes of policy.retryOn when given', async () => {
     const r = await drive([new SpyglassError('VALIDATION', 'flaky'), http(503), 'ok'], { ...policy, retryOn: ['VALIDATION'] });
     expect(r.calls).toHaveLength(2);

@@ -23,10 +23,26 @@ export interface RetryPolicy {
   jitter: number;
   /** Codes to retry; default {@link RETRYABLE_CODES}. AUTH_FAILED and NOT_ENTITLED are never retried. */
   retryOn?: readonly ErrorCode[];
+  /**
+   * RATE_LIMITED (429) keeps being retried after `maxAttempts` until this much time has been spent
+   * waiting on 429s (default {@link DEFAULT_RATE_LIMIT_MAX_WAIT_MS}): a key shared with another
+   * process can be refused for a whole rate window, longer than the backoff schedule. 0 = no extra.
+   */
+  rateLimitMaxWaitMs?: number;
 }
 
 /**
- * 5 attempts, 1 s doubling to at most 60 s, 20 % jitter.
+ * Default total wait on 429s: five minutes, several one-minute rate windows.
+ *
+ * @example
+ * ```ts
+ * const policy = { ...defaultRetryPolicy, rateLimitMaxWaitMs: DEFAULT_RATE_LIMIT_MAX_WAIT_MS * 2 };
+ * ```
+ */
+export const DEFAULT_RATE_LIMIT_MAX_WAIT_MS = 300_000;
+
+/**
+ * 5 attempts, 1 s doubling to at most 60 s, 20 % jitter; 429s retried for up to 5 minutes.
  *
  * @example
  * ```ts
@@ -39,6 +55,7 @@ export const defaultRetryPolicy: RetryPolicy = Object.freeze({
   backoffBase: 2,
   maxDelayMs: 60_000,
   jitter: 0.2,
+  rateLimitMaxWaitMs: DEFAULT_RATE_LIMIT_MAX_WAIT_MS,
 });
 
 /** Never retried whatever the policy says: repeated bad credentials can lock an account. */
@@ -86,6 +103,7 @@ function checkPolicy(policy: RetryPolicy): void {
   if (!(policy.backoffBase >= 1)) throw bad(`backoffBase ${policy.backoffBase} must be >= 1`);
   if (!(policy.maxDelayMs >= 0)) throw bad(`maxDelayMs ${policy.maxDelayMs} must be >= 0`);
   if (!(policy.jitter >= 0 && policy.jitter <= 1)) throw bad(`jitter ${policy.jitter} must be within 0..1`);
+  if (policy.rateLimitMaxWaitMs !== undefined && !(policy.rateLimitMaxWaitMs >= 0)) throw bad(`rateLimitMaxWaitMs ${policy.rateLimitMaxWaitMs} must be >= 0`);
 }
 
 /**
@@ -114,8 +132,10 @@ function aborted(signal: AbortSignal, label: string): SpyglassError {
  * - AUTH_FAILED / NOT_ENTITLED: logged and rethrown at once, never retried (account lock-out).
  * - SKIPPED and any other non-retried code: rethrown at once.
  * - Non-Spyglass errors are classified by {@link toSpyglassError} first (ECONNRESET → NETWORK …).
- * - When attempts run out it throws RETRIES_EXHAUSTED with the last failure as `cause`: the loop
- *   never ends silently. An aborted `signal` ends it with ABORTED.
+ * - RATE_LIMITED goes on past `maxAttempts` while the time spent waiting on 429s stays within
+ *   `rateLimitMaxWaitMs`, so a run outlasts the provider's rate window instead of giving up inside it.
+ * - When attempts (and the 429 wait budget) run out it throws RETRIES_EXHAUSTED with the last
+ *   failure as `cause`: the loop never ends silently. An aborted `signal` ends it with ABORTED.
  *
  * @example
  * ```ts
@@ -131,6 +151,8 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: Re
   const label = opts.label ?? 'operation';
   checkPolicy(policy);
   const retryOn: ReadonlySet<ErrorCode> = policy.retryOn ? new Set(policy.retryOn) : RETRYABLE_CODES;
+  const rateBudget = policy.rateLimitMaxWaitMs ?? DEFAULT_RATE_LIMIT_MAX_WAIT_MS;
+  let rateWaited = 0;
 
   for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) throw aborted(signal, label);
@@ -147,16 +169,19 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: Re
       throw error;
     }
     if (!retryOn.has(error.code)) throw error;
-    if (attempt >= policy.maxAttempts) {
-      logger?.error({ label, attempts: attempt, code: error.code, err: error }, `${label}: retries exhausted`);
+    const delayMs = Math.max(backoffDelay(policy, attempt, random), error.retryAfterMs ?? 0);
+    const rateLimited = error.code === 'RATE_LIMITED';
+    if (attempt >= policy.maxAttempts && !(rateLimited && rateWaited + delayMs <= rateBudget)) {
+      const waited = rateLimited ? `, ${Math.round(rateWaited / 1000)} s waited on 429s (budget rateLimitMaxWaitMs ${rateBudget} ms)` : '';
+      logger?.error({ label, attempts: attempt, code: error.code, rateWaitedMs: rateWaited, err: error }, `${label}: retries exhausted`);
       throw new SpyglassError(
         'RETRIES_EXHAUSTED',
-        `${label}: gave up after ${attempt} attempt${attempt === 1 ? '' : 's'}; last error ${error.code}: ${error.message}`,
-        { cause: error, details: { label, attempts: attempt, lastCode: error.code } },
+        `${label}: gave up after ${attempt} attempt${attempt === 1 ? '' : 's'}${waited}; last error ${error.code}: ${error.message}`,
+        { cause: error, details: { label, attempts: attempt, lastCode: error.code, ...(rateLimited ? { rateWaitedMs: rateWaited } : {}) } },
       );
     }
+    if (rateLimited) rateWaited += delayMs;
 
-    const delayMs = Math.max(backoffDelay(policy, attempt, random), error.retryAfterMs ?? 0);
     logger?.warn({ label, attempt, maxAttempts: policy.maxAttempts, delayMs, code: error.code, reason: error.message }, `${label}: retrying`);
     onRetry?.({ attempt, delayMs, error });
     try {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ManualClock, SpyglassError } from '@spyglass/core';
 import { createDashboardServer, type DashboardServer } from './dashboard-server.js';
 import type { DataOverview } from './data-overview.js';
-import { modelSummaryPath, scannerSummaryPath } from './report-contracts.js';
+import { modelSummaryPath, scannerSummaryPath } from '@spyglass/core';
 import { buildSampleRoot, SAMPLE_NOW } from './__test-support__/sample-root.js';
 
 function getWithHost(url: string, host: string): Promise<number> {

@@ -4,7 +4,7 @@ import { SpyglassError, type Clock, type MarketCalendar } from '@spyglass/core';
 import { listenHttp, type SchemaDriftState } from '@spyglass/monitoring';
 import { DataOverviewReader } from './data-overview.js';
 import { readReport } from './report-reader.js';
-import { modelSummaryPath, scannerSummaryPath, validateModelSummary, validateScannerSummary } from './report-contracts.js';
+import { modelSummaryPath, scannerSummaryPath, validateModelSummary, validateScannerSummary } from '@spyglass/core';
 
 /**
  * Options of {@link createDashboardServer}.

@@ -8,7 +8,8 @@ export type { QuarantineDatasetSummary } from './quarantine-summary.js';
 export { readSchemaDriftState } from './schema-drift-state.js';
 export { readReport } from './report-reader.js';
 export type { ReportState } from './report-reader.js';
-export { modelSummaryPath, scannerSummaryPath, validateModelSummary, validateScannerSummary } from './report-contracts.js';
+// Report contracts are owned by @spyglass/core (the data root); re-exported for readers of the dashboard.
+export { modelSummaryPath, scannerSummaryPath, validateModelSummary, validateScannerSummary } from '@spyglass/core';
 export type {
   FeatureImportanceRow,
   ModelSummary,
@@ -17,4 +18,4 @@ export type {
   ShapFactor,
   ThresholdPoint,
   WalkForwardMonth,
-} from './report-contracts.js';
+} from '@spyglass/core';

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SpyglassError } from '@spyglass/core';
+import { dataRootLayout, SpyglassError } from '@spyglass/core';
 
 /**
  * Quarantined records of one dataset, read from `<root>/quarantine/<dataset>/date=<D>/*.jsonl`.
@@ -43,7 +43,7 @@ async function list(dir: string): Promise<string[]> {
  * ```
  */
 export async function summarizeQuarantineDir(root: string): Promise<QuarantineDatasetSummary[]> {
-  const base = join(root, 'quarantine');
+  const base = dataRootLayout(root).quarantine;
   const out: QuarantineDatasetSummary[] = [];
   for (const dataset of await list(base)) {
     let records = 0;

@@ -1,4 +1,4 @@
-import { validateModelSummary, validateScannerSummary, type ModelSummary, type ScannerSummary } from './report-contracts.js';
+import { validateModelSummary, validateScannerSummary, type ModelSummary, type ScannerSummary } from '@spyglass/core';
 import { modelRun, optionBars, scanOptions, spyBars } from './__test-support__/sample-root.js';
 
 const options = optionBars(spyBars());

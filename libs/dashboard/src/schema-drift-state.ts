@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SpyglassError } from '@spyglass/core';
+import { dataRootLayout, SpyglassError } from '@spyglass/core';
 import type { SchemaDriftState } from '@spyglass/monitoring';
 import { SchemaDriftMonitor } from '@spyglass/storage';
 
@@ -45,7 +45,7 @@ function describe(e: DriftEvent): string {
  */
 export async function readSchemaDriftState(root: string, datasets: readonly string[] = []): Promise<SchemaDriftState[]> {
   const monitor = new SchemaDriftMonitor({ root });
-  const baselineDir = join(root, 'schema_baselines');
+  const baselineDir = dataRootLayout(root).schemaBaselines;
   let files: string[] = [];
   try {
     files = (await readdir(baselineDir)).filter((f) => f.endsWith('.json')).sort();
@@ -62,7 +62,7 @@ export async function readSchemaDriftState(root: string, datasets: readonly stri
     if (baseline) since.set(baseline.dataset, { at: baseline.updatedAt, inclusive: baseline.updatedAt === baseline.createdAt });
   }
   const events: DriftEvent[] = [];
-  const text = await readText(join(root, 'schema_drift', 'events.jsonl'));
+  const text = await readText(dataRootLayout(root).schemaDriftEvents);
   for (const line of (text ?? '').split('\n')) {
     if (!line.trim()) continue;
     try {

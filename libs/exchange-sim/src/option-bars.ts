@@ -1,8 +1,8 @@
+import type { OccContract } from '@spyglass/core';
 import { bsPrice } from '@spyglass/features';
 import type { IntradayDay } from './intraday-path.js';
 import { intradayVolumeShape } from './intraday-path.js';
 import { DIVIDEND_YIELD, riskFreeRate, surfaceVol, yearsBetween } from './iv-surface.js';
-import type { OccParts } from './occ-ticker.js';
 import { Rng, hashSeed } from './prng.js';
 import { type SimBar, cents, round4 } from './sim-bar.js';
 
@@ -43,7 +43,7 @@ function halfSpreadOf(theo: number): number {
 export interface OptionDayInput {
   readonly seed: number | string;
   readonly ticker: string;
-  readonly contract: OccParts;
+  readonly contract: OccContract;
   readonly date: string;
   readonly day: IntradayDay;
   /** Close of the expiration session (UTC epoch ms): options stop trading there. */

@@ -1,6 +1,6 @@
 import { nyseCalendar } from '@spyglass/core';
 import { bsPrice } from '@spyglass/features';
-import { parseOccTicker } from './occ-ticker.js';
+import { parseOccTicker } from '@spyglass/core';
 import { SyntheticMarket } from './synthetic-market.js';
 
 const market = new SyntheticMarket({ seed: 42 });

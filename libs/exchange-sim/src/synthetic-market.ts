@@ -1,12 +1,11 @@
 import type { MarketSession, OptionContract, ContractType } from '@spyglass/core';
-import { SpyglassError, nyDate } from '@spyglass/core';
+import { SpyglassError, buildOccTicker, nyDate, safeParseOccTicker } from '@spyglass/core';
 import { shiftDate } from './calendar-day.js';
 import { type DailyState, buildDailyPath } from './daily-path.js';
 import { type IntradayDay, generateIntraday } from './intraday-path.js';
 import { LruCache } from './lru-cache.js';
 import { MARKET_RANGE, type MarketConfig, type ResolvedMarketConfig, UNDERLYING, VIX_TICKER, resolveMarketConfig } from './market-config.js';
 import { type SimNewsArticle, newsForDate } from './news-generator.js';
-import { occTicker, parseOccTicker } from './occ-ticker.js';
 import { type OptionDayInput, type OptionQuote, generateOptionBars, optionQuoteAt } from './option-bars.js';
 import type { SimBar, SimIndexBar } from './sim-bar.js';
 
@@ -72,8 +71,8 @@ export class SyntheticMarket {
   kindOf(ticker: string): SimMarketKind | null {
     if (ticker === UNDERLYING) return 'stocks';
     if (ticker === VIX_TICKER) return 'indices';
-    const occ = parseOccTicker(ticker);
-    return occ !== null && occ.underlying === UNDERLYING ? 'options' : null;
+    const occ = safeParseOccTicker(ticker);
+    return occ.ok && occ.value.underlying === UNDERLYING ? 'options' : null;
   }
 
   /** Trading days in [from, to] (clipped to the market's range), ascending. */
@@ -152,7 +151,7 @@ export class SyntheticMarket {
         if (filter.strikeLte !== undefined && strike > filter.strikeLte) continue;
         for (const contractType of ['call', 'put'] as const) {
           if (filter.contractType !== undefined && filter.contractType !== contractType) continue;
-          const ticker = occTicker({ underlying: UNDERLYING, expiration, contractType, strike });
+          const ticker = buildOccTicker({ underlying: UNDERLYING, expiration, contractType, strike });
           out.push({ ticker, underlying: UNDERLYING, expiration, strike, contractType, exerciseStyle: 'american', sharesPerContract: 100, primaryExchange: 'BATO' });
         }
       }
@@ -216,8 +215,9 @@ export class SyntheticMarket {
   }
 
   private optionInput(optionTicker: string, date: string): OptionDayInput | null {
-    const contract = parseOccTicker(optionTicker);
-    if (!contract || contract.underlying !== UNDERLYING) return null;
+    const parsed = safeParseOccTicker(optionTicker);
+    if (!parsed.ok || parsed.value.underlying !== UNDERLYING) return null;
+    const contract = parsed.value;
     if (!this.listedExpirations(date).includes(contract.expiration)) return null;
     if (!this.strikes(contract.expiration).includes(contract.strike)) return null;
     const day = this.intraday(date)!;

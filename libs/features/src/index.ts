@@ -19,3 +19,5 @@ export type { SessionIds } from './per-session.js';
 export { alignAsOf, takeAsOf } from './as-of-alignment.js';
 export { labelForwardWindow } from './forward-window-labels.js';
 export type { ForwardWindowInput, ForwardWindowLabels } from './forward-window-labels.js';
+export { FEATURE_COLUMNS, FEATURE_GROUPS, FEATURE_GROUP_NAMES, FEATURE_DEFINITIONS, LABEL_COLUMNS, IDENTIFIER_COLUMNS } from './feature-catalog.js';
+export type { FeatureDefinition, FeatureGroup } from './feature-catalog.js';

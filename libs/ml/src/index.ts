@@ -27,6 +27,8 @@ export { XGBoostTrainer } from './training/xgboost-trainer.js';
 export type { TrainingRun, TrainRunOptions, XGBoostTrainerOptions } from './training/xgboost-trainer.js';
 export { ARTIFACT_FILES, appendMetricsLog, loadModelArtifact, saveModelArtifact } from './training/model-artifact.js';
 export type { DayRange, ModelArtifact } from './training/model-artifact.js';
+export { ModelStore } from './training/model-store.js';
+export type { StoredModel } from './training/model-store.js';
 export { classificationMetrics, confusion, precisionRecallCurve, rocAuc, rocCurve } from './evaluation/classification-metrics.js';
 export type { ClassificationMetrics, Confusion, CurvePoint } from './evaluation/classification-metrics.js';
 export { predictTable } from './evaluation/predict-table.js';
@@ -82,6 +84,7 @@ export type { BarChartOptions, LineChartOptions, Series } from './report/svg-cha
 export { buildHtmlReport, reportSummary, writeReport } from './report/html-report.js';
 export type { MonthlyPrecision, ReportInput, ReportSignal, ReportSummary } from './report/html-report.js';
 export { predictSplit, runBacktest } from './evaluation/split-predictions.js';
+export { trainingOverlap } from './evaluation/training-overlap.js';
 export type { SplitPredictions } from './evaluation/split-predictions.js';
 export {
   formatBacktestSummary,

@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Heartbeat, ManualClock, nyseCalendar, SpyglassError } from '@spyglass/core';
+import { ManualClock, nyseCalendar, SpyglassError } from '@spyglass/core';
+import { Heartbeat } from './heartbeat.js';
 import { ErrorAggregator } from './error-aggregator.js';
 import { HardwareMonitor } from './hardware-monitor.js';
 import { renderHealthText } from './health-render.js';

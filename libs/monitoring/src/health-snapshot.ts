@@ -1,4 +1,5 @@
-import { systemClock, type Clock, type HeartbeatRecord, type MarketCalendar } from '@spyglass/core';
+import { systemClock, type Clock, type MarketCalendar } from '@spyglass/core';
+import type { HeartbeatRecord } from './heartbeat.js';
 import type { ErrorSummary } from './error-aggregator.js';
 import { fmtMs } from './format-duration.js';
 import type { HardwareSample } from './hardware-monitor.js';

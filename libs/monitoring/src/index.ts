@@ -1,4 +1,6 @@
 // Public entry of @spyglass/monitoring.
+export { Heartbeat } from './heartbeat.js';
+export type { HeartbeatRecord, HeartbeatOptions } from './heartbeat.js';
 export { PerformanceMonitor } from './performance-monitor.js';
 export type {
   AlertSeverity,

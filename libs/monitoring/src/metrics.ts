@@ -37,6 +37,23 @@ export interface SpyglassMetricsOptions {
   readonly latencyBuckets?: number[];
   /** Also collect prom-client's process metrics (CPU, memory, event loop lag). Default false. */
   readonly processMetrics?: boolean;
+  /**
+   * Called right before every scrape of the fresh registry (ignored with `registry`), so counters
+   * kept elsewhere as running totals can be brought up to date and `/metrics` is exact.
+   */
+  readonly beforeScrape?: () => void;
+}
+
+/** A registry that runs a hook before every scrape. */
+class SyncingRegistry extends Registry {
+  constructor(private readonly beforeScrape: () => void) {
+    super();
+  }
+
+  override async metrics(): Promise<string> {
+    this.beforeScrape();
+    return super.metrics();
+  }
 }
 
 /**
@@ -86,7 +103,7 @@ export interface SpyglassMetrics {
  * ```
  */
 export function createSpyglassMetrics(options: SpyglassMetricsOptions = {}): SpyglassMetrics {
-  const registry = options.registry ?? new Registry();
+  const registry = options.registry ?? (options.beforeScrape ? new SyncingRegistry(options.beforeScrape) : new Registry());
   const p = options.prefix ?? 'spyglass_';
   const registers = [registry];
   if (options.processMetrics) collectDefaultMetrics({ register: registry, prefix: p });

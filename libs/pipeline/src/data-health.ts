@@ -1,4 +1,4 @@
-import { Dataset, type Clock } from '@spyglass/core';
+import { Dataset, dataRootLayout, type Clock } from '@spyglass/core';
 import type { DatasetFreshnessInput, IntegrityState, QuarantineCount, SchemaDriftState, WorkerHealth } from '@spyglass/monitoring';
 import { summarizeQuarantine } from '@spyglass/processing';
 import { ParquetDataset, SchemaDriftMonitor, rawDatasetSpecs } from '@spyglass/storage';
@@ -73,7 +73,7 @@ export function dataHealthInputs(
       );
     },
     workers: async (): Promise<WorkerHealth[]> =>
-      (await new ProcessRegistry({ dir: `${root}/workers` }).list()).map((w) => ({
+      (await new ProcessRegistry({ dir: dataRootLayout(root).workers }).list()).map((w) => ({
         id: w.id,
         session: `${w.job}:${w.ticker}`,
         state: w.status === 'completed' ? 'done' : w.status === 'running' && !w.alive ? 'failed' : w.status,

@@ -1,6 +1,6 @@
 import { SpyglassError, isSpyglassError, systemClock, toSpyglassError, type Clock, type Logger, type MarketCalendar } from '@spyglass/core';
 import { ingestBatch, type IngestStages } from './ingest-batch.js';
-import { runPool } from './run-pool.js';
+import { runPool } from '@spyglass/core';
 import { addCounts, emptyCounts, type IngestCounts } from './ingest-counts.js';
 import type { CheckpointPort, SourceBatch } from './ingest-ports.js';
 import { checkpointMeta, resumeVerdict, type ResumeVerdict } from './resume-verdict.js';

@@ -32,3 +32,5 @@ export { runMainJob } from './main-job.js';
 export type { MainJobOptions, MainJobStage, MainJobSummary } from './main-job.js';
 export { LiveScorer } from './live-scorer.js';
 export type { LiveScorerOptions, LiveSignal } from './live-scorer.js';
+export { startStreamer } from './stream-supervisor.js';
+export type { Streamer, StreamerOptions, StreamerSummary, StreamOutcome, StreamState } from './stream-supervisor.js';

@@ -33,8 +33,8 @@ export function ingestionSettings(
       params: {
         underlying: options.underlying,
         increment: options.strikeIncrement,
-        nCalls: options.strikesPerSide,
-        nPuts: options.strikesPerSide,
+        nCalls: options.nCalls ?? options.strikesPerSide,
+        nPuts: options.nPuts ?? options.strikesPerSide,
         expiry: options.expiry,
         ...(options.fixedExpiry ? { fixedExpiry: options.fixedExpiry } : {}),
       },

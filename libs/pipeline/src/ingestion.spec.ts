@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { createLogger } from '@spyglass/core';
 import { createExchangeSim, type ExchangeSim } from '@spyglass/exchange-sim';
-import { readQuarantine } from '@spyglass/processing';
+import { consolidate, readQuarantine } from '@spyglass/processing';
+import { ParquetDataset, rawDatasetSpecs, readParquetTable } from '@spyglass/storage';
 import { datasetHash } from './__test-support__/dataset-hash.js';
 import { testSettings } from './__test-support__/test-settings.js';
 import { Ingestion } from './ingestion.js';
@@ -114,6 +115,75 @@ describe('Ingestion against the exchange simulator', () => {
     const entries = [];
     for await (const e of readQuarantine(referenceRoot)) entries.push(e);
     expect(entries).toEqual([]);
+  });
+});
+
+describe('test-mode contract selection from the listed chain', () => {
+  it('downloads only listed contracts, names the unlisted ones, and counts contracts with bars', async () => {
+    const sim = await createExchangeSim({ seed: 7 });
+    try {
+      const root = await tmp();
+      const options = { mode: 'test' as const, params: { underlying: 'SPY', increment: 0.5, nCalls: 10, nPuts: 10, expiry: 'same_day' as const }, concurrency: 4 };
+      const s = await new Ingestion(testSettings({ restBaseUrl: sim.url, dataRoot: root, options })).backfillAll({
+        stockTicker: 'SPY', indexTicker: 'I:VIX', newsTickers: [], from: '2025-03-03', to: '2025-03-05',
+      });
+      expect(s.contracts.unlisted).toBeGreaterThan(0);
+      expect(s.contracts.withoutBars).toBe(0);
+      expect(s.contracts.withBars).toBe(s.contracts.selected);
+      expect(s.contracts.selected + s.contracts.unlisted).toBe(3 * 20);
+      for (const d of s.days) {
+        const unlisted = new Set(d.options!.unlisted);
+        expect(d.options!.contracts.some((t) => unlisted.has(t))).toBe(false);
+      }
+      const stored = await new ParquetDataset<{ ticker: string }>({ root, spec: rawDatasetSpecs.contracts }).readAll();
+      expect(stored).toHaveLength(s.contracts.selected);
+    } finally {
+      await sim.close();
+    }
+  });
+});
+
+describe('news over weekends and after the close', () => {
+  let sim: ExchangeSim;
+  beforeAll(async () => {
+    sim = await createExchangeSim({ seed: 7 });
+  });
+  afterAll(() => sim.close());
+
+  // Friday 2025-03-07 to Monday 2025-03-10: the simulator publishes on the weekend too.
+  const from = '2025-03-07';
+  const to = '2025-03-10';
+  const weekend = (ms: number) => [0, 6].includes(new Date(ms - 5 * 3_600_000).getUTCDay());
+
+  it.each([
+    ['backfill-news', (i: Ingestion) => i.backfill('news', { ticker: 'SPY', from, to })],
+    ['backfill-all', (i: Ingestion) => i.backfillAll({ stockTicker: 'SPY', indexTicker: 'I:VIX', newsTickers: ['SPY'], from, to, withOptions: false })],
+    ['backfill-all over a weekend only', (i: Ingestion) => i.backfillAll({ stockTicker: 'SPY', indexTicker: 'I:VIX', newsTickers: ['SPY'], from: '2025-03-08', to: '2025-03-09', withOptions: false })],
+  ])('%s stores every article of every calendar day of the range', async (name, run) => {
+    const root = await tmp();
+    await run(new Ingestion(testSettings({ restBaseUrl: sim.url, dataRoot: root })));
+    const range = name.includes('weekend only') ? { f: '2025-03-08', t: '2025-03-09' } : { f: from, t: to };
+    const expected = sim.market.news(Date.parse(`${range.f}T00:00:00Z`), Date.parse(`${range.t}T23:59:59Z`)).filter((a) => a.tickers.includes('SPY'));
+    expect(expected.filter((a) => weekend(a.publishedUtc)).length).toBeGreaterThan(0);
+    expect((await datasetHash(root, 'news')).rows).toBe(expected.length);
+  });
+
+  it("the consolidation's as-of lookback sees Monday morning the news of the weekend", async () => {
+    const root = await tmp();
+    await new Ingestion(testSettings({ restBaseUrl: sim.url, dataRoot: root })).backfillAll({ stockTicker: 'SPY', indexTicker: 'I:VIX', newsTickers: ['SPY'], from, to });
+    const lookbackMinutes = 3 * 1440;
+    await consolidate({ root, dates: [to], newsLookbackMinutes: lookbackMinutes });
+    const table = await readParquetTable(join(root, 'processed', 'consolidated', `date=${to}`, 'part-0.parquet'));
+    const column = table.getChild('timestamp')!;
+    // DuckDB writes TIMESTAMP as microseconds.
+    const perMs = (column.type as { unit: number }).unit === 2 ? 1000 : 1;
+    const ts = Array.from(column.toArray() as ArrayLike<number | bigint>, (v) => Number(v) / perMs);
+    const counts = table.getChild('news_count')!.toArray() as ArrayLike<number>;
+    const first = Math.min(...ts);
+    const row = ts.indexOf(first);
+    const expected = sim.market.news(first - lookbackMinutes * 60_000 + 1, first).filter((a) => a.tickers.includes('SPY'));
+    expect(expected.filter((a) => weekend(a.publishedUtc)).length).toBeGreaterThan(0);
+    expect(counts[row]).toBe(expected.length);
   });
 });
 

@@ -1,6 +1,8 @@
 import {
   Dataset,
+  calendarDays,
   createRateLimiter,
+  everyDayCalendar,
   nyDate,
   nyseCalendar,
   systemClock,
@@ -12,6 +14,7 @@ import {
   type OptionContract,
   type RetryPolicy,
   type StockBar,
+  dataRootLayout,
 } from '@spyglass/core';
 import { Deduplicator, Quarantine, recordKeyFor, validatorFor, type KeyOf } from '@spyglass/processing';
 import { ContractSelector, EquityClient, IndexClient, MassiveRest, NewsClient, OptionsClient, type InputFunction, type SelectionParams } from '@spyglass/sources';
@@ -89,6 +92,8 @@ export interface BackfillAllSummary extends IngestCounts {
   readonly to: string;
   readonly days: BackfillAllDay[];
   readonly byDataset: Readonly<Record<'stocks' | 'indices' | 'news' | 'options', IngestCounts>>;
+  /** Option contracts over all days: selected (listed), downloaded with and without bars, resumed, not listed. */
+  readonly contracts: { selected: number; withBars: number; withoutBars: number; resumed: number; unlisted: number };
   readonly seconds: number;
 }
 
@@ -140,7 +145,7 @@ export class Ingestion {
     this.options = new OptionsClient(this.rest);
     const root = settings.dataRoot;
     this.quarantine = new Quarantine({ root, clock: this.clock });
-    this.checkpoints = new CheckpointStore({ dir: `${root}/checkpoints`, clock: this.clock });
+    this.checkpoints = new CheckpointStore({ dir: dataRootLayout(root).checkpoints, clock: this.clock });
     this.datasets = {
       stocks: new ParquetDataset<StockBar>({ root, spec: rawDatasetSpecs.stocks }),
       options: new ParquetDataset<OptionBar>({ root, spec: rawDatasetSpecs.options }),
@@ -203,10 +208,11 @@ export class Ingestion {
   newsRunner(onDay?: (p: DayProgress) => void): HistoricalRunner<NewsArticle> {
     return new HistoricalRunner<NewsArticle>({
       job: backfillJob('news'),
-      // The whole New York calendar day, so the overnight articles before the open belong to it.
+      // One whole UTC day per request, every calendar day: news is published on weekends, holidays
+      // and after Friday's close too, and the consolidation's lookback reads it on Monday morning.
       fetchDay: (t, d, s) => this.news.articles({ ticker: t, from: d, to: d }, s),
       checkpoints: this.checkpoints,
-      calendar: nyseCalendar,
+      calendar: everyDayCalendar,
       logger: this.component('backfill:news'),
       clock: this.clock,
       onDay,
@@ -275,27 +281,40 @@ export class Ingestion {
     const news = this.newsRunner();
     const options = req.withOptions === false ? undefined : this.optionsPipeline();
     const dates = nyseCalendar.tradingDays(req.from, req.to);
+    const newsDays = newsDaysByTradingDay(req.from, req.to, dates);
     const byDataset = { stocks: emptyCounts(), indices: emptyCounts(), news: emptyCounts(), options: emptyCounts() };
     const days: BackfillAllDay[] = [];
+    const contracts = { selected: 0, withBars: 0, withoutBars: 0, resumed: 0, unlisted: 0 };
     const once = async (runner: HistoricalRunner<unknown>, ticker: string, date: string): Promise<IngestCounts> =>
       req.resume && !(await runner.resumeVerdict(ticker, date, req)).run ? emptyCounts() : runner.runDay(ticker, date, req.signal);
     for (const [i, date] of dates.entries()) {
       const [s, x, n, o] = await Promise.all([
         once(stocks as HistoricalRunner<unknown>, req.stockTicker, date),
         once(indices as HistoricalRunner<unknown>, req.indexTicker, date),
-        Promise.all(req.newsTickers.map((t) => once(news as HistoricalRunner<unknown>, t, date))).then((all) => all.reduce(addCounts, emptyCounts())),
+        Promise.all(req.newsTickers.flatMap((t) => newsDays.get(date)!.map((d) => once(news as HistoricalRunner<unknown>, t, d)))).then((all) => all.reduce(addCounts, emptyCounts())),
         options?.run(date, req.resume ?? false, req.signal, req.retryEmpty),
       ]);
       addCounts(byDataset.stocks, s);
       addCounts(byDataset.indices, x);
       addCounts(byDataset.news, n);
-      if (o) addCounts(byDataset.options, o);
+      if (o) {
+        addCounts(byDataset.options, o);
+        contracts.selected += o.contracts.length;
+        contracts.withBars += o.contractsWithBars;
+        contracts.withoutBars += o.contractsWithoutBars.length;
+        contracts.resumed += o.contractsSkipped;
+        contracts.unlisted += o.unlisted.length;
+      }
       const day: BackfillAllDay = { date, stocks: s, indices: x, news: n, ...(o ? { options: o } : {}) };
       days.push(day);
       req.onDay?.(day, i, dates.length);
     }
+    // A range of weekend or holiday days only: no trading day to carry its news.
+    if (dates.length === 0) {
+      for (const t of req.newsTickers) for (const d of calendarDays(req.from, req.to)) addCounts(byDataset.news, await once(news as HistoricalRunner<unknown>, t, d));
+    }
     const totals = Object.values(byDataset).reduce((a, b) => addCounts(a, b), emptyCounts());
-    return { from: req.from, to: req.to, days, byDataset, ...totals, seconds: (this.clock.now() - started) / 1000 };
+    return { from: req.from, to: req.to, days, byDataset, contracts, ...totals, seconds: (this.clock.now() - started) / 1000 };
   }
 
   /** A single-ticker backfill of one dataset through its runner (the `backfill*` commands). */
@@ -303,4 +322,20 @@ export class Ingestion {
     const runner = dataset === 'stocks' ? this.stockRunner(onDay) : dataset === 'indices' ? this.indexRunner(onDay) : this.newsRunner(onDay);
     return (runner as HistoricalRunner<unknown>).run(req);
   }
+}
+
+/**
+ * The calendar days whose news each trading day fetches: the day itself and the non-trading days
+ * before it (back to the range start); the last trading day also takes the days after it to the
+ * range end. Every calendar day of the range is fetched exactly once.
+ */
+function newsDaysByTradingDay(from: string, to: string, tradingDays: readonly string[]): Map<string, string[]> {
+  const out = new Map<string, string[]>(tradingDays.map((d) => [d, []]));
+  let t = 0;
+  for (const d of calendarDays(from, to)) {
+    while (t < tradingDays.length - 1 && tradingDays[t]! < d) t++;
+    const owner = tradingDays[t];
+    if (owner !== undefined) out.get(owner)!.push(d);
+  }
+  return out;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, nyseCalendar, type OptionBar, type SpyglassConfig } from '@spyglass/core';
-import { validateModelSummary, validateScannerSummary } from '@spyglass/dashboard';
+import { validateModelSummary, validateScannerSummary } from '@spyglass/core';
 import { createExchangeSim, type ExchangeSim } from '@spyglass/exchange-sim';
 import { FeedSimulator } from '@spyglass/sources';
 import { ParquetDataset, rawDatasetSpecs } from '@spyglass/storage';

@@ -1,5 +1,5 @@
-import { nyseCalendar, systemClock, type Clock, type Logger, type SpyglassConfig } from '@spyglass/core';
-import { consolidate, generateFeatures, prepareTraining, scanOptions, type ConsolidateSummary, type FeatureSummary, type ScanSummary, type TrainingSummary } from '@spyglass/processing';
+import { dataRootLayout, nyseCalendar, systemClock, type Clock, type Logger, type SpyglassConfig } from '@spyglass/core';
+import { consolidate, generateFeatures, prepareTraining, processingOptions, scanOptions, type ConsolidateSummary, type FeatureSummary, type ScanSummary, type TrainingSummary } from '@spyglass/processing';
 import { Ingestion, type BackfillAllSummary } from './ingestion.js';
 import { ingestionSettings } from './ingestion-settings.js';
 import { writeScannerReport } from './scanner-report.js';
@@ -99,28 +99,29 @@ export async function runMainJob(o: MainJobOptions): Promise<MainJobSummary> {
     (s) =>
       s.received === 0
         ? 'nothing to fetch: every day is already stored (resumed from the checkpoints)'
-        : `${s.stored.toLocaleString('en-US')} records stored (${s.byDataset.stocks.stored} SPY, ${s.byDataset.indices.stored} VIX, ${s.byDataset.options.stored} option bars, ${s.byDataset.news.stored} news), ${s.quarantined} quarantined`,
+        : `${s.stored.toLocaleString('en-US')} records stored (${s.byDataset.stocks.stored} SPY, ${s.byDataset.indices.stored} VIX, ${s.byDataset.options.stored} option bars, ${s.byDataset.news.stored} news), ${s.quarantined} quarantined; ` +
+          `option contracts: ${s.contracts.withBars} with bars, ${s.contracts.withoutBars} without, ${s.contracts.resumed} resumed, ${s.contracts.unlisted} selected but not listed`,
   );
   const dates = nyseCalendar.tradingDays(o.from, o.to);
-  const c = p.consolidation;
+  const steps = processingOptions(p);
   const consolidated = await stage(
     'consolidate',
-    () => consolidate({ root, dates, riskFreeRate: c.riskFreeRate, dividendYield: c.dividendYield, newsLookbackMinutes: c.newsLookbackMinutes }),
+    () => consolidate({ root, dates, ...steps.consolidate }),
     (s) => `${s.rows.toLocaleString('en-US')} option-minute rows, ${s.uniqueOptions} contracts`,
   );
   const training = await stage(
     'prepare-training',
-    () => prepareTraining({ root, dates, minTargetCoveragePct: p.trainingPrep.minTargetCoveragePct, labels: p.labels }),
+    () => prepareTraining({ root, dates, ...steps.training }),
     (s) => `${s.rowsKept.toLocaleString('en-US')} rows kept, ${s.positives} positives`,
   );
   const features = await stage(
     'features',
-    () => generateFeatures({ root, dates, labels: p.labels, newsLookbackMinutes: c.newsLookbackMinutes }),
+    () => generateFeatures({ root, dates, ...steps.features }),
     (s) => `${s.rows.toLocaleString('en-US')} rows × ${s.features} features, ${(s.positiveRate * 100).toFixed(2)} % positive`,
   );
   const scan = await stage(
     'scan',
-    () => scanOptions({ root, dates, thresholdPct: p.scanner.threshold * 100, csvPath: `${root}/reports/scanner/events.csv` }),
+    () => scanOptions({ root, dates, ...steps.scanner, csvPath: dataRootLayout(root).scannerEvents }),
     (s) => `${s.events} events over ${s.contractDays} contract-days (median ${s.eventsPerContractDay.median} per contract-day)`,
   );
   const scannerReport = await writeScannerReport(root, scan, clock.now());

@@ -3,7 +3,7 @@ import { ingestBatch, type IngestStages } from './ingest-batch.js';
 import { addCounts, emptyCounts, type IngestCounts } from './ingest-counts.js';
 import { checkpointMeta, resumeVerdict } from './resume-verdict.js';
 import type { CheckpointPort, RecordSink, SourceBatch } from './ingest-ports.js';
-import { runPool } from './run-pool.js';
+import { runPool } from '@spyglass/core';
 
 /**
  * The day's contract choice, as `@spyglass/sources`' `ContractSelector.select` returns it.
@@ -18,6 +18,8 @@ export interface DaySelection {
   readonly calls: readonly OptionContract[];
   readonly puts: readonly OptionContract[];
   readonly shortfall: { readonly calls: number; readonly puts: number };
+  /** Tickers the selection built but the listed chain does not have (never downloaded). */
+  readonly unlisted?: readonly string[];
   readonly rejected: SourceBatch<OptionContract>['rejected'];
 }
 
@@ -60,8 +62,15 @@ export interface OptionsDaySummary extends IngestCounts {
   readonly date: string;
   readonly opening: number;
   readonly expiration: string;
+  /** The selected (listed) contracts. */
   readonly contracts: string[];
   readonly contractsSkipped: number;
+  /** Contracts downloaded in this run that returned at least one bar. */
+  readonly contractsWithBars: number;
+  /** Contracts downloaded in this run that returned none (listed, but no trade that day). */
+  readonly contractsWithoutBars: string[];
+  /** Selected tickers the listed chain does not have: not downloaded, named here. */
+  readonly unlisted: string[];
   readonly shortfall: { readonly calls: number; readonly puts: number };
 }
 
@@ -94,15 +103,18 @@ export class OptionsDayPipeline {
     const chosen = [...selection.calls, ...selection.puts];
     // Recorded (by expiration) so later stages know which contracts were meant to exist.
     await o.contracts.write(chosen);
-    if (selection.shortfall.calls + selection.shortfall.puts > 0) {
+    const unlisted = [...(selection.unlisted ?? [])];
+    if (unlisted.length > 0) {
+      o.logger?.warn({ date, unlisted }, `${o.job}: ${unlisted.length} selected contract(s) not listed on ${date}, not downloaded: ${unlisted.join(', ')}`);
+    } else if (selection.shortfall.calls + selection.shortfall.puts > 0) {
       o.logger?.warn({ date, shortfall: selection.shortfall }, `${o.job}: fewer contracts listed than requested on ${date}`);
     }
-    let skipped = 0;
+    const resumed = new Set<string>();
     const perContract = await runPool(chosen, o.concurrency ?? 4, async (c) => {
       if (resume) {
         const v = await resumeVerdict(o.checkpoints, o.sink, o.job, c.ticker, date, { retryEmpty });
         if (!v.run) {
-          skipped++;
+          resumed.add(c.ticker);
           return emptyCounts();
         }
         if (v.reason) o.logger?.warn({ ticker: c.ticker, date, reason: v.reason }, `${o.job} ${c.ticker} ${date}: ${v.reason}; fetching it again`);
@@ -113,12 +125,16 @@ export class OptionsDayPipeline {
       return counts;
     });
     for (const c of perContract) addCounts(totals, c);
+    const withoutBars = chosen.filter((c, i) => perContract[i]!.received === 0 && !resumed.has(c.ticker)).map((c) => c.ticker);
     return {
       date,
       opening: opening.price,
       expiration: selection.expiration,
       contracts: chosen.map((c) => c.ticker),
-      contractsSkipped: skipped,
+      contractsSkipped: resumed.size,
+      contractsWithBars: chosen.length - resumed.size - withoutBars.length,
+      contractsWithoutBars: withoutBars,
+      unlisted,
       shortfall: selection.shortfall,
       ...totals,
     };

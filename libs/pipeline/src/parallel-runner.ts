@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createRateLimiter, systemClock, type Clock, type Logger } from '@spyglass/core';
 import type { FromWorker, ToWorker, WorkerSettings, WorkerTask } from './parallel-protocol.js';
 import { ProcessRegistry } from './process-registry.js';
-import { runPool } from './run-pool.js';
+import { runPool } from '@spyglass/core';
 
 /**
  * How one worker ended.

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { scannerSummaryPath, validateScannerSummary, type ScannerSummary } from '@spyglass/dashboard';
+import { scannerSummaryPath, validateScannerSummary, type ScannerSummary } from '@spyglass/core';
 import { SpyglassError } from '@spyglass/core';
 import type { ScanEvent, ScanSummary } from '@spyglass/processing';
 import { ParquetDataset, rawDatasetSpecs } from '@spyglass/storage';

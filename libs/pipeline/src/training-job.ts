@@ -1,13 +1,12 @@
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SpyglassError, systemClock, type Clock, type Logger, type MlConfig } from '@spyglass/core';
-import { modelSummaryPath } from '@spyglass/dashboard';
+import { dataRootLayout, SpyglassError, systemClock, type Clock, type Logger, type MlConfig } from '@spyglass/core';
 import {
   Booster,
+  ModelStore,
   Scorer,
   XGBoostTrainer,
   allFeatureImportances,
-  appendMetricsLog,
   backtest,
   benchmarkPredictionSpeed,
   expectedValue,
@@ -19,8 +18,6 @@ import {
   predictSplit,
   riskReport,
   runWalkForward,
-  saveModelArtifact,
-
   stopLossImpact,
   thresholdGrid,
   thresholdSensitivity,
@@ -155,9 +152,6 @@ export async function runTrainingJob(o: TrainingJobOptions): Promise<TrainingJob
       if (p.iteration % 25 === 0) say('train', `iteration ${p.iteration}`);
     },
   });
-  const modelDir = join(o.root, 'models', run.artifact.version);
-  saveModelArtifact(modelDir, run.artifact);
-  appendMetricsLog(join(o.root, 'logs', 'training', 'metrics.jsonl'), { version: run.artifact.version, runId, ...run.artifact.metrics });
   say('train', `best iteration ${run.artifact.bestIteration}; validation ROC-AUC ${run.artifact.metrics.validation.rocAuc.toFixed(3)}, test ROC-AUC ${run.artifact.metrics.test.rocAuc.toFixed(3)}`);
 
   // Threshold: chosen on validation only (the original's step 39), so the test days stay untouched until the backtest.
@@ -169,8 +163,8 @@ export async function runTrainingJob(o: TrainingJobOptions): Promise<TrainingJob
     minSignals: o.ml.threshold.minSignals,
   });
   const threshold = choice.optimalThreshold ?? run.artifact.threshold;
-  // The artifact carries the chosen threshold, so live scoring and `ml backtest` use it by default.
-  saveModelArtifact(modelDir, { ...run.artifact, threshold });
+  // Saved once, with the chosen threshold, so live scoring and `ml backtest` use it by default.
+  const modelDir = new ModelStore(o.root).save({ ...run.artifact, threshold }, { runId });
   say(
     'threshold',
     `${threshold}: validation precision ${choice.achievedPrecision.toFixed(3)}, recall ${choice.achievedRecall.toFixed(3)}, ${choice.nSignals} signals` +
@@ -179,7 +173,8 @@ export async function runTrainingJob(o: TrainingJobOptions): Promise<TrainingJob
 
   const testTable = predictions.split.test;
   const bt = backtest(testTable, predictions.test, { threshold });
-  const reportDir = join(o.root, 'reports', 'ml', runId);
+  const layout = dataRootLayout(o.root);
+  const reportDir = layout.mlReport(runId);
   await mkdir(reportDir, { recursive: true });
   await writeFile(join(reportDir, 'trades.csv'), tradesCsv(bt.trades));
   say('backtest', `${bt.metrics.nSignals} signals on ${predictions.split.days.test.length} test days, precision ${bt.metrics.precision.toFixed(3)} vs base rate ${bt.metrics.positiveRateTest.toFixed(3)}`);
@@ -251,7 +246,7 @@ export async function runTrainingJob(o: TrainingJobOptions): Promise<TrainingJob
     speed,
     recentSignals,
   });
-  const latest = modelSummaryPath(o.root);
+  const latest = layout.modelSummary;
   await mkdir(join(latest, '..'), { recursive: true });
   await copyFile(summaryPath, latest);
   await copyFile(htmlPath, join(latest, '..', 'report.html'));

@@ -6,8 +6,6 @@ export { validateStockBar, validateOptionBar, validateIndexBar } from './validat
 export { validateNewsArticle, validateContract } from './validation/validate-reference.js';
 export { validatorFor, partitionValid } from './validation/validator-for.js';
 export type { Validator, Rejected } from './validation/validator-for.js';
-export { parseOccTicker } from './validation/occ-ticker.js';
-export type { OccParts } from './validation/occ-ticker.js';
 export { Deduplicator, recordKeyFor } from './dedup/deduplicator.js';
 export type { DedupStats, KeyOf } from './dedup/deduplicator.js';
 export { Quarantine, readQuarantine, summarizeQuarantine } from './quarantine/quarantine.js';
@@ -18,14 +16,17 @@ export type { ConsolidateOptions, ConsolidateSummary } from './consolidation/con
 export type { IvOutcome } from './consolidation/option-greeks.js';
 export { DEFAULT_INDICATORS } from './consolidation/spy-indicators.js';
 export type { IndicatorSettings } from './consolidation/spy-indicators.js';
-export { generateFeatures, FEATURES_DATASET } from './features/generate-features.js';
-export type { GenerateFeaturesOptions, FeatureSummary } from './features/generate-features.js';
-export { FEATURE_COLUMNS, FEATURE_GROUPS, FEATURE_GROUP_NAMES, FEATURE_DEFINITIONS, LABEL_COLUMNS, IDENTIFIER_COLUMNS } from './features/feature-catalog.js';
-export type { FeatureDefinition, FeatureGroup } from './features/feature-catalog.js';
-export { DEFAULT_LABELS } from './features/forward-labels.js';
-export type { LabelSettings } from './features/forward-labels.js';
+export { generateFeatures, FEATURES_DATASET } from './feature-generation/generate-features.js';
+export type { GenerateFeaturesOptions, FeatureSummary } from './feature-generation/generate-features.js';
+// The feature catalog is owned by @spyglass/features; re-exported for existing importers.
+export { FEATURE_COLUMNS, FEATURE_GROUPS, FEATURE_GROUP_NAMES, FEATURE_DEFINITIONS, LABEL_COLUMNS, IDENTIFIER_COLUMNS } from '@spyglass/features';
+export type { FeatureDefinition, FeatureGroup } from '@spyglass/features';
+export { DEFAULT_LABELS } from './feature-generation/forward-labels.js';
+export type { LabelSettings } from './feature-generation/forward-labels.js';
 export { prepareTraining, TRAINING_DATASET } from './training/prepare-training.js';
 export type { PrepareTrainingOptions, TrainingSummary } from './training/prepare-training.js';
 export { scanOptions, formatScanReport } from './scanner/scan-options.js';
 export type { ScanOptions, ScanEvent, ScanSummary } from './scanner/scan-options.js';
 export type { SchemaDriftSettings } from './layout/drift-check.js';
+export { processingOptions } from './processing-options.js';
+export type { ProcessingOptions } from './processing-options.js';

@@ -1,6 +1,7 @@
 // Public entry of @spyglass/sources.
-export { buildOccTicker, parseOccTicker, safeParseOccTicker } from './contracts/occ-ticker.js';
-export type { OccContract, OccParseResult } from './contracts/occ-ticker.js';
+// The OCC codec is owned by @spyglass/core; re-exported for existing importers.
+export { buildOccTicker, parseOccTicker, safeParseOccTicker } from '@spyglass/core';
+export type { OccContract, OccParseResult } from '@spyglass/core';
 export { computeStrikes, discoveryStrikeRange } from './contracts/strikes.js';
 export type { StrikeRequest, StrikeSelection } from './contracts/strikes.js';
 export { ExpiryConvention, resolveExpiry, isExpiryConvention } from './contracts/expiry.js';
@@ -25,6 +26,7 @@ export type { ContractQuery, OpeningPrice } from './rest/options-client.js';
 export { NewsClient } from './rest/news-client.js';
 export type { NewsQuery, NewsPollOptions } from './rest/news-client.js';
 export { ContractSelector } from './contracts/contract-selector.js';
+export { promptSelectionParams } from './contracts/selection-prompt.js';
 export type { SelectionParams, InputFunction, ContractLister, ContractSelectorOptions, ContractSelection } from './contracts/contract-selector.js';
 export type { StreamEvent, RecordStream } from './stream/stream-event.js';
 export { MarketStream, createStockStream, createOptionStream, createIndexStream, DEFAULT_WS_BASE_URL, defaultReconnectPolicy } from './stream/market-stream.js';

@@ -1,6 +1,6 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SpyglassError, isSpyglassError, systemClock, type Clock } from '@spyglass/core';
+import { dataRootLayout, isSpyglassError, SpyglassError, systemClock, type Clock } from '@spyglass/core';
 import { physicalTypeOf } from './arrow-codec.js';
 import { writeFileAtomic } from './atomic-file.js';
 import type { DatasetSpec } from './dataset-spec.js';
@@ -159,7 +159,7 @@ export class SchemaDriftMonitor {
 
   /** Path of a dataset's baseline JSON. */
   baselinePath(t: DatasetSpec | string): string {
-    return path.join(this.root, 'schema_baselines', `${this.target(t).id.replace('/', '__')}.json`);
+    return path.join(dataRootLayout(this.root).schemaBaselines, `${this.target(t).id.replace('/', '__')}.json`);
   }
 
   /** The stored baseline, or undefined before the first check. */
@@ -229,7 +229,7 @@ export class SchemaDriftMonitor {
     let baselineUpdated = false;
     if (changes.length > 0) {
       const events = changes.map((c) => JSON.stringify({ at: checkedAt, dataset: id, ...c }));
-      const eventsFile = path.join(this.root, 'schema_drift', 'events.jsonl');
+      const eventsFile = dataRootLayout(this.root).schemaDriftEvents;
       await mkdir(path.dirname(eventsFile), { recursive: true });
       await appendFile(eventsFile, `${events.join('\n')}\n`);
       for (const c of changes) this.logger.warn({ dataset: id, ...c, files: c.files.slice(0, 1) }, `schema drift in ${id}: ${c.kind} ${c.column}`);

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createExchangeSim, type ExchangeSim } from '@spyglass/exchange-sim';
 import { ProcessRegistry, verifyCheckpoints, type WorkerView } from '@spyglass/pipeline';
-import { alive, startCli, tempDataRoot, until, type CliRun } from '../__test-support__/run-cli.js';
+import { alive, startCli, tempDataRoot, until, type CliRun } from '../__test-support__/cli-process.js';
 
 // Long enough that a stop always lands mid-run; paced so workers queue for request permits.
 const RANGE = ['--start-date', '2025-01-02', '--end-date', '2025-06-30'];

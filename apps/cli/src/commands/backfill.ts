@@ -1,7 +1,9 @@
+import { createInterface } from 'node:readline/promises';
 import type { Argv, CommandModule } from 'yargs';
-import { Heartbeat, SpyglassError, nyseCalendar, nyDate } from '@spyglass/core';
+import { dataRootLayout, nyDate, nyseCalendar, SpyglassError } from '@spyglass/core';
+import { Heartbeat } from '@spyglass/monitoring';
 import { Ingestion, ParallelRunner, ProcessRegistry, ingestionSettings, type BackfillSummary, type DayProgress, type OptionsDaySummary, type WorkerTask } from '@spyglass/pipeline';
-import { ContractSelector } from '@spyglass/sources';
+import { ContractSelector, promptSelectionParams } from '@spyglass/sources';
 import { loadContext, type CliContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
 import { ProgressBar } from '../progress-bar.js';
@@ -149,7 +151,7 @@ export const backfillAllCommand: CommandModule<GlobalArgs, RangeArgs & { tickers
     const runner = new ParallelRunner({
       settings,
       workers: a.workers ?? ctx.config.pipeline.backfill.workers,
-      registry: new ProcessRegistry({ dir: `${ctx.dataRoot}/workers` }),
+      registry: new ProcessRegistry({ dir: dataRootLayout(ctx.dataRoot).workers }),
       logger: ctx.logger,
       coordinatorId: `backfill-all-${process.pid}`,
     });
@@ -167,13 +169,58 @@ export const backfillAllCommand: CommandModule<GlobalArgs, RangeArgs & { tickers
   },
 };
 
+interface DownloadOptionsArgs extends RangeArgs {
+  mode?: 'test' | 'prod';
+  'n-calls'?: number;
+  'n-puts'?: number;
+  increment?: number;
+  prompt?: boolean;
+}
+
+/**
+ * True when the step-26 prompt may ask: stdin and stderr are a terminal and this is not CI. Tests,
+ * pipes and CI never get a question they cannot answer.
+ *
+ * @example
+ * ```ts
+ * canPrompt({ stdin: process.stdin, stderr: process.stderr, ci: process.env.CI }); // false under jest
+ * ```
+ */
+export function canPrompt(io: { stdin: { isTTY?: boolean }; stderr: { isTTY?: boolean }; ci?: string }): boolean {
+  return Boolean(io.stdin.isTTY && io.stderr.isTTY) && !(io.ci && io.ci !== 'false' && io.ci !== '0');
+}
+
 /** `spyglass download-options`: the options day pipeline over a date range. */
-export const downloadOptionsCommand: CommandModule<GlobalArgs, RangeArgs & { mode?: 'test' | 'prod' }> = {
+export const downloadOptionsCommand: CommandModule<GlobalArgs, DownloadOptionsArgs> = {
   command: 'download-options',
   describe: 'per day: SPY opening price → contract selection → option minute bars (resumable)',
-  builder: (y) => rangeOptions(y).option('mode', { choices: ['test', 'prod'] as const, describe: 'contract selection mode (default sources.yaml options.mode)' }) as never,
+  builder: (y) =>
+    rangeOptions(y)
+      .option('mode', { choices: ['test', 'prod'] as const, describe: 'contract selection mode (default sources.yaml options.mode)' })
+      .option('n-calls', { type: 'number', describe: 'calls strictly above the opening (default sources.yaml options.nCalls / strikesPerSide)' })
+      .option('n-puts', { type: 'number', describe: 'puts at or below the opening (default sources.yaml options.nPuts / strikesPerSide)' })
+      .option('increment', { type: 'number', describe: 'strike increment in dollars (default sources.yaml options.strikeIncrement)' })
+      .option('prompt', { type: 'boolean', describe: 'test mode: ask each selection parameter (default: on an interactive terminal outside CI)' }) as never,
   handler: async (a) => {
-    const ctx = loadContext(a, a.mode ? { sources: { options: { mode: a.mode } } } : {});
+    const given = {
+      ...(a.mode ? { mode: a.mode } : {}),
+      ...(a['n-calls'] !== undefined ? { nCalls: a['n-calls'] } : {}),
+      ...(a['n-puts'] !== undefined ? { nPuts: a['n-puts'] } : {}),
+      ...(a.increment !== undefined ? { strikeIncrement: a.increment } : {}),
+    };
+    let ctx = loadContext(a, { sources: { options: given } });
+    const o = ctx.config.sources.options;
+    if (o.mode === 'test' && (a.prompt ?? canPrompt({ stdin: process.stdin, stderr: process.stderr, ci: process.env.CI }))) {
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        const p = await promptSelectionParams((q) => rl.question(q), ingestionSettings(ctx.config).options.params);
+        ctx = loadContext(a, {
+          sources: { options: { ...given, underlying: p.underlying, strikeIncrement: p.increment, nCalls: p.nCalls, nPuts: p.nPuts, expiry: p.expiry, ...(p.fixedExpiry ? { fixedExpiry: p.fixedExpiry } : {}) } },
+        });
+      } finally {
+        rl.close();
+      }
+    }
     const range = resolveRange(a, ctx.config.pipeline.backfill.spanDays);
     const pipeline = ingestionFor(ctx, a).optionsPipeline();
     const days = nyseCalendar.tradingDays(range.from, range.to);
@@ -192,8 +239,25 @@ export const downloadOptionsCommand: CommandModule<GlobalArgs, RangeArgs & { mod
     }
     stop.dispose();
     bar.finish();
-    printResult(a, results, () =>
-      results.map((r) => `${r.date}: open ${r.opening.toFixed(2)}, exp ${r.expiration}, ${r.contracts.length} contracts (${r.contractsSkipped} resumed), ${r.stored} bars, ${r.quarantined} quarantined`).join('\n'),
+    const sum = (f: (r: OptionsDaySummary) => number) => results.reduce((n, r) => n + f(r), 0);
+    const totals = {
+      selected: sum((r) => r.contracts.length),
+      withBars: sum((r) => r.contractsWithBars),
+      withoutBars: sum((r) => r.contractsWithoutBars.length),
+      resumed: sum((r) => r.contractsSkipped),
+      unlisted: sum((r) => r.unlisted.length),
+      bars: stored,
+    };
+    printResult(a, { days: results, totals }, () =>
+      [
+        ...results.map(
+          (r) =>
+            `${r.date}: open ${r.opening.toFixed(2)}, exp ${r.expiration}, ${r.contractsWithBars} contracts with bars` +
+            ` (${r.contracts.length} selected: ${r.contractsWithoutBars.length} without bars, ${r.contractsSkipped} resumed), ${r.stored} bars, ${r.quarantined} quarantined` +
+            (r.unlisted.length > 0 ? `\n  not listed, not downloaded: ${r.unlisted.join(', ')}` : ''),
+        ),
+        `total: ${totals.withBars} contracts with bars, ${totals.withoutBars} without, ${totals.resumed} resumed, ${totals.unlisted} selected but not listed; ${totals.bars} bars`,
+      ].join('\n'),
     );
   },
 };

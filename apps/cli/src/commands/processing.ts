@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { nyseCalendar } from '@spyglass/core';
-import { consolidate, formatScanReport, generateFeatures, prepareTraining, scanOptions } from '@spyglass/processing';
+import { dataRootLayout, nyseCalendar } from '@spyglass/core';
+import { consolidate, formatScanReport, generateFeatures, prepareTraining, processingOptions, scanOptions } from '@spyglass/processing';
 import { writeScannerReport } from '@spyglass/pipeline';
 import { loadContext, type CliContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
@@ -32,8 +32,7 @@ export const consolidateCommand: CommandModule<GlobalArgs, DatesArgs> = {
   builder: (y) => y.options(dateOptions) as never,
   handler: async (a) => {
     const ctx = loadContext(a);
-    const c = ctx.config.pipeline.consolidation;
-    const s = await consolidate({ root: ctx.dataRoot, dates: tradingDates(ctx, a), riskFreeRate: c.riskFreeRate, dividendYield: c.dividendYield, newsLookbackMinutes: c.newsLookbackMinutes });
+    const s = await consolidate({ root: ctx.dataRoot, dates: tradingDates(ctx, a), ...processingOptions(ctx.config.pipeline).consolidate });
     printResult(a, s, () =>
       `consolidated ${s.rows.toLocaleString('en-US')} rows over ${s.dates.length} days (${s.uniqueOptions} contracts) in ${s.seconds.toFixed(1)} s; IV ${JSON.stringify(s.iv)}` +
       `${s.schemaDrift && s.schemaDrift.changes.length > 0 ? `\n  schema drift: ${s.schemaDrift.changes.length} change(s)` : ''}${skippedLine(s.skipped)}`,
@@ -48,8 +47,7 @@ export const prepareTrainingCommand: CommandModule<GlobalArgs, DatesArgs> = {
   builder: (y) => y.options(dateOptions) as never,
   handler: async (a) => {
     const ctx = loadContext(a);
-    const p = ctx.config.pipeline;
-    const s = await prepareTraining({ root: ctx.dataRoot, dates: tradingDates(ctx, a), minTargetCoveragePct: p.trainingPrep.minTargetCoveragePct, labels: p.labels });
+    const s = await prepareTraining({ root: ctx.dataRoot, dates: tradingDates(ctx, a), ...processingOptions(ctx.config.pipeline).training });
     printResult(a, s, () =>
       `training rows: ${s.rowsKept.toLocaleString('en-US')} kept of ${s.rowsIn.toLocaleString('en-US')} (${s.rowsDroppedLowCoverage} below ${s.minTargetCoveragePct} % coverage), ${s.positives} positives, mean coverage ${s.meanCoveragePct.toFixed(1)} %${skippedLine(s.skipped)}`,
     );
@@ -63,8 +61,7 @@ export const generateFeaturesCommand: CommandModule<GlobalArgs, DatesArgs> = {
   builder: (y) => y.options(dateOptions) as never,
   handler: async (a) => {
     const ctx = loadContext(a);
-    const p = ctx.config.pipeline;
-    const s = await generateFeatures({ root: ctx.dataRoot, dates: tradingDates(ctx, a), labels: p.labels, newsLookbackMinutes: p.consolidation.newsLookbackMinutes });
+    const s = await generateFeatures({ root: ctx.dataRoot, dates: tradingDates(ctx, a), ...processingOptions(ctx.config.pipeline).features });
     printResult(a, s, () =>
       `features: ${s.rows.toLocaleString('en-US')} rows × ${s.features} features over ${s.dates.length} days, ${s.positives} positives (${(s.positiveRate * 100).toFixed(2)} %) in ${s.seconds.toFixed(1)} s${skippedLine(s.skipped)}`,
     );
@@ -86,8 +83,9 @@ export const scanOptionsCommand: CommandModule<GlobalArgs, DatesArgs & { thresho
     const s = await scanOptions({
       root: ctx.dataRoot,
       dates: tradingDates(ctx, a),
-      thresholdPct: (a.threshold ?? ctx.config.pipeline.scanner.threshold) * 100,
-      csvPath: a.csv ?? `${ctx.dataRoot}/reports/scanner/events.csv`,
+      ...processingOptions(ctx.config.pipeline).scanner,
+      ...(a.threshold === undefined ? {} : { thresholdPct: a.threshold * 100 }),
+      csvPath: a.csv ?? dataRootLayout(ctx.dataRoot).scannerEvents,
     });
     // The dashboard's Options scanner tab reads this summary.
     const summaryPath = await writeScannerReport(ctx.dataRoot, s, Date.now());

@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { Heartbeat, nyDate, nyseCalendar, type Logger, type SpyglassConfig } from '@spyglass/core';
+import { nyDate, nyseCalendar, type Logger, type SpyglassConfig } from '@spyglass/core';
+import { Heartbeat } from '@spyglass/monitoring';
 import { Ingestion, LiveStreams, ingestionSettings, liveStreamSettings, type LiveStream, type StreamingSummary } from '@spyglass/pipeline';
 import { FeedSimulator } from '@spyglass/sources';
 import { ParquetDataset, rawDatasetSpecs } from '@spyglass/storage';

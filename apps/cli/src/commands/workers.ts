@@ -2,8 +2,9 @@ import type { CommandModule } from 'yargs';
 import { ProcessRegistry } from '@spyglass/pipeline';
 import { loadContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
+import { dataRootLayout } from '@spyglass/core';
 
-const registryOf = (a: GlobalArgs) => new ProcessRegistry({ dir: `${loadContext(a).dataRoot}/workers` });
+const registryOf = (a: GlobalArgs) => new ProcessRegistry({ dir: dataRootLayout(loadContext(a).dataRoot).workers });
 
 const list: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'list',

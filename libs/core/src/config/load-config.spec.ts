@@ -49,7 +49,7 @@ describe('loadConfig: shipped files', () => {
     expect(fromFiles.ml.xgboost).toMatchObject({ numRounds: 300, maxDepth: 6, eta: 0.05, subsample: 0.8, colsampleBytree: 0.8, minChildWeight: 5, gamma: 0.1, earlyStoppingRounds: 30, evalMetric: 'auc', seed: 42 });
     // The retry section is a RetryPolicy as it stands.
     const policy: RetryPolicy = fromFiles.retry;
-    expect(policy).toEqual({ maxAttempts: 5, initialDelayMs: 1000, backoffBase: 2, maxDelayMs: 60_000, jitter: 0.2 });
+    expect(policy).toEqual({ maxAttempts: 5, initialDelayMs: 1000, backoffBase: 2, maxDelayMs: 60_000, jitter: 0.2, rateLimitMaxWaitMs: 300_000 });
   });
 
   it.each([['backfill-only'], ['full-pipeline'], ['streaming']])('config/examples/%s is a full, valid config directory', (name) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ErrorCode } from '../errors.js';
+import { DEFAULT_RATE_LIMIT_MAX_WAIT_MS } from '../retry.js';
 
 /**
  * `config/retry_policy.yaml`: the {@link RetryPolicy} of REST calls. The parsed object is a
@@ -17,6 +18,8 @@ export const retryConfigSchema = z.strictObject({
   maxDelayMs: z.number().min(0).default(60_000),
   jitter: z.number().min(0).max(1).default(0.2),
   /** Codes to retry; omitted = the library default (RATE_LIMITED, UPSTREAM_5XX, TIMEOUT, NETWORK, BAD_PAYLOAD). */
+  /** Total wait on 429s before giving up, past maxAttempts: outlasts the provider's one-minute window. */
+  rateLimitMaxWaitMs: z.number().min(0).default(DEFAULT_RATE_LIMIT_MAX_WAIT_MS),
   retryOn: z.array(z.enum(Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]])).optional(),
 });
 

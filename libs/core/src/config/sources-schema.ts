@@ -57,6 +57,10 @@ export const sourcesConfigSchema = z.strictObject({
       underlying: z.string().min(1).default('SPY'),
       /** n calls strictly above the opening price and n puts at or below it. */
       strikesPerSide: z.number().int().positive().default(2),
+      /** Calls strictly above the opening price; null = strikesPerSide (the original's n_calls). */
+      nCalls: z.number().int().nonnegative().nullable().default(null),
+      /** Puts at or below the opening price; null = strikesPerSide (the original's n_puts). */
+      nPuts: z.number().int().nonnegative().nullable().default(null),
       strikeIncrement: z.number().positive().default(0.5),
       // same_day = 0DTE; next_* = 1DTE and beyond (the simulator lists daily expirations, as SPY does since 2022).
       expiry: z.enum(['same_day', 'next_calendar_day', 'next_trading_day', 'next_friday', 'fixed']).default('same_day'),

@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ManualClock, nyMinuteOfDay, nyWallTime, type OptionBar, type StockBar } from '@spyglass/core';
 import { ParquetDataset, rawDatasetSpecs, SchemaDriftMonitor } from '@spyglass/storage';
-import { modelSummaryPath, scannerSummaryPath, type ModelSummary, type ScannerSummary } from '../report-contracts.js';
+import { modelSummaryPath, scannerSummaryPath, type ModelSummary, type ScannerSummary } from '@spyglass/core';
 
 export const STORED_DATES = ['2020-12-15', '2020-12-16', '2020-12-18'] as const;
 export const MISSING_DATE = '2020-12-17';

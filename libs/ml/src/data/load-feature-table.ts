@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { SpyglassError } from '@spyglass/core';
-import { FEATURE_COLUMNS } from '@spyglass/processing';
+import { dataRootLayout, SpyglassError } from '@spyglass/core';
+import { FEATURE_COLUMNS } from '@spyglass/features';
 import type { FeatureTable } from './feature-table.js';
 import { isForbiddenFeature } from './forbidden-features.js';
 
@@ -61,7 +61,7 @@ const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
  * ```
  */
 export async function loadFeatureTable(options: LoadFeatureTableOptions): Promise<LoadedFeatureTable> {
-  const dir = join(options.root, 'processed', 'features');
+  const dir = dataRootLayout(options.root).processedDataset('features');
   if (!existsSync(dir)) {
     throw new SpyglassError('NOT_FOUND', `no feature dataset at ${dir}: run \`spyglass ml generate-features\` first`, { details: { dir } });
   }

@@ -1,4 +1,4 @@
-import { FEATURE_COLUMNS, FEATURE_DEFINITIONS } from '@spyglass/processing';
+import { FEATURE_COLUMNS, FEATURE_DEFINITIONS } from '@spyglass/features';
 import { FORBIDDEN_FEATURES, isForbiddenFeature } from '../data/forbidden-features.js';
 import { describeFeature, readFeature } from './feature-descriptions.js';
 

@@ -3,7 +3,7 @@
 // readings are generated from rules keyed by name pattern and feature group, and a test checks
 // that every FEATURE_COLUMNS entry matches a rule.
 
-import type { FeatureGroup } from '@spyglass/processing';
+import type { FeatureGroup } from '@spyglass/features';
 
 /**
  * A feature's group, what it measures, and how to read a value of it.

@@ -1,5 +1,5 @@
-import { join } from 'node:path';
 import { SchemaDriftMonitor, type DriftReport } from '@spyglass/storage';
+import { dataRootLayout } from '@spyglass/core';
 
 /**
  * How a processing run checks the schema of what it wrote: storage's `SchemaDriftMonitor`
@@ -27,5 +27,5 @@ export async function checkProcessedDrift(
   if (settings.monitor === false || dates.length === 0) return null;
   const monitor = settings.monitor ?? new SchemaDriftMonitor({ root });
   const sorted = [...dates].sort();
-  return monitor.check(join(root, 'processed', dataset), { from: sorted[0], to: sorted[sorted.length - 1], throwOnDrift: settings.failOnDrift ?? false });
+  return monitor.check(dataRootLayout(root).processedDataset(dataset), { from: sorted[0], to: sorted[sorted.length - 1], throwOnDrift: settings.failOnDrift ?? false });
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SpyglassError } from '@spyglass/core';
+import { dataRootLayout, SpyglassError } from '@spyglass/core';
 import type { DuckSession } from '../duck/duck-session.js';
 import { sqlString } from '../duck/duck-session.js';
 
@@ -22,8 +22,8 @@ export async function writeDatePartitions(
   query: string,
   processedDates: readonly string[],
 ): Promise<{ dates: string[]; files: string[] }> {
-  const base = join(root, 'processed', dataset);
-  const tmp = join(root, 'processed', `.tmp-${dataset}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const base = dataRootLayout(root).processedDataset(dataset);
+  const tmp = dataRootLayout(root).processedDataset(`.tmp-${dataset}-${process.pid}-${randomBytes(4).toString('hex')}`);
   await mkdir(tmp, { recursive: true });
   try {
     await duck.run(

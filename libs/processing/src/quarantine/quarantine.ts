@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SpyglassError, systemClock, type Clock, type ValidationIssue } from '@spyglass/core';
+import { dataRootLayout, SpyglassError, systemClock, type Clock, type ValidationIssue } from '@spyglass/core';
 import { writeFileAtomic } from '@spyglass/storage';
 import { easternDate } from '../validation/et-date.js';
 import { reviveJson, toJsonLine } from './json-safe.js';
@@ -67,7 +67,7 @@ export class Quarantine {
 
   /** The directory a dataset's quarantine partition for `date` lives in. */
   dir(dataset: string, date: string): string {
-    return join(this.root, 'quarantine', dataset, `date=${date}`);
+    return join(dataRootLayout(this.root).quarantineDataset(dataset), `date=${date}`);
   }
 
   /**
@@ -146,7 +146,7 @@ export class Quarantine {
  * ```
  */
 export async function* readQuarantine(root: string, filter: { readonly dataset?: string; readonly date?: string } = {}): AsyncGenerator<QuarantineEntry> {
-  const base = join(root, 'quarantine');
+  const base = dataRootLayout(root).quarantine;
   const datasets = filter.dataset ? [filter.dataset] : await list(base);
   for (const dataset of datasets) {
     const dates = (await list(join(base, dataset))).filter((d) => d.startsWith('date=') && (!filter.date || d === `date=${filter.date}`));

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { writeFileAtomic } from '@spyglass/storage';
 import { dirname, join } from 'node:path';
-import { nyMinuteOfDay, SpyglassError } from '@spyglass/core';
+import { dataRootLayout, nyMinuteOfDay, SpyglassError } from '@spyglass/core';
 import { sqlFileList } from '../duck/duck-session.js';
 import { listPartitions } from '../layout/parquet-layout.js';
 import { openDuck } from '../consolidation/market-tables.js';
@@ -145,7 +145,7 @@ export async function scanOptions(options: ScanOptions): Promise<ScanSummary & {
   } finally {
     duck.close();
   }
-  const csvPath = options.csvPath ?? join(options.root, 'processed', 'scanner', `events_${dates[0]}_${dates[dates.length - 1]}.csv`);
+  const csvPath = options.csvPath ?? join(dataRootLayout(options.root).processedDataset('scanner'), `events_${dates[0]}_${dates[dates.length - 1]}.csv`);
   await writeCsv(csvPath, events);
   const durations = events.map((e) => e.durationMinutes);
   return {

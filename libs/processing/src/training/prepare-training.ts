@@ -5,7 +5,7 @@ import { writeDatePartitions } from '../layout/partition-writer.js';
 import type { ProcessedStepOptions, ProcessedStepSummary } from '../layout/processed-step.js';
 import { CONSOLIDATED_DATASET } from '../consolidation/consolidate.js';
 import { openDuck } from '../consolidation/market-tables.js';
-import { buildLabels, DEFAULT_LABELS, type LabelSettings } from '../features/forward-labels.js';
+import { buildLabels, DEFAULT_LABELS, type LabelSettings } from '../feature-generation/forward-labels.js';
 
 /**
  * Options of {@link prepareTraining}.

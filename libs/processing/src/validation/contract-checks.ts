@@ -1,12 +1,12 @@
+import { safeParseOccTicker, type OccContract } from '@spyglass/core';
 import { isIsoDate } from './et-date.js';
 import type { FieldReader } from './field-reader.js';
 import { ValidationCode } from './issue-codes.js';
-import { parseOccTicker, type OccParts } from './occ-ticker.js';
 
 /** The option ticker of a record and, when it is an OCC symbol, its parts. */
 export interface OccField {
   readonly ticker: string | undefined;
-  readonly occ: OccParts | null;
+  readonly occ: OccContract | null;
 }
 
 /** The contract fields a record states besides its ticker (each undefined when missing or mistyped). */
@@ -20,8 +20,9 @@ export interface ContractFields {
 /** Reads `ticker`, which must be an OCC option symbol. */
 export function readOccTicker(r: FieldReader): OccField {
   const ticker = r.string('ticker');
-  const occ = ticker === undefined ? null : parseOccTicker(ticker);
-  if (ticker !== undefined && occ === null) {
+  const parsed = ticker === undefined ? null : safeParseOccTicker(ticker);
+  const occ = parsed?.ok ? parsed.value : null;
+  if (parsed !== null && !parsed.ok) {
     r.issue(ValidationCode.BAD_TICKER, ['ticker'], `option ticker ${JSON.stringify(ticker)} is not an OCC symbol like O:SPY250304C00601000`);
   }
   return { ticker, occ };

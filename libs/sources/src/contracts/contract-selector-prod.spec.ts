@@ -60,3 +60,36 @@ describe('ContractSelector in PROD mode against the simulator', () => {
     expect(new Set(records.map((c) => c.contractType))).toEqual(new Set(['call', 'put']));
   });
 });
+
+describe('ContractSelector in TEST mode with a lister, against the simulator', () => {
+  let sim: ExchangeSim;
+  let options: OptionsClient;
+  beforeAll(async () => {
+    sim = await createExchangeSim({ seed: 7, port: 0 });
+    options = new OptionsClient(new MassiveRest({ apiKey: 'test-mode-key-000', restBaseUrl: sim.url, clock: new InstantClock() }));
+  });
+  afterAll(() => sim.close());
+
+  it('keeps only listed contracts (each with bars) and names the built tickers the chain does not list', async () => {
+    const date = '2025-03-04';
+    const { price } = await options.openingPrice('SPY', date);
+    // $0.50 strikes far from the money are not listed (the chain is $1 apart there).
+    const params = { underlying: 'SPY', increment: 0.5, nCalls: 12, nPuts: 12, expiry: 'same_day' } as const;
+    const sel = await new ContractSelector({ mode: 'test', lister: options, params }).select(date, price);
+    const targets = computeStrikes({ opening: price, nCalls: 12, nPuts: 12, increment: 0.5 });
+    const listed = new Set((await options.contracts({ underlying: 'SPY', expiration: date, asOf: date })).records.map((c) => c.ticker));
+    expect(sel.unlisted.length).toBeGreaterThan(0);
+    expect(sel.unlisted.every((t) => !listed.has(t))).toBe(true);
+    expect([...sel.calls, ...sel.puts].every((c) => listed.has(c.ticker))).toBe(true);
+    expect(sel.calls.length + sel.puts.length + sel.unlisted.length).toBe(targets.calls.length + targets.puts.length);
+    expect(sel.shortfall).toEqual({ calls: 12 - sel.calls.length, puts: 12 - sel.puts.length });
+    for (const c of [...sel.calls, ...sel.puts]) expect((await options.minuteBars(c.ticker, date, date)).records.length).toBeGreaterThan(0);
+    for (const t of sel.unlisted) expect((await options.minuteBars(t, date, date)).records).toEqual([]);
+  });
+
+  it('without a lister makes no request and checks nothing (offline test mode)', async () => {
+    const sel = await new ContractSelector({ mode: 'test', params: { underlying: 'SPY', increment: 0.5, nCalls: 2, nPuts: 2, expiry: 'same_day' } }).select('2025-03-04', 593.88);
+    expect(sel.unlisted).toEqual([]);
+    expect(sel.calls).toHaveLength(2);
+  });
+});

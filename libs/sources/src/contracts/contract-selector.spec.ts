@@ -1,4 +1,5 @@
 import { ContractSelector, type InputFunction } from './contract-selector.js';
+import { promptSelectionParams } from './selection-prompt.js';
 
 /** A scripted prompt: answers in order and records every question it was asked. */
 function scripted(answers: string[]): InputFunction & { asked: string[] } {
@@ -59,5 +60,28 @@ describe('ContractSelector in TEST mode', () => {
 
   it('refuses prod mode without a lister', () => {
     expect(() => new ContractSelector({ mode: 'prod' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+});
+
+describe('promptSelectionParams (the original step 26 prompt)', () => {
+  const defaults = { underlying: 'SPY', increment: 0.5, nCalls: 4, nPuts: 4, expiry: 'same_day' as const };
+
+  it('asks every parameter, showing the configured value; an empty answer keeps it', async () => {
+    const input = scripted(['', '1', '3', '', '']);
+    expect(await promptSelectionParams(input, defaults)).toEqual({ ...defaults, increment: 1, nCalls: 3 });
+    expect(input.asked).toEqual([
+      'Underlying ticker (e.g. SPY) [SPY]: ',
+      'Strike increment in dollars (e.g. 0.5) [0.5]: ',
+      'Number of calls above the opening price [4]: ',
+      'Number of puts at or below the opening price [4]: ',
+      `Expiry convention (${['same_day', 'next_calendar_day', 'next_trading_day', 'next_friday', 'fixed'].join(', ')}) [same_day]: `,
+    ]);
+  });
+
+  it.each([
+    [['', '', 'two', '', ''], 'nCalls'],
+    [['', '', '', '', 'fixed', 'someday'], 'fixed'],
+  ])('rejects a bad answer %j naming %s', async (answers, what) => {
+    await expect(promptSelectionParams(scripted(answers), defaults)).rejects.toThrow(what);
   });
 });

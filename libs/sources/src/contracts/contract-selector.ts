@@ -2,7 +2,7 @@ import { SpyglassError, type MarketCalendar, type OptionContract } from '@spygla
 import type { ContractQuery } from '../rest/options-client.js';
 import type { FetchResult, RejectedRecord } from '../wire/decode-result.js';
 import { ExpiryConvention, isExpiryConvention, resolveExpiry } from './expiry.js';
-import { buildOccTicker } from './occ-ticker.js';
+import { buildOccTicker } from '@spyglass/core';
 import { computeStrikes, discoveryStrikeRange } from './strikes.js';
 
 /**
@@ -60,13 +60,15 @@ export interface ContractLister {
  */
 export interface ContractSelectorOptions {
   /**
-   * `test`: contracts are built from the parameters with no API call (any missing parameter is asked
-   * once through `input`). `prod`: contracts are listed through `lister` and the nearest strikes taken.
+   * `test`: contracts are built from the parameters (any missing parameter is asked once through
+   * `input`); with a `lister` they are checked against the day's listed chain and the ones it does
+   * not list are left out and named in {@link ContractSelection.unlisted}; without one no API call is
+   * made. `prod`: contracts are listed through `lister` and the nearest strikes taken.
    */
   readonly mode: 'test' | 'prod';
   readonly params?: Partial<SelectionParams>;
   readonly input?: InputFunction;
-  /** Required in `prod` mode. */
+  /** Required in `prod` mode; in `test` mode it checks the built tickers against the listed chain. */
   readonly lister?: ContractLister;
   /** `prod`: when the tight strike range lacks strikes, widen to ±this % of the opening; default 1. */
   readonly discoveryRangePct?: number;
@@ -89,13 +91,16 @@ export interface ContractSelection {
   /** Nearest first: calls ascending above the opening, puts descending at or below it. */
   readonly calls: OptionContract[];
   readonly puts: OptionContract[];
-  /** How many requested contracts do not exist in the listing (prod) — never silently fewer. */
+  /** How many requested contracts do not exist in the listing — never silently fewer. */
   readonly shortfall: { readonly calls: number; readonly puts: number };
+  /** Test mode with a lister: the built tickers the chain does not list (left out of calls/puts). */
+  readonly unlisted: string[];
   /** Listing records that failed to decode (prod), for quarantine. */
   readonly rejected: RejectedRecord[];
 }
 
-const QUESTIONS: ReadonlyArray<[keyof SelectionParams, string]> = [
+/** The original's step-26 questions, in the order it asked them (shared with `promptSelectionParams`). */
+export const SELECTION_QUESTIONS: ReadonlyArray<[keyof SelectionParams, string]> = [
   ['underlying', 'Underlying ticker (e.g. SPY): '],
   ['increment', 'Strike increment in dollars (e.g. 0.5): '],
   ['nCalls', 'Number of calls above the opening price: '],
@@ -131,7 +136,7 @@ export class ContractSelector {
   async prepare(): Promise<SelectionParams> {
     if (this.params) return this.params;
     const given: Partial<Record<keyof SelectionParams, unknown>> = { ...this.options.params };
-    for (const [key, question] of QUESTIONS) {
+    for (const [key, question] of SELECTION_QUESTIONS) {
       if (given[key] !== undefined) continue;
       if (!this.options.input) throw new SpyglassError('CONFIG', `ContractSelector: parameter "${key}" is not set and no input function was given to ask for it`);
       given[key] = (await this.options.input(question)).trim();
@@ -155,12 +160,11 @@ export class ContractSelector {
         underlying: p.underlying, expiration, strike, contractType,
         exerciseStyle: 'american', sharesPerContract: 100, primaryExchange: null,
       });
+      const built = { calls: targets.calls.map((s) => build(s, 'call')), puts: targets.puts.map((s) => build(s, 'put')) };
+      const checked = this.options.lister ? await this.keepListed(built, p.underlying, expiration, date, signal) : { ...built, unlisted: [], rejected: [] };
       return {
-        date, opening, expiration,
-        calls: targets.calls.map((s) => build(s, 'call')),
-        puts: targets.puts.map((s) => build(s, 'put')),
-        shortfall: { calls: 0, puts: p.nPuts - targets.puts.length },
-        rejected: [],
+        date, opening, expiration, ...checked,
+        shortfall: { calls: p.nCalls - checked.calls.length, puts: p.nPuts - checked.puts.length },
       };
     }
     const lister = this.options.lister!;
@@ -177,8 +181,34 @@ export class ContractSelector {
     return {
       date, opening, expiration, ...picked,
       shortfall: { calls: p.nCalls - picked.calls.length, puts: p.nPuts - picked.puts.length },
+      unlisted: [],
       rejected: listing.rejected,
     };
+  }
+
+  /** Splits built contracts into the ones the chain lists on `date` (with the chain's metadata) and the rest. */
+  private async keepListed(
+    built: { calls: OptionContract[]; puts: OptionContract[] },
+    underlying: string,
+    expiration: string,
+    date: string,
+    signal?: AbortSignal,
+  ): Promise<{ calls: OptionContract[]; puts: OptionContract[]; unlisted: string[]; rejected: RejectedRecord[] }> {
+    const strikes = [...built.calls, ...built.puts].map((c) => c.strike);
+    if (strikes.length === 0) return { ...built, unlisted: [], rejected: [] };
+    const listing = await this.options.lister!.contracts(
+      { underlying, expiration, asOf: date, strikeGte: Math.min(...strikes) - 0.001, strikeLte: Math.max(...strikes) + 0.001 },
+      signal,
+    );
+    const listed = new Map(listing.records.map((c) => [c.ticker, c]));
+    const unlisted: string[] = [];
+    const keep = (cs: OptionContract[]) =>
+      cs.flatMap((c) => {
+        const l = listed.get(c.ticker);
+        if (!l) unlisted.push(c.ticker);
+        return l ? [l] : [];
+      });
+    return { calls: keep(built.calls), puts: keep(built.puts), unlisted, rejected: listing.rejected };
   }
 
   /** Discovery mode (step 12): every contract expiring per the convention within ±`rangePct` % of the opening. */
@@ -197,7 +227,8 @@ function nearest(contracts: readonly OptionContract[], opening: number, p: Selec
   return { calls, puts };
 }
 
-function checkParams(g: Partial<Record<keyof SelectionParams, unknown>>): SelectionParams {
+/** Validates and normalises parameters from config or answers; INVALID_ARGUMENT names the bad one. */
+export function checkParams(g: Partial<Record<keyof SelectionParams, unknown>>): SelectionParams {
   const fail = (key: string, why: string) => new SpyglassError('INVALID_ARGUMENT', `ContractSelector: ${key} ${JSON.stringify(g[key as keyof SelectionParams])} ${why}`);
   const underlying = String(g.underlying).toUpperCase();
   if (!/^[A-Z0-9]{1,6}$/.test(underlying)) throw fail('underlying', 'must be 1–6 letters or digits');

@@ -6,7 +6,7 @@ import {
   ListOptionsContractsSortEnum,
 } from '@massive.com/client-js';
 import { SpyglassError, isSpyglassError, nyWallTime, type ContractType, type OptionBar, type OptionContract } from '@spyglass/core';
-import { parseOccTicker } from '../contracts/occ-ticker.js';
+import { parseOccTicker } from '@spyglass/core';
 import { decodeOptionBar } from '../wire/decode-bars.js';
 import { decodeOptionContract } from '../wire/decode-contract.js';
 import type { FetchResult } from '../wire/decode-result.js';

@@ -1,5 +1,5 @@
 import type { IndexBar, OptionBar, StockBar } from '@spyglass/core';
-import { safeParseOccTicker, type OccContract } from '../contracts/occ-ticker.js';
+import { safeParseOccTicker, type OccContract } from '@spyglass/core';
 import type { DecodeResult } from './decode-result.js';
 import { FieldReader } from './field-reader.js';
 

@@ -1,5 +1,5 @@
 import type { OptionContract } from '@spyglass/core';
-import { safeParseOccTicker } from '../contracts/occ-ticker.js';
+import { safeParseOccTicker } from '@spyglass/core';
 import type { DecodeResult } from './decode-result.js';
 import { FieldReader } from './field-reader.js';
 

@@ -1,7 +1,7 @@
 // `spyglass ml feature-importance`: which features the model's trees split on, by each XGBoost importance type.
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { SpyglassError } from '@spyglass/core';
+import { dataRootLayout, SpyglassError } from '@spyglass/core';
 import { Booster, IMPORTANCE_TYPES, allFeatureImportances, importanceAsciiChart, importanceCsv, type ImportanceType } from '@spyglass/ml';
 import { loadContext } from '../../context.js';
 import { printResult, type GlobalArgs } from '../../output.js';
@@ -41,7 +41,7 @@ export const featureImportanceCommand: CommandModule<GlobalArgs, ImportanceArgs>
     using booster = Booster.fromJson(m.artifact.model, xgboostLibrary());
     const all = allFeatureImportances(booster, m.artifact.featureColumns);
     const types = a['importance-type'] === 'all' ? [...IMPORTANCE_TYPES] : [a['importance-type']];
-    const outDir = a['output-dir'] ?? join(ctx.dataRoot, 'reports', 'ml', 'importance');
+    const outDir = a['output-dir'] ?? dataRootLayout(ctx.dataRoot).mlReport('importance');
     const results = types.map((type) => ({
       type,
       csv: writeText(join(outDir, `${m.artifact.version}_${type}_importance.csv`), importanceCsv(all[type])),

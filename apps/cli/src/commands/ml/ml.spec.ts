@@ -5,42 +5,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jest } from '@jest/globals';
-import yargs from 'yargs';
 import { isSpyglassError } from '@spyglass/core';
-import { buildFeatureDataset, CONFIG_DIR, type FeatureDataset } from '../../__test-support__/feature-dataset.js';
-import { commands } from '../index.js';
+import { buildFeatureDataset, CONFIG_DIR, type FeatureDataset } from '@spyglass/pipeline/testing';
+import { runCli } from '../../__test-support__/run-cli.js';
 
 // OpenMP's busy-waiting workers crawl on a shared 2-core machine; libxgboost reads this when it loads.
 process.env.OMP_WAIT_POLICY = 'passive';
 
 let data: FeatureDataset;
 
-/** Runs `spyglass <argv>` in-process as main.ts wires it and returns what it printed (yargs prints help with console.log). */
-async function run(...argv: string[]): Promise<string> {
-  const out: string[] = [];
-  const write = process.stdout.write;
-  process.stdout.write = ((chunk: string | Uint8Array) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
-  const log = jest.spyOn(console, 'log').mockImplementation((...xs: unknown[]) => void out.push(xs.join(' ')));
-  try {
-    await yargs(argv)
-      .option('config-dir', { type: 'string', default: CONFIG_DIR })
-      .option('data-root', { type: 'string' })
-      .option('log-level', { type: 'string' })
-      .option('json', { type: 'boolean', default: false })
-      .command(commands)
-      .strict()
-      .exitProcess(false)
-      .fail((msg, err) => {
-        throw err ?? new Error(msg);
-      })
-      .parseAsync();
-  } finally {
-    process.stdout.write = write;
-    log.mockRestore();
-  }
-  return out.join('');
-}
+const run = runCli;
 
 /** Runs `spyglass <argv>` (with --json) and parses what it printed. */
 const spyglass = async (...argv: string[]) => JSON.parse(await run(...argv)) as Record<string, any>;
@@ -136,6 +110,23 @@ describe('ml backtest', () => {
     expect(base.metrics.lift).toEqual(expect.any(Number));
     expect(base.metrics.precisionLift).toBeCloseTo(base.metrics.precision / base.metrics.positiveRateTest, 9);
     expect(JSON.parse(readFileSync(base.report, 'utf8')).metrics).toEqual(base.metrics);
+  });
+
+  it('refuses a --start-date/--end-date whose test days the model trained or validated on', async () => {
+    const { train } = trained.artifact.dataRange;
+    const e = await ml('backtest', '--start-date', train.from, '--end-date', train.to).catch((err: unknown) => err);
+    expect(isSpyglassError(e, 'INVALID_ARGUMENT')).toBe(true);
+    expect((e as Error).message).toMatch(/test days \(\S+…\S+\) lie in the model's train \(\S+…\S+\) or validation \(\S+…\S+\) range: its metrics there are not a test/);
+  });
+
+  it('with --allow-training-days evaluates them but flags every one, in the JSON and the text', async () => {
+    const { train } = trained.artifact.dataRange;
+    const r = await ml('backtest', '--start-date', train.from, '--end-date', train.to, '--allow-training-days');
+    expect(r.trainingDaysInTest).toEqual(r.testDays);
+    expect(r.trainingDaysInTest.length).toBeGreaterThan(0);
+    const text = await run('ml', 'backtest', '--start-date', train.from, '--end-date', train.to, '--allow-training-days', '--data-root', data.root, '--log-level', 'silent');
+    expect(text).toMatch(/^WARNING: \d+ of \d+ test days .* optimistic, not a test\./);
+    expect(base.trainingDaysInTest).toEqual([]);
   });
 
   it('honours --threshold: a higher bar gives a subset of the signals', async () => {

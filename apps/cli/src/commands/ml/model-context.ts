@@ -1,9 +1,7 @@
 // Which model a `spyglass ml …` command evaluates and on which feature rows: the newest saved
-// artifact (or --model), its own data range, and the libxgboost the app was told to use.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// artifact (or --model) as the ModelStore finds it, its own data range, and the libxgboost the app was told to use.
 import { SpyglassError } from '@spyglass/core';
-import { ARTIFACT_FILES, loadFeatureTable, loadModelArtifact, type LoadedFeatureTable, type ModelArtifact, type XGBoostLibraryOptions } from '@spyglass/ml';
+import { ModelStore, loadFeatureTable, type LoadedFeatureTable, type ModelArtifact, type XGBoostLibraryOptions } from '@spyglass/ml';
 import type { CliContext } from '../../context.js';
 import { checkedDay, type ModelArgs, type RangeArgs } from './cli-arguments.js';
 
@@ -17,36 +15,6 @@ import { checkedDay, type ModelArgs, type RangeArgs } from './cli-arguments.js';
  */
 export function xgboostLibrary(): XGBoostLibraryOptions {
   return process.env.SPYGLASS_XGBOOST_LIB ? { libraryPath: process.env.SPYGLASS_XGBOOST_LIB } : {};
-}
-
-/**
- * The newest model directory under `<dataRoot>/models`, by the artifact's `savedAt` (directory
- * names are free-form versions, so their order says nothing).
- *
- * @example
- * ```ts
- * const dir = latestModelDir('data'); // 'data/models/xgboost_2025-03-31T…'
- * ```
- */
-function latestModelDir(dataRoot: string): string {
-  const modelsDir = join(dataRoot, 'models');
-  const candidates = existsSync(modelsDir)
-    ? readdirSync(modelsDir, { withFileTypes: true })
-        .filter((e) => e.isDirectory() && existsSync(join(modelsDir, e.name, ARTIFACT_FILES.metadata)))
-        .map((e) => {
-          const dir = join(modelsDir, e.name);
-          let savedAt = '';
-          try {
-            savedAt = String((JSON.parse(readFileSync(join(dir, ARTIFACT_FILES.metadata), 'utf8')) as { savedAt?: unknown }).savedAt ?? '');
-          } catch {
-            // An unreadable artifact sorts last; loading it (explicitly, or as the only one) reports why.
-          }
-          return { dir, savedAt };
-        })
-    : [];
-  const newest = candidates.sort((a, b) => (a.savedAt < b.savedAt ? 1 : a.savedAt > b.savedAt ? -1 : 0))[0];
-  if (!newest) throw new SpyglassError('NOT_FOUND', `no model under ${modelsDir}: run \`spyglass ml train\` first or pass --model <dir>`, { details: { modelsDir } });
-  return newest.dir;
 }
 
 /** A model artifact with the directory it was loaded from (printed so a run says which model it used). */
@@ -64,8 +32,7 @@ export interface LoadedModel {
  * ```
  */
 export function loadModel(ctx: CliContext, a: ModelArgs): LoadedModel {
-  const dir = a.model ?? latestModelDir(ctx.dataRoot);
-  return { dir, artifact: loadModelArtifact(dir) };
+  return new ModelStore(ctx.dataRoot).load(a.model);
 }
 
 /**

@@ -10,6 +10,7 @@ import { loadModel, tableForModel, xgboostLibrary } from './model-context.js';
 import { pct } from './percent.js';
 import { writeText } from './report-files.js';
 import { analysisCsv, cell, monthlySignalsChart } from './threshold-analysis-report.js';
+import { dataRootLayout } from '@spyglass/core';
 
 /** The arguments of `spyglass ml threshold-analysis`. */
 export interface SensitivityArgs extends ModelArgs {
@@ -64,7 +65,7 @@ export const thresholdAnalysisCommand: CommandModule<GlobalArgs, SensitivityArgs
     const keys = [0.7, 0.75, 0.8, 0.85, 0.9].filter((k) => thresholds.some((t) => Math.abs(t - k) < 1e-9));
     const monthly = monthlySummary(s.monthly, keys);
     const recommendations = thresholdRecommendations(s.aggregate, { minPrecision: checkedProbability('min-precision', a['min-precision'])!, minSignals: a['min-signals'] });
-    const outDir = a.output ?? join(ctx.dataRoot, 'reports', 'threshold_analysis');
+    const outDir = a.output ?? dataRootLayout(ctx.dataRoot).report('threshold_analysis');
     const monthlyCsv =
       [`month,${keys.flatMap((k) => [`signals_${k}`, `precision_${k}`, `ev_${k}`]).join(',')}`, ...monthly.map((r) => [r.month, ...keys.flatMap((k) => { const c = r.byThreshold[String(k)]!; return [c.signals, c.precision, cell(c.expectedValue)]; })].join(','))].join('\n') + '\n';
     const files = {

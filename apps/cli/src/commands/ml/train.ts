@@ -1,8 +1,7 @@
-// `spyglass ml train`: the model is trained here and only here; the other commands read its artifact.
-import { join } from 'node:path';
+// `spyglass ml train`: trains one model on the CLI's range and saves it through the ModelStore
+// (the trainer app and `spyglass run` train through runTrainingJob, which saves through it too).
 import type { CommandModule } from 'yargs';
-import { SpyglassError } from '@spyglass/core';
-import { XGBoostTrainer, appendMetricsLog, formatTrainingSummary, loadFeatureTable, saveModelArtifact } from '@spyglass/ml';
+import { ModelStore, XGBoostTrainer, formatTrainingSummary, loadFeatureTable } from '@spyglass/ml';
 import { trainerConfigFrom } from '@spyglass/pipeline';
 import { loadContext } from '../../context.js';
 import { printResult, type GlobalArgs } from '../../output.js';
@@ -40,7 +39,8 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
     const to = checkedDay('end-date', a['end-date']);
     const table = await loadFeatureTable({ root: ctx.dataRoot, ...(from ? { from } : {}), ...(to ? { to } : {}) });
     const version = a['model-version'] ?? `xgboost_${stamp()}`;
-    if (!/^[\w.-]+$/.test(version)) throw new SpyglassError('INVALID_ARGUMENT', `--model-version "${version}" must be a plain directory name ([A-Za-z0-9_.-])`);
+    const store = new ModelStore(ctx.dataRoot);
+    store.dir(version); // a bad --model-version fails before training, not after
     const trainer = new XGBoostTrainer({ config: trainerConfigFrom(ctx.config.ml), ...xgboostLibrary() });
     const run = await trainer.train(table, {
       version,
@@ -49,10 +49,8 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
         if (!a.json && p.iteration % 25 === 0) process.stderr.write(`  iteration ${p.iteration}\n`);
       },
     });
-    const modelDir = join(ctx.dataRoot, 'models', version);
-    saveModelArtifact(modelDir, run.artifact);
-    const metricsLog = join(ctx.dataRoot, 'logs', 'training', 'metrics.jsonl');
-    appendMetricsLog(metricsLog, { version, savedAt: run.artifact.savedAt, ...run.artifact.metrics });
+    const modelDir = store.save(run.artifact);
+    const metricsLog = store.metricsLog;
     const { model: _bytes, ...artifact } = run.artifact;
     printResult(a, { modelDir, metricsLog, artifact, split: run.split, balance: run.balance, training: run.training }, () =>
       formatTrainingSummary(run, { modelDir, metricsLog }),

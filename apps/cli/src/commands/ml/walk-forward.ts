@@ -1,5 +1,4 @@
 // `spyglass ml walk-forward`: retraining month by month shows whether the edge holds across regimes.
-import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { formatWalkForward, loadFeatureTable, runWalkForward, walkForwardAsciiChart, walkForwardWindows } from '@spyglass/ml';
 import { trainerConfigFrom } from '@spyglass/pipeline';
@@ -8,6 +7,7 @@ import { printResult, type GlobalArgs } from '../../output.js';
 import { checkedDay, checkedProbability, rangeOptions, type RangeArgs } from './cli-arguments.js';
 import { xgboostLibrary } from './model-context.js';
 import { writeText } from './report-files.js';
+import { dataRootLayout } from '@spyglass/core';
 
 /** The arguments of `spyglass ml walk-forward`. */
 export interface WalkForwardArgs extends RangeArgs {
@@ -75,7 +75,7 @@ export const walkForwardCommand: CommandModule<GlobalArgs, WalkForwardArgs> = {
         if (!a.json) process.stderr.write(`  ${s.window.testMonth}: ${s.status}${s.status === 'OK' ? `, ${s.totalSignals} signals` : ` (${s.reason})`}\n`);
       },
     });
-    const output = writeText(a.output ?? join(ctx.dataRoot, 'reports', 'walk_forward', 'walk_forward_results.json'), `${JSON.stringify(result, null, 2)}\n`);
+    const output = writeText(a.output ?? dataRootLayout(ctx.dataRoot).report('walk_forward', 'walk_forward_results.json'), `${JSON.stringify(result, null, 2)}\n`);
     printResult(a, { ...result, output }, () => [formatWalkForward(result), walkForwardAsciiChart(result), `  results: ${output}`].join('\n'));
   },
 };

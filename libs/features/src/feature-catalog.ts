@@ -3,7 +3,7 @@
  *
  * @example
  * ```ts
- * import { FEATURE_GROUP_NAMES } from '@spyglass/processing';
+ * import { FEATURE_GROUP_NAMES } from '@spyglass/features';
  * FEATURE_GROUP_NAMES.length; // 13
  * ```
  */
@@ -59,7 +59,7 @@ const f = (group: FeatureGroup, name: string, formula: string, lookback: string,
  *
  * @example
  * ```ts
- * import { FEATURE_DEFINITIONS } from '@spyglass/processing';
+ * import { FEATURE_DEFINITIONS } from '@spyglass/features';
  * FEATURE_DEFINITIONS.find((d) => d.name === 'spy_rsi_14')?.formula; // 'Wilder RSI(14) of SPY closes'
  * ```
  */
@@ -149,7 +149,7 @@ export const FEATURE_DEFINITIONS: readonly FeatureDefinition[] = [
  *
  * @example
  * ```ts
- * import { FEATURE_COLUMNS } from '@spyglass/processing';
+ * import { FEATURE_COLUMNS } from '@spyglass/features';
  * FEATURE_COLUMNS.length; // 66
  * ```
  */
@@ -163,7 +163,7 @@ export const FEATURE_COLUMNS: readonly string[] = FEATURE_DEFINITIONS.map((d) =>
  *
  * @example
  * ```ts
- * import { LABEL_COLUMNS } from '@spyglass/processing';
+ * import { LABEL_COLUMNS } from '@spyglass/features';
  * LABEL_COLUMNS[0]; // 'target'
  * ```
  */
@@ -175,7 +175,7 @@ export const LABEL_COLUMNS = ['target', 'max_gain_120m', 'min_loss_120m', 'time_
  *
  * @example
  * ```ts
- * import { IDENTIFIER_COLUMNS } from '@spyglass/processing';
+ * import { IDENTIFIER_COLUMNS } from '@spyglass/features';
  * IDENTIFIER_COLUMNS.includes('ticker'); // true
  * ```
  */
@@ -186,7 +186,7 @@ export const IDENTIFIER_COLUMNS = ['date', 'ticker', 'timestamp', 'underlying', 
  *
  * @example
  * ```ts
- * import { FEATURE_GROUPS } from '@spyglass/processing';
+ * import { FEATURE_GROUPS } from '@spyglass/features';
  * FEATURE_GROUPS.bollinger; // ['spy_bb_pct_b', 'spy_bb_width', 'spy_bb_upper_dist', 'spy_bb_lower_dist']
  * ```
  */

@@ -1,27 +1,10 @@
-import { Registry } from 'prom-client';
 import { createSpyglassMetrics, type SpyglassMetrics, type WorkerState } from '@spyglass/monitoring';
-import type { IngestCounts } from '@spyglass/pipeline';
+import type { IngestCounts } from './ingest-counts.js';
 import type { QuarantineCounts } from '@spyglass/processing';
 
 /** What the bridge reads from a running stream (a `StreamingRunner` fits). */
 export interface CountingRunner {
   counts(): IngestCounts & { reconnects: number };
-}
-
-/**
- * A registry that brings the stream counters up to date right before every scrape, so `/metrics`
- * is exact even for work no flush reported yet (a reconnect's REST back-fill is counted by the
- * runner without a flush callback).
- */
-class SyncingRegistry extends Registry {
-  constructor(private readonly beforeScrape: () => void) {
-    super();
-  }
-
-  override async metrics(): Promise<string> {
-    this.beforeScrape();
-    return super.metrics();
-  }
 }
 
 /**
@@ -43,7 +26,9 @@ export class StreamMetrics {
   private readonly quarantineSeen = new Map<string, number>();
 
   constructor(private readonly quarantine: () => QuarantineCounts) {
-    this.metrics = createSpyglassMetrics({ registry: new SyncingRegistry(() => this.sync()), processMetrics: true });
+    // Counters are brought up to date before every scrape, so `/metrics` is exact even for work no
+    // flush reported yet (a reconnect's REST back-fill is counted by the runner without a flush callback).
+    this.metrics = createSpyglassMetrics({ beforeScrape: () => this.sync(), processMetrics: true });
   }
 
   /** Starts exporting `runner`'s counters under `dataset` (and its worker state as `name`). */

@@ -1,4 +1,4 @@
-import { SpyglassError } from '@spyglass/core';
+import { SpyglassError } from './errors.js';
 import { buildOccTicker, parseOccTicker, safeParseOccTicker, type OccContract } from './occ-ticker.js';
 
 describe('OCC option tickers', () => {

@@ -1,5 +1,5 @@
-import { join } from 'node:path';
-import type { ValidationIssue } from '@spyglass/core';
+import { dataRootLayout } from './data-root-layout.js';
+import type { ValidationIssue } from '../validation-issue.js';
 
 /**
  * `<root>/reports/scanner/summary.json`: what the options scanner found, written by the scan job
@@ -156,7 +156,7 @@ export interface ModelSummary {
  * ```
  */
 export function scannerSummaryPath(root: string): string {
-  return join(root, 'reports', 'scanner', 'summary.json');
+  return dataRootLayout(root).scannerSummary;
 }
 
 /**
@@ -168,7 +168,7 @@ export function scannerSummaryPath(root: string): string {
  * ```
  */
 export function modelSummaryPath(root: string): string {
-  return join(root, 'reports', 'ml', 'latest', 'summary.json');
+  return dataRootLayout(root).modelSummary;
 }
 
 type Path = ReadonlyArray<string | number>;

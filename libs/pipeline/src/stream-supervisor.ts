@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import {
   Dataset,
-  Heartbeat,
   createRateLimiter,
   nyDate,
   nyseCalendar,
@@ -14,8 +13,14 @@ import {
   type SpyglassConfig,
   type SpyglassError,
 } from '@spyglass/core';
-import { ErrorAggregator, HardwareMonitor, PerformanceMonitor, buildHealthSnapshot, createMetricsServer, type HealthSnapshot, type RunnerHealth } from '@spyglass/monitoring';
-import { Ingestion, LiveStreams, dataHealthInputs, ingestionSettings, liveStreamSettings, type IngestCounts, type LiveStream, type StreamingSummary } from '@spyglass/pipeline';
+import { ErrorAggregator, HardwareMonitor, Heartbeat, PerformanceMonitor, buildHealthSnapshot, createMetricsServer, type HealthSnapshot, type RunnerHealth } from '@spyglass/monitoring';
+import { dataHealthInputs } from './data-health.js';
+import type { IngestCounts } from './ingest-counts.js';
+import { Ingestion } from './ingestion.js';
+import { ingestionSettings } from './ingestion-settings.js';
+import { liveStreamSettings } from './live-stream-settings.js';
+import { LiveStreams, type LiveStream } from './live-streams.js';
+import type { StreamingSummary } from './streaming-runner.js';
 import { observedSource } from './observed-source.js';
 import { performanceThresholds } from './performance-settings.js';
 import { StreamMetrics } from './stream-metrics.js';

@@ -7,7 +7,7 @@ import type { MarketStepOptions, MarketStepSummary } from '../layout/processed-s
 import { CONSOLIDATED_DATASET } from '../consolidation/consolidate.js';
 import { buildNewsAsOf, loadMarketTables, marketSources, openDuck } from '../consolidation/market-tables.js';
 import { buildSpyIndicators, DEFAULT_INDICATORS } from '../consolidation/spy-indicators.js';
-import { FEATURE_COLUMNS, FEATURE_DEFINITIONS, IDENTIFIER_COLUMNS, LABEL_COLUMNS } from './feature-catalog.js';
+import { FEATURE_COLUMNS, FEATURE_DEFINITIONS, IDENTIFIER_COLUMNS, LABEL_COLUMNS } from '@spyglass/features';
 import { buildOptionFeatureFrame, buildSpyFeatureFrame } from './feature-frames.js';
 import { buildLabels, DEFAULT_LABELS, type LabelSettings } from './forward-labels.js';
 

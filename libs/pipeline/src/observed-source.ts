@@ -1,4 +1,4 @@
-import type { StreamingEvent, StreamingSource } from '@spyglass/pipeline';
+import type { StreamingEvent, StreamingSource } from './streaming-runner.js';
 
 /**
  * The same stream, with every event shown to `observe` before the runner handles it. The runner

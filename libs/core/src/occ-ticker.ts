@@ -1,4 +1,6 @@
-import { SpyglassError, type ContractType, type ValidationIssue } from '@spyglass/core';
+import { SpyglassError } from './errors.js';
+import type { ContractType } from './records.js';
+import type { ValidationIssue } from './validation-issue.js';
 
 /**
  * The identity an OCC option ticker encodes.

@@ -1,8 +1,7 @@
 import { jest } from '@jest/globals';
 import { Writable } from 'node:stream';
-import { ManualClock, systemClock } from './clock.js';
+import { createLogger, ManualClock, systemClock } from '@spyglass/core';
 import { Heartbeat, type HeartbeatRecord } from './heartbeat.js';
-import { createLogger } from './logger.js';
 
 const MIN = 60_000;
 

@@ -1,10 +1,9 @@
-import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@spyglass/core';
 import { PerformanceMonitor, validatePerformanceThresholds } from '@spyglass/monitoring';
 import { performanceThresholds } from './performance-settings.js';
-import { REPO } from './__test-support__/streamer-fixture.js';
 
-const perf = loadConfig({ dir: join(REPO, 'config'), env: {} }).settings.monitoring.performance;
+const perf = loadConfig({ dir: fileURLToPath(new URL('../../../config', import.meta.url)), env: {} }).settings.monitoring.performance;
 
 describe('performanceThresholds', () => {
   it('maps settings.yaml to valid monitoring thresholds', () => {

@@ -1,5 +1,4 @@
-import { systemClock, type Clock } from './clock.js';
-import type { Logger } from './logger.js';
+import { systemClock, type Clock, type Logger } from '@spyglass/core';
 
 /**
  * One liveness record: who, when, when it last made progress, its counters, and whether it stalled.
