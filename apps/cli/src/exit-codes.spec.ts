@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createExchangeSim, type ExchangeSim } from '@spyglass/exchange-sim';
-import { REPO, runCli, tempDataRoot } from './__test-support__/run-cli.js';
+import { REPO, runCli, tempDataRoot } from './__test-support__/cli-process.js';
 
 // One row per command and failure class: the exit code scripts rely on (README: 2 usage/config,
 // 3 auth, 1 any other failure, 0 success) and the one `spyglass: CODE:` line, never a stack trace.
