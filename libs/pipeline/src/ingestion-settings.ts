@@ -27,6 +27,8 @@ export function ingestionSettings(
     retryPolicy: config.retry,
     timeoutMs: massive.rest.timeoutMs,
     dedupCapacity: config.settings.dedup.lruSize,
+    parquet: config.sinks.parquet,
+    pageLimit: massive.rest.pageLimit,
     extendedHours: config.settings.marketHours.extendedHours,
     options: {
       mode: options.mode,

@@ -18,7 +18,7 @@ import {
 } from '@spyglass/core';
 import { Deduplicator, Quarantine, recordKeyFor, validatorFor, type KeyOf } from '@spyglass/processing';
 import { ContractSelector, EquityClient, IndexClient, MassiveRest, NewsClient, OptionsClient, type InputFunction, type SelectionParams } from '@spyglass/sources';
-import { CheckpointStore, ParquetDataset, rawDatasetSpecs } from '@spyglass/storage';
+import { CheckpointStore, ParquetDataset, rawDatasetSpecs, type ParquetCompression } from '@spyglass/storage';
 import { HistoricalRunner, type BackfillRequest, type BackfillSummary, type DayProgress } from './historical-runner.js';
 import { backfillJob } from './backfill-checkpoints.js';
 import { addCounts, emptyCounts, type IngestCounts } from './ingest-counts.js';
@@ -43,6 +43,10 @@ export interface IngestionSettings {
   readonly timeoutMs?: number;
   /** Capacity of the in-flight de-duplication LRU. */
   readonly dedupCapacity: number;
+  /** How raw Parquet is written (sinks.yaml `parquet`); default snappy, 1,048,576 rows per group. */
+  readonly parquet?: { readonly compression?: ParquetCompression; readonly rowGroupSize?: number };
+  /** Rows per aggregates page (sources.yaml `massive.rest.pageLimit`); default the API's maximum. */
+  readonly pageLimit?: number;
   /** Accept pre- and post-market bars (04:00–20:00 ET) instead of regular hours only. */
   readonly extendedHours: boolean;
   readonly options: {
@@ -139,19 +143,21 @@ export class Ingestion {
       timeoutMs: settings.timeoutMs,
       logger: settings.logger,
     });
-    this.equities = new EquityClient(this.rest);
-    this.indices = new IndexClient(this.rest);
+    const page = settings.pageLimit === undefined ? {} : { limit: settings.pageLimit };
+    this.equities = new EquityClient(this.rest, page);
+    this.indices = new IndexClient(this.rest, page);
     this.news = new NewsClient(this.rest);
-    this.options = new OptionsClient(this.rest);
+    this.options = new OptionsClient(this.rest, page);
     const root = settings.dataRoot;
+    const parquet = settings.parquet ?? {};
     this.quarantine = new Quarantine({ root, clock: this.clock });
     this.checkpoints = new CheckpointStore({ dir: dataRootLayout(root).checkpoints, clock: this.clock });
     this.datasets = {
-      stocks: new ParquetDataset<StockBar>({ root, spec: rawDatasetSpecs.stocks }),
-      options: new ParquetDataset<OptionBar>({ root, spec: rawDatasetSpecs.options }),
-      indices: new ParquetDataset<IndexBar>({ root, spec: rawDatasetSpecs.indices }),
-      news: new ParquetDataset<NewsArticle>({ root, spec: rawDatasetSpecs.news }),
-      contracts: new ParquetDataset<OptionContract>({ root, spec: rawDatasetSpecs.contracts }),
+      stocks: new ParquetDataset<StockBar>({ root, spec: rawDatasetSpecs.stocks, ...parquet }),
+      options: new ParquetDataset<OptionBar>({ root, spec: rawDatasetSpecs.options, ...parquet }),
+      indices: new ParquetDataset<IndexBar>({ root, spec: rawDatasetSpecs.indices, ...parquet }),
+      news: new ParquetDataset<NewsArticle>({ root, spec: rawDatasetSpecs.news, ...parquet }),
+      contracts: new ParquetDataset<OptionContract>({ root, spec: rawDatasetSpecs.contracts, ...parquet }),
     };
   }
 
