@@ -1,6 +1,7 @@
 // `spyglass ml backtest`: the model's signals on days it never trained on, as trades and metrics.
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
+import { defineCommand } from '../../define-command.js';
 import { dataRootLayout, SpyglassError } from '@spyglass/core';
 import { formatBacktestSummary, runBacktest, tradesCsv, trainingOverlap } from '@spyglass/ml';
 import { loadContext } from '../../context.js';
@@ -24,7 +25,7 @@ export interface BacktestArgs extends ModelArgs {
  * spyglass ml backtest --model data/models/xgboost_v2 --threshold 0.67
  * ```
  */
-export const backtestCommand: CommandModule<GlobalArgs, BacktestArgs> = {
+export const backtestCommand = defineCommand({
   command: 'backtest',
   describe: 'backtest a model on its held-out test days: trades CSV (with max_gain_120m, min_loss_120m) and metrics incl. lift',
   builder: (y) =>
@@ -34,7 +35,7 @@ export const backtestCommand: CommandModule<GlobalArgs, BacktestArgs> = {
       threshold: { type: 'number', describe: 'signal threshold (default: the artifact’s)' },
       'output-dir': { type: 'string', describe: 'output directory (default <data-root>/reports/ml/backtest)' },
       'allow-training-days': { type: 'boolean', default: false, describe: 'evaluate even when the test days overlap the model’s train/validation range (flagged in the output)' },
-    }) as never,
+    }),
   handler: async (a) => {
     const ctx = loadContext(a);
     const threshold = checkedProbability('threshold', a.threshold);
@@ -58,4 +59,4 @@ export const backtestCommand: CommandModule<GlobalArgs, BacktestArgs> = {
     const warning = seen.length > 0 ? `WARNING: ${seenWhy}; these figures are optimistic, not a test.\n` : '';
     printResult(a, { ...summary, report }, () => warning + formatBacktestSummary(result.metrics, { trades, report }) + (warning ? `\n${warning.trimEnd()}` : ''));
   },
-};
+});
