@@ -16,14 +16,19 @@ export function ingestionSettings(
   extra: { logger?: Logger; clock?: Clock; dataRoot?: string; restBaseUrl?: string; apiKey?: string; requestsPerMinute?: number | null; input?: IngestionSettings['input'] } = {},
 ): IngestionSettings {
   const { massive, options } = config.sources;
+  const restBaseUrl = extra.restBaseUrl ?? massive.rest.baseUrl;
+  // Which endpoint the key is about to be sent to (the logger masks the key itself).
+  extra.logger?.info({ endpoint: restBaseUrl }, `Massive REST endpoint: ${restBaseUrl}`);
   return {
     dataRoot: extra.dataRoot ?? config.settings.dataRoot,
     apiKey: extra.apiKey ?? massive.apiKey,
-    restBaseUrl: extra.restBaseUrl ?? massive.rest.baseUrl,
+    restBaseUrl,
     requestsPerMinute: extra.requestsPerMinute !== undefined ? extra.requestsPerMinute : massive.rateLimit.requestsPerMinute,
     retryPolicy: config.retry,
     timeoutMs: massive.rest.timeoutMs,
     dedupCapacity: config.settings.dedup.lruSize,
+    parquet: config.sinks.parquet,
+    pageLimit: massive.rest.pageLimit,
     extendedHours: config.settings.marketHours.extendedHours,
     options: {
       mode: options.mode,

@@ -18,7 +18,7 @@ import {
 } from '@spyglass/core';
 import { Deduplicator, Quarantine, recordKeyFor, validatorFor, type KeyOf } from '@spyglass/processing';
 import { ContractSelector, EquityClient, IndexClient, MassiveRest, NewsClient, OptionsClient, type InputFunction, type SelectionParams } from '@spyglass/sources';
-import { CheckpointStore, ParquetDataset, rawDatasetSpecs, type DatasetSpec } from '@spyglass/storage';
+import { CheckpointStore, ParquetDataset, rawDatasetSpecs, type DatasetSpec, type ParquetCompression } from '@spyglass/storage';
 import type { CheckpointPort, RecordSink } from './ingest-ports.js';
 import { HistoricalRunner, type BackfillRequest, type BackfillSummary, type DayProgress } from './historical-runner.js';
 import { backfillJob } from './backfill-checkpoints.js';
@@ -44,6 +44,10 @@ export interface IngestionSettings {
   readonly timeoutMs?: number;
   /** Capacity of the in-flight de-duplication LRU. */
   readonly dedupCapacity: number;
+  /** How raw Parquet is written (sinks.yaml `parquet`); default snappy, 1,048,576 rows per group. */
+  readonly parquet?: { readonly compression?: ParquetCompression; readonly rowGroupSize?: number };
+  /** Rows per aggregates page (sources.yaml `massive.rest.pageLimit`); default the API's maximum. */
+  readonly pageLimit?: number;
   /** Accept pre- and post-market bars (04:00–20:00 ET) instead of regular hours only. */
   readonly extendedHours: boolean;
   readonly options: {
@@ -160,15 +164,17 @@ export class Ingestion {
       timeoutMs: settings.timeoutMs,
       logger: settings.logger,
     });
-    this.equities = new EquityClient(this.rest);
-    this.indices = new IndexClient(this.rest);
+    const page = settings.pageLimit === undefined ? {} : { limit: settings.pageLimit };
+    this.equities = new EquityClient(this.rest, page);
+    this.indices = new IndexClient(this.rest, page);
     this.news = new NewsClient(this.rest);
-    this.options = new OptionsClient(this.rest);
+    this.options = new OptionsClient(this.rest, page);
     const root = settings.dataRoot;
+    const parquet = settings.parquet ?? {};
     this.quarantine = new Quarantine({ root, clock: this.clock });
     const backends = settings.backends ?? {};
     this.checkpoints = backends.checkpoints ?? new CheckpointStore({ dir: dataRootLayout(root).checkpoints, clock: this.clock });
-    const sink = <R extends object>(spec: DatasetSpec): RecordSink<R> => backends.sinkFor?.<R>(spec) ?? new ParquetDataset<R>({ root, spec });
+    const sink = <R extends object>(spec: DatasetSpec): RecordSink<R> => backends.sinkFor?.<R>(spec) ?? new ParquetDataset<R>({ root, spec, ...parquet });
     this.datasets = {
       stocks: sink<StockBar>(rawDatasetSpecs.stocks),
       options: sink<OptionBar>(rawDatasetSpecs.options),

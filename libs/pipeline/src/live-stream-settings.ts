@@ -12,6 +12,7 @@ import type { LiveStreamSettings } from './live-streams.js';
  * ```
  */
 export function liveStreamSettings(config: SpyglassConfig, extra: { enforceMarketHours: boolean; logger?: Logger; clock?: Clock }): LiveStreamSettings {
+  extra.logger?.info({ endpoint: config.sources.massive.ws.baseUrl }, `Massive WebSocket endpoint: ${config.sources.massive.ws.baseUrl}`);
   const s = config.sources.streaming;
   return {
     apiKey: config.sources.massive.apiKey,

@@ -157,7 +157,8 @@ export class ParallelRunner {
     return new Promise<WorkerOutcome>((resolve) => {
       child.on('exit', (code, signal) => {
         stop.removeEventListener('abort', onStop);
-        const stopped = (signal === 'SIGTERM' || signal === 'SIGKILL' || signal === 'SIGINT') && !error ? true : error?.code === 'ABORTED';
+        // Asked to stop (by this run, or by a signal from `workers stop`): however it ended, it stopped.
+        const stopped = stop.aborted || ((signal === 'SIGTERM' || signal === 'SIGKILL' || signal === 'SIGINT') && !error) || error?.code === 'ABORTED';
         const status: WorkerOutcome['status'] = summary && code === 0 ? 'completed' : stopped ? 'stopped' : 'failed';
         if (status === 'stopped') error = undefined;
         if (status === 'failed' && !error) error = { code: 'INTERNAL', message: `worker exited with ${signal ?? `code ${code}`}` };

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '@spyglass/core';
@@ -41,5 +41,25 @@ describe('ProcessRegistry', () => {
   it('stop of an unknown id is a NOT_FOUND error', async () => {
     const registry = new ProcessRegistry({ dir: await mkdtemp(join(tmpdir(), 'registry-')) });
     await expect(registry.stop('nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('shows a worker recorded running whose process is gone as dead, and sweep removes what dead processes left', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'registry-'));
+    const gone = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    await new Promise((r) => gone.on('exit', r));
+    const registry = new ProcessRegistry({ dir });
+    await registry.register({ id: 'crashed', pid: gone.pid!, ticker: 'SPY', job: 'backfill', status: 'running', progress: { done: 1, total: 3, bars: 390 } });
+    await registry.register({ id: 'finished', pid: gone.pid!, ticker: 'QQQ', job: 'backfill', status: 'completed', progress: { done: 3, total: 3, bars: 1170 } });
+    await registry.register({ id: 'live', pid: process.pid, ticker: 'IWM', job: 'backfill', status: 'running', progress: { done: 0, total: 3, bars: 0 } });
+    // Temp files of saves interrupted by a kill: one of a dead process, one of this (live) one.
+    await writeFile(join(dir, `crashed.json.${gone.pid!}.abc123.tmp`), '{');
+    await writeFile(join(dir, `live.json.${process.pid}.def456.tmp`), '{');
+    expect((await registry.list()).map((w) => [w.id, w.state])).toEqual([
+      ['crashed', 'dead'],
+      ['finished', 'completed'],
+      ['live', 'running'],
+    ]);
+    expect(await registry.sweep()).toBe(3);
+    expect((await readdir(dir)).sort()).toEqual(['live.json', `live.json.${process.pid}.def456.tmp`]);
   });
 });

@@ -48,6 +48,16 @@ function tempPath(file: string): string {
  */
 async function writeTemp(file: string, data: Uint8Array | string, durable: boolean, blocking: boolean): Promise<string> {
   const tmp = tempPath(file);
+  try {
+    return await fillTemp(tmp, data, durable, blocking);
+  } catch (e) {
+    // Disk full half-way (ENOSPC), I/O error: the caller never learns the name, so remove it here.
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+async function fillTemp(tmp: string, data: Uint8Array | string, durable: boolean, blocking: boolean): Promise<string> {
   const bytes = typeof data === 'string' ? Buffer.from(data) : data;
   if (blocking) {
     const fd = openSync(tmp, 'w');

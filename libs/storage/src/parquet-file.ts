@@ -15,12 +15,17 @@ import { summarizeFooter, type FooterSummary } from './parquet-footer-summary.js
  * const c: ParquetCompression = 'snappy';
  * ```
  */
-export type ParquetCompression = 'snappy' | 'zstd' | 'none';
+export type ParquetCompression = 'snappy' | 'zstd' | 'gzip' | 'brotli' | 'lz4' | 'none' | 'uncompressed';
 
 const CODECS: Record<ParquetCompression, Compression> = {
   snappy: Compression.SNAPPY,
   zstd: Compression.ZSTD,
+  gzip: Compression.GZIP,
+  brotli: Compression.BROTLI,
+  // LZ4 (Hadoop framing) is deprecated in the Parquet spec; LZ4_RAW is what readers agree on.
+  lz4: Compression.LZ4_RAW,
   none: Compression.UNCOMPRESSED,
+  uncompressed: Compression.UNCOMPRESSED,
 };
 
 /** Options of {@link encodeParquet}. */

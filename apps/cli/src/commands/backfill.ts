@@ -152,6 +152,7 @@ export const backfillAllCommand = defineCommand({
     ].map((x) => ({ ...x, id: `${x.dataset}-${x.ticker.replace(/[^A-Za-z0-9]/g, '')}-${process.pid}`, ...range, resume: a.resume, retryEmpty: a['retry-empty'] }));
     const rate = a['rate-limit'];
     const { logger: _l, clock: _c, random: _r, input: _i, rateLimiter: _p, ...settings } = ingestionSettings(ctx.config, {
+      logger: ctx.logger,
       ...(rate !== undefined ? { requestsPerMinute: rate > 0 ? rate : null } : {}),
     });
     const runner = new ParallelRunner({

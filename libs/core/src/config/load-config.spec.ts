@@ -96,6 +96,23 @@ describe('loadConfig: API key', () => {
   });
 });
 
+describe('loadConfig: endpoint overrides from the environment', () => {
+  const env = { MASSIVE_API_KEY: 'local-key', MASSIVE_REST_URL: 'http://127.0.0.1:4010', MASSIVE_WS_URL: 'ws://127.0.0.1:4010' };
+  it.each<[string, Record<string, string>]>([
+    ['no sources.yaml', {}],
+    ['sources.yaml without rest/ws', { 'sources.yaml': 'tickers:\n  equities: [SPY]\n' }],
+    ['sources.yaml with a rest section but no baseUrl', { 'sources.yaml': 'massive:\n  rest:\n    timeoutMs: 5000\n' }],
+    ['sources.yaml naming other URLs', { 'sources.yaml': 'massive:\n  rest:\n    baseUrl: https://api.massive.com\n  ws:\n    baseUrl: wss://socket.massive.com\n' }],
+  ])('%s: MASSIVE_REST_URL / MASSIVE_WS_URL win, so the key goes where it is meant to', (_what, files) => {
+    const m = loadConfig({ dir: dirWith(files), env }).sources.massive;
+    expect([m.rest.baseUrl, m.ws.baseUrl, m.apiKey]).toEqual(['http://127.0.0.1:4010', 'ws://127.0.0.1:4010', 'local-key']);
+  });
+
+  it('an empty variable leaves the file (or default) alone', () => {
+    expect(loadConfig({ dir: dirWith({}), env: { MASSIVE_REST_URL: '' } }).sources.massive.rest.baseUrl).toBe('https://api.massive.com');
+  });
+});
+
 describe('loadConfig: bad input names file, key path and reason', () => {
   it.each<[string, string, string, string]>([
     ['ml.yaml', 'split:\n  train: "abc"\n', 'split.train', 'expected number, received string'],

@@ -114,7 +114,15 @@ function pathOf(ancestors: readonly unknown[], node: unknown): Path {
 /** Reads one YAML file: syntax errors, then `${…}` substitution in values. Missing file → undefined. */
 function readYaml(file: string, env: Env): unknown {
   if (!existsSync(file)) return undefined;
-  const doc = parseDocument(readFileSync(file, 'utf8'), { prettyErrors: true });
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    // A directory in its place, no permission…: name the file, not only the errno.
+    const why = (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a directory, not a YAML file' : `cannot be read (${(e as Error).message})`;
+    throw configError(file, [{ code: 'UNREADABLE', path: [], message: why }]);
+  }
+  const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
     throw configError(
       file,
@@ -208,7 +216,7 @@ export function loadConfig(opts: LoadConfigOptions): SpyglassConfig {
     const file = join(opts.dir, CONFIG_FILES[section]);
     const fromFile = readYaml(file, opts.env);
     let raw = merge(fromFile ?? {}, overrides[section]);
-    if (section === 'sources') raw = withApiKeyFallback(raw, opts.env);
+    if (section === 'sources') raw = withEndpointOverrides(withApiKeyFallback(raw, opts.env), opts.env);
     const parsed = SCHEMAS[section].safeParse(raw);
     if (!parsed.success) {
       const issues = toIssues(parsed.error);
@@ -231,6 +239,23 @@ function withApiKeyFallback(raw: unknown, env: Env): unknown {
   if (massive && 'apiKey' in massive) return raw;
   const apiKey = env.MASSIVE_API_KEY || env.POLYGON_API_KEY || '';
   return { ...raw, massive: { ...(massive ?? {}), apiKey } };
+}
+
+/**
+ * MASSIVE_REST_URL / MASSIVE_WS_URL win over whatever sources.yaml holds (or leaves out): the key
+ * comes from the environment, so the endpoint it is meant for must too, never the built-in default.
+ */
+function withEndpointOverrides(raw: unknown, env: Env): unknown {
+  if (!isPlainObject(raw)) return raw;
+  const massive = isPlainObject(raw.massive) ? raw.massive : {};
+  const over = (section: 'rest' | 'ws', value: string | undefined) => {
+    const current = isPlainObject(massive[section]) ? massive[section] : {};
+    return value ? { [section]: { ...current, baseUrl: value } } : {};
+  };
+  const rest = over('rest', env.MASSIVE_REST_URL);
+  const ws = over('ws', env.MASSIVE_WS_URL);
+  if (!('rest' in rest) && !('ws' in ws)) return raw;
+  return { ...raw, massive: { ...massive, ...rest, ...ws } };
 }
 
 function checkAcrossFiles(config: SpyglassConfig, dir: string): void {

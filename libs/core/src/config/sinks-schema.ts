@@ -1,16 +1,16 @@
 import { z } from 'zod';
 
-const keyColumns = z.array(z.string().min(1)).min(1);
-const dir = z.string().min(1);
 
 /**
- * `config/sinks.yaml`: Parquet writing, partition layout, directories under the data root, and the
- * de-duplication key of each dataset (re-writes merge on it, so every run is idempotent).
+ * `config/sinks.yaml`: how Parquet is written (codec, rows per row group); both take effect on every
+ * raw dataset. The partition layout, directories under the data root and each dataset's key are
+ * fixed by the code that reads them back (a different layout here would make stored data
+ * unreadable), so they are not configuration: a file naming them is rejected as an unknown key.
  *
  * @example
  * ```ts
- * const sinks = sinksConfigSchema.parse({});
- * sinks.dedupKeys.options; // ['ticker', 'timestamp']
+ * const sinks = sinksConfigSchema.parse({ parquet: { compression: 'zstd' } });
+ * sinks.parquet.rowGroupSize; // 100000
  * ```
  */
 export const sinksConfigSchema = z.strictObject({
@@ -20,29 +20,6 @@ export const sinksConfigSchema = z.strictObject({
       rowGroupSize: z.number().int().positive().default(100_000),
     })
     .prefault({}),
-  partitioning: z
-    .strictObject({
-      /** Hive-style partition columns, outermost first: `ticker=<T>/date=<YYYY-MM-DD>/`. */
-      by: z.array(z.enum(['ticker', 'date'])).min(1).default(['ticker', 'date']),
-      /** Time zone of the `date` partition value (a session never straddles two partitions). */
-      dateTimeZone: z.string().min(1).default('America/New_York'),
-    })
-    .prefault({}),
-  /** Directories, relative to `settings.dataRoot` unless absolute. */
-  rawDir: dir.default('raw'),
-  processedDir: dir.default('processed'),
-  quarantineDir: dir.default('quarantine'),
-  checkpointDir: dir.default('checkpoints'),
-  schemaBaselineDir: dir.default('schema'),
-  dedupKeys: z
-    .strictObject({
-      stocks: keyColumns.default(['ticker', 'timestamp']),
-      options: keyColumns.default(['ticker', 'timestamp']),
-      indices: keyColumns.default(['ticker', 'timestamp']),
-      news: keyColumns.default(['id', 'ticker']),
-      contracts: keyColumns.default(['ticker']),
-    })
-    .prefault({}),
 });
 
 /**
@@ -50,7 +27,7 @@ export const sinksConfigSchema = z.strictObject({
  *
  * @example
  * ```ts
- * function key(sinks: SinksConfig) { return sinks.dedupKeys.stocks; }
+ * function codec(sinks: SinksConfig) { return sinks.parquet.compression; }
  * ```
  */
 export type SinksConfig = z.infer<typeof sinksConfigSchema>;
