@@ -68,7 +68,11 @@ export const streamSignalsCommand: CommandModule<GlobalArgs, StreamSignalsArgs> 
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     const c = ctx.config.pipeline.consolidation;
-    const sessionClose = nyseCalendar.session(date)?.close ?? Number.POSITIVE_INFINITY;
+    const session = nyseCalendar.session(date);
+    const sessionClose = session?.close ?? Number.POSITIVE_INFINITY;
+    // …and at the latest when the replay must be over (a warm restart after the close scores nothing).
+    const replayEnd = sim && session ? setTimeout(stop, ((session.close - session.open) / a.speed) * 1.5 + 15_000) : undefined;
+    replayEnd?.unref();
     try {
       const summary = await runLiveSignals(
         {
@@ -95,6 +99,7 @@ export const streamSignalsCommand: CommandModule<GlobalArgs, StreamSignalsArgs> 
       ctx.logger.info({ engine: summary.engine, contracts: summary.contracts.length }, 'stream-signals: done');
       if (a.json) printResult(a, { contracts: summary.contracts.length, ...summary.engine }, () => '');
     } finally {
+      if (replayEnd) clearTimeout(replayEnd);
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       await store.close();
