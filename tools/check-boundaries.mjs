@@ -17,6 +17,7 @@ export const allowed = {
   ml: ['core', 'features'],
   pipeline: ['core', 'storage', 'sources', 'processing', 'features', 'ml', 'monitoring'],
   dashboard: ['core', 'storage', 'monitoring'],
+  cluster: ['core', 'storage', 'sources', 'processing', 'features', 'pipeline'],
 };
 /** Test peers a spec file may import in addition. */
 const testPeers = ['exchange-sim', 'storage', 'processing', 'features'];

@@ -1,14 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { configSecrets, createLogger, loadConfig, nyseCalendar, type Logger } from '@spyglass/core';
 import { runTrainingJob, type TrainingJobResult } from '@spyglass/pipeline';
-import { generateFeatures, type FeatureSummary } from '@spyglass/processing';
+import { generateFeatures, processingOptions, type FeatureSummary } from '@spyglass/processing';
 import type { TrainerArgs } from './trainer-args.js';
 
 /** What the trainer needs from its process, passed in so the run is testable in-process. */
 export interface TrainerEnvironment {
   /** For `${VAR}` substitution in the config files. */
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** Another libxgboost (the app decodes `SPYGLASS_XGBOOST_LIB` into this). */
+  /** Another libxgboost (the app decodes `XGBOOST_LIBRARY_PATH` into this; absent, libxgboost is searched for). */
   readonly xgboostLibraryPath?: string;
   /** Progress lines (human mode only). */
   readonly progress?: (line: string) => void;
@@ -54,6 +54,7 @@ export async function runTrainer(args: TrainerArgs, environment: TrainerEnvironm
     pretty: false,
     name: 'trainer',
     secrets: configSecrets(config),
+    stacks: process.env.SPYGLASS_DEBUG === '1',
     destination: environment.logDestination ?? process.stderr,
   } as Parameters<typeof createLogger>[0]);
   const root = config.settings.dataRoot;
@@ -62,7 +63,7 @@ export async function runTrainer(args: TrainerArgs, environment: TrainerEnvironm
   let features: FeatureSummary | null = null;
   if (args.features) {
     say(`» features ${args.from} … ${args.to}`);
-    features = await generateFeatures({ root, dates: nyseCalendar.tradingDays(args.from!, args.to!), labels: p.labels, newsLookbackMinutes: p.consolidation.newsLookbackMinutes });
+    features = await generateFeatures({ root, dates: nyseCalendar.tradingDays(args.from!, args.to!), ...processingOptions(p).features });
     say(`  features: ${features.rows.toLocaleString('en-US')} rows × ${features.features}, ${(features.positiveRate * 100).toFixed(2)} % positive`);
   }
   const result = await runTrainingJob({

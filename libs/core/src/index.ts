@@ -75,7 +75,7 @@ export { sinksConfigSchema } from './config/sinks-schema.js';
 export type { SinksConfig } from './config/sinks-schema.js';
 export { retryConfigSchema } from './config/retry-schema.js';
 export type { RetryConfig } from './config/retry-schema.js';
-export { pipelineConfigSchema } from './config/pipeline-schema.js';
+export { LABEL_DEFAULTS, pipelineConfigSchema } from './config/pipeline-schema.js';
 export type { PipelineConfig } from './config/pipeline-schema.js';
 export { mlConfigSchema } from './config/ml-schema.js';
 export type { MlConfig } from './config/ml-schema.js';

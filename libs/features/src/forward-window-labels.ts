@@ -1,4 +1,4 @@
-import { SpyglassError } from '@spyglass/core';
+import { LABEL_DEFAULTS, SpyglassError } from '@spyglass/core';
 import { nyDayNumbers, type SessionIds } from './per-session.js';
 
 /**
@@ -75,8 +75,8 @@ function invalid(message: string, details: Record<string, unknown>): never {
  */
 export function labelForwardWindow(input: ForwardWindowInput): ForwardWindowLabels {
   const { timestamps, closes } = input;
-  const threshold = input.threshold ?? 0.2;
-  const windowMinutes = input.windowMinutes ?? 120;
+  const threshold = input.threshold ?? LABEL_DEFAULTS.threshold;
+  const windowMinutes = input.windowMinutes ?? LABEL_DEFAULTS.windowMinutes;
   const n = timestamps.length;
   if (closes.length !== n) invalid(`${closes.length} closes for ${n} timestamps`, { closes: closes.length, timestamps: n });
   if (!(threshold >= 0 && threshold < Infinity)) invalid(`threshold = ${threshold}: must be a finite fraction >= 0 (0.2 = +20 %)`, { threshold });

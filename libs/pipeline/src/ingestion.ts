@@ -18,7 +18,8 @@ import {
 } from '@spyglass/core';
 import { Deduplicator, Quarantine, recordKeyFor, validatorFor, type KeyOf } from '@spyglass/processing';
 import { ContractSelector, EquityClient, IndexClient, MassiveRest, NewsClient, OptionsClient, type InputFunction, type SelectionParams } from '@spyglass/sources';
-import { CheckpointStore, ParquetDataset, rawDatasetSpecs } from '@spyglass/storage';
+import { CheckpointStore, ParquetDataset, rawDatasetSpecs, type DatasetSpec } from '@spyglass/storage';
+import type { CheckpointPort, RecordSink } from './ingest-ports.js';
 import { HistoricalRunner, type BackfillRequest, type BackfillSummary, type DayProgress } from './historical-runner.js';
 import { backfillJob } from './backfill-checkpoints.js';
 import { addCounts, emptyCounts, type IngestCounts } from './ingest-counts.js';
@@ -59,6 +60,26 @@ export interface IngestionSettings {
   readonly rateLimiter?: { acquire(signal?: AbortSignal): Promise<unknown> };
   /** Asks TEST-mode questions that config left open; never set in tests. */
   readonly input?: InputFunction;
+  /**
+   * Where checkpoints and raw records go instead of `<dataRoot>/checkpoints` and the local Parquet
+   * datasets (the cluster's Redis checkpoints and object-store datasets); the embedded default when omitted.
+   */
+  readonly backends?: IngestionBackends;
+}
+
+/**
+ * Replaceable storage of an {@link Ingestion}: both default to the data root on local disk.
+ *
+ * @example
+ * ```ts
+ * const backends: IngestionBackends = { checkpoints: new RedisCheckpointStore(redis),
+ *   sinkFor: (spec) => new ObjectStoreDataset({ store, spec, cacheDir: '/var/cache/spyglass', lock }) };
+ * ```
+ */
+export interface IngestionBackends {
+  readonly checkpoints?: CheckpointPort;
+  /** The sink of one raw dataset (`rawDatasetSpecs.stocks`, …). */
+  readonly sinkFor?: <R extends object>(spec: DatasetSpec) => RecordSink<R>;
 }
 
 /**
@@ -117,13 +138,13 @@ export class Ingestion {
   readonly news: NewsClient;
   readonly options: OptionsClient;
   readonly quarantine: Quarantine;
-  readonly checkpoints: CheckpointStore;
+  readonly checkpoints: CheckpointPort;
   readonly datasets: {
-    readonly stocks: ParquetDataset<StockBar>;
-    readonly options: ParquetDataset<OptionBar>;
-    readonly indices: ParquetDataset<IndexBar>;
-    readonly news: ParquetDataset<NewsArticle>;
-    readonly contracts: ParquetDataset<OptionContract>;
+    readonly stocks: RecordSink<StockBar>;
+    readonly options: RecordSink<OptionBar>;
+    readonly indices: RecordSink<IndexBar>;
+    readonly news: RecordSink<NewsArticle>;
+    readonly contracts: RecordSink<OptionContract>;
   };
   private readonly clock: Clock;
 
@@ -145,13 +166,15 @@ export class Ingestion {
     this.options = new OptionsClient(this.rest);
     const root = settings.dataRoot;
     this.quarantine = new Quarantine({ root, clock: this.clock });
-    this.checkpoints = new CheckpointStore({ dir: dataRootLayout(root).checkpoints, clock: this.clock });
+    const backends = settings.backends ?? {};
+    this.checkpoints = backends.checkpoints ?? new CheckpointStore({ dir: dataRootLayout(root).checkpoints, clock: this.clock });
+    const sink = <R extends object>(spec: DatasetSpec): RecordSink<R> => backends.sinkFor?.<R>(spec) ?? new ParquetDataset<R>({ root, spec });
     this.datasets = {
-      stocks: new ParquetDataset<StockBar>({ root, spec: rawDatasetSpecs.stocks }),
-      options: new ParquetDataset<OptionBar>({ root, spec: rawDatasetSpecs.options }),
-      indices: new ParquetDataset<IndexBar>({ root, spec: rawDatasetSpecs.indices }),
-      news: new ParquetDataset<NewsArticle>({ root, spec: rawDatasetSpecs.news }),
-      contracts: new ParquetDataset<OptionContract>({ root, spec: rawDatasetSpecs.contracts }),
+      stocks: sink<StockBar>(rawDatasetSpecs.stocks),
+      options: sink<OptionBar>(rawDatasetSpecs.options),
+      indices: sink<IndexBar>(rawDatasetSpecs.indices),
+      news: sink<NewsArticle>(rawDatasetSpecs.news),
+      contracts: sink<OptionContract>(rawDatasetSpecs.contracts),
     };
   }
 
@@ -160,7 +183,7 @@ export class Ingestion {
     return this.settings.logger?.child({ component: name });
   }
 
-  private stages<R>(dataset: Dataset, sink: ParquetDataset<R & object>) {
+  private stages<R>(dataset: Dataset, sink: RecordSink<R>) {
     const session = this.settings.extendedHours ? { extendedHours: true } : {};
     return {
       dataset,

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { dataRootLayout, nyDate, systemClock, type Clock, type OptionBar, type PipelineConfig } from '@spyglass/core';
 import { ModelStore, Scorer, type SignalExplanation } from '@spyglass/ml';
-import { FEATURES_DATASET, consolidate, generateFeatures } from '@spyglass/processing';
+import { FEATURES_DATASET, consolidate, generateFeatures, processingOptions } from '@spyglass/processing';
 import { readParquetTable } from '@spyglass/storage';
 
 /**
@@ -38,7 +38,7 @@ export interface LiveScorerOptions {
   readonly root: string;
   /** A model directory written by the trainer (`model.json` + `artifact.json`); default: the newest in the root's {@link ModelStore}. */
   readonly modelDir?: string;
-  readonly pipeline: Pick<PipelineConfig, 'consolidation' | 'labels'>;
+  readonly pipeline: Pick<PipelineConfig, 'consolidation' | 'labels' | 'trainingPrep' | 'scanner'>;
   /** Override of the artifact's decision threshold. */
   readonly threshold?: number;
   readonly xgboostLibraryPath?: string;
@@ -74,9 +74,9 @@ export class LiveScorer {
   async score(bars: readonly OptionBar[]): Promise<{ scored: number; missing: number; signals: LiveSignal[] }> {
     if (bars.length === 0) return { scored: 0, missing: 0, signals: [] };
     const dates = [...new Set(bars.map((b) => nyDate(b.timestamp)))].sort();
-    const c = this.o.pipeline.consolidation;
-    await consolidate({ root: this.o.root, dates, riskFreeRate: c.riskFreeRate, dividendYield: c.dividendYield, newsLookbackMinutes: c.newsLookbackMinutes, schemaDrift: { monitor: false } });
-    await generateFeatures({ root: this.o.root, dates, labels: this.o.pipeline.labels, newsLookbackMinutes: c.newsLookbackMinutes, schemaDrift: { monitor: false } });
+    const steps = processingOptions(this.o.pipeline);
+    await consolidate({ root: this.o.root, dates, ...steps.consolidate, schemaDrift: { monitor: false } });
+    await generateFeatures({ root: this.o.root, dates, ...steps.features, schemaDrift: { monitor: false } });
     const wanted = new Map(bars.map((b) => [`${b.ticker}|${b.timestamp}`, b]));
     const cols = this.scorer.featureColumns;
     const signals: LiveSignal[] = [];

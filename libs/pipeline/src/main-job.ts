@@ -1,6 +1,5 @@
-import { join } from 'node:path';
 import { dataRootLayout, nyseCalendar, systemClock, type Clock, type Logger, type SpyglassConfig } from '@spyglass/core';
-import { consolidate, generateFeatures, prepareTraining, scanOptions, type ConsolidateSummary, type FeatureSummary, type ScanSummary, type TrainingSummary } from '@spyglass/processing';
+import { consolidate, generateFeatures, prepareTraining, processingOptions, scanOptions, type ConsolidateSummary, type FeatureSummary, type ScanSummary, type TrainingSummary } from '@spyglass/processing';
 import { Ingestion, type BackfillAllSummary } from './ingestion.js';
 import { ingestionSettings } from './ingestion-settings.js';
 import { writeScannerReport } from './scanner-report.js';
@@ -104,25 +103,25 @@ export async function runMainJob(o: MainJobOptions): Promise<MainJobSummary> {
           `option contracts: ${s.contracts.withBars} with bars, ${s.contracts.withoutBars} without, ${s.contracts.resumed} resumed, ${s.contracts.unlisted} selected but not listed`,
   );
   const dates = nyseCalendar.tradingDays(o.from, o.to);
-  const c = p.consolidation;
+  const steps = processingOptions(p);
   const consolidated = await stage(
     'consolidate',
-    () => consolidate({ root, dates, riskFreeRate: c.riskFreeRate, dividendYield: c.dividendYield, newsLookbackMinutes: c.newsLookbackMinutes }),
+    () => consolidate({ root, dates, ...steps.consolidate }),
     (s) => `${s.rows.toLocaleString('en-US')} option-minute rows, ${s.uniqueOptions} contracts`,
   );
   const training = await stage(
     'prepare-training',
-    () => prepareTraining({ root, dates, minTargetCoveragePct: p.trainingPrep.minTargetCoveragePct, labels: p.labels }),
+    () => prepareTraining({ root, dates, ...steps.training }),
     (s) => `${s.rowsKept.toLocaleString('en-US')} rows kept, ${s.positives} positives`,
   );
   const features = await stage(
     'features',
-    () => generateFeatures({ root, dates, labels: p.labels, newsLookbackMinutes: c.newsLookbackMinutes }),
+    () => generateFeatures({ root, dates, ...steps.features }),
     (s) => `${s.rows.toLocaleString('en-US')} rows × ${s.features} features, ${(s.positiveRate * 100).toFixed(2)} % positive`,
   );
   const scan = await stage(
     'scan',
-    () => scanOptions({ root, dates, thresholdPct: p.scanner.threshold * 100, csvPath: join(dataRootLayout(root).scannerReports, 'events.csv') }),
+    () => scanOptions({ root, dates, ...steps.scanner, csvPath: dataRootLayout(root).scannerEvents }),
     (s) => `${s.events} events over ${s.contractDays} contract-days (median ${s.eventsPerContractDay.median} per contract-day)`,
   );
   const scannerReport = await writeScannerReport(root, scan, clock.now());

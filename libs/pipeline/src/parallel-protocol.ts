@@ -9,7 +9,7 @@ import type { IngestionSettings } from './ingestion.js';
  * const workerSettings: WorkerSettings = settings; // sent to each child process as JSON
  * ```
  */
-export type WorkerSettings = Omit<IngestionSettings, 'clock' | 'random' | 'logger' | 'input' | 'rateLimiter'>;
+export type WorkerSettings = Omit<IngestionSettings, 'clock' | 'random' | 'logger' | 'input' | 'rateLimiter' | 'backends'>;
 
 /**
  * One unit of parallel work: a dataset backfill for one ticker.

@@ -28,3 +28,5 @@ export type { PrepareTrainingOptions, TrainingSummary } from './training/prepare
 export { scanOptions, formatScanReport } from './scanner/scan-options.js';
 export type { ScanOptions, ScanEvent, ScanSummary } from './scanner/scan-options.js';
 export type { SchemaDriftSettings } from './layout/drift-check.js';
+export { processingOptions } from './processing-options.js';
+export type { ProcessingOptions } from './processing-options.js';

@@ -1,11 +1,11 @@
 import type { CommandModule } from 'yargs';
+import { defineCommand } from '../define-command.js';
 import { dataRootLayout, nyseCalendar } from '@spyglass/core';
-import { consolidate, formatScanReport, generateFeatures, prepareTraining, scanOptions } from '@spyglass/processing';
+import { consolidate, formatScanReport, generateFeatures, prepareTraining, processingOptions, scanOptions } from '@spyglass/processing';
 import { writeScannerReport } from '@spyglass/pipeline';
 import { loadContext, type CliContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
 import { resolveRange } from './backfill.js';
-import { join } from 'node:path';
 
 interface DatesArgs extends GlobalArgs {
   'start-date'?: string;
@@ -27,53 +27,57 @@ const skippedLine = (skipped: readonly { date: string; reason: string }[]) =>
   skipped.length === 0 ? '' : `\n  skipped: ${skipped.map((s) => `${s.date} (${s.reason})`).join('; ')}`;
 
 /** `spyglass consolidate`: one row per option per minute with SPY, VIX, news, indicators, greeks and IV. */
-export const consolidateCommand: CommandModule<GlobalArgs, DatesArgs> = {
+export const consolidateCommand = defineCommand({
   command: 'consolidate',
   describe: 'consolidate raw data per option per minute (DuckDB) into data/processed/consolidated',
-  builder: (y) => y.options(dateOptions) as never,
+  builder: (y) => y.options(dateOptions),
   handler: async (a) => {
     const ctx = loadContext(a);
-    const c = ctx.config.pipeline.consolidation;
-    const s = await consolidate({ root: ctx.dataRoot, dates: tradingDates(ctx, a), riskFreeRate: c.riskFreeRate, dividendYield: c.dividendYield, newsLookbackMinutes: c.newsLookbackMinutes });
+    const s = await consolidate({ root: ctx.dataRoot, dates: tradingDates(ctx, a), ...processingOptions(ctx.config.pipeline).consolidate });
     printResult(a, s, () =>
       `consolidated ${s.rows.toLocaleString('en-US')} rows over ${s.dates.length} days (${s.uniqueOptions} contracts) in ${s.seconds.toFixed(1)} s; IV ${JSON.stringify(s.iv)}` +
       `${s.schemaDrift && s.schemaDrift.changes.length > 0 ? `\n  schema drift: ${s.schemaDrift.changes.length} change(s)` : ''}${skippedLine(s.skipped)}`,
     );
   },
-};
+});
 
 /** `spyglass prepare-training`: future target prices and coverage filter. */
-export const prepareTrainingCommand: CommandModule<GlobalArgs, DatesArgs> = {
+export const prepareTrainingCommand = defineCommand({
   command: 'prepare-training',
   describe: 'add 120-minute future targets to consolidated rows, filter by coverage, write data/processed/training',
-  builder: (y) => y.options(dateOptions) as never,
+  builder: (y) => y.options(dateOptions),
   handler: async (a) => {
     const ctx = loadContext(a);
-    const p = ctx.config.pipeline;
-    const s = await prepareTraining({ root: ctx.dataRoot, dates: tradingDates(ctx, a), minTargetCoveragePct: p.trainingPrep.minTargetCoveragePct, labels: p.labels });
+    const s = await prepareTraining({ root: ctx.dataRoot, dates: tradingDates(ctx, a), ...processingOptions(ctx.config.pipeline).training });
     printResult(a, s, () =>
       `training rows: ${s.rowsKept.toLocaleString('en-US')} kept of ${s.rowsIn.toLocaleString('en-US')} (${s.rowsDroppedLowCoverage} below ${s.minTargetCoveragePct} % coverage), ${s.positives} positives, mean coverage ${s.meanCoveragePct.toFixed(1)} %${skippedLine(s.skipped)}`,
     );
   },
-};
+});
 
 /** `spyglass ml generate-features`: the 66 features and labels. */
-export const generateFeaturesCommand: CommandModule<GlobalArgs, DatesArgs> = {
+export const generateFeaturesCommand = defineCommand({
   command: 'generate-features',
   describe: 'engineer the 66 ML features (13 groups) and labels into data/processed/features',
-  builder: (y) => y.options(dateOptions) as never,
+  builder: (y) => y.options(dateOptions),
   handler: async (a) => {
     const ctx = loadContext(a);
-    const p = ctx.config.pipeline;
-    const s = await generateFeatures({ root: ctx.dataRoot, dates: tradingDates(ctx, a), labels: p.labels, newsLookbackMinutes: p.consolidation.newsLookbackMinutes });
+    const s = await generateFeatures({ root: ctx.dataRoot, dates: tradingDates(ctx, a), ...processingOptions(ctx.config.pipeline).features });
     printResult(a, s, () =>
       `features: ${s.rows.toLocaleString('en-US')} rows × ${s.features} features over ${s.dates.length} days, ${s.positives} positives (${(s.positiveRate * 100).toFixed(2)} %) in ${s.seconds.toFixed(1)} s${skippedLine(s.skipped)}`,
     );
   },
+});
+
+/** `spyglass engineer-features`: the original's name for `ml generate-features`, at the top level as it was. */
+export const engineerFeaturesCommand: typeof generateFeaturesCommand = {
+  ...generateFeaturesCommand,
+  command: 'engineer-features',
+  describe: "the original's name for `ml generate-features`",
 };
 
 /** `spyglass scan-options`: 20 %+ intraday move events and the step-27 summary. */
-export const scanOptionsCommand: CommandModule<GlobalArgs, DatesArgs & { threshold?: number; csv?: string }> = {
+export const scanOptionsCommand = defineCommand({
   command: 'scan-options',
   describe: 'find 20 %+ intraday option moves per contract-day; event CSV and summary',
   builder: (y) =>
@@ -81,17 +85,18 @@ export const scanOptionsCommand: CommandModule<GlobalArgs, DatesArgs & { thresho
       ...dateOptions,
       threshold: { type: 'number', describe: 'move threshold as a fraction (default pipeline.scanner.threshold)' },
       csv: { type: 'string', describe: 'event CSV path (default data/reports/scanner/events.csv)' },
-    }) as never,
+    }),
   handler: async (a) => {
     const ctx = loadContext(a);
     const s = await scanOptions({
       root: ctx.dataRoot,
       dates: tradingDates(ctx, a),
-      thresholdPct: (a.threshold ?? ctx.config.pipeline.scanner.threshold) * 100,
-      csvPath: a.csv ?? join(dataRootLayout(ctx.dataRoot).scannerReports, 'events.csv'),
+      ...processingOptions(ctx.config.pipeline).scanner,
+      ...(a.threshold === undefined ? {} : { thresholdPct: a.threshold * 100 }),
+      csvPath: a.csv ?? dataRootLayout(ctx.dataRoot).scannerEvents,
     });
     // The dashboard's Options scanner tab reads this summary.
     const summaryPath = await writeScannerReport(ctx.dataRoot, s, Date.now());
     printResult(a, { ...s, summaryPath }, () => `${formatScanReport(s)}\n  Dashboard summary:          ${summaryPath}`);
   },
-};
+});

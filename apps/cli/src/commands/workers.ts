@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { defineCommand } from '../define-command.js';
 import { ProcessRegistry } from '@spyglass/pipeline';
 import { loadContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
@@ -6,7 +7,7 @@ import { dataRootLayout } from '@spyglass/core';
 
 const registryOf = (a: GlobalArgs) => new ProcessRegistry({ dir: dataRootLayout(loadContext(a).dataRoot).workers });
 
-const list: CommandModule<GlobalArgs, GlobalArgs> = {
+const list = defineCommand({
   command: 'list',
   describe: 'list backfill worker processes (from any shell)',
   handler: async (a) => {
@@ -19,22 +20,22 @@ const list: CommandModule<GlobalArgs, GlobalArgs> = {
             .join('\n'),
     );
   },
-};
+});
 
-const stop: CommandModule<GlobalArgs, GlobalArgs & { id: string }> = {
+const stop = defineCommand({
   command: 'stop <id>',
   describe: 'stop one worker by id, or all',
-  builder: (y) => y.positional('id', { type: 'string', demandOption: true, describe: 'worker id or "all"' }) as never,
+  builder: (y) => y.positional('id', { type: 'string', demandOption: true, describe: 'worker id or "all"' }),
   handler: async (a) => {
     const stopped = await registryOf(a).stop(a.id);
     printResult(a, { stopped }, () => (stopped.length ? `stopped ${stopped.join(', ')}` : 'no live workers'));
   },
-};
+});
 
 /** `spyglass workers list|stop`. */
-export const workersCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+export const workersCommand = defineCommand({
   command: 'workers <command>',
   describe: 'backfill worker processes',
   builder: (y) => y.command(list).command(stop).demandCommand(1),
   handler: () => undefined,
-};
+});

@@ -3,6 +3,17 @@ import { z } from 'zod';
 const fraction = z.number().gt(0).lt(1);
 
 /**
+ * The label defaults, the original's target: a rise of 20 % (a fraction) within 120 minutes. The one
+ * place they are stated; `pipeline.labels` defaults to them and the label kernels fall back to them.
+ *
+ * @example
+ * ```ts
+ * LABEL_DEFAULTS.windowMinutes; // 120
+ * ```
+ */
+export const LABEL_DEFAULTS = { threshold: 0.2, windowMinutes: 120 } as const;
+
+/**
  * `config/pipeline.yaml`: backfill span and parallelism, consolidation inputs, labels, training-data
  * preparation and the options scanner.
  *
@@ -38,8 +49,8 @@ export const pipelineConfigSchema = z.strictObject({
   labels: z
     .strictObject({
       /** A rise of this fraction (0.20 = 20 %) within the window is a positive label. */
-      threshold: fraction.default(0.2),
-      windowMinutes: z.number().int().positive().default(120),
+      threshold: fraction.default(LABEL_DEFAULTS.threshold),
+      windowMinutes: z.number().int().positive().default(LABEL_DEFAULTS.windowMinutes),
     })
     .prefault({}),
   trainingPrep: z

@@ -13,6 +13,7 @@ describe('dataRootLayout', () => {
     [at.schemaBaselines, 'data/schema_baselines'],
     [at.models, 'data/models'],
     [at.trainingMetricsLog, 'data/logs/training/metrics.jsonl'],
+    [at.scannerEvents, 'data/reports/scanner/events.csv'],
     [at.scannerSummary, 'data/reports/scanner/summary.json'],
     [at.modelSummary, 'data/reports/ml/latest/summary.json'],
     [at.processedDataset('features'), 'data/processed/features'],

@@ -39,6 +39,8 @@ export interface DataRootLayout {
   readonly trainingMetricsLog: string;
   /** `<root>/reports/scanner`: the scanner's summary and event CSV. */
   readonly scannerReports: string;
+  /** `<root>/reports/scanner/events.csv`: the scanner's events, one row each. */
+  readonly scannerEvents: string;
   /** `<root>/reports/scanner/summary.json` (see `ScannerSummary`). */
   readonly scannerSummary: string;
   /** `<root>/reports/ml/latest/summary.json` (see `ModelSummary`). */
@@ -81,6 +83,7 @@ export function dataRootLayout(root: string): DataRootLayout {
     reports: under('reports'),
     trainingMetricsLog: under('logs', 'training', 'metrics.jsonl'),
     scannerReports: under('reports', 'scanner'),
+    scannerEvents: under('reports', 'scanner', 'events.csv'),
     scannerSummary: under('reports', 'scanner', 'summary.json'),
     modelSummary: under('reports', 'ml', 'latest', 'summary.json'),
     processedDataset: (dataset) => under('processed', dataset),

@@ -6,7 +6,7 @@ import { loadConfig, nyseCalendar } from '@spyglass/core';
 import { createExchangeSim } from '@spyglass/exchange-sim';
 import { Ingestion } from '../ingestion.js';
 import { ingestionSettings } from '../ingestion-settings.js';
-import { consolidate, generateFeatures } from '@spyglass/processing';
+import { consolidate, generateFeatures, processingOptions } from '@spyglass/processing';
 
 /** The repository's default config directory (the one the CLI reads with `--config-dir config`). */
 export const CONFIG_DIR = fileURLToPath(new URL('../../../../config', import.meta.url));
@@ -41,9 +41,9 @@ export async function buildFeatureDataset(from = '2025-01-02', to = '2025-02-07'
     const ingestion = new Ingestion(ingestionSettings(config));
     await ingestion.backfillAll({ stockTicker: t.equities[0]!, indexTicker: t.indices[0]!, newsTickers: t.news, from, to, resume: false });
     const dates = nyseCalendar.tradingDays(from, to);
-    const c = config.pipeline.consolidation;
-    await consolidate({ root, dates, riskFreeRate: c.riskFreeRate, dividendYield: c.dividendYield, newsLookbackMinutes: c.newsLookbackMinutes });
-    const features = await generateFeatures({ root, dates, labels: config.pipeline.labels, newsLookbackMinutes: c.newsLookbackMinutes });
+    const steps = processingOptions(config.pipeline);
+    await consolidate({ root, dates, ...steps.consolidate });
+    const features = await generateFeatures({ root, dates, ...steps.features });
     return { root, from, to, days: dates.length, featureRows: features.rows };
   } finally {
     await sim.close();

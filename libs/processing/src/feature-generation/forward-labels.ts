@@ -1,5 +1,6 @@
 import { labelForwardWindow } from '@spyglass/features';
 import type { DuckSession } from '../duck/duck-session.js';
+import { LABEL_DEFAULTS } from '@spyglass/core';
 
 /**
  * Label settings: the gain threshold (fraction) and the look-ahead window in minutes.
@@ -15,14 +16,14 @@ export interface LabelSettings {
 }
 
 /**
- * +20 % within 120 minutes, the original's target.
+ * +20 % within 120 minutes, the original's target: core's `LABEL_DEFAULTS` (the config schema's defaults).
  *
  * @example
  * ```ts
  * await generateFeatures({ root: 'data', dates, labels: DEFAULT_LABELS });
  * ```
  */
-export const DEFAULT_LABELS: LabelSettings = { threshold: 0.2, windowMinutes: 120 };
+export const DEFAULT_LABELS: LabelSettings = LABEL_DEFAULTS;
 
 /**
  * Builds `labels(row_id, target, max_gain_120m, min_loss_120m, time_to_max_min)` from `source`

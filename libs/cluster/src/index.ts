@@ -1,0 +1,15 @@
+// Public entry of @spyglass/cluster: the Redis/BullMQ backends of the ports of storage and pipeline.
+// The embedded default (one machine, no server) never imports this library.
+export { connectRedis, redactRedisUrl, redisError, redisOptionsOf } from './redis-connection.js';
+export { RedisCheckpointStore } from './redis-checkpoint-store.js';
+export type { RedisCheckpointStoreOptions } from './redis-checkpoint-store.js';
+export { RedisLock } from './redis-lock.js';
+export type { RedisLockOptions } from './redis-lock.js';
+export { RedisRateLimiter, apiWindowWithMargin } from './redis-rate-limiter.js';
+export type { RedisRateLimiterOptions } from './redis-rate-limiter.js';
+export { INGEST_QUEUE, IngestQueue } from './ingest-queue.js';
+export type { QueueProgress, QueueRunResult } from './ingest-queue.js';
+export { IngestWorker } from './ingest-worker.js';
+export type { IngestWorkerOptions } from './ingest-worker.js';
+export { HEARTBEAT_MS, WorkerRegistry } from './worker-registry.js';
+export type { ClusterWorkerInfo } from './worker-registry.js';
