@@ -1,25 +1,13 @@
-import type { CommandModule } from 'yargs';
 import { nyDate, nyseCalendar } from '@spyglass/core';
 import { createExchangeSim, type ExchangeSim } from '@spyglass/exchange-sim';
 import { ModelStore } from '@spyglass/ml';
 import { SignalModel, SignalStore, createSignalEventServer, runLiveSignals, type SignalEventServer } from '@spyglass/pipeline';
 import { loadContext } from '../context.js';
-import { printResult, type GlobalArgs } from '../output.js';
+import { defineCommand } from '../define-command.js';
+import { printResult } from '../output.js';
 import { xgboostLibrary } from './ml/model-context.js';
 import { liveStreams } from './stream.js';
 
-interface StreamSignalsArgs extends GlobalArgs {
-  date?: string;
-  model?: string;
-  band: number;
-  threshold?: number;
-  'sse-port'?: number;
-  'warm-start': boolean;
-  'ignore-market-hours': boolean;
-  sim: boolean;
-  'sim-seed': string;
-  speed: number;
-}
 
 /** The session the `--sim` replay streams: the first trading day after the demo's simulated year. */
 const SIM_SESSION = '2025-04-01';
@@ -29,7 +17,7 @@ const SIM_SESSION = '2025-04-01';
  * one JSON line on stdout (logs go to stderr), is stored in the `signals` dataset, and with
  * `--sse-port` is served as Server-Sent Events on `http://127.0.0.1:<port>/signals`.
  */
-export const streamSignalsCommand: CommandModule<GlobalArgs, StreamSignalsArgs> = {
+export const streamSignalsCommand = defineCommand({
   command: 'stream-signals',
   describe: 'live signals on the 0DTE+1DTE chain as JSON lines (incremental features, batch scoring, SHAP reasons)',
   builder: (y) =>
@@ -43,7 +31,7 @@ export const streamSignalsCommand: CommandModule<GlobalArgs, StreamSignalsArgs> 
       .option('ignore-market-hours', { type: 'boolean', default: false, describe: 'do not wait for the open or stop at the close (simulator replays)' })
       .option('sim', { type: 'boolean', default: false, describe: `replay ${SIM_SESSION} on an embedded exchange simulator (after \`npm run demo\` trained a model)` })
       .option('sim-seed', { type: 'string', default: '42', describe: 'simulator seed (the demo’s is 42)' })
-      .option('speed', { type: 'number', default: 60, describe: 'simulator replay speed (60 = a minute per second)' }) as never,
+      .option('speed', { type: 'number', default: 60, describe: 'simulator replay speed (60 = a minute per second)' }),
   handler: async (a) => {
     let sim: ExchangeSim | undefined;
     if (a.sim) sim = await createExchangeSim({ seed: a['sim-seed'], speed: a.speed, sessionDate: a.date ?? SIM_SESSION });
@@ -108,4 +96,4 @@ export const streamSignalsCommand: CommandModule<GlobalArgs, StreamSignalsArgs> 
       model.dispose();
     }
   },
-};
+});
