@@ -1,4 +1,4 @@
-import { nyMinuteOfDay, nyseCalendar, type MarketCalendar } from '@spyglass/core';
+import { nyMinuteOfDay, nyseCalendar, type MarketCalendar, type OptionBar, type StockBar } from '@spyglass/core';
 import { AsOfHistory } from './as-of-history.js';
 import { bsGreeks } from './black-scholes.js';
 import { BollingerStream } from './bollinger.js';
@@ -51,15 +51,7 @@ export interface IncrementalFeatureSettings {
  * const bar: UnderlyingBarInput = { timestamp: t, open: 601, high: 601.4, low: 600.9, close: 601.2, volume: 120_000, vwap: 601.1 };
  * ```
  */
-export interface UnderlyingBarInput {
-  readonly timestamp: number;
-  readonly open: number;
-  readonly high: number;
-  readonly low: number;
-  readonly close: number;
-  readonly volume: number;
-  readonly vwap?: number | null;
-}
+export type UnderlyingBarInput = Pick<StockBar, 'timestamp' | 'open' | 'high' | 'low' | 'close' | 'volume'> & { readonly vwap?: number | null };
 
 /**
  * An option minute bar with its contract fields, as `OptionBar` carries them.
@@ -70,18 +62,7 @@ export interface UnderlyingBarInput {
  *   volume: 40, expiration: '2025-03-04', strike: 601, contractType: 'call' };
  * ```
  */
-export interface OptionBarInput {
-  readonly ticker: string;
-  readonly timestamp: number;
-  readonly open: number;
-  readonly high: number;
-  readonly low: number;
-  readonly close: number;
-  readonly volume: number;
-  readonly expiration: string;
-  readonly strike: number;
-  readonly contractType: string;
-}
+export type OptionBarInput = Pick<OptionBar, 'ticker' | 'timestamp' | 'open' | 'high' | 'low' | 'close' | 'volume' | 'expiration' | 'strike'> & { readonly contractType: string };
 
 /**
  * A news article as the features see it: when it was published and its sentiment for the underlying.

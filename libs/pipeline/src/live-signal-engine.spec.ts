@@ -183,9 +183,11 @@ describe('live engine = batch generateFeatures + model, whole simulated sessions
     const date = DATES[0]!;
     const s = sessions.get(date)!;
     const minutes = replayOrder(s).map((evs) => [...evs]);
-    // Deliver one contract's bar 3 minutes late (after the contract's next bars).
+    // Deliver one contract's bar 3 minutes late, after that contract's next bar.
     const m = 100;
-    const k = minutes[m]!.findIndex((e) => e.kind === 'option');
+    const next = new Set(minutes[m + 1]!.flatMap((e) => (e.kind === 'option' ? [e.bar.ticker] : [])));
+    const k = minutes[m]!.findIndex((e) => e.kind === 'option' && next.has(e.bar.ticker));
+    expect(k).toBeGreaterThanOrEqual(0);
     const lateEvent = minutes[m]!.splice(k, 1)[0]! as Extract<ReplayEvent, { kind: 'option' }>;
     minutes[m + 3]!.push(lateEvent);
     const engine = engineFor();

@@ -66,8 +66,10 @@ export interface LiveSignalEngineOptions {
   readonly reasons?: number;
   /**
    * How long an option bar may wait for its minute's underlying bar (and an underlying bar for its
-   * minute's VIX bar) when the streams arrive out of step (separate sockets). Default 1000 ms; after
-   * it the bar is scored with what the engine has.
+   * minute's VIX bar) when the streams arrive out of step (separate sockets), counted from the
+   * later of its own arrival and the last bar of the stream it waits for (a stream that is behind
+   * but delivering is waited for). Default 3000 ms; after it the bar is scored with what the
+   * engine has.
    */
   readonly barrierWaitMs?: number;
   /** Runs a flush after the current burst has been read (default `setImmediate`). */
@@ -133,6 +135,7 @@ export class LiveSignalEngine {
   private queue: Queued[] = [];
   private recentNews: NewsArticle[] = [];
   private lastSession: SessionFeatureEngine | null = null;
+  private readonly lastArrival = { stock: Number.NEGATIVE_INFINITY, index: Number.NEGATIVE_INFINITY };
   private scheduled = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly signalListeners: Array<(s: LiveSignalRecord) => void> = [];
@@ -150,7 +153,7 @@ export class LiveSignalEngine {
     this.calendar = o.calendar ?? nyseCalendar;
     this.underlying = o.underlying ?? 'SPY';
     this.reasons = o.reasons ?? 3;
-    this.waitMs = o.barrierWaitMs ?? 1000;
+    this.waitMs = o.barrierWaitMs ?? 3000;
     this.schedule = o.schedule ?? ((run) => void setImmediate(run));
   }
 
@@ -217,7 +220,7 @@ export class LiveSignalEngine {
     const arrivedAt: number[] = [];
     let n = 0;
     for (const ev of queue) {
-      if (ev.kind !== 'index' && ev.kind !== 'news' && now - ev.at < this.waitMs && this.waiting(ev)) {
+      if (ev.kind !== 'index' && ev.kind !== 'news' && this.waiting(ev, now)) {
         held.push(ev);
         continue;
       }
@@ -275,6 +278,7 @@ export class LiveSignalEngine {
 
   private enqueue(ev: Queued): void {
     this.queue.push(ev);
+    if (ev.kind === 'stock' || ev.kind === 'index') this.lastArrival[ev.kind] = ev.at;
     if (!this.scheduled) {
       this.scheduled = true;
       this.schedule(() => {
@@ -286,7 +290,9 @@ export class LiveSignalEngine {
   private hold(held: Queued[]): void {
     this.queue.push(...held);
     if (this.timer !== undefined) return;
-    const due = Math.max(1, Math.min(...held.map((h) => h.at + this.waitMs)) - this.clock.now());
+    let first = Number.POSITIVE_INFINITY;
+    for (const h of held) first = Math.min(first, h.at);
+    const due = Math.max(1, first + this.waitMs - this.clock.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.flush();
@@ -294,14 +300,19 @@ export class LiveSignalEngine {
     this.timer.unref?.();
   }
 
-  /** True while a bar's minute still lacks the bar it joins as of (underlying for options, VIX for the underlying). */
-  private waiting(ev: Queued): boolean {
+  /**
+   * True while a bar's minute still lacks the bar it joins as of (underlying for options, VIX for
+   * the underlying) and the stream that owes it is alive: a stream that is behind but delivering
+   * is waited for; one silent for `barrierWaitMs` (since its last bar or this bar's arrival,
+   * whichever is later) is not.
+   */
+  private waiting(ev: Queued, now: number): boolean {
     const t = timeOf(ev);
     const s = this.session(t);
     if (s === null) return false;
-    if (ev.kind === 'option') return s.lastUnderlyingTime < t;
+    if (ev.kind === 'option') return s.lastUnderlyingTime < t && now - Math.max(ev.at, this.lastArrival.stock) < this.waitMs;
     // Only when a VIX stream is feeding this session: without one there is nothing to wait for.
-    if (ev.kind === 'stock') return s.lastIndexTime > Number.NEGATIVE_INFINITY && s.lastIndexTime < t;
+    if (ev.kind === 'stock') return s.lastIndexTime > Number.NEGATIVE_INFINITY && s.lastIndexTime < t && now - Math.max(ev.at, this.lastArrival.index) < this.waitMs;
     return false;
   }
 

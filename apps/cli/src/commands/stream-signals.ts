@@ -1,11 +1,16 @@
 import { defineCommand } from '../define-command.js';
 import { nyDate, nyseCalendar } from '@spyglass/core';
+import { createExchangeSim, type ExchangeSim } from '@spyglass/exchange-sim';
 import { ModelStore } from '@spyglass/ml';
 import { SignalModel, SignalStore, createSignalEventServer, runLiveSignals, type SignalEventServer } from '@spyglass/pipeline';
 import { loadContext } from '../context.js';
-import { printResult, type GlobalArgs } from '../output.js';
+import { printResult } from '../output.js';
 import { xgboostLibrary } from './ml/model-context.js';
 import { liveStreams } from './stream.js';
+
+
+/** The session the `--sim` replay streams: the first trading day after the demo's simulated year. */
+const SIM_SESSION = '2025-04-01';
 
 /**
  * `spyglass stream-signals`: the live signal engine on the day's 0DTE + 1DTE chain. Every signal is
@@ -23,12 +28,20 @@ export const streamSignalsCommand = defineCommand({
       .option('threshold', { type: 'number', describe: 'override the model’s decision threshold' })
       .option('sse-port', { type: 'number', describe: 'also serve /signals as Server-Sent Events on 127.0.0.1:<port> (0 = any free port)' })
       .option('warm-start', { type: 'boolean', default: true, describe: 'rebuild the features from what is stored for the session first' })
-      .option('ignore-market-hours', { type: 'boolean', default: false, describe: 'do not wait for the open or stop at the close (simulator replays)' }),
+      .option('ignore-market-hours', { type: 'boolean', default: false, describe: 'do not wait for the open or stop at the close (simulator replays)' })
+      .option('sim', { type: 'boolean', default: false, describe: `replay ${SIM_SESSION} on an embedded exchange simulator (after \`npm run demo\` trained a model)` })
+      .option('sim-seed', { type: 'string', default: '42', describe: 'simulator seed (the demo’s is 42)' })
+      .option('speed', { type: 'number', default: 60, describe: 'simulator replay speed (60 = a minute per second)' }),
   handler: async (a) => {
-    const ctx = loadContext(a);
-    const { ingestion, streams } = liveStreams(ctx.config, ctx.logger, { ignoreMarketHours: a['ignore-market-hours'] });
+    let sim: ExchangeSim | undefined;
+    if (a.sim) sim = await createExchangeSim({ seed: a['sim-seed'], speed: a.speed, sessionDate: a.date ?? SIM_SESSION });
+    const ctx = loadContext(
+      a,
+      sim ? { sources: { massive: { apiKey: 'demo-key', rest: { baseUrl: sim.url }, ws: { baseUrl: sim.wsUrl }, rateLimit: { requestsPerMinute: null } } } } : {},
+    );
+    const { ingestion, streams } = liveStreams(ctx.config, ctx.logger, { ignoreMarketHours: a['ignore-market-hours'] || a.sim });
     const today = nyDate(Date.now());
-    const date = a.date ?? (nyseCalendar.isTradingDay(today) ? today : nyseCalendar.nextTradingDay(today));
+    const date = a.date ?? (a.sim ? SIM_SESSION : nyseCalendar.isTradingDay(today) ? today : nyseCalendar.nextTradingDay(today));
     const modelDir = a.model ?? new ModelStore(ctx.dataRoot).latest().dir;
     const model = SignalModel.load(modelDir, { ...xgboostLibrary(), ...(a.threshold !== undefined ? { threshold: a.threshold } : {}) });
     const store = new SignalStore({ root: ctx.dataRoot, onError: (err) => ctx.logger.error({ err }, 'stream-signals: writing the signals dataset failed; retrying') });
@@ -43,6 +56,11 @@ export const streamSignalsCommand = defineCommand({
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     const c = ctx.config.pipeline.consolidation;
+    const session = nyseCalendar.session(date);
+    const sessionClose = session?.close ?? Number.POSITIVE_INFINITY;
+    // …and at the latest when the replay must be over (a warm restart after the close scores nothing).
+    const replayEnd = sim && session ? setTimeout(stop, ((session.close - session.open) / a.speed) * 1.5 + 15_000) : undefined;
+    replayEnd?.unref();
     try {
       const summary = await runLiveSignals(
         {
@@ -56,6 +74,8 @@ export const streamSignalsCommand = defineCommand({
           newsPollMs: ctx.config.sources.news.pollIntervalMs,
           warmStart: a['warm-start'],
           logger: ctx.logger,
+          // A replay's sockets stay open after its close: stop a moment after the last minute is scored.
+          ...(sim ? { onBurst: (b: { timestamps: readonly number[] }) => b.timestamps.some((t) => t >= sessionClose - 60_000) && setTimeout(stop, 1000) } : {}),
           onSignal: (s) => {
             process.stdout.write(`${JSON.stringify(s)}\n`);
             store.add(s);
@@ -67,10 +87,12 @@ export const streamSignalsCommand = defineCommand({
       ctx.logger.info({ engine: summary.engine, contracts: summary.contracts.length }, 'stream-signals: done');
       if (a.json) printResult(a, { contracts: summary.contracts.length, ...summary.engine }, () => '');
     } finally {
+      if (replayEnd) clearTimeout(replayEnd);
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       await store.close();
       await sse?.close();
+      await sim?.close();
       model.dispose();
     }
   },
