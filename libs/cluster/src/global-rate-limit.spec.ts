@@ -6,7 +6,7 @@ import { ingestJobsFor } from '@spyglass/pipeline';
 import type { Redis } from 'ioredis';
 import { acceleratedClock } from './__test-support__/accelerated-clock.js';
 import { datasetDigest } from './__test-support__/dataset-digest.js';
-import { startRedis, type TestRedis } from './__test-support__/redis-server.js';
+import { startRedis, type TestRedis } from './testing/redis-server.js';
 import { referenceRun } from './__test-support__/reference-run.js';
 import { startWorkerProcess, stopWorkerProcess, type WorkerProcess } from './__test-support__/worker-process.js';
 import { IngestQueue } from './ingest-queue.js';

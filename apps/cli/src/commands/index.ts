@@ -9,6 +9,7 @@ import { simCommand } from './sim.js';
 import { purgeCommand, reportSpaceCommand, schemaBaselineCommand, schemaCheckCommand, verifyCommand } from './storage.js';
 import { simulateCommand, streamNewsCommand, streamOptionsCommand, streamStocksCommand, streamVixCommand } from './stream.js';
 import { workersCommand } from './workers.js';
+import { workerCommand } from './cluster.js';
 
 const ml: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'ml <command>',
@@ -32,6 +33,7 @@ export const commands = [
   streamNewsCommand,
   simulateCommand,
   workersCommand,
+  workerCommand,
   schemaCheckCommand,
   schemaBaselineCommand,
   purgeCommand,
