@@ -29,6 +29,8 @@ export function loadContext(args: GlobalArgs, overrides: Record<string, unknown>
     name: 'spyglass',
     secrets: configSecrets(config),
     destination: process.stderr,
+    // Stack traces only when asked for, like the one-line failure report.
+    stacks: process.env.SPYGLASS_DEBUG === '1',
   } as Parameters<typeof createLogger>[0]);
   return { config, dataRoot: config.settings.dataRoot, logger };
 }

@@ -7,14 +7,12 @@ import { SpyglassError } from '@spyglass/core';
 import { commands } from './commands/index.js';
 import { checkArguments } from './argument-rules.js';
 import { reportFailure } from './failure.js';
+import { globalOptions } from './output.js';
 
 const cli = yargs(hideBin(process.argv))
   .scriptName('spyglass')
   .usage('$0 <command> [options]')
-  .option('config-dir', { type: 'string', default: 'config', describe: 'directory of the YAML config files' })
-  .option('data-root', { type: 'string', describe: 'data root (overrides settings.dataRoot)' })
-  .option('log-level', { type: 'string', describe: 'trace|debug|info|warn|error|silent' })
-  .option('json', { type: 'boolean', default: false, describe: 'print results as JSON' })
+  .options(globalOptions)
   // Bad numbers and tickers are usage errors (exit 2) before any command touches the network or disk.
   .middleware((argv) => checkArguments(argv))
   .command(commands)

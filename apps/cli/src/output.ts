@@ -1,3 +1,11 @@
+/** The yargs definitions of the options every command accepts (declared once on the root instance). */
+export const globalOptions = {
+  'config-dir': { type: 'string', default: 'config', describe: 'directory of the YAML config files' },
+  'data-root': { type: 'string', describe: 'data root (overrides settings.dataRoot)' },
+  'log-level': { type: 'string', describe: 'trace|debug|info|warn|error|silent' },
+  json: { type: 'boolean', default: false, describe: 'print results as JSON' },
+} as const;
+
 /** Options every command accepts (declared once on the root yargs instance). */
 export interface GlobalArgs {
   'config-dir': string;

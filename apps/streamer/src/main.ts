@@ -51,6 +51,7 @@ try {
     pretty: Boolean(process.stderr.isTTY),
     name: 'streamer',
     secrets: configSecrets(config),
+    stacks: process.env.SPYGLASS_DEBUG === '1',
     destination: process.stderr,
   } as Parameters<typeof createLogger>[0]);
   streamer = await startStreamer({

@@ -2,6 +2,7 @@
 // The trainer app's entry: the only file that reads argv and the environment. Exit codes follow the
 // CLI's: 0 done, 1 a failure, 2 bad arguments or configuration.
 import { isSpyglassError } from '@spyglass/core';
+import { xgboostLibraryFromEnv } from '@spyglass/ml';
 import { renderTrainerResult, runTrainer } from './run-trainer.js';
 import { parseTrainerArgs, TRAINER_USAGE } from './trainer-args.js';
 
@@ -16,9 +17,10 @@ try {
   if (args.help) {
     process.stdout.write(`${TRAINER_USAGE}\n`);
   } else {
+    const { libraryPath } = xgboostLibraryFromEnv(process.env);
     const result = await runTrainer(args, {
       env: process.env,
-      ...(process.env.SPYGLASS_XGBOOST_LIB ? { xgboostLibraryPath: process.env.SPYGLASS_XGBOOST_LIB } : {}),
+      ...(libraryPath ? { xgboostLibraryPath: libraryPath } : {}),
       ...(args.json ? {} : { progress: (line: string) => process.stderr.write(`${line}\n`) }),
     });
     process.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : `${renderTrainerResult(result)}\n`);

@@ -8,7 +8,7 @@ import type { TrainerArgs } from './trainer-args.js';
 export interface TrainerEnvironment {
   /** For `${VAR}` substitution in the config files. */
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** Another libxgboost (the app decodes `SPYGLASS_XGBOOST_LIB` into this). */
+  /** Another libxgboost (the app decodes `XGBOOST_LIBRARY_PATH` into this; absent, libxgboost is searched for). */
   readonly xgboostLibraryPath?: string;
   /** Progress lines (human mode only). */
   readonly progress?: (line: string) => void;
@@ -54,6 +54,7 @@ export async function runTrainer(args: TrainerArgs, environment: TrainerEnvironm
     pretty: false,
     name: 'trainer',
     secrets: configSecrets(config),
+    stacks: process.env.SPYGLASS_DEBUG === '1',
     destination: environment.logDestination ?? process.stderr,
   } as Parameters<typeof createLogger>[0]);
   const root = config.settings.dataRoot;

@@ -38,7 +38,7 @@ Options:
   --json               print the result as JSON
   -h, --help           show this help
 
-Environment: SPYGLASS_XGBOOST_LIB points at another libxgboost.so (default: the system's libxgboost.so.0).`;
+Environment: XGBOOST_LIBRARY_PATH points at a libxgboost.so (default: searched: the system's libxgboost.so.0, a pip wheel, Homebrew).`;
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 

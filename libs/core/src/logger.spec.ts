@@ -67,12 +67,17 @@ describe('createLogger redaction (canary key)', () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ level: 30, name: 'spyglass', component: 'storage', rows: 390, msg: 'partition written' });
   });
 
-  it('serialises errors with type, code and message', () => {
+  it.each([
+    [{}, false],
+    [{ stacks: false }, false],
+    [{ stacks: true }, true],
+  ])('serialises errors with type, code and message; %j keeps the stack: %s', (opts, kept) => {
     const { destination, text } = memory();
-    createLogger({ destination }).error({ err: new SpyglassError('CONFIG', 'config/ml.yaml: split.train: bad') }, 'config');
-    const rec = JSON.parse(text()) as { err: { type: string; code: string; message: string; stack: string } };
-    expect(rec.err).toMatchObject({ type: 'SpyglassError', code: 'CONFIG', message: 'config/ml.yaml: split.train: bad' });
-    expect(rec.err.stack).toContain('SpyglassError');
+    const cause = new SpyglassError('NETWORK', 'socket hang up');
+    createLogger({ destination, ...opts }).error({ err: new SpyglassError('RETRIES_EXHAUSTED', 'gave up after 5 attempts', { cause }) }, 'fetch failed');
+    const rec = JSON.parse(text()) as { err: { type: string; code: string; message: string; stack?: string } };
+    expect(rec.err).toMatchObject({ type: 'SpyglassError', code: 'RETRIES_EXHAUSTED', message: 'gave up after 5 attempts: socket hang up' });
+    expect(text().includes('    at ')).toBe(kept);
   });
 
   it('pretty output is human-readable, not JSON', () => {

@@ -66,19 +66,25 @@ export interface LoggerOptions {
   secrets?: string[];
   /** Where lines go; default stdout (synchronously, so nothing is lost on a crash). */
   destination?: DestinationStream;
+  /**
+   * Keep `stack` in serialised errors (default false: a log line says what failed, where and why;
+   * apps turn stacks on for debugging, e.g. with `SPYGLASS_DEBUG=1`).
+   */
+  stacks?: boolean;
 }
 
-function scrubValue(value: unknown, secrets: readonly string[], depth: number, seen: WeakSet<object>): unknown {
+function scrubValue(value: unknown, secrets: readonly string[], depth: number, seen: WeakSet<object>, stacks = true): unknown {
   if (typeof value === 'string') return redactSecrets(value, secrets);
   if (typeof value !== 'object' || value === null) return value;
   if (depth >= MAX_DEPTH || seen.has(value)) return value;
   seen.add(value);
   // Errors are serialised first so their message, stack and cause chain are scrubbed like any string.
   const source = value instanceof Error ? stdSerializers.err(value) : value;
-  if (Array.isArray(source)) return source.map((v) => scrubValue(v, secrets, depth + 1, seen));
+  if (Array.isArray(source)) return source.map((v) => scrubValue(v, secrets, depth + 1, seen, stacks));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(source)) {
-    out[k] = CREDENTIAL_KEYS.has(k.toLowerCase()) && v != null ? REDACTED : scrubValue(v, secrets, depth + 1, seen);
+    if (!stacks && k === 'stack' && typeof v === 'string') continue;
+    out[k] = CREDENTIAL_KEYS.has(k.toLowerCase()) && v != null ? REDACTED : scrubValue(v, secrets, depth + 1, seen, stacks);
   }
   return out;
 }
@@ -122,7 +128,7 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
       // handle errors it could not reach (deeper than MAX_DEPTH) and must not re-wrap plain objects.
       serializers: { err: serializeError, error: serializeError },
       formatters: {
-        log: (obj) => scrubValue(obj, secrets, 0, new WeakSet()) as Record<string, unknown>,
+        log: (obj) => scrubValue(obj, secrets, 0, new WeakSet(), opts.stacks ?? false) as Record<string, unknown>,
         bindings: (bindings) => scrubValue(bindings, secrets, 0, new WeakSet()) as Record<string, unknown>,
       },
     },

@@ -28,6 +28,8 @@ interface Waiter {
   resolve: (waited: number) => void;
   reject: (e: unknown) => void;
   settled: boolean;
+  /** Detaches the abort listener once granted: a run-long signal must not collect one per request. */
+  detach?: () => void;
 }
 
 /**
@@ -80,16 +82,16 @@ export class TokenBucket implements RateLimiter {
     return new Promise<number>((resolve, reject) => {
       const waiter: Waiter = { enqueuedAt: this.clock.now(), resolve, reject, settled: false };
       this.queue.push(waiter);
-      signal?.addEventListener(
-        'abort',
-        () => {
+      if (signal) {
+        const onAbort = () => {
           if (waiter.settled) return;
           waiter.settled = true;
           this.queue.splice(this.queue.indexOf(waiter), 1);
           reject(new SpyglassError('ABORTED', 'rate limiter: aborted while waiting', { cause: signal.reason }));
-        },
-        { once: true },
-      );
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        waiter.detach = () => signal.removeEventListener('abort', onAbort);
+      }
       void this.pump();
     });
   }
@@ -111,6 +113,7 @@ export class TokenBucket implements RateLimiter {
           const waiter = this.queue.shift()!;
           this.tokens -= 1;
           waiter.settled = true;
+          waiter.detach?.();
           const waited = this.clock.now() - waiter.enqueuedAt;
           this.waited += waited;
           waiter.resolve(waited);

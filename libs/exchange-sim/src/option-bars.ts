@@ -96,9 +96,12 @@ export function generateOptionBars(input: OptionDayInput): SimBar[] {
     const vixNow = day.vix[m]!.c;
     const yearsEnd = yearsBetween(spy.t + 60_000, expiresAt);
     const atm = (0.95 * vixNow) / 100;
-    const distance = Math.abs(Math.log(contract.strike / spy.c)) / (atm * Math.sqrt(Math.max(yearsEnd, 1 / 525_600)));
-    const activity = intradayVolumeShape(m, n) / 2;
-    const p = Math.min(0.97, (0.015 + 0.9 * Math.exp((-distance * distance) / 8)) * activity * (oneDay ? 0.6 : 1));
+    // The remaining time is floored at three hours: a near-the-money contract keeps trading into the close.
+    const distance = Math.abs(Math.log(contract.strike / spy.c)) / (atm * Math.sqrt(Math.max(yearsEnd, 3 / 8760)));
+    // Near-the-money 0DTE contracts trade nearly every minute (the original's scan: ~360 bars per
+    // contract-day); activity still follows the day's U and thins with the distance from the money.
+    const activity = Math.min(1, 0.85 + 0.1 * intradayVolumeShape(m, n));
+    const p = Math.min(0.99, (0.015 + 0.985 * Math.exp((-distance * distance) / 8)) * activity * (oneDay ? 0.6 : 1));
     const u = rng.next();
     if (u >= p) continue;
     const trades = 1 + rng.poisson(10 * p);

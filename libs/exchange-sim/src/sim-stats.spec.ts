@@ -22,7 +22,7 @@ describe('countMoves', () => {
 });
 
 describe('simStats', () => {
-  const stats = simStats(new SyntheticMarket({ seed: 42 }), { from: '2025-01-01', to: '2025-12-31', maxDays: 4, contractStride: 2 });
+  const stats = simStats(new SyntheticMarket({ seed: 42 }), { from: '2025-01-01', to: '2025-12-31', maxDays: 4, contractStride: 2, calibration: { days: 12 } });
 
   it('realized volatility tracks the VIX level, below it by the variance risk premium', () => {
     expect(stats.days).toHaveLength(4);
@@ -53,9 +53,16 @@ describe('simStats', () => {
     expect(stats.moves.medianPerContractDay).toBeLessThanOrEqual(10);
   });
 
+  it('carries the calibration table as rows of metric, original, simulated, tolerance, ok (what --json prints)', () => {
+    const metrics = stats.calibration.map((r) => r.metric);
+    for (const m of ['label positive rate', 'events per contract-day, median', 'positive-minute rate']) expect(metrics.some((x) => x.startsWith(m))).toBe(true);
+    for (const r of stats.calibration) expect(Object.keys(r).sort()).toEqual(['metric', 'ok', 'original', 'simulated', 'tolerance']);
+    expect(JSON.parse(JSON.stringify(stats)).calibration).toHaveLength(stats.calibration.length);
+  });
+
   it('prints every figure', () => {
     const text = formatSimStats(stats);
-    for (const word of ['volatility', 'volume', 'options', 'moves', 'news']) expect(text).toContain(word);
+    for (const word of ['volatility', 'volume', 'options', 'moves', 'news', 'calibration', 'stylized facts', 'label positive rate']) expect(text).toContain(word);
     expect(text).not.toContain('n/a');
   });
 });

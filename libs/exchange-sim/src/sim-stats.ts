@@ -1,5 +1,8 @@
 import { impliedVolatility } from '@spyglass/features';
+import { type CalibrationRow, type OriginalScanFigures, calibrationTable } from './calibration.js';
 import { SPY_NEWS_DRIFT } from './news-generator.js';
+import { scanContractDay } from './original-scan.js';
+import { type StylizedFacts, referenceSpyMinutes, stylizedFacts } from './stylized-facts.js';
 import { SyntheticMarket } from './synthetic-market.js';
 
 /**
@@ -23,6 +26,12 @@ export interface SimStatsOptions {
   readonly includeOptions?: boolean;
   /** Take every k-th contract of each day's chain (default 1: all). */
   readonly contractStride?: number;
+  /**
+   * The calibration sample: sessions in [from, to] (default the original's scanned year,
+   * 2025-03-01 … 2026-02-28), at most `days` of them evenly spread (default 84). Measured when
+   * `includeOptions` is not false.
+   */
+  readonly calibration?: { readonly from?: string; readonly to?: string; readonly days?: number };
 }
 
 /**
@@ -40,7 +49,7 @@ export interface SimStats {
   readonly seed: number | string;
   readonly days: readonly string[];
   readonly volatility: {
-    /** Mean annualized realized vol from 1-minute log returns (decimal). */
+    /** Mean annualized realized vol from 30-minute log returns (decimal). */
     readonly meanRealized: number;
     /** Mean VIX / 100 over the same minutes. */
     readonly meanVix: number;
@@ -73,6 +82,16 @@ export interface SimStats {
     readonly medianPerContractDay: number;
     readonly meanPerContractDay: number;
   };
+  /**
+   * The original's scan and label, measured on the nearest 0DTE call strictly above and put at or
+   * below each session's opening price (what the original's targeted download scanned); absent
+   * when `includeOptions` is false.
+   */
+  readonly originalScan?: OriginalScanFigures;
+  /** The original's figures beside the simulator's (see {@link ORIGINAL_FIGURES}). */
+  readonly calibration: readonly CalibrationRow[];
+  /** Stylized facts of SPY minutes: the real reference files and the simulator's sessions. */
+  readonly stylizedFacts: { readonly real: StylizedFacts; readonly simulated: StylizedFacts };
   readonly news: {
     readonly spyArticlesInSession: number;
     /** Mean SPY log return over the 60 minutes after publication, in basis points, by sentiment. */
@@ -81,6 +100,8 @@ export interface SimStats {
     readonly injectedBp: number;
   };
 }
+
+const REALIZED_STEP = 30;
 
 function mean(xs: readonly number[]): number {
   return xs.length === 0 ? Number.NaN : xs.reduce((s, x) => s + x, 0) / xs.length;
@@ -137,6 +158,65 @@ export function countMoves(bars: ReadonlyArray<{ t: number; c: number }>, thresh
   return events;
 }
 
+function spreadDays(market: SyntheticMarket, from: string, to: string, maxDays: number): string[] {
+  const all = market.tradingDays(from, to);
+  const step = Math.max(1, all.length / maxDays);
+  const days: string[] = [];
+  for (let k = 0; k < all.length && days.length < maxDays; k += step) days.push(all[Math.floor(k)]!);
+  return days;
+}
+
+/**
+ * The original's scan (step 27/28) and label (step 29) on the simulator: per session, the nearest
+ * 0DTE call strictly above the opening price and put at or below it.
+ *
+ * @example
+ * ```ts
+ * const figures = originalScan(new SyntheticMarket({ seed: 42 }), ['2025-03-03', '2025-03-04']);
+ * figures.labelPositiveRate; // the share of minutes whose 120-minute window reaches +20 %
+ * ```
+ */
+export function originalScan(market: SyntheticMarket, days: readonly string[], threshold = 0.2, windowMinutes = 120): OriginalScanFigures {
+  const perDay: number[] = [];
+  const durations: number[] = [];
+  const byHour: Record<string, number> = {};
+  for (let h = 9; h <= 15; h++) byHour[String(h)] = 0;
+  let bars = 0;
+  let above = 0;
+  let positive = 0;
+  for (const date of days) {
+    const spy = market.stockBars('SPY', date);
+    const session = market.session(date);
+    if (spy.length === 0 || !session) continue;
+    const open = spy[0]!.o;
+    const chain = market.optionContracts(date, { expirationDate: date });
+    const call = chain.filter((c) => c.contractType === 'call' && c.strike > open).sort((a, b) => a.strike - b.strike)[0];
+    const put = chain.filter((c) => c.contractType === 'put' && c.strike <= open).sort((a, b) => b.strike - a.strike)[0];
+    for (const contract of [call, put]) {
+      if (!contract) continue;
+      const scan = scanContractDay(market.optionBars(contract.ticker, date), threshold, session.close, windowMinutes);
+      if (scan.bars === 0) continue;
+      bars += scan.bars;
+      above += scan.minutesAbove;
+      positive += scan.positiveLabels;
+      perDay.push(scan.runs.length);
+      for (const run of scan.runs) {
+        durations.push(run.durationMinutes);
+        byHour[String(run.triggerHourEt)] = (byHour[String(run.triggerHourEt)] ?? 0) + 1;
+      }
+    }
+  }
+  return {
+    contractDays: perDay.length,
+    bars,
+    labelPositiveRate: bars ? positive / bars : Number.NaN,
+    eventsPerContractDay: { min: Math.min(...perDay), median: median(perDay), max: Math.max(...perDay) },
+    positiveMinuteRate: bars ? above / bars : Number.NaN,
+    durationAboveMinutes: { median: median(durations), mean: mean(durations) },
+    eventsByHourEt: byHour,
+  };
+}
+
 /**
  * Measures the simulator's statistics on a sample of sessions (what `spyglass sim stats` prints).
  *
@@ -148,11 +228,7 @@ export function countMoves(bars: ReadonlyArray<{ t: number; c: number }>, thresh
  * ```
  */
 export function simStats(market: SyntheticMarket, options: SimStatsOptions = {}): SimStats {
-  const all = market.tradingDays(options.from ?? '2025-03-01', options.to ?? '2025-03-31');
-  const maxDays = options.maxDays ?? 20;
-  const step = Math.max(1, all.length / maxDays);
-  const days: string[] = [];
-  for (let k = 0; k < all.length && days.length < maxDays; k += step) days.push(all[Math.floor(k)]!);
+  const days = spreadDays(market, options.from ?? '2025-03-01', options.to ?? '2025-03-31', options.maxDays ?? 20);
   const threshold = options.moveThreshold ?? 0.2;
   const windowMinutes = options.moveWindowMinutes ?? 120;
 
@@ -170,14 +246,19 @@ export function simStats(market: SyntheticMarket, options: SimStatsOptions = {})
   for (const date of days) {
     const spy = market.stockBars('SPY', date);
     const vix = market.indexBars('I:VIX', date);
-    let sumSq = 0;
     for (let m = 1; m < spy.length; m++) {
-      const r = Math.log(spy[m]!.c / spy[m - 1]!.c);
-      sumSq += r * r;
-      spyRets.push(r);
+      spyRets.push(Math.log(spy[m]!.c / spy[m - 1]!.c));
       vixRets.push(Math.log(vix[m]!.c / vix[m - 1]!.c));
     }
-    realized.push(Math.sqrt((sumSq * 252 * 390) / (spy.length - 1)));
+    // Realized from 30-minute returns: most of the session's variance comes as slow intraday trends
+    // (intraday-path.ts), which one-minute returns do not see.
+    let sumSq = 0;
+    let count = 0;
+    for (let m = REALIZED_STEP; m < spy.length; m += REALIZED_STEP) {
+      sumSq += Math.log(spy[m]!.c / spy[m - REALIZED_STEP]!.c) ** 2;
+      count++;
+    }
+    realized.push(Math.sqrt((sumSq * 252 * 390) / (count * REALIZED_STEP)));
     vixMeans.push(mean(vix.map((b) => b.c)) / 100);
     if (spy.length === 390) for (let m = 0; m < 390; m++) buckets[Math.floor(m / 30)]!.push(spy[m]!.v);
 
@@ -213,6 +294,14 @@ export function simStats(market: SyntheticMarket, options: SimStatsOptions = {})
     }
   }
 
+  const cal = options.calibration ?? {};
+  const scan = options.includeOptions === false
+    ? undefined
+    : originalScan(market, spreadDays(market, cal.from ?? '2025-03-01', cal.to ?? '2026-02-28', cal.days ?? 84), threshold, windowMinutes);
+  const simulatedSessions = days.map((d) => {
+    const bars = market.stockBars('SPY', d);
+    return { closes: bars.map((b) => b.c), volumes: bars.map((b) => b.v) };
+  });
   const halfHourMeans = buckets.map((b) => mean(b));
   const midday = Math.min(...halfHourMeans.slice(3, 10));
   return {
@@ -228,6 +317,9 @@ export function simStats(market: SyntheticMarket, options: SimStatsOptions = {})
     volume: { halfHourMeans, openToMidday: halfHourMeans[0]! / midday, closeToMidday: halfHourMeans[12]! / midday },
     options: { barsChecked, withinSpread: barsChecked ? within / barsChecked : Number.NaN, medianIvErrorPoints: median(ivErrors) },
     moves: { threshold, windowMinutes, contractDays: moveCounts.length, medianPerContractDay: median(moveCounts), meanPerContractDay: mean(moveCounts) },
+    ...(scan ? { originalScan: scan } : {}),
+    calibration: scan ? calibrationTable(scan) : [],
+    stylizedFacts: { real: stylizedFacts(referenceSpyMinutes()), simulated: stylizedFacts(simulatedSessions) },
     news: {
       spyArticlesInSession: forward.positive.length + forward.neutral.length + forward.negative.length,
       forward60mBp: { positive: mean(forward.positive), neutral: mean(forward.neutral), negative: mean(forward.negative) },
@@ -252,8 +344,32 @@ export function formatSimStats(s: SimStats): string {
     `volume: first half hour ${f(s.volume.openToMidday)}× midday, last half hour ${f(s.volume.closeToMidday)}× midday`,
     `options: ${s.options.barsChecked} bars, ${f(s.options.withinSpread * 100, 1)} % within the spread of Black-Scholes, median IV error ${f(s.options.medianIvErrorPoints)} vol pts`,
     `moves ≥ ${f(s.moves.threshold * 100, 0)} % within ${s.moves.windowMinutes} min: median ${f(s.moves.medianPerContractDay, 1)}, mean ${f(s.moves.meanPerContractDay, 1)} per contract-day (${s.moves.contractDays} contract-days; original: median 4 on real 0–1DTE SPY)`,
+    ...formatStylizedFacts(s.stylizedFacts),
+    ...formatCalibration(s),
     `news: ${s.news.spyArticlesInSession} SPY articles in session; 60-min forward SPY return positive ${f(s.news.forward60mBp.positive, 1)} bp, neutral ${f(s.news.forward60mBp.neutral, 1)} bp, negative ${f(s.news.forward60mBp.negative, 1)} bp (injected ±${f(s.news.injectedBp, 0)} bp)`,
   ].join('\n');
+}
+
+function formatStylizedFacts(f: SimStats['stylizedFacts']): string[] {
+  const row = (name: string, key: keyof StylizedFacts, d: number): string =>
+    `  ${name.padEnd(34)} ${f.real[key].toFixed(d).padStart(8)} ${f.simulated[key].toFixed(d).padStart(10)}`;
+  return [
+    `stylized facts of SPY minutes       real (${f.real.sessions} sessions)   simulator (${f.simulated.sessions})`,
+    row('excess kurtosis of 1-min returns', 'excessKurtosis', 1),
+    row('autocorrelation of |r|, lag 1', 'absReturnAcf1', 3),
+    row('autocorrelation of |r|, lags 1–10', 'absReturnAcf1to10', 3),
+    row('first half hour volume ÷ midday', 'openVolumeSurge', 2),
+    row('last half hour volume ÷ midday', 'closeVolumeSurge', 2),
+  ];
+}
+
+function formatCalibration(s: SimStats): string[] {
+  if (!s.originalScan) return [];
+  const v = (x: number | string): string => (typeof x === 'string' ? x : Number.isInteger(x) ? String(x) : x < 1 ? `${(x * 100).toFixed(1)} %` : x.toFixed(1));
+  return [
+    `calibration against the original's real SPY 0DTE scan (${s.originalScan.contractDays} simulated contract-days, ${s.originalScan.bars} bars)`,
+    ...s.calibration.map((r) => `  ${r.ok ? 'ok  ' : 'MISS'} ${r.metric.padEnd(44)} original ${v(r.original).padEnd(18)} simulated ${v(r.simulated).padEnd(18)} (${r.tolerance})`),
+  ];
 }
 
 /**

@@ -1,4 +1,5 @@
 import { rollingMeanStd } from './rolling-moments.js';
+import { RollingMomentsStream } from './rolling-moments-stream.js';
 import { assertFinite, assertPeriod, type Series } from './series.js';
 import { SpyglassError } from '@spyglass/core';
 
@@ -78,9 +79,8 @@ export interface BollingerValue {
 }
 
 /**
- * Streaming Bollinger bands with the conventions of {@link bollinger} (population σ), over a ring
- * buffer of the last `period` closes; each update recomputes the window exactly (two passes over
- * `period` values), so it never drifts however long it runs.
+ * Streaming Bollinger bands: {@link bollinger} one close at a time, on the same rolling-moments
+ * arithmetic ({@link RollingMomentsStream}), so the live and batch bands are equal bit for bit.
  *
  * @example
  * ```ts
@@ -92,8 +92,7 @@ export interface BollingerValue {
 export class BollingerStream {
   readonly period: number;
   readonly multiplier: number;
-  private readonly window: Float64Array;
-  private count = 0;
+  private readonly moments: RollingMomentsStream;
 
   constructor(period = 20, multiplier = 2) {
     assertPeriod(period, 'BollingerStream');
@@ -102,24 +101,14 @@ export class BollingerStream {
     }
     this.period = period;
     this.multiplier = multiplier;
-    this.window = new Float64Array(period);
+    this.moments = new RollingMomentsStream(period);
   }
 
-  /** Feeds the next close. */
+  /** Feeds the next close (same arithmetic as {@link bollinger}, so equal bit for bit). */
   update(close: number): BollingerValue {
-    const p = this.period;
-    this.window[this.count % p] = close;
-    this.count++;
-    if (this.count < p) return { middle: Number.NaN, upper: Number.NaN, lower: Number.NaN, percentB: Number.NaN, width: Number.NaN };
-    let sum = 0;
-    for (let k = 0; k < p; k++) sum += this.window[k];
-    const middle = sum / p;
-    let m2 = 0;
-    for (let k = 0; k < p; k++) {
-      const d = this.window[k] - middle;
-      m2 += d * d;
-    }
-    const band = this.multiplier * Math.sqrt(m2 / p);
+    this.moments.update(close);
+    const middle = this.moments.mean;
+    const band = this.multiplier * this.moments.std;
     const upper = middle + band;
     const lower = middle - band;
     return { middle, upper, lower, percentB: band > 0 ? (close - lower) / (upper - lower) : Number.NaN, width: (upper - lower) / middle };
@@ -127,6 +116,6 @@ export class BollingerStream {
 
   /** Forgets everything, e.g. at a session boundary. */
   reset(): void {
-    this.count = 0;
+    this.moments.reset();
   }
 }

@@ -1,6 +1,15 @@
 // Public entry of @spyglass/ml.
-export { loadXGBoost, DEFAULT_XGBOOST_SONAME, XGBOOST_INSTALL_COMMAND } from './xgboost/native-library.js';
+export { loadXGBoost } from './xgboost/native-library.js';
 export type { XGBoostLibraryOptions, XGBoostNative } from './xgboost/native-library.js';
+export {
+  locateXGBoost,
+  xgboostLibraryFromEnv,
+  DEFAULT_XGBOOST_SONAME,
+  XGBOOST_INSTALL_COMMAND,
+  XGBOOST_INSTALL_COMMANDS,
+  XGBOOST_LIBRARY_PATH_ENV,
+} from './xgboost/locate-xgboost.js';
+export type { LocatedXGBoost, XGBoostCandidate, XGBoostSearchOptions, XGBoostSource } from './xgboost/locate-xgboost.js';
 export { NativeHandle } from './xgboost/native-handle.js';
 export { DMatrix } from './xgboost/dmatrix.js';
 export type { DenseMatrixInput } from './xgboost/dmatrix.js';
@@ -8,6 +17,7 @@ export { Booster, DensePredictor, IMPORTANCE_TYPES } from './xgboost/booster.js'
 export type { BoosterParams, Contributions, EvalResult, ImportanceType, PredictOptions } from './xgboost/booster.js';
 export { normalizeModelJson } from './xgboost/model-json.js';
 export { trainBooster } from './xgboost/train-booster.js';
+export { TreeShap } from './xgboost/tree-shap.js';
 export type { TrainBoosterOptions, TrainData, TrainProgress, TrainResult } from './xgboost/train-booster.js';
 export { trainInWorker } from './xgboost/train-in-worker.js';
 export type { TrainInWorkerOptions } from './xgboost/train-in-worker.js';
@@ -84,6 +94,7 @@ export type { BarChartOptions, LineChartOptions, Series } from './report/svg-cha
 export { buildHtmlReport, reportSummary, writeReport } from './report/html-report.js';
 export type { MonthlyPrecision, ReportInput, ReportSignal, ReportSummary } from './report/html-report.js';
 export { predictSplit, runBacktest } from './evaluation/split-predictions.js';
+export { trainingOverlap } from './evaluation/training-overlap.js';
 export type { SplitPredictions } from './evaluation/split-predictions.js';
 export {
   formatBacktestSummary,

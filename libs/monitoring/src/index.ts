@@ -42,3 +42,4 @@ export { listenHttp } from './listen-http.js';
 export type { HttpListener } from './listen-http.js';
 export { createMetricsServer } from './metrics-server.js';
 export type { MetricsServer, MetricsServerOptions } from './metrics-server.js';
+export { loopbackHostProblem } from './loopback-host.js';

@@ -47,11 +47,18 @@ const permits = {
         return;
       }
       const request = nextRequest++;
-      waiting.set(request, { resolve, reject });
-      signal?.addEventListener('abort', () => {
+      const onAbort = () => {
         waiting.delete(request);
-        reject(signal.reason);
-      }, { once: true });
+        reject(signal!.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      waiting.set(request, {
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        reject,
+      });
       send({ type: 'acquire', request });
     }),
 };
@@ -61,6 +68,9 @@ const finish = (m: FromWorker, code: number) => {
   // Exit once the last message is flushed: idle keep-alive sockets must not hold the process.
   send(m, () => process.exit(code));
 };
+
+// Started by a parent that is already gone (it was killed while this process loaded): nothing to do.
+if (!process.connected) process.exit(1);
 
 process.on('message', (m: ToWorker) => {
   if (m.type === 'grant') {

@@ -589,6 +589,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     const b = only === 'streaming' ? undefined : await measureBackfill(sim.url, scratch, opts);
     if (process.argv.includes('--json')) console.log(JSON.stringify({ backfill: b, streaming: s }));
     else print(b, s);
+    console.log(JSON.stringify({ bench: 'ingest', backfillOfFloor: b?.ratio ?? null, backfillOfPerDayFloor: b?.ratioPerDay ?? null, backfillBarsPerSec: b?.backfillBarsPerSec ?? null }));
   } finally {
     await sim.stop();
     await rm(scratch, { recursive: true, force: true });

@@ -4,6 +4,8 @@
 //   npx tsc -b libs/ml/tsconfig.lib.json
 //   node --import tsx tools/bench/ml/bench.ts [--days 250] [--contracts 8] [--minutes 390] [--rounds 300]
 //                                             [--root data] [--python /usr/bin/python3] [--json]
+//                                             [--nthread 2] [--train-rounds 3]
+// Ends with one JSON line: {"bench":"ml","trainVsPython","trainCpuVsPython","predictP99Ms","shapP99Ms",…}.
 //
 // Data: `--root` loads the processing feature dataset (<root>/processed/features); otherwise a
 // synthetic table (250 days × 8 contracts × 390 minutes ≈ 780k rows × the 66 FEATURE_COLUMNS)
@@ -12,8 +14,12 @@
 // Measured:
 //  1. the whole trainer (split → balance → worker training with early stopping → evaluation), default config;
 //  2. 300 rounds of the default parameters on the same balanced training matrix, spyglass (worker
-//     thread) vs Python xgboost's `xgb.train` (skipped with a note when python3-xgboost is absent);
-//  3. single-row predict and SHAP latency (Scorer), p50/p99, against the original's 0.2 ms mean;
+//     thread) vs Python xgboost's `xgb.train`, same nthread (--nthread, default 2), DMatrix
+//     construction and per-round train-set evaluation inside both timings, CPU seconds beside
+//     wall seconds, sides alternated over --train-rounds (default 3) rounds, ratio of medians
+//     (skipped with a note when python3-xgboost is absent);
+//  3. single-row predict and SHAP latency (Scorer; SHAP by the JavaScript TreeShap, checked
+//     value for value against libxgboost's pred_contribs), p50/p99, Python's pred_contribs beside;
 //  4. batch prediction rows/s over the test split.
 //
 // OpenMP: on a shared machine libgomp's default busy-waiting makes nthread = 2 up to 8× slower than
@@ -27,6 +33,7 @@ import { performance } from 'node:perf_hooks';
 import { FEATURE_COLUMNS } from '@spyglass/processing';
 import {
   Booster,
+  DMatrix,
   DEFAULT_TRAINER_CONFIG,
   DataBalancer,
   Scorer,
@@ -53,6 +60,8 @@ const rounds = Number(arg('rounds', String(DEFAULT_TRAINER_CONFIG.rounds)));
 const python = arg('python', '/usr/bin/python3');
 const root = arg('root', '');
 const asJson = args.includes('--json');
+const nthread = Number(arg('nthread', '2'));
+const trainRounds = Number(arg('train-rounds', '3'));
 const log = (s: string) => {
   if (!asJson) console.log(s);
 };
@@ -123,20 +132,29 @@ async function main(): Promise<void> {
   };
   log(`trainer (split+balance+train+eval, early stopping): ${trainerSeconds.toFixed(1)} s, ${lastIteration + 1} iterations, best ${run.artifact.bestIteration}, test AUC ${run.artifact.metrics.test.rocAuc.toFixed(3)}`);
 
-  // 2. fixed rounds on the same balanced matrix: spyglass vs Python
+  // 2. fixed rounds on the same balanced matrix: spyglass vs Python, measured the same way —
+  // same parameters and thread count, DMatrix construction inside both timings, the same
+  // per-round evaluation of the training set (trainBooster evaluates every round, so Python is
+  // given evals=[(dtrain, 'train')]) and the model serialised to JSON (trainInWorker returns JSON
+  // bytes; Python's save_raw('json')), CPU seconds of the whole process beside wall seconds, and
+  // the two sides alternated over `--train-rounds` rounds so a busy neighbour slows both.
   const split = timeBasedSplit(table);
   const train = new DataBalancer({ seed: 42 }).balance(split.train).table;
   const cols = table.columns.length;
-  const params = boosterParams(DEFAULT_TRAINER_CONFIG);
-  const oursOnce = async (): Promise<number> => {
+  const params = { ...boosterParams(DEFAULT_TRAINER_CONFIG), nthread };
+  type Timing = { wall: number; cpu: number };
+  const oursOnce = async (): Promise<Timing> => {
+    const c = process.cpuUsage();
     const t = performance.now();
     await trainInWorker({ train: { data: train.data, rows: train.rows, cols, label: train.label } }, { params, rounds });
-    return (performance.now() - t) / 1000;
+    const used = process.cpuUsage(c);
+    return { wall: (performance.now() - t) / 1000, cpu: (used.user + used.system) / 1e6 };
   };
-  // Alternate the two sides and keep each one's best of two: the machine is shared, so a single
-  // run of either side can be slowed by a neighbour.
-  const oursRuns = [await oursOnce()];
-  const fixed: Record<string, unknown> = { trainRows: train.rows };
+  const median = (xs: number[]): number => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  };
+  const fixed: Record<string, unknown> = { trainRows: train.rows, nthread, alternatingRounds: trainRounds };
   if (pythonAvailable()) {
     const dir = mkdtempSync(join(tmpdir(), 'bench-ml-'));
     try {
@@ -147,44 +165,64 @@ import json, time, numpy as np, xgboost as xgb
 x = np.fromfile('${dir}/x.f32', dtype=np.float32).reshape(-1, ${cols})
 y = np.fromfile('${dir}/y.u8', dtype=np.uint8).astype(np.float32)
 params = json.loads('${JSON.stringify(params)}')
-t = time.perf_counter()
-d = xgb.DMatrix(x, label=y, missing=np.nan)
-b = xgb.train(params, d, ${rounds})
-train_s = time.perf_counter() - t
-row = x[:1]
-lat = []
-for i in range(2020):
-    t = time.perf_counter(); b.predict(xgb.DMatrix(row, missing=np.nan)); lat.append((time.perf_counter() - t) * 1000)
-lat = sorted(lat[20:])
-print(json.dumps({"train_s": train_s, "version": xgb.__version__, "p50": lat[len(lat)//2], "p99": lat[int(len(lat)*0.99)], "mean": sum(lat)/len(lat)}))
+mode = '${'${MODE}'}'
+if mode == 'train':
+    c = time.process_time(); t = time.perf_counter()
+    d = xgb.DMatrix(x, label=y, missing=np.nan)
+    b = xgb.train(params, d, ${rounds}, evals=[(d, 'train')], verbose_eval=False)
+    model = b.save_raw(raw_format='json')  # trainInWorker hands the model back as JSON bytes too
+    print(json.dumps({"wall": time.perf_counter() - t, "cpu": time.process_time() - c, "version": xgb.__version__}))
+else:
+    d = xgb.DMatrix(x[:20000], label=y[:20000], missing=np.nan)
+    b = xgb.train(params, d, ${rounds})
+    b.set_param({"nthread": 1})
+    lat = []
+    for i in range(1020):
+        row = xgb.DMatrix(x[i % 1000:i % 1000 + 1], missing=np.nan)
+        t = time.perf_counter(); b.predict(row, pred_contribs=True); lat.append((time.perf_counter() - t) * 1000)
+    lat = sorted(lat[20:])
+    print(json.dumps({"p50": lat[len(lat)//2], "p99": lat[int(len(lat)*0.99)]}))
 `;
-      type PyOut = { train_s: number; version: string; p50: number; p99: number; mean: number };
-      const pyOnce = (): PyOut => {
-        const py = spawnSync(python, ['-c', script], { encoding: 'utf8', maxBuffer: 1 << 20 });
-        if (py.status !== 0) throw new Error(py.stderr);
-        return JSON.parse(py.stdout.trim().split('\n').at(-1)!) as PyOut;
+      const py = (mode: 'train' | 'shap'): string => {
+        const out = spawnSync(python, ['-c', script.replace('${MODE}', mode)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+        if (out.status !== 0) throw new Error(out.stderr);
+        return out.stdout.trim().split('\n').at(-1)!;
       };
-      const pyRuns = [pyOnce()];
-      oursRuns.push(await oursOnce());
-      pyRuns.push(pyOnce());
-      const out = pyRuns.reduce((a, b) => (b.train_s < a.train_s ? b : a));
-      const oursSeconds = Math.min(...oursRuns);
-      fixed.spyglassSeconds = oursSeconds;
-      fixed.spyglassRuns = oursRuns;
-      fixed.pythonSeconds = out.train_s;
-      fixed.pythonRuns = pyRuns.map((p) => p.train_s);
-      fixed.pythonVersion = out.version;
-      fixed.ratioSpyglassToPython = oursSeconds / out.train_s;
-      fixed.pythonSingleRowPredictMs = { p50: out.p50, p99: out.p99, mean: out.mean };
-      log(`fixed ${rounds} rounds on ${train.rows} balanced rows (best of 2, alternating): spyglass ${oursSeconds.toFixed(1)} s, python xgboost ${out.version} ${out.train_s.toFixed(1)} s → ratio spyglass/python ${(oursSeconds / out.train_s).toFixed(2)}`);
+      const ours: Timing[] = [];
+      const theirs: Timing[] = [];
+      let version = '';
+      for (let i = 0; i < trainRounds; i++) {
+        // alternate which side goes first, so a slow phase of the machine hits both
+        const pyRun = (): void => {
+          const r = JSON.parse(py('train')) as Timing & { version: string };
+          theirs.push(r);
+          version = r.version;
+        };
+        if (i % 2 === 0) {
+          ours.push(await oursOnce());
+          pyRun();
+        } else {
+          pyRun();
+          ours.push(await oursOnce());
+        }
+        log(`  round ${i + 1}: spyglass ${ours.at(-1)!.wall.toFixed(1)} s (cpu ${ours.at(-1)!.cpu.toFixed(1)} s), python ${theirs.at(-1)!.wall.toFixed(1)} s (cpu ${theirs.at(-1)!.cpu.toFixed(1)} s)`);
+      }
+      const wallRatio = median(ours.map((r) => r.wall)) / median(theirs.map((r) => r.wall));
+      const cpuRatio = median(ours.map((r) => r.cpu)) / median(theirs.map((r) => r.cpu));
+      Object.assign(fixed, { spyglass: ours, python: theirs, pythonVersion: version, trainVsPython: wallRatio, trainCpuVsPython: cpuRatio });
+      fixed.pythonShapMs = JSON.parse(py('shap')) as { p50: number; p99: number };
+      log(
+        `fixed ${rounds} rounds on ${train.rows} balanced rows, nthread ${nthread}, ${trainRounds} alternating rounds: spyglass median ${median(ours.map((r) => r.wall)).toFixed(1)} s wall / ${median(ours.map((r) => r.cpu)).toFixed(1)} s cpu, ` +
+          `python xgboost ${version} ${median(theirs.map((r) => r.wall)).toFixed(1)} s / ${median(theirs.map((r) => r.cpu)).toFixed(1)} s → spyglass/python wall ${wallRatio.toFixed(2)}, cpu ${cpuRatio.toFixed(2)}`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   } else {
-    fixed.spyglassSeconds = oursRuns[0];
-    log(`fixed ${rounds} rounds on ${train.rows} balanced rows: spyglass ${oursRuns[0]!.toFixed(1)} s`);
+    const ours = await oursOnce();
+    Object.assign(fixed, { spyglass: [ours] });
     fixed.python = `skipped: ${python} cannot import xgboost (apt-get install -y python3-xgboost)`;
-    log(`  python: ${fixed.python}`);
+    log(`fixed ${rounds} rounds on ${train.rows} balanced rows: spyglass ${ours.wall.toFixed(1)} s (cpu ${ours.cpu.toFixed(1)} s); python ${fixed.python}`);
   }
   results.fixedRounds = fixed;
 
@@ -194,15 +232,32 @@ print(json.dumps({"train_s": train_s, "version": xgb.__version__, "p50": lat[len
   let k = 0;
   const nextRow = () => test.data.subarray((k = (k + 1) % 1000) * cols, k * cols + cols);
   const predict = benchmarkPredictionSpeed(() => scorer.probability(nextRow()), { iterations: 5000 });
+  // the SHAP tables are built on the first explanation: timed on their own
+  t0 = performance.now();
+  scorer.contributions(nextRow());
+  const shapBuildMs = performance.now() - t0;
+  {
+    // every value of 200 test rows against libxgboost's pred_contribs
+    using native = Booster.fromJson(run.artifact.model);
+    using matrix = DMatrix.fromDense({ data: test.data.subarray(0, 200 * cols), rows: 200, cols });
+    const expected = native.contributions(matrix).values;
+    let unequal = 0;
+    for (let r = 0; r < 200; r++) {
+      const got = scorer.contributions(test.data.subarray(r * cols, r * cols + cols));
+      for (let c = 0; c <= cols; c++) if (got[c] !== expected[r * (cols + 1) + c]) unequal++;
+    }
+    results.shapValuesUnequalToXgboost = unequal;
+    log(`SHAP tables built in ${shapBuildMs.toFixed(0)} ms; values unequal to libxgboost pred_contribs: ${unequal} of ${200 * (cols + 1)}`);
+  }
   const shap = benchmarkPredictionSpeed(() => scorer.explain(nextRow()), { iterations: 2000 });
   results.singleRowPredictMs = predict;
   results.singleRowShapMs = shap;
   log(`single-row predict: p50 ${predict.p50Ms.toFixed(3)} ms, p95 ${predict.p95Ms.toFixed(3)}, p99 ${predict.p99Ms.toFixed(3)}, mean ${predict.meanMs.toFixed(3)} (original mean 0.2 ms → ${predict.ratioToOriginalMean.toFixed(2)}×)`);
-  if (fixed.pythonSingleRowPredictMs) {
-    const p = fixed.pythonSingleRowPredictMs as { p50: number; p99: number; mean: number };
-    log(`  python Booster.predict(DMatrix(row)) same model size: p50 ${p.p50.toFixed(3)} ms, p99 ${p.p99.toFixed(3)} ms`);
-  }
   log(`single-row SHAP explain (top 10): p50 ${shap.p50Ms.toFixed(3)} ms, p99 ${shap.p99Ms.toFixed(3)} ms`);
+  if (fixed.pythonShapMs) {
+    const p = fixed.pythonShapMs as { p50: number; p99: number };
+    log(`  python Booster.predict(pred_contribs=True) one row, same parameters (300 rounds on 20k rows): p50 ${p.p50.toFixed(3)} ms, p99 ${p.p99.toFixed(3)} ms`);
+  }
 
   // 4. batch prediction
   using booster = Booster.fromJson(run.artifact.model);
@@ -213,6 +268,18 @@ print(json.dumps({"train_s": train_s, "version": xgb.__version__, "p50": lat[len
   results.batchPredict = { rows: test.rows, seconds: batchSeconds, rowsPerSecond: test.rows / batchSeconds };
   log(`batch predict: ${test.rows} rows in ${(batchSeconds * 1000).toFixed(0)} ms → ${Math.round(test.rows / batchSeconds).toLocaleString('en-US')} rows/s`);
   if (asJson) console.log(JSON.stringify(results, null, 2));
+  console.log(
+    JSON.stringify({
+      bench: 'ml',
+      trainVsPython: fixed.trainVsPython ?? null,
+      trainCpuVsPython: fixed.trainCpuVsPython ?? null,
+      predictP99Ms: predict.p99Ms,
+      shapP99Ms: shap.p99Ms,
+      shapP50Ms: shap.p50Ms,
+      rows: table.rows,
+      nthread,
+    }),
+  );
 }
 
 await main();

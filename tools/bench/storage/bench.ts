@@ -159,8 +159,22 @@ async function main(): Promise<void> {
     await rm(work, { recursive: true, force: true });
   }
 
+  const ratio = (layout: string, op: string): number | null => {
+    const r = results.find((x) => x.layout === layout && x.op === op);
+    return r ? +(r.oursMs / r.duckMs).toFixed(3) : null;
+  };
+  const headline = {
+    bench: 'storage',
+    writeOneFileVsDuckdb: ratio('one-partition', 'write (SNAPPY)'),
+    writePartitionedVsDuckdb: ratio('partitioned', 'write (SNAPPY)'),
+    read2colPartitionedArrowVsDuckdb: ratio('partitioned', '2-column read → Arrow'),
+    // ours to JS records against DuckDB materialising the same rows (its "→ Arrow" side)
+    readRecordsVsDuckdbArrow: ratio('one-partition', 'full read → JS records'),
+    rows: ROWS,
+  };
   if (JSON_OUT) {
     console.log(JSON.stringify({ rows: ROWS, reps: REPS, fsync: FSYNC, duckdbThreads: threads, results }, null, 2));
+    console.log(JSON.stringify(headline));
     return;
   }
   const rate = (ms: number) => `${((ROWS / ms) * 1000 / 1e6).toFixed(2)} M rows/s`;
@@ -173,6 +187,7 @@ async function main(): Promise<void> {
   for (const r of results) {
     if (r.duckJsMs !== undefined) console.log(`${r.layout.padEnd(14)} ${r.op.padEnd(27)} ${`${r.oursMs.toFixed(0)} ms`.padStart(10)} ${`${r.duckJsMs.toFixed(0)} ms`.padStart(10)} ${(r.oursMs / r.duckJsMs).toFixed(2)}×`);
   }
+  console.log(JSON.stringify(headline));
 }
 
 await main();

@@ -1,9 +1,13 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Argv, CommandModule } from 'yargs';
+import { defineCommand } from '../define-command.js';
 import { dataRootLayout, nyDate, nyseCalendar, SpyglassError } from '@spyglass/core';
 import { Heartbeat } from '@spyglass/monitoring';
 import { Ingestion, ParallelRunner, ProcessRegistry, ingestionSettings, type BackfillSummary, type DayProgress, type OptionsDaySummary, type WorkerTask } from '@spyglass/pipeline';
 import { ContractSelector, promptSelectionParams } from '@spyglass/sources';
+import { writeFileAtomic } from '@spyglass/storage';
 import { clusterOptions, type ClusterArgs } from '../cluster-backends.js';
 import { loadContext, type CliContext } from '../context.js';
 import { enqueueBackfillAll } from './cluster.js';
@@ -58,7 +62,7 @@ export function resolveRange(a: { 'start-date'?: string; 'end-date'?: string }, 
   return { from, to };
 }
 
-function ingestionFor(ctx: CliContext, a: RangeArgs): Ingestion {
+function ingestionFor(ctx: CliContext, a: Pick<RangeArgs, 'rate-limit'>): Ingestion {
   const rateLimit = a['rate-limit'];
   return new Ingestion(
     ingestionSettings(ctx.config, { logger: ctx.logger, ...(rateLimit !== undefined ? { requestsPerMinute: rateLimit > 0 ? rateLimit : null } : {}) }),
@@ -83,11 +87,14 @@ function singleBackfill(
   describe: string,
   dataset: 'stocks' | 'indices' | 'news',
   defaultTicker: (ctx: CliContext) => string,
-): CommandModule<GlobalArgs, RangeArgs & { ticker?: string }> {
-  return {
+  /** The original's names for the command (apps/cli/README.md, "Migration from the original"). */
+  aliases: readonly string[] = [],
+) {
+  return defineCommand({
     command,
+    aliases: [...aliases],
     describe,
-    builder: (y) => rangeOptions(y).option('ticker', { type: 'string', describe: 'ticker (default from sources.yaml)' }) as never,
+    builder: (y) => rangeOptions(y).option('ticker', { type: 'string', describe: 'ticker (default from sources.yaml)' }),
     handler: async (a) => {
       const ctx = loadContext(a);
       const range = resolveRange(a, ctx.config.pipeline.backfill.spanDays);
@@ -118,31 +125,31 @@ function singleBackfill(
         heartbeat.stop();
       }
     },
-  };
+  });
 }
 
 /** `spyglass backfill`: one ticker's minute bars, day by day, checkpointed. */
-export const backfillCommand = singleBackfill('backfill', 'backfill stock minute bars for one ticker', 'stocks', (c) => c.config.sources.tickers.equities[0]!);
+export const backfillCommand = singleBackfill('backfill', 'backfill stock minute bars for one ticker', 'stocks', (c) => c.config.sources.tickers.equities[0]!, ['download-minute']);
 /** `spyglass backfill-vix`. */
 export const backfillVixCommand = singleBackfill('backfill-vix', 'backfill VIX (I:VIX) minute bars', 'indices', (c) => c.config.sources.tickers.indices[0]!);
 /** `spyglass backfill-news`. */
 export const backfillNewsCommand = singleBackfill('backfill-news', 'backfill news with sentiment for one ticker', 'news', (c) => c.config.sources.tickers.news[0]!);
 
 /** `spyglass backfill-all`: every configured ticker across worker processes under one rate limit. */
-export const backfillAllCommand: CommandModule<GlobalArgs, RangeArgs & Partial<ClusterArgs> & { tickers?: string[]; workers?: number }> = {
+export const backfillAllCommand = defineCommand({
   command: 'backfill-all',
   describe: 'backfill every configured equity, index and news ticker across worker processes sharing one rate limit (with --queue: across machines)',
   builder: (y) =>
     clusterOptions(rangeOptions(y), false)
       .option('tickers', { type: 'string', array: true, describe: 'equity tickers (default: sources.yaml tickers.equities)' })
-      .option('workers', { type: 'number', describe: 'worker processes (default: pipeline.backfill.workers)' }) as never,
+      .option('workers', { type: 'number', describe: 'worker processes (default: pipeline.backfill.workers)' }),
   handler: async (a) => {
     const ctx = loadContext(a);
     const range = resolveRange(a, ctx.config.pipeline.backfill.spanDays);
     const t = ctx.config.sources.tickers;
     if (a.queue || a.store) {
       // Many machines: one job per (dataset, ticker, day) on the queue; `spyglass worker` runs them.
-      return enqueueBackfillAll(a as RangeArgs & ClusterArgs, range, { stocks: a.tickers ?? t.equities, indices: t.indices, news: t.news });
+      return enqueueBackfillAll(a as unknown as GlobalArgs & ClusterArgs, range, { stocks: a.tickers ?? t.equities, indices: t.indices, news: t.news });
     }
     const tasks: WorkerTask[] = [
       ...(a.tickers ?? t.equities).map((ticker) => ({ dataset: 'stocks' as const, ticker })),
@@ -172,7 +179,7 @@ export const backfillAllCommand: CommandModule<GlobalArgs, RangeArgs & Partial<C
     for (const o of failed) if (o !== fatal) process.stderr.write(`spyglass: ${o.error!.code}: ${o.task.id}: ${o.error!.message.split('\n')[0]}\n`);
     if (fatal) throw new SpyglassError(fatal.error!.code as never, `${fatal.task.id}: ${fatal.error!.message}`);
   },
-};
+});
 
 interface DownloadOptionsArgs extends RangeArgs {
   mode?: 'test' | 'prod';
@@ -196,8 +203,9 @@ export function canPrompt(io: { stdin: { isTTY?: boolean }; stderr: { isTTY?: bo
 }
 
 /** `spyglass download-options`: the options day pipeline over a date range. */
-export const downloadOptionsCommand: CommandModule<GlobalArgs, DownloadOptionsArgs> = {
+export const downloadOptionsCommand = defineCommand({
   command: 'download-options',
+  aliases: ['download-options-targeted', 'download-massive-options'],
   describe: 'per day: SPY opening price → contract selection → option minute bars (resumable)',
   builder: (y) =>
     rangeOptions(y)
@@ -205,7 +213,7 @@ export const downloadOptionsCommand: CommandModule<GlobalArgs, DownloadOptionsAr
       .option('n-calls', { type: 'number', describe: 'calls strictly above the opening (default sources.yaml options.nCalls / strikesPerSide)' })
       .option('n-puts', { type: 'number', describe: 'puts at or below the opening (default sources.yaml options.nPuts / strikesPerSide)' })
       .option('increment', { type: 'number', describe: 'strike increment in dollars (default sources.yaml options.strikeIncrement)' })
-      .option('prompt', { type: 'boolean', describe: 'test mode: ask each selection parameter (default: on an interactive terminal outside CI)' }) as never,
+      .option('prompt', { type: 'boolean', describe: 'test mode: ask each selection parameter (default: on an interactive terminal outside CI)' }),
   handler: async (a) => {
     const given = {
       ...(a.mode ? { mode: a.mode } : {}),
@@ -265,17 +273,21 @@ export const downloadOptionsCommand: CommandModule<GlobalArgs, DownloadOptionsAr
       ].join('\n'),
     );
   },
-};
+});
 
 /** `spyglass discover`: the contracts the selection would take on a date, and the ±range listing. */
-export const discoverCommand: CommandModule<GlobalArgs, GlobalArgs & { date?: string }> = {
+export const discoverCommand = defineCommand({
   command: 'discover',
-  describe: "show the day's opening price, the selected contracts and the ±range listing",
-  builder: (y) => y.option('date', { type: 'string', describe: 'trade date (default: latest session)' }) as never,
+  describe: "show the day's opening price, the selected contracts and the ±range listing, and save the contracts found as JSON (as the original did)",
+  builder: (y) =>
+    y
+      .option('date', { type: 'string', describe: 'trade date (default: latest session)' })
+      .option('output', { type: 'string', describe: 'where the JSON goes (default <data-root>/reports/discover/contracts_<date>.json)' })
+      .option('rate-limit', { type: 'number', describe: 'requests per minute (0 = unlimited); overrides sources.yaml' }),
   handler: async (a) => {
     const ctx = loadContext(a);
     const date = a.date ?? resolveRange({}, 1).to;
-    const ingestion = new Ingestion(ingestionSettings(ctx.config, { logger: ctx.logger }));
+    const ingestion = ingestionFor(ctx, a);
     const o = ctx.config.sources.options;
     const opening = await ingestion.options.openingPrice(o.underlying, date);
     const selector = new ContractSelector({
@@ -287,11 +299,14 @@ export const discoverCommand: CommandModule<GlobalArgs, GlobalArgs & { date?: st
     });
     const selection = await selector.select(date, opening.price);
     const listing = await selector.discover(date, opening.price, o.discoveryRangePct * 100);
-    const result = { date, opening, expiration: selection.expiration, calls: selection.calls.map((c) => c.ticker), puts: selection.puts.map((c) => c.ticker), listed: listing.records.length };
+    const saved = a.output ?? dataRootLayout(ctx.dataRoot).report('discover', `contracts_${date}.json`);
+    const result = { date, opening, expiration: selection.expiration, calls: selection.calls.map((c) => c.ticker), puts: selection.puts.map((c) => c.ticker), listed: listing.records.length, saved };
+    await mkdir(dirname(saved), { recursive: true });
+    await writeFileAtomic(saved, `${JSON.stringify({ ...result, contracts: listing.records }, null, 2)}\n`);
     printResult(a, result, () =>
       [`${date}: ${o.underlying} opened at ${opening.price.toFixed(2)} (${opening.source}); expiration ${selection.expiration}`,
         `calls: ${result.calls.join(', ')}`, `puts:  ${result.puts.join(', ')}`,
-        `${listing.records.length} contracts listed within ±${(o.discoveryRangePct * 100).toFixed(1)} %`].join('\n'),
+        `${listing.records.length} contracts listed within ±${(o.discoveryRangePct * 100).toFixed(1)} %, saved to ${saved}`].join('\n'),
     );
   },
-};
+});

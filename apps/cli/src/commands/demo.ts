@@ -1,6 +1,8 @@
 import type { CommandModule } from 'yargs';
+import { defineCommand } from '../define-command.js';
 import { createExchangeSim } from '@spyglass/exchange-sim';
 import { runMainJob, type MainJobSummary } from '@spyglass/pipeline';
+import { xgboostLibraryFromEnv } from '@spyglass/ml';
 import { loadContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
 import { gitRevision } from '../git-revision.js';
@@ -45,7 +47,7 @@ function renderDemo(s: MainJobSummary, dataRoot: string): string {
 }
 
 /** `spyglass demo`: the main job end to end on the embedded simulator. */
-export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
+export const demoCommand = defineCommand({
   command: 'demo',
   describe: 'run the whole pipeline on the embedded exchange simulator: backfill → consolidate → features → train → evaluate → report',
   builder: (y) =>
@@ -54,7 +56,7 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
       .option('to', { type: 'string', default: '2025-03-31', describe: 'last trading day' })
       .option('seed', { type: 'string', default: '42', describe: 'simulator seed' })
       .option('strikes-per-side', { type: 'number', default: 4, describe: 'calls above and puts at or below the open, per day' })
-      .option('fresh', { type: 'boolean', default: false, describe: 'ignore checkpoints and re-fetch every day' }) as never,
+      .option('fresh', { type: 'boolean', default: false, describe: 'ignore checkpoints and re-fetch every day' }),
   handler: async (a) => {
     const sim = await createExchangeSim({ seed: a.seed, port: 0 });
     try {
@@ -67,6 +69,7 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
         ...(a['log-level'] || process.env.SPYGLASS_LOG_LEVEL ? {} : { settings: { logLevel: 'warn' } }),
       });
       ctx.logger.info({ rest: sim.url }, 'embedded exchange simulator started');
+      const { libraryPath } = xgboostLibraryFromEnv(process.env);
       const summary = await runMainJob({
         config: ctx.config,
         from: a.from,
@@ -74,7 +77,7 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
         resume: !a.fresh,
         dataSource: `spyglass exchange simulator, seed ${a.seed} (synthetic data, not market results)`,
         gitRevision: gitRevision(),
-        ...(process.env.SPYGLASS_XGBOOST_LIB ? { xgboostLibraryPath: process.env.SPYGLASS_XGBOOST_LIB } : {}),
+        ...(libraryPath ? { xgboostLibraryPath: libraryPath } : {}),
         logger: ctx.logger,
         onStage: (stage, event, detail) => {
           if (!a.json) process.stderr.write(event === 'start' ? `» ${stage}…\n` : `  ${stage}: ${detail}\n`);
@@ -88,4 +91,4 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
       await sim.close();
     }
   },
-};
+});

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { defineCommand } from '../define-command.js';
 import { nyseCalendar } from '@spyglass/core';
 import { createDashboardServer } from '@spyglass/dashboard';
 import { HardwareMonitor, buildHealthSnapshot, renderHealthText } from '@spyglass/monitoring';
@@ -7,8 +8,9 @@ import { loadContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
 
 /** `spyglass health`: freshness, quarantine, schema drift, workers and the machine, in one verdict. */
-export const healthCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+export const healthCommand = defineCommand({
   command: 'health',
+  aliases: ['report-hardware'],
   describe: 'health snapshot: data freshness per dataset, quarantine, schema drift, workers, CPU/memory/disk',
   handler: async (a) => {
     const ctx = loadContext(a);
@@ -17,16 +19,16 @@ export const healthCommand: CommandModule<GlobalArgs, GlobalArgs> = {
     printResult(a, snapshot, () => renderHealthText(snapshot));
     if (snapshot.status === 'critical') process.exitCode = 1;
   },
-};
+});
 
 /** `spyglass dashboard`: the local web dashboard (Data, Options scanner, Model tabs). */
-export const dashboardCommand: CommandModule<GlobalArgs, GlobalArgs & { port: number; host: string }> = {
+export const dashboardCommand = defineCommand({
   command: 'dashboard',
   describe: 'serve the local dashboard (data coverage, options scanner, model) until Ctrl-C',
   builder: (y) =>
     y
       .option('port', { type: 'number', default: 8501 })
-      .option('host', { type: 'string', default: '127.0.0.1', describe: 'interface to bind (loopback unless told otherwise)' }) as never,
+      .option('host', { type: 'string', default: '127.0.0.1', describe: 'interface to bind (loopback unless told otherwise)' }),
   handler: async (a) => {
     const ctx = loadContext(a);
     const health = dataHealthInputs(ctx.dataRoot);
@@ -38,4 +40,4 @@ export const dashboardCommand: CommandModule<GlobalArgs, GlobalArgs & { port: nu
     });
     await server.close();
   },
-};
+});

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { defineCommand } from '../define-command.js';
 import { dataRootLayout, nyseCalendar } from '@spyglass/core';
 import { consolidate, formatScanReport, generateFeatures, prepareTraining, processingOptions, scanOptions } from '@spyglass/processing';
 import { writeScannerReport } from '@spyglass/pipeline';
@@ -26,10 +27,10 @@ const skippedLine = (skipped: readonly { date: string; reason: string }[]) =>
   skipped.length === 0 ? '' : `\n  skipped: ${skipped.map((s) => `${s.date} (${s.reason})`).join('; ')}`;
 
 /** `spyglass consolidate`: one row per option per minute with SPY, VIX, news, indicators, greeks and IV. */
-export const consolidateCommand: CommandModule<GlobalArgs, DatesArgs> = {
+export const consolidateCommand = defineCommand({
   command: 'consolidate',
   describe: 'consolidate raw data per option per minute (DuckDB) into data/processed/consolidated',
-  builder: (y) => y.options(dateOptions) as never,
+  builder: (y) => y.options(dateOptions),
   handler: async (a) => {
     const ctx = loadContext(a);
     const s = await consolidate({ root: ctx.dataRoot, dates: tradingDates(ctx, a), ...processingOptions(ctx.config.pipeline).consolidate });
@@ -38,13 +39,13 @@ export const consolidateCommand: CommandModule<GlobalArgs, DatesArgs> = {
       `${s.schemaDrift && s.schemaDrift.changes.length > 0 ? `\n  schema drift: ${s.schemaDrift.changes.length} change(s)` : ''}${skippedLine(s.skipped)}`,
     );
   },
-};
+});
 
 /** `spyglass prepare-training`: future target prices and coverage filter. */
-export const prepareTrainingCommand: CommandModule<GlobalArgs, DatesArgs> = {
+export const prepareTrainingCommand = defineCommand({
   command: 'prepare-training',
   describe: 'add 120-minute future targets to consolidated rows, filter by coverage, write data/processed/training',
-  builder: (y) => y.options(dateOptions) as never,
+  builder: (y) => y.options(dateOptions),
   handler: async (a) => {
     const ctx = loadContext(a);
     const s = await prepareTraining({ root: ctx.dataRoot, dates: tradingDates(ctx, a), ...processingOptions(ctx.config.pipeline).training });
@@ -52,13 +53,13 @@ export const prepareTrainingCommand: CommandModule<GlobalArgs, DatesArgs> = {
       `training rows: ${s.rowsKept.toLocaleString('en-US')} kept of ${s.rowsIn.toLocaleString('en-US')} (${s.rowsDroppedLowCoverage} below ${s.minTargetCoveragePct} % coverage), ${s.positives} positives, mean coverage ${s.meanCoveragePct.toFixed(1)} %${skippedLine(s.skipped)}`,
     );
   },
-};
+});
 
 /** `spyglass ml generate-features`: the 66 features and labels. */
-export const generateFeaturesCommand: CommandModule<GlobalArgs, DatesArgs> = {
+export const generateFeaturesCommand = defineCommand({
   command: 'generate-features',
   describe: 'engineer the 66 ML features (13 groups) and labels into data/processed/features',
-  builder: (y) => y.options(dateOptions) as never,
+  builder: (y) => y.options(dateOptions),
   handler: async (a) => {
     const ctx = loadContext(a);
     const s = await generateFeatures({ root: ctx.dataRoot, dates: tradingDates(ctx, a), ...processingOptions(ctx.config.pipeline).features });
@@ -66,10 +67,17 @@ export const generateFeaturesCommand: CommandModule<GlobalArgs, DatesArgs> = {
       `features: ${s.rows.toLocaleString('en-US')} rows × ${s.features} features over ${s.dates.length} days, ${s.positives} positives (${(s.positiveRate * 100).toFixed(2)} %) in ${s.seconds.toFixed(1)} s${skippedLine(s.skipped)}`,
     );
   },
+});
+
+/** `spyglass engineer-features`: the original's name for `ml generate-features`, at the top level as it was. */
+export const engineerFeaturesCommand: typeof generateFeaturesCommand = {
+  ...generateFeaturesCommand,
+  command: 'engineer-features',
+  describe: "the original's name for `ml generate-features`",
 };
 
 /** `spyglass scan-options`: 20 %+ intraday move events and the step-27 summary. */
-export const scanOptionsCommand: CommandModule<GlobalArgs, DatesArgs & { threshold?: number; csv?: string }> = {
+export const scanOptionsCommand = defineCommand({
   command: 'scan-options',
   describe: 'find 20 %+ intraday option moves per contract-day; event CSV and summary',
   builder: (y) =>
@@ -77,7 +85,7 @@ export const scanOptionsCommand: CommandModule<GlobalArgs, DatesArgs & { thresho
       ...dateOptions,
       threshold: { type: 'number', describe: 'move threshold as a fraction (default pipeline.scanner.threshold)' },
       csv: { type: 'string', describe: 'event CSV path (default data/reports/scanner/events.csv)' },
-    }) as never,
+    }),
   handler: async (a) => {
     const ctx = loadContext(a);
     const s = await scanOptions({
@@ -91,4 +99,4 @@ export const scanOptionsCommand: CommandModule<GlobalArgs, DatesArgs & { thresho
     const summaryPath = await writeScannerReport(ctx.dataRoot, s, Date.now());
     printResult(a, { ...s, summaryPath }, () => `${formatScanReport(s)}\n  Dashboard summary:          ${summaryPath}`);
   },
-};
+});

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { defineCommand } from '../define-command.js';
 import { SpyglassError } from '@spyglass/core';
 import { createExchangeSim, formatSimStats, simStatsForSeed, type FaultOptions } from '@spyglass/exchange-sim';
 import { printResult, type GlobalArgs } from '../output.js';
@@ -42,7 +43,7 @@ export function parseFaults(spec: string | undefined): FaultOptions {
   return out as FaultOptions;
 }
 
-const serve: CommandModule<GlobalArgs, ServeArgs> = {
+const serve = defineCommand({
   command: 'serve',
   describe: 'run the loopback exchange simulator (Massive REST + WebSocket protocol) until Ctrl-C',
   builder: (y) =>
@@ -55,7 +56,7 @@ const serve: CommandModule<GlobalArgs, ServeArgs> = {
       .option('rate-limit', { type: 'number', describe: 'requests per minute per key (e.g. 5, the free plan)' })
       .option('faults', { type: 'string', describe: 'fault rates, e.g. rate429=0.1,rate5xx=0.05,truncatedRate=0.02,wsDropRate=0.01' })
       .option('fault-seed', { type: 'number', default: 1 })
-      .option('max-connections', { type: 'number', default: 1 }) as never,
+      .option('max-connections', { type: 'number', default: 1 }),
   handler: async (a) => {
     const sim = await createExchangeSim({
       seed: a.seed,
@@ -77,34 +78,36 @@ const serve: CommandModule<GlobalArgs, ServeArgs> = {
     });
     await sim.close();
   },
-};
+});
 
 interface StatsArgs extends GlobalArgs {
   seed: string;
   from?: string;
   to?: string;
   days: number;
+  'calibration-days': number;
 }
 
-const stats: CommandModule<GlobalArgs, StatsArgs> = {
+const stats = defineCommand({
   command: 'stats',
-  describe: "measure the simulator's own statistics (volatility vs VIX, volume profile, option pricing, 20 % move rate, news drift)",
+  describe: "measure the simulator's statistics (volatility vs VIX, volume, option pricing, moves, news drift), the stylized facts of real SPY minutes beside its own, and its calibration against the original's real-data figures",
   builder: (y) =>
     y
       .option('seed', { type: 'string', default: '42' })
       .option('from', { type: 'string' })
       .option('to', { type: 'string' })
-      .option('days', { type: 'number', default: 20, describe: 'sessions sampled' }) as never,
+      .option('days', { type: 'number', default: 20, describe: 'sessions sampled' })
+      .option('calibration-days', { type: 'number', default: 84, describe: "sessions of the original's year (Mar 2025 – Feb 2026) the calibration scans" }),
   handler: (a) => {
-    const s = simStatsForSeed(a.seed, { from: a.from, to: a.to, maxDays: a.days });
+    const s = simStatsForSeed(a.seed, { from: a.from, to: a.to, maxDays: a.days, calibration: { days: a['calibration-days'] } });
     printResult(a, s, () => `${formatSimStats(s)}\n(simulator figures, not market results)`);
   },
-};
+});
 
 /** `spyglass sim serve|stats`. */
-export const simCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+export const simCommand = defineCommand({
   command: 'sim <command>',
   describe: 'the loopback exchange simulator',
   builder: (y) => y.command(serve).command(stats).demandCommand(1),
   handler: () => undefined,
-};
+});

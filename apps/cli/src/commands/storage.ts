@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { ParquetDataset, SchemaDriftMonitor, formatSpaceReport, purge, rawDatasetSpecs, readParquetInfo, spaceReport, type PurgeCategory } from '@spyglass/storage';
+import { defineCommand } from '../define-command.js';
+import { PURGE_CATEGORIES, ParquetDataset, SchemaDriftMonitor, formatSpaceReport, purge, rawDatasetSpecs, readParquetInfo, spaceReport, type PurgeCategory } from '@spyglass/storage';
 import { forgetPurgedCheckpoints, verifyCheckpoints } from '@spyglass/pipeline';
 import { loadContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
@@ -7,17 +8,19 @@ import { printResult, type GlobalArgs } from '../output.js';
 const datasetChoices = Object.keys(rawDatasetSpecs);
 
 /** `spyglass schema-check`: compare stored Parquet schemas with their baselines (footers only). */
-export const schemaCheckCommand: CommandModule<GlobalArgs, GlobalArgs & { dataset?: string[]; 'auto-update': boolean }> = {
+export const schemaCheckCommand = defineCommand({
   command: 'schema-check',
   describe: 'check raw datasets for schema drift against their baselines (reads Parquet footers only)',
   builder: (y) =>
     y
-      .option('dataset', { type: 'string', array: true, choices: datasetChoices, describe: 'datasets (default all)' })
-      .option('auto-update', { type: 'boolean', default: false, describe: 'accept the current schema as the new baseline' }) as never,
+      .option('dataset', { type: 'string', array: true, choices: datasetChoices, alias: 'source', describe: "datasets (default all); --source is the original's name" })
+      .option('date', { type: 'string', describe: 'only the files of this partition date (YYYY-MM-DD)' })
+      .option('auto-update', { type: 'boolean', default: false, describe: 'accept the current schema as the new baseline' }),
   handler: async (a) => {
     const ctx = loadContext(a);
     const monitor = new SchemaDriftMonitor({ root: ctx.dataRoot, logger: ctx.logger, autoUpdateBaseline: a['auto-update'] });
-    const reports = await Promise.all((a.dataset ?? datasetChoices).map((d) => monitor.check(rawDatasetSpecs[d as keyof typeof rawDatasetSpecs])));
+    const range = a.date ? { from: a.date, to: a.date } : {};
+    const reports = await Promise.all((a.dataset ?? datasetChoices).map((d) => monitor.check(rawDatasetSpecs[d as keyof typeof rawDatasetSpecs], range)));
     printResult(a, reports, () =>
       reports
         .map((r) =>
@@ -28,13 +31,16 @@ export const schemaCheckCommand: CommandModule<GlobalArgs, GlobalArgs & { datase
     );
     if (reports.some((r) => r.drifted)) process.exitCode = 1;
   },
-};
+});
 
 /** `spyglass schema-baseline`: record the current schema of each dataset as its baseline. */
-export const schemaBaselineCommand: CommandModule<GlobalArgs, GlobalArgs & { dataset?: string[] }> = {
+export const schemaBaselineCommand = defineCommand({
   command: 'schema-baseline',
   describe: "record each raw dataset's current schema (from its newest file's footer) as the baseline",
-  builder: (y) => y.option('dataset', { type: 'string', array: true, choices: datasetChoices }) as never,
+  builder: (y) =>
+    y
+      .option('dataset', { type: 'string', array: true, choices: datasetChoices, alias: 'source', describe: "datasets (default all); --source is the original's name" })
+      .option('date', { type: 'string', describe: "take the schema from this partition date's file instead of the newest" }),
   handler: async (a) => {
     const ctx = loadContext(a);
     const monitor = new SchemaDriftMonitor({ root: ctx.dataRoot, logger: ctx.logger });
@@ -42,9 +48,9 @@ export const schemaBaselineCommand: CommandModule<GlobalArgs, GlobalArgs & { dat
     for (const d of a.dataset ?? datasetChoices) {
       const spec = rawDatasetSpecs[d as keyof typeof rawDatasetSpecs];
       const parts = await new ParquetDataset({ root: ctx.dataRoot, spec }).partitions();
-      const newest = parts.sort((x, y) => x.date.localeCompare(y.date)).at(-1);
+      const newest = a.date ? parts.find((p) => p.date === a.date) : parts.sort((x, y) => x.date.localeCompare(y.date)).at(-1);
       if (!newest) {
-        out.push({ dataset: d, skipped: 'no data' });
+        out.push({ dataset: d, skipped: a.date ? `no data on ${a.date}` : 'no data' });
         continue;
       }
       const b = await monitor.setBaseline(spec, (await readParquetInfo(newest.path)).columns);
@@ -52,24 +58,56 @@ export const schemaBaselineCommand: CommandModule<GlobalArgs, GlobalArgs & { dat
     }
     printResult(a, out, () => out.map((o) => ('columns' in o ? `${o.dataset}: baseline of ${o.columns} columns` : `${o.dataset}: ${o.skipped}`)).join('\n'));
   },
-};
+});
+
+/** The purge flags: ours (`--apply`, `--pattern`) and the original's (`--category`, `--retention-days`, `--dry-run`). */
+export interface PurgeArgs {
+  apply: boolean;
+  'dry-run'?: boolean;
+  category?: string[];
+  'retention-days'?: number;
+  pattern?: string[];
+}
+
+/**
+ * What a `purge` invocation deletes: days to keep per category (settings.yaml `retention`, narrowed
+ * by `--category`, overridden by `--retention-days`) and whether it only reports. A dry run unless
+ * `--apply` or the original's `--no-dry-run`; `--dry-run` always wins.
+ *
+ * @example
+ * ```ts
+ * purgePlan({ apply: false, category: ['raw'], 'retention-days': 30 }, retention);
+ * // { retentionDays: { raw: 30 }, dryRun: true }
+ * ```
+ */
+export function purgePlan(a: PurgeArgs, retention: Readonly<Record<PurgeCategory, number | null>>): { retentionDays: Partial<Record<PurgeCategory, number>>; dryRun: boolean } {
+  const days: Partial<Record<PurgeCategory, number>> = {};
+  for (const c of (a.category ?? PURGE_CATEGORIES) as PurgeCategory[]) {
+    const keep = a['retention-days'] ?? retention[c];
+    if (keep !== null) days[c] = keep;
+  }
+  const dryRun = a['dry-run'] === true || (!a.apply && a['dry-run'] !== false);
+  return { retentionDays: days, dryRun };
+}
 
 /** `spyglass purge`: retention per category (settings.yaml `retention`), dry run unless `--apply`. */
-export const purgeCommand: CommandModule<GlobalArgs, GlobalArgs & { apply: boolean; pattern?: string[] }> = {
+export const purgeCommand = defineCommand({
   command: 'purge',
   describe: 'delete data older than its retention (settings.yaml retention); a dry run unless --apply',
   builder: (y) =>
     y
       .option('apply', { type: 'boolean', default: false, describe: 'really delete (default: only list what would go)' })
-      .option('pattern', { type: 'string', array: true, describe: 'file-name globs to consider, e.g. "*.parquet"' }) as never,
+      .option('dry-run', { type: 'boolean', describe: "the original's flag: --dry-run only lists, --no-dry-run deletes (as --apply)" })
+      .option('category', { type: 'string', array: true, choices: PURGE_CATEGORIES, describe: 'categories to purge (default: all with a retention)' })
+      .option('retention-days', { type: 'number', describe: 'days to keep, overriding settings.yaml for the chosen categories' })
+      .option('pattern', { type: 'string', array: true, describe: 'file-name globs to consider, e.g. "*.parquet"' }),
   handler: async (a) => {
     const ctx = loadContext(a);
     const r = ctx.config.settings.retention;
     // settings.yaml names the categories in camelCase; null = keep forever.
-    const days: Partial<Record<PurgeCategory, number>> = {};
     const map: Record<PurgeCategory, number | null> = { raw: r.raw, processed: r.processed, metrics: r.metrics, schema_drift: r.schemaDrift, checkpoints: r.checkpoints, heartbeat: r.heartbeat };
-    for (const [k, v] of Object.entries(map)) if (v !== null) days[k as PurgeCategory] = v;
-    const s = await purge({ root: ctx.dataRoot, retentionDays: days, dryRun: !a.apply, ...(a.pattern ? { patterns: a.pattern } : {}) });
+    const plan = purgePlan(a, map);
+    const s = await purge({ root: ctx.dataRoot, retentionDays: plan.retentionDays, dryRun: plan.dryRun, ...(a.pattern ? { patterns: a.pattern } : {}) });
     // A resumed backfill must fetch what was purged, not skip it on a checkpoint of deleted data.
     const checkpointsForgotten = s.dryRun ? 0 : await forgetPurgedCheckpoints(ctx.dataRoot, s.files.map((f) => f.path));
     printResult(a, { ...s, checkpointsForgotten }, () =>
@@ -79,10 +117,10 @@ export const purgeCommand: CommandModule<GlobalArgs, GlobalArgs & { apply: boole
       ].join('\n'),
     );
   },
-};
+});
 
 /** `spyglass report-space`: sizes by dataset, ticker and month, with compression ratios. */
-export const reportSpaceCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+export const reportSpaceCommand = defineCommand({
   command: 'report-space',
   describe: 'disk use by dataset, ticker and month, with Parquet compression ratios',
   handler: async (a) => {
@@ -90,10 +128,10 @@ export const reportSpaceCommand: CommandModule<GlobalArgs, GlobalArgs> = {
     const r = await spaceReport({ root: ctx.dataRoot });
     printResult(a, r, () => formatSpaceReport(r));
   },
-};
+});
 
 /** `spyglass verify`: every checkpointed partition against its checkpoint and its Parquet footer. */
-export const verifyCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+export const verifyCommand = defineCommand({
   command: 'verify',
   describe: 'check every checkpointed partition against its checkpoint (rows, size, hash) and Parquet footer; exit 1 on any problem',
   handler: async (a) => {
@@ -107,4 +145,4 @@ export const verifyCommand: CommandModule<GlobalArgs, GlobalArgs> = {
     );
     if (r.problems.length > 0) process.exitCode = 1;
   },
-};
+});

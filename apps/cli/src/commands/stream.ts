@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { defineCommand } from '../define-command.js';
 import { nyDate, nyseCalendar, type Logger, type SpyglassConfig } from '@spyglass/core';
 import { Heartbeat } from '@spyglass/monitoring';
 import { Ingestion, LiveStreams, ingestionSettings, liveStreamSettings, type LiveStream, type StreamingSummary } from '@spyglass/pipeline';
@@ -12,7 +13,7 @@ import { stopOnSignal } from '../stop-signal.js';
  * The live streams of a configuration. Market hours are enforced unless `--ignore-market-hours`
  * (for the simulator, whose sessions are replays of past days).
  */
-function liveStreams(config: SpyglassConfig, logger: Logger, opts: { ignoreMarketHours: boolean }): { ingestion: Ingestion; streams: LiveStreams } {
+export function liveStreams(config: SpyglassConfig, logger: Logger, opts: { ignoreMarketHours: boolean }): { ingestion: Ingestion; streams: LiveStreams } {
   const ingestion = new Ingestion(ingestionSettings(config, { logger }));
   const hb = config.settings.monitoring.heartbeat;
   const streams = new LiveStreams(
@@ -54,14 +55,14 @@ interface StreamArgs extends GlobalArgs {
   'ignore-market-hours': boolean;
 }
 
-function streamCommand(command: string, describe: string, kind: 'stocks' | 'indices' | 'news'): CommandModule<GlobalArgs, StreamArgs> {
-  return {
+function streamCommand(command: string, describe: string, kind: 'stocks' | 'indices' | 'news') {
+  return defineCommand({
     command,
     describe,
     builder: (y) =>
       y
         .option('ticker', { type: 'string', describe: 'ticker (default from sources.yaml)' })
-        .option('ignore-market-hours', { type: 'boolean', default: false, describe: 'do not wait for the open or stop at the close (simulator replays)' }) as never,
+        .option('ignore-market-hours', { type: 'boolean', default: false, describe: 'do not wait for the open or stop at the close (simulator replays)' }),
     handler: async (a) => {
       const ctx = loadContext(a);
       const { streams } = liveStreams(ctx.config, ctx.logger, { ignoreMarketHours: a['ignore-market-hours'] });
@@ -75,7 +76,7 @@ function streamCommand(command: string, describe: string, kind: 'stocks' | 'indi
       const summaries = await runUntilStopped((signal) => [job(signal) as LiveStream<{ timestamp: number; ingestedAt: number }>]);
       printResult(a, summaries, () => renderSummaries(summaries));
     },
-  };
+  });
 }
 
 /** `spyglass stream`: SPY minute bars over WebSocket into Parquet. */
@@ -86,13 +87,13 @@ export const streamVixCommand = streamCommand('stream-vix', 'stream VIX minute b
 export const streamNewsCommand = streamCommand('stream-news', 'poll news with sentiment into Parquet', 'news');
 
 /** `spyglass stream-options`: today's selected contracts (opening price → selection) over WebSocket. */
-export const streamOptionsCommand: CommandModule<GlobalArgs, StreamArgs & { date?: string }> = {
+export const streamOptionsCommand = defineCommand({
   command: 'stream-options',
   describe: "stream the day's selected option contracts (selection from the opening price)",
   builder: (y) =>
     y
       .option('date', { type: 'string', describe: 'trade date whose selection to stream (default: today)' })
-      .option('ignore-market-hours', { type: 'boolean', default: false }) as never,
+      .option('ignore-market-hours', { type: 'boolean', default: false }),
   handler: async (a) => {
     const ctx = loadContext(a);
     const { ingestion, streams } = liveStreams(ctx.config, ctx.logger, { ignoreMarketHours: a['ignore-market-hours'] });
@@ -103,10 +104,10 @@ export const streamOptionsCommand: CommandModule<GlobalArgs, StreamArgs & { date
     const summaries = await runUntilStopped(() => [streams.bars('options', tickers) as unknown as LiveStream<{ timestamp: number; ingestedAt: number }>]);
     printResult(a, summaries, () => renderSummaries(summaries));
   },
-};
+});
 
 /** `spyglass simulate`: replay stored Parquet as a real-time stream (the original's FeedSimulator). */
-export const simulateCommand: CommandModule<GlobalArgs, GlobalArgs & { source: string; date?: string; ticker?: string; speed: number; 'max-gap-ms': number; limit?: number }> = {
+export const simulateCommand = defineCommand({
   command: 'simulate',
   describe: 'replay a stored dataset as a real-time stream (speed multiplier; 0 = no delay)',
   builder: (y) =>
@@ -116,7 +117,7 @@ export const simulateCommand: CommandModule<GlobalArgs, GlobalArgs & { source: s
       .option('ticker', { type: 'string' })
       .option('speed', { type: 'number', default: 60, describe: '1 = real time, 60 = a minute per second, 0 = no delay' })
       .option('max-gap-ms', { type: 'number', default: 5000, describe: 'cap on each wait' })
-      .option('limit', { type: 'number', describe: 'stop after this many records' }) as never,
+      .option('limit', { type: 'number', describe: 'stop after this many records' }),
   handler: async (a) => {
     const ctx = loadContext(a);
     const ds = new ParquetDataset<{ ticker: string; timestamp: number; close?: number; title?: string }>({
@@ -136,4 +137,4 @@ export const simulateCommand: CommandModule<GlobalArgs, GlobalArgs & { source: s
     stop.dispose();
     printResult(a, { replayed: n, ...feed.stats }, () => `replayed ${n} records (${feed.stats.outOfOrder} out of order, waited ${Math.round(feed.stats.waitedMs)} ms)`);
   },
-};
+});

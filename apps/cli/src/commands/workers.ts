@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { defineCommand } from '../define-command.js';
 import { ProcessRegistry } from '@spyglass/pipeline';
 import { IngestQueue, RedisCheckpointStore } from '@spyglass/cluster';
 import { clusterOptions, openClusterBackends, type ClusterArgs } from '../cluster-backends.js';
@@ -22,10 +23,10 @@ async function withQueue<T>(a: QueueArgs, fn: (q: IngestQueue) => Promise<T>): P
   }
 }
 
-const list: CommandModule<GlobalArgs, QueueArgs> = {
+const list = defineCommand({
   command: 'list',
   describe: 'list backfill worker processes (from any shell; with --queue: the workers of every machine)',
-  builder: (y) => clusterOptions(y, false) as never,
+  builder: (y) => clusterOptions(y, false),
   handler: async (a) => {
     if (a.queue) {
       const cluster = await withQueue(a, (q) => q.workers());
@@ -47,12 +48,12 @@ const list: CommandModule<GlobalArgs, QueueArgs> = {
             .join('\n'),
     );
   },
-};
+});
 
-const stop: CommandModule<GlobalArgs, QueueArgs & { id: string }> = {
+const stop = defineCommand({
   command: 'stop <id>',
   describe: 'stop one worker by id, or all (with --queue: on every machine, after their running jobs)',
-  builder: (y) => clusterOptions(y.positional('id', { type: 'string', demandOption: true, describe: 'worker id or "all"' }), false) as never,
+  builder: (y) => clusterOptions(y.positional('id', { type: 'string', demandOption: true, describe: 'worker id or "all"' }), false),
   handler: async (a) => {
     if (a.queue) {
       const asked = await withQueue(a, (q) => q.stopWorkers(a.id));
@@ -62,12 +63,12 @@ const stop: CommandModule<GlobalArgs, QueueArgs & { id: string }> = {
     const stopped = await registryOf(a).stop(a.id);
     printResult(a, { stopped }, () => (stopped.length ? `stopped ${stopped.join(', ')}` : 'no live workers'));
   },
-};
+});
 
 /** `spyglass workers list|stop`. */
-export const workersCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+export const workersCommand = defineCommand({
   command: 'workers <command>',
   describe: 'backfill worker processes',
   builder: (y) => y.command(list).command(stop).demandCommand(1),
   handler: () => undefined,
-};
+});

@@ -54,6 +54,8 @@ describe('Scorer and SHAP explanations', () => {
     expect(e.riskFactors.every((f) => f.shap < 0)).toBe(true);
     expect(e.factors.find((f) => f.feature === 'noise_1')?.value ?? null).toBeNull();
     expect(scorer.score(row, { explain: true, topN: 2 }).factors).toHaveLength(2);
+    // the JavaScript TreeSHAP the scorer uses is bit-equal to libxgboost's pred_contribs
+    expect(Array.from(scorer.contributions(vector))).toEqual(Array.from(booster.contributions(d).values));
   });
 
   it.each([

@@ -2,6 +2,7 @@ import { SpyglassError } from '@spyglass/core';
 import { loadModelArtifact, type ModelArtifact } from '../training/model-artifact.js';
 import { Booster, type DensePredictor } from '../xgboost/booster.js';
 import type { XGBoostLibraryOptions } from '../xgboost/native-library.js';
+import { TreeShap } from '../xgboost/tree-shap.js';
 import { explainSignal, type ExplanationFactor, type SignalExplanation } from './signal-explainer.js';
 
 /**
@@ -70,9 +71,15 @@ export class Scorer implements Disposable {
   readonly #predictor: DensePredictor;
   readonly #row: Float32Array;
   readonly #index: Map<string, number>;
+  readonly #model: ModelArtifact['model'];
+  /** Built on the first explanation (tables of a few tens of MB); null when unsupported. */
+  #treeShap: TreeShap | null | undefined;
+  readonly #contributions: Float32Array;
 
   private constructor(artifact: ModelArtifact, options: ScorerOptions) {
     const { model, ...meta } = artifact;
+    this.#model = model;
+    this.#contributions = new Float32Array(artifact.featureColumns.length + 1);
     this.artifact = meta;
     this.featureColumns = artifact.featureColumns;
     this.threshold = options.threshold ?? artifact.threshold;
@@ -128,8 +135,21 @@ export class Scorer implements Disposable {
   explain(row: FeatureRow, options: { topN?: number; closeCallMargin?: number } = {}): SignalExplanation {
     const values = Float32Array.from(this.toVector(row));
     const probability = this.#predictor.predict(values)[0]!;
-    const contributions = this.#predictor.contributions(values).values;
+    const contributions = this.contributions(values);
     return explainSignal({ featureColumns: this.featureColumns, values, contributions, probability, threshold: this.threshold, ...options });
+  }
+
+  /**
+   * Exact SHAP contributions (`pred_contribs`, bias last) of one row, computed by {@link TreeShap}
+   * (bit-equal to libxgboost, no DMatrix per call) or by libxgboost for models it does not
+   * support. The returned array is reused by the next call.
+   */
+  contributions(row: FeatureRow): Float32Array {
+    const values = this.toVector(row);
+    if (this.#treeShap === undefined) this.#treeShap = TreeShap.unsupported(this.#model) === null ? TreeShap.fromModelJson(this.#model) : null;
+    if (this.#treeShap) return this.#treeShap.contributions(values, this.#contributions);
+    this.#contributions.set(this.#predictor.contributions(values).values);
+    return this.#contributions;
   }
 
   /** Frees the native model and buffers. */

@@ -6,7 +6,8 @@ import { SpyglassError } from '@spyglass/core';
 import { syntheticTable } from '../__test-support__/synthetic-table.js';
 import { Booster, parseEvalLine } from './booster.js';
 import { DMatrix } from './dmatrix.js';
-import { loadXGBoost, XGBOOST_INSTALL_COMMAND } from './native-library.js';
+import { loadXGBoost } from './native-library.js';
+import { XGBOOST_INSTALL_COMMAND } from './locate-xgboost.js';
 
 const fixtures = fileURLToPath(new URL('../__fixtures__/', import.meta.url));
 const readJson = (name: string): any => JSON.parse(readFileSync(join(fixtures, name), 'utf8'));

@@ -1,26 +1,6 @@
 import koffi from 'koffi';
-import type { LibraryHandle } from 'koffi';
 import { SpyglassError } from '@spyglass/core';
-
-/**
- * Debian's `libxgboost0` installs the library under this soname; the dynamic loader finds it.
- *
- * @example
- * ```ts
- * const xgb = loadXGBoost({ libraryPath: DEFAULT_XGBOOST_SONAME }); // resolved through the loader's search path
- * ```
- */
-export const DEFAULT_XGBOOST_SONAME = 'libxgboost.so.0';
-
-/**
- * The one command that fixes a missing library on Debian/Ubuntu; quoted verbatim in the error.
- *
- * @example
- * ```ts
- * console.error(`libxgboost not found; install it with: ${XGBOOST_INSTALL_COMMAND}`);
- * ```
- */
-export const XGBOOST_INSTALL_COMMAND = 'apt-get install -y libxgboost0';
+import { locateXGBoost, type XGBoostSearchOptions } from './locate-xgboost.js';
 
 /**
  * Options for {@link loadXGBoost}.
@@ -33,10 +13,13 @@ export const XGBOOST_INSTALL_COMMAND = 'apt-get install -y libxgboost0';
  */
 export interface XGBoostLibraryOptions {
   /**
-   * Path or soname of `libxgboost`, e.g. the `libxgboost.so` inside a Python wheel. Defaults to
-   * {@link DEFAULT_XGBOOST_SONAME}. Apps map `SPYGLASS_XGBOOST_LIB` onto this; the library never reads env.
+   * Path or soname of `libxgboost`, e.g. the `libxgboost.so` inside a Python wheel. When absent the
+   * library is searched for (see {@link locateXGBoost}). Apps map `XGBOOST_LIBRARY_PATH` onto this
+   * with {@link xgboostLibraryFromEnv}; the library never reads env.
    */
   readonly libraryPath?: string;
+  /** Where to search when `libraryPath` is absent (defaults fit a real machine; tests narrow them). */
+  readonly search?: XGBoostSearchOptions;
 }
 
 type Fn = (...args: unknown[]) => number;
@@ -77,10 +60,12 @@ export interface XGBoostNative {
 }
 
 const loaded = new Map<string, XGBoostNative>();
+const SEARCHED = '\0searched';
 
 /**
- * Loads libxgboost once per path and binds the C functions spyglass needs. Throws a
- * `SpyglassError('XGBOOST')` naming the install command when the library cannot be opened.
+ * Loads libxgboost once per path and binds the C functions spyglass needs. Without a `libraryPath`
+ * it is searched for ({@link locateXGBoost}); the `SpyglassError('XGBOOST')` thrown when nothing
+ * loads lists every place looked at and the install command per platform.
  *
  * Signatures use anonymous `void *` handles on purpose: koffi's named-type registry is process-wide,
  * so a named `koffi.opaque('BoosterHandle')` would throw "Duplicate type name" when a second copy of
@@ -93,20 +78,18 @@ const loaded = new Map<string, XGBoostNative>();
  * ```
  */
 export function loadXGBoost(options: XGBoostLibraryOptions = {}): XGBoostNative {
-  const libraryPath = options.libraryPath ?? DEFAULT_XGBOOST_SONAME;
-  const cached = loaded.get(libraryPath);
+  // The search result is cached too (under its own key) so a default load spawns no Python twice.
+  const key = options.libraryPath ?? (options.search ? undefined : SEARCHED);
+  const cached = key === undefined ? undefined : loaded.get(key);
   if (cached) return cached;
-  let lib: LibraryHandle;
-  try {
-    lib = koffi.load(libraryPath);
-  } catch (cause) {
-    throw new SpyglassError(
-      'XGBOOST',
-      `XGBoost C library not found at "${libraryPath}": install it with \`${XGBOOST_INSTALL_COMMAND}\` ` +
-        '(or point libraryPath / SPYGLASS_XGBOOST_LIB at a libxgboost.so)',
-      { cause, details: { libraryPath } },
-    );
+  const found = locateXGBoost(options.libraryPath, options.search);
+  const libraryPath = found.path;
+  const already = loaded.get(libraryPath);
+  if (already) {
+    if (key !== undefined) loaded.set(key, already);
+    return already;
   }
+  const lib = found.library;
   const f = (decl: string): Fn => lib.func(decl) as unknown as Fn;
   const versionFn = lib.func('void XGBoostVersion(_Out_ int *major, _Out_ int *minor, _Out_ int *patch)');
   const major = [0];
@@ -156,6 +139,7 @@ export function loadXGBoost(options: XGBoostLibraryOptions = {}): XGBoostNative 
     ),
   };
   loaded.set(libraryPath, native);
+  if (key !== undefined) loaded.set(key, native);
   return native;
 }
 

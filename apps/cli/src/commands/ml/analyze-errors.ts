@@ -1,6 +1,7 @@
 // `spyglass ml analyze-errors`: the cost of the model's wrong signals, from a trades CSV or a fresh backtest.
 import { readFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
+import { defineCommand } from '../../define-command.js';
 import { SpyglassError } from '@spyglass/core';
 import {
   asciiHistogram,
@@ -38,7 +39,7 @@ export interface ErrorsArgs extends ModelArgs {
  * spyglass ml analyze-errors --trades data/reports/ml/backtest/xgboost_v2_trades_….csv --output risk.json
  * ```
  */
-export const analyzeErrorsCommand: CommandModule<GlobalArgs, ErrorsArgs> = {
+export const analyzeErrorsCommand = defineCommand({
   command: 'analyze-errors',
   describe: 'false-positive drawdowns (distribution, buckets), stop-loss impact, expected value and break-even win rate',
   builder: (y) =>
@@ -48,7 +49,7 @@ export const analyzeErrorsCommand: CommandModule<GlobalArgs, ErrorsArgs> = {
       ...rangeOptions,
       threshold: { type: 'number', describe: 'threshold of the backtest run when --trades is not given' },
       output: { type: 'string', describe: 'also write the risk report as JSON here' },
-    }) as never,
+    }),
   handler: async (a) => {
     const ctx = loadContext(a);
     let trades: Trade[];
@@ -97,4 +98,4 @@ export const analyzeErrorsCommand: CommandModule<GlobalArgs, ErrorsArgs> = {
       ].join('\n'),
     );
   },
-};
+});

@@ -1,5 +1,6 @@
 // `spyglass ml benchmark-speed`: single-row latency, the figure that decides whether live scoring keeps up.
 import type { CommandModule } from 'yargs';
+import { defineCommand } from '../../define-command.js';
 import { Scorer, benchmarkPredictionSpeed, formatSpeedBenchmark } from '@spyglass/ml';
 import { loadContext } from '../../context.js';
 import { printResult, type GlobalArgs } from '../../output.js';
@@ -20,7 +21,7 @@ export interface SpeedArgs extends ModelArgs {
  * spyglass ml benchmark-speed --iterations 5000 --json
  * ```
  */
-export const benchmarkSpeedCommand: CommandModule<GlobalArgs, SpeedArgs> = {
+export const benchmarkSpeedCommand = defineCommand({
   command: 'benchmark-speed',
   describe: 'single-row prediction latency (p50/p95/p99 vs the original’s 0.2 ms mean) and SHAP explanation latency',
   builder: (y) =>
@@ -28,7 +29,7 @@ export const benchmarkSpeedCommand: CommandModule<GlobalArgs, SpeedArgs> = {
       ...modelOption,
       iterations: { type: 'number', default: 1000, describe: 'timed single-row predictions' },
       'shap-iterations': { type: 'number', describe: 'timed SHAP explanations (default iterations / 10, at least 50)' },
-    }) as never,
+    }),
   handler: (a) => {
     const ctx = loadContext(a);
     const m = loadModel(ctx, a);
@@ -46,4 +47,4 @@ export const benchmarkSpeedCommand: CommandModule<GlobalArgs, SpeedArgs> = {
       ].join('\n'),
     );
   },
-};
+});

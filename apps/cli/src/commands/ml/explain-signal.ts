@@ -1,5 +1,6 @@
 // `spyglass ml explain-signal`: why the model scored one row as it did, in the words a trader reads.
 import type { CommandModule } from 'yargs';
+import { defineCommand } from '../../define-command.js';
 import { SpyglassError } from '@spyglass/core';
 import { Scorer, formatExplanation, predictSplit } from '@spyglass/ml';
 import { loadContext } from '../../context.js';
@@ -30,7 +31,7 @@ function parseTimestamp(value: string): number {
  * spyglass ml explain-signal --ticker O:SPY250205P00547000 --timestamp 2025-02-05T14:33:00Z
  * ```
  */
-export const explainSignalCommand: CommandModule<GlobalArgs, ExplainArgs> = {
+export const explainSignalCommand = defineCommand({
   command: 'explain-signal',
   describe: 'explain one prediction with SHAP: top factors in plain English, risk factors, close-call warning (default: the test split’s most confident row)',
   builder: (y) =>
@@ -42,7 +43,7 @@ export const explainSignalCommand: CommandModule<GlobalArgs, ExplainArgs> = {
       row: { type: 'number', describe: 'row index within the test split' },
       threshold: { type: 'number', describe: 'threshold (default: the artifact’s)' },
       'top-n': { type: 'number', default: 10, describe: 'factors to show' },
-    }) as never,
+    }),
   handler: async (a) => {
     const ctx = loadContext(a);
     const threshold = checkedProbability('threshold', a.threshold);
@@ -79,4 +80,4 @@ export const explainSignalCommand: CommandModule<GlobalArgs, ExplainArgs> = {
       ].join('\n'),
     );
   },
-};
+});

@@ -1,6 +1,7 @@
 // `spyglass ml feature-importance`: which features the model's trees split on, by each XGBoost importance type.
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
+import { defineCommand } from '../../define-command.js';
 import { dataRootLayout, SpyglassError } from '@spyglass/core';
 import { Booster, IMPORTANCE_TYPES, allFeatureImportances, importanceAsciiChart, importanceCsv, type ImportanceType } from '@spyglass/ml';
 import { loadContext } from '../../context.js';
@@ -24,16 +25,16 @@ export interface ImportanceArgs extends ModelArgs {
  * spyglass ml feature-importance --importance-type all --top-n 15
  * ```
  */
-export const featureImportanceCommand: CommandModule<GlobalArgs, ImportanceArgs> = {
+export const featureImportanceCommand = defineCommand({
   command: 'feature-importance',
   describe: 'feature importance of a model (weight, gain, cover, total_gain, total_cover): CSV per type and a top-N chart',
   builder: (y) =>
     y.options({
       ...modelOption,
-      'importance-type': { choices: [...IMPORTANCE_TYPES, 'all'], default: 'gain', describe: 'importance type, or all five' },
+      'importance-type': { choices: [...IMPORTANCE_TYPES, 'all'] as const, default: 'gain' as const, describe: 'importance type, or all five' },
       'top-n': { type: 'number', default: 20, describe: 'features in the chart' },
       'output-dir': { type: 'string', describe: 'CSV directory (default <data-root>/reports/ml/importance)' },
-    }) as never,
+    }),
   handler: (a) => {
     const ctx = loadContext(a);
     if (!(Number.isInteger(a['top-n']) && a['top-n'] > 0)) throw new SpyglassError('INVALID_ARGUMENT', `--top-n must be a positive integer, got ${a['top-n']}`);
@@ -54,4 +55,4 @@ export const featureImportanceCommand: CommandModule<GlobalArgs, ImportanceArgs>
         .join('\n\n'),
     );
   },
-};
+});

@@ -1,5 +1,6 @@
 // `spyglass ml find-threshold`: the threshold is chosen on validation days so the test days stay unseen.
 import type { CommandModule } from 'yargs';
+import { defineCommand } from '../../define-command.js';
 import { findThresholdForPrecision, formatThresholdSearch, predictSplit } from '@spyglass/ml';
 import { loadContext } from '../../context.js';
 import { printResult, type GlobalArgs } from '../../output.js';
@@ -24,7 +25,7 @@ export interface FindThresholdArgs extends ModelArgs {
  * spyglass ml find-threshold --min-precision 0.9
  * ```
  */
-export const findThresholdCommand: CommandModule<GlobalArgs, FindThresholdArgs> = {
+export const findThresholdCommand = defineCommand({
   command: 'find-threshold',
   describe: 'sweep thresholds on the validation days for the lowest one reaching --min-precision',
   builder: (y) =>
@@ -36,7 +37,7 @@ export const findThresholdCommand: CommandModule<GlobalArgs, FindThresholdArgs> 
       'sweep-from': { type: 'number', describe: 'first threshold (default ml.threshold.sweep.from)' },
       'sweep-to': { type: 'number', describe: 'last threshold (default ml.threshold.sweep.to)' },
       step: { type: 'number', describe: 'sweep step (default ml.threshold.sweep.step)' },
-    }) as never,
+    }),
   handler: async (a) => {
     const ctx = loadContext(a);
     const t = ctx.config.ml.threshold;
@@ -63,4 +64,4 @@ export const findThresholdCommand: CommandModule<GlobalArgs, FindThresholdArgs> 
         .join('\n'),
     );
   },
-};
+});

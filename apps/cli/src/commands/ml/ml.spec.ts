@@ -112,6 +112,23 @@ describe('ml backtest', () => {
     expect(JSON.parse(readFileSync(base.report, 'utf8')).metrics).toEqual(base.metrics);
   });
 
+  it('refuses a --start-date/--end-date whose test days the model trained or validated on', async () => {
+    const { train } = trained.artifact.dataRange;
+    const e = await ml('backtest', '--start-date', train.from, '--end-date', train.to).catch((err: unknown) => err);
+    expect(isSpyglassError(e, 'INVALID_ARGUMENT')).toBe(true);
+    expect((e as Error).message).toMatch(/test days \(\S+…\S+\) lie in the model's train \(\S+…\S+\) or validation \(\S+…\S+\) range: its metrics there are not a test/);
+  });
+
+  it('with --allow-training-days evaluates them but flags every one, in the JSON and the text', async () => {
+    const { train } = trained.artifact.dataRange;
+    const r = await ml('backtest', '--start-date', train.from, '--end-date', train.to, '--allow-training-days');
+    expect(r.trainingDaysInTest).toEqual(r.testDays);
+    expect(r.trainingDaysInTest.length).toBeGreaterThan(0);
+    const text = await run('ml', 'backtest', '--start-date', train.from, '--end-date', train.to, '--allow-training-days', '--data-root', data.root, '--log-level', 'silent');
+    expect(text).toMatch(/^WARNING: \d+ of \d+ test days .* optimistic, not a test\./);
+    expect(base.trainingDaysInTest).toEqual([]);
+  });
+
   it('honours --threshold: a higher bar gives a subset of the signals', async () => {
     const high = await ml('backtest', '--threshold', '0.7');
     expect(high.metrics.threshold).toBe(0.7);

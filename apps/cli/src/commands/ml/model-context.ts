@@ -1,7 +1,7 @@
 // Which model a `spyglass ml …` command evaluates and on which feature rows: the newest saved
 // artifact (or --model) as the ModelStore finds it, its own data range, and the libxgboost the app was told to use.
 import { SpyglassError } from '@spyglass/core';
-import { ModelStore, loadFeatureTable, type LoadedFeatureTable, type ModelArtifact, type XGBoostLibraryOptions } from '@spyglass/ml';
+import { ModelStore, loadFeatureTable, type LoadedFeatureTable, type ModelArtifact, type XGBoostLibraryOptions, xgboostLibraryFromEnv } from '@spyglass/ml';
 import type { CliContext } from '../../context.js';
 import { checkedDay, type ModelArgs, type RangeArgs } from './cli-arguments.js';
 
@@ -14,7 +14,7 @@ import { checkedDay, type ModelArgs, type RangeArgs } from './cli-arguments.js';
  * ```
  */
 export function xgboostLibrary(): XGBoostLibraryOptions {
-  return process.env.SPYGLASS_XGBOOST_LIB ? { libraryPath: process.env.SPYGLASS_XGBOOST_LIB } : {};
+  return xgboostLibraryFromEnv(process.env);
 }
 
 /** A model artifact with the directory it was loaded from (printed so a run says which model it used). */

@@ -2,6 +2,7 @@
 // knowing its monthly and daily spread, not only its aggregate.
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
+import { defineCommand } from '../../define-command.js';
 import { Booster, monthlySummary, predictSplit, predictTable, thresholdGrid, thresholdRecommendations, thresholdSensitivity, type FeatureTable } from '@spyglass/ml';
 import { loadContext } from '../../context.js';
 import { printResult, type GlobalArgs } from '../../output.js';
@@ -31,7 +32,7 @@ export interface SensitivityArgs extends ModelArgs {
  * spyglass ml threshold-analysis --min-threshold 0.7 --max-threshold 0.95 --step 0.01
  * ```
  */
-export const thresholdAnalysisCommand: CommandModule<GlobalArgs, SensitivityArgs> = {
+export const thresholdAnalysisCommand = defineCommand({
   command: 'threshold-analysis',
   describe: 'threshold sensitivity: aggregate, monthly and daily signals/precision/EV per threshold, and two recommendations',
   builder: (y) =>
@@ -45,7 +46,7 @@ export const thresholdAnalysisCommand: CommandModule<GlobalArgs, SensitivityArgs
       'min-signals': { type: 'number', default: 20, describe: 'fewest signals a recommended threshold needs' },
       'test-only': { type: 'boolean', default: false, describe: 'only the model’s held-out test days (default: its whole data range, training days included, as the original)' },
       output: { type: 'string', describe: 'output directory (default <data-root>/reports/threshold_analysis)' },
-    }) as never,
+    }),
   handler: async (a) => {
     const ctx = loadContext(a);
     const thresholds = thresholdGrid({ from: a['min-threshold'], to: a['max-threshold'], step: a.step });
@@ -97,4 +98,4 @@ export const thresholdAnalysisCommand: CommandModule<GlobalArgs, SensitivityArgs
         ].join('\n'),
     );
   },
-};
+});

@@ -1,6 +1,7 @@
 // `spyglass ml train`: trains one model on the CLI's range and saves it through the ModelStore
 // (the trainer app and `spyglass run` train through runTrainingJob, which saves through it too).
 import type { CommandModule } from 'yargs';
+import { defineCommand } from '../../define-command.js';
 import { ModelStore, XGBoostTrainer, formatTrainingSummary, loadFeatureTable } from '@spyglass/ml';
 import { trainerConfigFrom } from '@spyglass/pipeline';
 import { loadContext } from '../../context.js';
@@ -24,7 +25,7 @@ export interface TrainArgs extends RangeArgs {
  * spyglass ml train --start-date 2025-03-03 --end-date 2026-02-19 --model-version xgboost_v2
  * ```
  */
-export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
+export const trainCommand = defineCommand({
   command: 'train',
   describe: 'train the XGBoost model on the feature dataset (chronological split, balanced training part, early stopping); save the artifact',
   builder: (y) =>
@@ -32,7 +33,7 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
       ...rangeOptions,
       'model-version': { type: 'string', describe: 'artifact version / directory name (default xgboost_<timestamp>)' },
       rounds: { type: 'number', describe: 'boosting rounds (default ml.xgboost.numRounds)' },
-    }) as never,
+    }),
   handler: async (a) => {
     const ctx = loadContext(a, a.rounds === undefined ? {} : { ml: { xgboost: { numRounds: a.rounds } } });
     const from = checkedDay('start-date', a['start-date']);
@@ -56,4 +57,4 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
       formatTrainingSummary(run, { modelDir, metricsLog }),
     );
   },
-};
+});

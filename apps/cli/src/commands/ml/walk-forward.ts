@@ -1,5 +1,6 @@
 // `spyglass ml walk-forward`: retraining month by month shows whether the edge holds across regimes.
 import type { CommandModule } from 'yargs';
+import { defineCommand } from '../../define-command.js';
 import { formatWalkForward, loadFeatureTable, runWalkForward, walkForwardAsciiChart, walkForwardWindows } from '@spyglass/ml';
 import { trainerConfigFrom } from '@spyglass/pipeline';
 import { loadContext } from '../../context.js';
@@ -29,13 +30,13 @@ export interface WalkForwardArgs extends RangeArgs {
  * spyglass ml walk-forward --mode expanding --train-months 3 --test-months 1 --threshold 0.67
  * ```
  */
-export const walkForwardCommand: CommandModule<GlobalArgs, WalkForwardArgs> = {
+export const walkForwardCommand = defineCommand({
   command: 'walk-forward',
   describe: 'walk-forward validation over month windows (rolling or expanding), purged by the label horizon',
   builder: (y) =>
     y.options({
       ...rangeOptions,
-      mode: { choices: ['rolling', 'expanding'], describe: 'window mode (default ml.walkForward.mode)' },
+      mode: { choices: ['rolling', 'expanding'] as const, describe: 'window mode (default ml.walkForward.mode)' },
       'train-months': { type: 'number', describe: 'training window in months (default ml.walkForward.trainMonths)' },
       'test-months': { type: 'number', describe: 'test window in months (default ml.walkForward.testMonths)' },
       'step-months': { type: 'number', describe: 'months the windows advance (default ml.walkForward.stepMonths)' },
@@ -43,7 +44,7 @@ export const walkForwardCommand: CommandModule<GlobalArgs, WalkForwardArgs> = {
       rounds: { type: 'number', describe: 'boosting rounds per split (default ml.xgboost.numRounds)' },
       'allow-partial-test': { type: 'boolean', default: false, describe: 'keep a last test window that ends after the data (the original dropped it)' },
       output: { type: 'string', describe: 'results JSON (default <data-root>/reports/walk_forward/walk_forward_results.json)' },
-    }) as never,
+    }),
   handler: async (a) => {
     const ctx = loadContext(a, a.rounds === undefined ? {} : { ml: { xgboost: { numRounds: a.rounds } } });
     const wf = ctx.config.ml.walkForward;
@@ -78,4 +79,4 @@ export const walkForwardCommand: CommandModule<GlobalArgs, WalkForwardArgs> = {
     const output = writeText(a.output ?? dataRootLayout(ctx.dataRoot).report('walk_forward', 'walk_forward_results.json'), `${JSON.stringify(result, null, 2)}\n`);
     printResult(a, { ...result, output }, () => [formatWalkForward(result), walkForwardAsciiChart(result), `  results: ${output}`].join('\n'));
   },
-};
+});

@@ -1,0 +1,114 @@
+import { calibrationTable, ORIGINAL_FIGURES, type OriginalScanFigures } from './calibration.js';
+import { scanContractDay } from './original-scan.js';
+import { originalScan } from './sim-stats.js';
+import { parseSpyMinuteCsv, referenceSpyMinutes, stylizedFacts } from './stylized-facts.js';
+import { SyntheticMarket } from './synthetic-market.js';
+
+describe('scanContractDay (the original scan and label on one contract-day)', () => {
+  const t0 = Date.UTC(2025, 2, 4, 14, 30); // 09:30 New York
+  const bars = (closes: number[]) => closes.map((c, i) => ({ t: t0 + i * 60_000, o: i === 0 ? 1 : c, c }));
+
+  it.each([
+    ['no bar above', [1, 1.1, 1.19, 1.0], 0, 0, 0],
+    ['one run of two bars', [1, 1.25, 1.3, 1.0], 2, 1, 2],
+    ['two runs', [1, 1.2, 1.0, 1.2], 2, 2, 1],
+  ])('%s', (_name, closes, minutesAbove, runs, duration) => {
+    const s = scanContractDay(bars(closes), 0.2, t0 + 390 * 60_000);
+    expect(s.minutesAbove).toBe(minutesAbove);
+    expect(s.runs).toHaveLength(runs);
+    if (runs) expect(s.runs[0]!.durationMinutes).toBe(duration);
+    if (runs) expect(s.runs[0]!.triggerHourEt).toBe(9);
+  });
+
+  it('labels like labelForwardWindow: a later close ≥ +20 % within the window', () => {
+    expect(scanContractDay(bars([1, 1.1, 1.25, 1.0]), 0.2, t0 + 390 * 60_000).positiveLabels).toBe(1);
+  });
+});
+
+describe('calibrationTable', () => {
+  const exact: OriginalScanFigures = {
+    contractDays: 125, bars: 44_971, labelPositiveRate: 0.58, eventsPerContractDay: { min: 0, median: 4, max: 12 }, positiveMinuteRate: 0.5543,
+    durationAboveMinutes: { median: 8.5, mean: 45.8 }, eventsByHourEt: { 9: 100, 10: 90, 11: 50, 12: 40, 13: 40, 14: 45, 15: 80 },
+  };
+
+  it('the original measured against itself is ok on every row', () => {
+    expect(calibrationTable(exact).every((r) => r.ok)).toBe(true);
+  });
+
+  it.each([
+    ['label positive rate 73.6 % (the simulator before calibration)', { labelPositiveRate: 0.736 }, 'label positive rate'],
+    ['median 2 events', { eventsPerContractDay: { min: 0, median: 2, max: 12 } }, 'events per contract-day, median'],
+    ['positive minutes 36.7 %', { positiveMinuteRate: 0.367 }, 'positive-minute rate'],
+    ['a midday peak', { eventsByHourEt: { 9: 10, 10: 10, 12: 90, 14: 5, 15: 4 } }, 'event peak hours'],
+  ])('%s misses', (_name, change, metric) => {
+    const row = calibrationTable({ ...exact, ...change }).find((r) => r.metric.startsWith(metric))!;
+    expect(row.ok).toBe(false);
+  });
+});
+
+describe('the simulator, calibrated to the original (seed 42, the original year Mar 2025 – Feb 2026, every third session)', () => {
+  const market = new SyntheticMarket({ seed: 42 });
+  const days = market.tradingDays('2025-03-01', '2026-02-28').filter((_, i) => i % 3 === 0);
+  const scan = originalScan(market, days);
+  const table = calibrationTable(scan);
+  const row = (metric: string) => table.find((r) => r.metric.startsWith(metric))!;
+
+  it('scans two near-the-money 0DTE contracts a session, trading nearly every minute', () => {
+    expect(scan.contractDays).toBe(2 * days.length);
+    expect(scan.bars / scan.contractDays).toBeGreaterThan(250);
+  });
+
+  it.each([
+    'label positive rate',
+    'events per contract-day, median',
+    'events per contract-day, min',
+    'positive-minute rate',
+    'time above +20 %, mean minutes',
+  ])('%s lands within the tolerance of the original', (metric) => {
+    expect(row(metric)).toMatchObject({ ok: true });
+  });
+
+  it('the label positive rate is the original 58 % ± 20 %, not the 73.6 % of before', () => {
+    expect(scan.labelPositiveRate).toBeGreaterThan(ORIGINAL_FIGURES.labelPositiveRate * 0.8);
+    expect(scan.labelPositiveRate).toBeLessThan(ORIGINAL_FIGURES.labelPositiveRate * 1.2);
+  });
+});
+
+describe('stylized facts of SPY minutes', () => {
+  const real = stylizedFacts(referenceSpyMinutes());
+  const market = new SyntheticMarket({ seed: 42 });
+  const simulated = stylizedFacts(market.tradingDays('2025-01-01', '2025-12-31').filter((_, i) => i % 12 === 0).map((d) => {
+    const bars = market.stockBars('SPY', d);
+    return { closes: bars.map((b) => b.c), volumes: bars.map((b) => b.v) };
+  }));
+
+  it('reads the nine real sessions shipped in reference/', () => {
+    expect(real.sessions).toBe(9);
+    expect(real.excessKurtosis).toBeGreaterThan(5);
+    expect(real.absReturnAcf1).toBeGreaterThan(0.1);
+    expect(real.openVolumeSurge).toBeGreaterThan(3);
+    expect(real.closeVolumeSurge).toBeGreaterThan(3);
+  });
+
+  it.each([
+    ['fat tails: excess kurtosis of 1-minute returns', 'excessKurtosis', 3],
+    ['volatility clustering: |r| autocorrelation, lag 1', 'absReturnAcf1', 0.1],
+    ['volatility clustering: |r| autocorrelation, lags 1–10', 'absReturnAcf1to10', 0.08],
+    ['opening volume surge', 'openVolumeSurge', 3],
+    ['closing volume surge', 'closeVolumeSurge', 3],
+  ] as const)('the simulator shows %s like the real files', (_name, key, floor) => {
+    expect(real[key]).toBeGreaterThan(floor);
+    expect(simulated[key]).toBeGreaterThan(floor);
+  });
+
+  it('volume surges are within ±20 % of the real files', () => {
+    expect(Math.abs(simulated.openVolumeSurge / real.openVolumeSurge - 1)).toBeLessThan(0.2);
+    expect(Math.abs(simulated.closeVolumeSurge / real.closeVolumeSurge - 1)).toBeLessThan(0.2);
+  });
+
+  it('parses bar-end timestamps and drops the 16:00 closing print', () => {
+    const csv = ['datetime,open,high,low,close,volume', '2019-02-15 16:00:00,1,1,1,2,10', '2019-02-15 09:31:00,1,1,1,1,5'].join('\n');
+    expect(parseSpyMinuteCsv(csv, true)).toEqual([{ closes: [1, 2], volumes: [5, 10] }]);
+    expect(parseSpyMinuteCsv('date,open,high,low,close,volume\n2020-12-15 16:00,1,1,1,1,9\n', false)).toEqual([]);
+  });
+});

@@ -1,0 +1,129 @@
+import { SpyglassError } from '@spyglass/core';
+import { INCREMENTAL_FEATURE_COLUMNS } from '@spyglass/features';
+import { Booster, explainSignal, loadModelArtifact, type DensePredictor, type SignalExplanation } from '@spyglass/ml';
+
+/**
+ * What a {@link SignalModel} needs from a trained model: the XGBoost JSON bytes, its input
+ * columns and its decision threshold (a `ModelArtifact` fits).
+ *
+ * @example
+ * ```ts
+ * const spec: SignalModelSpec = loadModelArtifact('data/models/xgboost_v1');
+ * ```
+ */
+export interface SignalModelSpec {
+  readonly model: Uint8Array;
+  readonly featureColumns: readonly string[];
+  readonly threshold: number;
+  readonly version?: string;
+}
+
+/**
+ * A saved model for the live engine: scores a whole burst of feature vectors in one in-place
+ * prediction (one native call for the minute's 250+ contracts, not one per contract) and explains
+ * single rows with SHAP. Input rows are the 66 incremental features in
+ * `INCREMENTAL_FEATURE_COLUMNS` order; the model's own column order is mapped once.
+ *
+ * @example
+ * ```ts
+ * using model = SignalModel.load('data/models/xgboost_v1');
+ * const p = model.predict(rows, n); // rows: n × 66 Float64Array
+ * if (p[0]! >= model.threshold) console.log(model.explain(rows.subarray(0, 66), p[0]!).factors[0]?.reading);
+ * ```
+ */
+export class SignalModel implements Disposable {
+  readonly featureColumns: readonly string[];
+  readonly threshold: number;
+  readonly version: string;
+  readonly maxBatch: number;
+  readonly #booster: Booster;
+  readonly #predictor: DensePredictor;
+  /** Model column k reads incremental column #take[k]. */
+  readonly #take: Int32Array;
+  readonly #batch: Float32Array<ArrayBuffer>;
+
+  constructor(spec: SignalModelSpec, options: { threshold?: number; libraryPath?: string; maxBatch?: number } = {}) {
+    const index = new Map<string, number>(INCREMENTAL_FEATURE_COLUMNS.map((c, i) => [c, i]));
+    const unknown = spec.featureColumns.filter((c) => !index.has(c));
+    if (unknown.length > 0) {
+      throw new SpyglassError('INVALID_ARGUMENT', `SignalModel: the model needs features the live engine does not compute: ${unknown.join(', ')}`, { details: { unknown } });
+    }
+    this.featureColumns = spec.featureColumns;
+    this.threshold = options.threshold ?? spec.threshold;
+    this.version = spec.version ?? 'unversioned';
+    this.maxBatch = options.maxBatch ?? 1024;
+    this.#take = Int32Array.from(spec.featureColumns, (c) => index.get(c)!);
+    this.#booster = Booster.fromJson(spec.model, options.libraryPath === undefined ? {} : { libraryPath: options.libraryPath });
+    this.#booster.setParam('nthread', 1);
+    this.#predictor = this.#booster.densePredictor(spec.featureColumns.length, this.maxBatch);
+    this.#batch = new Float32Array(this.maxBatch * spec.featureColumns.length);
+    // The first prediction and SHAP call set up XGBoost's thread pool and caches (hundreds of ms):
+    // pay that now, not on the first live burst.
+    const missing = new Float64Array(INCREMENTAL_FEATURE_COLUMNS.length).fill(Number.NaN);
+    this.explain(missing, this.predict(missing, 1)[0]!);
+  }
+
+  /** A model directory written by the trainer (`model.json` + `artifact.json`). */
+  static load(dir: string, options: { threshold?: number; libraryPath?: string; maxBatch?: number } = {}): SignalModel {
+    return new SignalModel(loadModelArtifact(dir), options);
+  }
+
+  /** The model's input vector (float32, model column order) of one 66-feature row. */
+  vector(row: ArrayLike<number>, out: Float32Array<ArrayBuffer> = new Float32Array(this.#take.length)): Float32Array<ArrayBuffer> {
+    const take = this.#take;
+    for (let k = 0; k < take.length; k++) out[k] = row[take[k]!]!;
+    return out;
+  }
+
+  /** Probabilities of `n` rows of 66 features laid end to end in `rows`, in chunks of `maxBatch`. */
+  predict(rows: Float64Array, n: number): Float32Array {
+    const width = INCREMENTAL_FEATURE_COLUMNS.length;
+    const cols = this.#take.length;
+    const out = new Float32Array(n);
+    for (let start = 0; start < n; start += this.maxBatch) {
+      const m = Math.min(this.maxBatch, n - start);
+      for (let r = 0; r < m; r++) this.vector(rows.subarray((start + r) * width, (start + r + 1) * width), this.#batch.subarray(r * cols, (r + 1) * cols));
+      out.set(this.#predictor.predict(this.#batch.subarray(0, m * cols)), start);
+    }
+    return out;
+  }
+
+  /** SHAP explanation of one 66-feature row scored `probability`. */
+  explain(row: ArrayLike<number>, probability: number, topN = 5): SignalExplanation {
+    return this.explainMany([row], [probability], topN)[0]!;
+  }
+
+  /** SHAP explanations of several rows with one native contributions call per `maxBatch` rows. */
+  explainMany(rows: readonly ArrayLike<number>[], probabilities: ArrayLike<number>, topN = 5): SignalExplanation[] {
+    const cols = this.#take.length;
+    const out: SignalExplanation[] = [];
+    for (let start = 0; start < rows.length; start += this.maxBatch) {
+      const m = Math.min(this.maxBatch, rows.length - start);
+      const values = new Float32Array(m * cols);
+      for (let r = 0; r < m; r++) this.vector(rows[start + r]!, values.subarray(r * cols, (r + 1) * cols));
+      const contributions = this.#predictor.contributions(values).values;
+      for (let r = 0; r < m; r++) {
+        out.push(
+          explainSignal({
+            featureColumns: this.featureColumns,
+            values: values.subarray(r * cols, (r + 1) * cols),
+            contributions: contributions.subarray(r * (cols + 1), (r + 1) * (cols + 1)),
+            probability: probabilities[start + r]!,
+            threshold: this.threshold,
+            topN,
+          }),
+        );
+      }
+    }
+    return out;
+  }
+
+  dispose(): void {
+    this.#predictor.dispose();
+    this.#booster.dispose();
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+}
