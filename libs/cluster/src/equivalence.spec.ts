@@ -68,5 +68,6 @@ describe('cluster: Redis + s3rver run equals the embedded run', () => {
     expect(raw(got).sort()).toEqual(raw(want).sort());
     expect(Object.keys(want).filter((k) => k.startsWith('processed/')).length).toBeGreaterThanOrEqual(2);
     expect(got).toEqual(want);
+    store.close();
   }, 180_000);
 });

@@ -91,6 +91,7 @@ describe('cluster: a worker killed mid-job (real redis-server, s3rver)', () => {
         expect(got.duplicateKeys).toBe(0);
         expect(got).toEqual(await datasetDigest(reference, d));
       }
+      store.close();
     } finally {
       await queue.close();
       await stopWorkerProcess(survivor);

@@ -42,7 +42,9 @@ describe('cluster commands', () => {
     const stopped = JSON.parse(await runCli('workers', 'stop', 'all', '--queue', redis.url, '--namespace', 'cli', '--json')) as { stopped: string[] };
     expect(stopped.stopped).toEqual([listed[0]!.id]);
     await worker;
-    const keys = (await new S3ObjectStore({ url: 's3://market/cli', endpoint: s3.endpoint, credentials: s3.credentials }).list('raw/')).map((o) => o.key);
+    const reader = new S3ObjectStore({ url: 's3://market/cli', endpoint: s3.endpoint, credentials: s3.credentials });
+    const keys = (await reader.list('raw/')).map((o) => o.key);
+    reader.close();
     expect(keys).toContain('raw/stocks/ticker=SPY/date=2025-03-03/part-0.parquet');
     expect(keys).toContain('raw/indices/ticker=I:VIX/date=2025-03-04/part-0.parquet');
     // Run again: every job is checkpointed, nothing is queued, no worker is needed.
