@@ -1,5 +1,6 @@
 // The dashboard page: fetches the three JSON APIs and renders each tab with charts from charts.js.
 import { barChart, calendarChart, divergingChart, hbarChart, lineChart } from './charts.js';
+import { candleChart, fetchBars, nyDate } from './price-charts.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
 
@@ -139,6 +140,20 @@ function renderData(d) {
       { title: 'detail', render: (c) => c.message },
     ], d.checks)));
   root.append(cov, grid);
+  return renderSpyWithVix(root, d);
+}
+
+/** SPY candlesticks of the latest stored day with VIX (left scale) when indices hold it. */
+async function renderSpyWithVix(root, d) {
+  const stocks = d.coverage.find((c) => c.dataset === 'stocks' && c.tickers.includes('SPY'));
+  if (!stocks) return;
+  const date = stocks.to;
+  const vixTicker = d.coverage.find((c) => c.dataset === 'indices')?.tickers.find((t) => t.endsWith('VIX'));
+  const [spy, vix] = await Promise.all([fetchBars('stocks', 'SPY', date), vixTicker ? fetchBars('indices', vixTicker, date) : []]);
+  const card = h('div', { class: 'card wide' }, h('h2', {}, `SPY ${date}${vix.length ? ` with VIX (left scale)` : ''}`));
+  root.insertBefore(card, root.children[1] ?? null);
+  card.append(candleChart('spy-vix', { candles: spy, line: vix.length ? { name: 'VIX', bars: vix } : undefined }),
+    h('p', { class: 'muted' }, `${int(spy.length)} SPY minute bars${vix.length ? `, ${int(vix.length)} VIX bars` : ', no VIX stored for this day'}; times in New York`));
 }
 
 // ---------- Scanner tab ----------
@@ -241,6 +256,25 @@ function renderModel(state) {
   if (!m.recentSignals.length) list.append(h('p', { class: 'muted' }, 'No signals in the latest run.'));
   signals.append(list);
   root.append(grid, signals);
+  return renderSignalContract(root, m);
+}
+
+// The label looks 120 minutes ahead of a signal: that is the window its outcome is judged on.
+const LABEL_WINDOW_S = 120 * 60;
+
+/** The first signalled contract's bars that day, its signals marked and their label windows shaded. */
+async function renderSignalContract(root, m) {
+  const first = m.recentSignals[0];
+  if (!first) return;
+  const date = nyDate(first.timestamp);
+  const bars = await fetchBars('options', first.ticker, date);
+  const own = m.recentSignals.filter((s) => s.ticker === first.ticker && nyDate(s.timestamp) === date);
+  const markers = own.map((s) => ({ time: Math.floor(s.timestamp / 1000), position: 'belowBar', shape: 'arrowUp', color: s.outcome === 'fp' ? '#d73027' : '#1a9850', text: `p ${s.probability.toFixed(2)}${s.outcome ? ` ${s.outcome.toUpperCase()}` : ''}` }));
+  const windows = own.map((s) => ({ from: Math.floor(s.timestamp / 1000), to: Math.floor(s.timestamp / 1000) + LABEL_WINDOW_S }));
+  const card = h('div', { class: 'card wide' }, h('h2', {}, `${first.ticker} on ${date}: signals and their 120-minute label windows`));
+  root.insertBefore(card, root.children[2] ?? null);
+  card.append(candleChart('signal-contract', { candles: bars, markers, windows }),
+    h('p', { class: 'muted' }, `${int(bars.length)} minute bars (a minute without a trade has no bar); ${own.length} signal(s), shaded: the window each label looks at`));
 }
 function fmtValue(v) {
   return Math.abs(v) >= 1000 ? int(v) : Number(v.toPrecision(3)).toString();
@@ -268,7 +302,7 @@ async function load() {
   ];
   const results = await Promise.allSettled(tasks.map(async ([tab, path, render]) => {
     try {
-      render(await api(path));
+      await render(await api(path));
     } catch (e) {
       $(`#tab-${tab}`).replaceChildren(h('div', { class: 'notice' }, `Could not load ${path}: ${e.message}`));
       throw e;

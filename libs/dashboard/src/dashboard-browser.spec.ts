@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock } from '@spyglass/core';
+import { ManualClock, nyDate } from '@spyglass/core';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { createDashboardServer, type DashboardServer } from './dashboard-server.js';
 import { buildSampleRoot, SAMPLE_NOW, STORED_DATES, writeQuarantine } from './__test-support__/sample-root.js';
@@ -89,6 +89,43 @@ describeBrowser('dashboard in headless Chromium', () => {
       ['raw/stocks', 'ok', '–'],
     ]);
     await page.screenshot({ path: join(artifactsDir, 'dashboard-data.png'), fullPage: true });
+  });
+
+  /** What a lightweight-charts price chart says it drew, once its canvas is on the page. */
+  async function priceChart(name: string): Promise<{ bars: number; lastClose: number; markers: number; lineBars: number | null }> {
+    const el = page.locator(`[data-price-chart="${name}"]`);
+    await el.locator('canvas').first().waitFor({ state: 'visible', timeout: 10_000 });
+    const box = await el.boundingBox();
+    expect(box!.width).toBeGreaterThan(200);
+    expect(box!.height).toBeGreaterThan(100);
+    const attr = async (a: string) => el.getAttribute(a);
+    const lineBars = await attr('data-line-bars');
+    return { bars: Number(await attr('data-bars')), lastClose: Number(await attr('data-last-close')), markers: Number(await attr('data-markers')), lineBars: lineBars === null ? null : Number(lineBars) };
+  }
+
+  it('Data tab: SPY candlesticks of the latest stored day (lightweight-charts from node_modules)', async () => {
+    await openTab('data');
+    const latest = STORED_DATES.at(-1)!;
+    const stored = written.stocks.filter((b) => nyDate(b.timestamp) === latest).sort((a, b) => a.timestamp - b.timestamp);
+    const chart = await priceChart('spy-vix');
+    expect(chart.bars).toBe(stored.length);
+    expect(chart.lastClose).toBe(stored.at(-1)!.close);
+    expect(chart.lineBars).toBeNull(); // the sample root stores no VIX
+    const vendor = await page.evaluate(async () => (await fetch('/vendor/lightweight-charts.js')).status);
+    expect(vendor).toBe(200);
+  });
+
+  it("Model tab: the signalled contract's bars with its signals marked and label windows shaded", async () => {
+    await openTab('model');
+    const first = written.model.recentSignals[0]!;
+    const date = nyDate(first.timestamp);
+    const stored = written.options.filter((b) => b.ticker === first.ticker && nyDate(b.timestamp) === date).sort((a, b) => a.timestamp - b.timestamp);
+    const chart = await priceChart('signal-contract');
+    expect(chart.bars).toBe(stored.length);
+    expect(chart.lastClose).toBe(stored.at(-1)!.close);
+    expect(chart.markers).toBe(written.model.recentSignals.filter((s) => s.ticker === first.ticker && nyDate(s.timestamp) === date).length);
+    expect(chart.markers).toBeGreaterThanOrEqual(1);
+    await page.screenshot({ path: join(artifactsDir, 'dashboard-price-charts.png'), fullPage: true });
   });
 
   it('Options scanner tab: events by hour, per contract-day and per day', async () => {

@@ -30,7 +30,7 @@ beforeAll(async () => {
   older = await ml('train', '--rounds', '30', '--model-version', 'zz_older');
   // Named to sort first, saved last: "latest" must go by savedAt, not by name.
   trained = await ml('train', '--rounds', '40', '--model-version', 'aa_newer');
-}, 120_000);
+}, 300_000);
 afterAll(() => rm(data.root, { recursive: true, force: true }));
 
 describe('ml --help', () => {
