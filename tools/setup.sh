@@ -13,13 +13,14 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 
 # Debian packages: libxgboost0 (the XGBoost engine) for both; chromium (dashboard browser test) and
-# python3-xgboost (model interop test) for the tests only.
+# python3-xgboost (model interop test) and redis-server (cluster tests) for the tests only.
 need=()
 have_lib() { ldconfig -p 2>/dev/null | grep -q "$1" || ls /usr/lib/*/"$1"* >/dev/null 2>&1; }
 have_lib libxgboost.so.0 || need+=(libxgboost0)
 if [ "$purpose" = "test" ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   /usr/bin/python3 -c 'import xgboost' >/dev/null 2>&1 || need+=(python3-xgboost)
+  command -v redis-server >/dev/null || need+=(redis-server)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then

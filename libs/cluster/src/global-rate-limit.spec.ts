@@ -6,7 +6,7 @@ import { ingestJobsFor } from '@spyglass/pipeline';
 import type { Redis } from 'ioredis';
 import { acceleratedClock } from './__test-support__/accelerated-clock.js';
 import { datasetDigest } from './__test-support__/dataset-digest.js';
-import { startRedis, type TestRedis } from './__test-support__/redis-server.js';
+import { startRedis, type TestRedis } from './testing/redis-server.js';
 import { referenceRun } from './__test-support__/reference-run.js';
 import { startWorkerProcess, stopWorkerProcess, type WorkerProcess } from './__test-support__/worker-process.js';
 import { IngestQueue } from './ingest-queue.js';
@@ -16,10 +16,11 @@ import { connectRedis } from './redis-connection.js';
 const SEED = 11;
 // 15 single-request jobs: 3 tickers × 5 days of stock minute bars.
 const jobs = ingestJobsFor({ stocks: ['SPY', 'QQQ', 'IWM'] }, '2025-03-03', '2025-03-07');
-// The simulator's clock runs 12× faster: its one-minute rate-limit window lasts 5 s. The limiter's
-// 5 % margin (250 ms here, 3 s on a real one-minute window) must cover the lag between a permit
-// and the request's arrival, which a loaded 2-core machine stretches to a few hundred ms.
-const WINDOW_MS = 5_000;
+// The simulator's clock runs 6× faster: its one-minute rate-limit window lasts 10 s. The limiter's
+// 5 % margin (500 ms here, 3 s on a real one-minute window) must cover the lag between a permit
+// and the request's arrival, which a saturated 2-core machine (the whole suite in parallel)
+// stretches to several hundred ms: 250 ms (a 5 s window) was not enough there.
+const WINDOW_MS = 10_000;
 
 describe('cluster: one global rate limit across worker processes (real redis-server)', () => {
   let redis: TestRedis;
@@ -72,5 +73,5 @@ describe('cluster: one global rate limit across worker processes (real redis-ser
     } finally {
       await sim.close();
     }
-  }, 150_000);
+  }, 240_000);
 });

@@ -13,3 +13,5 @@ export { IngestWorker } from './ingest-worker.js';
 export type { IngestWorkerOptions } from './ingest-worker.js';
 export { HEARTBEAT_MS, WorkerRegistry } from './worker-registry.js';
 export type { ClusterWorkerInfo } from './worker-registry.js';
+export { BarLogConsumer, RedisBarLog } from './redis-bar-log.js';
+export type { BarLogBatch, RedisBarLogOptions } from './redis-bar-log.js';

@@ -79,8 +79,8 @@ export class IngestQueue {
     this.clock = opts.clock ?? systemClock;
   }
 
-  /** Jobs of `jobs` that have no checkpoint yet. */
-  async pending(jobs: readonly IngestJob[]): Promise<IngestJob[]> {
+  /** Jobs of `jobs` that have no checkpoint yet (in Redis only, or also in the durable copy). */
+  async pending(jobs: readonly IngestJob[], redisOnly = false): Promise<IngestJob[]> {
     const groups = new Map<string, IngestJob[]>();
     for (const j of jobs) {
       const k = `${j.dataset}\u0000${j.ticker}`;
@@ -90,7 +90,7 @@ export class IngestQueue {
     }
     const out: IngestJob[] = [];
     for (const g of groups.values()) {
-      const done = await this.checkpoints.completed(INGEST_CHECKPOINT_JOB[g[0]!.dataset], g[0]!.ticker, g.map((j) => j.date));
+      const done = await this.checkpoints.completed(INGEST_CHECKPOINT_JOB[g[0]!.dataset], g[0]!.ticker, g.map((j) => j.date), redisOnly);
       for (const j of g) if (!done.has(j.date)) out.push(j);
     }
     return out;
@@ -107,7 +107,8 @@ export class IngestQueue {
 
   async progress(jobs: readonly IngestJob[]): Promise<QueueProgress> {
     const c = await this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized', 'waiting-children');
-    const pending = await this.pending(jobs);
+    // Redis only: a progress poll must not read every missing checkpoint from the object store.
+    const pending = await this.pending(jobs, true);
     const workers = (await this.registry.list()).filter((w) => w.alive).length;
     return {
       total: jobs.length,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createExchangeSim, type ExchangeSim } from '@spyglass/exchange-sim';
 import { ingestJobsFor } from '@spyglass/pipeline';
 import { datasetDigest } from './__test-support__/dataset-digest.js';
-import { freePort, startRedis, type TestRedis } from './__test-support__/redis-server.js';
+import { freePort, startRedis, type TestRedis } from './testing/redis-server.js';
 import { referenceRun } from './__test-support__/reference-run.js';
 import { IngestQueue } from './ingest-queue.js';
 import { IngestWorker } from './ingest-worker.js';

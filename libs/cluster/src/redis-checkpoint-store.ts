@@ -73,14 +73,17 @@ export class RedisCheckpointStore implements CheckpointPort {
     return JSON.parse(restored) as CheckpointEntry;
   }
 
-  /** Which of `dates` are complete (one round trip; durable look-ups only for those Redis lacks). */
-  async completed(job: string, ticker: string, dates: readonly string[]): Promise<Set<string>> {
+  /**
+   * Which of `dates` are complete: one round trip to Redis, then (unless `redisOnly`, for frequent
+   * progress polls) a durable look-up for each date Redis lacks.
+   */
+  async completed(job: string, ticker: string, dates: readonly string[], redisOnly = false): Promise<Set<string>> {
     if (dates.length === 0) return new Set();
     const found = await this.redis.hmget(this.key(job, ticker), ...dates);
     const out = new Set<string>();
     for (const [i, v] of found.entries()) {
       if (v !== null) out.add(dates[i]!);
-      else if (this.durable && (await this.isComplete(job, ticker, dates[i]!))) out.add(dates[i]!);
+      else if (!redisOnly && this.durable && (await this.isComplete(job, ticker, dates[i]!))) out.add(dates[i]!);
     }
     return out;
   }

@@ -4,10 +4,10 @@ import path from 'node:path';
 import { createExchangeSim, type ExchangeSim } from '@spyglass/exchange-sim';
 import { ingestJobsFor } from '@spyglass/pipeline';
 import { ObjectStoreDataset, S3ObjectStore, rawDatasetSpecs } from '@spyglass/storage';
-import { startS3, type TestS3 } from './__test-support__/s3rver.js';
+import { startS3, type TestS3 } from './testing/s3rver.js';
 import type { Redis } from 'ioredis';
 import { datasetDigest } from './__test-support__/dataset-digest.js';
-import { startRedis, type TestRedis } from './__test-support__/redis-server.js';
+import { startRedis, type TestRedis } from './testing/redis-server.js';
 import { referenceRun } from './__test-support__/reference-run.js';
 import { startWorkerProcess, stopWorkerProcess } from './__test-support__/worker-process.js';
 import { IngestQueue } from './ingest-queue.js';
@@ -16,7 +16,7 @@ import { RedisCheckpointStore } from './redis-checkpoint-store.js';
 import { connectRedis } from './redis-connection.js';
 
 const SEED = 12;
-const jobs = ingestJobsFor({ stocks: ['SPY'], indices: ['I:VIX'] }, '2025-03-03', '2025-03-04');
+const jobs = ingestJobsFor({ stocks: ['SPY'], indices: ['I:VIX'] }, '2025-03-03', '2025-03-05');
 const LOCK_MS = 3_000;
 const STALLED_MS = 1_500;
 const SLOW_MS = 2_000;
@@ -45,10 +45,14 @@ describe('cluster: a worker killed mid-job (real redis-server, s3rver)', () => {
     const queue = new IngestQueue({ redis: client, namespace: ns, checkpoints });
     try {
       await queue.enqueue(jobs);
-      // Wait until the victim is inside a job (its request takes SLOW_MS at the simulator), then kill -9 it.
+      // Wait until the survivor has finished a job (warm: its first Parquet write compiles WASM, which
+      // blocks its event loop and so its stalled checks) and the victim is inside a job (its request
+      // takes SLOW_MS at the simulator), then kill -9 the victim.
       let running: string | undefined;
-      for (let i = 0; i < 200 && !running; i++) {
-        running = (await queue.workers()).find((w) => w.id === victim.id)?.active[0];
+      for (let i = 0; i < 1200 && !running; i++) {
+        const ws = await queue.workers();
+        const warm = (ws.find((w) => w.id === survivor.id)?.processed ?? 0) > 0;
+        running = warm ? ws.find((w) => w.id === victim.id)?.active[0] : undefined;
         if (!running) await new Promise((r) => setTimeout(r, 50));
       }
       expect(running).toBeDefined();
@@ -87,9 +91,10 @@ describe('cluster: a worker killed mid-job (real redis-server, s3rver)', () => {
         expect(got.duplicateKeys).toBe(0);
         expect(got).toEqual(await datasetDigest(reference, d));
       }
+      store.close();
     } finally {
       await queue.close();
       await stopWorkerProcess(survivor);
     }
-  }, 150_000);
+  }, 240_000);
 });

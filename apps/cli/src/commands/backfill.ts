@@ -8,7 +8,9 @@ import { Heartbeat } from '@spyglass/monitoring';
 import { Ingestion, ParallelRunner, ProcessRegistry, ingestionSettings, type BackfillSummary, type DayProgress, type OptionsDaySummary, type WorkerTask } from '@spyglass/pipeline';
 import { ContractSelector, promptSelectionParams } from '@spyglass/sources';
 import { writeFileAtomic } from '@spyglass/storage';
+import { clusterOptions, type ClusterArgs } from '../cluster-backends.js';
 import { loadContext, type CliContext } from '../context.js';
+import { enqueueBackfillAll } from './cluster.js';
 import { printResult, type GlobalArgs } from '../output.js';
 import { ProgressBar } from '../progress-bar.js';
 import { exitStopped, stopOnSignal } from '../stop-signal.js';
@@ -136,15 +138,19 @@ export const backfillNewsCommand = singleBackfill('backfill-news', 'backfill new
 /** `spyglass backfill-all`: every configured ticker across worker processes under one rate limit. */
 export const backfillAllCommand = defineCommand({
   command: 'backfill-all',
-  describe: 'backfill every configured equity, index and news ticker across worker processes sharing one rate limit',
+  describe: 'backfill every configured equity, index and news ticker across worker processes sharing one rate limit (with --queue: across machines)',
   builder: (y) =>
-    rangeOptions(y)
+    clusterOptions(rangeOptions(y), false)
       .option('tickers', { type: 'string', array: true, describe: 'equity tickers (default: sources.yaml tickers.equities)' })
       .option('workers', { type: 'number', describe: 'worker processes (default: pipeline.backfill.workers)' }),
   handler: async (a) => {
     const ctx = loadContext(a);
     const range = resolveRange(a, ctx.config.pipeline.backfill.spanDays);
     const t = ctx.config.sources.tickers;
+    if (a.queue || a.store) {
+      // Many machines: one job per (dataset, ticker, day) on the queue; `spyglass worker` runs them.
+      return enqueueBackfillAll(a as unknown as GlobalArgs & ClusterArgs, range, { stocks: a.tickers ?? t.equities, indices: t.indices, news: t.news });
+    }
     const tasks: WorkerTask[] = [
       ...(a.tickers ?? t.equities).map((ticker) => ({ dataset: 'stocks' as const, ticker })),
       ...t.indices.map((ticker) => ({ dataset: 'indices' as const, ticker })),

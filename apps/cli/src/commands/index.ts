@@ -11,6 +11,7 @@ import { purgeCommand, reportSpaceCommand, schemaBaselineCommand, schemaCheckCom
 import { streamSignalsCommand } from './stream-signals.js';
 import { simulateCommand, streamNewsCommand, streamOptionsCommand, streamStocksCommand, streamVixCommand } from './stream.js';
 import { workersCommand } from './workers.js';
+import { workerCommand } from './cluster.js';
 
 const ml = defineCommand({
   command: 'ml <command>',
@@ -36,6 +37,7 @@ export const commands = [
   streamSignalsCommand,
   simulateCommand,
   workersCommand,
+  workerCommand,
   schemaCheckCommand,
   schemaBaselineCommand,
   purgeCommand,
