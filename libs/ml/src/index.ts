@@ -82,6 +82,8 @@ export { Scorer } from './explain/scorer.js';
 export type { FeatureRow, Score, ScorerOptions } from './explain/scorer.js';
 export { writeReport } from './report/html-report.js';
 export type { ReportInput, ReportSignal, ReportSummary } from './report/html-report.js';
+export { pnlSectionHtml, pnlSummary } from './report/pnl-section.js';
+export type { PnlReport, PnlSplit, PnlSummary } from './report/pnl-section.js';
 export { predictSplit, runBacktest } from './evaluation/split-predictions.js';
 export { trainingOverlap } from './evaluation/training-overlap.js';
 export type { SplitPredictions } from './evaluation/split-predictions.js';

@@ -1,4 +1,4 @@
-import type { CommandModule } from 'yargs';
+import { defineCommand } from '../define-command.js';
 import { nyDate, nyseCalendar } from '@spyglass/core';
 import { ModelStore } from '@spyglass/ml';
 import { SignalModel, SignalStore, createSignalEventServer, runLiveSignals, type SignalEventServer } from '@spyglass/pipeline';
@@ -7,22 +7,12 @@ import { printResult, type GlobalArgs } from '../output.js';
 import { xgboostLibrary } from './ml/model-context.js';
 import { liveStreams } from './stream.js';
 
-interface StreamSignalsArgs extends GlobalArgs {
-  date?: string;
-  model?: string;
-  band: number;
-  threshold?: number;
-  'sse-port'?: number;
-  'warm-start': boolean;
-  'ignore-market-hours': boolean;
-}
-
 /**
  * `spyglass stream-signals`: the live signal engine on the day's 0DTE + 1DTE chain. Every signal is
  * one JSON line on stdout (logs go to stderr), is stored in the `signals` dataset, and with
  * `--sse-port` is served as Server-Sent Events on `http://127.0.0.1:<port>/signals`.
  */
-export const streamSignalsCommand: CommandModule<GlobalArgs, StreamSignalsArgs> = {
+export const streamSignalsCommand = defineCommand({
   command: 'stream-signals',
   describe: 'live signals on the 0DTE+1DTE chain as JSON lines (incremental features, batch scoring, SHAP reasons)',
   builder: (y) =>
@@ -33,7 +23,7 @@ export const streamSignalsCommand: CommandModule<GlobalArgs, StreamSignalsArgs> 
       .option('threshold', { type: 'number', describe: 'override the model’s decision threshold' })
       .option('sse-port', { type: 'number', describe: 'also serve /signals as Server-Sent Events on 127.0.0.1:<port> (0 = any free port)' })
       .option('warm-start', { type: 'boolean', default: true, describe: 'rebuild the features from what is stored for the session first' })
-      .option('ignore-market-hours', { type: 'boolean', default: false, describe: 'do not wait for the open or stop at the close (simulator replays)' }) as never,
+      .option('ignore-market-hours', { type: 'boolean', default: false, describe: 'do not wait for the open or stop at the close (simulator replays)' }),
   handler: async (a) => {
     const ctx = loadContext(a);
     const { ingestion, streams } = liveStreams(ctx.config, ctx.logger, { ignoreMarketHours: a['ignore-market-hours'] });
@@ -84,4 +74,4 @@ export const streamSignalsCommand: CommandModule<GlobalArgs, StreamSignalsArgs> 
       model.dispose();
     }
   },
-};
+});
