@@ -16,4 +16,6 @@ module.exports = {
   testMatch: ['**/src/**/*.spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testTimeout: 60000,
+  // Measured with --coverage (npm test); per-library table and floors: tools/test-coverage/coverage-table.mjs.
+  collectCoverageFrom: ['src/**/*.ts', '!src/**/*.spec.ts', '!src/**/__*__/**', '!src/**/*.d.ts'],
 };

@@ -12,10 +12,11 @@ export const allowed = {
   storage: ['core'],
   sources: ['core'],
   monitoring: ['core'],
+  backtest: ['core'],
   'exchange-sim': ['core', 'features'],
   processing: ['core', 'storage', 'features'],
-  ml: ['core', 'features'],
-  pipeline: ['core', 'storage', 'sources', 'processing', 'features', 'ml', 'monitoring'],
+  ml: ['core', 'features', 'backtest'],
+  pipeline: ['core', 'storage', 'sources', 'processing', 'features', 'ml', 'monitoring', 'backtest'],
   dashboard: ['core', 'storage', 'monitoring'],
   cluster: ['core', 'storage', 'sources', 'processing', 'features', 'pipeline'],
 };

@@ -63,7 +63,7 @@ describe('nx affected in a scratch clone', () => {
     symlinkSync(join(ROOT, 'node_modules'), join(clone, 'node_modules'), 'dir');
     git('config', 'user.email', 'ci@example.invalid');
     git('config', 'user.name', 'affected-set test');
-  });
+  }, 300_000);
   afterAll(() => rmSync(clone, { recursive: true, force: true }));
 
   it('a change to libs/features selects exactly features and its dependents', () => {
@@ -74,7 +74,7 @@ describe('nx affected in a scratch clone', () => {
     expect(expected).toEqual(expect.arrayContaining(['features', 'processing', 'ml', 'pipeline', 'cli', 'trainer']));
     expect(expected).not.toContain('core');
     expect(affected()).toEqual(expected);
-  });
+  }, 300_000);
 
   it('the workflow runs nx affected on targets every project has, from the nx-set-shas base', () => {
     const workflow = readFileSync(join(ROOT, '.github/workflows/ci.yml'), 'utf8');
@@ -94,5 +94,5 @@ describe('nx affected in a scratch clone', () => {
     appendFileSync(join(clone, 'apps/trainer/src/main.ts'), '\n// touched by the affected-set test\n');
     git('commit', '-qam', 'test: touch trainer');
     expect(affected()).toEqual(['trainer']);
-  });
+  }, 300_000);
 });

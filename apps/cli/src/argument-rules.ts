@@ -57,6 +57,16 @@ export const NUMERIC_FLAG_RULES: Readonly<Record<string, NumericRule>> = {
   'fault-seed': { integer: true, what: 'seed' },
   'max-connections': count('connections'),
   days: count('sessions'),
+  'take-profit': { min: 0, minExclusive: true, what: 'take-profit (a fraction of the entry fill, 0.2 = +20 %)' },
+  'stop-loss': { min: 0, max: 1, what: 'stop-loss (a fraction of the entry fill, 0 = no stop)' },
+  slippage: { min: 0, max: 0.5, what: 'slippage (a fraction of price per fill)' },
+  commission: { min: 0, what: 'commission (dollars per contract per side)' },
+  contracts: count('contracts per trade'),
+  premium: { min: 0, minExclusive: true, what: 'premium per trade (dollars)' },
+  'max-positions': count('open positions'),
+  'random-draws': count('random-entry portfolios'),
+  'bootstrap-draws': count('bootstrap resamples'),
+  seed: { integer: true, what: 'seed' },
 };
 
 // Tickers name directories and URL paths: letters, digits and `.`/`:`/`-` inside (BRK.B, I:VIX,

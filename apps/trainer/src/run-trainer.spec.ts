@@ -21,7 +21,7 @@ beforeAll(async () => {
   data = await buildFeatureDataset();
   const args = parseTrainerArgs(['--config-dir', CONFIG_DIR, '--data-root', data.root, '--from', data.from, '--to', data.to, '--features', '--rounds', '40', '--data-source', 'exchange simulator, seed 42 (test)']);
   result = await runTrainer(args, { ...quiet, progress: (line) => progress.push(line) });
-}, 120_000);
+}, 300_000);
 afterAll(() => rm(data.root, { recursive: true, force: true }));
 
 describe('runTrainer', () => {

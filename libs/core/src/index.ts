@@ -15,6 +15,7 @@ export { nyseCalendar } from './market-calendar.js';
 export type { MarketCalendar, MarketSession } from './market-calendar.js';
 export { nyseHolidays, nyseEarlyCloses } from './nyse-holidays.js';
 export type { MarketHoliday } from './nyse-holidays.js';
+export { seededRandom } from './seeded-random.js';
 export { NY_TIME_ZONE, nyDate, nyWallTime, nyMinuteOfDay } from './ny-time.js';
 
 // Records
@@ -43,6 +44,8 @@ export type { DataRootLayout } from './data-root/data-root-layout.js';
 export { modelSummaryPath, scannerSummaryPath, validateModelSummary, validateScannerSummary } from './data-root/report-contracts.js';
 export type {
   FeatureImportanceRow,
+  IntervalFigure,
+  ModelPnl,
   ModelSummary,
   RecentSignal,
   ScannerSummary,

@@ -1,5 +1,6 @@
 // The dashboard page: fetches the three JSON APIs and renders each tab with charts from charts.js.
 import { barChart, calendarChart, divergingChart, hbarChart, lineChart } from './charts.js';
+import { candleChart, fetchBars, nyDate } from './price-charts.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
 
@@ -139,6 +140,20 @@ function renderData(d) {
       { title: 'detail', render: (c) => c.message },
     ], d.checks)));
   root.append(cov, grid);
+  return renderSpyWithVix(root, d);
+}
+
+/** SPY candlesticks of the latest stored day with VIX (left scale) when indices hold it. */
+async function renderSpyWithVix(root, d) {
+  const stocks = d.coverage.find((c) => c.dataset === 'stocks' && c.tickers.includes('SPY'));
+  if (!stocks) return;
+  const date = stocks.to;
+  const vixTicker = d.coverage.find((c) => c.dataset === 'indices')?.tickers.find((t) => t.endsWith('VIX'));
+  const [spy, vix] = await Promise.all([fetchBars('stocks', 'SPY', date), vixTicker ? fetchBars('indices', vixTicker, date) : []]);
+  const card = h('div', { class: 'card wide' }, h('h2', {}, `SPY ${date}${vix.length ? ` with VIX (left scale)` : ''}`));
+  root.insertBefore(card, root.children[1] ?? null);
+  card.append(candleChart('spy-vix', { candles: spy, line: vix.length ? { name: 'VIX', bars: vix } : undefined }),
+    h('p', { class: 'muted' }, `${int(spy.length)} SPY minute bars${vix.length ? `, ${int(vix.length)} VIX bars` : ', no VIX stored for this day'}; times in New York`));
 }
 
 // ---------- Scanner tab ----------
@@ -240,7 +255,67 @@ function renderModel(state) {
   });
   if (!m.recentSignals.length) list.append(h('p', { class: 'muted' }, 'No signals in the latest run.'));
   signals.append(list);
-  root.append(grid, signals);
+  root.append(grid, ...(m.pnl ? [renderPnl(m.pnl, m.threshold)] : []), signals);
+  return renderSignalContract(root, m);
+}
+
+// The label looks 120 minutes ahead of a signal: that is the window its outcome is judged on.
+const LABEL_WINDOW_S = 120 * 60;
+
+/** The first signalled contract's bars that day, its signals marked and their label windows shaded. */
+async function renderSignalContract(root, m) {
+  const first = m.recentSignals[0];
+  if (!first) return;
+  const date = nyDate(first.timestamp);
+  const bars = await fetchBars('options', first.ticker, date);
+  const own = m.recentSignals.filter((s) => s.ticker === first.ticker && nyDate(s.timestamp) === date);
+  const markers = own.map((s) => ({ time: Math.floor(s.timestamp / 1000), position: 'belowBar', shape: 'arrowUp', color: s.outcome === 'fp' ? '#d73027' : '#1a9850', text: `p ${s.probability.toFixed(2)}${s.outcome ? ` ${s.outcome.toUpperCase()}` : ''}` }));
+  const windows = own.map((s) => ({ from: Math.floor(s.timestamp / 1000), to: Math.floor(s.timestamp / 1000) + LABEL_WINDOW_S }));
+  const card = h('div', { class: 'card wide' }, h('h2', {}, `${first.ticker} on ${date}: signals and their 120-minute label windows`));
+  root.insertBefore(card, root.children[2] ?? null);
+  card.append(candleChart('signal-contract', { candles: bars, markers, windows }),
+    h('p', { class: 'muted' }, `${int(bars.length)} minute bars (a minute without a trade has no bar); ${own.length} signal(s), shaded: the window each label looks at`));
+}
+function usd(v) {
+  return `${v < 0 ? '−' : ''}$${Math.abs(v).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+function interval(i, f) {
+  return `${i.estimate === null ? 'n/a' : f(i.estimate)} [${i.low === null ? 'n/a' : f(i.low)}, ${i.high === null ? 'n/a' : f(i.high)}]`;
+}
+// The trading backtest of the run: equity with drawdown, the model's P&L among random entries,
+// per-split mean trade return with its interval, calibration against the chosen threshold.
+function renderPnl(p, threshold) {
+  const sorted = [...p.randomTotalPnl].sort((a, b) => a - b);
+  const lo = sorted[0] ?? 0, hi = sorted[sorted.length - 1] ?? 0;
+  const bins = 12, width = (Math.max(hi, p.totalPnl) - Math.min(lo, p.totalPnl)) / bins || 1, start = Math.min(lo, p.totalPnl);
+  const counts = Array.from({ length: bins }, () => 0);
+  for (const v of sorted) counts[Math.min(bins - 1, Math.floor((v - start) / width))]++;
+  const modelBin = Math.min(bins - 1, Math.floor((p.totalPnl - start) / width));
+  const ret = (v) => `${(v * 100).toFixed(1)} %`;
+  return h('div', { class: 'card wide' }, h('h2', {}, 'Trading backtest (P&L)'),
+    h('p', { class: 'muted' }, p.note),
+    kpis([
+      ['trades', int(p.trades)], ['total P&L', usd(p.totalPnl)], ['max drawdown', usd(p.maxDrawdown)],
+      ['mean trade (95 % CI)', interval(p.meanTradeReturn, ret)], ['Sharpe (95 % CI)', interval(p.sharpe, (v) => v.toFixed(2))],
+      ['beats random entries', `${Math.round(p.randomPercentile * 100)} %`],
+    ]),
+    h('div', { class: 'grid' },
+      figure('Equity and drawdown (dollars, trades in exit order)', lineChart([
+        { name: 'equity', cls: 'accent', points: p.equity.map((e, i) => ({ x: i + 1, y: e.equity })) },
+        { name: 'drawdown', cls: 'accent2', points: p.equity.map((e, i) => ({ x: i + 1, y: e.drawdown })) },
+      ], { name: 'pnl-equity', xFormat: int, yFormat: (v) => usd(v) })),
+      figure(`Model P&L ${usd(p.totalPnl)} among ${sorted.length} random-entry portfolios (highlighted: the model's bin)`,
+        barChart(counts.map((c, i) => ({ label: usd(start + i * width), value: c, cls: i === modelBin ? 'fill-accent2' : 'fill-accent', title: `${usd(start + i * width)} … ${usd(start + (i + 1) * width)}` })), { name: 'pnl-random', format: int, labelEvery: 3 })),
+      figure(`Calibration (Brier ${p.brier === null ? 'n/a' : p.brier.toFixed(4)})`, lineChart([
+        { name: 'observed', cls: 'accent', points: p.calibration.map((b) => ({ x: b.meanPredicted, y: b.observedRate })) },
+        { name: 'ideal', cls: 'accent2', points: [{ x: 0, y: 0 }, { x: 1, y: 1 }] },
+      ], { name: 'pnl-calibration', yMax: 1, xFormat: (x) => x.toFixed(2), yFormat: (y) => `${Math.round(y * 100)}%`, marker: { x: threshold, label: `threshold ${threshold.toFixed(2)}` } })),
+      ...(p.splits.length ? [figure('Mean trade return per walk-forward split (95 % interval)', lineChart([
+        { name: 'mean', cls: 'accent', points: p.splits.flatMap((s, i) => (s.meanTradeReturn.estimate === null ? [] : [{ x: i + 1, y: s.meanTradeReturn.estimate }])) },
+        { name: 'low', cls: 'accent2', points: p.splits.flatMap((s, i) => (s.meanTradeReturn.low === null ? [] : [{ x: i + 1, y: s.meanTradeReturn.low }])) },
+        { name: 'high', cls: 'accent2', points: p.splits.flatMap((s, i) => (s.meanTradeReturn.high === null ? [] : [{ x: i + 1, y: s.meanTradeReturn.high }])) },
+      ], { name: 'pnl-splits', xFormat: (x) => p.splits[x - 1]?.label ?? String(x), yFormat: ret }))] : []),
+    ));
 }
 function fmtValue(v) {
   return Math.abs(v) >= 1000 ? int(v) : Number(v.toPrecision(3)).toString();
@@ -268,7 +343,7 @@ async function load() {
   ];
   const results = await Promise.allSettled(tasks.map(async ([tab, path, render]) => {
     try {
-      render(await api(path));
+      await render(await api(path));
     } catch (e) {
       $(`#tab-${tab}`).replaceChildren(h('div', { class: 'notice' }, `Could not load ${path}: ${e.message}`));
       throw e;

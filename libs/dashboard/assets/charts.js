@@ -97,10 +97,15 @@ export function lineChart(series, opts) {
   const xs = all.map((p) => p.x);
   const x0 = Math.min(...xs), x1 = Math.max(...xs);
   const yMax = opts.yMax ?? Math.max(0, ...all.map((p) => p.y));
-  const tk = ticks(yMax);
+  // Money can be negative (P&L, drawdown): the axis then starts at a tick below the lowest value.
+  const yMin = Math.min(0, ...all.map((p) => p.y));
+  const span = ticks(yMax - yMin);
+  const step = span.length > 1 ? span[1] : 1;
+  const bottom = yMin < 0 ? -Math.ceil(-yMin / step - 1e-9) * step : 0;
+  const tk = yMin < 0 ? span.map((t) => t + bottom).filter((t) => t <= yMax + step) : ticks(yMax);
   const top = tk[tk.length - 1] || 1;
   const x = (v) => L + ((W - L - R) * (v - x0)) / (x1 - x0 || 1);
-  const y = (v) => T + (H - T - B) * (1 - v / top);
+  const y = (v) => T + (H - T - B) * (1 - (v - bottom) / (top - bottom || 1));
   for (const t of tk) {
     s.appendChild(el('line', { x1: L, x2: W - R, y1: y(t), y2: y(t), class: 'grid-line' }));
     s.appendChild(el('text', { x: L - 6, y: y(t) + 4, 'text-anchor': 'end' }, (opts.yFormat ?? String)(t)));

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock } from '@spyglass/core';
+import { ManualClock, nyDate } from '@spyglass/core';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { createDashboardServer, type DashboardServer } from './dashboard-server.js';
 import { buildSampleRoot, SAMPLE_NOW, STORED_DATES, writeQuarantine } from './__test-support__/sample-root.js';
@@ -91,6 +91,43 @@ describeBrowser('dashboard in headless Chromium', () => {
     await page.screenshot({ path: join(artifactsDir, 'dashboard-data.png'), fullPage: true });
   });
 
+  /** What a lightweight-charts price chart says it drew, once its canvas is on the page. */
+  async function priceChart(name: string): Promise<{ bars: number; lastClose: number; markers: number; lineBars: number | null }> {
+    const el = page.locator(`[data-price-chart="${name}"]`);
+    await el.locator('canvas').first().waitFor({ state: 'visible', timeout: 10_000 });
+    const box = await el.boundingBox();
+    expect(box!.width).toBeGreaterThan(200);
+    expect(box!.height).toBeGreaterThan(100);
+    const attr = async (a: string) => el.getAttribute(a);
+    const lineBars = await attr('data-line-bars');
+    return { bars: Number(await attr('data-bars')), lastClose: Number(await attr('data-last-close')), markers: Number(await attr('data-markers')), lineBars: lineBars === null ? null : Number(lineBars) };
+  }
+
+  it('Data tab: SPY candlesticks of the latest stored day (lightweight-charts from node_modules)', async () => {
+    await openTab('data');
+    const latest = STORED_DATES.at(-1)!;
+    const stored = written.stocks.filter((b) => nyDate(b.timestamp) === latest).sort((a, b) => a.timestamp - b.timestamp);
+    const chart = await priceChart('spy-vix');
+    expect(chart.bars).toBe(stored.length);
+    expect(chart.lastClose).toBe(stored.at(-1)!.close);
+    expect(chart.lineBars).toBeNull(); // the sample root stores no VIX
+    const vendor = await page.evaluate(async () => (await fetch('/vendor/lightweight-charts.js')).status);
+    expect(vendor).toBe(200);
+  });
+
+  it("Model tab: the signalled contract's bars with its signals marked and label windows shaded", async () => {
+    await openTab('model');
+    const first = written.model.recentSignals[0]!;
+    const date = nyDate(first.timestamp);
+    const stored = written.options.filter((b) => b.ticker === first.ticker && nyDate(b.timestamp) === date).sort((a, b) => a.timestamp - b.timestamp);
+    const chart = await priceChart('signal-contract');
+    expect(chart.bars).toBe(stored.length);
+    expect(chart.lastClose).toBe(stored.at(-1)!.close);
+    expect(chart.markers).toBe(written.model.recentSignals.filter((s) => s.ticker === first.ticker && nyDate(s.timestamp) === date).length);
+    expect(chart.markers).toBeGreaterThanOrEqual(1);
+    await page.screenshot({ path: join(artifactsDir, 'dashboard-price-charts.png'), fullPage: true });
+  });
+
   it('Options scanner tab: events by hour, per contract-day and per day', async () => {
     await openTab('scanner');
     const hours = await marks('events-by-hour');
@@ -104,7 +141,7 @@ describeBrowser('dashboard in headless Chromium', () => {
     await page.screenshot({ path: join(artifactsDir, 'dashboard-scanner.png'), fullPage: true });
   });
 
-  it('Model tab: threshold curve, feature importance, walk-forward and SHAP per signal', async () => {
+  it('Model tab: threshold curve, feature importance, walk-forward, trading backtest and SHAP per signal', async () => {
     await openTab('model');
     const m = written.model;
     expect((await marks('threshold-curve')).map(Number)).toEqual(
@@ -122,6 +159,13 @@ describeBrowser('dashboard in headless Chromium', () => {
     expect(text).toContain(`data: ${m.dataSource}`);
     expect(text).toContain('4,000'); // testRows as an integer, not a percentage
     expect(text).toContain('0.40 ms'); // predictP99Ms
+    const pnl = m.pnl!;
+    expect((await marks('pnl-equity')).map(Number)).toEqual([...pnl.equity.map((e) => e.equity), ...pnl.equity.map((e) => e.drawdown)]);
+    expect((await marks('pnl-random')).map(Number).reduce((a, b) => a + b, 0)).toBe(pnl.randomTotalPnl.length);
+    expect((await marks('pnl-calibration')).map(Number).slice(0, pnl.calibration.length)).toEqual([...pnl.calibration].sort((a, b) => a.meanPredicted - b.meanPredicted).map((b) => b.observedRate));
+    expect((await marks('pnl-splits')).length).toBe(pnl.splits.length * 3);
+    expect(text).toContain('beats random entries');
+    expect(text).toContain(pnl.note);
     await page.screenshot({ path: join(artifactsDir, 'dashboard-model.png'), fullPage: true });
   });
 

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock, SpyglassError } from '@spyglass/core';
+import { ManualClock, nyDate, SpyglassError } from '@spyglass/core';
 import { createDashboardServer, type DashboardServer } from './dashboard-server.js';
 import type { DataOverview } from './data-overview.js';
 import { modelSummaryPath, scannerSummaryPath } from '@spyglass/core';
@@ -31,6 +31,32 @@ describe('createDashboardServer over loopback', () => {
   afterAll(async () => {
     await server.close();
     await rm(root, { recursive: true, force: true });
+  });
+
+  it('GET /api/bars returns the stored bars of a ticker-day, sorted, with times in seconds', async () => {
+    const day = '2020-12-16';
+    const stored = written.stocks.filter((b) => nyDate(b.timestamp) === day).sort((a, b) => a.timestamp - b.timestamp);
+    const res = await fetch(`${server.url}/api/bars?dataset=stocks&ticker=SPY&date=${day}`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { bars: { time: number; close: number }[] };
+    expect(body.bars).toHaveLength(stored.length);
+    expect(body.bars[0]).toEqual({ time: stored[0]!.timestamp / 1000, open: stored[0]!.open, high: stored[0]!.high, low: stored[0]!.low, close: stored[0]!.close });
+    expect(body.bars.at(-1)!.close).toBe(stored.at(-1)!.close);
+    const vendor = await fetch(`${server.url}/vendor/lightweight-charts.js`);
+    expect(vendor.status).toBe(200);
+    expect(await vendor.text()).toContain('LightweightCharts');
+  });
+
+  it.each([
+    ['dataset=news&ticker=SPY&date=2020-12-16', 'dataset'],
+    ['dataset=stocks&date=2020-12-16', 'ticker'],
+    ['dataset=stocks&ticker=SPY&date=16-12-2020', 'date'],
+  ])('GET /api/bars?%s is a 400 naming the bad %s', async (query, param) => {
+    const res = await fetch(`${server.url}/api/bars?${query}`);
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('INVALID_ARGUMENT');
+    expect(body.error.message).toContain(`/api/bars: ${param}`);
   });
 
   it('binds 127.0.0.1 and serves the page and its scripts under a strict CSP', async () => {

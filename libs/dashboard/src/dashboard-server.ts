@@ -1,9 +1,12 @@
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { SpyglassError, type Clock, type MarketCalendar } from '@spyglass/core';
 import { listenHttp, type SchemaDriftState } from '@spyglass/monitoring';
 import { DataOverviewReader } from './data-overview.js';
 import { readReport } from './report-reader.js';
+import { readChartBars } from './bars-api.js';
 import { modelSummaryPath, scannerSummaryPath, validateModelSummary, validateScannerSummary } from '@spyglass/core';
 
 /**
@@ -52,10 +55,19 @@ const STATIC: Readonly<Record<string, { file: string; type: string }>> = {
   '/index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
   '/charts.js': { file: 'charts.js', type: 'text/javascript; charset=utf-8' },
+  '/price-charts.js': { file: 'price-charts.js', type: 'text/javascript; charset=utf-8' },
   '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
 };
+// TradingView's lightweight-charts, served from node_modules (no CDN): the standalone build defines
+// `window.LightweightCharts`, so the page needs no bundler or import map. Its `exports` only expose
+// package.json and the ESM entry, so the file is found next to the package.json.
+const LIGHTWEIGHT_CHARTS = join(dirname(createRequire(import.meta.url).resolve('lightweight-charts/package.json')), 'dist/lightweight-charts.standalone.production.js');
+// The one inline <style> lightweight-charts injects: the TradingView attribution logo its licence
+// asks for. Allowed by hash (exactly that text); a new version of the library with another style
+// shows up as a CSP console error in the browser test.
+const CHART_LOGO_STYLE = "'sha256-3pRED1tOXas1FXFoPb9TGCjmYe9XQsmO9OV23khV2nY='";
 const SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'",
+  'content-security-policy': `default-src 'none'; script-src 'self'; style-src 'self' ${CHART_LOGO_STYLE}; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'`,
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',
@@ -105,10 +117,20 @@ export async function createDashboardServer(options: DashboardServerOptions): Pr
       res.setHeader('allow', 'GET, HEAD');
       return json(res, 405, { error: `method ${req.method} not allowed` });
     }
-    const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const { pathname } = url;
     const asset = STATIC[pathname];
     if (asset) return send(res, 200, asset.type, await readFile(new URL(asset.file, ASSETS)));
     switch (pathname) {
+      case '/vendor/lightweight-charts.js':
+        return send(res, 200, 'text/javascript; charset=utf-8', await readFile(LIGHTWEIGHT_CHARTS));
+      case '/api/bars':
+        try {
+          return json(res, 200, await readChartBars(options.root, url.searchParams));
+        } catch (e) {
+          if (e instanceof SpyglassError && e.code === 'INVALID_ARGUMENT') return json(res, 400, { error: e.toJSON() });
+          throw e;
+        }
       case '/api/data':
         return json(res, 200, await reader.read());
       case '/api/scanner':

@@ -1,5 +1,7 @@
 // Public entry of @spyglass/dashboard.
 export { createDashboardServer } from './dashboard-server.js';
+export { readChartBars } from './bars-api.js';
+export type { BarsResponse, ChartBar } from './bars-api.js';
 export type { DashboardServer, DashboardServerOptions } from './dashboard-server.js';
 export { DataOverviewReader } from './data-overview.js';
 export type { CoverageDay, DataOverview, DataOverviewOptions, DatasetCoverage, SpaceArea, SpaceUsage } from './data-overview.js';

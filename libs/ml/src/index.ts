@@ -92,6 +92,8 @@ export type { FeatureRow, Score, ScorerOptions } from './explain/scorer.js';
 export { barChartSvg, lineChartSvg } from './report/svg-charts.js';
 export type { BarChartOptions, LineChartOptions, Series } from './report/svg-charts.js';
 export { buildHtmlReport, reportSummary, writeReport } from './report/html-report.js';
+export { pnlSectionHtml, pnlSummary } from './report/pnl-section.js';
+export type { PnlReport, PnlSplit, PnlSummary } from './report/pnl-section.js';
 export type { MonthlyPrecision, ReportInput, ReportSignal, ReportSummary } from './report/html-report.js';
 export { predictSplit, runBacktest } from './evaluation/split-predictions.js';
 export { trainingOverlap } from './evaluation/training-overlap.js';

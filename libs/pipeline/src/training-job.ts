@@ -1,6 +1,8 @@
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dataRootLayout, SpyglassError, systemClock, type Clock, type Logger, type MlConfig } from '@spyglass/core';
+import { formatPnlLine, pnlTradesCsv, type PnlEvaluation, type TradeRules } from '@spyglass/backtest';
+import { evaluateModelPnl } from './pnl-backtest.js';
 import {
   Booster,
   ModelStore,
@@ -26,6 +28,7 @@ import {
   writeReport,
   type BacktestMetrics,
   type ClassificationMetrics,
+  type PnlSplit,
   type ReportSignal,
   type SpeedBenchmark,
   type TrainerConfig,
@@ -54,6 +57,8 @@ export interface TrainingJobOptions {
   readonly xgboostLibraryPath?: string;
   /** Run walk-forward validation (skipped with a note when the data spans too few months). */
   readonly walkForward?: boolean;
+  /** Trading rules of the P&L backtest (defaults: `DEFAULT_TRADE_RULES` of `@spyglass/backtest`). */
+  readonly tradeRules?: Partial<TradeRules>;
   readonly logger?: Logger;
   readonly clock?: Clock;
   readonly onProgress?: (stage: string, detail: string) => void;
@@ -80,6 +85,8 @@ export interface TrainingJobResult {
   readonly validation: ClassificationMetrics;
   readonly test: ClassificationMetrics;
   readonly backtest: BacktestMetrics;
+  /** The trading backtest of the test days (P&L with costs, intervals, baselines, calibration). */
+  readonly pnl: PnlEvaluation;
   readonly speed: SpeedBenchmark;
   readonly walkForward: WalkForwardResult | { readonly skipped: string };
 }
@@ -179,6 +186,13 @@ export async function runTrainingJob(o: TrainingJobOptions): Promise<TrainingJob
   await writeFile(join(reportDir, 'trades.csv'), tradesCsv(bt.trades));
   say('backtest', `${bt.metrics.nSignals} signals on ${predictions.split.days.test.length} test days, precision ${bt.metrics.precision.toFixed(3)} vs base rate ${bt.metrics.positiveRateTest.toFixed(3)}`);
 
+  // The trading view of the same test days: fills, costs and exits on the option bars, against baselines.
+  const simulator = /simulat|synthetic/i.test(o.dataSource);
+  const pnlBase = { root: o.root, simulator, ...(o.tradeRules ? { rules: o.tradeRules } : {}), ...lib };
+  const pnl = await evaluateModelPnl({ ...pnlBase, test: testTable, probabilities: predictions.test, train: predictions.split.train, threshold });
+  await writeFile(join(reportDir, 'pnl_trades.csv'), pnlTradesCsv(pnl.trades));
+  say('pnl', formatPnlLine(pnl));
+
   using booster = Booster.fromJson(run.artifact.model, lib);
   const importance = allFeatureImportances(booster, run.artifact.featureColumns);
   await writeFile(join(reportDir, 'feature_importance.csv'), importanceCsv(importance.gain));
@@ -215,6 +229,7 @@ export async function runTrainingJob(o: TrainingJobOptions): Promise<TrainingJob
   });
 
   let walkForward: WalkForwardResult | { skipped: string };
+  const pnlSplits: PnlSplit[] = [];
   const months = new Set(table.date.map((d) => d.slice(0, 7))).size;
   const wf = o.ml.walkForward;
   if (o.walkForward === false) walkForward = { skipped: 'turned off' };
@@ -224,6 +239,10 @@ export async function runTrainingJob(o: TrainingJobOptions): Promise<TrainingJob
       ...lib,
       config: { mode: wf.mode, trainMonths: wf.trainMonths, testMonths: wf.testMonths, stepMonths: wf.stepMonths, purgeMinutes: Math.max(wf.purgeMinutes, o.labelWindowMinutes), labelHorizonMinutes: o.labelWindowMinutes, threshold },
       trainer: trainerConfigFrom(o.ml),
+      onTestPredictions: async (split, test, probabilities, train) => {
+        const e = await evaluateModelPnl({ ...pnlBase, test, probabilities, train, threshold, linearBaseline: false, randomDraws: 100, bootstrapDraws: 500 });
+        pnlSplits.push({ label: split.window.testMonth, trades: e.metrics.trades, totalPnl: e.metrics.totalPnl, meanTradeReturn: e.intervals.meanTradeReturn, precision: e.intervals.precision });
+      },
     });
   }
   say('walk-forward', 'skipped' in walkForward ? `skipped: ${walkForward.skipped}` : `${walkForward.splits.length} splits`);
@@ -245,6 +264,7 @@ export async function runTrainingJob(o: TrainingJobOptions): Promise<TrainingJob
     ...('skipped' in walkForward ? {} : { walkForward }),
     speed,
     recentSignals,
+    pnl: { evaluation: pnl, splits: pnlSplits },
   });
   const latest = layout.modelSummary;
   await mkdir(join(latest, '..'), { recursive: true });
@@ -263,6 +283,7 @@ export async function runTrainingJob(o: TrainingJobOptions): Promise<TrainingJob
     validation: run.artifact.metrics.validation,
     test: run.artifact.metrics.test,
     backtest: bt.metrics,
+    pnl,
     speed,
     walkForward,
   };

@@ -328,7 +328,7 @@ async function measureStages(restBaseUrl: string, scratch: string, from: string,
     quarantine: new Quarantine({ root }),
     dedup: new Deduplicator<StockBar>(recordKeyFor(Dataset.STOCK_BARS), { capacity: 100_000 }),
     sink: { write: (records) => timed('write', () => dataset.write(records)) },
-    checkpoints: { isComplete: (j, tk, d) => checkpoints.isComplete(j, tk, d), markComplete: (j, tk, d, meta) => timed('checkpoint', () => checkpoints.markComplete(j, tk, d, meta)) },
+    checkpoints: { isComplete: (j, tk, d) => checkpoints.isComplete(j, tk, d), get: (j, tk, d) => checkpoints.get(j, tk, d), markComplete: (j, tk, d, meta) => timed('checkpoint', () => checkpoints.markComplete(j, tk, d, meta)) },
     calendar: nyseCalendar,
   });
   const t0 = performance.now();

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { formatPnlLine } from '@spyglass/backtest';
 import { defineCommand } from '../define-command.js';
 import { createExchangeSim } from '@spyglass/exchange-sim';
 import { runMainJob, type MainJobSummary } from '@spyglass/pipeline';
@@ -36,6 +37,7 @@ function renderDemo(s: MainJobSummary, dataRoot: string): string {
     `  features        ${s.features.rows.toLocaleString('en-US')} rows × ${s.features.features}, ${(s.features.positiveRate * 100).toFixed(2)} % positive (${s.stageSeconds.features.toFixed(1)} s)`,
     `  scanner         ${s.scan.events} events, median ${s.scan.eventsPerContractDay.median} per contract-day (the original: 4 on real data)`,
     `  model           test ROC-AUC ${m.test.rocAuc.toFixed(3)} (0.5 = chance); at threshold ${m.threshold}: precision ${m.backtest.precision.toFixed(3)} vs base rate ${m.backtest.positiveRateTest.toFixed(3)}, ${m.backtest.nSignals} signals`,
+    `  P&L             ${formatPnlLine(m.pnl)} (${m.pnl.days.count} test days; simulator figures)`,
     `  walk-forward    ${wf}`,
     `  speed           single-row predict p50 ${m.speed.p50Ms.toFixed(3)} ms, p99 ${m.speed.p99Ms.toFixed(3)} ms`,
     `  total           ${s.seconds.toFixed(1)} s`,

@@ -70,3 +70,19 @@ describe('docs/PORTING.md', () => {
     for (const step of referred) expect(rows).toContain(step);
   });
 });
+
+describe('command definitions', () => {
+  it("declare their builders through defineCommand, without 'as never' casts", () => {
+    const dir = fileURLToPath(new URL('.', import.meta.url));
+    const offenders: string[] = [];
+    const walk = (d: string): void => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        const p = join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts') && /\)\s*as never,\n\s*handler/.test(readFileSync(p, 'utf8'))) offenders.push(e.name);
+      }
+    };
+    walk(dir);
+    expect(offenders).toEqual([]);
+  });
+});

@@ -117,6 +117,59 @@ export interface RecentSignal {
 }
 
 /**
+ * A figure with its bootstrap interval (`@spyglass/backtest`'s `Interval`).
+ *
+ * @example
+ * ```ts
+ * const i: IntervalFigure = { estimate: 0.031, low: 0.004, high: 0.059, level: 0.95, draws: 1000 };
+ * ```
+ */
+export interface IntervalFigure {
+  readonly estimate: number | null;
+  readonly low: number | null;
+  readonly high: number | null;
+  readonly level: number;
+  readonly draws: number;
+}
+
+/**
+ * The trading backtest of a run, as the model summary carries it (curves thinned for display):
+ * money in dollars, returns and rates as fractions.
+ *
+ * @example
+ * ```ts
+ * const pnl: ModelPnl = {
+ *   note: '38 held-out trading day(s) …; simulator days (synthetic data, not market results)', simulator: true,
+ *   trades: 120, totalPnl: 412.5, maxDrawdown: 96, winRate: 0.55,
+ *   meanTradeReturn: { estimate: 0.03, low: 0.004, high: 0.059, level: 0.95, draws: 1000 },
+ *   sharpe: { estimate: 2.1, low: 0.3, high: 3.9, level: 0.95, draws: 1000 },
+ *   precision: { estimate: 0.6, low: 0.52, high: 0.68, level: 0.95, draws: 1000 },
+ *   randomPercentile: 0.91, randomTotalPnl: [-40, 12, 88], equity: [{ time: 1740000000000, equity: 12.5, drawdown: 0 }],
+ *   calibration: [{ meanPredicted: 0.55, observedRate: 0.6, count: 300 }], brier: 0.21, splits: [],
+ * };
+ * ```
+ */
+export interface ModelPnl {
+  readonly note: string;
+  readonly simulator: boolean | null;
+  readonly trades: number;
+  readonly totalPnl: number;
+  readonly maxDrawdown: number;
+  readonly winRate: number | null;
+  readonly meanTradeReturn: IntervalFigure;
+  readonly sharpe: IntervalFigure;
+  readonly precision: IntervalFigure;
+  /** Share of random-entry portfolios the model's total P&L beats. */
+  readonly randomPercentile: number;
+  readonly randomTotalPnl: readonly number[];
+  readonly equity: ReadonlyArray<{ readonly time: number; readonly equity: number; readonly drawdown: number }>;
+  readonly calibration: ReadonlyArray<{ readonly meanPredicted: number; readonly observedRate: number; readonly count: number }>;
+  readonly brier: number | null;
+  /** One per walk-forward split. */
+  readonly splits: ReadonlyArray<{ readonly label: string; readonly trades: number; readonly totalPnl: number; readonly meanTradeReturn: IntervalFigure; readonly precision: IntervalFigure }>;
+}
+
+/**
  * `<root>/reports/ml/latest/summary.json`: the latest training run, written by the trainer app.
  *
  * @example
@@ -145,6 +198,8 @@ export interface ModelSummary {
   readonly featureImportance: readonly FeatureImportanceRow[];
   readonly walkForward: readonly WalkForwardMonth[];
   readonly recentSignals: readonly RecentSignal[];
+  /** The trading backtest of the test days, when the run made one. */
+  readonly pnl?: ModelPnl;
 }
 
 /**
@@ -287,5 +342,31 @@ export function validateModelSummary(value: unknown): ValidationIssue[] {
       c.number(f.shap, [...fp, 'shap']);
     });
   });
+  if (value.pnl !== undefined && c.object(value.pnl, ['pnl'])) {
+    const pnl = value.pnl;
+    c.number(pnl.trades, ['pnl', 'trades'], { min: 0 });
+    c.number(pnl.totalPnl, ['pnl', 'totalPnl']);
+    c.number(pnl.randomPercentile, ['pnl', 'randomPercentile'], unit);
+    for (const k of ['meanTradeReturn', 'sharpe', 'precision'] as const) {
+      if (c.object(pnl[k], ['pnl', k])) for (const e of ['estimate', 'low', 'high'] as const) c.number((pnl[k] as Record<string, unknown>)[e], ['pnl', k, e], { nullable: true });
+    }
+    c.array(pnl.randomTotalPnl, ['pnl', 'randomTotalPnl'], (v, p) => c.number(v, p));
+    c.array(pnl.equity, ['pnl', 'equity'], (row, p) => {
+      if (!c.object(row, p)) return;
+      c.number(row.equity, [...p, 'equity']);
+      c.number(row.drawdown, [...p, 'drawdown'], { max: 0 });
+    });
+    c.array(pnl.calibration, ['pnl', 'calibration'], (row, p) => {
+      if (!c.object(row, p)) return;
+      c.number(row.meanPredicted, [...p, 'meanPredicted'], unit);
+      c.number(row.observedRate, [...p, 'observedRate'], unit);
+      c.number(row.count, [...p, 'count'], { min: 0 });
+    });
+    c.array(pnl.splits, ['pnl', 'splits'], (row, p) => {
+      if (!c.object(row, p)) return;
+      c.string(row.label, [...p, 'label']);
+      c.number(row.totalPnl, [...p, 'totalPnl']);
+    });
+  }
   return c.issues;
 }

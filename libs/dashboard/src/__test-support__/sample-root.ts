@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ManualClock, nyMinuteOfDay, nyWallTime, type OptionBar, type StockBar } from '@spyglass/core';
 import { ParquetDataset, rawDatasetSpecs, SchemaDriftMonitor } from '@spyglass/storage';
-import { modelSummaryPath, scannerSummaryPath, type ModelSummary, type ScannerSummary } from '@spyglass/core';
+import { modelSummaryPath, scannerSummaryPath, type ModelPnl, type ModelSummary, type ScannerSummary } from '@spyglass/core';
 
 export const STORED_DATES = ['2020-12-15', '2020-12-16', '2020-12-18'] as const;
 export const MISSING_DATE = '2020-12-17';
@@ -147,6 +147,36 @@ export function modelRun(options: readonly OptionBar[]): ModelSummary {
       maxGainPct: +(12 + i * 9.5).toFixed(1),
       topFactors: features.slice(0, 5).map((feature, j) => ({ feature, value: +(rnd() * 2 - 1).toFixed(3), shap: +((j % 3 === 2 ? -1 : 1) * (0.5 - j * 0.08) * (1 + i * 0.1)).toFixed(3) })),
     })),
+    pnl: pnlRun(rnd),
+  };
+}
+
+/** A trading backtest in the `ModelPnl` contract: a seeded equity path that dips below zero. */
+function pnlRun(rnd: () => number): ModelPnl {
+  let equity = 0;
+  let peak = 0;
+  const interval = (estimate: number, half: number) => ({ estimate, low: estimate - half, high: estimate + half, level: 0.95, draws: 1000 });
+  const equityCurve = Array.from({ length: 40 }, (_, i) => {
+    equity = +(equity + (rnd() - 0.45) * 30).toFixed(2);
+    peak = Math.max(peak, equity);
+    return { time: INGESTED + i * 60_000, equity, drawdown: +(equity - peak).toFixed(2) };
+  });
+  return {
+    note: '20 held-out trading day(s) 2025-03-03 … 2025-03-28; seeded synthetic trades (dashboard test fixture)',
+    simulator: true,
+    trades: equityCurve.length,
+    totalPnl: equity,
+    maxDrawdown: -Math.min(...equityCurve.map((e) => e.drawdown)),
+    winRate: 0.55,
+    meanTradeReturn: interval(0.031, 0.027),
+    sharpe: interval(1.8, 1.5),
+    precision: interval(0.6, 0.08),
+    randomPercentile: 0.82,
+    randomTotalPnl: Array.from({ length: 50 }, () => +((rnd() - 0.55) * 200).toFixed(2)),
+    equity: equityCurve,
+    calibration: Array.from({ length: 8 }, (_, b) => ({ meanPredicted: 0.15 + b * 0.1, observedRate: Math.min(1, 0.12 + b * 0.11), count: 100 + b })),
+    brier: 0.2,
+    splits: ['2025-01', '2025-02', '2025-03'].map((label, i) => ({ label, trades: 10 + i, totalPnl: 20 * i - 10, meanTradeReturn: interval(0.01 * i, 0.02), precision: interval(0.55, 0.1) })),
   };
 }
 

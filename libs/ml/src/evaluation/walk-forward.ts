@@ -231,6 +231,11 @@ export interface WalkForwardOptions extends XGBoostLibraryOptions {
   /** Train each split in a worker thread (default) or on the calling thread. */
   readonly inWorker?: boolean;
   readonly onSplit?: (split: WalkForwardSplit) => void;
+  /**
+   * Called with each successful split's test rows, its probabilities and its training rows (before
+   * balancing), e.g. to trade the split: awaited before the next split starts.
+   */
+  readonly onTestPredictions?: (split: WalkForwardSplit, test: FeatureTable, probabilities: Float32Array, train: FeatureTable) => void | Promise<void>;
   readonly signal?: AbortSignal;
 }
 
@@ -307,6 +312,7 @@ export async function runWalkForward(table: FeatureTable, options: WalkForwardOp
         totalSignals: a.totalSignals, tp: a.tp, fp: a.fp, fn: a.fn, tn: a.tn, signalRate: a.signalRate,
         tpAvgGainPct: a.tpProfit.avg, fpAvgLossPct: a.fpLoss.avg, expectedValuePct: a.expectedValue, bestIteration: result.bestIteration,
       };
+      await options.onTestPredictions?.(split, test, p, selectRows(table, fitRows));
     }
     splits.push(split);
     options.onSplit?.(split);

@@ -10,6 +10,7 @@ import type { ThresholdSweepRow } from '../evaluation/threshold-finder.js';
 import type { WalkForwardResult } from '../evaluation/walk-forward.js';
 import type { ModelArtifact } from '../training/model-artifact.js';
 import { barChartSvg, escapeHtml, lineChartSvg } from './svg-charts.js';
+import { pnlSectionHtml, pnlSummary, type PnlReport, type PnlSummary } from './pnl-section.js';
 
 /**
  * One month's precision at the report threshold.
@@ -74,6 +75,8 @@ export interface ReportInput {
   readonly walkForward?: WalkForwardResult;
   readonly speed?: SpeedBenchmark;
   readonly recentSignals?: readonly ReportSignal[];
+  /** The trading backtest of the held-out days (and of each walk-forward split). */
+  readonly pnl?: PnlReport;
   /** Rows shown in the importance chart (default 20). */
   readonly topN?: number;
 }
@@ -104,6 +107,8 @@ export interface ReportSummary {
   readonly dataRange: ModelArtifact['dataRange'];
   readonly gitRevision: string | null;
   readonly baseline: { readonly positiveRate: number; readonly rocAuc: number; readonly beatsBaseline: boolean };
+  /** The trading backtest, when the report has one. */
+  readonly pnl?: PnlSummary;
 }
 
 const pct = (v: number | null | undefined, digits = 1) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : `${(100 * v).toFixed(digits)} %`);
@@ -167,6 +172,7 @@ export function reportSummary(input: ReportInput): ReportSummary {
     dataRange: input.artifact.dataRange,
     gitRevision: input.artifact.gitRevision,
     baseline: { positiveRate: b.positiveRateTest, rocAuc: auc, beatsBaseline: auc > 0.5 && b.nSignals > 0 && b.precision > b.positiveRateTest },
+    ...(input.pnl ? { pnl: pnlSummary(input.pnl) } : {}),
   };
 }
 
@@ -292,6 +298,7 @@ export function buildHtmlReport(input: ReportInput): string {
 ${keyFigures}
 <h2>Charts</h2>
 <div class="charts">${charts.join('\n')}</div>
+${input.pnl ? pnlSectionHtml(input.pnl) : ''}
 ${risk ? `<h2>False-positive risk</h2>${risk}` : ''}
 ${wf ? `<h2>Walk-forward validation</h2>${wf}` : ''}
 </body></html>

@@ -86,7 +86,7 @@ export interface XGBoostCandidate {
  *
  * @example
  * ```ts
- * const found: LocatedXGBoost = locateXGBoost({});
+ * const found: LocatedXGBoost = locateXGBoost(undefined);
  * console.log(found.source, found.path); // 'system' 'libxgboost.so.0'
  * ```
  */
@@ -126,7 +126,7 @@ const PYTHON_PROBE = [
  *
  * @example
  * ```ts
- * const found = locateXGBoost({ sitePackages: ['/opt/venv/lib/python3.11/site-packages'] });
+ * const found = locateXGBoost(xgboostLibraryFromEnv(process.env).libraryPath, { sitePackages: ['/opt/venv/lib/python3.11/site-packages'] });
  * console.log(`${found.source}: ${found.path}`);
  * ```
  */

@@ -30,7 +30,7 @@ beforeAll(async () => {
   older = await ml('train', '--rounds', '30', '--model-version', 'zz_older');
   // Named to sort first, saved last: "latest" must go by savedAt, not by name.
   trained = await ml('train', '--rounds', '40', '--model-version', 'aa_newer');
-}, 120_000);
+}, 300_000);
 afterAll(() => rm(data.root, { recursive: true, force: true }));
 
 describe('ml --help', () => {
@@ -134,6 +134,66 @@ describe('ml backtest', () => {
     expect(high.metrics.threshold).toBe(0.7);
     expect(high.metrics.nSignals).toBeLessThanOrEqual(base.metrics.nSignals);
     expect(high.metrics.nTestRows).toBe(base.metrics.nTestRows);
+  });
+});
+
+describe('ml backtest --pnl', () => {
+  let pnl: Record<string, any>;
+  beforeAll(async () => {
+    pnl = await ml('backtest', '--pnl', '--threshold', '0.5', '--random-draws', '40', '--bootstrap-draws', '200', '--data-source', 'simulator');
+  }, 300_000);
+
+  it('trades only days after the model’s validation range and says they are simulator days', () => {
+    expect(pnl.days.from > trained.artifact.dataRange.validation.to).toBe(true);
+    expect(pnl.days.simulator).toBe(true);
+    expect(pnl.days.note).toMatch(/simulator days \(synthetic data, not market results\)/);
+  });
+
+  it('writes every trade with its rule outcomes, entering after the signal bar, and sums to the cent', () => {
+    const [header, ...rows] = csvLines(pnl.tradesCsv);
+    const cols = header!.split(',');
+    expect(cols).toEqual(expect.arrayContaining(['signal_time', 'entry_time', 'entry_price', 'exit_reason', 'take_profit_price', 'stop_price', 'commission', 'pnl']));
+    expect(rows).toHaveLength(pnl.metrics.trades);
+    const at = (row: string, c: string) => row.split(',')[cols.indexOf(c)]!;
+    let cents = 0;
+    for (const row of rows) {
+      expect(Date.parse(at(row, 'entry_time'))).toBeGreaterThan(Date.parse(at(row, 'signal_time')));
+      expect(['take_profit', 'stop_loss', 'time_limit', 'session_close']).toContain(at(row, 'exit_reason'));
+      cents += Math.round(Number(at(row, 'pnl')) * 100);
+    }
+    expect(cents / 100).toBe(pnl.metrics.totalPnl);
+    const skipped = Object.values(pnl.skipped as Record<string, number>).reduce((a, b) => a + b, 0);
+    expect(pnl.metrics.trades + skipped).toBe(pnl.signals);
+  });
+
+  it('reports intervals, baselines and calibration in the same run', () => {
+    for (const i of [pnl.intervals.precision, pnl.intervals.meanTradeReturn]) {
+      expect(i.level).toBe(0.95);
+      if (i.low !== null) expect(i.low).toBeLessThanOrEqual(i.high);
+    }
+    expect(pnl.baselines.random.distribution).toHaveLength(40);
+    expect(pnl.baselines.random.percentile).toBeGreaterThanOrEqual(0);
+    expect(pnl.baselines.random.percentile).toBeLessThanOrEqual(1);
+    expect(pnl.baselines.baseRate.testPositiveRate).toBeGreaterThan(0);
+    expect(pnl.baselines.linear.signals).toBe(pnl.signals);
+    expect(pnl.calibration.bins).toHaveLength(10);
+    expect(pnl.calibration.bins.reduce((a: number, b: any) => a + b.count, 0)).toBe(pnl.calibration.rows);
+  });
+
+  it('prints the summary with the rules, the interval and the random-entry percentile', async () => {
+    const text = await run('ml', 'backtest', '--pnl', '--random-draws', '20', '--bootstrap-draws', '100', '--data-root', data.root, '--log-level', 'silent');
+    expect(text).toMatch(/P&L backtest — \d+ held-out trading day/);
+    expect(text).toMatch(/rules {8}enter at the next bar's open/);
+    expect(text).toMatch(/vs random {4}20 portfolios/);
+  });
+
+  it.each([
+    [['--start-date', '2025-01-02'], /fall in model aa_newer's training\/validation range/],
+    [['--contracts', '2', '--premium', '500'], /alternatives/],
+  ])('refuses %j', async (flags, message) => {
+    const e = await ml('backtest', '--pnl', ...flags).then(() => undefined, (err: unknown) => err);
+    expect(isSpyglassError(e, 'INVALID_ARGUMENT')).toBe(true);
+    expect((e as Error).message).toMatch(message);
   });
 });
 

@@ -1,0 +1,2 @@
+const preset = require('../../jest.preset.cjs');
+module.exports = { ...preset, displayName: 'backtest', rootDir: __dirname };
