@@ -23,7 +23,7 @@ mkdir -p .ci-output
 export SPYGLASS_ARTIFACTS_DIR="${SPYGLASS_ARTIFACTS_DIR:-$PWD/.ci-output}"
 set +e
 NODE_OPTIONS='--experimental-vm-modules --disable-warning=ExperimentalWarning' \
-  npx jest -c jest.config.cjs --ci --maxWorkers=2 --coverage --json --outputFile=.ci-output/jest.json "$@"
+  npx jest -c jest.config.cjs --ci --maxWorkers=2 --forceExit --coverage --json --outputFile=.ci-output/jest.json "$@"
 rc=$?
 set -e
 # With a pattern ("$@") only some suites ran: the table is printed but the floors are not held.
