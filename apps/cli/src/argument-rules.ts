@@ -70,6 +70,10 @@ export const NUMERIC_FLAG_RULES: Readonly<Record<string, NumericRule>> = {
   'random-draws': count('random-entry portfolios'),
   'bootstrap-draws': count('bootstrap resamples'),
   seed: { integer: true, what: 'seed' },
+  band: { min: 0, what: 'band width' },
+  'calibration-days': count('sessions'),
+  'retention-days': count('days', 0),
+  'sse-port': { min: 0, max: 65_535, integer: true, what: 'TCP port (0 = any free port)' },
 };
 
 // Tickers name directories and URL paths: letters, digits and `.`/`:`/`-` inside (BRK.B, I:VIX,
