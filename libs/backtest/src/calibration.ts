@@ -25,7 +25,7 @@ export interface ReliabilityBin {
  *
  * @example
  * ```ts
- * const c: Calibration = calibration(test.label, probabilities);
+ * const c: Calibration = calibration(heldOut.label, probabilities);
  * console.log(c.brier, c.expectedCalibrationError);
  * ```
  */

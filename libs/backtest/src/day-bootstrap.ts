@@ -5,7 +5,8 @@ import { SpyglassError, seededRandom } from '@spyglass/core';
  *
  * @example
  * ```ts
- * const ci: Interval = bootstrapDays(days, (s) => mean(s.map((d) => d.pnl)));
+ * const days = [{ pnl: 12.5 }, { pnl: -4 }, { pnl: 30 }];
+ * const ci: Interval = bootstrapDays(days, (s) => s.reduce((a, d) => a + d.pnl, 0) / s.length);
  * console.log(`${ci.estimate} [${ci.low}, ${ci.high}]`);
  * ```
  */

@@ -31,7 +31,7 @@ export interface LabelledRows {
  *
  * @example
  * ```ts
- * const input: PnlEvaluationInput = { table: test, probabilities, threshold: 0.82, book, rules: DEFAULT_TRADE_RULES, simulator: true, trainPositiveRate: 0.6 };
+ * const input: PnlEvaluationInput = { table: heldOut, probabilities, threshold: 0.82, book, rules: DEFAULT_TRADE_RULES, simulator: true, trainPositiveRate: 0.6 };
  * ```
  */
 export interface PnlEvaluationInput {
@@ -145,7 +145,7 @@ function count<T extends string>(values: readonly T[]): Partial<Record<T, number
  *
  * @example
  * ```ts
- * const e = evaluatePnl({ table: test, probabilities, threshold: artifact.threshold, book, rules: DEFAULT_TRADE_RULES, simulator: true, trainPositiveRate: 0.58 });
+ * const e = evaluatePnl({ table: heldOut, probabilities, threshold: artifact.threshold, book, rules: DEFAULT_TRADE_RULES, simulator: true, trainPositiveRate: 0.58 });
  * console.log(formatPnlLine(e));
  * ```
  */

@@ -6,7 +6,7 @@
  * @example
  * ```ts
  * const slots = new Semaphore(4);
- * await Promise.all(files.map((f) => slots.run(() => write(f))));
+ * await Promise.all(files.map((f) => slots.run(() => writeFile(f, 'x'))));
  * ```
  */
 export class Semaphore {

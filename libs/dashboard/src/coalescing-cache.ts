@@ -5,7 +5,7 @@ import { systemClock, type Clock } from '@spyglass/core';
  *
  * @example
  * ```ts
- * const opts: CoalescingCacheOptions<string> = { compute: () => reader.read().then(JSON.stringify), state: () => dataState('data'), maxAgeMs: 5_000 };
+ * const opts: CoalescingCacheOptions<string> = { compute: () => reader.read().then(JSON.stringify), state: () => Promise.resolve(String(Date.now() >> 12)), maxAgeMs: 5_000 };
  * ```
  */
 export interface CoalescingCacheOptions<T> {
@@ -30,7 +30,7 @@ export interface CoalescingCacheOptions<T> {
  *
  * @example
  * ```ts
- * const overview = new CoalescingCache({ compute: () => reader.read().then((o) => JSON.stringify(o)), state: () => dataState(root), maxAgeMs: 5_000 });
+ * const overview = new CoalescingCache({ compute: () => reader.read().then((o) => JSON.stringify(o)), state: () => Promise.resolve(String(Date.now() >> 12)), maxAgeMs: 5_000 });
  * const body = await overview.get();
  * ```
  */

@@ -82,7 +82,7 @@ function rowsOf(table: FeatureTable, days: readonly string[]): FeatureTable {
  *
  * @example
  * ```ts
- * const input: ModelPnlInput = { root: 'data', test, probabilities, train, threshold: 0.82, simulator: true };
+ * const input: ModelPnlInput = { root: 'data', test: heldOut, probabilities, train, threshold: 0.82, simulator: true };
  * ```
  */
 export interface ModelPnlInput extends Omit<PnlBacktestOptions, 'artifact' | 'table' | 'requestedDays' | 'threshold' | 'linearBaseline'> {
