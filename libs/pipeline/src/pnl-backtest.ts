@@ -54,7 +54,7 @@ export interface PnlBacktestOptions {
  * heldOutDays(artifact, tradingDays(table)); // ['2025-02-05', …]
  * ```
  */
-export function heldOutDays(artifact: ModelArtifact, days: readonly string[], requested: readonly string[] = []): string[] {
+export function heldOutDays(artifact: Pick<ModelArtifact, 'version' | 'dataRange'>, days: readonly string[], requested: readonly string[] = []): string[] {
   const { train, validation } = artifact.dataRange;
   const seenTo = validation.to ?? train.to;
   if (seenTo === null) {
