@@ -76,12 +76,12 @@ for (const project of projects) {
     }
   }
   // Declared but unused. Type packages are used through their runtime package; a package named in a
-  // string (a pino transport target, a worker entry) counts as used.
+  // string (a pino transport target, a worker entry, a file resolved inside it) counts as used.
   const runtimeTypes = (name) => name.startsWith('@types/') && [...usedAtRuntime].some((u) => name === `@types/${u.replace(/^@([^/]+)\//, '$1__')}`);
   for (const name of Object.keys(pkg.dependencies ?? {})) {
     if (usedAtRuntime.has(name) || runtimeTypes(name)) continue;
     if (usedAnywhere.has(name)) violations.push(`${project.dir}/package.json: dependency ${name} is used only by tests; move it to devDependencies`);
-    else if (!name.startsWith('@types/') && !sources.includes(`'${name}'`)) violations.push(`${project.dir}/package.json: dependency ${name} is declared but never imported`);
+    else if (!name.startsWith('@types/') && !sources.includes(`'${name}'`) && !sources.includes(`'${name}/`)) violations.push(`${project.dir}/package.json: dependency ${name} is declared but never imported`);
   }
   for (const name of Object.keys(pkg.devDependencies ?? {})) {
     if (name.startsWith('@spyglass/') && !usedAnywhere.has(name)) violations.push(`${project.dir}/package.json: devDependency ${name} is declared but never imported`);
