@@ -20,6 +20,16 @@ const declaredNumericFlags = (): string[] => {
   return [...found].sort();
 };
 
+/** Every flag declared with another type (`string`, `boolean`, `array`) in a command file. */
+const declaredOtherFlags = (): string[] => {
+  const found = new Set<string>();
+  for (const f of sources(join(SRC, 'commands'))) {
+    const text = readFileSync(f, 'utf8');
+    for (const m of text.matchAll(/(?:option\(\s*'([\w-]+)',|'?([\w-]+)'?\s*:)\s*\{\s*type:\s*'(?:string|boolean|array)'/g)) found.add((m[1] ?? m[2])!);
+  }
+  return [...found].sort();
+};
+
 const rejects = (argv: Record<string, unknown>): string => {
   try {
     checkArguments(argv);
@@ -35,6 +45,10 @@ describe('numeric flags', () => {
     const declared = declaredNumericFlags();
     expect(declared.length).toBeGreaterThan(20);
     expect(declared.filter((f) => !(f in NUMERIC_FLAG_RULES))).toEqual([]);
+  });
+
+  it('no rule names a flag some command declares with another type (the rule would refuse its default)', () => {
+    expect(declaredOtherFlags().filter((f) => f in NUMERIC_FLAG_RULES)).toEqual([]);
   });
 
   // For every rule: NaN and Infinity, below its minimum, above its maximum, a fraction where an integer is needed.

@@ -69,7 +69,7 @@ export const NUMERIC_FLAG_RULES: Readonly<Record<string, NumericRule>> = {
   'max-positions': count('open positions'),
   'random-draws': count('random-entry portfolios'),
   'bootstrap-draws': count('bootstrap resamples'),
-  seed: { integer: true, what: 'seed' },
+  'random-seed': { integer: true, what: 'seed' },
   band: { min: 0, what: 'band width' },
   'calibration-days': count('sessions'),
   'retention-days': count('days', 0),

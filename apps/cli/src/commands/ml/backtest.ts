@@ -26,7 +26,7 @@ export interface PnlArgs extends ModelArgs {
   'max-positions'?: number | undefined;
   'random-draws'?: number | undefined;
   'bootstrap-draws'?: number | undefined;
-  seed?: number | undefined;
+  'random-seed'?: number | undefined;
   linear?: boolean | undefined;
   'data-source'?: string | undefined;
 }
@@ -73,7 +73,7 @@ async function pnlBacktest(ctx: CliContext, a: PnlArgs, threshold: number | unde
     ...(threshold === undefined ? {} : { threshold }),
     ...(a['random-draws'] === undefined ? {} : { randomDraws: a['random-draws'] }),
     ...(a['bootstrap-draws'] === undefined ? {} : { bootstrapDraws: a['bootstrap-draws'] }),
-    ...(a.seed === undefined ? {} : { seed: a.seed }),
+    ...(a['random-seed'] === undefined ? {} : { seed: a['random-seed'] }),
   });
   const outDir = a['output-dir'] ?? dataRootLayout(ctx.dataRoot).mlReport('backtest');
   const ts = stamp();
@@ -115,7 +115,7 @@ export const backtestCommand = defineCommand({
       'max-positions': { type: 'number', describe: '--pnl: most positions open at once (default 5)' },
       'random-draws': { type: 'number', describe: '--pnl: random-entry portfolios (default 200)' },
       'bootstrap-draws': { type: 'number', describe: '--pnl: bootstrap resamples of days (default 1000)' },
-      seed: { type: 'number', describe: '--pnl: seed of the random entries and the bootstrap (default 42)' },
+      'random-seed': { type: 'number', describe: '--pnl: seed of the random entries and the bootstrap (default 42)' },
       linear: { type: 'boolean', default: true, describe: '--pnl: train the gblinear baseline (--no-linear skips it)' },
       'data-source': { type: 'string', choices: ['simulator', 'market'] as const, describe: '--pnl: where the bars came from (default: as the latest training report records it)' },
     }),
