@@ -241,7 +241,7 @@ export async function runTrainingJob(o: TrainingJobOptions): Promise<TrainingJob
       trainer: trainerConfigFrom(o.ml),
       onTestPredictions: async (split, test, probabilities, train) => {
         const e = await evaluateModelPnl({ ...pnlBase, test, probabilities, train, threshold, linearBaseline: false, randomDraws: 100, bootstrapDraws: 500 });
-        pnlSplits.push({ label: split.window.testMonth, trades: e.metrics.trades, totalPnl: e.metrics.totalPnl, meanTradeReturn: e.intervals.meanTradeReturn, precision: e.intervals.precision });
+        pnlSplits.push({ label: split.window.testMonth, trades: e.metrics.trades, totalPnl: e.metrics.totalPnl, meanTradeReturn: e.intervals.meanTradeReturn, precision: e.intervals.precision, sharpe: e.intervals.sharpe });
       },
     });
   }

@@ -166,7 +166,7 @@ export interface ModelPnl {
   readonly calibration: ReadonlyArray<{ readonly meanPredicted: number; readonly observedRate: number; readonly count: number }>;
   readonly brier: number | null;
   /** One per walk-forward split. */
-  readonly splits: ReadonlyArray<{ readonly label: string; readonly trades: number; readonly totalPnl: number; readonly meanTradeReturn: IntervalFigure; readonly precision: IntervalFigure }>;
+  readonly splits: ReadonlyArray<{ readonly label: string; readonly trades: number; readonly totalPnl: number; readonly meanTradeReturn: IntervalFigure; readonly precision: IntervalFigure; readonly sharpe: IntervalFigure }>;
 }
 
 /**

@@ -176,7 +176,7 @@ function pnlRun(rnd: () => number): ModelPnl {
     equity: equityCurve,
     calibration: Array.from({ length: 8 }, (_, b) => ({ meanPredicted: 0.15 + b * 0.1, observedRate: Math.min(1, 0.12 + b * 0.11), count: 100 + b })),
     brier: 0.2,
-    splits: ['2025-01', '2025-02', '2025-03'].map((label, i) => ({ label, trades: 10 + i, totalPnl: 20 * i - 10, meanTradeReturn: interval(0.01 * i, 0.02), precision: interval(0.55, 0.1) })),
+    splits: ['2025-01', '2025-02', '2025-03'].map((label, i) => ({ label, trades: 10 + i, totalPnl: 20 * i - 10, meanTradeReturn: interval(0.01 * i, 0.02), precision: interval(0.55, 0.1), sharpe: interval(1 - i, 1.2) })),
   };
 }
 

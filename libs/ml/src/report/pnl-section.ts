@@ -7,7 +7,7 @@ import { barChartSvg, escapeHtml, lineChartSvg } from './svg-charts.js';
  *
  * @example
  * ```ts
- * const s: PnlSplit = { label: '2025-01', trades: 14, totalPnl: 120.5, meanTradeReturn: e.intervals.meanTradeReturn, precision: e.intervals.precision };
+ * const s: PnlSplit = { label: '2025-01', trades: 14, totalPnl: 120.5, ...e.intervals };
  * ```
  */
 export interface PnlSplit {
@@ -16,6 +16,8 @@ export interface PnlSplit {
   readonly totalPnl: number;
   readonly meanTradeReturn: Interval;
   readonly precision: Interval;
+  /** Annualised Sharpe of the split's daily P&L. */
+  readonly sharpe: Interval;
 }
 
 /**
@@ -166,5 +168,11 @@ export function pnlSectionHtml(report: PnlReport): string {
     ...(lin ? [['vs linear model (gblinear)', `precision lift ${ci(lin.liftPrecision, (v) => pct(v))}, mean-trade lift ${ci(lin.liftMeanTradeReturn, (v) => pct(v))}`] as [string, string]] : []),
   ];
   const table = `<table><tbody>${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</tbody></table>`;
-  return `<h2>Trading backtest (P&amp;L)</h2>\n${table}\n<div class="charts">${charts.join('\n')}</div>`;
+  const splits = report.splits.length
+    ? `<table><thead><tr>${['walk-forward split', 'trades', 'P&L', 'mean trade (95 % CI)', 'precision (95 % CI)', 'Sharpe (95 % CI)'].map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${report.splits
+        .map((x) => [x.label, String(x.trades), usd(x.totalPnl), ci(x.meanTradeReturn, (v) => pct(v)), ci(x.precision, (v) => pct(v)), ci(x.sharpe, (v) => (v === null ? '–' : v.toFixed(2)))])
+        .map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`)
+        .join('')}</tbody></table>`
+    : '';
+  return `<h2>Trading backtest (P&amp;L)</h2>\n${table}\n<div class="charts">${charts.join('\n')}</div>\n${splits}`;
 }
