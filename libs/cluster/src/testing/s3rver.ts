@@ -3,8 +3,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-// @ts-expect-error s3rver ships no types
-import S3rver from 's3rver';
 
 /** A running s3rver: endpoint plus its default credentials. */
 export interface TestS3 {
@@ -13,8 +11,17 @@ export interface TestS3 {
   close(): Promise<void>;
 }
 
-/** Starts s3rver on 127.0.0.1 with the given buckets. */
+interface S3rverServer {
+  run(): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts s3rver on 127.0.0.1 with the given buckets. s3rver is loaded on first use, so importing
+ * `@spyglass/cluster/testing` needs it only where a test starts one (install it as a dev dependency).
+ */
 export async function startS3(buckets: readonly string[] = ['market']): Promise<TestS3> {
+  const { default: S3rver } = (await import('s3rver' as string)) as { default: new (options: Record<string, unknown>) => S3rverServer };
   const dir = mkdtempSync(path.join(tmpdir(), 'spyglass-s3-'));
   const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: dir, configureBuckets: buckets.map((name) => ({ name })) });
   const addr = (await server.run()) as { address: string; port: number };
