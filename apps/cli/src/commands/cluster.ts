@@ -1,4 +1,4 @@
-import type { CommandModule } from 'yargs';
+import { defineCommand } from '../define-command.js';
 import { IngestQueue, IngestWorker, RedisCheckpointStore } from '@spyglass/cluster';
 import { SpyglassError } from '@spyglass/core';
 import { ingestJobsFor, ingestionSettings, type IngestJobDataset } from '@spyglass/pipeline';
@@ -6,17 +6,16 @@ import { clusterOptions, openClusterBackends, type ClusterArgs } from '../cluste
 import { loadContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
 
-type WorkerArgs = GlobalArgs & ClusterArgs & { concurrency?: number; 'cache-dir'?: string; 'rate-limit'?: number };
 
 /** `spyglass worker --queue redis://…`: runs queued ingest jobs on this machine until stopped. */
-export const workerCommand: CommandModule<GlobalArgs, WorkerArgs> = {
+export const workerCommand = defineCommand({
   command: 'worker',
   describe: 'run queued backfill jobs from a Redis queue (start one per machine; stop with `workers stop` or SIGTERM)',
   builder: (y) =>
     clusterOptions(y, true)
       .option('concurrency', { type: 'number', describe: 'jobs at once in this process (default: pipeline.backfill.concurrency)' })
       .option('cache-dir', { type: 'string', describe: 'local merge/staging cache of the object store (default <data-root>/.cache/objects)' })
-      .option('rate-limit', { type: 'number', describe: 'API requests per minute across ALL workers (0 = unlimited); overrides sources.yaml' }) as never,
+      .option('rate-limit', { type: 'number', describe: 'API requests per minute across ALL workers (0 = unlimited); overrides sources.yaml' }),
   handler: async (a) => {
     const ctx = loadContext(a);
     const { redis, store } = await openClusterBackends(a);
@@ -39,7 +38,7 @@ export const workerCommand: CommandModule<GlobalArgs, WorkerArgs> = {
     await redis.quit();
     printResult(a, { id: worker.id, stopped: true }, () => `worker ${worker.id} stopped`);
   },
-};
+});
 
 /**
  * `backfill-all --queue …`: enqueues one job per (dataset, ticker, trading day) and follows the
