@@ -70,6 +70,7 @@ export const NUMERIC_FLAG_RULES: Readonly<Record<string, NumericRule>> = {
   'random-draws': count('random-entry portfolios'),
   'bootstrap-draws': count('bootstrap resamples'),
   'random-seed': { integer: true, what: 'seed' },
+  concurrency: count('jobs at once'),
   band: { min: 0, what: 'band width' },
   'calibration-days': count('sessions'),
   'retention-days': count('days', 0),
