@@ -24,14 +24,15 @@ describe('ParallelRunner', () => {
     const outcomes = await runner.run([
       { id: 'stocks-SPY', dataset: 'stocks', ticker: 'SPY', ...range },
       { id: 'indices-VIX', dataset: 'indices', ticker: 'I:VIX', ...range },
-      // A date range the calendar rejects: this worker fails with a typed error.
-      { id: 'news-bad', dataset: 'news', ticker: 'SPY', from: '2031-01-02', to: '2031-01-03', resume: false },
+      // A date range the NYSE calendar rejects (news runs on every calendar day, so a stock task):
+      // this worker fails with a typed error.
+      { id: 'stocks-bad', dataset: 'stocks', ticker: 'SPY', from: '2031-01-02', to: '2031-01-03', resume: false },
       { id: 'news-SPY', dataset: 'news', ticker: 'SPY', ...range },
     ]);
     expect(outcomes.map((o) => [o.task.id, o.status])).toEqual([
       ['stocks-SPY', 'completed'],
       ['indices-VIX', 'completed'],
-      ['news-bad', 'failed'],
+      ['stocks-bad', 'failed'],
       ['news-SPY', 'completed'],
     ]);
     expect(outcomes[2]!.error?.code).toBe('INVALID_ARGUMENT');
@@ -43,7 +44,7 @@ describe('ParallelRunner', () => {
     expect(listed.map((w) => [w.id, w.status, w.alive])).toEqual(
       expect.arrayContaining([
         ['stocks-SPY', 'completed', false],
-        ['news-bad', 'failed', false],
+        ['stocks-bad', 'failed', false],
       ]),
     );
     expect(new Set(listed.map((w) => w.pid)).size).toBe(4);
