@@ -9,7 +9,7 @@ import type { SpeedBenchmark } from '../evaluation/speed-benchmark.js';
 import type { ThresholdSweepRow } from '../evaluation/threshold-finder.js';
 import type { WalkForwardResult } from '../evaluation/walk-forward.js';
 import type { ModelArtifact } from '../training/model-artifact.js';
-import { barChartSvg, escapeHtml, lineChartSvg } from './svg-charts.js';
+import { barChartSvg, escapeHtml, lineChartSvg, thin } from './svg-charts.js';
 import { pnlSectionHtml, pnlSummary, type PnlReport, type PnlSummary } from './pnl-section.js';
 
 /**
@@ -114,12 +114,6 @@ export interface ReportSummary {
 const pct = (v: number | null | undefined, digits = 1) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : `${(100 * v).toFixed(digits)} %`);
 const num = (v: number | null | undefined, digits = 3) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits));
 
-// ROC/PR curves of 100k+ test rows have as many points; a chart needs a few hundred.
-function thin<T>(points: readonly T[], max = 400): T[] {
-  if (points.length <= max) return [...points];
-  const step = (points.length - 1) / (max - 1);
-  return Array.from({ length: max }, (_, i) => points[Math.round(i * step)]!);
-}
 
 /**
  * The JSON summary of a report.

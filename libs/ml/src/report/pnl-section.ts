@@ -1,6 +1,6 @@
 import type { ModelPnl } from '@spyglass/core';
 import type { Interval, PnlEvaluation } from '@spyglass/backtest';
-import { barChartSvg, escapeHtml, lineChartSvg } from './svg-charts.js';
+import { barChartSvg, escapeHtml, lineChartSvg, thin } from './svg-charts.js';
 
 /**
  * One walk-forward split's P&L, for the per-split chart.
@@ -48,12 +48,6 @@ const ci = (i: Interval, f: (v: number | null) => string) => `${f(i.estimate)} [
  */
 export type PnlSummary = ModelPnl;
 
-function thin<T>(points: readonly T[], max = 300): T[] {
-  if (points.length <= max) return [...points];
-  const step = (points.length - 1) / (max - 1);
-  return Array.from({ length: max }, (_, i) => points[Math.round(i * step)]!);
-}
-
 /**
  * The summary form of a P&L report (see {@link PnlSummary}).
  *
@@ -76,7 +70,7 @@ export function pnlSummary(report: PnlReport): PnlSummary {
     precision: e.intervals.precision,
     randomPercentile: e.baselines.random.percentile,
     randomTotalPnl: e.baselines.random.distribution,
-    equity: thin(e.equity),
+    equity: thin(e.equity, 300),
     calibration: e.calibration.bins.flatMap((b) => (b.count && b.meanPredicted !== null && b.observedRate !== null ? [{ meanPredicted: b.meanPredicted, observedRate: b.observedRate, count: b.count }] : [])),
     brier: e.calibration.brier,
     splits: report.splits,
@@ -98,14 +92,15 @@ export function pnlSectionHtml(report: PnlReport): string {
   const m = e.metrics;
   const sorted = [...e.baselines.random.distribution].sort((a, b) => a - b);
   const cdf = sorted.map((v, i) => ({ x: v, y: (i + 1) / sorted.length }));
+  const equity = thin(e.equity, 300);
   const charts = [
     lineChartSvg({
       title: `Equity and drawdown (${m.trades} trades, held-out days)`,
       xLabel: 'trade (exit order)',
       yLabel: 'dollars',
       series: [
-        { name: 'cumulative P&L', points: thin(e.equity).map((p, i) => ({ x: i + 1, y: p.equity })) },
-        { name: 'drawdown', points: thin(e.equity).map((p, i) => ({ x: i + 1, y: p.drawdown })) },
+        { name: 'cumulative P&L', points: equity.map((p, i) => ({ x: i + 1, y: p.equity })) },
+        { name: 'drawdown', points: equity.map((p, i) => ({ x: i + 1, y: p.drawdown })) },
       ],
     }),
     lineChartSvg({
