@@ -8,6 +8,9 @@ import { WorkerRegistry, type ClusterWorkerInfo } from './worker-registry.js';
 /** Name of the BullMQ queue of ingest jobs. */
 export const INGEST_QUEUE = 'ingest';
 
+/** Attempts and backoff of every queued job (ingest and compute); a finished job is removed, its checkpoint is the record. */
+export const INGEST_JOB_OPTIONS = { attempts: 5, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: true, removeOnFail: false } as const;
+
 /**
  * Progress of a queued backfill, from the checkpoints (the truth) and the queue's counts.
  *
@@ -71,7 +74,7 @@ export class IngestQueue {
     this.queue = new Queue(INGEST_QUEUE, {
       connection: opts.redis,
       prefix: `${ns}:bull`,
-      defaultJobOptions: { attempts: opts.attempts ?? 5, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: true, removeOnFail: false },
+      defaultJobOptions: { ...INGEST_JOB_OPTIONS, attempts: opts.attempts ?? INGEST_JOB_OPTIONS.attempts },
     });
     this.queue.on('error', () => undefined);
     this.registry = new WorkerRegistry(opts.redis, ns);

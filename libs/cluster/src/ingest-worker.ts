@@ -5,6 +5,8 @@ import { Ingestion, ingestJobId, runIngestJob, type IngestJob, type IngestionSet
 import { ObjectStoreDataset, type DatasetSpec, type ObjectStore } from '@spyglass/storage';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { computeDoneKey } from './compute-flow.js';
+import { COMPUTE_QUEUE, computeJobId, runComputeJob, type ComputeJob, type ComputeTarget } from './compute-job.js';
 import { INGEST_QUEUE } from './ingest-queue.js';
 import { RedisCheckpointStore } from './redis-checkpoint-store.js';
 import { RedisLock } from './redis-lock.js';
@@ -40,6 +42,12 @@ export interface IngestWorkerOptions {
   readonly logger?: Logger;
   /** Worker id (default `<host>-<pid>-<random>`). */
   readonly id?: string;
+  /**
+   * Also run the per-date compute steps of {@link ComputeFlow} (consolidation, features) on the
+   * data root or, with `store`, on partitions staged from it; `concurrency` defaults to 1 (DuckDB
+   * uses the cores).
+   */
+  readonly compute?: Pick<ComputeTarget, 'processing' | 'cacheDir'> & { readonly concurrency?: number };
 }
 
 /**
@@ -61,6 +69,8 @@ export interface IngestWorkerOptions {
 export class IngestWorker {
   readonly id: string;
   readonly worker: Worker<IngestJob>;
+  /** The worker of the compute queue, when {@link IngestWorkerOptions.compute} is set. */
+  readonly computeWorker: Worker<ComputeJob> | undefined;
   /** Resolves when the worker has stopped (asked by `workers stop`, a signal or {@link IngestWorker.stop}). */
   readonly stopped: Promise<void>;
   private readonly registry: WorkerRegistry;
@@ -108,10 +118,24 @@ export class IngestWorker {
       maxStalledCount: 5,
       ...(rate ? { limiter: { max: rate.max, duration: apiWindowWithMargin(rate.windowMs) } } : {}),
     });
-    this.worker.on('error', (e) => opts.logger?.warn({ err: e }, `worker ${this.id}: ${e.message}`));
-    this.worker.on('failed', (job, e) => {
-      if (job) opts.logger?.warn({ job: job.id, err: e }, `job ${job.id} failed (attempt ${job.attemptsMade}): ${e.message}`);
-    });
+    const compute = opts.compute;
+    this.computeWorker = compute
+      ? new Worker<ComputeJob>(COMPUTE_QUEUE, (job) => this.compute(job, { dataRoot: opts.ingestion.dataRoot, ...(store ? { store } : {}), ...compute }), {
+          connection: opts.redis,
+          prefix: `${ns}:bull`,
+          concurrency: Math.max(1, compute.concurrency ?? 1),
+          name: this.id,
+          lockDuration: opts.lockDurationMs ?? 30_000,
+          stalledInterval: opts.stalledIntervalMs ?? 30_000,
+          maxStalledCount: 5,
+        })
+      : undefined;
+    for (const w of [this.worker, this.computeWorker]) {
+      w?.on('error', (e) => opts.logger?.warn({ err: e }, `worker ${this.id}: ${e.message}`));
+      w?.on('failed', (job, e) => {
+        if (job) opts.logger?.warn({ job: job.id, err: e }, `job ${job.id} failed (attempt ${job.attemptsMade}): ${e.message}`);
+      });
+    }
   }
 
   /** Starts a worker and its heartbeat. */
@@ -119,7 +143,7 @@ export class IngestWorker {
     const w = new IngestWorker(opts);
     await w.beat();
     w.heartbeat = setInterval(() => void w.tick(), HEARTBEAT_MS);
-    await w.worker.waitUntilReady();
+    await Promise.all([w.worker.waitUntilReady(), w.computeWorker?.waitUntilReady()]);
     opts.logger?.info({ worker: w.id }, `worker ${w.id} ready (concurrency ${opts.concurrency})`);
     return w;
   }
@@ -147,6 +171,25 @@ export class IngestWorker {
     }
   }
 
+  private async compute(job: Job<ComputeJob>, target: ComputeTarget): Promise<Record<string, unknown>> {
+    const id = computeJobId(job.data);
+    const doneKey = computeDoneKey(this.opts.namespace ?? 'spyglass');
+    this.active.add(id);
+    try {
+      // A redelivered step that finished before its worker died is not run again.
+      if (await this.opts.redis.hexists(doneKey, id)) return { skipped: true };
+      const r = await runComputeJob(job.data, target);
+      await this.opts.redis.hset(doneKey, id, String(Date.now()));
+      this.processed++;
+      return { ...r };
+    } catch (e) {
+      this.failed++;
+      throw toSpyglassError(e);
+    } finally {
+      this.active.delete(id);
+    }
+  }
+
   private async beat(): Promise<void> {
     await this.registry.beat({
       id: this.id, host: hostname(), pid: process.pid, concurrency: this.opts.concurrency, startedAt: this.startedAt, lastSeen: Date.now(),
@@ -168,7 +211,7 @@ export class IngestWorker {
     if (this.status !== 'running') return this.stopped;
     this.status = 'stopping';
     await this.beat().catch(() => undefined);
-    await this.worker.close();
+    await Promise.all([this.worker.close(), this.computeWorker?.close()]);
     await this.queue.close();
     clearInterval(this.heartbeat);
     this.status = 'stopped';

@@ -11,6 +11,7 @@ export type { DedupStats, KeyOf } from './dedup/deduplicator.js';
 export { Quarantine, readQuarantine, summarizeQuarantine } from './quarantine/quarantine.js';
 export type { QuarantineCounts, QuarantineEntry } from './quarantine/quarantine.js';
 export { consolidate, CONSOLIDATED_DATASET } from './consolidation/consolidate.js';
+export { newsInputDates } from './consolidation/market-tables.js';
 export type { MarketStepOptions, MarketStepSummary, ProcessedStepOptions, ProcessedStepSummary, SkippedDate } from './layout/processed-step.js';
 export type { ConsolidateOptions, ConsolidateSummary } from './consolidation/consolidate.js';
 export type { IvOutcome } from './consolidation/option-greeks.js';

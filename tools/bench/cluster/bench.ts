@@ -19,7 +19,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -114,23 +114,26 @@ for (let i = 0; i < rounds; i++) {
   for (const side of order) {
     const r = side === 'parallel1' ? await parallelRun() : await queueRun(side === 'q1cold' ? 1 : Number(side.slice(1)), side !== 'q1cold');
     results[side]!.push(r);
-    process.stderr.write(`round ${i + 1} ${side}: ${r.seconds.toFixed(2)} s wall, ${r.cpu.toFixed(2)} CPU s\n`);
+    process.stderr.write(`round ${i + 1} ${side}: ${r.seconds.toFixed(2)} s wall, ${r.cpu.toFixed(2)} CPU s, load ${loadavg()[0]!.toFixed(1)}\n`);
   }
 }
 const m = (k: string) => median(results[k]!.map((r) => r.seconds));
 const c = (k: string) => median(results[k]!.map((r) => r.cpu));
+const range = (k: string) => { const xs = results[k]!.map((r) => r.seconds); return [Math.min(...xs), Math.max(...xs)] as const; };
+// Per-round ratios (each round's sides ran back to back), so the spread of a ratio is visible too.
+const ratioRange = (num: string, den: string) => { const xs = results[num]!.map((r, i) => r.seconds / results[den]![i]!.seconds); return [+Math.min(...xs).toFixed(3), +Math.max(...xs).toFixed(3)]; };
 const speedup2 = m('q1') / m('q2');
 const speedup4 = m('q1') / m('q4');
 const queueOverheadAt1 = m('q1cold') / m('parallel1');
 console.log(`cluster benchmark: ${jobs.length} news jobs (${tickers.join(', ')} × ${Number(args.days)} days), ${latency} ms simulator latency per request, concurrency ${concurrency} per worker, ${rounds} rounds (median); simulated data`);
-console.log('side                          wall s   CPU s (incl. worker start)   ratio   goal');
-console.log(`queue, 1 worker (warm)        ${m('q1').toFixed(2).padStart(6)}   ${c('q1').toFixed(2).padStart(6)}                       1.00`);
-console.log(`queue, 2 workers (warm)       ${m('q2').toFixed(2).padStart(6)}   ${c('q2').toFixed(2).padStart(6)}                       ${speedup2.toFixed(2)}×  ≥ 1.7× ${speedup2 >= 1.7 ? 'met' : 'NOT met'}`);
-console.log(`queue, 4 workers (warm)       ${m('q4').toFixed(2).padStart(6)}   ${c('q4').toFixed(2).padStart(6)}                       ${speedup4.toFixed(2)}×  ≥ 2.5× ${speedup4 >= 2.5 ? 'met' : 'NOT met'}`);
-console.log(`queue, 1 worker (cold start)  ${m('q1cold').toFixed(2).padStart(6)}   ${c('q1cold').toFixed(2).padStart(6)}`);
-console.log(`ParallelRunner, 1 worker      ${m('parallel1').toFixed(2).padStart(6)}   ${c('parallel1').toFixed(2).padStart(6)}                       ${queueOverheadAt1.toFixed(2)}   queue/parallel ≤ 1.1 ${queueOverheadAt1 <= 1.1 ? 'met' : 'NOT met'}`);
+console.log('side                          wall s   CPU s (incl. worker start)   ratio   goal         wall range s');
+console.log(`queue, 1 worker (warm)        ${m('q1').toFixed(2).padStart(6)}   ${c('q1').toFixed(2).padStart(6)}                       1.00   ${range('q1').map((x) => x.toFixed(2)).join('–')}`);
+console.log(`queue, 2 workers (warm)       ${m('q2').toFixed(2).padStart(6)}   ${c('q2').toFixed(2).padStart(6)}                       ${speedup2.toFixed(2)}×  ≥ 1.7× ${speedup2 >= 1.7 ? 'met' : 'NOT met'}   ${range('q2').map((x) => x.toFixed(2)).join('–')}`);
+console.log(`queue, 4 workers (warm)       ${m('q4').toFixed(2).padStart(6)}   ${c('q4').toFixed(2).padStart(6)}                       ${speedup4.toFixed(2)}×  ≥ 2.5× ${speedup4 >= 2.5 ? 'met' : 'NOT met'}   ${range('q4').map((x) => x.toFixed(2)).join('–')}`);
+console.log(`queue, 1 worker (cold start)  ${m('q1cold').toFixed(2).padStart(6)}   ${c('q1cold').toFixed(2).padStart(6)}   ${range('q1cold').map((x) => x.toFixed(2)).join('–')}`);
+console.log(`ParallelRunner, 1 worker      ${m('parallel1').toFixed(2).padStart(6)}   ${c('parallel1').toFixed(2).padStart(6)}                       ${queueOverheadAt1.toFixed(2)}   queue/parallel ≤ 1.1 ${queueOverheadAt1 <= 1.1 ? 'met' : 'NOT met'}   ${range('parallel1').map((x) => x.toFixed(2)).join('–')}`);
 await client.quit();
 await sim.close();
 await redis.stop();
-console.log(JSON.stringify({ bench: 'cluster', jobs: jobs.length, latencyMs: latency, concurrency, rounds, speedup2: +speedup2.toFixed(3), speedup4: +speedup4.toFixed(3), queueOverheadAt1: +queueOverheadAt1.toFixed(3), seconds: { q1: m('q1'), q2: m('q2'), q4: m('q4'), q1cold: m('q1cold'), parallel1: m('parallel1') } }));
+console.log(JSON.stringify({ bench: 'cluster', jobs: jobs.length, latencyMs: latency, concurrency, rounds, speedup2: +speedup2.toFixed(3), speedup4: +speedup4.toFixed(3), queueOverheadAt1: +queueOverheadAt1.toFixed(3), ranges: { speedup2: ratioRange('q1', 'q2'), speedup4: ratioRange('q1', 'q4'), queueOverheadAt1: ratioRange('q1cold', 'parallel1') }, seconds: { q1: m('q1'), q2: m('q2'), q4: m('q4'), q1cold: m('q1cold'), parallel1: m('parallel1') } }));
 process.exit(0);

@@ -13,6 +13,7 @@ const worker = await IngestWorker.start({
   rateLimit: cfg.rateLimit,
   lockDurationMs: cfg.lockDurationMs,
   stalledIntervalMs: cfg.stalledIntervalMs,
+  ...(cfg.compute ? { compute: cfg.compute } : {}),
   ...(cfg.s3 ? { store: new S3ObjectStore({ url: cfg.s3.url, endpoint: cfg.s3.endpoint, credentials: cfg.s3.credentials }) } : {}),
   ingestion: {
     dataRoot: cfg.dataRoot,

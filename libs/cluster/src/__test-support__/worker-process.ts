@@ -12,6 +12,8 @@ export interface WorkerProcessConfig {
   readonly rateLimit: { max: number; windowMs: number } | null;
   readonly lockDurationMs?: number;
   readonly stalledIntervalMs?: number;
+  /** Also run compute flows' steps (consolidation, features). */
+  readonly compute?: { readonly concurrency: number };
   readonly s3?: { url: string; endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
 }
 

@@ -29,6 +29,23 @@ export function marketSources(options: MarketStepOptions, newsLookbackMinutes: n
   };
 }
 
+/**
+ * The news partitions a processing step of `dates` reads: news published up to the lookback before
+ * the first session counts, so a few earlier calendar dates are read too (a job that stages its
+ * inputs from an object store stages these).
+ *
+ * @example
+ * ```ts
+ * [...newsInputDates(['2025-03-04'], 60)]; // ['2025-03-04', '2025-03-03', …, '2025-02-27']
+ * ```
+ */
+export function newsInputDates(dates: Iterable<string>, newsLookbackMinutes: number): Set<string> {
+  const lookbackDays = Math.ceil(newsLookbackMinutes / 1440) + 4;
+  const out = new Set<string>();
+  for (const d of dates) for (let k = 0; k <= lookbackDays; k++) out.add(new Date(Date.parse(`${d}T00:00:00Z`) - k * 86_400_000).toISOString().slice(0, 10));
+  return out;
+}
+
 /** What was found on disk for the requested dates. */
 export interface MarketInventory {
   /** Trading dates with underlying bars and at least one option partition. */
@@ -131,10 +148,7 @@ export async function loadMarketTables(
          ORDER BY r.date, r.ticker, r.ts`,
   );
 
-  // News published up to the lookback before the first session counts, so earlier dates are read too.
-  const lookbackDays = Math.ceil(src.newsLookbackMinutes / 1440) + 4;
-  const newsDates = new Set<string>();
-  for (const d of keep) for (let k = 0; k <= lookbackDays; k++) newsDates.add(new Date(Date.parse(`${d}T00:00:00Z`) - k * 86_400_000).toISOString().slice(0, 10));
+  const newsDates = newsInputDates(keep, src.newsLookbackMinutes);
   const newsParts = await listPartitions(src.root, 'raw', 'news', { dates: newsDates, tickers: new Set([src.newsTicker]), byTicker: true });
   const newsFiles = newsParts.flatMap((p) => p.files);
   await duck.run(
