@@ -5,6 +5,7 @@
 import { SpyglassError, configSecrets, createLogger, isSpyglassError, loadConfig } from '@spyglass/core';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { RedisStreamBarLog, connectRedis } from '@spyglass/cluster';
 import type { StreamerSummary } from '@spyglass/pipeline';
 import { startStreamer } from './start-streamer.js';
 import { summaryLine } from './summary-line.js';
@@ -31,6 +32,7 @@ const args = yargs(hideBin(process.argv))
   .option('port', { type: 'number', default: 9464, describe: 'port of /metrics and /health on 127.0.0.1 (0 = any free port)' })
   .option('ignore-market-hours', { type: 'boolean', default: false, describe: 'do not wait for the open or stop at the close (simulator replays)' })
   .option('options-date', { type: 'string', describe: 'trade date whose option contracts to select (default: each session’s date; the simulator’s sessionDate for replays)' })
+  .option('bar-log', { type: 'string', describe: 'redis://… : streams append to a Redis Streams bar log that a consumer group writes to Parquet (a crash loses no logged bar); default: write Parquet directly' })
   .option('log-level', { type: 'string', describe: 'trace|debug|info|warn|error|silent' })
   .option('json', { type: 'boolean', default: false, describe: 'print the exit summary as JSON' })
   .strict()
@@ -61,6 +63,8 @@ try {
     port: args.port,
     ignoreMarketHours: args['ignore-market-hours'],
     ...(args['options-date'] ? { optionsDate: args['options-date'] } : {}),
+    // Fails fast with one line naming the URL (never its password) when Redis is unreachable.
+    ...(args['bar-log'] ? { barLog: new RedisStreamBarLog({ redis: await connectRedis(args['bar-log']), namespace: 'spyglass' }) } : {}),
   });
 } catch (e) {
   fail(e);

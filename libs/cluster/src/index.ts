@@ -19,3 +19,5 @@ export { COMPUTE_QUEUE, computeJobId, runComputeJob } from './compute-job.js';
 export type { ComputeJob, ComputeTarget } from './compute-job.js';
 export { ComputeFlow, computeDoneKey } from './compute-flow.js';
 export type { ComputeRunResult } from './compute-flow.js';
+export { RedisStreamBarLog } from './redis-stream-bar-log.js';
+export type { RedisStreamBarLogOptions } from './redis-stream-bar-log.js';

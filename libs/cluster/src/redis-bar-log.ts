@@ -93,14 +93,20 @@ export class BarLogConsumer<R> {
 
   /**
    * The next batch: first entries other consumers left pending for `claimIdleMs` (a dead writer's),
-   * then new ones (waiting up to `blockMs`). Empty when nothing came.
+   * then new ones (waiting up to `blockMs`; 0 = not at all). Empty when nothing came. A blocking
+   * read holds its connection: give a `connection` of its own when the client is shared.
    */
-  async read(opts: { count?: number; blockMs?: number; claimIdleMs?: number } = {}): Promise<BarLogBatch<R>> {
+  async read(opts: { count?: number; blockMs?: number; claimIdleMs?: number; connection?: Redis } = {}): Promise<BarLogBatch<R>> {
     const count = opts.count ?? 10;
     const claimed = (await this.redis.xautoclaim(this.key, this.group, this.name, opts.claimIdleMs ?? 30_000, '0-0', 'COUNT', count)) as [string, Array<[string, string[]] | null>];
     const taken = (claimed[1] ?? []).filter((e): e is [string, string[]] => e !== null);
     if (taken.length > 0) return this.decode(taken, true);
-    const res = (await this.redis.xreadgroup('GROUP', this.group, this.name, 'COUNT', count, 'BLOCK', opts.blockMs ?? 1_000, 'STREAMS', this.key, '>')) as Array<[string, Array<[string, string[]]>]> | null;
+    const blockMs = opts.blockMs ?? 1_000;
+    // blockMs 0 reads without waiting (Redis' BLOCK 0 would wait forever).
+    const conn = opts.connection ?? this.redis;
+    const res = (blockMs > 0
+      ? await conn.xreadgroup('GROUP', this.group, this.name, 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', this.key, '>')
+      : await conn.xreadgroup('GROUP', this.group, this.name, 'COUNT', count, 'STREAMS', this.key, '>')) as Array<[string, Array<[string, string[]]>]> | null;
     return this.decode(res?.[0]?.[1] ?? [], false);
   }
 

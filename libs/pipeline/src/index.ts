@@ -2,6 +2,7 @@
 export { ProcessRegistry } from './process-registry.js';
 export type { WorkerEntry, WorkerStatus, WorkerView } from './process-registry.js';
 export type { IngestCounts } from './ingest-counts.js';
+export type { BarLogPort } from './bar-log-port.js';
 export type { CheckpointPort, QuarantinePort, RecordFilter, RecordSink, RecordValidator, SourceBatch } from './ingest-ports.js';
 export { ingestBatch } from './ingest-batch.js';
 export type { IngestStages } from './ingest-batch.js';

@@ -14,6 +14,9 @@ import {
   type SpyglassError,
 } from '@spyglass/core';
 import { ErrorAggregator, HardwareMonitor, Heartbeat, PerformanceMonitor, buildHealthSnapshot, type HealthSnapshot, type RunnerHealth, type SpyglassMetrics } from '@spyglass/monitoring';
+import type { DatasetSpec } from '@spyglass/storage';
+import type { BarLogPort } from './bar-log-port.js';
+import type { RecordSink } from './ingest-ports.js';
 import { dataHealthInputs } from './data-health.js';
 import type { IngestCounts } from './ingest-counts.js';
 import { Ingestion } from './ingestion.js';
@@ -46,6 +49,11 @@ export interface StreamSupervisorOptions {
   /** Delay after the open before the contracts are selected (the first minute bar must exist). Default 60 s. */
   readonly selectionDelayMs?: number;
   readonly clock?: Clock;
+  /**
+   * Streams append to this log and its writer writes Parquet (several machines, a streamer crash
+   * loses no bar that reached the log). Default: the streams write Parquet themselves.
+   */
+  readonly barLog?: BarLogPort;
 }
 
 /**
@@ -214,7 +222,11 @@ export function createStreamSupervisor(options: StreamSupervisorOptions): Stream
       return waited;
     },
   };
-  const ingestion = new Ingestion({ ...settings, rateLimiter });
+  const barLog = options.barLog;
+  const ingestion = new Ingestion({ ...settings, rateLimiter, ...(barLog ? { backends: { sinkFor: <R extends object>(spec: DatasetSpec) => barLog.sinkFor<R>(spec) } } : {}) });
+  // The log's writer: the embedded sinks (Parquet under the data root), until every stream ended.
+  const writerAc = new AbortController();
+  const writer = barLog ? barLog.run(new Ingestion(settings).datasets as unknown as Record<string, RecordSink<object>>, writerAc.signal) : undefined;
 
   const heartbeats = new Map<string, Heartbeat>();
   const streams = new LiveStreams(
@@ -443,7 +455,10 @@ export function createStreamSupervisor(options: StreamSupervisorOptions): Stream
   const start = (): Promise<StreamerSummary> =>
     (done ??= (() => {
       logger.info({ streams: jobs.map((j) => j.name), enforceMarketHours: enforce }, `streamer: starting ${jobs.length} streams`);
-      return Promise.all(jobs.map(runJob)).then(() => {
+      return Promise.all(jobs.map(runJob)).then(async () => {
+        writerAc.abort(new Error('every stream ended'));
+        // The log is drained before the summary: a stopped streamer leaves nothing unwritten.
+        await writer?.catch((e: unknown) => logger.error({ err: toSpyglassError(e) }, `streamer: bar log writer failed: ${toSpyglassError(e).message}`));
         metrics.sync();
         return summarize();
       });
