@@ -19,7 +19,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -47,6 +47,20 @@ function cpuSeconds(): number {
   const f = readFileSync('/proc/self/stat', 'utf8').slice(readFileSync('/proc/self/stat', 'utf8').lastIndexOf(')') + 2).split(' ');
   return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / TICKS;
 }
+/** CPU seconds of running processes so far (/proc/<pid>/stat utime+stime): the workers' share of a timed region, start-up excluded. */
+function processCpu(pids: ReadonlyArray<number | undefined>): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const st = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // exited: its CPU is counted by cpuSeconds() once reaped
+    }
+  }
+  return ticks / TICKS;
+}
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const redis = await startRedis();
@@ -66,7 +80,7 @@ async function stopWorkers(children: ChildProcess[]): Promise<void> {
 }
 
 /** Seconds from enqueue to the last checkpoint; `warm` starts the workers before the clock. */
-async function queueRun(workers: number, warm: boolean): Promise<{ seconds: number; cpu: number }> {
+async function queueRun(workers: number, warm: boolean): Promise<{ seconds: number; cpu: number; workerCpu: number }> {
   const ns = `bench${run++}`;
   const root = await mkdtemp(join(tmpdir(), 'spyglass-bench-cluster-'));
   const queue = new IngestQueue({ redis: client, namespace: ns, checkpoints: new RedisCheckpointStore({ redis: client, namespace: ns }) });
@@ -80,15 +94,18 @@ async function queueRun(workers: number, warm: boolean): Promise<{ seconds: numb
     await ready();
   }
   const t0 = performance.now();
+  const inRegion0 = processCpu(children.map((c) => c.pid));
   if (!warm) children = startWorkers(workers, ns, root);
   await queue.enqueue(jobs);
   const r = await queue.waitUntilDone(jobs, { pollMs: 20 });
   const seconds = (performance.now() - t0) / 1000;
+  // Workers' CPU inside the timed region (warm: their start-up is before t0, so not in it).
+  const workerCpu = processCpu(children.map((c) => c.pid)) - inRegion0;
   if (r.done !== jobs.length || r.failed.length) throw new Error(`queue run incomplete: ${r.done}/${jobs.length}, ${r.failed.length} failed`);
   await stopWorkers(children);
   await queue.close();
   await rm(root, { recursive: true, force: true });
-  return { seconds, cpu: cpuSeconds() - cpu0 };
+  return { seconds, cpu: cpuSeconds() - cpu0, workerCpu };
 }
 
 async function parallelRun(): Promise<{ seconds: number; cpu: number }> {
@@ -108,17 +125,18 @@ async function parallelRun(): Promise<{ seconds: number; cpu: number }> {
   return { seconds, cpu: cpuSeconds() - cpu0 };
 }
 
-const results: Record<string, Array<{ seconds: number; cpu: number }>> = { q1: [], q2: [], q4: [], q1cold: [], parallel1: [] };
+const results: Record<string, Array<{ seconds: number; cpu: number; workerCpu?: number }>> = { q1: [], q2: [], q4: [], q1cold: [], parallel1: [] };
 for (let i = 0; i < rounds; i++) {
   const order = i % 2 === 0 ? (['q1', 'q2', 'q4', 'q1cold', 'parallel1'] as const) : (['parallel1', 'q1cold', 'q4', 'q2', 'q1'] as const);
   for (const side of order) {
-    const r = side === 'parallel1' ? await parallelRun() : await queueRun(side === 'q1cold' ? 1 : Number(side.slice(1)), side !== 'q1cold');
+    const r: { seconds: number; cpu: number; workerCpu?: number } = side === 'parallel1' ? await parallelRun() : await queueRun(side === 'q1cold' ? 1 : Number(side.slice(1)), side !== 'q1cold');
     results[side]!.push(r);
-    process.stderr.write(`round ${i + 1} ${side}: ${r.seconds.toFixed(2)} s wall, ${r.cpu.toFixed(2)} CPU s, load ${loadavg()[0]!.toFixed(1)}\n`);
+    process.stderr.write(`round ${i + 1} ${side}: ${r.seconds.toFixed(2)} s wall, ${r.cpu.toFixed(2)} CPU s${r.workerCpu !== undefined ? ` (workers in the timed region ${r.workerCpu.toFixed(2)})` : ''}, load ${loadavg()[0]!.toFixed(1)}\n`);
   }
 }
 const m = (k: string) => median(results[k]!.map((r) => r.seconds));
 const c = (k: string) => median(results[k]!.map((r) => r.cpu));
+const w = (k: string) => median(results[k]!.map((r) => r.workerCpu ?? Number.NaN));
 const range = (k: string) => { const xs = results[k]!.map((r) => r.seconds); return [Math.min(...xs), Math.max(...xs)] as const; };
 // Per-round ratios (each round's sides ran back to back), so the spread of a ratio is visible too.
 const ratioRange = (num: string, den: string) => { const xs = results[num]!.map((r, i) => r.seconds / results[den]![i]!.seconds); return [+Math.min(...xs).toFixed(3), +Math.max(...xs).toFixed(3)]; };
@@ -135,5 +153,6 @@ console.log(`ParallelRunner, 1 worker      ${m('parallel1').toFixed(2).padStart(
 await client.quit();
 await sim.close();
 await redis.stop();
-console.log(JSON.stringify({ bench: 'cluster', jobs: jobs.length, latencyMs: latency, concurrency, rounds, speedup2: +speedup2.toFixed(3), speedup4: +speedup4.toFixed(3), queueOverheadAt1: +queueOverheadAt1.toFixed(3), ranges: { speedup2: ratioRange('q1', 'q2'), speedup4: ratioRange('q1', 'q4'), queueOverheadAt1: ratioRange('q1cold', 'parallel1') }, seconds: { q1: m('q1'), q2: m('q2'), q4: m('q4'), q1cold: m('q1cold'), parallel1: m('parallel1') } }));
+console.log(`workers' CPU s inside the timed region (start-up excluded): 1 → ${w('q1').toFixed(2)}, 2 → ${w('q2').toFixed(2)}, 4 → ${w('q4').toFixed(2)} (${(w('q1') / jobs.length * 1000).toFixed(1)} ms per job at 1); load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores`);
+console.log(JSON.stringify({ bench: 'cluster', jobs: jobs.length, latencyMs: latency, concurrency, rounds, speedup2: +speedup2.toFixed(3), speedup4: +speedup4.toFixed(3), queueOverheadAt1: +queueOverheadAt1.toFixed(3), ranges: { speedup2: ratioRange('q1', 'q2'), speedup4: ratioRange('q1', 'q4'), queueOverheadAt1: ratioRange('q1cold', 'parallel1') }, workerCpuSeconds: { q1: w('q1'), q2: w('q2'), q4: w('q4') }, loadAverage: +loadavg()[0]!.toFixed(1), seconds: { q1: m('q1'), q2: m('q2'), q4: m('q4'), q1cold: m('q1cold'), parallel1: m('parallel1') } }));
 process.exit(0);
