@@ -2,6 +2,7 @@ import { defineCommand } from '../define-command.js';
 import { IngestQueue, IngestWorker, RedisCheckpointStore } from '@spyglass/cluster';
 import { SpyglassError } from '@spyglass/core';
 import { ingestJobsFor, ingestionSettings, type IngestJobDataset } from '@spyglass/pipeline';
+import { processingOptions } from '@spyglass/processing';
 import { clusterOptions, openClusterBackends, type ClusterArgs } from '../cluster-backends.js';
 import { loadContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
@@ -10,7 +11,7 @@ import { printResult, type GlobalArgs } from '../output.js';
 /** `spyglass worker --queue redis://…`: runs queued ingest jobs on this machine until stopped. */
 export const workerCommand = defineCommand({
   command: 'worker',
-  describe: 'run queued backfill jobs from a Redis queue (start one per machine; stop with `workers stop` or SIGTERM)',
+  describe: 'run queued backfill jobs (and per-date consolidation/features flow steps) from a Redis queue (start one per machine; stop with `workers stop` or SIGTERM)',
   builder: (y) =>
     clusterOptions(y, true)
       .option('concurrency', { type: 'number', describe: 'jobs at once in this process (default: pipeline.backfill.concurrency)' })
@@ -29,6 +30,8 @@ export const workerCommand = defineCommand({
       rateLimit: rate > 0 ? { max: rate, windowMs: 60_000 } : null,
       ...(store ? { store } : {}),
       ...(a['cache-dir'] ? { cacheDir: a['cache-dir'] } : {}),
+      // Any worker also runs the per-date consolidation and features steps of compute flows.
+      compute: { concurrency: 1, processing: processingOptions(ctx.config.pipeline) },
       logger: ctx.logger,
     });
     const stop = () => void worker.stop();
