@@ -78,10 +78,20 @@ export class RedisStreamBarLog implements BarLogPort {
         // Blocking reads hold their connection: one of its own per dataset.
         const conn = this.opts.redis.duplicate();
         try {
-          const consumer = await this.log<object>(dataset).consumer(this.consumer);
+          let consumer = await this.log<object>(dataset).consumer(this.consumer);
           for (;;) {
             const stopping = signal.aborted;
-            const b = await consumer.read({ count: this.opts.count ?? 16, blockMs: stopping ? 0 : (this.opts.blockMs ?? 1_000), claimIdleMs: this.opts.claimIdleMs ?? 30_000, connection: conn });
+            let b;
+            try {
+              b = await consumer.read({ count: this.opts.count ?? 16, blockMs: stopping ? 0 : (this.opts.blockMs ?? 1_000), claimIdleMs: this.opts.claimIdleMs ?? 30_000, connection: conn });
+            } catch (e) {
+              // Redis restarting (the clients reconnect on their own) or restarted without its group:
+              // read again — unless stopping, when what is left stays in the log for the next writer.
+              if (stopping || !(e instanceof Error) || !/ECONNREFUSED|Connection is closed|LOADING|ECONNRESET|EPIPE|NOGROUP/.test(e.message)) throw e;
+              await new Promise((r) => setTimeout(r, 500));
+              consumer = await this.log<object>(dataset).consumer(this.consumer).catch(() => consumer);
+              continue;
+            }
             if (b.ids.length > 0) {
               await sink.write(b.records);
               await consumer.ack(b.ids);

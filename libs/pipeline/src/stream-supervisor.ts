@@ -226,7 +226,11 @@ export function createStreamSupervisor(options: StreamSupervisorOptions): Stream
   const ingestion = new Ingestion({ ...settings, rateLimiter, ...(barLog ? { backends: { sinkFor: <R extends object>(spec: DatasetSpec) => barLog.sinkFor<R>(spec) } } : {}) });
   // The log's writer: the embedded sinks (Parquet under the data root), until every stream ended.
   const writerAc = new AbortController();
-  const writer = barLog ? barLog.run(new Ingestion(settings).datasets as unknown as Record<string, RecordSink<object>>, writerAc.signal) : undefined;
+  // A failed writer is logged when it fails (an unhandled rejection would end the daemon); the
+  // streams go on appending to the log, which the next writer of the group drains.
+  const writer = barLog
+    ?.run(new Ingestion(settings).datasets as unknown as Record<string, RecordSink<object>>, writerAc.signal)
+    .catch((e: unknown) => logger.error({ err: toSpyglassError(e) }, `streamer: bar log writer failed: ${toSpyglassError(e).message}`));
 
   const heartbeats = new Map<string, Heartbeat>();
   const streams = new LiveStreams(
@@ -458,7 +462,7 @@ export function createStreamSupervisor(options: StreamSupervisorOptions): Stream
       return Promise.all(jobs.map(runJob)).then(async () => {
         writerAc.abort(new Error('every stream ended'));
         // The log is drained before the summary: a stopped streamer leaves nothing unwritten.
-        await writer?.catch((e: unknown) => logger.error({ err: toSpyglassError(e) }, `streamer: bar log writer failed: ${toSpyglassError(e).message}`));
+        await writer;
         metrics.sync();
         return summarize();
       });
