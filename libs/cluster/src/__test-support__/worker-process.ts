@@ -1,5 +1,6 @@
 // Starts and kills cluster worker processes for tests (by pid, never by name).
 import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** What a test worker process is started with. */
@@ -24,10 +25,11 @@ export interface WorkerProcess {
   readonly exited: Promise<number | null>;
 }
 
-/** Forks `worker-main.ts` under tsx and waits until its BullMQ worker is ready. */
+/** Forks `worker-main.mjs` (the libraries' dist: build first) and waits until its BullMQ worker is ready. */
 export async function startWorkerProcess(cfg: WorkerProcessConfig): Promise<WorkerProcess> {
-  const child = fork(fileURLToPath(new URL('./worker-main.ts', import.meta.url)), [JSON.stringify(cfg)], {
-    execArgv: ['--import', 'tsx'],
+  if (!existsSync(fileURLToPath(new URL('../../dist/index.js', import.meta.url)))) throw new Error('build first: npx tsc -b tsconfig.json (npm test does it before jest)');
+  const child = fork(fileURLToPath(new URL('./worker-main.mjs', import.meta.url)), [JSON.stringify(cfg)], {
+    execArgv: [],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -1,10 +1,12 @@
 // A cluster worker process for tests (what `spyglass worker --queue …` runs): settings as JSON in
-// argv[2]; stops on SIGTERM after its active jobs.
+// argv[2]; stops on SIGTERM after its active jobs. Plain JavaScript on the libraries' dist (built by
+// `npx tsc -b`, as `npm test` does first): a TypeScript loader doubled each worker's start-up
+// (measured: 2.3 vs 5 CPU s to import the libraries).
+import { IngestWorker, connectRedis } from '@spyglass/cluster';
 import { S3ObjectStore } from '@spyglass/storage';
-import { IngestWorker, connectRedis } from '../index.js';
-import type { WorkerProcessConfig } from './worker-process.js';
 
-const cfg = JSON.parse(process.argv[2]!) as WorkerProcessConfig;
+/** @type {import('./worker-process.js').WorkerProcessConfig} */
+const cfg = JSON.parse(process.argv[2]);
 const redis = await connectRedis(cfg.redisUrl);
 const worker = await IngestWorker.start({
   redis,
