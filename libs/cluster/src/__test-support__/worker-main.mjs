@@ -2,7 +2,7 @@
 // argv[2]; stops on SIGTERM after its active jobs. Plain JavaScript on the libraries' dist (built by
 // `npx tsc -b`, as `npm test` does first): a TypeScript loader doubled each worker's start-up
 // (measured: 2.3 vs 5 CPU s to import the libraries).
-import { IngestWorker, connectRedis } from '@spyglass/cluster';
+import { IngestWorker, connectRedis } from '../../dist/index.js';
 import { S3ObjectStore } from '@spyglass/storage';
 
 /** @type {import('./worker-process.js').WorkerProcessConfig} */
