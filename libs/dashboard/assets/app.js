@@ -250,7 +250,7 @@ function renderModel(state) {
     list.append(h('div', { class: 'signal' },
       h('h3', {}, s.ticker),
       h('div', { class: 'muted' }, `${etTime(s.timestamp)} · p = ${s.probability.toFixed(3)} `, s.outcome ? badge(s.outcome.toUpperCase(), s.outcome) : badge('open', 'no_baseline'),
-        s.maxGainPct !== undefined && s.maxGainPct !== null ? ` · max gain ${s.maxGainPct.toFixed(1)} %` : ''),
+        s.maxGain !== undefined && s.maxGain !== null ? ` · max gain ${(100 * s.maxGain).toFixed(1)} %` : ''),
       divergingChart(factors.map((f) => ({ label: f.value === null ? f.feature : `${f.feature} = ${fmtValue(f.value)}`, value: f.shap, title: `value ${f.value === null ? 'n/a' : f.value}` })), { name: `shap-${i}` })));
   });
   if (!m.recentSignals.length) list.append(h('p', { class: 'muted' }, 'No signals in the latest run.'));

@@ -26,6 +26,9 @@ describe('validateModelSummary', () => {
     ['month without signals is null', { ...model, walkForward: [{ month: '2025-06', precision: null, signals: 0 }] }, []],
     ['factor without shap', { ...model, recentSignals: [{ ...model.recentSignals[0], topFactors: [{ feature: 'iv', value: 1 }] }] }, [['NOT_NUMBER', 'recentSignals.0.topFactors.0.shap']]],
     ['no run id', { ...model, runId: '' }, [['NOT_STRING', 'runId']]],
+    // The unit of a signal's gain is a fraction; the percent-valued field of earlier writers is refused by name.
+    ['max gain in the old percent field', { ...model, recentSignals: [{ ...model.recentSignals[0], maxGainPct: 31 }] }, [['RENAMED', 'recentSignals.0.maxGainPct']]],
+    ['max gain below −100 %', { ...model, recentSignals: [{ ...model.recentSignals[0], maxGain: -5 }] }, [['OUT_OF_RANGE', 'recentSignals.0.maxGain']]],
   ])('%s', (_name, value, expected) => {
     expect(validateModelSummary(value).map((i) => [i.code, i.path.join('.')])).toEqual(expected);
   });

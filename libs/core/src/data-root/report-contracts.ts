@@ -111,7 +111,8 @@ export interface RecentSignal {
   readonly probability: number;
   /** Known outcome once the 120-minute window has passed. */
   readonly outcome?: 'tp' | 'fp' | null;
-  readonly maxGainPct?: number | null;
+  /** max_gain_120m of the signal, a fraction (0.31 = +31 %). */
+  readonly maxGain?: number | null;
   /** Top factors by |shap|, largest first. */
   readonly topFactors: readonly ShapFactor[];
 }
@@ -250,6 +251,10 @@ class Checker {
     }
     return true;
   }
+  /** A key that an earlier version wrote in another unit: present means a writer still uses it. */
+  renamed(obj: Record<string, unknown>, path: Path, old: string, now: string): void {
+    if (old in obj) this.fail([...path, old], 'RENAMED', `${fmt([...path, old])} is now ${now}`);
+  }
   array(v: unknown, path: Path, each: (item: unknown, path: Path) => void): void {
     if (!Array.isArray(v)) {
       this.fail(path, 'NOT_ARRAY', `${fmt(path)} must be an array`);
@@ -335,6 +340,9 @@ export function validateModelSummary(value: unknown): ValidationIssue[] {
     c.number(row.timestamp, [...p, 'timestamp'], { min: 0 });
     c.string(row.ticker, [...p, 'ticker']);
     c.number(row.probability, [...p, 'probability'], unit);
+    // A gain is a fraction: −1 (total loss) is the floor; the old percent field is refused by name.
+    c.number(row.maxGain, [...p, 'maxGain'], { optional: true, nullable: true, min: -1 });
+    c.renamed(row, p, 'maxGainPct', 'maxGain, a fraction (0.31 = +31 %)');
     c.array(row.topFactors, [...p, 'topFactors'], (f, fp) => {
       if (!c.object(f, fp)) return;
       c.string(f.feature, [...fp, 'feature']);

@@ -144,7 +144,7 @@ export function modelRun(options: readonly OptionBar[]): ModelSummary {
       ticker: b.ticker,
       probability: +(0.68 + i * 0.05).toFixed(3),
       outcome: i % 2 ? 'fp' : 'tp',
-      maxGainPct: +(12 + i * 9.5).toFixed(1),
+      maxGain: +(0.12 + i * 0.095).toFixed(3),
       topFactors: features.slice(0, 5).map((feature, j) => ({ feature, value: +(rnd() * 2 - 1).toFixed(3), shap: +((j % 3 === 2 ? -1 : 1) * (0.5 - j * 0.08) * (1 + i * 0.1)).toFixed(3) })),
     })),
     pnl: pnlRun(rnd),
