@@ -12,6 +12,9 @@ describe('validateScannerSummary', () => {
     ['hour 24', { ...scanner, eventsByHour: [{ hour: 24, events: 1 }] }, [['OUT_OF_RANGE', 'eventsByHour.0.hour']]],
     ['negative events and no ticker', { ...scanner, perContractDay: [{ date: '2025-03-03', events: -1 }] }, [['NOT_STRING', 'perContractDay.0.ticker'], ['OUT_OF_RANGE', 'perContractDay.0.events']]],
     ['rate above 1', { ...scanner, positiveMinuteRate: 55.4 }, [['OUT_OF_RANGE', 'positiveMinuteRate']]],
+    // The event threshold is a fraction; a percent (20) is out of range and the old percent key is refused by name.
+    ['threshold as a percent', { ...scanner, moveThreshold: 20 }, [['OUT_OF_RANGE', 'moveThreshold']]],
+    ['the old percent key', { ...scanner, moveThresholdPct: 20 }, [['RENAMED', 'moveThresholdPct']]],
     ['missing arrays', { generatedAt: 'x' }, [['NOT_ARRAY', 'eventsByHour'], ['NOT_ARRAY', 'perContractDay']]],
   ])('%s', (_name, value, expected) => {
     expect(validateScannerSummary(value).map((i) => [i.code, i.path.join('.')])).toEqual(expected);

@@ -294,12 +294,12 @@ export const discoverCommand = defineCommand({
     const selector = new ContractSelector({
       mode: 'prod',
       lister: ingestion.options,
-      discoveryRangePct: o.discoveryRangePct * 100,
+      discoveryRange: o.discoveryRange,
       params: { underlying: o.underlying, increment: o.strikeIncrement, nCalls: o.strikesPerSide, nPuts: o.strikesPerSide, expiry: o.expiry, ...(o.fixedExpiry ? { fixedExpiry: o.fixedExpiry } : {}) },
       calendar: nyseCalendar,
     });
     const selection = await selector.select(date, opening.price);
-    const listing = await selector.discover(date, opening.price, o.discoveryRangePct * 100);
+    const listing = await selector.discover(date, opening.price, o.discoveryRange);
     const saved = a.output ?? dataRootLayout(ctx.dataRoot).report('discover', `contracts_${date}.json`);
     const result = { date, opening, expiration: selection.expiration, calls: selection.calls.map((c) => c.ticker), puts: selection.puts.map((c) => c.ticker), listed: listing.records.length, saved };
     await mkdir(dirname(saved), { recursive: true });
@@ -307,7 +307,7 @@ export const discoverCommand = defineCommand({
     printResult(a, result, () =>
       [`${date}: ${o.underlying} opened at ${opening.price.toFixed(2)} (${opening.source}); expiration ${selection.expiration}`,
         `calls: ${result.calls.join(', ')}`, `puts:  ${result.puts.join(', ')}`,
-        `${listing.records.length} contracts listed within ±${(o.discoveryRangePct * 100).toFixed(1)} %, saved to ${saved}`].join('\n'),
+        `${listing.records.length} contracts listed within ±${(o.discoveryRange * 100).toFixed(1)} %, saved to ${saved}`].join('\n'),
     );
   },
 });

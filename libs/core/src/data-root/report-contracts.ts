@@ -8,7 +8,7 @@ import type { ValidationIssue } from '../validation-issue.js';
  * @example
  * ```ts
  * const summary: ScannerSummary = {
- *   generatedAt: '2026-02-20T01:00:00Z', from: '2025-03-03', to: '2026-02-19', moveThresholdPct: 20,
+ *   generatedAt: '2026-02-20T01:00:00Z', from: '2025-03-03', to: '2026-02-19', moveThreshold: 0.2,
  *   eventsByHour: [{ hour: 9, events: 120 }, { hour: 10, events: 95 }],
  *   perContractDay: [{ date: '2025-03-03', ticker: 'O:SPY250303C00590000', events: 4, bars: 390 }],
  * };
@@ -18,8 +18,8 @@ export interface ScannerSummary {
   readonly generatedAt: string;
   readonly from?: string;
   readonly to?: string;
-  /** The move that counts as an event, in percent (the original: 20). */
-  readonly moveThresholdPct?: number;
+  /** The move that counts as an event, a fraction (the original: 0.2 = +20 %). */
+  readonly moveThreshold?: number;
   readonly totalBars?: number;
   readonly totalEvents?: number;
   /** Share of scanned minutes above the threshold, 0–1. */
@@ -281,7 +281,8 @@ export function validateScannerSummary(value: unknown): ValidationIssue[] {
   const c = new Checker();
   if (!c.object(value, [])) return c.issues;
   c.string(value.generatedAt, ['generatedAt']);
-  c.number(value.moveThresholdPct, ['moveThresholdPct'], { optional: true, min: 0 });
+  c.number(value.moveThreshold, ['moveThreshold'], { optional: true, min: 0, max: 5 });
+  c.renamed(value, [], 'moveThresholdPct', 'moveThreshold, a fraction (0.2 = +20 %)');
   c.number(value.positiveMinuteRate, ['positiveMinuteRate'], { optional: true, min: 0, max: 1 });
   c.array(value.eventsByHour, ['eventsByHour'], (row, p) => {
     if (!c.object(row, p)) return;

@@ -89,7 +89,7 @@ export function scanOptions(bars: readonly OptionBar[]): ScannerSummary {
     generatedAt: new Date(INGESTED).toISOString(),
     from: STORED_DATES[0],
     to: STORED_DATES[STORED_DATES.length - 1],
-    moveThresholdPct: 20,
+    moveThreshold: 0.2,
     totalBars: bars.length,
     totalEvents: perContractDay.reduce((n, p) => n + p.events, 0),
     positiveMinuteRate: positive / bars.length,
