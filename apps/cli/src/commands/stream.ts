@@ -4,6 +4,7 @@ import { defineCommand } from '../define-command.js';
 import { nyseCalendar, type Logger, type SpyglassConfig } from '@spyglass/core';
 import { Heartbeat } from '@spyglass/monitoring';
 import { Ingestion, LiveStreams, ingestionSettings, liveSessionDate, liveStreamSettings, type LiveStream, type StreamingSummary } from '@spyglass/pipeline';
+import { readConsolidated } from '@spyglass/processing';
 import { FeedSimulator } from '@spyglass/sources';
 import { ParquetDataset, rawDatasetSpecs } from '@spyglass/storage';
 import { loadContext } from '../context.js';
@@ -120,13 +121,26 @@ export const streamOptionsCommand = defineCommand({
   },
 });
 
+type Replayed = { ticker: string; timestamp: number; close?: number | null; opt_close?: number | string | null; title?: string };
+
+/** Stored records of `source` in event-time order, in batches (consolidated: one date at a time). */
+async function* replaySource(root: string, a: { source: string; date?: string; ticker?: string }): AsyncGenerator<readonly Replayed[]> {
+  const dates = a.date ? [a.date] : undefined;
+  if (a.source === 'consolidated') {
+    yield* readConsolidated({ root, ...(dates ? { dates } : {}), ...(a.ticker ? { tickers: [a.ticker] } : {}) });
+    return;
+  }
+  const ds = new ParquetDataset<Replayed>({ root, spec: rawDatasetSpecs[a.source as keyof typeof rawDatasetSpecs] });
+  yield (await ds.readAll({ ...(a.date ? { from: a.date, to: a.date } : {}), ...(a.ticker ? { tickers: [a.ticker] } : {}) })).sort((x, y) => x.timestamp - y.timestamp);
+}
+
 /** `spyglass simulate`: replay stored Parquet as a real-time stream (the original's FeedSimulator). */
 export const simulateCommand = defineCommand({
   command: 'simulate',
   describe: 'replay a stored dataset as a real-time stream (speed multiplier; 0 = no delay)',
   builder: (y) =>
     y
-      .option('source', { choices: ['stocks', 'options', 'indices', 'news'], default: 'stocks' })
+      .option('source', { choices: ['stocks', 'options', 'indices', 'news', 'consolidated'], default: 'stocks', describe: 'a raw dataset, or consolidated (one row per option per minute, processed/consolidated)' })
       .option('date', { type: 'string', describe: 'one date (default: all stored)' })
       .option('ticker', { type: 'string' })
       .option('speed', { type: 'number', default: 60, describe: '1 = real time, 60 = a minute per second, 0 = no delay' })
@@ -134,18 +148,13 @@ export const simulateCommand = defineCommand({
       .option('limit', { type: 'number', describe: 'stop after this many records' }),
   handler: async (a) => {
     const ctx = loadContext(a);
-    const ds = new ParquetDataset<{ ticker: string; timestamp: number; close?: number; title?: string }>({
-      root: ctx.dataRoot,
-      spec: rawDatasetSpecs[a.source as keyof typeof rawDatasetSpecs],
-    });
-    const records = (await ds.readAll({ ...(a.date ? { from: a.date, to: a.date } : {}), ...(a.ticker ? { tickers: [a.ticker] } : {}) })).sort((x, y) => x.timestamp - y.timestamp);
     const stop = stopOnSignal();
-    const feed = new FeedSimulator({ records, speed: a.speed, maxGapDelayMs: a['max-gap-ms'], signal: stop.signal });
+    const feed = new FeedSimulator<Replayed>({ batches: replaySource(ctx.dataRoot, a), speed: a.speed, maxGapDelayMs: a['max-gap-ms'], signal: stop.signal });
     let n = 0;
     for await (const ev of feed) {
       if (ev.type !== 'bar') continue;
       n++;
-      if (!a.json) process.stdout.write(`${new Date(ev.bar.timestamp).toISOString()} ${ev.bar.ticker} ${ev.bar.close ?? ev.bar.title ?? ''}\n`);
+      if (!a.json) process.stdout.write(`${new Date(ev.bar.timestamp).toISOString()} ${ev.bar.ticker} ${ev.bar.close ?? ev.bar.opt_close ?? ev.bar.title ?? ''}\n`);
       if (a.limit && n >= a.limit) await feed.close();
     }
     stop.dispose();
