@@ -2,7 +2,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CommandModule } from 'yargs';
 import { defineCommand } from '../define-command.js';
 import { nyseCalendar, type Logger, type SpyglassConfig } from '@spyglass/core';
-import { Heartbeat } from '@spyglass/monitoring';
 import { Ingestion, LiveStreams, ingestionSettings, liveSessionDate, liveStreamSettings, type LiveStream, type StreamingSummary } from '@spyglass/pipeline';
 import { readConsolidated } from '@spyglass/processing';
 import { FeedSimulator } from '@spyglass/sources';
@@ -10,6 +9,7 @@ import { ParquetDataset, rawDatasetSpecs } from '@spyglass/storage';
 import { loadContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
 import { stopOnSignal } from '../stop-signal.js';
+import { runMonitor, type RunMonitor } from '../run-monitoring.js';
 
 /**
  * The live streams of a configuration. Market hours are enforced unless `--ignore-market-hours`
@@ -17,21 +17,16 @@ import { stopOnSignal } from '../stop-signal.js';
  */
 export function liveStreams(config: SpyglassConfig, logger: Logger, opts: { ignoreMarketHours: boolean }): { ingestion: Ingestion; streams: LiveStreams } {
   const ingestion = new Ingestion(ingestionSettings(config, { logger }));
-  const hb = config.settings.monitoring.heartbeat;
-  const streams = new LiveStreams(
-    ingestion,
-    liveStreamSettings(config, { enforceMarketHours: !opts.ignoreMarketHours, logger }),
-    {
-      heartbeat: (name) =>
-        new Heartbeat({
-          component: name,
-          intervalMs: hb.intervalMs,
-          stallAfterMs: hb.stallAfterMs,
-          onBeat: (r) => logger.info({ heartbeat: r }, `${name}: alive`),
-          onStall: (r) => logger.error({ heartbeat: r }, `${name}: no progress for ${Math.round(hb.stallAfterMs / 60_000)} minutes`),
-        }),
+  // Each stream's heartbeat/ and metrics/ files; a flush's slowest arrival-to-durable latency is its timed unit.
+  const monitors = new Map<string, RunMonitor>();
+  const streams = new LiveStreams(ingestion, liveStreamSettings(config, { enforceMarketHours: !opts.ignoreMarketHours, logger }), {
+    heartbeat: (name) => {
+      const monitor = runMonitor(config.settings.dataRoot, config, logger, name);
+      monitors.set(name, monitor);
+      return monitor;
     },
-  );
+    onFlushed: (name, bars, latenciesMs) => monitors.get(name)?.done('arrival_to_durable', { durationMs: Math.max(0, ...latenciesMs), items: bars.length }, {}),
+  });
   return { ingestion, streams };
 }
 
