@@ -1,7 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { CommandModule } from 'yargs';
 import { defineCommand } from '../define-command.js';
-import { nyseCalendar, type Logger, type SpyglassConfig } from '@spyglass/core';
+import { nyseCalendar, type Clock, type Logger, type SpyglassConfig } from '@spyglass/core';
 import { Ingestion, LiveStreams, ingestionSettings, liveSessionDate, liveStreamSettings, type LiveStream, type StreamingSummary } from '@spyglass/pipeline';
 import { readConsolidated } from '@spyglass/processing';
 import { FeedSimulator } from '@spyglass/sources';
@@ -9,17 +8,19 @@ import { ParquetDataset, rawDatasetSpecs } from '@spyglass/storage';
 import { loadContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
 import { stopOnSignal } from '../stop-signal.js';
+import { cliClock } from '../cli-clock.js';
 import { runMonitor, type RunMonitor } from '../run-monitoring.js';
 
 /**
  * The live streams of a configuration. Market hours are enforced unless `--ignore-market-hours`
  * (for the simulator, whose sessions are replays of past days).
  */
-export function liveStreams(config: SpyglassConfig, logger: Logger, opts: { ignoreMarketHours: boolean }): { ingestion: Ingestion; streams: LiveStreams } {
-  const ingestion = new Ingestion(ingestionSettings(config, { logger }));
+export function liveStreams(config: SpyglassConfig, logger: Logger, opts: { ignoreMarketHours: boolean; clock?: Clock }): { ingestion: Ingestion; streams: LiveStreams } {
+  const clock = opts.clock ? { clock: opts.clock } : {};
+  const ingestion = new Ingestion(ingestionSettings(config, { logger, ...clock }));
   // Each stream's heartbeat/ and metrics/ files; a flush's slowest arrival-to-durable latency is its timed unit.
   const monitors = new Map<string, RunMonitor>();
-  const streams = new LiveStreams(ingestion, liveStreamSettings(config, { enforceMarketHours: !opts.ignoreMarketHours, logger }), {
+  const streams = new LiveStreams(ingestion, liveStreamSettings(config, { enforceMarketHours: !opts.ignoreMarketHours, logger, ...clock }), {
     heartbeat: (name) => {
       const monitor = runMonitor(config.settings.dataRoot, config, logger, name);
       monitors.set(name, monitor);
@@ -93,15 +94,17 @@ export const streamOptionsCommand = defineCommand({
       .option('ignore-market-hours', { type: 'boolean', default: false }),
   handler: async (a) => {
     const ctx = loadContext(a);
-    const { ingestion, streams } = liveStreams(ctx.config, ctx.logger, { ignoreMarketHours: a['ignore-market-hours'] });
-    const date = a.date ?? liveSessionDate(Date.now());
+    const clock = cliClock();
+    const { ingestion, streams } = liveStreams(ctx.config, ctx.logger, { ignoreMarketHours: a['ignore-market-hours'], clock });
+    const date = a.date ?? liveSessionDate(clock.now());
     // The selection needs the session's opening price, which exists once its first minute has ended.
     const firstBarEnds = (nyseCalendar.session(date)?.open ?? 0) + 60_000;
-    if (!a['ignore-market-hours'] && Date.now() < firstBarEnds) {
+    if (!a['ignore-market-hours'] && clock.now() < firstBarEnds) {
       ctx.logger.info({ date, selectAt: new Date(firstBarEnds).toISOString() }, `waiting for the ${date} open to select its contracts`);
+      if (!a.json) process.stderr.write(`stream-options: waiting for the ${date} open (${new Date(firstBarEnds).toISOString()}) to select its contracts\n`);
       const stop = stopOnSignal();
       try {
-        await sleep(firstBarEnds - Date.now(), undefined, { signal: stop.signal });
+        await clock.sleep(firstBarEnds - clock.now(), stop.signal);
       } catch {
         printResult(a, [], () => `stream-options: stopped before the ${date} open; nothing selected`);
         return;
