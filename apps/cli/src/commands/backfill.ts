@@ -104,6 +104,7 @@ function singleBackfill(
       const monitor = runMonitor(ctx.dataRoot, ctx.config, ctx.logger, `${command}:${ticker}`);
       monitor.start();
       const stop = stopOnSignal();
+      // With concurrent days, a day's timed unit is the time since the previous day finished (throughput, not latency).
       let last = Date.now();
       try {
         const summary = await ingestionFor(ctx, a).backfill(dataset, { ticker, ...range, resume: a.resume, retryEmpty: a['retry-empty'], signal: stop.signal }, (d) => {
