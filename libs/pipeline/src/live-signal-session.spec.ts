@@ -13,6 +13,7 @@ import type { LiveSignalRecord } from './live-signal-engine.js';
 import { SignalModel } from './live-signal-model.js';
 import { runLiveSignals } from './live-signal-session.js';
 import { LiveStreams } from './live-streams.js';
+import { ParquetWriterThread } from './parquet-writer-thread.js';
 import { createSignalEventServer } from './signal-event-server.js';
 import { SIGNALS_DATASET_SPEC, SignalStore } from './signal-store.js';
 import { testSettings } from './__test-support__/test-settings.js';
@@ -67,7 +68,9 @@ it('follows the 0DTE+1DTE chain over WebSocket; signals go to JSON, the signals 
     { params: { objective: 'binary:logistic', max_depth: 3, nthread: 1 }, rounds: 10, featureNames: FEATURE_COLUMNS },
   );
   const model = new SignalModel({ model: trained.model, featureColumns: FEATURE_COLUMNS, threshold: 0.5, version: 'test' });
-  const store = new SignalStore({ root, flushIntervalMs: 100 });
+  // The durable path (bars and signals) writes in its own thread, off the scoring event loop.
+  const writer = new ParquetWriterThread({ root });
+  const store = new SignalStore({ root, sink: writer.sink(SIGNALS_DATASET_SPEC), flushIntervalMs: 100 });
   const sse = await createSignalEventServer({ port: 0, keepAliveMs: 50 });
   const client = await sseRequest(`${sse.url}/signals`);
   const refused = await sseRequest(`${sse.url}/signals`, 'evil.example');
@@ -81,7 +84,7 @@ it('follows the 0DTE+1DTE chain over WebSocket; signals go to JSON, the signals 
   let lastBurst = 0;
   const summary = await runLiveSignals(
     {
-      ingestion, streams, model, dataRoot: root, date: DATE, strikeBand: 3, features, newsPollMs: 60_000, barrierWaitMs: 30_000,
+      ingestion, streams, model, writer, dataRoot: root, date: DATE, strikeBand: 3, features, newsPollMs: 60_000, barrierWaitMs: 30_000,
       onSignal: (s: LiveSignalRecord) => {
         lines.push(JSON.stringify(s));
         store.add(s);
@@ -96,6 +99,7 @@ it('follows the 0DTE+1DTE chain over WebSocket; signals go to JSON, the signals 
     ac.signal,
   );
   await store.close();
+  await writer.close();
   await new Promise((res) => setTimeout(res, 100));
   client.close();
   await sse.close();
