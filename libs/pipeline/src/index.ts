@@ -35,8 +35,6 @@ export type { TrainingJobOptions, TrainingJobResult } from './training-job.js';
 export { writeScannerReport } from './scanner-report.js';
 export { runMainJob } from './main-job.js';
 export type { MainJobOptions, MainJobStage, MainJobSummary } from './main-job.js';
-export { LiveScorer } from './live-scorer.js';
-export type { LiveScorerOptions, LiveSignal } from './live-scorer.js';
 export { evaluateModelPnl, heldOutDays, runPnlBacktest } from './pnl-backtest.js';
 export type { ModelPnlInput, PnlBacktestOptions } from './pnl-backtest.js';
 export { loadOptionBarBook } from './option-bar-book.js';
