@@ -5,18 +5,17 @@ import { join } from 'node:path';
 import { nyseCalendar } from '@spyglass/core';
 import { createExchangeSim, type ExchangeSim } from '@spyglass/exchange-sim';
 import { INCREMENTAL_FEATURE_COLUMNS } from '@spyglass/features';
-import { trainBooster } from '@spyglass/ml';
 import { consolidate, FEATURE_COLUMNS, FEATURES_DATASET, generateFeatures } from '@spyglass/processing';
 import { ParquetDataset, readParquetTable } from '@spyglass/storage';
 import { Ingestion } from './ingestion.js';
 import type { LiveSignalRecord } from './live-signal-engine.js';
-import { SignalModel } from './live-signal-model.js';
 import { runLiveSignals } from './live-signal-session.js';
 import { LiveStreams } from './live-streams.js';
 import { ParquetWriterThread } from './parquet-writer-thread.js';
 import { createSignalEventServer } from './signal-event-server.js';
 import { SIGNALS_DATASET_SPEC, SignalStore } from './signal-store.js';
 import { testSettings } from './__test-support__/test-settings.js';
+import { noiseSignalModel } from './testing/index.js';
 
 /**
  * The whole live path against the simulator: the 0DTE + 1DTE chain over its WebSocket clusters,
@@ -60,14 +59,7 @@ it('follows the 0DTE+1DTE chain over WebSocket; signals go to JSON, the signals 
     apiKey: 'test-key', wsBaseUrl: sim.wsUrl, flushSize: 5_000, flushIntervalMs: 200, stallTimeoutMs: null, enforceMarketHours: false,
     reconnect: { maxAttempts: 3, initialDelayMs: 10, backoffBase: 2, maxDelayMs: 100, jitter: 0 },
   });
-  // A small model: any trees will do, parity is about the same inputs giving the same output.
-  const r = (() => { let s = 7; return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32); })();
-  const n = 400;
-  const trained = trainBooster(
-    { train: { data: Float32Array.from({ length: n * WIDTH }, () => r()), rows: n, cols: WIDTH, label: Array.from({ length: n }, () => (r() < 0.4 ? 1 : 0)) } },
-    { params: { objective: 'binary:logistic', max_depth: 3, nthread: 1 }, rounds: 10, featureNames: FEATURE_COLUMNS },
-  );
-  const model = new SignalModel({ model: trained.model, featureColumns: FEATURE_COLUMNS, threshold: 0.5, version: 'test' });
+  const model = noiseSignalModel({ threshold: 0.5 });
   // The durable path (bars and signals) writes in its own thread, off the scoring event loop.
   const writer = new ParquetWriterThread({ root });
   const store = new SignalStore({ root, sink: writer.sink(SIGNALS_DATASET_SPEC), flushIntervalMs: 100 });
