@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nyseCalendar } from '@spyglass/core';
 import { createExchangeSim, type ExchangeSim } from '@spyglass/exchange-sim';
-import { INCREMENTAL_FEATURE_COLUMNS } from '@spyglass/features';
-import { consolidate, FEATURE_COLUMNS, FEATURES_DATASET, generateFeatures } from '@spyglass/processing';
-import { ParquetDataset, readParquetTable } from '@spyglass/storage';
+import { consolidate, generateFeatures } from '@spyglass/processing';
+import { ParquetDataset } from '@spyglass/storage';
 import { Ingestion } from './ingestion.js';
 import type { LiveSignalRecord } from './live-signal-engine.js';
 import { runLiveSignals } from './live-signal-session.js';
@@ -14,6 +13,7 @@ import { LiveStreams } from './live-streams.js';
 import { ParquetWriterThread } from './parquet-writer-thread.js';
 import { createSignalEventServer } from './signal-event-server.js';
 import { SIGNALS_DATASET_SPEC, SignalStore } from './signal-store.js';
+import { batchFeatureRows } from './__test-support__/batch-feature-rows.js';
 import { testSettings } from './__test-support__/test-settings.js';
 import { noiseSignalModel } from './testing/index.js';
 
@@ -23,7 +23,6 @@ import { noiseSignalModel } from './testing/index.js';
  * path's over what the durable path stored. Tolerance as in live-signal-engine.spec.ts.
  */
 const DATE = '2025-03-04';
-const WIDTH = INCREMENTAL_FEATURE_COLUMNS.length;
 const features = { riskFreeRate: 0.045, dividendYield: 0.013, newsLookbackMinutes: 60 };
 
 let sim: ExchangeSim;
@@ -110,18 +109,7 @@ it('follows the 0DTE+1DTE chain over WebSocket; signals go to JSON, the signals 
   // The durable path stored every bar: the batch features over it score the same, row for row.
   await consolidate({ root, dates: [DATE], ...features, schemaDrift: { monitor: false } });
   await generateFeatures({ root, dates: [DATE], newsLookbackMinutes: 60, schemaDrift: { monitor: false } });
-  const t = await readParquetTable(join(root, 'processed', FEATURES_DATASET, `date=${DATE}`, 'part-0.parquet'), { columns: ['ticker', 'timestamp', ...FEATURE_COLUMNS] });
-  const rows = new Float64Array(t.numRows * WIDTH);
-  const keys: string[] = [];
-  const cols = FEATURE_COLUMNS.map((c) => t.getChild(c)!);
-  for (let i = 0; i < t.numRows; i++) {
-    cols.forEach((c, j) => {
-      const x = c.get(i) as number | null;
-      rows[i * WIDTH + j] = x === null ? Number.NaN : x;
-    });
-    const ts = t.getChild('timestamp')!.get(i) as number | bigint | Date;
-    keys.push(`${t.getChild('ticker')!.get(i) as string}|${ts instanceof Date ? ts.getTime() : Number(ts)}`);
-  }
+  const { rows, keys } = await batchFeatureRows(root, DATE);
   const batch = model.predict(rows, keys.length);
   const missing = keys.filter((k) => !live.has(k)).map((k) => `${k.split('|')[0]} ${new Date(Number(k.split('|')[1])).toISOString()}`);
   expect({ missing: missing.slice(0, 5), n: missing.length, engine: summary.engine }).toEqual({ missing: [], n: 0, engine: summary.engine });

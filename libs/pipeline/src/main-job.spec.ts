@@ -7,7 +7,7 @@ import { loadConfig, nyseCalendar, type OptionBar, type SpyglassConfig } from '@
 import { validateModelSummary, validateScannerSummary } from '@spyglass/core';
 import { createExchangeSim, type ExchangeSim } from '@spyglass/exchange-sim';
 import { FeedSimulator } from '@spyglass/sources';
-import { readParquetTable } from '@spyglass/storage';
+import { batchFeatureRows } from './__test-support__/batch-feature-rows.js';
 import { Ingestion } from './ingestion.js';
 import { ingestionSettings } from './ingestion-settings.js';
 import { LiveSignalEngine, type LiveSignalRecord } from './live-signal-engine.js';
@@ -15,7 +15,7 @@ import { SignalModel } from './live-signal-model.js';
 import { readStoredSession } from './live-warm-start.js';
 import { runMainJob, type MainJobSummary } from './main-job.js';
 import { StreamingRunner } from './streaming-runner.js';
-import { Deduplicator, FEATURE_COLUMNS, FEATURES_DATASET, consolidate, generateFeatures, processingOptions, recordKeyFor, validatorFor } from '@spyglass/processing';
+import { Deduplicator, consolidate, generateFeatures, processingOptions, recordKeyFor, validatorFor } from '@spyglass/processing';
 
 const CONFIG_DIR = fileURLToPath(new URL('../../../config', import.meta.url));
 const FROM = '2025-01-02';
@@ -117,19 +117,7 @@ describe('runMainJob on the exchange simulator', () => {
     const steps = processingOptions(config.pipeline);
     await consolidate({ root, dates: [LIVE_DAY], ...steps.consolidate, schemaDrift: { monitor: false } });
     await generateFeatures({ root, dates: [LIVE_DAY], ...steps.features, schemaDrift: { monitor: false } });
-    const table = await readParquetTable(join(root, 'processed', FEATURES_DATASET, `date=${LIVE_DAY}`, 'part-0.parquet'), { columns: ['ticker', 'timestamp', ...FEATURE_COLUMNS] });
-    const width = FEATURE_COLUMNS.length;
-    const rows = new Float64Array(table.numRows * width);
-    const keys: string[] = [];
-    const cols = FEATURE_COLUMNS.map((name) => table.getChild(name)!);
-    for (let i = 0; i < table.numRows; i++) {
-      cols.forEach((col, j) => {
-        const x = col.get(i) as number | null;
-        rows[i * width + j] = x === null ? Number.NaN : x;
-      });
-      const ts = table.getChild('timestamp')!.get(i) as number | bigint | Date;
-      keys.push(`${table.getChild('ticker')!.get(i) as string}|${ts instanceof Date ? ts.getTime() : Number(ts)}`);
-    }
+    const { rows, keys } = await batchFeatureRows(root, LIVE_DAY);
     const batch = model.predict(rows, keys.length);
     expect(keys.filter((k) => !live.has(k))).toEqual([]);
     expect(keys.filter((k, i) => live.get(k) !== batch[i])).toEqual([]);
