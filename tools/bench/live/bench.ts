@@ -86,7 +86,7 @@ interface RoundResult {
   optionBars: number;
   wallSeconds: number;
   cpuSeconds: number;
-  engineCpuUsPerBar: number;
+  engineUsPerBar: number;
   rssFirst: number;
   rssLast: number;
   counts: ReturnType<LiveSignalEngine['counts']>;
@@ -101,7 +101,7 @@ const emptyRound = (mode: Mode): RoundResult => ({
   optionBars: 0,
   wallSeconds: 0,
   cpuSeconds: 0,
-  engineCpuUsPerBar: 0,
+  engineUsPerBar: 0,
   rssFirst: 0,
   rssLast: 0,
   counts: { scored: 0, signals: 0, late: 0, duplicate: 0, outsideSession: 0, noUnderlying: 0, invalid: 0, bursts: 0 },
@@ -152,16 +152,17 @@ try {
     const ingestion = new Ingestion({ ...baseSettings, dataRoot: roundRoot });
     const writer = mode === 'thread' ? new ParquetWriterThread({ root: roundRoot, parquet: config.sinks.parquet }) : undefined;
     const sinks = writer ? writerThreadSinks(writer) : ingestion.datasets;
-    let engineCpuUs = 0;
+    // Wall time inside the engine's flushes (synchronous, so it is this thread's time unless the OS
+    // preempts it): process.cpuUsage() would also count the writer thread's CPU in `thread` rounds.
+    let engineUs = 0;
     const engine = new LiveSignalEngine({
       model,
       features,
       schedule: (run) =>
         void setImmediate(() => {
-          const c0 = process.cpuUsage();
+          const t0 = performance.now();
           run();
-          const d = process.cpuUsage(c0);
-          engineCpuUs += d.user + d.system;
+          engineUs += (performance.now() - t0) * 1000;
         }),
     });
     engine.warm({ news: warmNews });
@@ -242,14 +243,15 @@ try {
     r.rssFirst = rssFirst;
     r.rssLast = process.memoryUsage().rss;
     r.counts = engine.counts();
-    r.engineCpuUsPerBar = engineCpuUs / Math.max(1, r.counts.scored);
+    r.engineUsPerBar = engineUs / Math.max(1, r.counts.scored);
     return r;
   }
 
   const results: RoundResult[] = [];
-  // Alternating sides, so a load change on the shared machine hits both.
+  // Alternating sides in ABBA order (baseline, thread, thread, baseline, …), so neither the process
+  // warming up in round 1 nor a load change on the shared machine favours one side.
   for (let i = 0; i < rounds; i++) {
-    const mode: Mode = i % 2 === 0 ? 'thread' : 'event-loop';
+    const mode: Mode = i % 4 === 0 || i % 4 === 3 ? 'event-loop' : 'thread';
     const res = await round(mode, i);
     results.push(res);
     console.log(
@@ -263,13 +265,16 @@ try {
     const v = side(mode).map(f);
     return [Math.min(...v), Math.max(...v)] as const;
   };
-  const median = (mode: Mode, f: (x: RoundResult) => number) => pct(side(mode).map(f), 50);
+  const median = (mode: Mode, f: (x: RoundResult) => number) => {
+    const v = side(mode).map(f).sort((a, b) => a - b);
+    return v.length % 2 ? v[(v.length - 1) / 2]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
+  };
   const show = (mode: Mode, label: string, f: (x: RoundResult) => number) => {
     const [lo, hi] = range(mode, f);
     return `${label.padEnd(34)} ${fmt(lo)} – ${fmt(hi)}`;
   };
   const last = results.find((x) => x.mode === 'thread')!;
-  console.log(`replay: ${chain.length} contracts (0DTE+1DTE, strikes within ±$${band} of the open) on ${liveDay}, speed ${speed === 0 ? 'max' : `${speed}×`}, ${rounds} rounds alternating writer thread / writes on the event loop (baseline); the simulator runs in its own process`);
+  console.log(`replay: ${chain.length} contracts (0DTE+1DTE, strikes within ±$${band} of the open) on ${liveDay}, speed ${speed === 0 ? 'max' : `${speed}×`}, ${rounds} rounds in ABBA order: writes on the event loop (baseline) / writer thread; the simulator runs in its own process`);
   console.log(`bars per round: ${last.optionBars} option bars received, ${last.counts.scored} scored in ${last.counts.bursts} bursts, ${last.counts.signals} signals; late ${last.counts.late}, duplicate ${last.counts.duplicate}, no underlying ${last.counts.noUnderlying}`);
   for (const mode of ['thread', 'event-loop'] as const) {
     console.log(`${mode === 'thread' ? 'Parquet writes in a worker thread' : 'baseline: Parquet writes on the scoring event loop'} — ranges over ${side(mode).length} rounds (ms; steady state = after the first ${STARTUP_MINUTES} minutes)`);
@@ -285,7 +290,7 @@ try {
     console.log(show(mode, '  arrival → durable p99', (x) => pct(x.durable, 99)));
     console.log(show(mode, '  wall seconds', (x) => x.wallSeconds));
     console.log(show(mode, '  CPU seconds (whole process)', (x) => x.cpuSeconds));
-    console.log(show(mode, '  engine CPU µs per scored bar', (x) => x.engineCpuUsPerBar));
+    console.log(show(mode, '  engine µs per scored bar (in flush)', (x) => x.engineUsPerBar));
   }
   const ratio = median('event-loop', (x) => pct(x.steady.probability, 99)) / median('thread', (x) => pct(x.steady.probability, 99));
   console.log(`probability p99, baseline / writer thread (medians): ${ratio.toFixed(1)}×`);
@@ -310,7 +315,8 @@ try {
       baselineOverThreadP99: ratio,
       lastHourOverFirstHourP99: lastOverFirst,
       rssLastOverFirst,
-      engineCpuUsPerBar: median('thread', (x) => x.engineCpuUsPerBar),
+      engineUsPerBar: median('thread', (x) => x.engineUsPerBar),
+      baselineEngineUsPerBar: median('event-loop', (x) => x.engineUsPerBar),
       cpuSeconds: median('thread', (x) => x.cpuSeconds),
       baselineCpuSeconds: median('event-loop', (x) => x.cpuSeconds),
       wallSeconds: median('thread', (x) => x.wallSeconds),
