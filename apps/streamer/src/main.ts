@@ -6,7 +6,7 @@ import { SpyglassError, configSecrets, createLogger, isSpyglassError, loadConfig
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { RedisStreamBarLog, connectRedis } from '@spyglass/cluster';
-import type { StreamerSummary } from '@spyglass/pipeline';
+import { SignalModel, type StreamerSummary } from '@spyglass/pipeline';
 import { startStreamer } from './start-streamer.js';
 import { summaryLine } from './summary-line.js';
 
@@ -34,6 +34,8 @@ const args = yargs(hideBin(process.argv))
   .option('options-date', { type: 'string', describe: 'trade date whose option contracts to select (default: each session’s date; the simulator’s sessionDate for replays)' })
   .option('bar-log', { type: 'string', describe: 'redis://… : streams append to a Redis Streams bar log that a consumer group writes to Parquet (a crash loses no logged bar); default: write Parquet directly' })
   .option('log-level', { type: 'string', describe: 'trace|debug|info|warn|error|silent' })
+  .option('signals-port', { type: 'number', describe: 'also score every streamed bar live and serve the signals as Server-Sent Events at 127.0.0.1:<port>/signals (0 = any free port)' })
+  .option('model', { type: 'string', describe: 'model directory for --signals-port (default: the newest one the trainer saved)' })
   .option('json', { type: 'boolean', default: false, describe: 'print the exit summary as JSON' })
   .strict()
   .help()
@@ -57,10 +59,24 @@ try {
     stacks: process.env.SPYGLASS_DEBUG === '1',
     destination: process.stderr,
   } as Parameters<typeof createLogger>[0]);
+  const signalsPort = args['signals-port'];
+  if (signalsPort !== undefined && (!Number.isInteger(signalsPort) || signalsPort < 0 || signalsPort > 65_535)) {
+    throw new SpyglassError('INVALID_ARGUMENT', `--signals-port ${signalsPort} must be an integer in 0..65535`);
+  }
+  const c = config.pipeline.consolidation;
   streamer = await startStreamer({
     config,
     logger,
     port: args.port,
+    ...(signalsPort !== undefined
+      ? {
+          signals: {
+            model: args.model ? SignalModel.load(args.model) : SignalModel.latest(config.settings.dataRoot),
+            features: { riskFreeRate: c.riskFreeRate, dividendYield: c.dividendYield, newsLookbackMinutes: c.newsLookbackMinutes },
+            port: signalsPort,
+          },
+        }
+      : {}),
     ignoreMarketHours: args['ignore-market-hours'],
     ...(args['options-date'] ? { optionsDate: args['options-date'] } : {}),
     // Fails fast with one line naming the URL (never its password) when Redis is unreachable.
@@ -71,6 +87,7 @@ try {
 }
 
 process.stdout.write(`streamer: /metrics and /health on ${streamer.url}\n`);
+if (streamer.signalsUrl) process.stdout.write(`streamer: live signals at ${streamer.signalsUrl}\n`);
 let signals = 0;
 const onSignal = (signal: NodeJS.Signals): void => {
   // A second signal means "now": the flush of the first one is abandoned.

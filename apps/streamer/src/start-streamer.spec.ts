@@ -1,8 +1,10 @@
 import { rmSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { Writable } from 'node:stream';
 import { createLogger } from '@spyglass/core';
 import { createExchangeSim, type ExchangeSim } from '@spyglass/exchange-sim';
 import type { HealthSnapshot } from '@spyglass/monitoring';
+import { noiseSignalModel } from '@spyglass/pipeline/testing';
 import { startStreamer, type Streamer } from './start-streamer.js';
 import { SESSION, sample, simConfig, storedSpy, tempDataRoot, until } from './__test-support__/streamer-fixture.js';
 
@@ -16,6 +18,24 @@ function capturingLogger(): { logger: ReturnType<typeof createLogger>; lines: Ar
     },
   });
   return { logger: createLogger({ level: 'info', name: 'streamer', destination }), lines };
+}
+
+/** An SSE client: the `event: signal` frames received so far. */
+function sseClient(url: string, host?: string): Promise<{ status: number; signals: () => Array<Record<string, unknown>>; close: () => void }> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const req = httpGet(url, host ? { headers: { host } } : {}, (res) => {
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      const signals = () =>
+        text
+          .split('\n\n')
+          .filter((f) => f.startsWith('event: signal\n'))
+          .map((f) => JSON.parse(f.slice(f.indexOf('data: ') + 6)) as Record<string, unknown>);
+      resolve({ status: res.statusCode ?? 0, signals, close: () => req.destroy() });
+    });
+    req.on('error', reject);
+  });
 }
 
 const get = async (url: string): Promise<{ status: number; text: string }> => {
@@ -105,6 +125,32 @@ describe('startStreamer against the exchange simulator', () => {
     // The server is closed after stop.
     await expect(fetch(`${streamer.url}/metrics`)).rejects.toThrow();
   });
+
+  it('serves live signals at /signals (SSE, loopback Host check) from the bars it streams', async () => {
+    sim = await createExchangeSim({ seed: 42, port: 0, speed: 0, sessionDate: SESSION });
+    dataRoot = tempDataRoot();
+    const { logger } = capturingLogger();
+    // Threshold 0 flags every scored bar: the test is about the wiring, not the model.
+    const model = noiseSignalModel({ threshold: 0 });
+    const features = { riskFreeRate: 0.045, dividendYield: 0.013, newsLookbackMinutes: 60 };
+    streamer = await startStreamer({ config: simConfig(sim, dataRoot), logger, port: 0, ignoreMarketHours: true, optionsDate: SESSION, signals: { model, features, port: 0 } });
+    expect(streamer.signalsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/signals$/);
+    const refused = await sseClient(streamer.signalsUrl!, 'evil.example');
+    expect(refused.status).toBe(421);
+    refused.close();
+    const client = await sseClient(streamer.signalsUrl!);
+    expect(client.status).toBe(200);
+    const signals = await until(async () => client.signals().length >= 5 && client.signals(), 'five live signals over SSE', 60_000);
+    expect(signals[0]).toEqual(
+      expect.objectContaining({ ticker: expect.stringMatching(/^O:SPY250304[CP]\d{8}$/), probability: expect.any(Number), threshold: 0, modelVersion: 'noise', reasons: expect.any(Array) }),
+    );
+    expect((signals[0]!.reasons as string[]).length).toBeGreaterThan(0);
+    expect(signals[0]!.signalAt as number).toBeGreaterThanOrEqual(signals[0]!.arrivedAt as number);
+    client.close();
+    await streamer.stop();
+    model.dispose();
+    await expect(fetch(streamer.signalsUrl!)).rejects.toThrow();
+  }, 90_000);
 
   it('counts WebSocket reconnects; the gap is back-filled over REST: no minute lost, none stored twice', async () => {
     // Every connection drops after 100 minutes; the runner reconnects and fetches the rest over REST.

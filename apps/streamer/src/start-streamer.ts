@@ -1,5 +1,16 @@
 import { createMetricsServer, type HealthSnapshot } from '@spyglass/monitoring';
-import { createStreamSupervisor, type StreamerSummary, type StreamOutcome, type StreamSupervisorOptions } from '@spyglass/pipeline';
+import type { IndexBar, NewsArticle, OptionBar, StockBar } from '@spyglass/core';
+import {
+  LiveSignalEngine,
+  createSignalEventServer,
+  createStreamSupervisor,
+  type LiveSignalEngineOptions,
+  type SignalEventServer,
+  type SignalModel,
+  type StreamerSummary,
+  type StreamOutcome,
+  type StreamSupervisorOptions,
+} from '@spyglass/pipeline';
 
 /**
  * Options of {@link startStreamer}: the supervisor's, plus the port of the HTTP endpoints.
@@ -12,6 +23,11 @@ import { createStreamSupervisor, type StreamerSummary, type StreamOutcome, type 
 export interface StreamerOptions extends StreamSupervisorOptions {
   /** Port of `/metrics` and `/health` on 127.0.0.1; 0 picks a free one. */
   readonly port: number;
+  /**
+   * Live signals: every streamed bar also goes to a live signal engine scoring with `model`, and
+   * its signals are served as Server-Sent Events at `/signals` on 127.0.0.1:`port` (0 = free).
+   */
+  readonly signals?: { readonly model: SignalModel; readonly features: LiveSignalEngineOptions['features']; readonly port: number };
 }
 
 /**
@@ -27,6 +43,8 @@ export interface StreamerOptions extends StreamSupervisorOptions {
 export interface Streamer {
   /** Base URL of `/metrics` and `/health`, e.g. `http://127.0.0.1:9464`. */
   readonly url: string;
+  /** URL of the `/signals` event stream when live signals are on. */
+  readonly signalsUrl?: string;
   /** Resolves once every stream has ended (stopped, failed, or its feed closed). Never rejects. */
   readonly done: Promise<StreamerSummary>;
   /** Aborts every stream (each flushes what it buffered), waits for them, closes the server. Idempotent. */
@@ -51,21 +69,42 @@ export interface Streamer {
  * ```
  */
 export async function startStreamer(options: StreamerOptions): Promise<Streamer> {
-  const supervisor = createStreamSupervisor(options);
+  let engine: LiveSignalEngine | undefined;
+  let sse: SignalEventServer | undefined;
+  if (options.signals) {
+    const live = new LiveSignalEngine({ model: options.signals.model, features: options.signals.features });
+    const events = await createSignalEventServer({ port: options.signals.port });
+    live.onSignal((s) => events.publish(s));
+    [engine, sse] = [live, events];
+    options.logger.info({ url: `${events.url}/signals` }, `streamer: live signals at ${events.url}/signals`);
+  }
+  const onRecord = engine && ((kind: 'stocks' | 'options' | 'indices' | 'news', record: unknown) => feed(engine!, kind, record));
+  const supervisor = createStreamSupervisor({ ...options, ...(onRecord ? { onRecord } : {}) });
   const server = await createMetricsServer({ port: options.port, host: '127.0.0.1', registry: supervisor.metrics.registry, health: () => supervisor.health() });
   options.logger.info({ url: server.url }, `streamer: /metrics and /health on ${server.url}`);
   const done = supervisor.start();
   let stopping: Promise<StreamerSummary> | undefined;
   return {
     url: server.url,
+    ...(sse ? { signalsUrl: `${sse.url}/signals` } : {}),
     done,
     health: () => supervisor.health(),
     outcomes: () => supervisor.outcomes(),
     stop: () =>
       (stopping ??= (async () => {
         const summary = await supervisor.stop();
+        engine?.flush();
+        engine?.close();
+        await sse?.close();
         await server.close();
         return summary;
       })()),
   };
+}
+
+function feed(engine: LiveSignalEngine, kind: 'stocks' | 'options' | 'indices' | 'news', record: unknown): void {
+  if (kind === 'stocks') engine.addStockBar(record as StockBar);
+  else if (kind === 'options') engine.addOptionBar(record as OptionBar);
+  else if (kind === 'indices') engine.addIndexBar(record as IndexBar);
+  else engine.addNews(record as NewsArticle);
 }

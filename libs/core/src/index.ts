@@ -40,6 +40,7 @@ export type { OccContract, OccParseResult } from './occ-ticker.js';
 // Processes and concurrency
 export { isProcessAlive } from './process-alive.js';
 export { runPool } from './run-pool.js';
+export { workerEntry } from './worker-entry.js';
 export { Semaphore } from './semaphore.js';
 
 // Data root: the files under it and the contracts of the reports written there

@@ -1,4 +1,4 @@
-// The dashboard page: fetches the three JSON APIs and renders each tab with charts from charts.js.
+// The dashboard page: fetches the JSON APIs and renders each tab with charts from charts.js.
 import { barChart, calendarChart, divergingChart, hbarChart, lineChart } from './charts.js';
 import { candleChart, fetchBars, nyDate } from './price-charts.js';
 
@@ -192,7 +192,7 @@ function renderScanner(state) {
   const dateRows = [...byDate].sort(([a], [b]) => a.localeCompare(b)).map(([date, v]) => ({ label: date.slice(5), value: v, title: date }));
   const top = [...per].sort((a, b) => b.events - a.events || a.date.localeCompare(b.date)).slice(0, 12);
   root.append(
-    h('p', { class: 'muted' }, `${s.from ?? '?'} → ${s.to ?? '?'}; an event is a ≥${s.moveThresholdPct ?? 20} % intraday move; generated ${s.generatedAt}`),
+    h('p', { class: 'muted' }, `${s.from ?? '?'} → ${s.to ?? '?'}; an event is a ≥${+(100 * (s.moveThreshold ?? 0.2)).toFixed(2)} % intraday move; generated ${s.generatedAt}`),
     h('div', { class: 'grid' },
       card('Events by trigger hour (ET)', barChart(hourRows, { name: 'events-by-hour', format: int, valueLabels: true, xLabel: 'hour (New York)' })),
       card('Events per contract-day', barChart(distRows, { name: 'events-per-contract-day', format: int, valueLabels: true, cls: 'fill-accent2', xLabel: 'events in the contract-day → number of contract-days' })),
@@ -250,7 +250,7 @@ function renderModel(state) {
     list.append(h('div', { class: 'signal' },
       h('h3', {}, s.ticker),
       h('div', { class: 'muted' }, `${etTime(s.timestamp)} · p = ${s.probability.toFixed(3)} `, s.outcome ? badge(s.outcome.toUpperCase(), s.outcome) : badge('open', 'no_baseline'),
-        s.maxGainPct !== undefined && s.maxGainPct !== null ? ` · max gain ${s.maxGainPct.toFixed(1)} %` : ''),
+        s.maxGain !== undefined && s.maxGain !== null ? ` · max gain ${(100 * s.maxGain).toFixed(1)} %` : ''),
       divergingChart(factors.map((f) => ({ label: f.value === null ? f.feature : `${f.feature} = ${fmtValue(f.value)}`, value: f.shap, title: `value ${f.value === null ? 'n/a' : f.value}` })), { name: `shap-${i}` })));
   });
   if (!m.recentSignals.length) list.append(h('p', { class: 'muted' }, 'No signals in the latest run.'));
@@ -324,6 +324,45 @@ function mean(xs) {
   return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
 }
 
+// ---------- live signals ----------
+// One EventSource for the page's life (a Refresh keeps it): each signal is prepended to the table.
+let signalSource = null;
+const MAX_SIGNAL_ROWS = 200;
+function signalRow(s) {
+  return h('tr', { 'data-ticker': s.ticker },
+    h('td', {}, etTime(s.timestamp)),
+    h('td', {}, s.ticker),
+    h('td', { class: 'num' }, pct(s.probability)),
+    h('td', { class: 'num' }, pct(s.threshold)),
+    h('td', {}, h('ul', { class: 'reasons' }, (s.reasons ?? []).map((r) => h('li', {}, r)))),
+    h('td', { class: 'num' }, `${int(s.signalAt - s.arrivedAt)} ms`));
+}
+function renderSignals(state) {
+  const panel = $('#tab-signals');
+  if (!state.live) {
+    panel.replaceChildren(h('div', { class: 'notice', 'data-empty': 'signals' },
+      h('strong', {}, 'Live signals are off.'), ' Start ', h('code', {}, 'spyglass stream-signals --sse-port 9465'),
+      ' (or the streamer with ', h('code', {}, '--signals-port'), ') and the dashboard with its URL.'));
+    return;
+  }
+  if (signalSource) return;
+  const count = h('div', { class: 'v', id: 'signal-count' }, '0');
+  const body = h('tbody', { id: 'signal-rows' });
+  const columns = ['Bar (ET)', 'Contract', 'Probability', 'Threshold', 'Top reasons (SHAP)', 'Arrival → signal'];
+  panel.replaceChildren(card('Live signals',
+    h('div', { class: 'kpis' }, h('div', { class: 'kpi' }, count, h('div', { class: 'k' }, 'signals since this page opened'))),
+    h('p', { class: 'muted' }, `From ${state.source}; newest first, the last ${MAX_SIGNAL_ROWS} kept.`),
+    h('table', { 'data-table': 'signals' }, h('thead', {}, h('tr', {}, columns.map((c) => h('th', {}, c)))), body)));
+  let n = 0;
+  signalSource = new EventSource('/api/signals/stream');
+  signalSource.addEventListener('signal', (e) => {
+    body.prepend(signalRow(JSON.parse(e.data)));
+    while (body.children.length > MAX_SIGNAL_ROWS) body.lastElementChild.remove();
+    count.textContent = int(++n);
+    panel.dataset.signals = String(n);
+  });
+}
+
 // ---------- tabs ----------
 function select(tab) {
   for (const b of document.querySelectorAll('nav [data-tab]')) b.setAttribute('aria-selected', String(b.dataset.tab === tab));
@@ -340,6 +379,7 @@ async function load() {
     ['data', '/api/data', renderData],
     ['scanner', '/api/scanner', renderScanner],
     ['model', '/api/model', renderModel],
+    ['signals', '/api/signals', renderSignals],
   ];
   const results = await Promise.allSettled(tasks.map(async ([tab, path, render]) => {
     try {
@@ -358,7 +398,7 @@ async function load() {
 document.addEventListener('DOMContentLoaded', () => {
   for (const b of document.querySelectorAll('nav [data-tab]')) b.addEventListener('click', () => select(b.dataset.tab));
   const initial = location.hash.slice(1);
-  if (['data', 'scanner', 'model'].includes(initial)) select(initial);
+  if (['data', 'scanner', 'model', 'signals'].includes(initial)) select(initial);
   $('#refresh').addEventListener('click', () => void load());
   void load();
 });

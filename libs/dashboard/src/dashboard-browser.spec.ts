@@ -6,6 +6,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer as createHttpServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ManualClock, nyDate } from '@spyglass/core';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { createDashboardServer, type DashboardServer } from './dashboard-server.js';
@@ -21,6 +23,14 @@ if (!haveChromium) {
   console.warn(`\n${'!'.repeat(78)}\n!! SKIPPING the dashboard browser test: ${CHROMIUM} is absent.\n!! Install it: apt-get install -y chromium\n${'!'.repeat(78)}\n`);
 }
 const describeBrowser = haveChromium ? describe : describe.skip;
+
+async function waitUntil(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 describeBrowser('dashboard in headless Chromium', () => {
   let root: string;
@@ -188,7 +198,7 @@ describeBrowser('dashboard in headless Chromium', () => {
       await tab.goto(`${other.url}/#model`);
       await tab.waitForSelector('body[data-ready="true"]');
       expect(await tab.getAttribute('[data-panel="model"]', 'hidden')).toBeNull();
-      expect(await tab.$$eval('[data-empty]', (els) => els.map((e) => e.getAttribute('data-empty')))).toEqual(['quarantine', 'schema', 'scanner', 'model']);
+      expect(await tab.$$eval('[data-empty]', (els) => els.map((e) => e.getAttribute('data-empty')))).toEqual(['quarantine', 'schema', 'scanner', 'model', 'signals']);
       expect(await tab.textContent('[data-empty="model"]')).toContain('reports/ml/latest/summary.json');
       expect(await tab.$$eval('svg[data-chart] .mark', (els) => els.length)).toBe(0);
       expect(errors).toEqual([]);
@@ -196,6 +206,56 @@ describeBrowser('dashboard in headless Chromium', () => {
       await tab.close();
       await other.close();
       await rm(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('Live signals tab: signals published by the live engine\'s event stream appear as they arrive', async () => {
+    // The upstream speaks the `/signals` wire format of pipeline's SignalEventServer (pipeline is not
+    // a test peer of the dashboard): `event: signal` frames of one JSON signal each.
+    const clients = new Set<ServerResponse>();
+    const upstream = createHttpServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(': spyglass live signals\n\n');
+      clients.add(res);
+      req.on('close', () => clients.delete(res));
+    });
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/signals`;
+    const live = await createDashboardServer({ root, port: 0, clock: new ManualClock(SAMPLE_NOW), signalsUrl: upstreamUrl });
+    const tab = await context.newPage();
+    const errors: string[] = [];
+    tab.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    tab.on('pageerror', (e) => errors.push(e.message));
+    try {
+      await tab.goto(`${live.url}/#signals`);
+      await tab.waitForSelector('body[data-ready="true"]');
+      expect(await tab.getAttribute('[data-panel="signals"]', 'hidden')).toBeNull();
+      await waitUntil(() => clients.size === 1);
+      const bar = Date.UTC(2025, 2, 17, 14, 31);
+      const publish = (i: number) => {
+        const s = { ticker: `O:SPY250317C0056${i}000`, timestamp: bar + i * 60_000, probability: 0.71 + i / 100, threshold: 0.6, modelVersion: 'v1',
+          reasons: [`RSI ${60 + i} — overbought`, 'VIX 18.2 — calm'], arrivedAt: 1_000 + i, probabilityAt: 1_002 + i, signalAt: 1_004 + i };
+        for (const c of clients) c.write(`event: signal\ndata: ${JSON.stringify(s)}\n\n`);
+      };
+      publish(0);
+      await tab.waitForSelector('[data-panel="signals"][data-signals="1"]');
+      publish(1);
+      publish(2);
+      await tab.waitForSelector('[data-panel="signals"][data-signals="3"]');
+      // Newest first, each with its reasons and latency.
+      expect(await tab.$$eval('#signal-rows tr', (rows) => rows.map((r) => r.getAttribute('data-ticker')))).toEqual(['O:SPY250317C00562000', 'O:SPY250317C00561000', 'O:SPY250317C00560000']);
+      const first = await tab.textContent('#signal-rows tr:first-child');
+      expect(first).toContain('73.0 %');
+      expect(first).toContain('RSI 62 — overbought');
+      expect(first).toContain('4 ms');
+      expect(await tab.textContent('#signal-count')).toBe('3');
+      await tab.screenshot({ path: join(artifactsDir, 'dashboard-signals.png'), fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await tab.close();
+      await live.close();
+      for (const c of clients) c.end();
+      await new Promise((r) => upstream.close(r));
     }
   });
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, get as httpGet, type IncomingMessage, type ServerResponse } from 'node:http';
 import { SpyglassError, hostHeaderAllowed, type Clock, type MarketCalendar } from '@spyglass/core';
 import { listenHttp, type SchemaDriftState } from '@spyglass/monitoring';
 import { DataOverviewReader } from './data-overview.js';
@@ -39,6 +39,12 @@ export interface DashboardServerOptions {
   readonly maxAgeMs?: number;
   /** The data root's modification state is checked at most this often; default 500 ms (0 = on every request not sharing a check). */
   readonly stateCheckMs?: number;
+  /**
+   * A live signals event stream (`spyglass stream-signals --sse-port` or the streamer's
+   * `--signals-port`, e.g. `http://127.0.0.1:9465/signals`), relayed to the Signals tab at
+   * `/api/signals/stream` (same origin, so the page's CSP stays `connect-src 'self'`).
+   */
+  readonly signalsUrl?: string;
 }
 
 /**
@@ -93,11 +99,28 @@ function json(res: ServerResponse, status: number, value: unknown): void {
   send(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
 }
 
+/** Relays the upstream event stream to one client; either side closing ends both. */
+function relaySignals(upstreamUrl: string, req: IncomingMessage, res: ServerResponse): void {
+  const upstream = httpGet(upstreamUrl, { headers: { accept: 'text/event-stream' } }, (up) => {
+    if (up.statusCode !== 200) {
+      up.resume();
+      return json(res, 502, { error: `signals source ${upstreamUrl} answered ${up.statusCode}` });
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', ...SECURITY_HEADERS });
+    res.flushHeaders();
+    up.pipe(res);
+    up.on('end', () => res.end());
+  });
+  upstream.on('error', (e) => (res.headersSent ? res.end() : json(res, 502, { error: `signals source ${upstreamUrl} unreachable: ${e.message}` })));
+  req.on('close', () => upstream.destroy());
+}
+
 /**
  * Serves the local dashboard: one HTML page, two small vanilla JS files drawing SVG charts, and the
  * JSON APIs behind its three tabs: `GET /api/data` (coverage, freshness, space, quarantine, schema
  * drift), `GET /api/scanner` (`reports/scanner/summary.json`) and `GET /api/model`
- * (`reports/ml/latest/summary.json`). On a loopback host, requests naming another Host are refused
+ * (`reports/ml/latest/summary.json`), and the live signals relay (`GET /api/signals`,
+ * `GET /api/signals/stream`) when a signals URL is given. On a loopback host, requests naming another Host are refused
  * (DNS rebinding).
  *
  * @example
@@ -160,6 +183,11 @@ export async function createDashboardServer(options: DashboardServerOptions): Pr
           if (e instanceof SpyglassError && e.code === 'INVALID_ARGUMENT') return json(res, 400, { error: e.toJSON() });
           throw e;
         }
+      case '/api/signals':
+        return json(res, 200, { live: options.signalsUrl !== undefined, source: options.signalsUrl ?? null });
+      case '/api/signals/stream':
+        if (options.signalsUrl === undefined) return json(res, 404, { error: 'live signals are off: start the dashboard with a signals URL' });
+        return relaySignals(options.signalsUrl, req, res);
       case '/favicon.ico':
         res.writeHead(204, SECURITY_HEADERS);
         return void res.end();

@@ -1,6 +1,6 @@
 import { SpyglassError } from '@spyglass/core';
 import { INCREMENTAL_FEATURE_COLUMNS } from '@spyglass/features';
-import { Booster, explainSignal, loadModelArtifact, type DensePredictor, type SignalExplanation } from '@spyglass/ml';
+import { Booster, ModelStore, explainSignal, loadModelArtifact, type DensePredictor, type SignalExplanation } from '@spyglass/ml';
 
 /**
  * What a {@link SignalModel} needs from a trained model: the XGBoost JSON bytes, its input
@@ -61,6 +61,18 @@ export class SignalModel implements Disposable {
     // pay that now, not on the first live burst.
     const missing = new Float64Array(INCREMENTAL_FEATURE_COLUMNS.length).fill(Number.NaN);
     this.explain(missing, this.predict(missing, 1)[0]!);
+  }
+
+  /**
+   * The trainer's newest model under a data root (its `ModelStore`), e.g. when none is named.
+   *
+   * @example
+   * ```ts
+   * using model = SignalModel.latest('data');
+   * ```
+   */
+  static latest(root: string, options: { threshold?: number; libraryPath?: string; maxBatch?: number } = {}): SignalModel {
+    return SignalModel.load(new ModelStore(root).latest().dir, options);
   }
 
   /** A model directory written by the trainer (`model.json` + `artifact.json`). */

@@ -4,18 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nyseCalendar } from '@spyglass/core';
 import { createExchangeSim, type ExchangeSim } from '@spyglass/exchange-sim';
-import { INCREMENTAL_FEATURE_COLUMNS } from '@spyglass/features';
-import { trainBooster } from '@spyglass/ml';
-import { consolidate, FEATURE_COLUMNS, FEATURES_DATASET, generateFeatures } from '@spyglass/processing';
-import { ParquetDataset, readParquetTable } from '@spyglass/storage';
+import { consolidate, generateFeatures } from '@spyglass/processing';
+import { ParquetDataset } from '@spyglass/storage';
 import { Ingestion } from './ingestion.js';
 import type { LiveSignalRecord } from './live-signal-engine.js';
-import { SignalModel } from './live-signal-model.js';
 import { runLiveSignals } from './live-signal-session.js';
 import { LiveStreams } from './live-streams.js';
+import { ParquetWriterThread } from './parquet-writer-thread.js';
 import { createSignalEventServer } from './signal-event-server.js';
 import { SIGNALS_DATASET_SPEC, SignalStore } from './signal-store.js';
+import { batchFeatureRows } from './__test-support__/batch-feature-rows.js';
 import { testSettings } from './__test-support__/test-settings.js';
+import { noiseSignalModel } from './testing/index.js';
 
 /**
  * The whole live path against the simulator: the 0DTE + 1DTE chain over its WebSocket clusters,
@@ -23,7 +23,6 @@ import { testSettings } from './__test-support__/test-settings.js';
  * path's over what the durable path stored. Tolerance as in live-signal-engine.spec.ts.
  */
 const DATE = '2025-03-04';
-const WIDTH = INCREMENTAL_FEATURE_COLUMNS.length;
 const features = { riskFreeRate: 0.045, dividendYield: 0.013, newsLookbackMinutes: 60 };
 
 let sim: ExchangeSim;
@@ -59,15 +58,10 @@ it('follows the 0DTE+1DTE chain over WebSocket; signals go to JSON, the signals 
     apiKey: 'test-key', wsBaseUrl: sim.wsUrl, flushSize: 5_000, flushIntervalMs: 200, stallTimeoutMs: null, enforceMarketHours: false,
     reconnect: { maxAttempts: 3, initialDelayMs: 10, backoffBase: 2, maxDelayMs: 100, jitter: 0 },
   });
-  // A small model: any trees will do, parity is about the same inputs giving the same output.
-  const r = (() => { let s = 7; return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32); })();
-  const n = 400;
-  const trained = trainBooster(
-    { train: { data: Float32Array.from({ length: n * WIDTH }, () => r()), rows: n, cols: WIDTH, label: Array.from({ length: n }, () => (r() < 0.4 ? 1 : 0)) } },
-    { params: { objective: 'binary:logistic', max_depth: 3, nthread: 1 }, rounds: 10, featureNames: FEATURE_COLUMNS },
-  );
-  const model = new SignalModel({ model: trained.model, featureColumns: FEATURE_COLUMNS, threshold: 0.5, version: 'test' });
-  const store = new SignalStore({ root, flushIntervalMs: 100 });
+  const model = noiseSignalModel({ threshold: 0.5 });
+  // The durable path (bars and signals) writes in its own thread, off the scoring event loop.
+  const writer = new ParquetWriterThread({ root });
+  const store = new SignalStore({ root, sink: writer.sink(SIGNALS_DATASET_SPEC), flushIntervalMs: 100 });
   const sse = await createSignalEventServer({ port: 0, keepAliveMs: 50 });
   const client = await sseRequest(`${sse.url}/signals`);
   const refused = await sseRequest(`${sse.url}/signals`, 'evil.example');
@@ -81,7 +75,7 @@ it('follows the 0DTE+1DTE chain over WebSocket; signals go to JSON, the signals 
   let lastBurst = 0;
   const summary = await runLiveSignals(
     {
-      ingestion, streams, model, dataRoot: root, date: DATE, strikeBand: 3, features, newsPollMs: 60_000, barrierWaitMs: 30_000,
+      ingestion, streams, model, writer, dataRoot: root, date: DATE, strikeBand: 3, features, newsPollMs: 60_000, barrierWaitMs: 30_000,
       onSignal: (s: LiveSignalRecord) => {
         lines.push(JSON.stringify(s));
         store.add(s);
@@ -96,6 +90,7 @@ it('follows the 0DTE+1DTE chain over WebSocket; signals go to JSON, the signals 
     ac.signal,
   );
   await store.close();
+  await writer.close();
   await new Promise((res) => setTimeout(res, 100));
   client.close();
   await sse.close();
@@ -114,18 +109,7 @@ it('follows the 0DTE+1DTE chain over WebSocket; signals go to JSON, the signals 
   // The durable path stored every bar: the batch features over it score the same, row for row.
   await consolidate({ root, dates: [DATE], ...features, schemaDrift: { monitor: false } });
   await generateFeatures({ root, dates: [DATE], newsLookbackMinutes: 60, schemaDrift: { monitor: false } });
-  const t = await readParquetTable(join(root, 'processed', FEATURES_DATASET, `date=${DATE}`, 'part-0.parquet'), { columns: ['ticker', 'timestamp', ...FEATURE_COLUMNS] });
-  const rows = new Float64Array(t.numRows * WIDTH);
-  const keys: string[] = [];
-  const cols = FEATURE_COLUMNS.map((c) => t.getChild(c)!);
-  for (let i = 0; i < t.numRows; i++) {
-    cols.forEach((c, j) => {
-      const x = c.get(i) as number | null;
-      rows[i * WIDTH + j] = x === null ? Number.NaN : x;
-    });
-    const ts = t.getChild('timestamp')!.get(i) as number | bigint | Date;
-    keys.push(`${t.getChild('ticker')!.get(i) as string}|${ts instanceof Date ? ts.getTime() : Number(ts)}`);
-  }
+  const { rows, keys } = await batchFeatureRows(root, DATE);
   const batch = model.predict(rows, keys.length);
   const missing = keys.filter((k) => !live.has(k)).map((k) => `${k.split('|')[0]} ${new Date(Number(k.split('|')[1])).toISOString()}`);
   expect({ missing: missing.slice(0, 5), n: missing.length, engine: summary.engine }).toEqual({ missing: [], n: 0, engine: summary.engine });

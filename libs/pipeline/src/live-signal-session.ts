@@ -3,7 +3,8 @@ import type { IncrementalFeatureSettings } from '@spyglass/features';
 import type { Ingestion } from './ingestion.js';
 import { LiveSignalEngine, type LiveEngineCounts, type LiveSignalEngineOptions, type LiveSignalRecord, type ScoredBurst } from './live-signal-engine.js';
 import type { SignalModel } from './live-signal-model.js';
-import type { LiveStream, LiveStreams } from './live-streams.js';
+import { writerThreadSinks, type LiveStream, type LiveStreams } from './live-streams.js';
+import type { ParquetWriterThread } from './parquet-writer-thread.js';
 import { readStoredSession } from './live-warm-start.js';
 import type { StreamingSummary } from './streaming-runner.js';
 import { tapStream } from './tap-stream.js';
@@ -33,6 +34,12 @@ export interface LiveSignalSessionOptions {
   readonly underlying?: string;
   readonly volatilityIndex?: string;
   readonly newsPollMs: number;
+  /**
+   * Store the streams through this thread's Parquet writers, off the scoring event loop (the
+   * caller closes it after the session, once everything is durable). Without it, the ingestion's
+   * datasets are written on this event loop.
+   */
+  readonly writer?: ParquetWriterThread;
   /** Rebuild the feature state from what is stored for the session first (default true). */
   readonly warmStart?: boolean;
   readonly onSignal?: (signal: LiveSignalRecord) => void;
@@ -111,12 +118,13 @@ export async function runLiveSignals(o: LiveSignalSessionOptions, signal?: Abort
     else signal?.addEventListener('abort', stop, { once: true });
     return job.runner.run(tapStream(job.source, (ev) => ev.type === 'bar' && add(ev.bar))).finally(() => signal?.removeEventListener('abort', stop));
   };
+  const live = o.writer ? o.streams.withSinks(writerThreadSinks(o.writer)) : o.streams;
   try {
     const streams = await Promise.all([
-      run(o.streams.bars('indices', [vix]), (b) => engine.addIndexBar(b)),
-      run(o.streams.bars('stocks', [underlying]), (b) => engine.addStockBar(b)),
-      run(o.streams.bars('options', contracts), (b) => engine.addOptionBar(b)),
-      run(o.streams.news(underlying, o.newsPollMs, signal), (a) => engine.addNews(a)),
+      run(live.bars('indices', [vix]), (b) => engine.addIndexBar(b)),
+      run(live.bars('stocks', [underlying]), (b) => engine.addStockBar(b)),
+      run(live.bars('options', contracts), (b) => engine.addOptionBar(b)),
+      run(live.news(underlying, o.newsPollMs, signal), (a) => engine.addNews(a)),
     ]);
     engine.flush();
     return { contracts, engine: engine.counts(), streams };

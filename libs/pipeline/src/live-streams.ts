@@ -2,7 +2,9 @@ import { Dataset, nyseCalendar, nyDate, type Clock, type IndexBar, type Logger, 
 import { Deduplicator, recordKeyFor, validatorFor, type KeyOf } from '@spyglass/processing';
 import { createIndexStream, createOptionStream, createStockStream } from '@spyglass/sources';
 import type { Ingestion } from './ingestion.js';
-import type { SourceBatch } from './ingest-ports.js';
+import { rawDatasetSpecs } from '@spyglass/storage';
+import type { RecordSink, SourceBatch } from './ingest-ports.js';
+import type { ParquetWriterThread } from './parquet-writer-thread.js';
 import { StreamingRunner, type LivenessPort, type StreamingEvent, type StreamingSource } from './streaming-runner.js';
 
 /**
@@ -49,6 +51,38 @@ export interface LiveStream<R extends { timestamp: number; ingestedAt: number }>
 type BarKind = 'stocks' | 'options' | 'indices';
 
 /**
+ * Sinks that replace the ingestion's datasets for some kinds of stream.
+ *
+ * @example
+ * ```ts
+ * const sinks: LiveStreamSinks = writerThreadSinks(new ParquetWriterThread({ root: 'data' }));
+ * ```
+ */
+export interface LiveStreamSinks {
+  readonly stocks?: RecordSink<StockBar>;
+  readonly options?: RecordSink<OptionBar>;
+  readonly indices?: RecordSink<IndexBar>;
+  readonly news?: RecordSink<NewsArticle>;
+}
+
+/**
+ * The four live datasets written through `writer` (raw stocks, options, indices and news).
+ *
+ * @example
+ * ```ts
+ * const streams = new LiveStreams(ingestion, settings).withSinks(writerThreadSinks(writer));
+ * ```
+ */
+export function writerThreadSinks(writer: ParquetWriterThread): Required<LiveStreamSinks> {
+  return {
+    stocks: writer.sink<StockBar>(rawDatasetSpecs.stocks),
+    options: writer.sink<OptionBar>(rawDatasetSpecs.options),
+    indices: writer.sink<IndexBar>(rawDatasetSpecs.indices),
+    news: writer.sink<NewsArticle>(rawDatasetSpecs.news),
+  };
+}
+
+/**
  * Builds the real-time streams of the original's steps 11, 13, 14 and 15 over one {@link Ingestion}
  * (same datasets, quarantine and REST transport): a WebSocket stream per cluster whose reconnect
  * gaps are back-filled through REST, and news by polling.
@@ -65,8 +99,27 @@ export class LiveStreams {
   constructor(
     private readonly ingestion: Ingestion,
     private readonly s: LiveStreamSettings,
-    private readonly hooks: { heartbeat?: (name: string) => LivenessPort; onFlushed?: (name: string, bars: readonly unknown[], latenciesMs: readonly number[]) => void | Promise<void> } = {},
+    private readonly hooks: {
+      heartbeat?: (name: string) => LivenessPort;
+      onFlushed?: (name: string, bars: readonly unknown[], latenciesMs: readonly number[]) => void | Promise<void>;
+      /** Where each kind is stored instead of the ingestion's dataset (e.g. a {@link ParquetWriterThread}'s sinks). */
+      sinks?: LiveStreamSinks;
+    } = {},
   ) {}
+
+  /**
+   * The same streams storing through other sinks, e.g. a {@link ParquetWriterThread} so the
+   * Parquet writes leave the event loop that scores live signals.
+   *
+   * @example
+   * ```ts
+   * const writer = new ParquetWriterThread({ root: 'data' });
+   * const threaded = streams.withSinks(writerThreadSinks(writer));
+   * ```
+   */
+  withSinks(sinks: LiveStreamSinks): LiveStreams {
+    return new LiveStreams(this.ingestion, this.s, { ...this.hooks, sinks: { ...this.hooks.sinks, ...sinks } });
+  }
 
   /** Minute bars of `tickers` on one WebSocket cluster. */
   bars(kind: 'stocks', tickers: readonly string[]): LiveStream<StockBar>;
@@ -112,7 +165,7 @@ export class LiveStreams {
     backfill?: (from: number, to: number) => Promise<SourceBatch<R>>,
   ): StreamingRunner<R> {
     const dataset = kind === 'news' ? Dataset.NEWS : kind === 'stocks' ? Dataset.STOCK_BARS : kind === 'options' ? Dataset.OPTION_BARS : Dataset.INDEX_BARS;
-    const sink = this.ingestion.datasets[dataset === Dataset.NEWS ? 'news' : dataset === Dataset.STOCK_BARS ? 'stocks' : dataset === Dataset.OPTION_BARS ? 'options' : 'indices'];
+    const sink = this.hooks.sinks?.[kind] ?? this.ingestion.datasets[kind];
     return new StreamingRunner<R>({
       name,
       dataset,

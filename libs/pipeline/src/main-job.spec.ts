@@ -7,13 +7,15 @@ import { loadConfig, nyseCalendar, type OptionBar, type SpyglassConfig } from '@
 import { validateModelSummary, validateScannerSummary } from '@spyglass/core';
 import { createExchangeSim, type ExchangeSim } from '@spyglass/exchange-sim';
 import { FeedSimulator } from '@spyglass/sources';
-import { ParquetDataset, rawDatasetSpecs } from '@spyglass/storage';
+import { batchFeatureRows } from './__test-support__/batch-feature-rows.js';
 import { Ingestion } from './ingestion.js';
 import { ingestionSettings } from './ingestion-settings.js';
-import { LiveScorer, type LiveSignal } from './live-scorer.js';
+import { LiveSignalEngine, type LiveSignalRecord } from './live-signal-engine.js';
+import { SignalModel } from './live-signal-model.js';
+import { readStoredSession } from './live-warm-start.js';
 import { runMainJob, type MainJobSummary } from './main-job.js';
 import { StreamingRunner } from './streaming-runner.js';
-import { Deduplicator, recordKeyFor, validatorFor } from '@spyglass/processing';
+import { Deduplicator, consolidate, generateFeatures, processingOptions, recordKeyFor, validatorFor } from '@spyglass/processing';
 
 const CONFIG_DIR = fileURLToPath(new URL('../../../config', import.meta.url));
 const FROM = '2025-01-02';
@@ -38,7 +40,7 @@ describe('runMainJob on the exchange simulator', () => {
       },
     });
     summary = await runMainJob({ config, from: FROM, to: TO, dataSource: 'exchange simulator, seed 42 (test)' });
-  }, 240_000);
+  }, 600_000);
   afterAll(() => sim.close());
 
   it('runs every stage and stores every bar once', () => {
@@ -70,44 +72,55 @@ describe('runMainJob on the exchange simulator', () => {
     expect(existsSync(join(summary.model.modelDir, 'model.json'))).toBe(true);
   });
 
-  it('scores streamed option bars live exactly as the batch pipeline scores them afterwards', async () => {
+  it('the trained model scores option bars live (incremental engine) exactly as it scores the batch features of the same day', async () => {
     const root = config.settings.dataRoot;
     const ingestion = new Ingestion(ingestionSettings(config));
-    // The underlying's day is stored first; the options then arrive as a stream.
     for (const [dataset, ticker] of [['stocks', 'SPY'], ['indices', 'I:VIX'], ['news', 'SPY']] as const) {
       await ingestion.backfill(dataset, { ticker, from: LIVE_DAY, to: LIVE_DAY });
     }
     const tickers = await ingestion.selectContracts(LIVE_DAY);
-    const bars = (await Promise.all(tickers.map((t) => ingestion.options.minuteBars(t, LIVE_DAY, LIVE_DAY)))).flatMap((r) => r.records).sort((a, b) => a.timestamp - b.timestamp);
-    const live = new LiveScorer({ root, modelDir: summary.model.modelDir, pipeline: config.pipeline, threshold: 0.5 });
-    const signals: LiveSignal[] = [];
-    let scored = 0;
+    const bars = (await Promise.all(tickers.map((t) => ingestion.options.minuteBars(t, LIVE_DAY, LIVE_DAY)))).flatMap((r) => r.records);
+    // The durable path stores the option bars as the streaming runner does.
     const runner = new StreamingRunner<OptionBar>({
-      name: 'options',
-      dataset: 'options',
-      validator: validatorFor('options'),
-      quarantine: ingestion.quarantine,
-      sink: ingestion.datasets.options,
-      dedup: new Deduplicator<OptionBar>(recordKeyFor('options'), { capacity: 10_000 }),
-      flushSize: 200,
-      flushIntervalMs: 60_000,
-      onFlushed: async (flushed) => {
-        const r = await live.score(flushed);
-        scored += r.scored;
-        signals.push(...r.signals);
-      },
+      name: 'options', dataset: 'options', validator: validatorFor('options'), quarantine: ingestion.quarantine, sink: ingestion.datasets.options,
+      dedup: new Deduplicator<OptionBar>(recordKeyFor('options'), { capacity: 10_000 }), flushSize: 200, flushIntervalMs: 60_000,
     });
-    await runner.run(new FeedSimulator({ records: bars, speed: 0 }));
-    expect(scored).toBeGreaterThan(0.9 * bars.length);
+    await runner.run(new FeedSimulator({ records: [...bars].sort((a, b) => a.timestamp - b.timestamp), speed: 0 }));
+
+    // Live: minute by minute through the engine, as the sockets deliver them (news warm-started).
+    const model = SignalModel.load(summary.model.modelDir, { threshold: 0.5 });
+    const c = config.pipeline.consolidation;
+    const features = { riskFreeRate: c.riskFreeRate, dividendYield: c.dividendYield, newsLookbackMinutes: c.newsLookbackMinutes };
+    const engine = new LiveSignalEngine({ model, features, schedule: () => {} });
+    const stored = await readStoredSession({ root, date: LIVE_DAY, newsLookbackMinutes: c.newsLookbackMinutes });
+    engine.warm({ news: stored.news });
+    const byMinute = new Map<number, OptionBar[]>();
+    for (const b of bars) byMinute.set(b.timestamp, [...(byMinute.get(b.timestamp) ?? []), b]);
+    const vix = new Map(stored.indices.map((b) => [b.timestamp, b]));
+    const live = new Map<string, number>();
+    const signals: LiveSignalRecord[] = [];
+    for (const spy of stored.stocks) {
+      const v = vix.get(spy.timestamp);
+      if (v) engine.addIndexBar(v);
+      engine.addStockBar(spy);
+      for (const b of byMinute.get(spy.timestamp) ?? []) engine.addOptionBar(b);
+      const burst = engine.flush();
+      burst.tickers.forEach((t, i) => live.set(`${t}|${burst.timestamps[i]}`, burst.probabilities[i]!));
+      signals.push(...burst.signals);
+    }
+    engine.close();
+    expect(live.size).toBeGreaterThan(0.9 * bars.length);
     expect(signals.length).toBeGreaterThan(0);
-    expect(signals[0]!.explanation.factors).toHaveLength(10);
-    // Batch: the same day's features regenerated after the fact, scored by the same model.
-    const batch = new LiveScorer({ root, modelDir: summary.model.modelDir, pipeline: config.pipeline, threshold: 0.5 });
-    const stored = await new ParquetDataset<OptionBar>({ root, spec: rawDatasetSpecs.options }).readAll({ from: LIVE_DAY, to: LIVE_DAY });
-    const after = await batch.score(stored);
-    const key = (s: LiveSignal) => `${s.ticker}|${s.timestamp}|${s.probability.toFixed(6)}`;
-    expect(after.signals.map(key).sort()).toEqual(signals.map(key).sort());
-    live.dispose();
-    batch.dispose();
+    expect(signals[0]!.reasons).toHaveLength(3);
+
+    // Batch: the day consolidated and its features generated by the training code path, same model.
+    const steps = processingOptions(config.pipeline);
+    await consolidate({ root, dates: [LIVE_DAY], ...steps.consolidate, schemaDrift: { monitor: false } });
+    await generateFeatures({ root, dates: [LIVE_DAY], ...steps.features, schemaDrift: { monitor: false } });
+    const { rows, keys } = await batchFeatureRows(root, LIVE_DAY);
+    const batch = model.predict(rows, keys.length);
+    expect(keys.filter((k) => !live.has(k))).toEqual([]);
+    expect(keys.filter((k, i) => live.get(k) !== batch[i])).toEqual([]);
+    model.dispose();
   }, 120_000);
 });

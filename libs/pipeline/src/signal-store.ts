@@ -1,4 +1,5 @@
 import { defineDataset, ParquetDataset } from '@spyglass/storage';
+import type { RecordSink } from './ingest-ports.js';
 import type { LiveSignalRecord } from './live-signal-engine.js';
 
 /**
@@ -44,14 +45,18 @@ export const SIGNALS_DATASET_SPEC = defineDataset({
  * ```
  */
 export class SignalStore {
-  private readonly ds: ParquetDataset<LiveSignalRecord>;
+  private readonly ds: RecordSink<LiveSignalRecord>;
   private buffer: LiveSignalRecord[] = [];
   private writing: Promise<void> | undefined;
   private readonly timer: ReturnType<typeof setInterval>;
   written = 0;
 
-  constructor(private readonly o: { readonly root: string; readonly flushIntervalMs?: number; readonly onError?: (error: unknown) => void }) {
-    this.ds = new ParquetDataset<LiveSignalRecord>({ root: o.root, spec: SIGNALS_DATASET_SPEC });
+  /**
+   * `sink` replaces the dataset under `root` (e.g. `writer.sink(SIGNALS_DATASET_SPEC)` of a
+   * `ParquetWriterThread`, so the writes leave the scoring event loop).
+   */
+  constructor(private readonly o: { readonly root: string; readonly sink?: RecordSink<LiveSignalRecord>; readonly flushIntervalMs?: number; readonly onError?: (error: unknown) => void }) {
+    this.ds = o.sink ?? new ParquetDataset<LiveSignalRecord>({ root: o.root, spec: SIGNALS_DATASET_SPEC });
     this.timer = setInterval(() => void this.flush(), o.flushIntervalMs ?? 1000);
     this.timer.unref?.();
   }

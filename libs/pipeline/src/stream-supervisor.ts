@@ -54,6 +54,11 @@ export interface StreamSupervisorOptions {
    * loses no bar that reached the log). Default: the streams write Parquet themselves.
    */
   readonly barLog?: BarLogPort;
+  /**
+   * Every valid-looking record of every stream, as its runner reads it (before the flush that
+   * stores it), e.g. for a `LiveSignalEngine`.
+   */
+  readonly onRecord?: (kind: 'stocks' | 'options' | 'indices' | 'news', record: unknown) => void;
 }
 
 /**
@@ -299,7 +304,8 @@ export function createStreamSupervisor(options: StreamSupervisorOptions): Stream
     metrics.state(ls.name, 'running');
     // LiveStreams gives its runners and sockets no logger: the supervisor logs the transient events itself.
     const observe = (ev: StreamingEvent<unknown>): void => {
-      if (ev.type === 'error') {
+      if (ev.type === 'bar') options.onRecord?.(j.kind, ev.bar);
+      else if (ev.type === 'error') {
         errors.record(ev.error, { context: { stream: ls.name } });
         logger.warn({ err: ev.error, stream: ls.name }, `${ls.name}: ${ev.error.code}: ${ev.error.message}; reconnecting`);
       } else if (ev.type === 'reconnected') {

@@ -7,7 +7,11 @@
 // GC, and the arrival → durable latency of the Parquet path as the same-run baseline.
 // Simulator figures on this machine: never market results.
 //
-//   npm run bench:live -- [--days 10] [--band 35] [--speed 600] [--flush-ms 1000]
+// Rounds alternate the Parquet writes in a ParquetWriterThread (the live path) with the same writes
+// on the scoring event loop (the baseline), each a whole-session replay into a fresh data root;
+// figures are reported as ranges over the rounds of each side, CPU seconds beside wall seconds.
+//
+//   npm run bench:live -- [--rounds 4] [--days 10] [--band 35] [--speed 600] [--flush-ms 1000]
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
@@ -16,7 +20,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, nyseCalendar, type IndexBar, type OptionBar, type StockBar } from '@spyglass/core';
 import { SyntheticMarket } from '@spyglass/exchange-sim';
-import { Ingestion, LiveSignalEngine, SignalModel, StreamingRunner, ingestionSettings, readStoredSession, runMainJob, tapStream, type StreamingSource } from '@spyglass/pipeline';
+import { Ingestion, LiveSignalEngine, ParquetWriterThread, SignalModel, StreamingRunner, ingestionSettings, readStoredSession, runMainJob, tapStream, writerThreadSinks, type StreamingSource } from '@spyglass/pipeline';
 import { Deduplicator, recordKeyFor, validatorFor } from '@spyglass/processing';
 import { createIndexStream, createOptionStream, createStockStream } from '@spyglass/sources';
 
@@ -62,7 +66,46 @@ async function startSimProcess(options: Record<string, unknown>): Promise<{ url:
 }
 
 const liveDay = '2025-03-17';
-const durableOn = arg('durable', 1) !== 0;
+const rounds = Math.max(2, arg('rounds', 4));
+const STARTUP_MINUTES = 5;
+const fmt = (x: number) => x.toFixed(2).padStart(8);
+
+type Mode = 'thread' | 'event-loop';
+interface Phase {
+  probability: number[];
+  ready: number[];
+  signal: number[];
+}
+interface RoundResult {
+  mode: Mode;
+  steady: Phase;
+  startup: Phase;
+  first: number[];
+  last: number[];
+  durable: number[];
+  optionBars: number;
+  wallSeconds: number;
+  cpuSeconds: number;
+  engineUsPerBar: number;
+  rssFirst: number;
+  rssLast: number;
+  counts: ReturnType<LiveSignalEngine['counts']>;
+}
+const emptyRound = (mode: Mode): RoundResult => ({
+  mode,
+  steady: { probability: [], ready: [], signal: [] },
+  startup: { probability: [], ready: [], signal: [] },
+  first: [],
+  last: [],
+  durable: [],
+  optionBars: 0,
+  wallSeconds: 0,
+  cpuSeconds: 0,
+  engineUsPerBar: 0,
+  rssFirst: 0,
+  rssLast: 0,
+  counts: { scored: 0, signals: 0, late: 0, duplicate: 0, outsideSession: 0, noUnderlying: 0, invalid: 0, bursts: 0 },
+});
 // The simulator runs in its own process (the ingest benchmark's sim-process.ts), as a remote
 // exchange would: its CPU and memory stay out of the figures.
 const sim = await startSimProcess({ seed: 42, speed, sessionDate: liveDay });
@@ -96,149 +139,189 @@ try {
   const c = config.pipeline.consolidation;
   const features = { riskFreeRate: c.riskFreeRate, dividendYield: c.dividendYield, newsLookbackMinutes: c.newsLookbackMinutes };
   const model = SignalModel.load(job.model.modelDir);
-  let engineCpuUs = 0;
-  const engine = new LiveSignalEngine({
-    model,
-    features,
-    schedule: (run) =>
-      void setImmediate(() => {
-        const c0 = process.cpuUsage();
-        run();
-        const d = process.cpuUsage(c0);
-        engineCpuUs += d.user + d.system;
-      }),
-  });
-  engine.warm({ news: (await readStoredSession({ root, date: liveDay, newsLookbackMinutes: features.newsLookbackMinutes })).news });
+  const warmNews = (await readStoredSession({ root, date: liveDay, newsLookbackMinutes: features.newsLookbackMinutes })).news;
+  const baseSettings = ingestionSettings(config);
+  const hour = (t: number) => (t < session.open + 3_600_000 ? 'first' : t >= session.close - 3_600_000 ? 'last' : 'mid');
 
-  const prob = { all: [] as number[], first: [] as number[], last: [] as number[] };
-  const sig = { all: [] as number[], first: [] as number[], last: [] as number[] };
-  const durable: number[] = [];
-  // When each minute's SPY bar arrived: an option bar can only be scored once its minute's
-  // underlying bar is in (the sockets run separately), so "ready → probability" is the engine's own share.
-  const spyArrival = new Map<number, number>();
-  const ready: number[] = [];
-  let rssFirst = 0;
-  let optionBars = 0;
-  let bursts = 0;
-  engine.onBurst((b) => {
-    bursts++;
-    for (let i = 0; i < b.arrivedAt.length; i++) {
-      const ms = b.probabilityAt - b.arrivedAt[i]!;
-      const t = b.timestamps[i]!;
-      prob.all.push(ms);
-      ready.push(b.probabilityAt - Math.max(b.arrivedAt[i]!, spyArrival.get(t) ?? 0));
-      if (t < session.open + 3_600_000) prob.first.push(ms);
-      if (t >= session.close - 3_600_000) prob.last.push(ms);
-    }
-    for (const s of b.signals) {
-      const ms = s.signalAt - s.arrivedAt;
-      sig.all.push(ms);
-      if (s.timestamp < session.open + 3_600_000) sig.first.push(ms);
-      if (s.timestamp >= session.close - 3_600_000) sig.last.push(ms);
-    }
-    if (bursts === 5) {
-      gc();
-      rssFirst = process.memoryUsage().rss;
-    }
-  });
-
-  const streamOpts = (subscriptions: string[]) => ({ apiKey: 'bench', wsBaseUrl: sim.wsUrl, subscriptions, stallTimeoutMs: null, queueCapacity: 100_000 });
-  const runner = <R extends { timestamp: number; ingestedAt: number }>(name: string, dataset: 'stocks' | 'indices' | 'options', onLatency?: (ms: readonly number[]) => void) =>
-    new StreamingRunner<R>({
-      name,
-      dataset,
-      validator: validatorFor(dataset),
-      quarantine: ingestion.quarantine,
-      sink: ingestion.datasets[dataset] as never,
-      dedup: new Deduplicator<R>(recordKeyFor(dataset) as never, { capacity: 100_000 }),
-      flushSize: 50_000,
-      flushIntervalMs: flushMs,
-      ...(onLatency ? { onFlushed: (_: readonly R[], lat: readonly number[]) => onLatency(lat) } : {}),
+  /**
+   * One whole-session replay. `thread`: the Parquet writes run in a ParquetWriterThread;
+   * `event-loop` (the baseline): the same runners write on the scoring event loop, as before.
+   */
+  async function round(mode: Mode, index: number): Promise<RoundResult> {
+    const roundRoot = join(root, `round-${index}`);
+    const ingestion = new Ingestion({ ...baseSettings, dataRoot: roundRoot });
+    const writer = mode === 'thread' ? new ParquetWriterThread({ root: roundRoot, parquet: config.sinks.parquet }) : undefined;
+    const sinks = writer ? writerThreadSinks(writer) : ingestion.datasets;
+    // Wall time inside the engine's flushes (synchronous, so it is this thread's time unless the OS
+    // preempts it): process.cpuUsage() would also count the writer thread's CPU in `thread` rounds.
+    let engineUs = 0;
+    const engine = new LiveSignalEngine({
+      model,
+      features,
+      schedule: (run) =>
+        void setImmediate(() => {
+          const t0 = performance.now();
+          run();
+          engineUs += (performance.now() - t0) * 1000;
+        }),
     });
-  const tap = <R>(source: StreamingSource<R>, add: (bar: R) => void) => tapStream(source, (ev) => ev.type === 'bar' && add(ev.bar));
-  // The simulator's feed stays open after the session: stop once the close has passed and the chain is quiet.
-  const stop = new AbortController();
-  let lastArrival = Date.now();
-  let sawClose = false;
-  const quiet = setInterval(() => {
-    if (sawClose && Date.now() - lastArrival > 1000) stop.abort();
-  }, 100);
-  const cpu0 = process.cpuUsage();
-  const r0 = performance.now();
-  // --durable 0: the same streams without the Parquet path, to see what the writers cost the signal.
-  const run = <R extends { timestamp: number; ingestedAt: number }>(r: StreamingRunner<R>, source: StreamingSource<R>, signal: AbortSignal) =>
-    durableOn
-      ? r.run(source, signal)
-      : (async () => {
-          signal.addEventListener('abort', () => void source.close(), { once: true });
-          for await (const _ of source) if (signal.aborted) break;
-        })();
-  await Promise.all([
-    run(runner<StockBar>('stocks', 'stocks'), tap(createStockStream(streamOpts(['AM.SPY'])) as unknown as StreamingSource<StockBar>, (b) => {
-      spyArrival.set(b.timestamp, b.ingestedAt);
-      engine.addStockBar(b);
-      if (b.timestamp >= session.close - 60_000) sawClose = true;
-    }), stop.signal),
-    run(runner<IndexBar>('indices', 'indices'), tap(createIndexStream(streamOpts(['AM.I:VIX'])) as unknown as StreamingSource<IndexBar>, (b) => engine.addIndexBar(b)), stop.signal),
-    run(
-      runner<OptionBar>('options', 'options', (lat) => durable.push(...lat)),
-      tap(createOptionStream(streamOpts(chain.map((k) => `AM.${k.ticker}`))) as unknown as StreamingSource<OptionBar>, (b) => {
+    engine.warm({ news: warmNews });
+    const r = emptyRound(mode);
+    // When each minute's SPY bar arrived: an option bar can only be scored once its minute's
+    // underlying bar is in (the sockets run separately), so "ready → probability" is the engine's own share.
+    const spyArrival = new Map<number, number>();
+    let firstMinute = Number.NaN;
+    let bursts = 0;
+    let rssFirst = 0;
+    engine.onBurst((b) => {
+      bursts++;
+      for (let i = 0; i < b.arrivedAt.length; i++) {
+        const ms = b.probabilityAt - b.arrivedAt[i]!;
+        const t = b.timestamps[i]!;
+        if (Number.isNaN(firstMinute)) firstMinute = t;
+        // Start-up: the first minutes of a connection (sockets subscribing, JIT, the writer thread
+        // starting) are measured apart from the steady state.
+        const phase = t < firstMinute + STARTUP_MINUTES * 60_000 ? r.startup : r.steady;
+        phase.probability.push(ms);
+        phase.ready.push(b.probabilityAt - Math.max(b.arrivedAt[i]!, spyArrival.get(t) ?? 0));
+        if (hour(t) !== 'mid') r[hour(t) as 'first' | 'last'].push(ms);
+      }
+      for (const s of b.signals) (s.timestamp < firstMinute + STARTUP_MINUTES * 60_000 ? r.startup : r.steady).signal.push(s.signalAt - s.arrivedAt);
+      if (bursts === 5) {
+        gc();
+        rssFirst = process.memoryUsage().rss;
+      }
+    });
+    const streamOpts = (subscriptions: string[]) => ({ apiKey: 'bench', wsBaseUrl: sim.wsUrl, subscriptions, stallTimeoutMs: null, queueCapacity: 100_000 });
+    const runner = <R extends { timestamp: number; ingestedAt: number }>(dataset: 'stocks' | 'indices' | 'options', onLatency?: (ms: readonly number[]) => void) =>
+      new StreamingRunner<R>({
+        name: dataset,
+        dataset,
+        validator: validatorFor(dataset),
+        quarantine: ingestion.quarantine,
+        sink: sinks[dataset] as never,
+        dedup: new Deduplicator<R>(recordKeyFor(dataset) as never, { capacity: 100_000 }),
+        flushSize: 50_000,
+        flushIntervalMs: flushMs,
+        ...(onLatency ? { onFlushed: (_: readonly R[], lat: readonly number[]) => onLatency(lat) } : {}),
+      });
+    // The simulator's feed stays open after the session: stop once the close has passed and the
+    // chain is quiet, by closing the sockets (the runners then drain what the engine saw).
+    const sources: Array<StreamingSource<unknown>> = [];
+    let lastArrival = Date.now();
+    let sawClose = false;
+    const quiet = setInterval(() => {
+      if (sawClose && Date.now() - lastArrival > 1000) for (const src of sources.splice(0)) void src.close();
+    }, 100);
+    const run = <R extends { timestamp: number; ingestedAt: number }>(rn: StreamingRunner<R>, source: StreamingSource<R>, add: (bar: R) => void) => {
+      sources.push(source as StreamingSource<unknown>);
+      return rn.run(tapStream(source, (ev) => ev.type === 'bar' && add(ev.bar)));
+    };
+    const cpu0 = process.cpuUsage();
+    const r0 = performance.now();
+    await Promise.all([
+      run(runner<StockBar>('stocks'), createStockStream(streamOpts(['AM.SPY'])) as unknown as StreamingSource<StockBar>, (b) => {
+        spyArrival.set(b.timestamp, b.ingestedAt);
+        engine.addStockBar(b);
+        if (b.timestamp >= session.close - 60_000) sawClose = true;
+      }),
+      run(runner<IndexBar>('indices'), createIndexStream(streamOpts(['AM.I:VIX'])) as unknown as StreamingSource<IndexBar>, (b) => engine.addIndexBar(b)),
+      run(runner<OptionBar>('options', (lat) => r.durable.push(...lat)), createOptionStream(streamOpts(chain.map((k) => `AM.${k.ticker}`))) as unknown as StreamingSource<OptionBar>, (b) => {
         lastArrival = Date.now();
-        optionBars++;
+        r.optionBars++;
         engine.addOptionBar(b);
       }),
-      stop.signal,
-    ),
-  ]);
-  clearInterval(quiet);
-  const wall = (performance.now() - r0) / 1000 - 1;
-  const cpu = process.cpuUsage(cpu0);
-  engine.flush();
-  engine.close();
-  gc();
-  const rssLast = process.memoryUsage().rss;
-  const counts = engine.counts();
+    ]);
+    clearInterval(quiet);
+    await writer?.close();
+    r.wallSeconds = (performance.now() - r0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    r.cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    engine.flush();
+    engine.close();
+    gc();
+    r.rssFirst = rssFirst;
+    r.rssLast = process.memoryUsage().rss;
+    r.counts = engine.counts();
+    r.engineUsPerBar = engineUs / Math.max(1, r.counts.scored);
+    return r;
+  }
+
+  const results: RoundResult[] = [];
+  // Alternating sides in ABBA order (baseline, thread, thread, baseline, …), so neither the process
+  // warming up in round 1 nor a load change on the shared machine favours one side.
+  for (let i = 0; i < rounds; i++) {
+    const mode: Mode = i % 4 === 0 || i % 4 === 3 ? 'event-loop' : 'thread';
+    const res = await round(mode, i);
+    results.push(res);
+    console.log(
+      `round ${i + 1}/${rounds} ${mode.padEnd(10)} probability p50 ${fmt(pct(res.steady.probability, 50))} p99 ${fmt(pct(res.steady.probability, 99))}  signal p99 ${fmt(pct(res.steady.signal, 99))}  start-up p99 ${fmt(pct(res.startup.probability, 99))}  durable p99 ${fmt(pct(res.durable, 99))} ms  ${res.wallSeconds.toFixed(1)} s wall ${res.cpuSeconds.toFixed(1)} s CPU`,
+    );
+  }
   model.dispose();
 
-  const ms = (x: number) => x.toFixed(2).padStart(9);
-  console.log(`replay: ${chain.length} contracts (0DTE+1DTE, strikes within ±$${band} of the open) on ${liveDay}, speed ${speed === 0 ? 'max' : `${speed}×`}, ${wall.toFixed(1)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU (this process: WebSocket decoding, engine, Parquet writers; the simulator runs in its own process)`);
-  console.log(`bars: ${optionBars} option bars received, ${counts.scored} scored in ${counts.bursts} bursts, ${counts.signals} signals; late ${counts.late}, duplicate ${counts.duplicate}, no underlying ${counts.noUnderlying}`);
-  console.log('latency (ms)                          p50        p99        max');
-  console.log(`arrival → probability            ${ms(pct(prob.all, 50))}  ${ms(pct(prob.all, 99))}  ${ms(max(prob.all))}`);
-  console.log(`  first hour                     ${ms(pct(prob.first, 50))}  ${ms(pct(prob.first, 99))}  ${ms(max(prob.first))}`);
-  console.log(`  last hour                      ${ms(pct(prob.last, 50))}  ${ms(pct(prob.last, 99))}  ${ms(max(prob.last))}`);
-  console.log(`ready (bar + its SPY bar) → prob. ${ms(pct(ready, 50))}  ${ms(pct(ready, 99))}  ${ms(max(ready))}`);
-  console.log(`arrival → explained signal       ${ms(pct(sig.all, 50))}  ${ms(pct(sig.all, 99))}  ${ms(max(sig.all))}`);
-  console.log(`arrival → durable (baseline)     ${ms(pct(durable, 50))}  ${ms(pct(durable, 99))}  ${ms(max(durable))}`);
-  const cpuPerBar = engineCpuUs / Math.max(1, counts.scored);
-  const lastOverFirst = pct(prob.last, 99) / pct(prob.first, 99);
-  console.log(`engine CPU per scored bar: ${cpuPerBar.toFixed(1)} µs; last/first hour p99: ${lastOverFirst.toFixed(2)}; RSS after GC ${(rssFirst / 2 ** 20).toFixed(0)} → ${(rssLast / 2 ** 20).toFixed(0)} MiB`);
-  console.log(`ratio durable p99 / probability p99: ${(pct(durable, 99) / pct(prob.all, 99)).toFixed(1)}× (the signal no longer waits for the flush)`);
+  const side = (mode: Mode) => results.filter((x) => x.mode === mode);
+  const range = (mode: Mode, f: (x: RoundResult) => number) => {
+    const v = side(mode).map(f);
+    return [Math.min(...v), Math.max(...v)] as const;
+  };
+  const median = (mode: Mode, f: (x: RoundResult) => number) => {
+    const v = side(mode).map(f).sort((a, b) => a - b);
+    return v.length % 2 ? v[(v.length - 1) / 2]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
+  };
+  const show = (mode: Mode, label: string, f: (x: RoundResult) => number) => {
+    const [lo, hi] = range(mode, f);
+    return `${label.padEnd(34)} ${fmt(lo)} – ${fmt(hi)}`;
+  };
+  const last = results.find((x) => x.mode === 'thread')!;
+  console.log(`replay: ${chain.length} contracts (0DTE+1DTE, strikes within ±$${band} of the open) on ${liveDay}, speed ${speed === 0 ? 'max' : `${speed}×`}, ${rounds} rounds in ABBA order: writes on the event loop (baseline) / writer thread; the simulator runs in its own process`);
+  console.log(`bars per round: ${last.optionBars} option bars received, ${last.counts.scored} scored in ${last.counts.bursts} bursts, ${last.counts.signals} signals; late ${last.counts.late}, duplicate ${last.counts.duplicate}, no underlying ${last.counts.noUnderlying}`);
+  for (const mode of ['thread', 'event-loop'] as const) {
+    console.log(`${mode === 'thread' ? 'Parquet writes in a worker thread' : 'baseline: Parquet writes on the scoring event loop'} — ranges over ${side(mode).length} rounds (ms; steady state = after the first ${STARTUP_MINUTES} minutes)`);
+    console.log(show(mode, '  arrival → probability p50', (x) => pct(x.steady.probability, 50)));
+    console.log(show(mode, '  arrival → probability p99', (x) => pct(x.steady.probability, 99)));
+    console.log(show(mode, '  arrival → probability max', (x) => max(x.steady.probability)));
+    console.log(show(mode, '  ready → probability p99', (x) => pct(x.steady.ready, 99)));
+    console.log(show(mode, '  arrival → explained signal p50', (x) => pct(x.steady.signal, 50)));
+    console.log(show(mode, '  arrival → explained signal p99', (x) => pct(x.steady.signal, 99)));
+    console.log(show(mode, '  start-up minutes: probability p99', (x) => pct(x.startup.probability, 99)));
+    console.log(show(mode, '  first hour p99', (x) => pct(x.first, 99)));
+    console.log(show(mode, '  last hour p99', (x) => pct(x.last, 99)));
+    console.log(show(mode, '  arrival → durable p99', (x) => pct(x.durable, 99)));
+    console.log(show(mode, '  wall seconds', (x) => x.wallSeconds));
+    console.log(show(mode, '  CPU seconds (whole process)', (x) => x.cpuSeconds));
+    console.log(show(mode, '  engine µs per scored bar (in flush)', (x) => x.engineUsPerBar));
+  }
+  const ratio = median('event-loop', (x) => pct(x.steady.probability, 99)) / median('thread', (x) => pct(x.steady.probability, 99));
+  console.log(`probability p99, baseline / writer thread (medians): ${ratio.toFixed(1)}×`);
+  const lastOverFirst = median('thread', (x) => pct(x.last, 99) / pct(x.first, 99));
+  const rssLastOverFirst = median('thread', (x) => x.rssLast / x.rssFirst);
   console.log(
     JSON.stringify({
       bench: 'live',
       contracts: chain.length,
-      bars: counts.scored,
-      optionBarsReceived: optionBars,
-      signals: counts.signals,
-      probabilityP50Ms: pct(prob.all, 50),
-      probabilityP99Ms: pct(prob.all, 99),
-      probabilityMaxMs: max(prob.all),
-      readyToProbabilityP99Ms: pct(ready, 99),
-      signalP50Ms: pct(sig.all, 50),
-      signalP99Ms: pct(sig.all, 99),
-      signalMaxMs: max(sig.all),
-      firstHourP99Ms: pct(prob.first, 99),
-      lastHourP99Ms: pct(prob.last, 99),
+      bars: last.counts.scored,
+      rounds,
+      signals: last.counts.signals,
+      probabilityP50Ms: median('thread', (x) => pct(x.steady.probability, 50)),
+      probabilityP99Ms: median('thread', (x) => pct(x.steady.probability, 99)),
+      probabilityP99RangeMs: range('thread', (x) => pct(x.steady.probability, 99)),
+      signalP99Ms: median('thread', (x) => pct(x.steady.signal, 99)),
+      signalP99RangeMs: range('thread', (x) => pct(x.steady.signal, 99)),
+      startupProbabilityP99Ms: median('thread', (x) => pct(x.startup.probability, 99)),
+      baselineProbabilityP99Ms: median('event-loop', (x) => pct(x.steady.probability, 99)),
+      baselineProbabilityP99RangeMs: range('event-loop', (x) => pct(x.steady.probability, 99)),
+      baselineSignalP99Ms: median('event-loop', (x) => pct(x.steady.signal, 99)),
+      baselineOverThreadP99: ratio,
       lastHourOverFirstHourP99: lastOverFirst,
-      engineCpuUsPerBar: cpuPerBar,
-      processCpuSeconds: (cpu.user + cpu.system) / 1e6,
-      wallSeconds: wall,
-      rssFirstMiB: rssFirst / 2 ** 20,
-      rssLastMiB: rssLast / 2 ** 20,
-      rssLastOverFirst: rssLast / rssFirst,
-      durableP50Ms: pct(durable, 50),
-      durableP99Ms: pct(durable, 99),
+      rssLastOverFirst,
+      engineUsPerBar: median('thread', (x) => x.engineUsPerBar),
+      baselineEngineUsPerBar: median('event-loop', (x) => x.engineUsPerBar),
+      cpuSeconds: median('thread', (x) => x.cpuSeconds),
+      baselineCpuSeconds: median('event-loop', (x) => x.cpuSeconds),
+      wallSeconds: median('thread', (x) => x.wallSeconds),
+      durableP99Ms: median('thread', (x) => pct(x.durable, 99)),
+      baselineDurableP99Ms: median('event-loop', (x) => pct(x.durable, 99)),
     }),
   );
 } finally {

@@ -21,18 +21,22 @@ export const healthCommand = defineCommand({
   },
 });
 
-/** `spyglass dashboard`: the local web dashboard (Data, Options scanner, Model tabs). */
+/** `spyglass dashboard`: the local web dashboard (Data, Options scanner, Model, Live signals tabs). */
 export const dashboardCommand = defineCommand({
   command: 'dashboard',
   describe: 'serve the local dashboard (data coverage, options scanner, model) until Ctrl-C',
   builder: (y) =>
     y
       .option('port', { type: 'number', default: 8501 })
-      .option('host', { type: 'string', default: '127.0.0.1', describe: 'interface to bind (loopback unless told otherwise)' }),
+      .option('host', { type: 'string', default: '127.0.0.1', describe: 'interface to bind (loopback unless told otherwise)' })
+      .option('signals-url', { type: 'string', describe: 'live signals event stream for the Live signals tab, e.g. http://127.0.0.1:9465/signals (stream-signals --sse-port)' }),
   handler: async (a) => {
     const ctx = loadContext(a);
     const health = dataHealthInputs(ctx.dataRoot);
-    const server = await createDashboardServer({ root: ctx.dataRoot, host: a.host, port: a.port, calendar: nyseCalendar, schemaDrift: health.schemaDrift });
+    const server = await createDashboardServer({
+      root: ctx.dataRoot, host: a.host, port: a.port, calendar: nyseCalendar, schemaDrift: health.schemaDrift,
+      ...(a['signals-url'] ? { signalsUrl: a['signals-url'] } : {}),
+    });
     const exposed = networkExposureWarning('the dashboard', a.host);
     if (exposed) process.stderr.write(`${exposed}\n`);
     printResult(a, { url: server.url }, () => `dashboard on ${server.url} (data root ${ctx.dataRoot}); Ctrl-C to stop`);

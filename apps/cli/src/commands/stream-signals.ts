@@ -2,7 +2,7 @@ import { defineCommand } from '../define-command.js';
 import { nyDate, nyseCalendar } from '@spyglass/core';
 import { createExchangeSim, type ExchangeSim } from '@spyglass/exchange-sim';
 import { ModelStore } from '@spyglass/ml';
-import { SignalModel, SignalStore, createSignalEventServer, runLiveSignals, type SignalEventServer } from '@spyglass/pipeline';
+import { ParquetWriterThread, SIGNALS_DATASET_SPEC, SignalModel, SignalStore, createSignalEventServer, runLiveSignals, type SignalEventServer } from '@spyglass/pipeline';
 import { loadContext } from '../context.js';
 import { printResult } from '../output.js';
 import { xgboostLibrary } from './ml/model-context.js';
@@ -44,7 +44,9 @@ export const streamSignalsCommand = defineCommand({
     const date = a.date ?? (a.sim ? SIM_SESSION : nyseCalendar.isTradingDay(today) ? today : nyseCalendar.nextTradingDay(today));
     const modelDir = a.model ?? new ModelStore(ctx.dataRoot).latest().dir;
     const model = SignalModel.load(modelDir, { ...xgboostLibrary(), ...(a.threshold !== undefined ? { threshold: a.threshold } : {}) });
-    const store = new SignalStore({ root: ctx.dataRoot, onError: (err) => ctx.logger.error({ err }, 'stream-signals: writing the signals dataset failed; retrying') });
+    // Bars and signals are written by their own thread: Parquet encoding never delays a signal.
+    const writer = new ParquetWriterThread({ root: ctx.dataRoot, parquet: ctx.config.sinks.parquet });
+    const store = new SignalStore({ root: ctx.dataRoot, sink: writer.sink(SIGNALS_DATASET_SPEC), onError: (err) => ctx.logger.error({ err }, 'stream-signals: writing the signals dataset failed; retrying') });
     let sse: SignalEventServer | undefined;
     if (a['sse-port'] !== undefined) {
       sse = await createSignalEventServer({ port: a['sse-port'] });
@@ -67,6 +69,7 @@ export const streamSignalsCommand = defineCommand({
           ingestion,
           streams,
           model,
+          writer,
           dataRoot: ctx.dataRoot,
           date,
           strikeBand: a.band,
@@ -91,6 +94,7 @@ export const streamSignalsCommand = defineCommand({
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       await store.close();
+      await writer.close();
       await sse?.close();
       await sim?.close();
       model.dispose();

@@ -1,9 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { SpyglassError, type ErrorCode } from '@spyglass/core';
+import { SpyglassError, workerEntry, type ErrorCode } from '@spyglass/core';
 import type { TrainBoosterOptions, TrainData, TrainProgress, TrainResult } from './train-booster.js';
 
 /**
@@ -20,29 +16,6 @@ export interface TrainInWorkerOptions extends Omit<TrainBoosterOptions, 'onItera
   readonly onProgress?: (progress: TrainProgress) => void;
   /** Aborting terminates the worker and rejects with `SpyglassError('ABORTED')`. */
   readonly signal?: AbortSignal;
-}
-
-// require.resolve picks the CommonJS build of 'tsx/esm/api', which cannot import its ESM half;
-// the `import` condition of tsx's export map names the file a worker can import.
-function tsxEsmApiUrl(from: string): string {
-  const manifestPath = createRequire(from).resolve('tsx/package.json');
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
-    exports: Record<string, { import: { default: string } }>;
-  };
-  return pathToFileURL(join(dirname(manifestPath), manifest.exports['./esm/api']!.import.default)).href;
-}
-
-function workerEntry(): { script: string | URL; eval: boolean } {
-  const self = import.meta.url;
-  if (self.endsWith('.js')) return { script: new URL('./train-worker.js', self), eval: false };
-  // Running from TypeScript sources (tests, tsx): Node 20 cannot start a Worker on a .ts file, so a
-  // tiny bootstrap registers tsx inside the worker first. tsx is a root dev dependency only.
-  const tsxApi = tsxEsmApiUrl(self);
-  const entry = new URL('./train-worker.ts', self).href;
-  return {
-    script: `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`,
-    eval: true,
-  };
 }
 
 /**
@@ -63,7 +36,7 @@ export function trainInWorker(data: TrainData, options: TrainInWorkerOptions): P
   const { onProgress, signal, ...rest } = options;
   if (signal?.aborted) return Promise.reject(new SpyglassError('ABORTED', 'training aborted before it started'));
   return new Promise<TrainResult>((resolve, reject) => {
-    const entry = workerEntry();
+    const entry = workerEntry(import.meta.url, 'train-worker');
     const worker = new Worker(entry.script, { eval: entry.eval, workerData: { data, options: rest } });
     let settled = false;
     const finish = (fn: () => void): void => {

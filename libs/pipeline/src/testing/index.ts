@@ -2,3 +2,4 @@
 // Needs @spyglass/exchange-sim installed (a dev dependency here; tests only).
 export { buildFeatureDataset, CONFIG_DIR } from './feature-dataset.js';
 export type { FeatureDataset } from './feature-dataset.js';
+export { noiseSignalModel } from './untrained-signal-model.js';
