@@ -9,7 +9,7 @@ import { Ingestion, ParallelRunner, ProcessRegistry, ingestionSettings, type Bac
 import { ContractSelector, promptSelectionParams } from '@spyglass/sources';
 import { writeFileAtomic } from '@spyglass/storage';
 import { clusterOptions, type ClusterArgs } from '../cluster-backends.js';
-import { loadContext, type CliContext } from '../context.js';
+import { loadContext, loadWritingContext, type CliContext } from '../context.js';
 import { enqueueBackfillAll } from './cluster.js';
 import { printResult, type GlobalArgs } from '../output.js';
 import { ProgressBar } from '../progress-bar.js';
@@ -96,7 +96,7 @@ function singleBackfill(
     describe,
     builder: (y) => rangeOptions(y).option('ticker', { type: 'string', describe: 'ticker (default from sources.yaml)' }),
     handler: async (a) => {
-      const ctx = loadContext(a);
+      const ctx = loadWritingContext(a);
       const range = resolveRange(a, ctx.config.pipeline.backfill.spanDays);
       const ticker = a.ticker ?? defaultTicker(ctx);
       const p = progress(`${command} ${ticker}`);
@@ -144,7 +144,7 @@ export const backfillAllCommand = defineCommand({
       .option('tickers', { type: 'string', array: true, describe: 'equity tickers (default: sources.yaml tickers.equities)' })
       .option('workers', { type: 'number', describe: 'worker processes (default: pipeline.backfill.workers)' }),
   handler: async (a) => {
-    const ctx = loadContext(a);
+    const ctx = loadWritingContext(a);
     const range = resolveRange(a, ctx.config.pipeline.backfill.spanDays);
     const t = ctx.config.sources.tickers;
     if (a.queue || a.store) {
@@ -222,7 +222,7 @@ export const downloadOptionsCommand = defineCommand({
       ...(a['n-puts'] !== undefined ? { nPuts: a['n-puts'] } : {}),
       ...(a.increment !== undefined ? { strikeIncrement: a.increment } : {}),
     };
-    let ctx = loadContext(a, { sources: { options: given } });
+    let ctx = loadWritingContext(a, { sources: { options: given } });
     const o = ctx.config.sources.options;
     if (o.mode === 'test' && (a.prompt ?? canPrompt({ stdin: process.stdin, stderr: process.stderr, ci: process.env.CI }))) {
       const rl = createInterface({ input: process.stdin, output: process.stderr });
@@ -286,7 +286,7 @@ export const discoverCommand = defineCommand({
       .option('output', { type: 'string', describe: 'where the JSON goes (default <data-root>/reports/discover/contracts_<date>.json)' })
       .option('rate-limit', { type: 'number', describe: 'requests per minute (0 = unlimited); overrides sources.yaml' }),
   handler: async (a) => {
-    const ctx = loadContext(a);
+    const ctx = loadWritingContext(a);
     const date = a.date ?? resolveRange({}, 1).to;
     const ingestion = ingestionFor(ctx, a);
     const o = ctx.config.sources.options;
