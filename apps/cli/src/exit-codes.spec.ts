@@ -23,6 +23,12 @@ describe('exit codes per command and failure class (real CLI, simulator)', () =>
     mkdirSync(join(dir, 'settings.yaml'));
     return dir;
   };
+  const rootWithFileFor = (dir: string) => {
+    const root = tempDataRoot();
+    mkdirSync(join(root, 'raw'));
+    writeFileSync(join(root, 'raw', dir), 'a file where a dataset directory belongs');
+    return root;
+  };
   const corruptRoot = async () => {
     const root = tempDataRoot();
     const r = await runCli(['--data-root', root, 'backfill', ...DAY], env);
@@ -46,6 +52,8 @@ describe('exit codes per command and failure class (real CLI, simulator)', () =>
     ['backfill', 'auth: refused key', () => ['backfill', ...DAY], { MASSIVE_API_KEY: 'refused' }, 3, /^spyglass: AUTH_FAILED: /m],
     ['backfill-all', 'auth: refused key', () => ['--data-root', tempDataRoot(), 'backfill-all', ...DAY], { MASSIVE_API_KEY: 'refused' }, 3, /^spyglass: AUTH_FAILED: /m],
     ['verify', 'data: corrupt partition', async () => ['--data-root', await corruptRoot(), 'verify'], {}, 1, /^$/], // the report is on stdout
+    ['consolidate', 'storage: a dataset directory is a file', () => ['--data-root', rootWithFileFor('stocks'), 'consolidate', ...DAY], {}, 1, /^spyglass: STORAGE: cannot list \S+\/raw\/stocks: ENOTDIR/],
+    ['consolidate', 'success: no input stored (skipped days are listed)', () => ['consolidate', ...DAY], {}, 0, /^$/],
     ['verify', 'success: nothing stored', () => ['--data-root', tempDataRoot(), 'verify'], {}, 0, /^$/],
   ])('%s, %s', async (_cmd, _class, args, extraEnv, code, stderr) => {
     const argv = await args();
