@@ -5,7 +5,7 @@
 // the public registry for anything the cache lacks; @spyglass/* can only come from the local one.
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLocalRegistry, type LocalRegistry } from './local-registry.js';
 import { runCommand } from './run-command.js';
@@ -46,6 +46,7 @@ describe('publish and consume every @spyglass/* package', () => {
   const tarballs = join(work, 'tarballs');
   const consumer = join(work, 'consumer');
   const packages: WorkspacePackage[] = publishablePackages(ROOT);
+  const packedPaths = new Map<string, Set<string>>();
   const reports = new Map<string, TarballReport>();
   let registry: LocalRegistry | undefined;
 
@@ -54,7 +55,8 @@ describe('publish and consume every @spyglass/* package', () => {
     await runCommand(BIN('tsc'), ['-b', 'tsconfig.json'], { cwd: ROOT, timeoutMs: 600_000 });
     for (const p of packages) {
       const { stdout } = await runCommand('npm', ['pack', '--json', '--pack-destination', tarballs], { cwd: join(ROOT, p.dir), timeoutMs: 120_000 });
-      const [info] = JSON.parse(stdout) as { filename: string; size: number; unpackedSize: number; files: unknown[] }[];
+      const [info] = JSON.parse(stdout) as { filename: string; size: number; unpackedSize: number; files: { path: string }[] }[];
+      packedPaths.set(p.name, new Set(info!.files.map((f) => f.path)));
       reports.set(p.name, { name: p.name, tarball: join(tarballs, info!.filename), sizeBytes: info!.size, unpackedBytes: info!.unpackedSize, files: info!.files.length, publint: '', attw: '' });
     }
     registry = await startLocalRegistry(join(work, 'registry'));
@@ -73,6 +75,22 @@ describe('publish and consume every @spyglass/* package', () => {
     expect(packages.length).toBeGreaterThanOrEqual(10);
     expect(packages.map((p) => p.name)).toEqual(expect.arrayContaining(['@spyglass/core', '@spyglass/ml', '@spyglass/sources']));
     expect(packages.every((p) => p.dir.startsWith('libs/'))).toBe(true);
+  });
+
+  it('ships the sources its source maps point at, and no test files', () => {
+    const broken: string[] = [];
+    for (const p of packages) {
+      const paths = packedPaths.get(p.name)!;
+      for (const map of [...paths].filter((f) => f.endsWith('.map'))) {
+        const { sources } = JSON.parse(readFileSync(join(ROOT, p.dir, map), 'utf8')) as { sources: string[] };
+        for (const source of sources) {
+          const target = posix.normalize(posix.join(posix.dirname(map), source));
+          if (!paths.has(target)) broken.push(`${p.name}: ${map} -> ${target} (not packed: a stale dist file? npm run clean && npm run build)`);
+        }
+      }
+      broken.push(...[...paths].filter((f) => /\.spec\.|__fixtures__|__test-support__/.test(f)).map((f) => `${p.name}: ships test file ${f}`));
+    }
+    expect(broken).toEqual([]);
   });
 
   it('every tarball passes publint --strict and attw (ESM: node16 and bundler)', async () => {

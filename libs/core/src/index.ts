@@ -4,6 +4,7 @@
 export { ErrorCode, RETRYABLE_CODES, SpyglassError, isSpyglassError } from './errors.js';
 export type { ErrorDetails } from './errors.js';
 export type { ValidationIssue } from './validation-issue.js';
+export { FieldReader, type FieldIssueCodes, type NumberFieldOptions } from './field-reader.js';
 export { toSpyglassError } from './to-spyglass-error.js';
 export { errorFromHttpStatus, parseRetryAfter } from './http-error.js';
 

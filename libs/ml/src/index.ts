@@ -1,6 +1,6 @@
 // Public entry of @spyglass/ml: training, the model store, evaluation, explanation, and the XGBoost
 // handles other projects use. Subpath entries: @spyglass/ml/xgboost (the whole libxgboost binding),
-// @spyglass/ml/report (HTML report, charts, text summaries).
+// @spyglass/ml/report (the HTML report's page builder, SVG charts and P&L section).
 export type { XGBoostLibraryOptions } from './xgboost/native-library.js';
 export { xgboostLibraryFromEnv } from './xgboost/locate-xgboost.js';
 export { DMatrix } from './xgboost/dmatrix.js';

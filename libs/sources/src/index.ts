@@ -12,6 +12,7 @@ export type { WireAggregate } from './wire/decode-bars.js';
 export { decodeOptionContract } from './wire/decode-contract.js';
 export type { WireOptionContract } from './wire/decode-contract.js';
 export { decodeNewsArticle } from './wire/decode-news.js';
+export { WireIssueCode } from './wire/wire-issue-codes.js';
 export type { WireNewsArticle } from './wire/decode-news.js';
 export { MassiveRest, DEFAULT_REST_BASE_URL } from './rest/massive-rest.js';
 export type { MassiveRestOptions, RequestPermits, WirePage, ClientCall } from './rest/massive-rest.js';

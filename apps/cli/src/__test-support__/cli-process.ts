@@ -54,12 +54,3 @@ export async function until<T>(check: () => T | undefined | Promise<T | undefine
   }
 }
 
-/** True while a process with this pid exists. */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

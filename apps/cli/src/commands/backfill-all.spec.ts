@@ -1,8 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createExchangeSim, type ExchangeSim } from '@spyglass/exchange-sim';
+import { isProcessAlive } from '@spyglass/core';
 import { ProcessRegistry, verifyCheckpoints, type WorkerView } from '@spyglass/pipeline';
-import { alive, startCli, tempDataRoot, until, type CliRun } from '../__test-support__/cli-process.js';
+import { startCli, tempDataRoot, until, type CliRun } from '../__test-support__/cli-process.js';
 
 // Long enough that a stop always lands mid-run; paced so workers queue for request permits.
 const RANGE = ['--start-date', '2025-01-02', '--end-date', '2025-06-30'];
@@ -53,7 +54,7 @@ describe('backfill-all stops as a whole (real processes, simulator)', () => {
     const exit = await run.exit;
     expect(exit.code).toBe(code);
     expect(exit.at - asked).toBeLessThan(15_000);
-    await until(() => (workerPids(ws).some(alive) ? undefined : true), 3_000, 'the workers to be gone');
+    await until(() => (workerPids(ws).some(isProcessAlive) ? undefined : true), 3_000, 'the workers to be gone');
     expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^spyglass: STOPPED: backfill-all stopped by SIG(TERM|INT)/)]);
     expect(run.stderr).not.toMatch(/ERR_IPC|EPIPE|\n\s+at /);
     expect(run.stdout).not.toMatch(/: running|: failed/);
@@ -69,7 +70,7 @@ describe('backfill-all stops as a whole (real processes, simulator)', () => {
     run.child.kill('SIGKILL');
     await run.exit;
     const killed = Date.now();
-    await until(() => (workerPids(ws).some(alive) ? undefined : true), 6_000, 'the orphaned workers to exit');
+    await until(() => (workerPids(ws).some(isProcessAlive) ? undefined : true), 6_000, 'the orphaned workers to exit');
     expect(Date.now() - killed).toBeLessThan(6_000);
     const list = await new ProcessRegistry({ dir: join(root, 'workers') }).list();
     expect(list.filter((w) => w.job !== 'backfill-all').map((w) => w.state)).not.toContain('running');

@@ -6,6 +6,7 @@ import { createServer, createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { isProcessAlive } from '@spyglass/core';
 
 const run = promisify(execFile);
 
@@ -40,15 +41,6 @@ async function pingable(port: number): Promise<boolean> {
   });
 }
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /** Starts redis-server on a free loopback port (optionally with `requirepass`). */
 export async function startRedis(opts: { password?: string } = {}): Promise<TestRedis> {
   const dir = mkdtempSync(path.join(tmpdir(), 'spyglass-redis-'));
@@ -77,10 +69,10 @@ export async function startRedis(opts: { password?: string } = {}): Promise<Test
     if (!pid) throw new Error(`redis-server did not start on 127.0.0.1:${port} (see ${dir}/redis.log)`);
   };
   const stop = async (): Promise<void> => {
-    if (pid && alive(pid)) {
+    if (pid && isProcessAlive(pid)) {
       process.kill(pid, 'SIGTERM');
-      for (let i = 0; i < 200 && alive(pid); i++) await new Promise((r) => setTimeout(r, 20));
-      if (alive(pid)) process.kill(pid, 'SIGKILL');
+      for (let i = 0; i < 200 && isProcessAlive(pid); i++) await new Promise((r) => setTimeout(r, 20));
+      if (isProcessAlive(pid)) process.kill(pid, 'SIGKILL');
     }
     pid = 0;
   };

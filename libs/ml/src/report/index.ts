@@ -1,16 +1,9 @@
-// Subpath entry @spyglass/ml/report: the HTML training report, its SVG charts and the text summaries
-// the CLI prints. The main entry keeps writeReport and the format* summaries the apps use.
+// Subpath entry @spyglass/ml/report: the pieces of the HTML training report for those who build a
+// report of their own (its SVG charts, the page builder, the P&L section). What the apps use
+// (writeReport, the format* text summaries and the report's input types) is on the main entry
+// only: every public name has one entry.
 export { barChartSvg, lineChartSvg } from './svg-charts.js';
 export type { BarChartOptions, LineChartOptions, Series } from './svg-charts.js';
-export { buildHtmlReport, reportSummary, writeReport } from './html-report.js';
-export type { MonthlyPrecision, ReportInput, ReportSignal, ReportSummary } from './html-report.js';
-export {
-  formatBacktestSummary,
-  formatErrorAnalysis,
-  formatSpeedBenchmark,
-  formatThresholdSearch,
-  formatTrainingSummary,
-  formatWalkForward,
-} from './text-summaries.js';
+export { buildHtmlReport, reportSummary } from './html-report.js';
+export type { MonthlyPrecision } from './html-report.js';
 export { pnlSectionHtml, pnlSummary } from './pnl-section.js';
-export type { PnlReport, PnlSplit, PnlSummary } from './pnl-section.js';

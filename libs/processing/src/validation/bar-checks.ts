@@ -1,4 +1,4 @@
-import { FieldReader } from './field-reader.js';
+import type { FieldReader } from './field-reader.js';
 import { ValidationCode } from './issue-codes.js';
 import { sessionViolation, type SessionPolicy } from './session-policy.js';
 

@@ -2,7 +2,7 @@ import type { ValidationIssue } from '@spyglass/core';
 import { checkIngestedAt, checkOhlc, checkTimestamp, checkVolumeFields, isCleanBar, type BarValidationOptions } from './bar-checks.js';
 import { checkContractMatchesTicker, readContractFields, readOccTicker } from './contract-checks.js';
 import { easternDate } from './et-date.js';
-import { FieldReader } from './field-reader.js';
+import { validationFieldReader } from './field-reader.js';
 import { ValidationCode } from './issue-codes.js';
 import type { SessionPolicy } from './session-policy.js';
 
@@ -25,7 +25,7 @@ const REGULAR_PLUS_15: SessionPolicy = { closeGraceMinutes: 15 };
  */
 export function validateStockBar(input: unknown, options: BarValidationOptions = {}): ValidationIssue[] {
   if (isCleanBar(input, STOCK_TICKER, options, REGULAR, true)) return [];
-  const r = new FieldReader(input);
+  const r = validationFieldReader(input);
   if (!r.isObject) return r.issues;
   const ticker = r.string('ticker');
   if (ticker !== undefined && !STOCK_TICKER.test(ticker)) {
@@ -48,7 +48,7 @@ export function validateStockBar(input: unknown, options: BarValidationOptions =
  * ```
  */
 export function validateOptionBar(input: unknown, options: BarValidationOptions = {}): ValidationIssue[] {
-  const r = new FieldReader(input);
+  const r = validationFieldReader(input);
   if (!r.isObject) return r.issues;
   const id = readOccTicker(r);
   const t = checkTimestamp(r, 'timestamp', options, true, REGULAR_PLUS_15);
@@ -72,7 +72,7 @@ export function validateOptionBar(input: unknown, options: BarValidationOptions 
  */
 export function validateIndexBar(input: unknown, options: BarValidationOptions = {}): ValidationIssue[] {
   if (isCleanBar(input, INDEX_TICKER, options, REGULAR_PLUS_15, false)) return [];
-  const r = new FieldReader(input);
+  const r = validationFieldReader(input);
   if (!r.isObject) return r.issues;
   const ticker = r.string('ticker');
   if (ticker !== undefined && !INDEX_TICKER.test(ticker)) {

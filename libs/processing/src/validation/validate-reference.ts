@@ -1,7 +1,7 @@
 import type { ValidationIssue } from '@spyglass/core';
 import { checkIngestedAt, checkTimestamp } from './bar-checks.js';
 import { checkContractMatchesTicker, readContractFields, readOccTicker } from './contract-checks.js';
-import { FieldReader } from './field-reader.js';
+import { validationFieldReader } from './field-reader.js';
 import { ValidationCode } from './issue-codes.js';
 
 const SENTIMENTS = ['positive', 'neutral', 'negative'] as const;
@@ -17,7 +17,7 @@ const SENTIMENTS = ['positive', 'neutral', 'negative'] as const;
  * ```
  */
 export function validateNewsArticle(input: unknown): ValidationIssue[] {
-  const r = new FieldReader(input);
+  const r = validationFieldReader(input);
   if (!r.isObject) return r.issues;
   r.string('id');
   r.string('ticker');
@@ -41,7 +41,7 @@ export function validateNewsArticle(input: unknown): ValidationIssue[] {
     r.issue(ValidationCode.WRONG_TYPE, ['insights'], 'insights must be an array');
   } else {
     insights.forEach((insight, i) => {
-      const sub = new FieldReader(insight);
+      const sub = validationFieldReader(insight);
       if (sub.isObject) {
         sub.string('ticker');
         sub.oneOf('sentiment', SENTIMENTS);
@@ -65,7 +65,7 @@ export function validateNewsArticle(input: unknown): ValidationIssue[] {
  * ```
  */
 export function validateContract(input: unknown): ValidationIssue[] {
-  const r = new FieldReader(input);
+  const r = validationFieldReader(input);
   if (!r.isObject) return r.issues;
   const id = readOccTicker(r);
   const fields = readContractFields(r);

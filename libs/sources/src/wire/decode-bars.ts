@@ -1,7 +1,8 @@
 import type { IndexBar, OptionBar, StockBar } from '@spyglass/core';
 import { safeParseOccTicker, type OccContract } from '@spyglass/core';
 import type { DecodeResult } from './decode-result.js';
-import { FieldReader } from './field-reader.js';
+import type { FieldReader } from '@spyglass/core';
+import { wireFieldReader } from './wire-issue-codes.js';
 
 /**
  * One REST aggregate as the Massive API sends it (`/v2/aggs/...` `results[i]`): `t` is the bar START
@@ -28,11 +29,11 @@ export interface WireAggregate {
 // pipeline validator's job, so that every semantic rule lives in one place with its reason code.
 function readOhlc(r: FieldReader) {
   return {
-    timestamp: r.number('t', { integer: true, min: 0 }),
-    open: r.number('o', { positive: true }),
-    high: r.number('h', { positive: true }),
-    low: r.number('l', { positive: true }),
-    close: r.number('c', { positive: true }),
+    timestamp: r.number('t', { integer: true, min: 0 }) ?? NaN,
+    open: r.number('o', { positive: true }) ?? NaN,
+    high: r.number('h', { positive: true }) ?? NaN,
+    low: r.number('l', { positive: true }) ?? NaN,
+    close: r.number('c', { positive: true }) ?? NaN,
   };
 }
 
@@ -70,11 +71,11 @@ export function decodeStockBar(raw: unknown, ticker: string, ingestedAt: number)
       };
     }
   }
-  const r = new FieldReader(raw);
+  const r = wireFieldReader(raw);
   const ohlc = readOhlc(r);
-  const volume = r.number('v', { min: 0 });
-  const vwap = r.optionalNumber('vw', { min: 0 });
-  const transactions = r.optionalNumber('n', { integer: true, min: 0 });
+  const volume = r.number('v', { min: 0 }) ?? NaN;
+  const vwap = r.number('vw', { optional: true, min: 0 }) ?? null;
+  const transactions = r.number('n', { optional: true, integer: true, min: 0 }) ?? null;
   if (r.issues.length > 0) return { ok: false, raw, issues: r.issues };
   return { ok: true, value: { ticker, ...ohlc, volume, vwap, transactions, ingestedAt } };
 }
@@ -111,7 +112,7 @@ export function decodeIndexBar(raw: unknown, ticker: string, ingestedAt: number)
     const a = raw as Agg;
     return { ok: true, value: { ticker, timestamp: a.t as number, open: a.o as number, high: a.h as number, low: a.l as number, close: a.c as number, ingestedAt } };
   }
-  const r = new FieldReader(raw);
+  const r = wireFieldReader(raw);
   const ohlc = readOhlc(r);
   if (r.issues.length > 0) return { ok: false, raw, issues: r.issues };
   return { ok: true, value: { ticker, ...ohlc, ingestedAt } };

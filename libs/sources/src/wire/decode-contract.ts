@@ -1,7 +1,8 @@
 import type { OptionContract } from '@spyglass/core';
 import { safeParseOccTicker } from '@spyglass/core';
 import type { DecodeResult } from './decode-result.js';
-import { FieldReader } from './field-reader.js';
+import type { FieldReader } from '@spyglass/core';
+import { WireIssueCode, wireFieldReader } from './wire-issue-codes.js';
 
 /**
  * One `/v3/reference/options/contracts` result as sent on the wire.
@@ -34,17 +35,15 @@ export interface WireOptionContract {
  * ```
  */
 export function decodeOptionContract(raw: unknown): DecodeResult<OptionContract> {
-  const r = new FieldReader(raw);
-  const ticker = r.string('ticker');
-  const underlying = r.string('underlying_ticker');
-  const expiration = r.string('expiration_date');
-  const strike = r.number('strike_price', { positive: true });
-  const type = r.string('contract_type');
-  const contractType = type === 'call' || type === 'put' ? type : r.bad('contract_type', `expected "call" or "put", got "${type}"`, 'call' as const);
-  const style = r.optionalString('exercise_style') ?? 'american';
-  const exerciseStyle = style === 'american' || style === 'european' ? style : r.bad('exercise_style', `expected "american" or "european", got "${style}"`, 'american' as const);
-  const sharesPerContract = r.optionalNumber('shares_per_contract', { integer: true, min: 1 }) ?? 100;
-  const primaryExchange = r.optionalString('primary_exchange');
+  const r = wireFieldReader(raw);
+  const ticker = r.string('ticker') ?? '';
+  const underlying = r.string('underlying_ticker') ?? '';
+  const expiration = r.string('expiration_date') ?? '';
+  const strike = r.number('strike_price', { positive: true }) ?? NaN;
+  const contractType = r.oneOf('contract_type', ['call', 'put'] as const) ?? 'call';
+  const exerciseStyle = r.oneOf('exercise_style', ['american', 'european'] as const, { optional: true }) ?? 'american';
+  const sharesPerContract = r.number('shares_per_contract', { optional: true, integer: true, min: 1 }) ?? 100;
+  const primaryExchange = r.string('primary_exchange', { optional: true, allowEmpty: true }) ?? null;
   if (ticker) {
     const occ = safeParseOccTicker(ticker);
     if (!occ.ok) r.issues.push(...occ.issues);
@@ -57,7 +56,7 @@ export function decodeOptionContract(raw: unknown): DecodeResult<OptionContract>
         o.contractType !== contractType && 'contract_type',
       ].filter((x): x is string => typeof x === 'string');
       for (const field of mismatch) {
-        r.issues.push({ code: 'CONTRACT_TICKER_MISMATCH', path: [field], message: `${field} disagrees with the OCC ticker ${ticker}` });
+        r.issue(WireIssueCode.CONTRACT_TICKER_MISMATCH, [field], `${field} disagrees with the OCC ticker ${ticker}`);
       }
     }
   }

@@ -1,6 +1,7 @@
 import type { NewsArticle, NewsInsight, Sentiment } from '@spyglass/core';
 import type { DecodeResult } from './decode-result.js';
-import { FieldReader } from './field-reader.js';
+import type { FieldReader } from '@spyglass/core';
+import { WireIssueCode, wireFieldReader } from './wire-issue-codes.js';
 
 /**
  * One `/v2/reference/news` result as sent on the wire (fields spyglass reads).
@@ -41,34 +42,34 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{
  * ```
  */
 export function decodeNewsArticle(raw: unknown, ticker: string, ingestedAt: number): DecodeResult<NewsArticle> {
-  const r = new FieldReader(raw);
-  const id = r.string('id');
+  const r = wireFieldReader(raw);
+  const id = r.string('id') ?? '';
   const published = r.string('published_utc');
   let timestamp = NaN;
   if (published) {
     timestamp = RFC3339.test(published) ? Date.parse(published) : NaN;
-    if (Number.isNaN(timestamp)) r.bad('published_utc', `expected an RFC 3339 UTC time, got "${published}"`, null);
+    if (Number.isNaN(timestamp)) r.issue(WireIssueCode.WIRE_FIELD_TYPE, ['published_utc'], `published_utc must be an RFC 3339 UTC time, got "${published}"`);
   }
-  const title = r.string('title');
-  const articleUrl = r.string('article_url');
-  const author = r.optionalString('author');
-  const description = r.optionalString('description');
-  const tickers = r.stringArray('tickers');
-  const keywords = r.stringArray('keywords');
+  const title = r.string('title') ?? '';
+  const articleUrl = r.string('article_url') ?? '';
+  const author = r.string('author', { optional: true, allowEmpty: true }) ?? null;
+  const description = r.string('description', { optional: true, allowEmpty: true }) ?? null;
+  const tickers = r.stringArray('tickers', { optional: true }) ?? [];
+  const keywords = r.stringArray('keywords', { optional: true }) ?? [];
   const publisherRaw = r.raw('publisher');
   const publisher =
     publisherRaw && typeof publisherRaw === 'object' && typeof (publisherRaw as { name?: unknown }).name === 'string'
       ? (publisherRaw as { name: string }).name
-      : r.bad('publisher', 'expected an object with a string "name"', '');
+      : (r.issue(WireIssueCode.WIRE_FIELD_TYPE, ['publisher'], 'publisher must be an object with a string "name"'), '');
   const insights: NewsInsight[] = [];
   const insightsRaw = r.raw('insights');
   if (insightsRaw !== undefined && insightsRaw !== null) {
-    if (!Array.isArray(insightsRaw)) r.bad('insights', 'expected an array', null);
+    if (!Array.isArray(insightsRaw)) r.issue(WireIssueCode.WIRE_FIELD_TYPE, ['insights'], 'insights must be an array');
     else {
       insightsRaw.forEach((ins: unknown, i) => {
         const x = ins as { ticker?: unknown; sentiment?: unknown; sentiment_reasoning?: unknown } | null;
         if (!x || typeof x.ticker !== 'string' || typeof x.sentiment !== 'string' || !SENTIMENTS.has(x.sentiment)) {
-          r.bad(['insights', i], 'expected { ticker, sentiment: positive|neutral|negative, sentiment_reasoning }', null, 'WIRE_INSIGHT_INVALID');
+          r.issue(WireIssueCode.WIRE_INSIGHT_INVALID, ['insights', i], `insights[${i}] must be { ticker, sentiment: positive|neutral|negative, sentiment_reasoning }`);
           return;
         }
         insights.push({ ticker: x.ticker, sentiment: x.sentiment as Sentiment, sentimentReasoning: typeof x.sentiment_reasoning === 'string' ? x.sentiment_reasoning : '' });

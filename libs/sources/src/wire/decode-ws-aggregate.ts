@@ -1,7 +1,8 @@
 import type { IndexBar, OptionBar, StockBar } from '@spyglass/core';
 import { safeParseOccTicker } from '@spyglass/core';
 import type { DecodeResult } from './decode-result.js';
-import { FieldReader } from './field-reader.js';
+import type { FieldReader } from '@spyglass/core';
+import { wireFieldReader } from './wire-issue-codes.js';
 
 /**
  * A WebSocket aggregate (`ev: "AM"` per minute, `"A"` per second): `s`/`e` are the window start and
@@ -32,12 +33,12 @@ export interface WireStreamAggregate {
 
 function readCommon(r: FieldReader) {
   return {
-    ticker: r.string('sym'),
-    timestamp: r.number('s', { integer: true, min: 0 }),
-    open: r.number('o', { positive: true }),
-    high: r.number('h', { positive: true }),
-    low: r.number('l', { positive: true }),
-    close: r.number('c', { positive: true }),
+    ticker: r.string('sym') ?? '',
+    timestamp: r.number('s', { integer: true, min: 0 }) ?? NaN,
+    open: r.number('o', { positive: true }) ?? NaN,
+    high: r.number('h', { positive: true }) ?? NaN,
+    low: r.number('l', { positive: true }) ?? NaN,
+    close: r.number('c', { positive: true }) ?? NaN,
   };
 }
 
@@ -50,10 +51,10 @@ function readCommon(r: FieldReader) {
  * ```
  */
 export function decodeStreamStockBar(raw: unknown, ingestedAt: number): DecodeResult<StockBar> {
-  const r = new FieldReader(raw);
+  const r = wireFieldReader(raw);
   const common = readCommon(r);
-  const volume = r.number('v', { min: 0 });
-  const vwap = r.optionalNumber('vw', { min: 0 });
+  const volume = r.number('v', { min: 0 }) ?? NaN;
+  const vwap = r.number('vw', { optional: true, min: 0 }) ?? null;
   if (r.issues.length > 0) return { ok: false, raw, issues: r.issues };
   return { ok: true, value: { ...common, volume, vwap, transactions: null, ingestedAt } };
 }
@@ -85,7 +86,7 @@ export function decodeStreamOptionBar(raw: unknown, ingestedAt: number): DecodeR
  * ```
  */
 export function decodeStreamIndexBar(raw: unknown, ingestedAt: number): DecodeResult<IndexBar> {
-  const r = new FieldReader(raw);
+  const r = wireFieldReader(raw);
   const common = readCommon(r);
   if (r.issues.length > 0) return { ok: false, raw, issues: r.issues };
   return { ok: true, value: { ...common, ingestedAt } };
