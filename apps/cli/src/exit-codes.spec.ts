@@ -62,6 +62,18 @@ describe('exit codes per command and failure class (real CLI, simulator)', () =>
     expect(r.stderr).not.toMatch(/\n\s+at |"stack"/);
   }, 180_000);
 
+  it.each([
+    ['backfill', 'a weekend', ['backfill', '--start-date', '2025-03-08', '--end-date', '2025-03-09']],
+    ['backfill-vix', 'Christmas', ['backfill-vix', '--start-date', '2025-12-25', '--end-date', '2025-12-25']],
+    ['download-options', 'Independence Day', ['download-options', '--start-date', '2025-07-04', '--end-date', '2025-07-04']],
+  ])('%s over %s: exit 0, no request, and says there is no trading day', async (_cmd, _when, argv) => {
+    const before = requests();
+    const r = await runCli(['--data-root', tempDataRoot(), ...argv], env);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(r.stdout).toMatch(/no NYSE trading day in \d{4}-\d{2}-\d{2}…\d{4}-\d{2}-\d{2} \(weekends and exchange holidays\): nothing to fetch/);
+    expect(requests()).toBe(before);
+  }, 120_000);
+
   it('rejects a bad ticker before any request', async () => {
     const before = requests();
     const r = await runCli(['--data-root', tempDataRoot(), 'backfill', ...DAY, '--ticker', 'S P/Y'], env);

@@ -77,8 +77,12 @@ function progress(title: string) {
   };
 }
 
+// A range of weekends and holidays is not an error (exit 0), but it must not look like a silent no-op.
+const noTradingDay = (from: string, to: string) => `no NYSE trading day in ${from}…${to} (weekends and exchange holidays): nothing to fetch`;
+
 const renderBackfill = (s: BackfillSummary) =>
   `${s.job} ${s.ticker} ${s.from}…${s.to}: ${s.days} days (${s.daysSkipped} resumed), ${s.stored} bars stored, ${s.duplicates} duplicates, ${s.quarantined} quarantined, ${s.seconds.toFixed(1)} s` +
+  (s.days === 0 ? `\n  ${noTradingDay(s.from, s.to)}` : '') +
   (s.emptyDays.length > 0 ? `\n  no data on: ${s.emptyDays.join(', ')}` : '') +
   s.refetched.map((r) => `\n  fetched again ${r.date}: ${r.reason}`).join('');
 
@@ -271,6 +275,7 @@ export const downloadOptionsCommand = defineCommand({
             (r.unlisted.length > 0 ? `\n  not listed, not downloaded: ${r.unlisted.join(', ')}` : ''),
         ),
         `total: ${totals.withBars} contracts with bars, ${totals.withoutBars} without, ${totals.resumed} resumed, ${totals.unlisted} selected but not listed; ${totals.bars} bars`,
+        ...(days.length === 0 ? [`  ${noTradingDay(range.from, range.to)}`] : []),
       ].join('\n'),
     );
   },
