@@ -192,7 +192,7 @@ function renderScanner(state) {
   const dateRows = [...byDate].sort(([a], [b]) => a.localeCompare(b)).map(([date, v]) => ({ label: date.slice(5), value: v, title: date }));
   const top = [...per].sort((a, b) => b.events - a.events || a.date.localeCompare(b.date)).slice(0, 12);
   root.append(
-    h('p', { class: 'muted' }, `${s.from ?? '?'} → ${s.to ?? '?'}; an event is a ≥${s.moveThresholdPct ?? 20} % intraday move; generated ${s.generatedAt}`),
+    h('p', { class: 'muted' }, `${s.from ?? '?'} → ${s.to ?? '?'}; an event is a ≥${+(100 * (s.moveThreshold ?? 0.2)).toFixed(2)} % intraday move; generated ${s.generatedAt}`),
     h('div', { class: 'grid' },
       card('Events by trigger hour (ET)', barChart(hourRows, { name: 'events-by-hour', format: int, valueLabels: true, xLabel: 'hour (New York)' })),
       card('Events per contract-day', barChart(distRows, { name: 'events-per-contract-day', format: int, valueLabels: true, cls: 'fill-accent2', xLabel: 'events in the contract-day → number of contract-days' })),
@@ -250,7 +250,7 @@ function renderModel(state) {
     list.append(h('div', { class: 'signal' },
       h('h3', {}, s.ticker),
       h('div', { class: 'muted' }, `${etTime(s.timestamp)} · p = ${s.probability.toFixed(3)} `, s.outcome ? badge(s.outcome.toUpperCase(), s.outcome) : badge('open', 'no_baseline'),
-        s.maxGainPct !== undefined && s.maxGainPct !== null ? ` · max gain ${s.maxGainPct.toFixed(1)} %` : ''),
+        s.maxGain !== undefined && s.maxGain !== null ? ` · max gain ${(100 * s.maxGain).toFixed(1)} %` : ''),
       divergingChart(factors.map((f) => ({ label: f.value === null ? f.feature : `${f.feature} = ${fmtValue(f.value)}`, value: f.shap, title: `value ${f.value === null ? 'n/a' : f.value}` })), { name: `shap-${i}` })));
   });
   if (!m.recentSignals.length) list.append(h('p', { class: 'muted' }, 'No signals in the latest run.'));

@@ -13,7 +13,7 @@ export interface MarketConfig {
   /** Daily expirations listed at once: 2 = 0DTE and 1DTE (the default). */
   readonly expirations?: number;
   /** Strikes every $1 within this fraction of the listing day's open (default 0.05 = ±5 %). */
-  readonly strikeRangePct?: number;
+  readonly strikeRange?: number;
   /** Half-dollar strikes within this many dollars of the money (default 5). */
   readonly halfStrikeRange?: number;
   /** Days kept in each generated-day cache (default 64). */
@@ -24,7 +24,7 @@ export interface MarketConfig {
 export interface ResolvedMarketConfig {
   readonly seed: number | string;
   readonly expirations: number;
-  readonly strikeRangePct: number;
+  readonly strikeRange: number;
   readonly halfStrikeRange: number;
   readonly cacheDays: number;
 }
@@ -34,7 +34,7 @@ export function resolveMarketConfig(config: MarketConfig): ResolvedMarketConfig 
   return {
     seed: config.seed,
     expirations: Math.max(1, Math.floor(config.expirations ?? 2)),
-    strikeRangePct: config.strikeRangePct ?? 0.05,
+    strikeRange: config.strikeRange ?? 0.05,
     halfStrikeRange: config.halfStrikeRange ?? 5,
     cacheDays: config.cacheDays ?? 64,
   };

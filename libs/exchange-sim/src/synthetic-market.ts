@@ -123,8 +123,8 @@ export class SyntheticMarket {
     if (!s) return [];
     const listing = this.state(this.dates[Math.max(0, s.index - (this.config.expirations - 1))]!)!;
     const ref = listing.open;
-    const lo = Math.floor(ref * (1 - this.config.strikeRangePct));
-    const hi = Math.ceil(ref * (1 + this.config.strikeRangePct));
+    const lo = Math.floor(ref * (1 - this.config.strikeRange));
+    const hi = Math.ceil(ref * (1 + this.config.strikeRange));
     const out: number[] = [];
     const center = Math.round(ref);
     for (let k = lo; k <= hi; k++) {

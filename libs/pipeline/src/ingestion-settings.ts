@@ -40,7 +40,7 @@ export function ingestionSettings(
         expiry: options.expiry,
         ...(options.fixedExpiry ? { fixedExpiry: options.fixedExpiry } : {}),
       },
-      discoveryRangePct: options.discoveryRangePct * 100,
+      discoveryRange: options.discoveryRange,
       concurrency: Math.max(2, config.pipeline.backfill.concurrency),
     },
     ...(extra.logger ? { logger: extra.logger } : {}),

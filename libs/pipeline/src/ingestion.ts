@@ -53,7 +53,8 @@ export interface IngestionSettings {
   readonly options: {
     readonly mode: 'test' | 'prod';
     readonly params: Partial<SelectionParams>;
-    readonly discoveryRangePct?: number;
+    /** ±this fraction of the opening when the listed chain is too thin (0.01 = ±1 %). */
+    readonly discoveryRange?: number;
     /** Contract downloads in flight at once. */
     readonly concurrency: number;
   };
@@ -256,7 +257,7 @@ export class Ingestion {
       params: o.params,
       input: this.settings.input,
       lister: this.options,
-      discoveryRangePct: o.discoveryRangePct,
+      discoveryRange: o.discoveryRange,
       calendar: nyseCalendar,
     });
   }

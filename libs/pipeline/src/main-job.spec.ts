@@ -38,7 +38,7 @@ describe('runMainJob on the exchange simulator', () => {
       },
     });
     summary = await runMainJob({ config, from: FROM, to: TO, dataSource: 'exchange simulator, seed 42 (test)' });
-  }, 240_000);
+  }, 600_000);
   afterAll(() => sim.close());
 
   it('runs every stage and stores every bar once', () => {

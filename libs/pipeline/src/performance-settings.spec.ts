@@ -12,13 +12,13 @@ describe('performanceThresholds', () => {
     expect(t).toMatchObject({ overrunMs: perf.overrunMs, staleMs: perf.staleAfterMs, hungMs: perf.hungAfterMs, noDataMs: perf.noDataAfterMs, burstCount: perf.burstErrors });
   });
 
-  // A throughput floor of p % of the baseline is a duration ceiling of 100/p × the baseline.
+  // A throughput floor of a fraction r of the baseline is a duration ceiling of 1/r × the baseline.
   it.each([
-    [50, 2],
-    [25, 4],
-    [80, 1.25],
-  ])('degradationPct %d → degradationFactor %d', (pct, factor) => {
-    expect(performanceThresholds({ ...perf, degradationPct: pct }).degradationFactor).toBeCloseTo(factor, 12);
+    [0.5, 2],
+    [0.25, 4],
+    [0.8, 1.25],
+  ])('degradationRatio %d → degradationFactor %d', (ratio, factor) => {
+    expect(performanceThresholds({ ...perf, degradationRatio: ratio }).degradationFactor).toBeCloseTo(factor, 12);
   });
 
   it('lets a PerformanceMonitor flag a flush slower than the configured overrun', () => {

@@ -2,9 +2,9 @@ import type { SettingsConfig } from '@spyglass/core';
 import { defaultPerformanceThresholds, type PerformanceThresholds } from '@spyglass/monitoring';
 
 /**
- * `settings.yaml`'s `monitoring.performance` as monitoring's thresholds. `degradationPct` is a
- * throughput floor ("below 50 % of the baseline"); the monitor compares durations, so the factor is
- * its inverse (50 % of the throughput = 2× the duration).
+ * `settings.yaml`'s `monitoring.performance` as monitoring's thresholds. `degradationRatio` is a
+ * throughput floor (0.5 = "below 50 % of the baseline"); the monitor compares durations, so the
+ * factor is its inverse (half the throughput = 2× the duration).
  *
  * @example
  * ```ts
@@ -18,7 +18,7 @@ export function performanceThresholds(p: SettingsConfig['monitoring']['performan
     staleMs: p.staleAfterMs,
     hungMs: p.hungAfterMs,
     noDataMs: p.noDataAfterMs,
-    degradationFactor: 100 / p.degradationPct,
+    degradationFactor: 1 / p.degradationRatio,
     burstCount: p.burstErrors,
     burstWindowMs: p.burstWindowMs,
   };

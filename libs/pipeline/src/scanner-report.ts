@@ -31,10 +31,10 @@ export async function writeScannerReport(root: string, scan: ScanSummary & { rea
   const summary: ScannerSummary = {
     generatedAt: new Date(now).toISOString(),
     ...(sortedDates.length ? { from: sortedDates[0]!, to: sortedDates.at(-1)! } : {}),
-    moveThresholdPct: scan.thresholdPct,
+    moveThreshold: scan.threshold,
     totalBars: scan.bars,
     totalEvents: scan.events,
-    positiveMinuteRate: scan.positiveMinuteRatePct / 100,
+    positiveMinuteRate: scan.positiveMinuteRate,
     durationAboveMinutes: scan.durationMinutes,
     eventsByHour: Object.entries(scan.eventsByHourEt).map(([hour, events]) => ({ hour: Number(hour), events })),
     perContractDay: [...perDay.values()].sort((a, b) => a.date.localeCompare(b.date) || a.ticker.localeCompare(b.ticker)),

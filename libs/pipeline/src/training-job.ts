@@ -204,8 +204,8 @@ export async function runTrainingJob(o: TrainingJobOptions): Promise<TrainingJob
   const tp = bt.trades.filter((t) => t.isTruePositive);
   const ev = expectedValue({
     precision: bt.metrics.precision,
-    avgWinPct: mean(finite(tp.map((t) => t.maxGain120m))),
-    avgLossPct: mean(finite(fp.map((t) => t.minLoss120m))),
+    avgWin: mean(finite(tp.map((t) => t.maxGain120m))),
+    avgLoss: mean(finite(fp.map((t) => t.minLoss120m))),
   });
   await writeFile(join(reportDir, 'stop_loss_impact.json'), JSON.stringify(stopLossImpact(fp), null, 2));
 
@@ -223,7 +223,7 @@ export async function runTrainingJob(o: TrainingJobOptions): Promise<TrainingJob
       ticker: t.ticker,
       probability: t.probability,
       outcome: t.isTruePositive ? 'tp' : 'fp',
-      maxGainPct: Number.isFinite(t.maxGain120m) ? t.maxGain120m : null,
+      maxGain: Number.isFinite(t.maxGain120m) ? t.maxGain120m : null,
       topFactors: e.factors.map((f) => ({ feature: f.feature, value: f.value, shap: f.shap })),
     };
   });

@@ -13,6 +13,8 @@ export type { QuarantineCounts, QuarantineEntry } from './quarantine/quarantine.
 export { consolidate, CONSOLIDATED_DATASET } from './consolidation/consolidate.js';
 export type { MarketStepOptions, MarketStepSummary, ProcessedStepOptions, ProcessedStepSummary, SkippedDate } from './layout/processed-step.js';
 export type { ConsolidateOptions, ConsolidateSummary } from './consolidation/consolidate.js';
+export { readConsolidated } from './consolidation/read-consolidated.js';
+export type { ConsolidatedRow, ReadConsolidatedOptions } from './consolidation/read-consolidated.js';
 export type { IvOutcome } from './consolidation/option-greeks.js';
 export { DEFAULT_INDICATORS } from './consolidation/spy-indicators.js';
 export type { IndicatorSettings } from './consolidation/spy-indicators.js';

@@ -17,8 +17,8 @@ import type { PrepareTrainingOptions } from './training/prepare-training.js';
 export interface ProcessingOptions {
   readonly consolidate: Pick<ConsolidateOptions, 'riskFreeRate' | 'dividendYield' | 'newsLookbackMinutes'>;
   readonly features: Pick<GenerateFeaturesOptions, 'labels' | 'newsLookbackMinutes'>;
-  readonly training: Pick<PrepareTrainingOptions, 'labels' | 'minTargetCoveragePct'>;
-  readonly scanner: Pick<ScanOptions, 'thresholdPct'>;
+  readonly training: Pick<PrepareTrainingOptions, 'labels' | 'minTargetCoverage'>;
+  readonly scanner: Pick<ScanOptions, 'threshold'>;
 }
 
 /**
@@ -37,7 +37,7 @@ export function processingOptions(pipeline: Pick<PipelineConfig, 'consolidation'
   return {
     consolidate: { riskFreeRate: c.riskFreeRate, dividendYield: c.dividendYield, newsLookbackMinutes: c.newsLookbackMinutes },
     features: { labels: pipeline.labels, newsLookbackMinutes: c.newsLookbackMinutes },
-    training: { labels: pipeline.labels, minTargetCoveragePct: pipeline.trainingPrep.minTargetCoveragePct },
-    scanner: { thresholdPct: pipeline.scanner.threshold * 100 },
+    training: { labels: pipeline.labels, minTargetCoverage: pipeline.trainingPrep.minTargetCoverage },
+    scanner: { threshold: pipeline.scanner.threshold },
   };
 }

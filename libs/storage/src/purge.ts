@@ -1,6 +1,6 @@
 import { readdir, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
-import { SpyglassError, nyDate } from '@spyglass/core';
+import { SpyglassError, dataRootLayout, nyDate, type DataRootLayout } from '@spyglass/core';
 import { hiveValue, walkFiles } from './walk-files.js';
 
 /**
@@ -13,8 +13,22 @@ import { hiveValue, walkFiles } from './walk-files.js';
  */
 export type PurgeCategory = 'raw' | 'processed' | 'metrics' | 'schema_drift' | 'checkpoints' | 'heartbeat';
 
-/** Every {@link PurgeCategory}; its directory under the root has the same name. */
+/** Every {@link PurgeCategory}; its directory is the data-root layout's (core `dataRootLayout`). */
 export const PURGE_CATEGORIES: readonly PurgeCategory[] = ['raw', 'processed', 'metrics', 'schema_drift', 'checkpoints', 'heartbeat'];
+
+const CATEGORY_DIR: Record<PurgeCategory, (at: DataRootLayout) => string> = {
+  raw: (at) => at.raw,
+  processed: (at) => at.processed,
+  metrics: (at) => at.metrics,
+  schema_drift: (at) => at.schemaDrift,
+  checkpoints: (at) => at.checkpoints,
+  heartbeat: (at) => at.heartbeats,
+};
+
+const categoryDir = (opts: PurgeOptions, category: PurgeCategory): string => {
+  const override = opts.dirs?.[category];
+  return override === undefined ? CATEGORY_DIR[category](dataRootLayout(opts.root)) : path.join(opts.root, override);
+};
 
 /**
  * Options of {@link purge}.
@@ -111,7 +125,7 @@ export async function purge(opts: PurgeOptions): Promise<PurgeSummary> {
     // Data of date D is older than the retention when D is before the New York date of the cutoff.
     const cutoffDate = nyDate(cutoffMs);
     byCategory[category].cutoff = cutoffDate;
-    const dir = path.join(opts.root, opts.dirs?.[category] ?? category);
+    const dir = categoryDir(opts, category);
     for (const f of await walkFiles(dir)) {
       const name = path.basename(f.path);
       if (name === '.lock' || name.endsWith('.lock')) continue;
@@ -137,7 +151,7 @@ export async function purge(opts: PurgeOptions): Promise<PurgeSummary> {
       parents.add(path.dirname(f.path));
     }
     for (const category of PURGE_CATEGORIES) {
-      const top = path.resolve(opts.root, opts.dirs?.[category] ?? category);
+      const top = path.resolve(categoryDir(opts, category));
       for (const p of parents) {
         // Walk up while the directory is empty, stopping at the category root. A directory holding a
         // lock file is left alone: a writer may be about to put a partition there.

@@ -95,8 +95,8 @@ function syntheticYear(): FeatureTable {
         timestamp[r] = start + m * 60_000;
         date[r] = iso;
         ticker[r] = `O:SPY${iso.slice(2).replaceAll('-', '')}${c % 2 ? 'P' : 'C'}00${590 + c}000`;
-        maxGain[r] = y ? 20 + 60 * rand() : 19 * rand();
-        minLoss[r] = -(y ? 10 * rand() : 5 + 30 * rand());
+        maxGain[r] = y ? 0.2 + 0.6 * rand() : 0.19 * rand();
+        minLoss[r] = -(y ? 0.1 * rand() : 0.05 + 0.3 * rand());
         r++;
       }
     }

@@ -4,7 +4,6 @@ import { createInterface } from 'node:readline/promises';
 import type { Argv, CommandModule } from 'yargs';
 import { defineCommand } from '../define-command.js';
 import { dataRootLayout, nyDate, nyseCalendar, SpyglassError } from '@spyglass/core';
-import { Heartbeat } from '@spyglass/monitoring';
 import { Ingestion, ParallelRunner, ProcessRegistry, ingestionSettings, type BackfillSummary, type DayProgress, type OptionsDaySummary, type WorkerTask } from '@spyglass/pipeline';
 import { ContractSelector, promptSelectionParams } from '@spyglass/sources';
 import { writeFileAtomic } from '@spyglass/storage';
@@ -13,6 +12,7 @@ import { loadContext, loadWritingContext, type CliContext } from '../context.js'
 import { enqueueBackfillAll } from './cluster.js';
 import { printResult, type GlobalArgs } from '../output.js';
 import { ProgressBar } from '../progress-bar.js';
+import { runMonitor } from '../run-monitoring.js';
 import { exitStopped, stopOnSignal } from '../stop-signal.js';
 
 interface RangeArgs extends GlobalArgs {
@@ -104,19 +104,18 @@ function singleBackfill(
       const range = resolveRange(a, ctx.config.pipeline.backfill.spanDays);
       const ticker = a.ticker ?? defaultTicker(ctx);
       const p = progress(`${command} ${ticker}`);
-      const hb = ctx.config.settings.monitoring.heartbeat;
-      // Liveness for long backfills: a record every intervalMs, an alert after stallAfterMs without a finished day.
-      const heartbeat = new Heartbeat({
-        component: `${command}:${ticker}`,
-        intervalMs: hb.intervalMs,
-        stallAfterMs: hb.stallAfterMs,
-        logger: ctx.logger,
-      });
-      heartbeat.start();
+      // Liveness and timing for long backfills: heartbeat/ and metrics/ files, an alert after stallAfterMs without a finished day.
+      const monitor = runMonitor(ctx.dataRoot, ctx.config, ctx.logger, `${command}:${ticker}`);
+      monitor.start();
       const stop = stopOnSignal();
+      // With concurrent days, a day's timed unit is the time since the previous day finished (throughput, not latency).
+      let last = Date.now();
       try {
         const summary = await ingestionFor(ctx, a).backfill(dataset, { ticker, ...range, resume: a.resume, retryEmpty: a['retry-empty'], signal: stop.signal }, (d) => {
-          heartbeat.touch({ days: d.index + 1, bars: d.totals.stored });
+          const now = Date.now();
+          if (!d.skipped) monitor.done('day', { durationMs: now - last, items: d.counts.stored }, { days: d.index + 1, bars: d.totals.stored });
+          else monitor.touch({ days: d.index + 1, bars: d.totals.stored });
+          last = now;
           p.onDay(d);
         });
         p.finish();
@@ -126,7 +125,7 @@ function singleBackfill(
         throw e;
       } finally {
         stop.dispose();
-        heartbeat.stop();
+        await monitor.stop();
       }
     },
   });
@@ -246,16 +245,24 @@ export const downloadOptionsCommand = defineCommand({
     const results: OptionsDaySummary[] = [];
     let stored = 0;
     const stop = stopOnSignal();
-    for (const [i, date] of days.entries()) {
-      const r = await pipeline.run(date, a.resume, stop.signal, a['retry-empty']).catch((e: unknown) => {
-        if (stop.signal.aborted) exitStopped(stop.signal.reason as NodeJS.Signals, 'download-options');
-        throw e;
-      });
-      stored += r.stored;
-      results.push(r);
-      bar.update({ done: i + 1, total: days.length, bars: stored, label: date });
+    const monitor = runMonitor(ctx.dataRoot, ctx.config, ctx.logger, 'download-options');
+    monitor.start();
+    try {
+      for (const [i, date] of days.entries()) {
+        const started = Date.now();
+        const r = await pipeline.run(date, a.resume, stop.signal, a['retry-empty']).catch((e: unknown) => {
+          if (stop.signal.aborted) exitStopped(stop.signal.reason as NodeJS.Signals, 'download-options');
+          throw e;
+        });
+        stored += r.stored;
+        results.push(r);
+        monitor.done('day', { durationMs: Date.now() - started, items: r.stored }, { days: i + 1, bars: stored });
+        bar.update({ done: i + 1, total: days.length, bars: stored, label: date });
+      }
+    } finally {
+      stop.dispose();
+      await monitor.stop();
     }
-    stop.dispose();
     bar.finish();
     const sum = (f: (r: OptionsDaySummary) => number) => results.reduce((n, r) => n + f(r), 0);
     const totals = {
@@ -299,12 +306,12 @@ export const discoverCommand = defineCommand({
     const selector = new ContractSelector({
       mode: 'prod',
       lister: ingestion.options,
-      discoveryRangePct: o.discoveryRangePct * 100,
+      discoveryRange: o.discoveryRange,
       params: { underlying: o.underlying, increment: o.strikeIncrement, nCalls: o.strikesPerSide, nPuts: o.strikesPerSide, expiry: o.expiry, ...(o.fixedExpiry ? { fixedExpiry: o.fixedExpiry } : {}) },
       calendar: nyseCalendar,
     });
     const selection = await selector.select(date, opening.price);
-    const listing = await selector.discover(date, opening.price, o.discoveryRangePct * 100);
+    const listing = await selector.discover(date, opening.price, o.discoveryRange);
     const saved = a.output ?? dataRootLayout(ctx.dataRoot).report('discover', `contracts_${date}.json`);
     const result = { date, opening, expiration: selection.expiration, calls: selection.calls.map((c) => c.ticker), puts: selection.puts.map((c) => c.ticker), listed: listing.records.length, saved };
     await mkdir(dirname(saved), { recursive: true });
@@ -312,7 +319,7 @@ export const discoverCommand = defineCommand({
     printResult(a, result, () =>
       [`${date}: ${o.underlying} opened at ${opening.price.toFixed(2)} (${opening.source}); expiration ${selection.expiration}`,
         `calls: ${result.calls.join(', ')}`, `puts:  ${result.puts.join(', ')}`,
-        `${listing.records.length} contracts listed within ±${(o.discoveryRangePct * 100).toFixed(1)} %, saved to ${saved}`].join('\n'),
+        `${listing.records.length} contracts listed within ±${(o.discoveryRange * 100).toFixed(1)} %, saved to ${saved}`].join('\n'),
     );
   },
 });

@@ -50,7 +50,7 @@ export const prepareTrainingCommand = defineCommand({
     const ctx = loadWritingContext(a);
     const s = await prepareTraining({ root: ctx.dataRoot, dates: tradingDates(ctx, a), ...processingOptions(ctx.config.pipeline).training });
     printResult(a, s, () =>
-      `training rows: ${s.rowsKept.toLocaleString('en-US')} kept of ${s.rowsIn.toLocaleString('en-US')} (${s.rowsDroppedLowCoverage} below ${s.minTargetCoveragePct} % coverage), ${s.positives} positives, mean coverage ${s.meanCoveragePct.toFixed(1)} %${skippedLine(s.skipped)}`,
+      `training rows: ${s.rowsKept.toLocaleString('en-US')} kept of ${s.rowsIn.toLocaleString('en-US')} (${s.rowsDroppedLowCoverage} below ${(100 * s.minTargetCoverage).toFixed(0)} % coverage), ${s.positives} positives, mean coverage ${(100 * s.meanCoverage).toFixed(1)} %${skippedLine(s.skipped)}`,
     );
   },
 });
@@ -92,7 +92,7 @@ export const scanOptionsCommand = defineCommand({
       root: ctx.dataRoot,
       dates: tradingDates(ctx, a),
       ...processingOptions(ctx.config.pipeline).scanner,
-      ...(a.threshold === undefined ? {} : { thresholdPct: a.threshold * 100 }),
+      ...(a.threshold === undefined ? {} : { threshold: a.threshold }),
       csvPath: a.csv ?? dataRootLayout(ctx.dataRoot).scannerEvents,
     });
     // The dashboard's Options scanner tab reads this summary.

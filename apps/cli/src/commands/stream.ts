@@ -1,36 +1,33 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { CommandModule } from 'yargs';
 import { defineCommand } from '../define-command.js';
-import { nyseCalendar, type Logger, type SpyglassConfig } from '@spyglass/core';
-import { Heartbeat } from '@spyglass/monitoring';
+import { nyseCalendar, type Clock, type Logger, type SpyglassConfig } from '@spyglass/core';
 import { Ingestion, LiveStreams, ingestionSettings, liveSessionDate, liveStreamSettings, type LiveStream, type StreamingSummary } from '@spyglass/pipeline';
+import { readConsolidated } from '@spyglass/processing';
 import { FeedSimulator } from '@spyglass/sources';
 import { ParquetDataset, rawDatasetSpecs } from '@spyglass/storage';
 import { loadContext, loadWritingContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
 import { stopOnSignal } from '../stop-signal.js';
+import { cliClock } from '../cli-clock.js';
+import { runMonitor, type RunMonitor } from '../run-monitoring.js';
 
 /**
  * The live streams of a configuration. Market hours are enforced unless `--ignore-market-hours`
  * (for the simulator, whose sessions are replays of past days).
  */
-export function liveStreams(config: SpyglassConfig, logger: Logger, opts: { ignoreMarketHours: boolean }): { ingestion: Ingestion; streams: LiveStreams } {
-  const ingestion = new Ingestion(ingestionSettings(config, { logger }));
-  const hb = config.settings.monitoring.heartbeat;
-  const streams = new LiveStreams(
-    ingestion,
-    liveStreamSettings(config, { enforceMarketHours: !opts.ignoreMarketHours, logger }),
-    {
-      heartbeat: (name) =>
-        new Heartbeat({
-          component: name,
-          intervalMs: hb.intervalMs,
-          stallAfterMs: hb.stallAfterMs,
-          onBeat: (r) => logger.info({ heartbeat: r }, `${name}: alive`),
-          onStall: (r) => logger.error({ heartbeat: r }, `${name}: no progress for ${Math.round(hb.stallAfterMs / 60_000)} minutes`),
-        }),
+export function liveStreams(config: SpyglassConfig, logger: Logger, opts: { ignoreMarketHours: boolean; clock?: Clock }): { ingestion: Ingestion; streams: LiveStreams } {
+  const clock = opts.clock ? { clock: opts.clock } : {};
+  const ingestion = new Ingestion(ingestionSettings(config, { logger, ...clock }));
+  // Each stream's heartbeat/ and metrics/ files; a flush's slowest arrival-to-durable latency is its timed unit.
+  const monitors = new Map<string, RunMonitor>();
+  const streams = new LiveStreams(ingestion, liveStreamSettings(config, { enforceMarketHours: !opts.ignoreMarketHours, logger, ...clock }), {
+    heartbeat: (name) => {
+      const monitor = runMonitor(config.settings.dataRoot, config, logger, name);
+      monitors.set(name, monitor);
+      return monitor;
     },
-  );
+    onFlushed: (name, bars, latenciesMs) => monitors.get(name)?.done('arrival_to_durable', { durationMs: Math.max(0, ...latenciesMs), items: bars.length }, {}),
+  });
   return { ingestion, streams };
 }
 
@@ -97,15 +94,17 @@ export const streamOptionsCommand = defineCommand({
       .option('ignore-market-hours', { type: 'boolean', default: false }),
   handler: async (a) => {
     const ctx = loadWritingContext(a);
-    const { ingestion, streams } = liveStreams(ctx.config, ctx.logger, { ignoreMarketHours: a['ignore-market-hours'] });
-    const date = a.date ?? liveSessionDate(Date.now());
+    const clock = cliClock();
+    const { ingestion, streams } = liveStreams(ctx.config, ctx.logger, { ignoreMarketHours: a['ignore-market-hours'], clock });
+    const date = a.date ?? liveSessionDate(clock.now());
     // The selection needs the session's opening price, which exists once its first minute has ended.
     const firstBarEnds = (nyseCalendar.session(date)?.open ?? 0) + 60_000;
-    if (!a['ignore-market-hours'] && Date.now() < firstBarEnds) {
+    if (!a['ignore-market-hours'] && clock.now() < firstBarEnds) {
       ctx.logger.info({ date, selectAt: new Date(firstBarEnds).toISOString() }, `waiting for the ${date} open to select its contracts`);
+      if (!a.json) process.stderr.write(`stream-options: waiting for the ${date} open (${new Date(firstBarEnds).toISOString()}) to select its contracts\n`);
       const stop = stopOnSignal();
       try {
-        await sleep(firstBarEnds - Date.now(), undefined, { signal: stop.signal });
+        await clock.sleep(firstBarEnds - clock.now(), stop.signal);
       } catch {
         printResult(a, [], () => `stream-options: stopped before the ${date} open; nothing selected`);
         return;
@@ -120,13 +119,26 @@ export const streamOptionsCommand = defineCommand({
   },
 });
 
+type Replayed = { ticker: string; timestamp: number; close?: number | null; opt_close?: number | string | null; title?: string };
+
+/** Stored records of `source` in event-time order, in batches (consolidated: one date at a time). */
+async function* replaySource(root: string, a: { source: string; date?: string; ticker?: string }): AsyncGenerator<readonly Replayed[]> {
+  const dates = a.date ? [a.date] : undefined;
+  if (a.source === 'consolidated') {
+    yield* readConsolidated({ root, ...(dates ? { dates } : {}), ...(a.ticker ? { tickers: [a.ticker] } : {}) });
+    return;
+  }
+  const ds = new ParquetDataset<Replayed>({ root, spec: rawDatasetSpecs[a.source as keyof typeof rawDatasetSpecs] });
+  yield (await ds.readAll({ ...(a.date ? { from: a.date, to: a.date } : {}), ...(a.ticker ? { tickers: [a.ticker] } : {}) })).sort((x, y) => x.timestamp - y.timestamp);
+}
+
 /** `spyglass simulate`: replay stored Parquet as a real-time stream (the original's FeedSimulator). */
 export const simulateCommand = defineCommand({
   command: 'simulate',
   describe: 'replay a stored dataset as a real-time stream (speed multiplier; 0 = no delay)',
   builder: (y) =>
     y
-      .option('source', { choices: ['stocks', 'options', 'indices', 'news'], default: 'stocks' })
+      .option('source', { choices: ['stocks', 'options', 'indices', 'news', 'consolidated'], default: 'stocks', describe: 'a raw dataset, or consolidated (one row per option per minute, processed/consolidated)' })
       .option('date', { type: 'string', describe: 'one date (default: all stored)' })
       .option('ticker', { type: 'string' })
       .option('speed', { type: 'number', default: 60, describe: '1 = real time, 60 = a minute per second, 0 = no delay' })
@@ -134,18 +146,13 @@ export const simulateCommand = defineCommand({
       .option('limit', { type: 'number', describe: 'stop after this many records' }),
   handler: async (a) => {
     const ctx = loadContext(a);
-    const ds = new ParquetDataset<{ ticker: string; timestamp: number; close?: number; title?: string }>({
-      root: ctx.dataRoot,
-      spec: rawDatasetSpecs[a.source as keyof typeof rawDatasetSpecs],
-    });
-    const records = (await ds.readAll({ ...(a.date ? { from: a.date, to: a.date } : {}), ...(a.ticker ? { tickers: [a.ticker] } : {}) })).sort((x, y) => x.timestamp - y.timestamp);
     const stop = stopOnSignal();
-    const feed = new FeedSimulator({ records, speed: a.speed, maxGapDelayMs: a['max-gap-ms'], signal: stop.signal });
+    const feed = new FeedSimulator<Replayed>({ batches: replaySource(ctx.dataRoot, a), speed: a.speed, maxGapDelayMs: a['max-gap-ms'], signal: stop.signal });
     let n = 0;
     for await (const ev of feed) {
       if (ev.type !== 'bar') continue;
       n++;
-      if (!a.json) process.stdout.write(`${new Date(ev.bar.timestamp).toISOString()} ${ev.bar.ticker} ${ev.bar.close ?? ev.bar.title ?? ''}\n`);
+      if (!a.json) process.stdout.write(`${new Date(ev.bar.timestamp).toISOString()} ${ev.bar.ticker} ${ev.bar.close ?? ev.bar.opt_close ?? ev.bar.title ?? ''}\n`);
       if (a.limit && n >= a.limit) await feed.close();
     }
     stop.dispose();

@@ -38,13 +38,22 @@ export function sample(text: string, name: string, labels: Record<string, string
   return undefined;
 }
 
-/** Polls `check` (real time: the daemon and the simulator run on real sockets) until it is truthy. */
-export async function until<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
+/**
+ * Polls `check` (real time: the daemon and the simulator run on real sockets) until it is truthy. A
+ * check that throws counts as "not yet": a kept-alive socket the server closes as the client reuses
+ * it fails one fetch with ECONNRESET, which a poll must survive. The last error is in the timeout's.
+ */
+export async function until<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
   for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (e) {
+      lastError = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`, { cause: lastError });
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -133,6 +133,13 @@ describe('loadConfig: bad input names file, key path and reason', () => {
     ['retry_policy.yaml', 'jitter: 2\n', 'jitter', 'expected number to be <=1'],
     ['retry_policy.yaml', 'retryOn: [RATE_LIMITED, TEAPOT]\n', 'retryOn[1]', 'Invalid option'],
     ['pipeline.yaml', 'labels:\n  threshold: 20\n', 'labels.threshold', 'expected number to be <1'],
+    // One unit per quantity: fractions, and the keys that held percents say what replaced them.
+    ['sources.yaml', 'options:\n  discoveryRangePct: 0.01\n', 'options.discoveryRangePct', 'renamed to discoveryRange, a fraction'],
+    ['sources.yaml', 'options:\n  discoveryRange: 1\n', 'options.discoveryRange', 'expected number to be <1'],
+    ['pipeline.yaml', 'trainingPrep:\n  minTargetCoveragePct: 50\n', 'trainingPrep.minTargetCoveragePct', 'renamed to minTargetCoverage, a fraction'],
+    ['pipeline.yaml', 'trainingPrep:\n  minTargetCoverage: 50\n', 'trainingPrep.minTargetCoverage', 'expected number to be <=1'],
+    ['settings.yaml', 'monitoring:\n  performance:\n    degradationPct: 50\n', 'monitoring.performance.degradationPct', 'renamed to degradationRatio, a fraction'],
+    ['settings.yaml', 'monitoring:\n  performance:\n    degradationRatio: 50\n', 'monitoring.performance.degradationRatio', 'expected number to be <1'],
   ])('%s %j → %s: %s', (file, text, path, reason) => {
     const dir = dirWith({ [file]: text });
     const e = configErrorOf(() => loadConfig({ dir, env: {} }));

@@ -168,12 +168,19 @@ function hasPath(value: unknown, path: readonly PropertyKey[]): boolean {
   return true;
 }
 
+// Keys that held a percent before every quantity became a fraction: named with their successor.
+const RENAMED_KEYS: Readonly<Record<string, string>> = {
+  discoveryRangePct: 'renamed to discoveryRange, a fraction (0.01 = ±1 %)',
+  minTargetCoveragePct: 'renamed to minTargetCoverage, a fraction (0.5 = 50 %; the old value / 100)',
+  degradationPct: 'renamed to degradationRatio, a fraction (0.5 = 50 %; the old value / 100)',
+};
+
 function toIssues(error: z.ZodError): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   for (const i of error.issues) {
     const path = i.path.map((p) => (typeof p === 'number' ? p : String(p)));
     if (i.code === 'unrecognized_keys') {
-      for (const k of i.keys) issues.push({ code: 'unrecognized_key', path: [...path, k], message: 'unknown key' });
+      for (const k of i.keys) issues.push({ code: 'unrecognized_key', path: [...path, k], message: RENAMED_KEYS[k] ?? 'unknown key' });
     } else issues.push({ code: i.code, path, message: i.message });
   }
   return issues;

@@ -55,8 +55,8 @@ export const pipelineConfigSchema = z.strictObject({
     .prefault({}),
   trainingPrep: z
     .strictObject({
-      /** Rows whose future window has fewer bars than this percentage are dropped. */
-      minTargetCoveragePct: z.number().min(0).max(100).default(50),
+      /** Rows whose future window has fewer bars than this fraction of its minutes are dropped (0.5 = 50 %). */
+      minTargetCoverage: z.number().min(0).max(1).default(0.5),
     })
     .prefault({}),
   scanner: z

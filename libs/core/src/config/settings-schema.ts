@@ -54,8 +54,8 @@ export const settingsConfigSchema = z.strictObject({
           hungAfterMs: positiveMs.default(900_000),
           /** No records for this long during market hours raises a no-data alert. */
           noDataAfterMs: positiveMs.default(600_000),
-          /** Throughput below this percentage of the window's baseline is a degradation. */
-          degradationPct: z.number().gt(0).lt(100).default(50),
+          /** Throughput below this fraction of the window's baseline is a degradation (0.5 = 50 %). */
+          degradationRatio: z.number().gt(0).lt(1).default(0.5),
           /** This many errors within `burstWindowMs` is an error burst… */
           burstErrors: z.number().int().positive().default(10),
           burstWindowMs: positiveMs.default(60_000),

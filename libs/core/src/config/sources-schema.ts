@@ -69,7 +69,7 @@ export const sourcesConfigSchema = z.strictObject({
       /** `test` selects a handful of contracts, `prod` the full configured set. */
       mode: z.enum(['test', 'prod']).default('test'),
       /** Strike range around the opening price for contract discovery, as a fraction (0.01 = ±1 %). */
-      discoveryRangePct: z.number().positive().max(1).default(0.01),
+      discoveryRange: z.number().positive().lt(1).default(0.01),
     })
     .refine((o) => o.expiry !== 'fixed' || o.fixedExpiry !== null, {
       message: 'fixedExpiry (YYYY-MM-DD) is required when expiry is "fixed"',

@@ -21,5 +21,10 @@ describe('dataRootLayout', () => {
     [at.model('v1'), 'data/models/v1'],
     [at.mlReport('run-1'), 'data/reports/ml/run-1'],
     [at.report('threshold_analysis'), 'data/reports/threshold_analysis'],
+    // The purge categories `heartbeat` and `metrics` are these directories.
+    [at.heartbeats, 'data/heartbeat'],
+    [at.metrics, 'data/metrics'],
+    [at.heartbeatFile('stream:news:SPY'), 'data/heartbeat/stream_news_SPY.json'],
+    [at.metricsLog('backfill:I:VIX', Date.UTC(2026, 11, 2, 4)), 'data/metrics/backfill_I_VIX-2026-12.jsonl'],
   ])('%s is %s', (got, want) => expect(got).toBe(want));
 });

@@ -45,6 +45,14 @@ export interface DataRootLayout {
   readonly scannerSummary: string;
   /** `<root>/reports/ml/latest/summary.json` (see `ModelSummary`). */
   readonly modelSummary: string;
+  /** `<root>/heartbeat`: the latest liveness record of each long run (purge category `heartbeat`). */
+  readonly heartbeats: string;
+  /** `<root>/metrics`: performance snapshots of long runs, JSON lines (purge category `metrics`). */
+  readonly metrics: string;
+  /** `<root>/heartbeat/<component>.json`, the component's name made file-safe (`backfill:SPY` → `backfill_SPY`). */
+  heartbeatFile(component: string): string;
+  /** `<root>/metrics/<session>-<YYYY-MM>.jsonl`: one file per session and UTC month, so retention drops whole months. */
+  metricsLog(session: string, at: number): string;
   /** `<root>/processed/<dataset>`. */
   processedDataset(dataset: string): string;
   /** `<root>/quarantine/<dataset>`. */
@@ -86,10 +94,19 @@ export function dataRootLayout(root: string): DataRootLayout {
     scannerEvents: under('reports', 'scanner', 'events.csv'),
     scannerSummary: under('reports', 'scanner', 'summary.json'),
     modelSummary: under('reports', 'ml', 'latest', 'summary.json'),
+    heartbeats: under('heartbeat'),
+    metrics: under('metrics'),
+    heartbeatFile: (component) => under('heartbeat', `${fileSafe(component)}.json`),
+    metricsLog: (session, at) => under('metrics', `${fileSafe(session)}-${new Date(at).toISOString().slice(0, 7)}.jsonl`),
     processedDataset: (dataset) => under('processed', dataset),
     quarantineDataset: (dataset) => under('quarantine', dataset),
     model: (version) => under('models', version),
     mlReport: (runId) => under('reports', 'ml', runId),
     report: (...parts) => under('reports', ...parts),
   };
+}
+
+// Component names carry tickers and colons (`stream:news:SPY`, `backfill:I:VIX`): one path segment each.
+function fileSafe(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '_');
 }

@@ -8,7 +8,7 @@ import type { ValidationIssue } from '../validation-issue.js';
  * @example
  * ```ts
  * const summary: ScannerSummary = {
- *   generatedAt: '2026-02-20T01:00:00Z', from: '2025-03-03', to: '2026-02-19', moveThresholdPct: 20,
+ *   generatedAt: '2026-02-20T01:00:00Z', from: '2025-03-03', to: '2026-02-19', moveThreshold: 0.2,
  *   eventsByHour: [{ hour: 9, events: 120 }, { hour: 10, events: 95 }],
  *   perContractDay: [{ date: '2025-03-03', ticker: 'O:SPY250303C00590000', events: 4, bars: 390 }],
  * };
@@ -18,8 +18,8 @@ export interface ScannerSummary {
   readonly generatedAt: string;
   readonly from?: string;
   readonly to?: string;
-  /** The move that counts as an event, in percent (the original: 20). */
-  readonly moveThresholdPct?: number;
+  /** The move that counts as an event, a fraction (the original: 0.2 = +20 %). */
+  readonly moveThreshold?: number;
   readonly totalBars?: number;
   readonly totalEvents?: number;
   /** Share of scanned minutes above the threshold, 0–1. */
@@ -111,7 +111,8 @@ export interface RecentSignal {
   readonly probability: number;
   /** Known outcome once the 120-minute window has passed. */
   readonly outcome?: 'tp' | 'fp' | null;
-  readonly maxGainPct?: number | null;
+  /** max_gain_120m of the signal, a fraction (0.31 = +31 %). */
+  readonly maxGain?: number | null;
   /** Top factors by |shap|, largest first. */
   readonly topFactors: readonly ShapFactor[];
 }
@@ -250,6 +251,10 @@ class Checker {
     }
     return true;
   }
+  /** A key that an earlier version wrote in another unit: present means a writer still uses it. */
+  renamed(obj: Record<string, unknown>, path: Path, old: string, now: string): void {
+    if (old in obj) this.fail([...path, old], 'RENAMED', `${fmt([...path, old])} is now ${now}`);
+  }
   array(v: unknown, path: Path, each: (item: unknown, path: Path) => void): void {
     if (!Array.isArray(v)) {
       this.fail(path, 'NOT_ARRAY', `${fmt(path)} must be an array`);
@@ -276,7 +281,8 @@ export function validateScannerSummary(value: unknown): ValidationIssue[] {
   const c = new Checker();
   if (!c.object(value, [])) return c.issues;
   c.string(value.generatedAt, ['generatedAt']);
-  c.number(value.moveThresholdPct, ['moveThresholdPct'], { optional: true, min: 0 });
+  c.number(value.moveThreshold, ['moveThreshold'], { optional: true, min: 0, max: 5 });
+  c.renamed(value, [], 'moveThresholdPct', 'moveThreshold, a fraction (0.2 = +20 %)');
   c.number(value.positiveMinuteRate, ['positiveMinuteRate'], { optional: true, min: 0, max: 1 });
   c.array(value.eventsByHour, ['eventsByHour'], (row, p) => {
     if (!c.object(row, p)) return;
@@ -335,6 +341,9 @@ export function validateModelSummary(value: unknown): ValidationIssue[] {
     c.number(row.timestamp, [...p, 'timestamp'], { min: 0 });
     c.string(row.ticker, [...p, 'ticker']);
     c.number(row.probability, [...p, 'probability'], unit);
+    // A gain is a fraction: −1 (total loss) is the floor; the old percent field is refused by name.
+    c.number(row.maxGain, [...p, 'maxGain'], { optional: true, nullable: true, min: -1 });
+    c.renamed(row, p, 'maxGainPct', 'maxGain, a fraction (0.31 = +31 %)');
     c.array(row.topFactors, [...p, 'topFactors'], (f, fp) => {
       if (!c.object(f, fp)) return;
       c.string(f.feature, [...fp, 'feature']);

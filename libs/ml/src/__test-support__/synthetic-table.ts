@@ -63,8 +63,8 @@ export function syntheticTable(options: SyntheticOptions = {}): FeatureTable {
         timestamp[r] = dayStart + m * 60_000;
         date.push(iso);
         ticker.push(`O:SPY${iso.slice(2).replaceAll('-', '')}${t % 2 ? 'P' : 'C'}00${590 + t}000`);
-        maxGain[r] = y ? 20 + 60 * rand() : 19 * rand();
-        minLoss[r] = -(y ? 10 * rand() : 5 + 30 * rand());
+        maxGain[r] = y ? 0.2 + 0.6 * rand() : 0.19 * rand();
+        minLoss[r] = -(y ? 0.1 * rand() : 0.05 + 0.3 * rand());
         timeToMax[r] = Math.floor(120 * rand());
         r++;
       }

@@ -3,8 +3,8 @@ import { SpyglassError, type ValidationIssue } from '@spyglass/core';
 /**
  * The in-memory feature dataset every ML step works on: one row per option contract per minute,
  * features row-major in a Float32Array (NaN = missing) plus the label and per-row metadata.
- * `maxGain` / `minLoss` are the label columns `max_gain_120m` / `min_loss_120m` in percent
- * (e.g. `35` = +35 %, `-12` = −12 %), used by the backtest and the error analysis, never as features.
+ * `maxGain` / `minLoss` are the label columns `max_gain_120m` / `min_loss_120m` as stored: fractions
+ * (e.g. `0.35` = +35 %, `-0.12` = −12 %), used by the backtest and the error analysis, never as features.
  *
  * @example
  * ```ts
@@ -27,9 +27,9 @@ export interface FeatureTable {
   readonly date: readonly string[];
   /** Option ticker of each row. */
   readonly ticker: readonly string[];
-  /** `max_gain_120m`, percent (NaN where the window runs past the close). */
+  /** `max_gain_120m`, a fraction (0.35 = +35 %; NaN where the window runs past the close). */
   readonly maxGain?: Float64Array;
-  /** `min_loss_120m`, percent, ≤ 0 (NaN where unknown). */
+  /** `min_loss_120m`, a fraction ≤ 0 (−0.12 = −12 %; NaN where unknown). */
   readonly minLoss?: Float64Array;
   /** `time_to_max_min`, minutes. */
   readonly timeToMax?: Float64Array;

@@ -20,7 +20,7 @@ describe('loadFeatureTable', () => {
       for (let r = 0; r < source.rows; r++) {
         if (source.date[r] !== day) continue;
         const f = Array.from(source.data.subarray(r * cols, (r + 1) * cols), (v) => (Number.isNaN(v) ? '' : v));
-        lines.push([source.timestamp[r], source.ticker[r], source.label[r], source.maxGain![r] / 100, source.minLoss![r] / 100, source.timeToMax![r], 590.5, ...f].join(','));
+        lines.push([source.timestamp[r], source.ticker[r], source.label[r], source.maxGain![r], source.minLoss![r], source.timeToMax![r], 590.5, ...f].join(','));
       }
       // one unlabeled row per day (its forward window is incomplete)
       lines.push([source.timestamp.find((_, i) => source.date[i] === day)! + 3_600_000, 'O:X', '', '', '', '', 1, ...new Array(cols).fill(0)].join(','));
@@ -47,6 +47,8 @@ describe('loadFeatureTable', () => {
     expect(t.date).toEqual(source.date);
     expect(Array.from(t.label)).toEqual(Array.from(source.label));
     expect(Array.from(t.data)).toEqual(Array.from(source.data));
+    // The unit at the dataset boundary: the table holds the stored fractions unscaled (0.35 = +35 %).
+    expect(Math.max(...Array.from(t.maxGain!).filter(Number.isFinite))).toBeLessThan(1);
     for (let i = 0; i < t.rows; i++) {
       expect(t.maxGain![i]).toBeCloseTo(source.maxGain![i]!, 9);
       expect(t.minLoss![i]).toBeCloseTo(source.minLoss![i]!, 9);

@@ -51,9 +51,8 @@ const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
 /**
  * Reads the feature dataset written by processing's feature engineer into a {@link FeatureTable}
  * with DuckDB: rows ordered by timestamp then ticker, NULL features as NaN, the label columns
- * (`target`, `max_gain_120m`, `min_loss_120m`, `time_to_max_min`) split out. The dataset stores
- * gains and losses as fractions; the table holds them in percent (0.2 → 20), the unit of the
- * original's backtest, error analysis and stop-loss levels.
+ * (`target`, `max_gain_120m`, `min_loss_120m`, `time_to_max_min`) split out. Gains and losses stay
+ * the fractions the dataset stores (0.2 = +20 %), the one unit of every ML API.
  *
  * @example
  * ```ts
@@ -91,12 +90,12 @@ export async function loadFeatureTable(options: LoadFeatureTableOptions): Promis
     ];
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const ts = /^TIMESTAMP/.test(types.get('timestamp')!) ? 'epoch_ms("timestamp")' : 'CAST("timestamp" AS DOUBLE)';
-    const optional = (name: string, scale = 1) => (types.has(name) ? `CAST(${ident(name)} AS DOUBLE) * ${scale}` : 'CAST(NULL AS DOUBLE)');
+    const optional = (name: string) => (types.has(name) ? `CAST(${ident(name)} AS DOUBLE)` : 'CAST(NULL AS DOUBLE)');
     const counts = (await conn.runAndReadAll(`SELECT count(*) FILTER (WHERE target IS NOT NULL) AS n, count(*) FILTER (WHERE target IS NULL) AS u FROM ${source} ${filter}`)).getRowObjectsJS()[0] as { n: bigint; u: bigint };
     const rows = Number(counts.n);
     const sql =
       `SELECT CAST(target AS UTINYINT), CAST(${ts} AS DOUBLE), CAST(ticker AS VARCHAR), CAST(date AS VARCHAR), ` +
-      `${optional('max_gain_120m', 100)}, ${optional('min_loss_120m', 100)}, ${optional('time_to_max_min')}` +
+      `${optional('max_gain_120m')}, ${optional('min_loss_120m')}, ${optional('time_to_max_min')}` +
       columns.map((c) => `, CAST(${ident(c)} AS FLOAT)`).join('') +
       ` FROM ${source} ${filter ? `${filter} AND` : 'WHERE'} target IS NOT NULL ORDER BY 2, 3`;
     return { ...(await readRows(conn, sql, rows, columns)), unlabeledRows: Number(counts.u) };

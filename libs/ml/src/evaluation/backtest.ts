@@ -16,9 +16,9 @@ export interface Trade {
   readonly timestamp: number;
   readonly probability: number;
   readonly isTruePositive: boolean;
-  /** Percent; NaN when unknown. */
+  /** A fraction (0.4 = +40 %); NaN when unknown. */
   readonly maxGain120m: number;
-  /** Percent (≤ 0); NaN when unknown. */
+  /** A fraction (≤ 0; −0.12 = −12 %); NaN when unknown. */
   readonly minLoss120m: number;
   readonly timeToMaxMin: number;
 }
@@ -44,7 +44,7 @@ export interface BacktestMetrics {
   readonly recall: number;
   readonly f1: number;
   readonly rocAuc: number;
-  /** Mean max_gain_120m over every bar: the baseline of a random entry. */
+  /** Mean max_gain_120m over every bar, a fraction: the baseline of a random entry. */
   readonly avgGainAllBars: number | null;
   readonly avgGainSignals: number | null;
   readonly avgGainTp: number | null;
@@ -142,7 +142,7 @@ export function backtest(table: FeatureTable, probabilities: ArrayLike<number>, 
 
 /**
  * Trades as CSV (`date,ticker,timestamp,probability,is_true_positive,max_gain_120m,min_loss_120m,time_to_max_min`);
- * `timestamp` is ISO-8601 UTC, unknown numbers are empty.
+ * `timestamp` is ISO-8601 UTC, gains and losses are fractions (0.4 = +40 %), unknown numbers are empty.
  *
  * @example
  * ```ts

@@ -3,7 +3,8 @@ import type { Trade } from './backtest.js';
 import { percentile } from './speed-benchmark.js';
 
 /**
- * The original's false-positive risk report; drawdowns are `min_loss_120m` in percent (≤ 0).
+ * The original's false-positive risk report. Every quantity is a fraction: drawdowns are
+ * `min_loss_120m` (−0.12 = −12 %, ≤ 0), shares are in [0, 1].
  *
  * @example
  * ```ts
@@ -13,8 +14,8 @@ import { percentile } from './speed-benchmark.js';
  */
 export interface RiskReport {
   readonly totalFalsePositives: number;
-  /** False positives whose price never went below entry (min_loss ≥ 0), percent. */
-  readonly pctPriceNeverBelowEntry: number;
+  /** Share of false positives whose price never went below entry (min_loss ≥ 0), in [0, 1]. */
+  readonly shareNeverBelowEntry: number;
   readonly drawdown: {
     readonly mean: number;
     readonly median: number;
@@ -24,49 +25,54 @@ export interface RiskReport {
     /** The worst (most negative) drawdown. */
     readonly worst: number;
   };
-  /** Share of false positives per drawdown-magnitude bucket, percent. */
+  /** Share of false positives per drawdown-magnitude bucket (the keys are printed labels), in [0, 1]. */
   readonly buckets: { readonly '0-5%': number; readonly '5-10%': number; readonly '10-15%': number; readonly '15-20%': number; readonly '>20%': number };
-  /** Share of false positives a stop at −5/−10/−15/−20 % would have triggered, percent. */
-  readonly stopTriggeredPct: Readonly<Record<'5' | '10' | '15' | '20', number>>;
-  /** Stop levels from the drawdown distribution: p75 (conservative), p90 (moderate), p95 (aggressive). */
+  /** Share of false positives a stop at −5/−10/−15/−20 % would have triggered, in [0, 1]. */
+  readonly stopTriggeredShare: Readonly<Record<'5' | '10' | '15' | '20', number>>;
+  /** Stop levels (fractions, ≤ 0) from the drawdown distribution: p75 (conservative), p90 (moderate), p95 (aggressive). */
   readonly recommendedStops: { readonly conservative: number; readonly moderate: number; readonly aggressive: number };
 }
 
 /**
- * Effect of one stop-loss level on the false positives.
+ * Effect of one stop-loss level on the false positives; levels and losses are fractions (−0.1 = −10 %).
  *
  * @example
  * ```ts
- * for (const row of stopLossImpact(falsePositives(trades), [-10, -20]) as StopLossImpactRow[]) console.log(row.stopLossPct, row.triggeredPct);
+ * for (const row of stopLossImpact(falsePositives(trades), [-0.1, -0.2]) as StopLossImpactRow[]) console.log(row.stopLoss, row.triggeredShare);
  * ```
  */
 export interface StopLossImpactRow {
-  readonly stopLossPct: number;
+  /** The stop level, a fraction below entry (−0.1 = −10 %). */
+  readonly stopLoss: number;
   readonly triggeredCount: number;
-  readonly triggeredPct: number;
-  /** Loss taken when the stop fires (the stop level). */
-  readonly exitLossPct: number;
-  /** Worst drawdown among false positives the stop did not catch (null when it caught all). */
-  readonly uncaughtMaxLossPct: number | null;
+  /** Share of false positives the stop caught, in [0, 1]. */
+  readonly triggeredShare: number;
+  /** Loss taken when the stop fires (the stop level), a fraction. */
+  readonly exitLoss: number;
+  /** Worst drawdown (fraction) among false positives the stop did not catch (null when it caught all). */
+  readonly uncaughtMaxLoss: number | null;
   readonly uncaughtCount: number;
 }
 
 /**
- * Expected value per trade (the original's `calculate_expected_value`).
+ * Expected value per trade (the original's `calculate_expected_value`), every return a fraction of
+ * the entry price (0.35 = +35 %).
  *
  * @example
  * ```ts
- * const ev: ExpectedValue = expectedValue({ precision: 0.72, avgWinPct: 35, avgLossPct: -18, stopLossPct: -10 });
- * console.log(ev.expectedValuePct, ev.profitable);
+ * const ev: ExpectedValue = expectedValue({ precision: 0.72, avgWin: 0.35, avgLoss: -0.18, stopLoss: -0.1 });
+ * console.log(ev.expectedValue, ev.profitable);
  * ```
  */
 export interface ExpectedValue {
   readonly winRate: number;
   readonly lossRate: number;
-  readonly avgWinPct: number;
-  /** Average loss after the stop cap, percent (≤ 0). */
-  readonly avgLossPct: number;
-  readonly expectedValuePct: number;
+  /** Average win, a fraction. */
+  readonly avgWin: number;
+  /** Average loss after the stop cap, a fraction (≤ 0). */
+  readonly avgLoss: number;
+  /** Expected return per trade, a fraction. */
+  readonly expectedValue: number;
   readonly profitable: boolean;
   /** Win rate at which EV = 0: |loss| / (win + |loss|). */
   readonly breakevenWinRate: number;
@@ -84,7 +90,7 @@ export function falsePositives(trades: readonly Trade[]): Trade[] {
   return trades.filter((t) => !t.isTruePositive && Number.isFinite(t.minLoss120m));
 }
 
-const pct = (n: number, d: number) => (d ? (100 * n) / d : 0);
+const share = (n: number, d: number) => (d ? n / d : 0);
 
 /**
  * Drawdown distribution, buckets, stop trigger rates and stop recommendations of false positives.
@@ -102,7 +108,7 @@ export function riskReport(fp: readonly Trade[]): RiskReport {
   const mag = (v: number) => -Math.min(0, v);
   return {
     totalFalsePositives: n,
-    pctPriceNeverBelowEntry: pct(count((v) => v >= 0), n),
+    shareNeverBelowEntry: share(count((v) => v >= 0), n),
     drawdown: {
       mean: n ? losses.reduce((a, b) => a + b, 0) / n : Number.NaN,
       median: percentile(losses, 50),
@@ -112,17 +118,17 @@ export function riskReport(fp: readonly Trade[]): RiskReport {
       worst: n ? Math.min(...losses) : Number.NaN,
     },
     buckets: {
-      '0-5%': pct(count((v) => mag(v) < 5), n),
-      '5-10%': pct(count((v) => mag(v) >= 5 && mag(v) < 10), n),
-      '10-15%': pct(count((v) => mag(v) >= 10 && mag(v) < 15), n),
-      '15-20%': pct(count((v) => mag(v) >= 15 && mag(v) < 20), n),
-      '>20%': pct(count((v) => mag(v) >= 20), n),
+      '0-5%': share(count((v) => mag(v) < 0.05), n),
+      '5-10%': share(count((v) => mag(v) >= 0.05 && mag(v) < 0.1), n),
+      '10-15%': share(count((v) => mag(v) >= 0.1 && mag(v) < 0.15), n),
+      '15-20%': share(count((v) => mag(v) >= 0.15 && mag(v) < 0.2), n),
+      '>20%': share(count((v) => mag(v) >= 0.2), n),
     },
-    stopTriggeredPct: {
-      '5': pct(count((v) => v <= -5), n),
-      '10': pct(count((v) => v <= -10), n),
-      '15': pct(count((v) => v <= -15), n),
-      '20': pct(count((v) => v <= -20), n),
+    stopTriggeredShare: {
+      '5': share(count((v) => v <= -0.05), n),
+      '10': share(count((v) => v <= -0.1), n),
+      '15': share(count((v) => v <= -0.15), n),
+      '20': share(count((v) => v <= -0.2), n),
     },
     recommendedStops: { conservative: percentile(losses, 75), moderate: percentile(losses, 90), aggressive: percentile(losses, 95) },
   };
@@ -133,21 +139,21 @@ export function riskReport(fp: readonly Trade[]): RiskReport {
  *
  * @example
  * ```ts
- * stopLossImpact(fp).map((r) => `${r.stopLossPct}%: ${r.triggeredPct.toFixed(0)}% stopped`);
+ * stopLossImpact(fp).map((r) => `${100 * r.stopLoss} %: ${(100 * r.triggeredShare).toFixed(0)} % stopped`);
  * ```
  */
-export function stopLossImpact(fp: readonly Trade[], levels: readonly number[] = [-5, -10, -15, -20, -25]): StopLossImpactRow[] {
+export function stopLossImpact(fp: readonly Trade[], levels: readonly number[] = [-0.05, -0.1, -0.15, -0.2, -0.25]): StopLossImpactRow[] {
   const losses = fp.map((t) => t.minLoss120m).filter(Number.isFinite);
   return levels.map((level) => {
-    if (level >= 0) throw new SpyglassError('INVALID_ARGUMENT', `stop-loss levels are negative percentages, got ${level}`);
+    if (!(level < 0 && level > -1)) throw new SpyglassError('INVALID_ARGUMENT', `stop-loss levels are fractions in (−1, 0) (−0.1 = −10 %), got ${level}`);
     const caught = losses.filter((v) => v <= level);
     const uncaught = losses.filter((v) => v > level);
     return {
-      stopLossPct: level,
+      stopLoss: level,
       triggeredCount: caught.length,
-      triggeredPct: pct(caught.length, losses.length),
-      exitLossPct: level,
-      uncaughtMaxLossPct: uncaught.length ? Math.min(...uncaught) : null,
+      triggeredShare: share(caught.length, losses.length),
+      exitLoss: level,
+      uncaughtMaxLoss: uncaught.length ? Math.min(...uncaught) : null,
       uncaughtCount: uncaught.length,
     };
   });
@@ -155,28 +161,28 @@ export function stopLossImpact(fp: readonly Trade[], levels: readonly number[] =
 
 /**
  * Expected value per trade: `precision × avgWin + (1 − precision) × avgLoss`, where a stop caps
- * the loss. Break-even win rate = |loss| / (win + |loss|).
+ * the loss; returns are fractions. Break-even win rate = |loss| / (win + |loss|).
  *
  * @example
  * ```ts
- * expectedValue({ precision: 0.6, avgWinPct: 40, avgLossPct: -30, stopLossPct: -20 });
- * // { expectedValuePct: 16, breakevenWinRate: 0.333…, profitable: true, … }
+ * expectedValue({ precision: 0.6, avgWin: 0.4, avgLoss: -0.3, stopLoss: -0.2 });
+ * // { expectedValue: 0.16, breakevenWinRate: 0.333…, profitable: true, … }
  * ```
  */
-export function expectedValue(input: { precision: number; avgWinPct: number; avgLossPct: number; stopLossPct?: number }): ExpectedValue {
-  const { precision, avgWinPct } = input;
+export function expectedValue(input: { precision: number; avgWin: number; avgLoss: number; stopLoss?: number }): ExpectedValue {
+  const { precision, avgWin } = input;
   if (!(precision >= 0 && precision <= 1)) throw new SpyglassError('INVALID_ARGUMENT', `precision must be in [0, 1], got ${precision}`);
-  const avgLossPct = input.stopLossPct === undefined ? input.avgLossPct : Math.max(input.avgLossPct, input.stopLossPct);
-  const loss = Math.abs(avgLossPct);
-  const ev = precision * avgWinPct + (1 - precision) * avgLossPct;
+  const avgLoss = input.stopLoss === undefined ? input.avgLoss : Math.max(input.avgLoss, input.stopLoss);
+  const loss = Math.abs(avgLoss);
+  const ev = precision * avgWin + (1 - precision) * avgLoss;
   return {
     winRate: precision,
     lossRate: 1 - precision,
-    avgWinPct,
-    avgLossPct,
-    expectedValuePct: ev,
+    avgWin,
+    avgLoss,
+    expectedValue: ev,
     profitable: ev > 0,
-    breakevenWinRate: avgWinPct + loss > 0 ? loss / (avgWinPct + loss) : Number.NaN,
+    breakevenWinRate: avgWin + loss > 0 ? loss / (avgWin + loss) : Number.NaN,
   };
 }
 
@@ -220,19 +226,20 @@ export function histogram(values: readonly number[], bins = 10): Histogram {
 }
 
 /**
- * ASCII `█░` histogram for terminals (the original's `plot_ascii`).
+ * ASCII `█░` histogram for terminals (the original's `plot_ascii`); `edge` formats the bin edges
+ * (fractions printed as percentages, say).
  *
  * @example
  * ```ts
- * console.log(asciiHistogram(histogram(losses)));
+ * console.log(asciiHistogram(histogram(losses), 40, (v) => (100 * v).toFixed(1)));
  * ```
  */
-export function asciiHistogram(h: Histogram, width = 40): string {
+export function asciiHistogram(h: Histogram, width = 40, edge: (v: number) => string = (v) => v.toFixed(1)): string {
   const max = Math.max(1, ...h.counts);
   return h.counts
     .map((c, i) => {
       const bar = Math.round((c / max) * width);
-      return `${h.edges[i]!.toFixed(1).padStart(7)} … ${h.edges[i + 1]!.toFixed(1).padStart(7)} | ${'█'.repeat(bar)}${'░'.repeat(width - bar)} ${c}`;
+      return `${edge(h.edges[i]!).padStart(7)} … ${edge(h.edges[i + 1]!).padStart(7)} | ${'█'.repeat(bar)}${'░'.repeat(width - bar)} ${c}`;
     })
     .join('\n');
 }

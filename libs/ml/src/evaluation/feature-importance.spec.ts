@@ -18,8 +18,8 @@ describe('feature importance', () => {
     const rows = featureImportance(booster, cols, type);
     expect(rows.map((r) => r.feature).sort()).toEqual([...cols].sort());
     expect(rows.slice(0, 2).map((r) => r.feature).sort()).toEqual(['signal_a', 'signal_b']);
-    expect(rows.find((r) => r.feature === 'constant')).toMatchObject({ importance: 0, importancePct: 0, rank: cols.length });
-    expect(rows.reduce((a, r) => a + r.importancePct, 0)).toBeCloseTo(100);
+    expect(rows.find((r) => r.feature === 'constant')).toMatchObject({ importance: 0, importanceShare: 0, rank: cols.length });
+    expect(rows.reduce((a, r) => a + r.importanceShare, 0)).toBeCloseTo(1);
   });
 
   it('maps f0…fN names when the model has no stored names', () => {
@@ -32,7 +32,7 @@ describe('feature importance', () => {
     using booster = Booster.fromJson(model);
     const all = allFeatureImportances(booster, cols);
     const csv = importanceCsv(all.gain).trim().split('\n');
-    expect(csv[0]).toBe('feature,importance,importance_pct,rank');
+    expect(csv[0]).toBe('feature,importance,importance_share,rank');
     expect(csv).toHaveLength(cols.length + 1);
     expect(csv.at(-1)).toBe('constant,0,0,6');
     const svg = importanceChartSvg(all.gain, 3, 'gain');

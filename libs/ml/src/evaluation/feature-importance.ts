@@ -8,14 +8,14 @@ import { IMPORTANCE_TYPES, type Booster, type ImportanceType } from '../xgboost/
  * @example
  * ```ts
  * const [top]: ImportanceRow[] = featureImportance(booster, artifact.featureColumns, 'gain');
- * console.log(top.feature, `${top.importancePct.toFixed(1)} %`);
+ * console.log(top.feature, `${(100 * top.importanceShare).toFixed(1)} %`);
  * ```
  */
 export interface ImportanceRow {
   readonly feature: string;
   readonly importance: number;
-  /** Share of the total, in percent. */
-  readonly importancePct: number;
+  /** Share of the total, a fraction in [0, 1]. */
+  readonly importanceShare: number;
   readonly rank: number;
 }
 
@@ -44,7 +44,7 @@ export function featureImportance(booster: Booster, featureColumns: readonly str
   return featureColumns
     .map((feature) => ({ feature, importance: scores.get(feature) ?? 0 }))
     .sort((a, b) => b.importance - a.importance || a.feature.localeCompare(b.feature))
-    .map((r, i) => ({ ...r, importancePct: total ? (100 * r.importance) / total : 0, rank: i + 1 }));
+    .map((r, i) => ({ ...r, importanceShare: total ? r.importance / total : 0, rank: i + 1 }));
 }
 
 /**
@@ -61,7 +61,7 @@ export function allFeatureImportances(booster: Booster, featureColumns: readonly
 }
 
 /**
- * CSV (`feature,importance,importance_pct,rank`) of an importance ranking.
+ * CSV (`feature,importance,importance_share,rank`; the share a fraction) of an importance ranking.
  *
  * @example
  * ```ts
@@ -70,7 +70,7 @@ export function allFeatureImportances(booster: Booster, featureColumns: readonly
  */
 export function importanceCsv(rows: readonly ImportanceRow[]): string {
   const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  return ['feature,importance,importance_pct,rank', ...rows.map((r) => `${quote(r.feature)},${r.importance},${r.importancePct},${r.rank}`)].join('\n') + '\n';
+  return ['feature,importance,importance_share,rank', ...rows.map((r) => `${quote(r.feature)},${r.importance},${r.importanceShare},${r.rank}`)].join('\n') + '\n';
 }
 
 /**
@@ -99,6 +99,6 @@ export function importanceAsciiChart(rows: readonly ImportanceRow[], topN = 20, 
   const max = Math.max(1e-12, ...top.map((r) => r.importance));
   const nameW = Math.max(...top.map((r) => r.feature.length), 7);
   return top
-    .map((r) => `${String(r.rank).padStart(3)}. ${r.feature.padEnd(nameW)} ${'█'.repeat(Math.round((r.importance / max) * width)).padEnd(width)} ${r.importancePct.toFixed(1)}%`)
+    .map((r) => `${String(r.rank).padStart(3)}. ${r.feature.padEnd(nameW)} ${'█'.repeat(Math.round((r.importance / max) * width)).padEnd(width)} ${(100 * r.importanceShare).toFixed(1)}%`)
     .join('\n');
 }

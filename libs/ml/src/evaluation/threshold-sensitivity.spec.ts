@@ -7,10 +7,10 @@ describe('threshold sensitivity', () => {
     expect(s).toMatchObject({ totalSamples: 8, nDates: 4, nMonths: 2, dateRange: { from: '2025-03-03', to: '2025-04-02' } });
     const at70 = s.aggregate[0]!;
     expect(at70).toMatchObject({ totalSignals: 5, tp: 3, fp: 2, fn: 1, tn: 2 });
-    expect(at70.tpProfit.avg).toBeCloseTo((40 + 30 + 60) / 3);
-    expect(at70.fpLoss.avg).toBeCloseTo(-15);
-    expect(at70.fnMissed).toMatchObject({ count: 1, max: 25 });
-    expect(at70.expectedValue).toBeCloseTo(0.6 * (130 / 3) + 0.4 * -15);
+    expect(at70.tpProfit.avg).toBeCloseTo((0.4 + 0.3 + 0.6) / 3, 12);
+    expect(at70.fpLoss.avg).toBeCloseTo(-0.15, 12);
+    expect(at70.fnMissed).toMatchObject({ count: 1, max: 0.25 });
+    expect(at70.expectedValue).toBeCloseTo(0.6 * (1.3 / 3) + 0.4 * -0.15, 12);
     const march = s.monthly.find((m) => m.month === '2025-03' && m.threshold === 0.7)!;
     expect(march).toMatchObject({ totalSignals: 3, tp: 2 });
     expect(s.daily.filter((d) => d.threshold === 0.7).map((d) => d.totalSignals)).toEqual([2, 1, 1, 1]);

@@ -2,7 +2,7 @@ import type { FeatureTable } from '../data/feature-table.js';
 import { percentile } from './speed-benchmark.js';
 
 /**
- * max/avg/median/min/std of a set of percentages (null fields when empty).
+ * max/avg/median/min/std of a set of returns, fractions (null fields when empty).
  *
  * @example
  * ```ts
@@ -44,7 +44,7 @@ export interface ThresholdAnalysis {
   readonly fpLoss: Stats;
   /** max_gain_120m of missed positives. */
   readonly fnMissed: Stats;
-  /** precision × avg TP gain + (1 − precision) × avg FP loss; null without gains/losses. */
+  /** precision × avg TP gain + (1 − precision) × avg FP loss, a fraction; null without gains/losses. */
   readonly expectedValue: number | null;
 }
 

@@ -105,9 +105,12 @@ export interface WalkForwardSplit {
   readonly fn: number;
   readonly tn: number;
   readonly signalRate: number;
-  readonly tpAvgGainPct: number | null;
-  readonly fpAvgLossPct: number | null;
-  readonly expectedValuePct: number | null;
+  /** Mean max_gain_120m of the true positives, a fraction. */
+  readonly tpAvgGain: number | null;
+  /** Mean min_loss_120m of the false positives, a fraction (≤ 0). */
+  readonly fpAvgLoss: number | null;
+  /** Expected return per signal, a fraction. */
+  readonly expectedValue: number | null;
   readonly bestIteration: number | null;
 }
 
@@ -286,7 +289,7 @@ export async function runWalkForward(table: FeatureTable, options: WalkForwardOp
     const positives = fitRows.reduce((a, i) => a + table.label[i]!, 0);
     const fail = (reason: string): WalkForwardSplit => ({
       ...base, status: 'INSUFFICIENT_DATA', reason, precision: null, recall: null, rocAuc: null, totalSignals: 0, tp: 0, fp: 0, fn: 0, tn: 0,
-      signalRate: 0, tpAvgGainPct: null, fpAvgLossPct: null, expectedValuePct: null, bestIteration: null,
+      signalRate: 0, tpAvgGain: null, fpAvgLoss: null, expectedValue: null, bestIteration: null,
     });
     let split: WalkForwardSplit;
     if (!fitRows.length || !valRows.length || !testRows.length) split = fail('empty training, validation or test part');
@@ -310,7 +313,7 @@ export async function runWalkForward(table: FeatureTable, options: WalkForwardOp
       split = {
         ...base, status: 'OK', precision: a.totalSignals ? a.precision : null, recall: a.recall, rocAuc: rocAuc(test.label, p),
         totalSignals: a.totalSignals, tp: a.tp, fp: a.fp, fn: a.fn, tn: a.tn, signalRate: a.signalRate,
-        tpAvgGainPct: a.tpProfit.avg, fpAvgLossPct: a.fpLoss.avg, expectedValuePct: a.expectedValue, bestIteration: result.bestIteration,
+        tpAvgGain: a.tpProfit.avg, fpAvgLoss: a.fpLoss.avg, expectedValue: a.expectedValue, bestIteration: result.bestIteration,
       };
       await options.onTestPredictions?.(split, test, p, selectRows(table, fitRows));
     }
@@ -326,7 +329,7 @@ function summarize(splits: readonly WalkForwardSplit[]): WalkForwardSummary {
   if (!ok.length) return { status: 'ALL_SPLITS_FAILED', splitsRun: splits.length, splitsOk: 0, precision: null, signals: null, expectedValue: null };
   const precisions = ok.map((s) => s.precision).filter((v): v is number => v !== null);
   const signals = ok.map((s) => s.totalSignals);
-  const evs = ok.map((s) => s.expectedValuePct).filter((v): v is number => v !== null);
+  const evs = ok.map((s) => s.expectedValue).filter((v): v is number => v !== null);
   return {
     status: 'SUCCESS',
     splitsRun: splits.length,

@@ -36,7 +36,7 @@ describe('HTML report', () => {
       monthlyPrecision: monthlyPrecisionAt(thresholdSensitivity(split.test, p, [0.6]).monthly, 0.6),
       falsePositiveDrawdowns: fp.map((t) => t.minLoss120m),
       riskReport: riskReport(fp),
-      expectedValue: expectedValue({ precision: bt.metrics.precision, avgWinPct: bt.metrics.avgGainTp ?? 0, avgLossPct: -10 }),
+      expectedValue: expectedValue({ precision: bt.metrics.precision, avgWin: bt.metrics.avgGainTp ?? 0, avgLoss: -0.1 }),
     };
   });
 

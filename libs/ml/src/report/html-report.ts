@@ -40,7 +40,8 @@ export interface ReportSignal {
   readonly ticker: string;
   readonly probability: number;
   readonly outcome?: 'tp' | 'fp' | null;
-  readonly maxGainPct?: number | null;
+  /** max_gain_120m of the signal, a fraction (0.31 = +31 %). */
+  readonly maxGain?: number | null;
   readonly topFactors: ReadonlyArray<{ readonly feature: string; readonly value: number | null; readonly shap: number }>;
 }
 
@@ -68,7 +69,7 @@ export interface ReportInput {
   readonly importance: readonly ImportanceRow[];
   readonly importanceByType?: Partial<Record<'weight' | 'cover', readonly ImportanceRow[]>>;
   readonly monthlyPrecision: readonly MonthlyPrecision[];
-  /** min_loss_120m of the backtest's false positives, percent. */
+  /** min_loss_120m of the backtest's false positives, fractions. */
   readonly falsePositiveDrawdowns: readonly number[];
   readonly riskReport?: RiskReport;
   readonly expectedValue?: ExpectedValue;
@@ -144,7 +145,7 @@ export function reportSummary(input: ReportInput): ReportSummary {
   put('lift', b.lift);
   put('precisionLift', b.precisionLift);
   put('validationRocAuc', input.artifact.metrics.validation.rocAuc);
-  put('expectedValuePct', input.expectedValue?.expectedValuePct);
+  put('expectedValue', input.expectedValue?.expectedValue);
   put('predictP99Ms', input.speed?.p99Ms);
   return {
     runId: `${input.artifact.version}@${input.generatedAt}`,
@@ -227,7 +228,7 @@ export function buildHtmlReport(input: ReportInput): string {
     }),
     barChartSvg({
       title: `False-positive drawdown (min_loss_120m, n = ${input.falsePositiveDrawdowns.length})`,
-      labels: hist.counts.map((_, i) => `${hist.edges[i]!.toFixed(0)}…${hist.edges[i + 1]!.toFixed(0)}%`),
+      labels: hist.counts.map((_, i) => `${(100 * hist.edges[i]!).toFixed(0)}…${(100 * hist.edges[i + 1]!).toFixed(0)}%`),
       values: hist.counts,
       orientation: 'vertical',
       color: '#d62728',
@@ -261,7 +262,7 @@ export function buildHtmlReport(input: ReportInput): string {
       ['gain lift over all bars', b.lift === null ? '–' : `${b.lift.toFixed(2)}× (avg max gain ${num(b.avgGainSignals, 1)} % vs ${num(b.avgGainAllBars, 1)} %)`],
       ['beats the naive baseline', s.baseline.beatsBaseline ? 'yes: AUC > 0.5 and precision above the base rate' : 'no'],
       ...(input.expectedValue
-        ? [['expected value per trade', `${num(input.expectedValue.expectedValuePct, 2)} % (break-even win rate ${pct(input.expectedValue.breakevenWinRate)})`]]
+        ? [['expected value per trade', `${pct(input.expectedValue.expectedValue, 2)} (break-even win rate ${pct(input.expectedValue.breakevenWinRate)})`]]
         : []),
       ...(input.speed ? [['single-row predict latency', `p50 ${num(input.speed.p50Ms)} ms, p99 ${num(input.speed.p99Ms)} ms (original mean 0.2 ms)`]] : []),
     ],
@@ -271,10 +272,10 @@ export function buildHtmlReport(input: ReportInput): string {
         ['false positives', 'median drawdown', 'p90', 'worst', '0–5 %', '5–10 %', '10–15 %', '15–20 %', '> 20 %'],
         [[
           String(input.riskReport.totalFalsePositives),
-          `${num(input.riskReport.drawdown.median, 1)} %`,
-          `${num(input.riskReport.drawdown.p90, 1)} %`,
-          `${num(input.riskReport.drawdown.worst, 1)} %`,
-          ...Object.values(input.riskReport.buckets).map((v) => `${v.toFixed(0)} %`),
+          pct(input.riskReport.drawdown.median),
+          pct(input.riskReport.drawdown.p90),
+          pct(input.riskReport.drawdown.worst),
+          ...Object.values(input.riskReport.buckets).map((v) => pct(v, 0)),
         ]],
       )
     : '';

@@ -17,10 +17,10 @@ import {
 
 describe('text summaries', () => {
   const table = makeTable([
-    { date: '2025-03-03', label: 1, maxGain: 40, minLoss: -2 },
-    { date: '2025-03-03', label: 0, maxGain: 5, minLoss: -12 },
-    { date: '2025-03-04', label: 1, maxGain: 30, minLoss: -4 },
-    { date: '2025-03-04', label: 0, maxGain: 2, minLoss: -25 },
+    { date: '2025-03-03', label: 1, maxGain: 0.4, minLoss: -0.02 },
+    { date: '2025-03-03', label: 0, maxGain: 0.05, minLoss: -0.12 },
+    { date: '2025-03-04', label: 1, maxGain: 0.3, minLoss: -0.04 },
+    { date: '2025-03-04', label: 0, maxGain: 0.02, minLoss: -0.25 },
   ]);
   const p = [0.9, 0.8, 0.3, 0.7];
 
@@ -31,7 +31,7 @@ describe('text summaries', () => {
     expect(text).toContain('true positives: 1 | false positives: 2');
     expect(text).toContain('trades: trades.csv');
     const fp = falsePositives(bt.trades);
-    const errors = formatErrorAnalysis(riskReport(fp), stopLossImpact(fp, [-10, -20]), expectedValue({ precision: 1 / 3, avgWinPct: 40, avgLossPct: -18.5 }));
+    const errors = formatErrorAnalysis(riskReport(fp), stopLossImpact(fp, [-0.1, -0.2]), expectedValue({ precision: 1 / 3, avgWin: 0.4, avgLoss: -0.185 }));
     expect(errors).toContain('False positives: 2');
     expect(errors).toMatch(/-20%\s+1 \(50%\)/);
     expect(errors).toContain('break-even win rate: 31.6%');

@@ -106,17 +106,17 @@ export function formatSpeedBenchmark(s: SpeedBenchmark): string {
 export function formatErrorAnalysis(r: RiskReport, stops: readonly StopLossImpactRow[], ev?: ExpectedValue): string {
   const d = r.drawdown;
   const lines = [
-    `False positives: ${r.totalFalsePositives} (${r.pctPriceNeverBelowEntry.toFixed(1)}% never went below entry)`,
-    `  worst drawdown: mean ${num(d.mean, 1)}% | median ${num(d.median, 1)}% | p25 ${num(d.p25, 1)}% | p75 ${num(d.p75, 1)}% | p90 ${num(d.p90, 1)}% | worst ${num(d.worst, 1)}%`,
-    `  buckets: ${Object.entries(r.buckets).map(([k, v]) => `${k} ${v.toFixed(0)}%`).join(' | ')}`,
+    `False positives: ${r.totalFalsePositives} (${pct(r.shareNeverBelowEntry)} never went below entry)`,
+    `  worst drawdown: mean ${pct(d.mean)} | median ${pct(d.median)} | p25 ${pct(d.p25)} | p75 ${pct(d.p75)} | p90 ${pct(d.p90)} | worst ${pct(d.worst)}`,
+    `  buckets: ${Object.entries(r.buckets).map(([k, v]) => `${k} ${pct(v, 0)}`).join(' | ')}`,
     '  stop   triggered   exit   worst uncaught',
-    ...stops.map((s) => `  ${String(s.stopLossPct).padStart(4)}%  ${`${s.triggeredCount} (${s.triggeredPct.toFixed(0)}%)`.padStart(10)}  ${String(s.exitLossPct).padStart(4)}%  ${s.uncaughtMaxLossPct === null ? 'none' : `${s.uncaughtMaxLossPct.toFixed(1)}%`}`),
-    `  recommended stops: conservative ${num(r.recommendedStops.conservative, 1)}% | moderate ${num(r.recommendedStops.moderate, 1)}% | aggressive ${num(r.recommendedStops.aggressive, 1)}%`,
+    ...stops.map((s) => `  ${pct(s.stopLoss, 0).padStart(4)}  ${`${s.triggeredCount} (${pct(s.triggeredShare, 0)})`.padStart(10)}  ${pct(s.exitLoss, 0).padStart(4)}  ${s.uncaughtMaxLoss === null ? 'none' : pct(s.uncaughtMaxLoss)}`),
+    `  recommended stops: conservative ${pct(r.recommendedStops.conservative)} | moderate ${pct(r.recommendedStops.moderate)} | aggressive ${pct(r.recommendedStops.aggressive)}`,
   ];
   if (ev) {
     lines.push(
-      `Expected value per trade: ${num(ev.expectedValuePct, 2)}% (${ev.profitable ? 'profitable' : 'not profitable'})`,
-      `  win rate ${pct(ev.winRate)} × avg win ${num(ev.avgWinPct, 1)}% + loss rate ${pct(ev.lossRate)} × avg loss ${num(ev.avgLossPct, 1)}%`,
+      `Expected value per trade: ${pct(ev.expectedValue, 2)} (${ev.profitable ? 'profitable' : 'not profitable'})`,
+      `  win rate ${pct(ev.winRate)} × avg win ${pct(ev.avgWin)} + loss rate ${pct(ev.lossRate)} × avg loss ${pct(ev.avgLoss)}`,
       `  break-even win rate: ${pct(ev.breakevenWinRate)}`,
     );
   }
@@ -136,7 +136,7 @@ export function formatWalkForward(w: WalkForwardResult): string {
   const rows = w.splits.map(
     (s) =>
       `  ${s.window.testMonth}  train ${s.window.trainFrom}→${s.window.trainTo}  ` +
-      (s.status === 'OK' ? `signals ${s.totalSignals}  precision ${pct(s.precision)}  AUC ${num(s.rocAuc)}  EV ${num(s.expectedValuePct, 1)}%` : `${s.status}: ${s.reason}`),
+      (s.status === 'OK' ? `signals ${s.totalSignals}  precision ${pct(s.precision)}  AUC ${num(s.rocAuc)}  EV ${pct(s.expectedValue)}` : `${s.status}: ${s.reason}`),
   );
   const p = w.summary.precision;
   const summary = p

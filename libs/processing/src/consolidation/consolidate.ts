@@ -5,7 +5,7 @@ import { StepTimer } from '../layout/step-timer.js';
 import { checkProcessedDrift } from '../layout/drift-check.js';
 import type { MarketStepOptions, MarketStepSummary } from '../layout/processed-step.js';
 import { buildNewsAsOf, loadMarketTables, marketSources, openDuck, type MarketInventory } from './market-tables.js';
-import { buildGreeks, type IvOutcome } from './option-greeks.js';
+import { buildGreeks, ivStatusSql, type IvOutcome } from './option-greeks.js';
 import { buildSpyIndicators, DEFAULT_INDICATORS, type IndicatorSettings } from './spy-indicators.js';
 
 /**
@@ -174,6 +174,6 @@ function consolidatedSelectList(indicatorNames: readonly string[]): string {
     'c.vix_open', 'c.vix_high', 'c.vix_low', 'c.vix_close', 'c.vix_age_minutes',
     ...indicatorNames.map((n) => `c.${n}`),
     'c.news_count', 'c.news_sentiment_mean', 'c.news_sentiment_latest', 'c.minutes_since_news',
-    'g.iv', 'g.iv_status', 'g.delta', 'g.gamma', 'g.theta', 'g.vega', 'g.rho',
+    'g.iv', ivStatusSql('g'), 'g.delta', 'g.gamma', 'g.theta', 'g.vega', 'g.rho',
   ].join(', ');
 }

@@ -19,76 +19,95 @@ export interface IvOutcome {
 
 const MS_PER_YEAR = 365 * 86_400_000;
 
+// Why a row has no IV, by code: the solve's reasons and the two decided before it. The status
+// crosses into DuckDB as its code (a number column appends ~10× faster than a string one) and
+// becomes text again in the written file through ivStatusSql.
+const IV_STATUS = ['BELOW_INTRINSIC', 'ABOVE_UPPER_BOUND', 'NOT_CONVERGED', 'INVALID_INPUT', 'EXPIRED'] as const;
+const IV_STATUS_CODE = Object.fromEntries(IV_STATUS.map((s, k) => [s, k])) as Record<(typeof IV_STATUS)[number], number>;
+
+/** SQL of the `iv_status` text column from the `greeks` table aliased `alias`. */
+export function ivStatusSql(alias: string): string {
+  return `CASE ${alias}.iv_status_code ${IV_STATUS.map((s, k) => `WHEN ${k} THEN '${s}'`).join(' ')} END AS iv_status`;
+}
+
 /**
  * Solves implied volatility and the greeks of every `cons` row (option close against the
  * underlying's as-of close, time to the expiration day's close from the calendar) and stores them as
- * `greeks(row_id, minutes_to_expiry, iv, iv_status, delta, gamma, theta, vega, rho)`. A row without
- * a solution keeps NULL IV and greeks and names the reason in `iv_status` (never a fake 0).
+ * `greeks(row_id, minutes_to_expiry, iv, iv_status_code, delta, gamma, theta, vega, rho)` in
+ * `row_id` order ({@link ivStatusSql} names the code). A row without a solution keeps NULL IV and
+ * greeks and a status saying why (never a fake 0).
  */
 export async function buildGreeks(
   duck: DuckSession,
   params: { readonly riskFreeRate: number; readonly dividendYield: number; readonly calendar: MarketCalendar },
 ): Promise<IvOutcome> {
+  // The expiration day's close once per distinct expiration (a handful a run), joined back as a
+  // number, so no string column crosses to JavaScript per row.
+  const exps = await duck.columns(`SELECT DISTINCT expiration FROM cons WHERE expiration IS NOT NULL`);
+  const expiration = exps.cols.expiration as string[];
+  const closeMs = Float64Array.from(expiration, (exp) => {
+    try {
+      return expiryInstant(exp, params.calendar);
+    } catch {
+      return Number.NaN;
+    }
+  });
+  await duck.createTable('expiry_close', { expiration, close_ms: closeMs });
   const { rows, cols } = await duck.columns(
-    `SELECT row_id, ts, spy_close, strike, opt_close, contract_type, expiration FROM cons ORDER BY row_id`,
+    `SELECT c.row_id, c.ts, c.spy_close, c.strike, c.opt_close, e.close_ms,
+       CASE c.contract_type WHEN 'call' THEN 0 WHEN 'put' THEN 1 END AS is_put
+     FROM cons c LEFT JOIN expiry_close e ON e.expiration = c.expiration ORDER BY c.row_id`,
   );
   const ts = cols.ts as Float64Array;
   const spot = cols.spy_close as Float64Array;
   const strike = cols.strike as Float64Array;
   const price = cols.opt_close as Float64Array;
-  const type = cols.contract_type as (string | null)[];
-  const expiration = cols.expiration as (string | null)[];
-  const closeOf = new Map<string, number>();
+  const isPut = cols.is_put as Float64Array;
+  const close = cols.close_ms as Float64Array;
   const minutes = new Float64Array(rows);
   const names = ['iv', 'delta', 'gamma', 'theta', 'vega', 'rho'] as const;
   const out = Object.fromEntries(names.map((n) => [n, new Float64Array(rows).fill(Number.NaN)])) as Record<(typeof names)[number], Float64Array>;
-  const status = new Array<string | null>(rows).fill(null);
-  const unsolved: Record<string, number> = {};
+  const status = new Float64Array(rows).fill(Number.NaN);
+  const counts = new Float64Array(IV_STATUS.length);
   let solved = 0;
+  // One input object for every row (the solve and the greeks read it, neither keeps it): no
+  // allocation per row. vol 0 is a valid placeholder while the solve runs.
+  const input = { type: 'call' as 'call' | 'put', spot: 0, strike: 0, years: 0, rate: params.riskFreeRate, dividendYield: params.dividendYield, price: 0, vol: 0 };
   for (let i = 0; i < rows; i++) {
-    const exp = expiration[i] ?? '';
-    let close = closeOf.get(exp);
-    if (close === undefined) {
-      try {
-        close = expiryInstant(exp, params.calendar);
-      } catch {
-        close = Number.NaN;
-      }
-      closeOf.set(exp, close);
-    }
-    const remaining = close - ts[i]!;
+    const remaining = close[i]! - ts[i]!;
     minutes[i] = remaining / 60_000;
-    let reason: string | null = null;
-    if (!(remaining > 0)) reason = Number.isNaN(remaining) ? 'INVALID_INPUT' : 'EXPIRED';
+    let code = -1;
+    if (!(remaining > 0)) code = Number.isNaN(remaining) ? IV_STATUS_CODE.INVALID_INPUT : IV_STATUS_CODE.EXPIRED;
+    else if (Number.isNaN(isPut[i]!)) code = IV_STATUS_CODE.INVALID_INPUT;
     else {
-      const input = {
-        type: type[i] === 'put' ? ('put' as const) : ('call' as const),
-        spot: spot[i]!,
-        strike: strike[i]!,
-        years: remaining / MS_PER_YEAR,
-        rate: params.riskFreeRate,
-        dividendYield: params.dividendYield,
-      };
-      if (type[i] !== 'put' && type[i] !== 'call') reason = 'INVALID_INPUT';
-      else {
-        const iv = impliedVolatility({ ...input, price: price[i]! });
-        if (iv.ok) {
-          const g = bsGreeks({ ...input, vol: iv.vol });
-          out.iv[i] = iv.vol;
-          out.delta[i] = g.delta;
-          out.gamma[i] = g.gamma;
-          out.theta[i] = g.theta;
-          out.vega[i] = g.vega;
-          out.rho[i] = g.rho;
-          solved++;
-        } else reason = iv.reason;
-      }
+      input.type = isPut[i] === 1 ? 'put' : 'call';
+      input.spot = spot[i]!;
+      input.strike = strike[i]!;
+      input.years = remaining / MS_PER_YEAR;
+      input.price = price[i]!;
+      input.vol = 0;
+      const iv = impliedVolatility(input);
+      if (iv.ok) {
+        input.vol = iv.vol;
+        const g = bsGreeks(input);
+        out.iv[i] = iv.vol;
+        out.delta[i] = g.delta;
+        out.gamma[i] = g.gamma;
+        out.theta[i] = g.theta;
+        out.vega[i] = g.vega;
+        out.rho[i] = g.rho;
+        solved++;
+      } else code = IV_STATUS_CODE[iv.reason];
     }
-    if (reason !== null) {
-      status[i] = reason;
-      unsolved[reason] = (unsolved[reason] ?? 0) + 1;
+    if (code >= 0) {
+      status[i] = code;
+      counts[code]!++;
     }
   }
-  await duck.createTable('greeks', { row_id: cols.row_id as Float64Array, minutes_to_expiry: minutes, ...out, iv_status: status }, ['row_id']);
+  await duck.createTable('greeks', { row_id: cols.row_id as Float64Array, minutes_to_expiry: minutes, ...out, iv_status_code: status }, ['row_id']);
+  const unsolved: Record<string, number> = {};
+  IV_STATUS.forEach((s, k) => {
+    if (counts[k]! > 0) unsolved[s] = counts[k]!;
+  });
   return { solved, unsolved };
 }

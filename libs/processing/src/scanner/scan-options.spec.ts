@@ -33,7 +33,7 @@ describe('scanOptions', () => {
     ]);
     const s = await scanOptions({ root, dates: ['2025-03-04'] });
     expect(s).toMatchObject({ contractDays: 3, bars: 13, events: 3, minutesAbove: 5, eventsPerContractDay: { min: 0, median: 1, max: 2 } });
-    expect(s.positiveMinuteRatePct).toBeCloseTo((100 * 5) / 13, 10);
+    expect(s.positiveMinuteRate).toBeCloseTo(5 / 13, 10);
     expect(s.eventList.map((e) => [e.ticker.slice(-4), e.durationMinutes, e.triggerPrice, e.peakPrice, e.triggerHourEt])).toEqual([
       ['0000', 2, 1.25, 1.3, 10],
       ['0000', 1, 1.22, 1.22, 10],
@@ -42,9 +42,9 @@ describe('scanOptions', () => {
     expect(s.durationMinutes).toEqual({ median: 2, mean: 5 / 3 });
     expect(s.eventsByHourEt).toMatchObject({ '9': 0, '10': 2, '11': 1, '16': 0 });
     const csv = (await readFile(s.csvPath!, 'utf8')).trim().split('\n');
-    expect(csv[0]).toBe('ticker,date,start_utc,end_utc,trigger_hour_et,duration_minutes,bars,reference_price,trigger_price,peak_price,peak_gain_pct');
+    expect(csv[0]).toBe('ticker,date,start_utc,end_utc,trigger_hour_et,duration_minutes,bars,reference_price,trigger_price,peak_price,peak_gain');
     expect(csv).toHaveLength(4);
-    expect(csv[1]).toContain('O:SPY250304C00600000,2025-03-04,2025-03-04T15:02:00.000Z,2025-03-04T15:03:00.000Z,10,2,2,1,1.25,1.3,30.0000');
+    expect(csv[1]).toContain('O:SPY250304C00600000,2025-03-04,2025-03-04T15:02:00.000Z,2025-03-04T15:03:00.000Z,10,2,2,1,1.25,1.3,0.300000'); // peak_gain a fraction: +30 %
     const text = formatScanReport(s, 10);
     expect(text).toContain('Total events:               3');
     expect(text).toMatch(/10:xx │█{10} 2/);
@@ -53,13 +53,13 @@ describe('scanOptions', () => {
 
   it('summarises a simulated week consistently', async () => {
     await writeSimulatedRaw({ root, dates: ['2025-03-03', '2025-03-04', '2025-03-05'], contractsPerDay: 4 });
-    const s = await scanOptions({ root, dates: ['2025-03-03', '2025-03-05'].concat('2025-03-04'), thresholdPct: 20 });
+    const s = await scanOptions({ root, dates: ['2025-03-03', '2025-03-05'].concat('2025-03-04'), threshold: 0.2 });
     expect(s.contractDays).toBe(12);
     expect(Object.values(s.eventsByHourEt).reduce((a, b) => a + b, 0)).toBe(s.events);
     expect(s.eventList.reduce((a, e) => a + e.bars, 0)).toBe(s.minutesAbove);
     expect(s.eventsPerContractDay.min).toBeLessThanOrEqual(s.eventsPerContractDay.median);
     expect(s.eventsPerContractDay.median).toBeLessThanOrEqual(s.eventsPerContractDay.max);
-    for (const e of s.eventList) expect(e.peakGainPct).toBeGreaterThanOrEqual(20 - 1e-9);
+    for (const e of s.eventList) expect(e.peakGain).toBeGreaterThanOrEqual(0.2 - 1e-9);
   });
 
   it('returns an empty summary when nothing is stored', async () => {

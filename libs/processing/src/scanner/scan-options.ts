@@ -11,14 +11,14 @@ import { openDuck } from '../consolidation/market-tables.js';
  *
  * @example
  * ```ts
- * const opts: ScanOptions = { root: 'data', dates: ['2025-03-04'], thresholdPct: 20 };
+ * const opts: ScanOptions = { root: 'data', dates: ['2025-03-04'], threshold: 0.2 };
  * ```
  */
 export interface ScanOptions {
   readonly root: string;
   readonly dates: readonly string[];
-  /** Move that makes an event, percent above the contract-day's opening price. Default 20. */
-  readonly thresholdPct?: number;
+  /** Move that makes an event, a fraction above the contract-day's opening price (0.2 = +20 %). Default 0.2. */
+  readonly threshold?: number;
   /** Where the event CSV goes. Default `<root>/processed/scanner/events_<first>_<last>.csv`. */
   readonly csvPath?: string;
   readonly threads?: number;
@@ -48,7 +48,8 @@ export interface ScanEvent {
   readonly referencePrice: number;
   readonly triggerPrice: number;
   readonly peakPrice: number;
-  readonly peakGainPct: number;
+  /** peak / reference − 1, a fraction. */
+  readonly peakGain: number;
 }
 
 /**
@@ -62,16 +63,17 @@ export interface ScanEvent {
  * ```
  */
 export interface ScanSummary {
-  readonly thresholdPct: number;
+  /** A fraction (0.2 = +20 %). */
+  readonly threshold: number;
   readonly dates: readonly string[];
   readonly contractDays: number;
   readonly bars: number;
   readonly events: number;
   /** Per contract-day, zeros included. */
   readonly eventsPerContractDay: { readonly min: number; readonly median: number; readonly max: number };
-  /** Bars (minutes) whose close was above the threshold, and their share of all bars in percent. */
+  /** Bars (minutes) whose close was above the threshold, and their share of all bars (a fraction). */
   readonly minutesAbove: number;
-  readonly positiveMinuteRatePct: number;
+  readonly positiveMinuteRate: number;
   readonly durationMinutes: { readonly median: number; readonly mean: number };
   /** Event count by New York hour of the trigger bar (every hour 9–16 present, zeros included). */
   readonly eventsByHourEt: Readonly<Record<string, number>>;
@@ -79,7 +81,7 @@ export interface ScanSummary {
   readonly seconds: number;
 }
 
-const CSV_COLUMNS = ['ticker', 'date', 'start_utc', 'end_utc', 'trigger_hour_et', 'duration_minutes', 'bars', 'reference_price', 'trigger_price', 'peak_price', 'peak_gain_pct'] as const;
+const CSV_COLUMNS = ['ticker', 'date', 'start_utc', 'end_utc', 'trigger_hour_et', 'duration_minutes', 'bars', 'reference_price', 'trigger_price', 'peak_price', 'peak_gain'] as const;
 
 /**
  * Scans stored option minute bars for 20 %+ intraday moves per contract-day (the original's
@@ -94,14 +96,15 @@ const CSV_COLUMNS = ['ticker', 'date', 'start_utc', 'end_utc', 'trigger_hour_et'
  */
 export async function scanOptions(options: ScanOptions): Promise<ScanSummary & { readonly eventList: readonly ScanEvent[] }> {
   const started = performance.now();
-  const pct = options.thresholdPct ?? 20;
-  if (!(pct > 0 && Number.isFinite(pct))) throw new SpyglassError('INVALID_ARGUMENT', `scanOptions: thresholdPct = ${pct} must be > 0`);
+  const threshold = options.threshold ?? 0.2;
+  // Above 5 (+500 %) is a percent passed where the fraction belongs.
+  if (!(threshold > 0 && threshold <= 5)) throw new SpyglassError('INVALID_ARGUMENT', `scanOptions: threshold = ${threshold} must be a fraction in (0, 5] (0.2 = +20 %)`);
   const dates = [...new Set(options.dates)].sort();
   const parts = await listPartitions(options.root, 'raw', 'options', { dates: new Set(dates), byTicker: true });
   const empty = { min: 0, median: 0, max: 0 };
   if (parts.length === 0) {
     return {
-      thresholdPct: pct, dates: [], contractDays: 0, bars: 0, events: 0, eventsPerContractDay: empty, minutesAbove: 0, positiveMinuteRatePct: 0,
+      threshold, dates: [], contractDays: 0, bars: 0, events: 0, eventsPerContractDay: empty, minutesAbove: 0, positiveMinuteRate: 0,
       durationMinutes: { median: 0, mean: 0 }, eventsByHourEt: hourBuckets([]), csvPath: null, seconds: (performance.now() - started) / 1000, eventList: [],
     };
   }
@@ -119,7 +122,7 @@ export async function scanOptions(options: ScanOptions): Promise<ScanSummary & {
       ), r AS (
         SELECT *, first_value(open) OVER (PARTITION BY date, ticker ORDER BY ts) AS ref,
                row_number() OVER (PARTITION BY date, ticker ORDER BY ts) AS rn FROM b
-      ), a AS (SELECT *, "close" >= ref * ${1 + pct / 100} AS above FROM r)
+      ), a AS (SELECT *, "close" >= ref * ${1 + threshold} AS above FROM r)
       SELECT *, rn - row_number() OVER (PARTITION BY date, ticker, above ORDER BY ts) AS grp FROM a`);
     const totals = await duck.columns(`SELECT count(*) AS bars, count(*) FILTER (WHERE above) AS above, count(DISTINCT (date, ticker)) AS cd FROM sb`);
     bars = (totals.cols.bars as Float64Array)[0]!;
@@ -136,7 +139,7 @@ export async function scanOptions(options: ScanOptions): Promise<ScanSummary & {
       return {
         ticker: (c.ticker as string[])[k]!, date: (c.date as string[])[k]!, start, end,
         triggerHourEt: Math.floor(nyMinuteOfDay(start) / 60), durationMinutes: (end - start) / 60_000 + 1, bars: (c.bars as Float64Array)[k]!,
-        referencePrice: ref, triggerPrice: (c.trigger_price as Float64Array)[k]!, peakPrice: peak, peakGainPct: 100 * (peak / ref - 1),
+        referencePrice: ref, triggerPrice: (c.trigger_price as Float64Array)[k]!, peakPrice: peak, peakGain: peak / ref - 1,
       };
     });
     const counts = await duck.columns(`SELECT d.date, d.ticker, count(e.grp) AS n FROM (SELECT DISTINCT date, ticker FROM sb) d
@@ -149,14 +152,14 @@ export async function scanOptions(options: ScanOptions): Promise<ScanSummary & {
   await writeCsv(csvPath, events);
   const durations = events.map((e) => e.durationMinutes);
   return {
-    thresholdPct: pct,
+    threshold,
     dates: [...new Set(parts.map((p) => p.date))],
     contractDays,
     bars,
     events: events.length,
     eventsPerContractDay: { min: Math.min(...perDay), median: median(perDay), max: Math.max(...perDay) },
     minutesAbove: above,
-    positiveMinuteRatePct: bars === 0 ? 0 : (100 * above) / bars,
+    positiveMinuteRate: bars === 0 ? 0 : above / bars,
     durationMinutes: { median: median(durations), mean: durations.length === 0 ? 0 : durations.reduce((a, b) => a + b, 0) / durations.length },
     eventsByHourEt: hourBuckets(events),
     csvPath,
@@ -177,11 +180,11 @@ export function formatScanReport(s: ScanSummary, width = 40): string {
   const hours = Object.entries(s.eventsByHourEt);
   const peak = Math.max(1, ...hours.map(([, n]) => n));
   const lines = [
-    `Options scan (≥ ${s.thresholdPct} % above the contract-day open)`,
+    `Options scan (≥ ${+(100 * s.threshold).toFixed(2)} % above the contract-day open)`,
     `  Contract-days scanned:      ${s.contractDays} (${s.bars} minute bars)`,
     `  Total events:               ${s.events}`,
     `  Events per contract-day:    min ${s.eventsPerContractDay.min} / median ${s.eventsPerContractDay.median} / max ${s.eventsPerContractDay.max}`,
-    `  Minutes above threshold:    ${s.minutesAbove} (${s.positiveMinuteRatePct.toFixed(2)} % of bars)`,
+    `  Minutes above threshold:    ${s.minutesAbove} (${(100 * s.positiveMinuteRate).toFixed(2)} % of bars)`,
     `  Duration above threshold:   median ${s.durationMinutes.median.toFixed(1)} min / mean ${s.durationMinutes.mean.toFixed(1)} min`,
     '  Events by trigger hour (ET):',
     ...hours.map(([h, n]) => `    ${h.padStart(2, '0')}:xx │${'█'.repeat(Math.round((n / peak) * width))} ${n}`),
@@ -208,7 +211,7 @@ async function writeCsv(path: string, events: readonly ScanEvent[]): Promise<voi
   const lines = [CSV_COLUMNS.join(',')];
   for (const e of events) {
     lines.push([e.ticker, e.date, new Date(e.start).toISOString(), new Date(e.end).toISOString(), e.triggerHourEt, e.durationMinutes, e.bars,
-      e.referencePrice, e.triggerPrice, e.peakPrice, e.peakGainPct.toFixed(4)].join(','));
+      e.referencePrice, e.triggerPrice, e.peakPrice, e.peakGain.toFixed(6)].join(','));
   }
   try {
     await mkdir(dirname(path), { recursive: true });

@@ -12,12 +12,12 @@ import { buildLabels, DEFAULT_LABELS, type LabelSettings } from '../feature-gene
  *
  * @example
  * ```ts
- * const opts: PrepareTrainingOptions = { root: 'data', dates: ['2025-03-04'], minTargetCoveragePct: 50 };
+ * const opts: PrepareTrainingOptions = { root: 'data', dates: ['2025-03-04'], minTargetCoverage: 0.5 };
  * ```
  */
 export interface PrepareTrainingOptions extends ProcessedStepOptions {
-  /** Rows whose look-ahead window has fewer bars than this share (percent) of its minutes are dropped. Default 50. */
-  readonly minTargetCoveragePct?: number;
+  /** Rows whose look-ahead window has bars in fewer than this fraction of its minutes are dropped. Default 0.5. */
+  readonly minTargetCoverage?: number;
   readonly labels?: LabelSettings;
 }
 
@@ -27,16 +27,18 @@ export interface PrepareTrainingOptions extends ProcessedStepOptions {
  * @example
  * ```ts
  * const s: TrainingSummary = await prepareTraining({ root: 'data', dates });
- * console.log(`${s.rowsKept}/${s.rowsIn} rows kept (coverage ≥ ${s.minTargetCoveragePct} %)`);
+ * console.log(`${s.rowsKept}/${s.rowsIn} rows kept (coverage ≥ ${100 * s.minTargetCoverage} %)`);
  * ```
  */
 export interface TrainingSummary extends ProcessedStepSummary {
   readonly rowsIn: number;
   readonly rowsKept: number;
   readonly rowsDroppedLowCoverage: number;
-  readonly minTargetCoveragePct: number;
+  /** Fraction in [0, 1]. */
+  readonly minTargetCoverage: number;
   readonly positives: number;
-  readonly meanCoveragePct: number;
+  /** Mean `target_coverage` of every row, a fraction in [0, 1]. */
+  readonly meanCoverage: number;
 }
 
 /**
@@ -53,23 +55,23 @@ export const TRAINING_DATASET = 'training';
  * Adds future target prices to consolidated rows for offline training and writes them to
  * `<root>/processed/training/date=<D>/part-0.parquet`: over the look-ahead (t, t + 120 min] of the
  * same contract and session, `future_max_close_120m`, `future_min_close_120m`,
- * `future_last_close_120m`, `future_bars_120m`, `target_coverage_pct` (bars present / minutes the
- * window spans before the close) and the labels of features' `labelForwardWindow`
+ * `future_last_close_120m`, `future_bars_120m`, `target_coverage` (bars present / minutes the
+ * window spans before the close, a fraction) and the labels of features' `labelForwardWindow`
  * (`target`, `max_gain_120m`, `min_loss_120m`, `time_to_max_min`). Rows below
- * `minTargetCoveragePct` are dropped and counted (the session's last minutes, sparse contracts).
+ * `minTargetCoverage` are dropped and counted (the session's last minutes, sparse contracts).
  *
  * @example
  * ```ts
  * import { prepareTraining } from '@spyglass/processing';
- * const s = await prepareTraining({ root: 'data', dates: ['2025-03-04'], minTargetCoveragePct: 50 });
+ * const s = await prepareTraining({ root: 'data', dates: ['2025-03-04'], minTargetCoverage: 0.5 });
  * console.log(s.rowsKept, s.rowsDroppedLowCoverage);
  * ```
  */
 export async function prepareTraining(options: PrepareTrainingOptions): Promise<TrainingSummary> {
   const started = performance.now();
-  const minPct = options.minTargetCoveragePct ?? 50;
-  if (!(minPct >= 0 && minPct <= 100)) {
-    throw new SpyglassError('INVALID_ARGUMENT', `prepareTraining: minTargetCoveragePct = ${minPct} must be within [0, 100]`);
+  const minCoverage = options.minTargetCoverage ?? 0.5;
+  if (!(minCoverage >= 0 && minCoverage <= 1)) {
+    throw new SpyglassError('INVALID_ARGUMENT', `prepareTraining: minTargetCoverage = ${minCoverage} must be a fraction within [0, 1] (0.5 = 50 %)`);
   }
   const labels = options.labels ?? DEFAULT_LABELS;
   const calendar = options.calendar ?? nyseCalendar;
@@ -78,7 +80,7 @@ export async function prepareTraining(options: PrepareTrainingOptions): Promise<
   const have = new Set(parts.map((p) => p.date));
   const skipped = wanted.filter((d) => !have.has(d)).map((date) => ({ date, reason: 'no consolidated partition' }));
   if (parts.length === 0) {
-    return { dates: [], skipped, rowsIn: 0, rowsKept: 0, rowsDroppedLowCoverage: 0, minTargetCoveragePct: minPct, positives: 0, meanCoveragePct: 0, files: [], seconds: (performance.now() - started) / 1000 };
+    return { dates: [], skipped, rowsIn: 0, rowsKept: 0, rowsDroppedLowCoverage: 0, minTargetCoverage: minCoverage, positives: 0, meanCoverage: 0, files: [], seconds: (performance.now() - started) / 1000 };
   }
   const duck = await openDuck(options.threads ?? 2);
   try {
@@ -101,16 +103,16 @@ export async function prepareTraining(options: PrepareTrainingOptions): Promise<
     await buildLabels(duck, 'tr', labels);
     await duck.run(`CREATE OR REPLACE TEMP TABLE tr_out AS
       SELECT t.* EXCLUDE (row_id, ts, window_minutes),
-        CASE WHEN t.window_minutes > 0 THEN 100.0 * t.future_bars_${labels.windowMinutes}m / t.window_minutes ELSE 0 END AS target_coverage_pct,
+        CASE WHEN t.window_minutes > 0 THEN t.future_bars_${labels.windowMinutes}m / t.window_minutes ELSE 0 END AS target_coverage,
         CASE WHEN l.max_gain_120m IS NULL THEN NULL ELSE l.target::INTEGER END AS target, l.max_gain_120m, l.min_loss_120m, l.time_to_max_min, t.ts AS sort_ts
       FROM tr t JOIN labels l ON l.row_id = t.row_id`);
-    const stats = await duck.columns(`SELECT count(*) AS n, count(*) FILTER (WHERE target_coverage_pct >= ${minPct}) AS kept,
-        coalesce(sum(target) FILTER (WHERE target_coverage_pct >= ${minPct}), 0) AS positives, coalesce(avg(target_coverage_pct), 0) AS mean_cov FROM tr_out`);
+    const stats = await duck.columns(`SELECT count(*) AS n, count(*) FILTER (WHERE target_coverage >= ${minCoverage}) AS kept,
+        coalesce(sum(target) FILTER (WHERE target_coverage >= ${minCoverage}), 0) AS positives, coalesce(avg(target_coverage), 0) AS mean_cov FROM tr_out`);
     const written = await writeDatePartitions(
       duck,
       options.root,
       TRAINING_DATASET,
-      `SELECT * EXCLUDE (sort_ts) FROM tr_out WHERE target_coverage_pct >= ${minPct} ORDER BY date, ticker, sort_ts`,
+      `SELECT * EXCLUDE (sort_ts) FROM tr_out WHERE target_coverage >= ${minCoverage} ORDER BY date, ticker, sort_ts`,
       parts.map((p) => p.date),
     );
     const n = (k: string) => (stats.cols[k] as Float64Array)[0]!;
@@ -120,9 +122,9 @@ export async function prepareTraining(options: PrepareTrainingOptions): Promise<
       rowsIn: n('n'),
       rowsKept: n('kept'),
       rowsDroppedLowCoverage: n('n') - n('kept'),
-      minTargetCoveragePct: minPct,
+      minTargetCoverage: minCoverage,
       positives: n('positives'),
-      meanCoveragePct: n('mean_cov'),
+      meanCoverage: n('mean_cov'),
       files: written.files,
       seconds: (performance.now() - started) / 1000,
     };

@@ -42,7 +42,7 @@ describe('ContractSelector in PROD mode against the simulator', () => {
   it('widens to the ±range discovery when the grid is coarser than the increment, and reports a shortfall honestly', async () => {
     const date = '2025-03-04';
     const { price } = await options.openingPrice('SPY', date);
-    const selector = new ContractSelector({ mode: 'prod', lister: options, discoveryRangePct: 0.5, params: { underlying: 'SPY', increment: 0.1, nCalls: 3, nPuts: 400, expiry: 'same_day' } });
+    const selector = new ContractSelector({ mode: 'prod', lister: options, discoveryRange: 0.005, params: { underlying: 'SPY', increment: 0.1, nCalls: 3, nPuts: 400, expiry: 'same_day' } });
     const sel = await selector.select(date, price);
     expect(sel.calls).toHaveLength(3);
     expect(sel.calls[0].strike).toBeGreaterThan(price);
@@ -54,7 +54,7 @@ describe('ContractSelector in PROD mode against the simulator', () => {
     const date = '2025-03-04';
     const { price } = await options.openingPrice('SPY', date);
     const selector = new ContractSelector({ mode: 'prod', lister: options, params: { underlying: 'SPY', increment: 0.5, nCalls: 1, nPuts: 1, expiry: 'same_day' } });
-    const { records } = await selector.discover(date, price, 1);
+    const { records } = await selector.discover(date, price, 0.01);
     expect(records.length).toBeGreaterThan(10);
     expect(records.every((c) => Math.abs(c.strike - price) <= price * 0.01 + 0.01)).toBe(true);
     expect(new Set(records.map((c) => c.contractType))).toEqual(new Set(['call', 'put']));

@@ -55,7 +55,7 @@ export interface ContractLister {
  * @example
  * ```ts
  * const opts: ContractSelectorOptions = { mode: 'prod', params: { underlying: 'SPY', increment: 1, nCalls: 3, nPuts: 3, expiry: 'next_trading_day' },
- *   lister: new OptionsClient(rest), discoveryRangePct: 2 };
+ *   lister: new OptionsClient(rest), discoveryRange: 0.02 };
  * ```
  */
 export interface ContractSelectorOptions {
@@ -70,8 +70,8 @@ export interface ContractSelectorOptions {
   readonly input?: InputFunction;
   /** Required in `prod` mode; in `test` mode it checks the built tickers against the listed chain. */
   readonly lister?: ContractLister;
-  /** `prod`: when the tight strike range lacks strikes, widen to ±this % of the opening; default 1. */
-  readonly discoveryRangePct?: number;
+  /** `prod`: when the tight strike range lacks strikes, widen to ±this fraction of the opening; default 0.01 (±1 %). */
+  readonly discoveryRange?: number;
   readonly calendar?: Pick<MarketCalendar, 'nextTradingDay'>;
 }
 
@@ -174,7 +174,7 @@ export class ContractSelector {
     let picked = nearest(listing.records, opening, p);
     if (picked.calls.length < p.nCalls || picked.puts.length < p.nPuts) {
       // The listing's grid is coarser than `increment` here (e.g. $1 away from the money): widen and take what is nearest.
-      const wide = await lister.contracts({ underlying: p.underlying, expiration, asOf: date, ...discoveryStrikeRange(opening, this.options.discoveryRangePct ?? 1) }, signal);
+      const wide = await lister.contracts({ underlying: p.underlying, expiration, asOf: date, ...discoveryStrikeRange(opening, this.options.discoveryRange ?? 0.01) }, signal);
       listing = { records: wide.records, rejected: [...listing.rejected, ...wide.rejected], pages: listing.pages + wide.pages };
       picked = nearest(listing.records, opening, p);
     }
@@ -211,12 +211,12 @@ export class ContractSelector {
     return { calls: keep(built.calls), puts: keep(built.puts), unlisted, rejected: listing.rejected };
   }
 
-  /** Discovery mode (step 12): every contract expiring per the convention within ±`rangePct` % of the opening. */
-  async discover(date: string, opening: number, rangePct: number, signal?: AbortSignal): Promise<FetchResult<OptionContract>> {
+  /** Discovery mode (step 12): every contract expiring per the convention within ±`range` (a fraction, 0.01 = ±1 %) of the opening. */
+  async discover(date: string, opening: number, range: number, signal?: AbortSignal): Promise<FetchResult<OptionContract>> {
     const p = await this.prepare();
     if (!this.options.lister) throw new SpyglassError('INVALID_ARGUMENT', 'ContractSelector.discover needs a lister (an OptionsClient)');
     const expiration = resolveExpiry(p.expiry, date, { fixedDate: p.fixedExpiry, calendar: this.options.calendar });
-    return this.options.lister.contracts({ underlying: p.underlying, expiration, asOf: date, ...discoveryStrikeRange(opening, rangePct) }, signal);
+    return this.options.lister.contracts({ underlying: p.underlying, expiration, asOf: date, ...discoveryStrikeRange(opening, range) }, signal);
   }
 }
 

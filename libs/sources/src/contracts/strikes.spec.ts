@@ -36,11 +36,15 @@ describe('computeStrikes', () => {
 
 describe('discoveryStrikeRange', () => {
   it.each([
-    [600, 1, 594, 606],
-    [593.88, 5, 564.19, 623.57],
+    [600, 0.01, 594, 606],
+    [593.88, 0.05, 564.19, 623.57],
     [600, 0, 600, 600],
-  ])('%p ±%p%%', (opening, pct, lo, hi) => {
-    expect(discoveryStrikeRange(opening, pct)).toEqual({ strikeGte: lo, strikeLte: hi });
+  ])('%p ±%p (a fraction)', (opening, range, lo, hi) => {
+    expect(discoveryStrikeRange(opening, range)).toEqual({ strikeGte: lo, strikeLte: hi });
+  });
+
+  it.each([1, 5, -0.01])('refuses range %p: the unit is a fraction in [0, 1)', (range) => {
+    expect(() => discoveryStrikeRange(600, range)).toThrow(/fraction/);
   });
 
   it('compares strikes with a sub-cent tolerance', () => {

@@ -63,18 +63,21 @@ export function computeStrikes(request: StrikeRequest): StrikeSelection {
 }
 
 /**
- * Strike bounds of the ±`rangePct` % discovery mode (the original's step 12: list every contract
- * within ±1 % of the opening).
+ * Strike bounds of the ±`range` discovery mode, `range` a fraction of the opening (0.01 = ±1 %,
+ * the original's step 12: list every contract within ±1 % of the opening).
  *
  * @example
  * ```ts
- * discoveryStrikeRange(600, 1); // { strikeGte: 594, strikeLte: 606 }
+ * discoveryStrikeRange(600, 0.01); // { strikeGte: 594, strikeLte: 606 }
  * ```
  */
-export function discoveryStrikeRange(opening: number, rangePct: number): { strikeGte: number; strikeLte: number } {
+export function discoveryStrikeRange(opening: number, range: number): { strikeGte: number; strikeLte: number } {
   if (!(Number.isFinite(opening) && opening > 0)) throw new SpyglassError('INVALID_ARGUMENT', `discoveryStrikeRange: opening ${opening} must be a positive price`);
-  if (!(Number.isFinite(rangePct) && rangePct >= 0)) throw new SpyglassError('INVALID_ARGUMENT', `discoveryStrikeRange: rangePct ${rangePct} must be >= 0`);
-  return { strikeGte: roundCents(opening * (1 - rangePct / 100)), strikeLte: roundCents(opening * (1 + rangePct / 100)) };
+  // A percent passed where the fraction belongs (1 for ±1 %) would list every strike down to 0: refused.
+  if (!(Number.isFinite(range) && range >= 0 && range < 1)) {
+    throw new SpyglassError('INVALID_ARGUMENT', `discoveryStrikeRange: range ${range} must be a fraction in [0, 1) (0.01 = ±1 %)`);
+  }
+  return { strikeGte: roundCents(opening * (1 - range)), strikeLte: roundCents(opening * (1 + range)) };
 }
 
 /**

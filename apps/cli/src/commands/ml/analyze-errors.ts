@@ -80,9 +80,9 @@ export const analyzeErrorsCommand = defineCommand({
       trades.length && tp.length && losses.length
         ? expectedValue({
             precision: tp.length / trades.length,
-            avgWinPct: mean(finite(tp.map((t) => t.maxGain120m))),
-            avgLossPct: mean(losses),
-            stopLossPct: risk.recommendedStops.conservative,
+            avgWin: mean(finite(tp.map((t) => t.maxGain120m))),
+            avgLoss: mean(losses),
+            stopLoss: risk.recommendedStops.conservative,
           })
         : undefined;
     const hist = histogram(losses, 10);
@@ -91,7 +91,7 @@ export const analyzeErrorsCommand = defineCommand({
     printResult(a, { ...result, output: a.output ?? null }, () =>
       [
         `Error analysis of ${trades.length} signals (${source})`,
-        ...(losses.length ? ['False-positive worst drawdown within 120 min (%)', asciiHistogram(hist)] : ['no false positives with a known drawdown']),
+        ...(losses.length ? ['False-positive worst drawdown within 120 min (%)', asciiHistogram(hist, 40, (v) => (100 * v).toFixed(1))] : ['no false positives with a known drawdown']),
         formatErrorAnalysis(risk, stops, ev),
         ...(ev ? [] : ['Expected value: n/a (needs both true and false positives)']),
         ...(a.output ? [`  report: ${a.output}`] : []),
