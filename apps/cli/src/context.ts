@@ -1,4 +1,4 @@
-import { configSecrets, createLogger, loadConfig, type Logger, type SpyglassConfig } from '@spyglass/core';
+import { assertWritableDataRoot, configSecrets, createLogger, dataRootLayout, loadConfig, type Logger, type SpyglassConfig } from '@spyglass/core';
 import type { GlobalArgs } from './output.js';
 
 /** What every command gets: the validated config (with CLI overrides), a logger that redacts the key. */
@@ -33,4 +33,17 @@ export function loadContext(args: GlobalArgs, overrides: Record<string, unknown>
     stacks: process.env.SPYGLASS_DEBUG === '1',
   } as Parameters<typeof createLogger>[0]);
   return { config, dataRoot: config.settings.dataRoot, logger };
+}
+
+/**
+ * {@link loadContext} for a command that writes under the data root: fails before any request or
+ * write with one STORAGE line naming the command, the path and why (read-only, permission, a file in
+ * the way) when the root or one of its existing directories cannot be written.
+ */
+export function loadWritingContext(args: GlobalArgs & { readonly _?: readonly (string | number)[] }, overrides: Record<string, unknown> = {}): CliContext {
+  const ctx = loadContext(args, overrides);
+  const at = dataRootLayout(ctx.dataRoot);
+  const command = (args._ ?? []).join(' ') || 'this command';
+  assertWritableDataRoot(ctx.dataRoot, command, [at.raw, at.processed, at.quarantine, at.checkpoints, at.workers, at.schemaDrift, at.schemaBaselines, at.models, at.reports]);
+  return ctx;
 }

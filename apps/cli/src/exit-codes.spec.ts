@@ -23,6 +23,12 @@ describe('exit codes per command and failure class (real CLI, simulator)', () =>
     mkdirSync(join(dir, 'settings.yaml'));
     return dir;
   };
+  const rootWithFileFor = (dir: string) => {
+    const root = tempDataRoot();
+    mkdirSync(join(root, 'raw'));
+    writeFileSync(join(root, 'raw', dir), 'a file where a dataset directory belongs');
+    return root;
+  };
   const corruptRoot = async () => {
     const root = tempDataRoot();
     const r = await runCli(['--data-root', root, 'backfill', ...DAY], env);
@@ -46,6 +52,8 @@ describe('exit codes per command and failure class (real CLI, simulator)', () =>
     ['backfill', 'auth: refused key', () => ['backfill', ...DAY], { MASSIVE_API_KEY: 'refused' }, 3, /^spyglass: AUTH_FAILED: /m],
     ['backfill-all', 'auth: refused key', () => ['--data-root', tempDataRoot(), 'backfill-all', ...DAY], { MASSIVE_API_KEY: 'refused' }, 3, /^spyglass: AUTH_FAILED: /m],
     ['verify', 'data: corrupt partition', async () => ['--data-root', await corruptRoot(), 'verify'], {}, 1, /^$/], // the report is on stdout
+    ['consolidate', 'storage: a dataset directory is a file', () => ['--data-root', rootWithFileFor('stocks'), 'consolidate', ...DAY], {}, 1, /^spyglass: STORAGE: cannot list \S+\/raw\/stocks: ENOTDIR/],
+    ['consolidate', 'success: no input stored (skipped days are listed)', () => ['consolidate', ...DAY], {}, 0, /^$/],
     ['verify', 'success: nothing stored', () => ['--data-root', tempDataRoot(), 'verify'], {}, 0, /^$/],
   ])('%s, %s', async (_cmd, _class, args, extraEnv, code, stderr) => {
     const argv = await args();
@@ -53,6 +61,18 @@ describe('exit codes per command and failure class (real CLI, simulator)', () =>
     expect({ code: r.code, stderr: r.stderr.trim() }).toEqual({ code, stderr: expect.stringMatching(stderr) });
     expect(r.stderr).not.toMatch(/\n\s+at |"stack"/);
   }, 180_000);
+
+  it.each([
+    ['backfill', 'a weekend', ['backfill', '--start-date', '2025-03-08', '--end-date', '2025-03-09']],
+    ['backfill-vix', 'Christmas', ['backfill-vix', '--start-date', '2025-12-25', '--end-date', '2025-12-25']],
+    ['download-options', 'Independence Day', ['download-options', '--start-date', '2025-07-04', '--end-date', '2025-07-04']],
+  ])('%s over %s: exit 0, no request, and says there is no trading day', async (_cmd, _when, argv) => {
+    const before = requests();
+    const r = await runCli(['--data-root', tempDataRoot(), ...argv], env);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(r.stdout).toMatch(/no NYSE trading day in \d{4}-\d{2}-\d{2}…\d{4}-\d{2}-\d{2} \(weekends and exchange holidays\): nothing to fetch/);
+    expect(requests()).toBe(before);
+  }, 120_000);
 
   it('rejects a bad ticker before any request', async () => {
     const before = requests();

@@ -73,7 +73,7 @@ describe('startStreamer against the exchange simulator', () => {
       // they trail the instant SPY and VIX replays: wait for their first stored bars too.
       const options = sample(m, 'spyglass_bars_ingested_total', { dataset: 'options' }) ?? 0;
       return sample(m, 'spyglass_bars_ingested_total', { dataset: 'stocks' }) === 390 && sample(m, 'spyglass_bars_ingested_total', { dataset: 'indices' }) === 390 && options > 0 && waited && m;
-    }, 'SPY and VIX at 390 stored, options stored and a rate-limit wait recorded');
+    }, 'SPY and VIX at 390 stored, options stored and a rate-limit wait recorded', 30_000);
     expect(sample(metrics, 'spyglass_bars_ingested_total', { dataset: 'options' })).toBeGreaterThan(0);
     // Arrival → durable latency: one observation per bar flushed.
     expect(sample(metrics, 'spyglass_operation_duration_seconds_count', { operation: 'arrival_to_durable:stocks' })).toBe(390);

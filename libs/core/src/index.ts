@@ -46,6 +46,7 @@ export { Semaphore } from './semaphore.js';
 // Data root: the files under it and the contracts of the reports written there
 export { dataRootLayout } from './data-root/data-root-layout.js';
 export type { DataRootLayout } from './data-root/data-root-layout.js';
+export { assertWritableDataRoot } from './data-root/writable-data-root.js';
 export { modelSummaryPath, scannerSummaryPath, validateModelSummary, validateScannerSummary } from './data-root/report-contracts.js';
 export type {
   FeatureImportanceRow,

@@ -85,7 +85,7 @@ describe(`dashboard under ${CONCURRENT.toLocaleString('en-US')} concurrent reque
       serverRssGrowthMb: Math.round((rssPeak! - rssBefore!) / 1e5) / 10,
       computations: computations!,
     };
-    process.stdout.write(`dashboard load: ${JSON.stringify(figures)}\n`);
+    process.stdout.write(`${JSON.stringify({ load: 'dashboard', ...figures })}\n`);
     expect(results.filter((r) => r.status !== 200)).toEqual([]);
     expect(rebinding.status).toBe(421);
     // One computation per route per 5 s (maxAgeMs) at most, plus the warm-up: never one per request.

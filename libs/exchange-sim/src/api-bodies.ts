@@ -1,9 +1,22 @@
 // The real API's error bodies (Massive, formerly Polygon.io), byte-for-byte in shape.
 
-/** A JSON response the REST router produces before faults are applied. */
+/**
+ * A JSON response the REST router produces before faults are applied. A large page carries its
+ * `results` as `streamed`: generated while it is written, so the server never holds a whole page.
+ */
 export interface ApiResponse {
   readonly status: number;
   readonly body: Record<string, unknown>;
+  readonly streamed?: StreamedResults;
+}
+
+/**
+ * The `results` array of a page, produced lazily; `trailer()` gives the fields known only once the
+ * items have been consumed (counts, `next_url`), written after `results`.
+ */
+export interface StreamedResults {
+  readonly items: Iterable<unknown>;
+  trailer(): Record<string, unknown>;
 }
 
 /** 401 without a key. */

@@ -3,6 +3,7 @@ import { type IncomingMessage, type ServerResponse, createServer } from 'node:ht
 import type { Socket } from 'node:net';
 import { type Clock, SpyglassError, nyDate, systemClock } from '@spyglass/core';
 import { WebSocketServer } from 'ws';
+import { writeJsonResponse, materializeBody } from './json-response-writer.js';
 import { type ApiResponse, missingKey, notAuthorized, notFound, rateLimited, serverError, unknownKey } from './api-bodies.js';
 import { FaultInjector, type FaultKind, type FaultOptions } from './fault-injector.js';
 import type { MarketConfig } from './market-config.js';
@@ -90,7 +91,7 @@ export interface ExchangeSim {
 }
 
 function respond(res: ServerResponse, r: ApiResponse, text?: string): void {
-  const body = text ?? JSON.stringify(r.body);
+  const body = text ?? JSON.stringify(materializeBody(r));
   res.writeHead(r.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
 }
@@ -175,7 +176,7 @@ export async function createExchangeSim(options: ExchangeSimOptions): Promise<Ex
       result = { status: 500, body: { status: 'ERROR', request_id: requestId, error: err.message } };
     }
     if (result.status === 200 && faults.fires('truncated')) {
-      const text = JSON.stringify(result.body);
+      const text = JSON.stringify(materializeBody(result));
       // Announce the full length and send part of it: the client sees a premature end of body.
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
       res.write(text.slice(0, Math.max(1, Math.floor(text.length / 2))));
@@ -186,12 +187,14 @@ export async function createExchangeSim(options: ExchangeSimOptions): Promise<Ex
     if (result.status === 200 && faults.fires('invalidJson')) {
       return finish(result, '<html><body><h1>502 Bad Gateway</h1></body></html>');
     }
-    finish(result);
+    statuses[result.status] = (statuses[result.status] ?? 0) + 1;
+    await writeJsonResponse(res, result);
   };
 
   const server = createServer((req, res) => {
     handle(req, res).catch((cause) => {
       if (!res.headersSent) respond(res, { status: 500, body: { status: 'ERROR', error: String(cause) } });
+      else res.destroy(); // a page that failed mid-stream: the client sees a premature end, never a short page
     });
   });
   server.on('connection', (s: Socket) => {

@@ -100,47 +100,47 @@ function aggregates(url: URL, ctx: RestContext): ApiResponse {
   };
 
   // Walk days in the requested order and stop once a page (plus one bar to know there is more) is
-  // filled, so a year-long request for the first page generates a few days only.
+  // filled, so a year-long request for the first page generates a few days only. The page is a
+  // generator: the server writes each bar as it is made, never holding 50,000 of them.
   const days = daysFor();
   if (sort === 'desc') days.reverse();
-  const page: (SimBar | SimIndexBar)[] = [];
+  let count = 0;
   let queryCount = 0;
+  let last: SimBar | SimIndexBar | undefined;
   let more = false;
   // Like the real API, nothing from the future: only minutes that have ended by the clock.
   const until = Math.min(to, ctx.now() - 60_000);
-  for (const date of days) {
-    const minutes = minuteBarsOf(date).filter((b) => b.t >= from && b.t <= until);
-    queryCount += minutes.length;
-    let buckets = aggregateBars(minutes, keyOf);
-    if (sort === 'desc') buckets = buckets.reverse();
-    for (const b of buckets) {
-      if (page.length === limit) {
-        more = true;
-        break;
+  const start = from; // narrowed to a number for the generator below
+  function* bars(): Generator<SimBar | SimIndexBar> {
+    for (const date of days) {
+      const minutes = minuteBarsOf(date).filter((b) => b.t >= start && b.t <= until);
+      queryCount += minutes.length;
+      let buckets = aggregateBars(minutes, keyOf);
+      if (sort === 'desc') buckets = buckets.reverse();
+      for (const b of buckets) {
+        if (count === limit) {
+          more = true;
+          return;
+        }
+        count++;
+        last = b;
+        yield b;
       }
-      page.push(b);
     }
-    if (more) break;
   }
-  const body: Record<string, unknown> = {
-    ticker,
-    queryCount,
-    resultsCount: page.length,
-    ...(kind === 'indices' ? {} : { adjusted }),
-    status: 'OK',
-    request_id: ctx.requestId,
-    count: page.length,
+  const trailer = (): Record<string, unknown> => {
+    const fields: Record<string, unknown> = { queryCount, resultsCount: count, count };
+    if (more && last) {
+      const nextFrom = sort === 'asc' ? String(nextBucketStart(last.t, timespan, multiplier)) : m[4]!;
+      const nextTo = sort === 'desc' ? String(last.t - 1) : m[5]!;
+      fields['next_url'] = urlWith(ctx.baseUrl, `/v2/aggs/ticker/${encodeURIComponent(ticker)}/range/${multiplier}/${timespan}/${nextFrom}/${nextTo}`, {
+        cursor: encodeCursor({ adjusted, limit, sort }),
+      });
+    }
+    return fields;
   };
-  if (page.length > 0) body['results'] = page;
-  if (more) {
-    const last = page[page.length - 1]!;
-    const nextFrom = sort === 'asc' ? String(nextBucketStart(last.t, timespan, multiplier)) : m[4]!;
-    const nextTo = sort === 'desc' ? String(last.t - 1) : m[5]!;
-    body['next_url'] = urlWith(ctx.baseUrl, `/v2/aggs/ticker/${encodeURIComponent(ticker)}/range/${multiplier}/${timespan}/${nextFrom}/${nextTo}`, {
-      cursor: encodeCursor({ adjusted, limit, sort }),
-    });
-  }
-  return { status: 200, body };
+  const body: Record<string, unknown> = { ticker, ...(kind === 'indices' ? {} : { adjusted }), status: 'OK', request_id: ctx.requestId };
+  return { status: 200, body, streamed: { items: bars(), trailer } };
 }
 
 function nextBucketStart(t: number, timespan: string, multiplier: number): number {

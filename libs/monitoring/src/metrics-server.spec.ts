@@ -14,7 +14,7 @@ describe('createSpyglassMetrics + createMetricsServer over loopback', () => {
 
   beforeAll(async () => {
     health = await buildHealthSnapshot({ clock: new ManualClock(NOW), datasets: [{ dataset: 'stocks', lastBarAt: NOW - 60_000 }] });
-    server = await createMetricsServer({ port: 0, registry: metrics.registry, health: () => health });
+    server = await createMetricsServer({ port: 0, registry: metrics.registry, health: () => health, cacheMs: 0 });
   });
   afterAll(() => server.close());
 
@@ -103,6 +103,39 @@ describe('createSpyglassMetrics + createMetricsServer over loopback', () => {
       expect((await fetch(`${failing.url}/metrics`)).status).toBe(200);
     } finally {
       await failing.close();
+    }
+  });
+
+  it('computes /health once for a burst of concurrent probes and reuses it for cacheMs, and a failure is not reused', async () => {
+    let now = NOW;
+    let calls = 0;
+    let fail = true;
+    const counted = await createMetricsServer({
+      port: 0,
+      registry: metrics.registry,
+      cacheMs: 1_000,
+      now: () => now,
+      health: async () => {
+        calls++;
+        await new Promise((r) => setTimeout(r, 20));
+        if (fail) throw new Error('first snapshot failed');
+        return health;
+      },
+    });
+    try {
+      expect((await fetch(`${counted.url}/health`)).status).toBe(500);
+      fail = false;
+      const statuses = await Promise.all(Array.from({ length: 50 }, () => fetch(`${counted.url}/health`).then((r) => r.status)));
+      expect(statuses).toEqual(Array(50).fill(200));
+      expect(calls).toBe(2);
+      now += 999;
+      await fetch(`${counted.url}/health`);
+      expect(calls).toBe(2);
+      now += 1;
+      await fetch(`${counted.url}/health`);
+      expect(calls).toBe(3);
+    } finally {
+      await counted.close();
     }
   });
 

@@ -21,6 +21,15 @@ export interface MetricsServerOptions {
   readonly registry: Registry;
   /** Produces the snapshot served at `/health`; without it `/health` answers 404. */
   readonly health?: () => HealthSnapshot | Promise<HealthSnapshot>;
+  /**
+   * A computed `/metrics` text or `/health` snapshot answers the requests of the next `cacheMs` too.
+   * Default 250: collecting walks every open socket and file descriptor, so under a burst of
+   * requests a fresh collection per request grows with the square of the burst. 0 = only requests
+   * arriving while one is computed share it.
+   */
+  readonly cacheMs?: number;
+  /** Time for `cacheMs`; default `Date.now`. */
+  readonly now?: () => number;
 }
 
 /**
@@ -40,6 +49,25 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
+/** `compute`, with calls made while one runs, or within `cacheMs` after it settled, sharing its result. */
+function coalesced<T>(compute: () => T | Promise<T>, reuse: { cacheMs: number; now: () => number }): () => Promise<T> {
+  let current: { value: Promise<T>; settledAt?: number } | undefined;
+  return () => {
+    const settledAt = current?.settledAt;
+    if (current && (settledAt === undefined || reuse.now() - settledAt < reuse.cacheMs)) return current.value;
+    const entry: { value: Promise<T>; settledAt?: number } = { value: Promise.resolve().then(compute) };
+    current = entry;
+    // A failure is not reused: the next request computes again.
+    entry.value.then(
+      () => (entry.settledAt = reuse.now()),
+      () => {
+        if (current === entry) current = undefined;
+      },
+    );
+    return entry.value;
+  };
+}
+
 function send(res: ServerResponse, status: number, type: string, body: string): void {
   res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
   res.end(body);
@@ -48,7 +76,8 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
 /**
  * Serves `GET /metrics` (Prometheus text format from `registry`) and `GET /health` (the health
  * snapshot as JSON; `?format=text` for the `spyglass health` text). `/health` answers 503 when the
- * snapshot is critical so a plain HTTP probe can alert on it. On a loopback host, requests naming
+ * snapshot is critical so a plain HTTP probe can alert on it. Requests arriving while a snapshot or
+ * a scrape is being computed share it (coalescing), so a burst of probes costs one computation. On a loopback host, requests naming
  * another Host get 421 (DNS rebinding), as on the dashboard. The streamer daemon runs one of these.
  *
  * @example
@@ -61,6 +90,10 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
  */
 export async function createMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
   const host = options.host ?? '127.0.0.1';
+  // Concurrent scrapes and probes share one computation: 2,000 at once cost one snapshot, not 2,000.
+  const reuse = { cacheMs: options.cacheMs ?? 250, now: options.now ?? Date.now };
+  const metricsText = coalesced(() => options.registry.metrics(), reuse);
+  const health = options.health ? coalesced(options.health, reuse) : undefined;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     // As the dashboard: a loopback server answers only loopback Host names (DNS rebinding).
@@ -70,10 +103,10 @@ export async function createMetricsServer(options: MetricsServerOptions): Promis
       return send(res, 405, 'application/json', JSON.stringify({ error: `method ${req.method} not allowed` }));
     }
     if (url.pathname === '/metrics') {
-      return send(res, 200, options.registry.contentType, await options.registry.metrics());
+      return send(res, 200, options.registry.contentType, await metricsText());
     }
-    if (url.pathname === '/health' && options.health) {
-      const snapshot = await options.health();
+    if (url.pathname === '/health' && health) {
+      const snapshot = await health();
       const status = snapshot.status === 'critical' ? 503 : 200;
       if (url.searchParams.get('format') === 'text') return send(res, status, 'text/plain; charset=utf-8', renderHealthText(snapshot));
       return send(res, status, 'application/json', JSON.stringify(snapshot));

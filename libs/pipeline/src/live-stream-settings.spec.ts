@@ -7,13 +7,13 @@ import { liveStreamSettings } from './live-stream-settings.js';
 const dir = mkdtempSync(join(tmpdir(), 'spyglass-live-settings-'));
 
 describe('liveStreamSettings', () => {
-  it('maps the streaming section, the WebSocket endpoint and the heartbeat stall time', () => {
+  it('maps the streaming section, the WebSocket endpoint and connect timeout and the heartbeat stall time', () => {
     const config = loadConfig({
       dir,
       env: {},
       overrides: {
         sources: {
-          massive: { apiKey: 'k', ws: { baseUrl: 'ws://127.0.0.1:1' } },
+          massive: { apiKey: 'k', ws: { baseUrl: 'ws://127.0.0.1:1', connectTimeoutMs: 4321 } },
           streaming: { flushSize: 7, flushIntervalMs: 1234, bufferSize: 99, reconnect: { maxAttempts: 3, initialDelayMs: 10, backoffBase: 3, maxDelayMs: 500 } },
         },
         settings: { monitoring: { heartbeat: { stallAfterMs: 60_000 } } },
@@ -22,6 +22,7 @@ describe('liveStreamSettings', () => {
     expect(liveStreamSettings(config, { enforceMarketHours: false })).toEqual({
       apiKey: 'k',
       wsBaseUrl: 'ws://127.0.0.1:1',
+      connectTimeoutMs: 4321,
       flushSize: 7,
       flushIntervalMs: 1234,
       queueCapacity: 99,

@@ -17,6 +17,7 @@ export function liveStreamSettings(config: SpyglassConfig, extra: { enforceMarke
   return {
     apiKey: config.sources.massive.apiKey,
     wsBaseUrl: config.sources.massive.ws.baseUrl,
+    connectTimeoutMs: config.sources.massive.ws.connectTimeoutMs,
     flushSize: s.flushSize,
     flushIntervalMs: s.flushIntervalMs,
     queueCapacity: s.bufferSize,

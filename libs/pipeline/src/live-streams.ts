@@ -19,6 +19,8 @@ import { StreamingRunner, type LivenessPort, type StreamingEvent, type Streaming
 export interface LiveStreamSettings {
   readonly apiKey: string;
   readonly wsBaseUrl: string;
+  /** TCP connect plus WebSocket upgrade deadline of each connection attempt (`massive.ws.connectTimeoutMs`). */
+  readonly connectTimeoutMs?: number;
   readonly flushSize: number;
   readonly flushIntervalMs: number;
   readonly reconnect: RetryPolicy;
@@ -130,6 +132,7 @@ export class LiveStreams {
     const options = {
       apiKey: this.s.apiKey,
       wsBaseUrl: this.s.wsBaseUrl,
+      ...(this.s.connectTimeoutMs ? { connectTimeoutMs: this.s.connectTimeoutMs } : {}),
       subscriptions: tickers.map((t) => `AM.${t}`),
       reconnect: this.s.reconnect,
       stallTimeoutMs: this.s.stallTimeoutMs,

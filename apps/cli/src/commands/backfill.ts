@@ -8,7 +8,7 @@ import { Ingestion, ParallelRunner, ProcessRegistry, ingestionSettings, type Bac
 import { ContractSelector, promptSelectionParams } from '@spyglass/sources';
 import { writeFileAtomic } from '@spyglass/storage';
 import { clusterOptions, type ClusterArgs } from '../cluster-backends.js';
-import { loadContext, type CliContext } from '../context.js';
+import { loadContext, loadWritingContext, type CliContext } from '../context.js';
 import { enqueueBackfillAll } from './cluster.js';
 import { printResult, type GlobalArgs } from '../output.js';
 import { ProgressBar } from '../progress-bar.js';
@@ -77,8 +77,12 @@ function progress(title: string) {
   };
 }
 
+// A range of weekends and holidays is not an error (exit 0), but it must not look like a silent no-op.
+const noTradingDay = (from: string, to: string) => `no NYSE trading day in ${from}…${to} (weekends and exchange holidays): nothing to fetch`;
+
 const renderBackfill = (s: BackfillSummary) =>
   `${s.job} ${s.ticker} ${s.from}…${s.to}: ${s.days} days (${s.daysSkipped} resumed), ${s.stored} bars stored, ${s.duplicates} duplicates, ${s.quarantined} quarantined, ${s.seconds.toFixed(1)} s` +
+  (s.days === 0 ? `\n  ${noTradingDay(s.from, s.to)}` : '') +
   (s.emptyDays.length > 0 ? `\n  no data on: ${s.emptyDays.join(', ')}` : '') +
   s.refetched.map((r) => `\n  fetched again ${r.date}: ${r.reason}`).join('');
 
@@ -96,7 +100,7 @@ function singleBackfill(
     describe,
     builder: (y) => rangeOptions(y).option('ticker', { type: 'string', describe: 'ticker (default from sources.yaml)' }),
     handler: async (a) => {
-      const ctx = loadContext(a);
+      const ctx = loadWritingContext(a);
       const range = resolveRange(a, ctx.config.pipeline.backfill.spanDays);
       const ticker = a.ticker ?? defaultTicker(ctx);
       const p = progress(`${command} ${ticker}`);
@@ -143,7 +147,7 @@ export const backfillAllCommand = defineCommand({
       .option('tickers', { type: 'string', array: true, describe: 'equity tickers (default: sources.yaml tickers.equities)' })
       .option('workers', { type: 'number', describe: 'worker processes (default: pipeline.backfill.workers)' }),
   handler: async (a) => {
-    const ctx = loadContext(a);
+    const ctx = loadWritingContext(a);
     const range = resolveRange(a, ctx.config.pipeline.backfill.spanDays);
     const t = ctx.config.sources.tickers;
     if (a.queue || a.store) {
@@ -221,7 +225,7 @@ export const downloadOptionsCommand = defineCommand({
       ...(a['n-puts'] !== undefined ? { nPuts: a['n-puts'] } : {}),
       ...(a.increment !== undefined ? { strikeIncrement: a.increment } : {}),
     };
-    let ctx = loadContext(a, { sources: { options: given } });
+    let ctx = loadWritingContext(a, { sources: { options: given } });
     const o = ctx.config.sources.options;
     if (o.mode === 'test' && (a.prompt ?? canPrompt({ stdin: process.stdin, stderr: process.stderr, ci: process.env.CI }))) {
       const rl = createInterface({ input: process.stdin, output: process.stderr });
@@ -278,6 +282,7 @@ export const downloadOptionsCommand = defineCommand({
             (r.unlisted.length > 0 ? `\n  not listed, not downloaded: ${r.unlisted.join(', ')}` : ''),
         ),
         `total: ${totals.withBars} contracts with bars, ${totals.withoutBars} without, ${totals.resumed} resumed, ${totals.unlisted} selected but not listed; ${totals.bars} bars`,
+        ...(days.length === 0 ? [`  ${noTradingDay(range.from, range.to)}`] : []),
       ].join('\n'),
     );
   },
@@ -293,7 +298,7 @@ export const discoverCommand = defineCommand({
       .option('output', { type: 'string', describe: 'where the JSON goes (default <data-root>/reports/discover/contracts_<date>.json)' })
       .option('rate-limit', { type: 'number', describe: 'requests per minute (0 = unlimited); overrides sources.yaml' }),
   handler: async (a) => {
-    const ctx = loadContext(a);
+    const ctx = loadWritingContext(a);
     const date = a.date ?? resolveRange({}, 1).to;
     const ingestion = ingestionFor(ctx, a);
     const o = ctx.config.sources.options;

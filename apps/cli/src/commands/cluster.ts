@@ -4,7 +4,7 @@ import { SpyglassError } from '@spyglass/core';
 import { ingestJobsFor, ingestionSettings, type IngestJobDataset } from '@spyglass/pipeline';
 import { processingOptions } from '@spyglass/processing';
 import { clusterOptions, openClusterBackends, type ClusterArgs } from '../cluster-backends.js';
-import { loadContext } from '../context.js';
+import { loadContext, loadWritingContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
 
 
@@ -18,7 +18,7 @@ export const workerCommand = defineCommand({
       .option('cache-dir', { type: 'string', describe: 'local merge/staging cache of the object store (default <data-root>/.cache/objects)' })
       .option('rate-limit', { type: 'number', describe: 'API requests per minute across ALL workers (0 = unlimited); overrides sources.yaml' }),
   handler: async (a) => {
-    const ctx = loadContext(a);
+    const ctx = loadWritingContext(a);
     const { redis, store } = await openClusterBackends(a);
     const rate = a['rate-limit'] ?? ctx.config.sources.massive.rateLimit.requestsPerMinute ?? 0;
     const { logger: _l, clock: _c, random: _r, input: _i, rateLimiter: _p, backends: _b, requestsPerMinute: _q, ...settings } = ingestionSettings(ctx.config);

@@ -4,7 +4,7 @@ import { defineCommand } from '../define-command.js';
 import { createExchangeSim } from '@spyglass/exchange-sim';
 import { runMainJob, type MainJobSummary } from '@spyglass/pipeline';
 import { xgboostLibraryFromEnv } from '@spyglass/ml';
-import { loadContext } from '../context.js';
+import { loadWritingContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
 import { gitRevision } from '../git-revision.js';
 
@@ -62,7 +62,7 @@ export const demoCommand = defineCommand({
   handler: async (a) => {
     const sim = await createExchangeSim({ seed: a.seed, port: 0 });
     try {
-      const ctx = loadContext(a, {
+      const ctx = loadWritingContext(a, {
         sources: {
           massive: { apiKey: 'demo-key', rest: { baseUrl: sim.url }, ws: { baseUrl: sim.wsUrl }, rateLimit: { requestsPerMinute: null } },
           options: { strikesPerSide: a['strikes-per-side'] },

@@ -3,7 +3,7 @@ import { defineCommand } from '../define-command.js';
 import { dataRootLayout, nyseCalendar } from '@spyglass/core';
 import { consolidate, formatScanReport, generateFeatures, prepareTraining, processingOptions, scanOptions } from '@spyglass/processing';
 import { writeScannerReport } from '@spyglass/pipeline';
-import { loadContext, type CliContext } from '../context.js';
+import { loadWritingContext, type CliContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
 import { resolveRange } from './backfill.js';
 
@@ -32,7 +32,7 @@ export const consolidateCommand = defineCommand({
   describe: 'consolidate raw data per option per minute (DuckDB) into data/processed/consolidated',
   builder: (y) => y.options(dateOptions),
   handler: async (a) => {
-    const ctx = loadContext(a);
+    const ctx = loadWritingContext(a);
     const s = await consolidate({ root: ctx.dataRoot, dates: tradingDates(ctx, a), ...processingOptions(ctx.config.pipeline).consolidate });
     printResult(a, s, () =>
       `consolidated ${s.rows.toLocaleString('en-US')} rows over ${s.dates.length} days (${s.uniqueOptions} contracts) in ${s.seconds.toFixed(1)} s; IV ${JSON.stringify(s.iv)}` +
@@ -47,7 +47,7 @@ export const prepareTrainingCommand = defineCommand({
   describe: 'add 120-minute future targets to consolidated rows, filter by coverage, write data/processed/training',
   builder: (y) => y.options(dateOptions),
   handler: async (a) => {
-    const ctx = loadContext(a);
+    const ctx = loadWritingContext(a);
     const s = await prepareTraining({ root: ctx.dataRoot, dates: tradingDates(ctx, a), ...processingOptions(ctx.config.pipeline).training });
     printResult(a, s, () =>
       `training rows: ${s.rowsKept.toLocaleString('en-US')} kept of ${s.rowsIn.toLocaleString('en-US')} (${s.rowsDroppedLowCoverage} below ${(100 * s.minTargetCoverage).toFixed(0)} % coverage), ${s.positives} positives, mean coverage ${(100 * s.meanCoverage).toFixed(1)} %${skippedLine(s.skipped)}`,
@@ -61,7 +61,7 @@ export const generateFeaturesCommand = defineCommand({
   describe: 'engineer the 66 ML features (13 groups) and labels into data/processed/features',
   builder: (y) => y.options(dateOptions),
   handler: async (a) => {
-    const ctx = loadContext(a);
+    const ctx = loadWritingContext(a);
     const s = await generateFeatures({ root: ctx.dataRoot, dates: tradingDates(ctx, a), ...processingOptions(ctx.config.pipeline).features });
     printResult(a, s, () =>
       `features: ${s.rows.toLocaleString('en-US')} rows × ${s.features} features over ${s.dates.length} days, ${s.positives} positives (${(s.positiveRate * 100).toFixed(2)} %) in ${s.seconds.toFixed(1)} s${skippedLine(s.skipped)}`,
@@ -87,7 +87,7 @@ export const scanOptionsCommand = defineCommand({
       csv: { type: 'string', describe: 'event CSV path (default data/reports/scanner/events.csv)' },
     }),
   handler: async (a) => {
-    const ctx = loadContext(a);
+    const ctx = loadWritingContext(a);
     const s = await scanOptions({
       root: ctx.dataRoot,
       dates: tradingDates(ctx, a),

@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import { defineCommand } from '../define-command.js';
 import { PURGE_CATEGORIES, ParquetDataset, SchemaDriftMonitor, formatSpaceReport, purge, rawDatasetSpecs, readParquetInfo, spaceReport, type PurgeCategory } from '@spyglass/storage';
 import { forgetPurgedCheckpoints, verifyCheckpoints } from '@spyglass/pipeline';
-import { loadContext } from '../context.js';
+import { loadContext, loadWritingContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
 
 const datasetChoices = Object.keys(rawDatasetSpecs);
@@ -49,7 +49,7 @@ export const schemaBaselineCommand = defineCommand({
       .option('dataset', { type: 'string', array: true, choices: datasetChoices, alias: 'source', describe: "datasets (default all); --source is the original's name" })
       .option('date', { type: 'string', describe: "take the schema from this partition date's file instead of the newest" }),
   handler: async (a) => {
-    const ctx = loadContext(a);
+    const ctx = loadWritingContext(a);
     const monitor = new SchemaDriftMonitor({ root: ctx.dataRoot, logger: ctx.logger });
     const out: Array<{ dataset: string; columns: number } | { dataset: string; skipped: string }> = [];
     for (const d of a.dataset ?? datasetChoices) {
@@ -109,7 +109,7 @@ export const purgeCommand = defineCommand({
       .option('retention-days', { type: 'number', describe: 'days to keep, overriding settings.yaml for the chosen categories' })
       .option('pattern', { type: 'string', array: true, describe: 'file-name globs to consider, e.g. "*.parquet"' }),
   handler: async (a) => {
-    const ctx = loadContext(a);
+    const ctx = (a.apply || a['dry-run'] === false ? loadWritingContext(a) : loadContext(a));
     const r = ctx.config.settings.retention;
     // settings.yaml names the categories in camelCase; null = keep forever.
     const map: Record<PurgeCategory, number | null> = { raw: r.raw, processed: r.processed, metrics: r.metrics, schema_drift: r.schemaDrift, checkpoints: r.checkpoints, heartbeat: r.heartbeat };

@@ -3,7 +3,7 @@ import { nyDate, nyseCalendar } from '@spyglass/core';
 import { createExchangeSim, type ExchangeSim } from '@spyglass/exchange-sim';
 import { ModelStore } from '@spyglass/ml';
 import { ParquetWriterThread, SIGNALS_DATASET_SPEC, SignalModel, SignalStore, createSignalEventServer, runLiveSignals, type SignalEventServer } from '@spyglass/pipeline';
-import { loadContext } from '../context.js';
+import { loadWritingContext } from '../context.js';
 import { printResult } from '../output.js';
 import { xgboostLibrary } from './ml/model-context.js';
 import { liveStreams } from './stream.js';
@@ -35,7 +35,7 @@ export const streamSignalsCommand = defineCommand({
   handler: async (a) => {
     let sim: ExchangeSim | undefined;
     if (a.sim) sim = await createExchangeSim({ seed: a['sim-seed'], speed: a.speed, sessionDate: a.date ?? SIM_SESSION });
-    const ctx = loadContext(
+    const ctx = loadWritingContext(
       a,
       sim ? { sources: { massive: { apiKey: 'demo-key', rest: { baseUrl: sim.url }, ws: { baseUrl: sim.wsUrl }, rateLimit: { requestsPerMinute: null } } } } : {},
     );

@@ -5,7 +5,7 @@ import { Ingestion, LiveStreams, ingestionSettings, liveSessionDate, liveStreamS
 import { readConsolidated } from '@spyglass/processing';
 import { FeedSimulator } from '@spyglass/sources';
 import { ParquetDataset, rawDatasetSpecs } from '@spyglass/storage';
-import { loadContext } from '../context.js';
+import { loadContext, loadWritingContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
 import { stopOnSignal } from '../stop-signal.js';
 import { cliClock } from '../cli-clock.js';
@@ -62,7 +62,7 @@ function streamCommand(command: string, describe: string, kind: 'stocks' | 'indi
         .option('ticker', { type: 'string', describe: 'ticker (default from sources.yaml)' })
         .option('ignore-market-hours', { type: 'boolean', default: false, describe: 'do not wait for the open or stop at the close (simulator replays)' }),
     handler: async (a) => {
-      const ctx = loadContext(a);
+      const ctx = loadWritingContext(a);
       const { streams } = liveStreams(ctx.config, ctx.logger, { ignoreMarketHours: a['ignore-market-hours'] });
       const t = ctx.config.sources.tickers;
       const job = (signal: AbortSignal) =>
@@ -93,7 +93,7 @@ export const streamOptionsCommand = defineCommand({
       .option('date', { type: 'string', describe: 'trade date whose selection to stream (default: the open session, or the next one after the close)' })
       .option('ignore-market-hours', { type: 'boolean', default: false }),
   handler: async (a) => {
-    const ctx = loadContext(a);
+    const ctx = loadWritingContext(a);
     const clock = cliClock();
     const { ingestion, streams } = liveStreams(ctx.config, ctx.logger, { ignoreMarketHours: a['ignore-market-hours'], clock });
     const date = a.date ?? liveSessionDate(clock.now());

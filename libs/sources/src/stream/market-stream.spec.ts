@@ -1,3 +1,4 @@
+import { createServer, type Socket } from 'node:net';
 import type { StockBar } from '@spyglass/core';
 import { createExchangeSim, type ExchangeSim } from '@spyglass/exchange-sim';
 import { EquityClient } from '../rest/equity-client.js';
@@ -146,6 +147,33 @@ describe('WebSocket streams against the exchange simulator', () => {
     expect(err).toMatchObject({ code: 'RETRIES_EXHAUSTED', cause: { code: 'NETWORK' } });
     expect(events.map((e) => e.type)).toEqual(['error', 'error']);
     expect(stream.stats.connections).toBe(3);
+  });
+
+  it('fails each attempt with TIMEOUT after connectTimeoutMs when the server accepts TCP but never upgrades', async () => {
+    // A loopback listener that takes the connection and the upgrade request and never answers.
+    const held: Socket[] = [];
+    const server = createServer((s) => held.push(s));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as { port: number };
+    try {
+      const stream = createStockStream({ apiKey: KEY, wsBaseUrl: `ws://127.0.0.1:${port}`, subscriptions: ['AM.SPY'], connectTimeoutMs: 250, reconnect: { ...quickReconnect, maxAttempts: 2 } });
+      const events: StreamEvent<StockBar>[] = [];
+      const started = Date.now();
+      const err = await (async () => {
+        for await (const ev of stream) events.push(ev);
+      })().catch((e: unknown) => e);
+      const elapsed = Date.now() - started;
+      expect(err).toMatchObject({ code: 'RETRIES_EXHAUSTED', cause: { code: 'TIMEOUT', details: { connectTimeoutMs: 250 } } });
+      expect((err as Error & { cause: Error }).cause.message).toMatch(/no WebSocket upgrade within 250 ms \(sources\.yaml massive\.ws\.connectTimeoutMs\)/);
+      expect(events.map((e) => e.type === 'error' && e.error.code)).toEqual(['TIMEOUT']);
+      expect(held).toHaveLength(2);
+      // Two attempts of 250 ms plus a 5 ms backoff: the configured timeout fired, not ws's default.
+      expect(elapsed).toBeGreaterThanOrEqual(2 * 250 - 20);
+      expect(elapsed).toBeLessThan(3_000);
+    } finally {
+      held.forEach((s) => s.destroy());
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('pauses the socket when the consumer falls behind and still delivers every bar', async () => {

@@ -56,6 +56,12 @@ export interface MarketStreamOptions {
   readonly reconnect?: RetryPolicy;
   /** No message for this long on a live connection = stalled: reconnect. Null disables (e.g. overnight). Default 120 s. */
   readonly stallTimeoutMs?: number | null;
+  /**
+   * TCP connect plus WebSocket upgrade must finish within this many ms, or the attempt fails with
+   * TIMEOUT and counts towards `reconnect.maxAttempts` (`sources.yaml` `massive.ws.connectTimeoutMs`).
+   * Default 10 000, the config's default.
+   */
+  readonly connectTimeoutMs?: number;
   /** Events buffered before the socket is paused (back-pressure). Default 10 000. */
   readonly queueCapacity?: number;
   readonly logger?: RetryOptions['logger'];
@@ -81,6 +87,9 @@ export interface MarketStreamStats {
 type Decode<T> = (raw: unknown, ingestedAt: number) => DecodeResult<T>;
 
 const DEDUP_WINDOW = 50_000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+// ws's own text for an expired handshakeTimeout: the one error it raises that means "too slow".
+const WS_HANDSHAKE_TIMEOUT = 'Opening handshake has timed out';
 
 /**
  * A Massive WebSocket stream on `ws`: connects, authenticates, subscribes, and on a drop reconnects
@@ -208,7 +217,8 @@ export class MarketStream<T extends { ticker: string; timestamp: number }> imple
   /** One connection's life. Resolves when it ends; `fatal` = do not reconnect. */
   private connectOnce(isReconnect: boolean): Promise<{ fatal?: SpyglassError; error: SpyglassError; wasLive: boolean }> {
     return new Promise((resolve) => {
-      const ws = new WebSocket(this.url, { handshakeTimeout: 15_000 });
+      const connectTimeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+      const ws = new WebSocket(this.url, { handshakeTimeout: connectTimeoutMs });
       this.socket = ws;
       this.authenticated = false;
       let wasLive = false;
@@ -267,7 +277,13 @@ export class MarketStream<T extends { ticker: string; timestamp: number }> imple
         }
       });
       ws.on('error', (e) => {
-        error = new SpyglassError('NETWORK', `${this.url}: ${e.message}`, { cause: e });
+        error =
+          e.message === WS_HANDSHAKE_TIMEOUT
+            ? new SpyglassError('TIMEOUT', `${this.url}: no WebSocket upgrade within ${connectTimeoutMs} ms (sources.yaml massive.ws.connectTimeoutMs); the server accepted the connection but did not answer`, {
+                cause: e,
+                details: { url: this.url, connectTimeoutMs },
+              })
+            : new SpyglassError('NETWORK', `${this.url}: ${e.message}`, { cause: e });
       });
       ws.on('unexpected-response', (_req, res) => {
         error = new SpyglassError(res.statusCode === 401 ? 'AUTH_FAILED' : 'NETWORK', `${this.url}: HTTP ${res.statusCode} on upgrade`);

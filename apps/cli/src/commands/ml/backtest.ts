@@ -7,7 +7,7 @@ import { dataRootLayout, SpyglassError } from '@spyglass/core';
 import { formatPnlSummary, pnlTradesCsv, type TradeRules } from '@spyglass/backtest';
 import { formatBacktestSummary, runBacktest, tradesCsv, trainingOverlap } from '@spyglass/ml';
 import { runPnlBacktest } from '@spyglass/pipeline';
-import { loadContext, type CliContext } from '../../context.js';
+import { loadWritingContext, type CliContext } from '../../context.js';
 import { printResult } from '../../output.js';
 import { checkedProbability, modelOption, rangeOptions, type ModelArgs } from './cli-arguments.js';
 import { loadModel, tableForModel, xgboostLibrary } from './model-context.js';
@@ -120,7 +120,7 @@ export const backtestCommand = defineCommand({
       'data-source': { type: 'string', choices: ['simulator', 'market'] as const, describe: '--pnl: where the bars came from (default: as the latest training report records it)' },
     }),
   handler: async (a) => {
-    const ctx = loadContext(a);
+    const ctx = loadWritingContext(a);
     const threshold = checkedProbability('threshold', a.threshold);
     if (a.pnl) return pnlBacktest(ctx, a, threshold);
     const m = loadModel(ctx, a);

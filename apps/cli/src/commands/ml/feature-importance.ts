@@ -4,7 +4,7 @@ import type { CommandModule } from 'yargs';
 import { defineCommand } from '../../define-command.js';
 import { dataRootLayout, SpyglassError } from '@spyglass/core';
 import { Booster, IMPORTANCE_TYPES, allFeatureImportances, importanceAsciiChart, importanceCsv, type ImportanceType } from '@spyglass/ml';
-import { loadContext } from '../../context.js';
+import { loadWritingContext } from '../../context.js';
 import { printResult, type GlobalArgs } from '../../output.js';
 import { modelOption, type ModelArgs } from './cli-arguments.js';
 import { loadModel, xgboostLibrary } from './model-context.js';
@@ -36,7 +36,7 @@ export const featureImportanceCommand = defineCommand({
       'output-dir': { type: 'string', describe: 'CSV directory (default <data-root>/reports/ml/importance)' },
     }),
   handler: (a) => {
-    const ctx = loadContext(a);
+    const ctx = loadWritingContext(a);
     if (!(Number.isInteger(a['top-n']) && a['top-n'] > 0)) throw new SpyglassError('INVALID_ARGUMENT', `--top-n must be a positive integer, got ${a['top-n']}`);
     const m = loadModel(ctx, a);
     using booster = Booster.fromJson(m.artifact.model, xgboostLibrary());

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { defineCommand } from '../../define-command.js';
 import { Booster, monthlySummary, predictSplit, predictTable, thresholdGrid, thresholdRecommendations, thresholdSensitivity, type FeatureTable } from '@spyglass/ml';
-import { loadContext } from '../../context.js';
+import { loadWritingContext } from '../../context.js';
 import { printResult, type GlobalArgs } from '../../output.js';
 import { checkedProbability, modelOption, rangeOptions, type ModelArgs } from './cli-arguments.js';
 import { loadModel, tableForModel, xgboostLibrary } from './model-context.js';
@@ -48,7 +48,7 @@ export const thresholdAnalysisCommand = defineCommand({
       output: { type: 'string', describe: 'output directory (default <data-root>/reports/threshold_analysis)' },
     }),
   handler: async (a) => {
-    const ctx = loadContext(a);
+    const ctx = loadWritingContext(a);
     const thresholds = thresholdGrid({ from: a['min-threshold'], to: a['max-threshold'], step: a.step });
     const m = loadModel(ctx, a);
     const full = await tableForModel(ctx, m, a);

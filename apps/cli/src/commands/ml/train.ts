@@ -4,7 +4,7 @@ import type { CommandModule } from 'yargs';
 import { defineCommand } from '../../define-command.js';
 import { ModelStore, XGBoostTrainer, formatTrainingSummary, loadFeatureTable } from '@spyglass/ml';
 import { trainerConfigFrom } from '@spyglass/pipeline';
-import { loadContext } from '../../context.js';
+import { loadWritingContext } from '../../context.js';
 import { printResult, type GlobalArgs } from '../../output.js';
 import { gitRevision } from '../../git-revision.js';
 import { checkedDay, rangeOptions, type RangeArgs } from './cli-arguments.js';
@@ -35,7 +35,7 @@ export const trainCommand = defineCommand({
       rounds: { type: 'number', describe: 'boosting rounds (default ml.xgboost.numRounds)' },
     }),
   handler: async (a) => {
-    const ctx = loadContext(a, a.rounds === undefined ? {} : { ml: { xgboost: { numRounds: a.rounds } } });
+    const ctx = loadWritingContext(a, a.rounds === undefined ? {} : { ml: { xgboost: { numRounds: a.rounds } } });
     const from = checkedDay('start-date', a['start-date']);
     const to = checkedDay('end-date', a['end-date']);
     const table = await loadFeatureTable({ root: ctx.dataRoot, ...(from ? { from } : {}), ...(to ? { to } : {}) });

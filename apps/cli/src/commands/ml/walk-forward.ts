@@ -3,7 +3,7 @@ import type { CommandModule } from 'yargs';
 import { defineCommand } from '../../define-command.js';
 import { formatWalkForward, loadFeatureTable, runWalkForward, walkForwardAsciiChart, walkForwardWindows } from '@spyglass/ml';
 import { trainerConfigFrom } from '@spyglass/pipeline';
-import { loadContext } from '../../context.js';
+import { loadWritingContext } from '../../context.js';
 import { printResult, type GlobalArgs } from '../../output.js';
 import { checkedDay, checkedProbability, rangeOptions, type RangeArgs } from './cli-arguments.js';
 import { xgboostLibrary } from './model-context.js';
@@ -46,7 +46,7 @@ export const walkForwardCommand = defineCommand({
       output: { type: 'string', describe: 'results JSON (default <data-root>/reports/walk_forward/walk_forward_results.json)' },
     }),
   handler: async (a) => {
-    const ctx = loadContext(a, a.rounds === undefined ? {} : { ml: { xgboost: { numRounds: a.rounds } } });
+    const ctx = loadWritingContext(a, a.rounds === undefined ? {} : { ml: { xgboost: { numRounds: a.rounds } } });
     const wf = ctx.config.ml.walkForward;
     const horizon = ctx.config.pipeline.labels.windowMinutes;
     const threshold = checkedProbability('threshold', a.threshold) ?? ctx.config.ml.threshold.default;
