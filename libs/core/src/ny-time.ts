@@ -86,6 +86,21 @@ export function nyWallTime(date: string, hour: number, minute: number): number {
 }
 
 /**
+ * The instants of New York calendar day `date`, midnight to the last millisecond before the next
+ * midnight (23, 24 or 25 hours): the window whose records {@link nyDate} files under `date`.
+ *
+ * @example
+ * ```ts
+ * nyDayBounds('2025-03-07'); // { from: Date.UTC(2025, 2, 7, 5), to: Date.UTC(2025, 2, 8, 5) - 1 }
+ * nyDayBounds('2025-03-09').to - nyDayBounds('2025-03-09').from + 1; // 23 h: clocks spring forward
+ * ```
+ */
+export function nyDayBounds(date: string): { from: number; to: number } {
+  const next = new Date(parseIsoDate(date) + 86_400_000).toISOString().slice(0, 10);
+  return { from: nyWallTime(date, 0, 0), to: nyWallTime(next, 0, 0) - 1 };
+}
+
+/**
  * Minutes since New York midnight at instant `t` (570 = 09:30, 960 = 16:00).
  *
  * @example

@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
-import { createLogger } from '@spyglass/core';
+import { createLogger, nyDayBounds } from '@spyglass/core';
 import { createExchangeSim, type ExchangeSim } from '@spyglass/exchange-sim';
 import { consolidate, readQuarantine } from '@spyglass/processing';
 import { ParquetDataset, rawDatasetSpecs, readParquetTable } from '@spyglass/storage';
 import { datasetHash } from './__test-support__/dataset-hash.js';
 import { testSettings } from './__test-support__/test-settings.js';
 import { Ingestion } from './ingestion.js';
+import { verifyCheckpoints } from './backfill-checkpoints.js';
 
 const FROM = '2025-03-03';
 const TO = '2025-03-05';
@@ -163,9 +164,11 @@ describe('news over weekends and after the close', () => {
     const root = await tmp();
     await run(new Ingestion(testSettings({ restBaseUrl: sim.url, dataRoot: root })));
     const range = name.includes('weekend only') ? { f: '2025-03-08', t: '2025-03-09' } : { f: from, t: to };
-    const expected = sim.market.news(Date.parse(`${range.f}T00:00:00Z`), Date.parse(`${range.t}T23:59:59Z`)).filter((a) => a.tickers.includes('SPY'));
+    // New York days, as the dataset is partitioned: every partition holds what its checkpoint sealed.
+    const expected = sim.market.news(nyDayBounds(range.f).from, nyDayBounds(range.t).to).filter((a) => a.tickers.includes('SPY'));
     expect(expected.filter((a) => weekend(a.publishedUtc)).length).toBeGreaterThan(0);
     expect((await datasetHash(root, 'news')).rows).toBe(expected.length);
+    expect((await verifyCheckpoints(root)).problems).toEqual([]);
   });
 
   it("the consolidation's as-of lookback sees Monday morning the news of the weekend", async () => {

@@ -15,6 +15,7 @@ import {
   type RetryPolicy,
   type StockBar,
   dataRootLayout,
+  nyDayBounds,
 } from '@spyglass/core';
 import { Deduplicator, Quarantine, recordKeyFor, validatorFor, type KeyOf } from '@spyglass/processing';
 import { ContractSelector, EquityClient, IndexClient, MassiveRest, NewsClient, OptionsClient, type InputFunction, type SelectionParams } from '@spyglass/sources';
@@ -238,9 +239,12 @@ export class Ingestion {
   newsRunner(onDay?: (p: DayProgress) => void): HistoricalRunner<NewsArticle> {
     return new HistoricalRunner<NewsArticle>({
       job: backfillJob('news'),
-      // One whole UTC day per request, every calendar day: news is published on weekends, holidays
-      // and after Friday's close too, and the consolidation's lookback reads it on Monday morning.
-      fetchDay: (t, d, s) => this.news.articles({ ticker: t, from: d, to: d }, s),
+      // One whole New York day per request, every calendar day: news is published on weekends,
+      // holidays and after Friday's close too, and the consolidation's lookback reads it on Monday
+      // morning. New York, not UTC, days: the dataset is partitioned by New York date, so a UTC day
+      // would put its evening articles into the previous day's partition after that day's checkpoint
+      // had sealed it (`verify` then reports the partition changed).
+      fetchDay: (t, d, s) => this.news.articles({ ticker: t, ...nyDayBounds(d) }, s),
       checkpoints: this.checkpoints,
       calendar: everyDayCalendar,
       logger: this.component('backfill:news'),
