@@ -63,6 +63,13 @@ describe('numeric flags', () => {
     expect(rejects({ [flag]: value })).toMatch(new RegExp(`^--${flag} ${String(value)}: .+ must be`));
   });
 
+  it.each([
+    [['dashboard', '--port', 'abc'], 'abc'],
+    [['sim', 'serve', '--port=12x'], '12x'],
+  ])('%j names the value as typed, not the NaN it parsed to', (tokens, typed) => {
+    expect(() => checkArguments({ port: Number.NaN }, tokens)).toThrow(new RegExp(`^--port ${typed}: `));
+  });
+
   const good = Object.entries(NUMERIC_FLAG_RULES).map(([flag, r]) => [flag, r.max ?? (r.min === undefined ? 7 : r.minExclusive ? r.min + 0.5 : r.min)]) as Array<[string, number]>;
   it.each(good)('--%s %d is accepted', (flag, value) => {
     expect(() => checkArguments({ [flag]: value })).not.toThrow();

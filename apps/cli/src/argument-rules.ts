@@ -97,20 +97,23 @@ export function tickerProblem(t: string): string | undefined {
 /**
  * Checks parsed arguments before any command runs: every numeric flag against its rule (NaN from
  * `--workers abc` included) and every ticker. Throws `INVALID_ARGUMENT` (exit code 2) naming the
- * flag, the value and what it must be.
+ * flag, the value as typed (`tokens`, the command line: yargs has turned `abc` into NaN by then)
+ * and what it must be.
  *
  * @example
  * ```ts
  * checkArguments({ workers: 0 }); // throws: --workers 0: worker processes must be an integer ≥ 1
+ * checkArguments({ port: NaN }, ['dashboard', '--port', 'abc']); // throws: --port abc: …
  * ```
  */
-export function checkArguments(argv: Readonly<Record<string, unknown>>): void {
+export function checkArguments(argv: Readonly<Record<string, unknown>>, tokens: readonly string[] = []): void {
   for (const [flag, rule] of Object.entries(NUMERIC_FLAG_RULES)) {
     const raw = argv[flag];
     if (raw === undefined) continue;
     for (const v of Array.isArray(raw) ? raw : [raw]) {
       const problem = numericProblem(v, rule);
-      if (problem) throw new SpyglassError('INVALID_ARGUMENT', `--${flag} ${String(v)}: ${rule.what} ${problem}`, { details: { flag, value: v } });
+      const shown = typeof v === 'number' && Number.isNaN(v) ? (typedValue(tokens, flag) ?? String(v)) : String(v);
+      if (problem) throw new SpyglassError('INVALID_ARGUMENT', `--${flag} ${shown}: ${rule.what} ${problem}`, { details: { flag, value: shown } });
     }
   }
   for (const flag of ['ticker', 'tickers']) {
@@ -121,6 +124,16 @@ export function checkArguments(argv: Readonly<Record<string, unknown>>): void {
       if (problem) throw new SpyglassError('INVALID_ARGUMENT', `--${flag} '${String(v)}' ${problem}`, { details: { flag, value: v } });
     }
   }
+}
+
+// What followed `--flag` (or `--flag=`) on the command line, for messages about values yargs could not parse.
+function typedValue(tokens: readonly string[], flag: string): string | undefined {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t === `--${flag}`) return tokens[i + 1];
+    if (t.startsWith(`--${flag}=`)) return t.slice(flag.length + 3);
+  }
+  return undefined;
 }
 
 function numericProblem(v: unknown, r: NumericRule): string | undefined {

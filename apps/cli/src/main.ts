@@ -14,7 +14,7 @@ const cli = yargs(hideBin(process.argv))
   .usage('$0 <command> [options]')
   .options(globalOptions)
   // Bad numbers and tickers are usage errors (exit 2) before any command touches the network or disk.
-  .middleware((argv) => checkArguments(argv))
+  .middleware((argv) => checkArguments(argv, hideBin(process.argv)))
   .command(commands)
   .demandCommand(1, 'name a command; see --help')
   .strict()
