@@ -45,9 +45,9 @@ for (const [lib, acc] of rows) {
   console.log(`  ${lib.padEnd(14)} ${METRICS.map((k) => pct(acc[k]).toFixed(1).padStart(10)).join(' ')}  ${verdict}`);
 }
 if (args.includes('--write-floors')) {
-  // Floors round down to a whole percent: V8 line counts can move by a line or two between runs
-  // when a retry or timer path is timing-dependent.
-  const next = { ...floors, ...Object.fromEntries(rows.map(([lib, acc]) => [lib, Math.floor(pct(acc.lines))])) };
+  // A floor is one point under the measured figure, rounded down: V8 line counts move between runs
+  // when a retry or timer path is timing-dependent (pipeline measured 97.0x then 96.9x on CI).
+  const next = { ...floors, ...Object.fromEntries(rows.map(([lib, acc]) => [lib, Math.floor(pct(acc.lines)) - 1])) };
   writeFileSync(floorsPath, `${JSON.stringify(next, null, 2)}\n`);
   console.log(`coverage: floors written to ${relative(root, floorsPath)}`);
 }

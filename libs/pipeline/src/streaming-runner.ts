@@ -40,7 +40,8 @@ export interface StreamingSource<R> extends AsyncIterable<StreamingEvent<R>> {
  */
 export interface LivenessPort {
   start(): void;
-  stop(): void;
+  /** Awaited by the runner (after the last flush), so a final beat written here lands before `run` resolves. */
+  stop(): void | Promise<void>;
   touch(progress?: Record<string, number>): void;
 }
 
@@ -179,9 +180,12 @@ export class StreamingRunner<R extends { timestamp: number; ingestedAt: number }
       }
     } finally {
       signal?.removeEventListener('abort', onAbort);
-      o.heartbeat?.stop();
-      await stream.close();
-      await this.drain();
+      try {
+        await stream.close();
+        await this.drain();
+      } finally {
+        await o.heartbeat?.stop();
+      }
     }
     if (signal?.aborted) stoppedBy = 'signal';
     return this.summary(stoppedBy, started);
