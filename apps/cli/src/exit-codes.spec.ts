@@ -39,7 +39,7 @@ describe('exit codes per command and failure class (real CLI, simulator)', () =>
 
   it.concurrent.each<[string, string, () => Promise<string[]> | string[], Record<string, string>, number, RegExp]>([
     ['backfill', 'usage: negative rate', () => ['backfill', ...DAY, '--rate-limit', '-1'], {}, 2, /^spyglass: INVALID_ARGUMENT: --rate-limit -1: requests per minute/],
-    ['backfill', 'usage: rate not a number', () => ['backfill', ...DAY, '--rate-limit', 'abc'], {}, 2, /^spyglass: INVALID_ARGUMENT: --rate-limit NaN/],
+    ['backfill', 'usage: rate not a number', () => ['backfill', ...DAY, '--rate-limit', 'abc'], {}, 2, /^spyglass: INVALID_ARGUMENT: --rate-limit abc: requests per minute/],
     ['backfill', 'usage: path-like ticker', () => ['backfill', ...DAY, '--ticker', '../../etc'], {}, 2, /^spyglass: INVALID_ARGUMENT: --ticker '\.\.\/\.\.\/etc' is not a ticker/],
     ['backfill-all', 'usage: zero workers', () => ['backfill-all', ...DAY, '--workers', '0'], {}, 2, /^spyglass: INVALID_ARGUMENT: --workers 0: worker processes must be an integer ≥ 1/],
     ['backfill-all', 'usage: negative workers', () => ['backfill-all', ...DAY, '--workers', '-3'], {}, 2, /^spyglass: INVALID_ARGUMENT: --workers -3/],
