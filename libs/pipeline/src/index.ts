@@ -43,7 +43,7 @@ export { createStreamSupervisor } from './stream-supervisor.js';
 export { performanceThresholds } from './performance-settings.js';
 export type { StreamSupervisor, StreamSupervisorOptions, StreamerSummary, StreamOutcome, StreamState } from './stream-supervisor.js';
 export { LiveSignalEngine } from './live-signal-engine.js';
-export type { LiveEngineCounts, LiveSignalEngineOptions, LiveSignalRecord, ScoredBurst } from './live-signal-engine.js';
+export type { ExplainedBurst, LiveEngineCounts, LiveSignalEngineOptions, LiveSignalRecord, ScoredBurst } from './live-signal-engine.js';
 export { SignalModel } from './live-signal-model.js';
 export type { SignalModelSpec } from './live-signal-model.js';
 export { readStoredSession } from './live-warm-start.js';

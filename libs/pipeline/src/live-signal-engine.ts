@@ -28,12 +28,12 @@ export interface LiveSignalRecord {
 }
 
 /**
- * A scored burst: every option bar scored together (one batch prediction), for metrics.
+ * A scored burst: every option bar scored together (one batch prediction), for metrics. Burst
+ * listeners get it as soon as the probabilities are known, before any SHAP explanation runs.
  *
  * @example
  * ```ts
- * const burst: ScoredBurst = engine.flush();
- * for (const a of burst.arrivedAt) latencies.push(burst.probabilityAt - a);
+ * engine.onBurst((burst: ScoredBurst) => { for (const a of burst.arrivedAt) latencies.push(burst.probabilityAt - a); });
  * ```
  */
 export interface ScoredBurst {
@@ -44,6 +44,17 @@ export interface ScoredBurst {
   /** n × 66 feature rows (`INCREMENTAL_FEATURE_COLUMNS` order, NaN = missing). */
   readonly features: Float64Array;
   readonly probabilityAt: number;
+}
+
+/**
+ * What {@link LiveSignalEngine.flush} returns: the scored burst and the signals of its flagged rows.
+ *
+ * @example
+ * ```ts
+ * const { probabilities, signals }: ExplainedBurst = engine.flush();
+ * ```
+ */
+export interface ExplainedBurst extends ScoredBurst {
   readonly signals: readonly LiveSignalRecord[];
 }
 
@@ -162,7 +173,7 @@ export class LiveSignalEngine {
     this.signalListeners.push(listener);
   }
 
-  /** Subscribes to every scored burst (probabilities of all bars, flagged or not). */
+  /** Subscribes to every scored burst (probabilities of all bars, flagged or not), called before the flagged rows are explained. */
   onBurst(listener: (b: ScoredBurst) => void): void {
     this.burstListeners.push(listener);
   }
@@ -208,7 +219,7 @@ export class LiveSignalEngine {
    * scheduler after a burst; tests and replays call it directly). Option bars whose minute's
    * underlying bar has not arrived wait up to `barrierWaitMs`.
    */
-  flush(): ScoredBurst {
+  flush(): ExplainedBurst {
     this.scheduled = false;
     const now = this.clock.now();
     const queue = this.queue;
@@ -244,6 +255,9 @@ export class LiveSignalEngine {
     const features = this.rows.slice(0, n * WIDTH);
     const probabilities = n === 0 ? new Float32Array(0) : this.o.model.predict(features, n);
     const probabilityAt = this.clock.now();
+    const scored: ScoredBurst = { tickers, timestamps, arrivedAt, probabilities, features, probabilityAt };
+    // Probabilities go out first: SHAP (the slower half) never delays them.
+    if (n > 0) for (const l of this.burstListeners) l(scored);
     const model = this.o.model;
     const flagged: number[] = [];
     for (let i = 0; i < n; i++) if (probabilities[i]! >= model.threshold) flagged.push(i);
@@ -264,10 +278,8 @@ export class LiveSignalEngine {
     this.c.scored += n;
     this.c.signals += signals.length;
     if (n > 0) this.c.bursts++;
-    const burst: ScoredBurst = { tickers, timestamps, arrivedAt, probabilities, features, probabilityAt, signals };
     for (const s of signals) for (const l of this.signalListeners) l(s);
-    if (n > 0) for (const l of this.burstListeners) l(burst);
-    return burst;
+    return { ...scored, signals };
   }
 
   /** Stops the barrier timer (pending bars stay queued for an explicit {@link flush}). */

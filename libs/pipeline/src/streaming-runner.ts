@@ -150,23 +150,31 @@ export class StreamingRunner<R extends { timestamp: number; ingestedAt: number }
     const iterator = stream[Symbol.asyncIterator]();
     const onAbort = () => void stream.close();
     signal?.addEventListener('abort', onAbort, { once: true });
+    // One flush timer per buffered batch (armed when its first record arrives), not one per event:
+    // an AbortController, a timer and its abort per bar cost more than the bar's own handling.
+    let timer: { readonly for: number; readonly ac: AbortController; readonly due: Promise<{ kind: 'timer' } | { kind: 'cancelled' }> } | undefined;
     try {
-      let pending = iterator.next();
+      const next = () => iterator.next().then((r) => ({ kind: 'event' as const, r }));
+      let pending = next();
       for (;;) {
-        const wait = this.oldestAt === undefined ? undefined : Math.max(0, this.oldestAt + o.flushIntervalMs - this.clock.now());
-        const timer = wait === undefined ? undefined : new AbortController();
-        const step = await Promise.race([
-          pending.then((r) => ({ kind: 'event' as const, r })),
-          ...(timer ? [this.clock.sleep(wait!, timer.signal).then(() => ({ kind: 'timer' as const }), () => ({ kind: 'cancelled' as const }))] : []),
-        ]);
-        timer?.abort();
+        if (timer !== undefined && timer.for !== this.oldestAt) {
+          timer.ac.abort();
+          timer = undefined;
+        }
+        if (timer === undefined && this.oldestAt !== undefined) {
+          const ac = new AbortController();
+          const wait = Math.max(0, this.oldestAt + o.flushIntervalMs - this.clock.now());
+          timer = { for: this.oldestAt, ac, due: this.clock.sleep(wait, ac.signal).then(() => ({ kind: 'timer' as const }), () => ({ kind: 'cancelled' as const })) };
+        }
+        const step = timer === undefined ? await pending : await Promise.race([pending, timer.due]);
         if (step.kind === 'timer') {
+          timer = undefined;
           await this.flush();
           continue;
         }
         if (step.kind === 'cancelled') continue;
         if (step.r.done) break;
-        pending = iterator.next();
+        pending = next();
         await this.handle(step.r.value);
         if (this.buffer.length >= o.flushSize) await this.flush();
         if (signal?.aborted) {
@@ -179,6 +187,7 @@ export class StreamingRunner<R extends { timestamp: number; ingestedAt: number }
         }
       }
     } finally {
+      timer?.ac.abort();
       signal?.removeEventListener('abort', onAbort);
       try {
         await stream.close();

@@ -186,12 +186,12 @@ try {
         phase.ready.push(b.probabilityAt - Math.max(b.arrivedAt[i]!, spyArrival.get(t) ?? 0));
         if (hour(t) !== 'mid') r[hour(t) as 'first' | 'last'].push(ms);
       }
-      for (const s of b.signals) (s.timestamp < firstMinute + STARTUP_MINUTES * 60_000 ? r.startup : r.steady).signal.push(s.signalAt - s.arrivedAt);
       if (bursts === 5) {
         gc();
         rssFirst = process.memoryUsage().rss;
       }
     });
+    engine.onSignal((s) => (s.timestamp < firstMinute + STARTUP_MINUTES * 60_000 ? r.startup : r.steady).signal.push(s.signalAt - s.arrivedAt));
     const streamOpts = (subscriptions: string[]) => ({ apiKey: 'bench', wsBaseUrl: sim.wsUrl, subscriptions, stallTimeoutMs: null, queueCapacity: 100_000 });
     const runner = <R extends { timestamp: number; ingestedAt: number }>(dataset: 'stocks' | 'indices' | 'options', onLatency?: (ms: readonly number[]) => void) =>
       new StreamingRunner<R>({

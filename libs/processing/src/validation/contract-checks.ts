@@ -17,10 +17,28 @@ export interface ContractFields {
   readonly contractType: 'call' | 'put' | undefined;
 }
 
+/**
+ * Parsed OCC symbols by ticker: a streamed chain repeats the same few hundred tickers every minute,
+ * and parsing (calendar-date checks included) was most of an option bar's validation. Bounded:
+ * cleared when full, so an unbounded stream of distinct bad tickers cannot grow it.
+ */
+const parsedTickers = new Map<string, ReturnType<typeof safeParseOccTicker>>();
+const PARSED_TICKERS_MAX = 8192;
+
+function parseOccCached(ticker: string): ReturnType<typeof safeParseOccTicker> {
+  let parsed = parsedTickers.get(ticker);
+  if (parsed === undefined) {
+    if (parsedTickers.size >= PARSED_TICKERS_MAX) parsedTickers.clear();
+    parsed = safeParseOccTicker(ticker);
+    parsedTickers.set(ticker, parsed);
+  }
+  return parsed;
+}
+
 /** Reads `ticker`, which must be an OCC option symbol. */
 export function readOccTicker(r: FieldReader): OccField {
   const ticker = r.string('ticker');
-  const parsed = ticker === undefined ? null : safeParseOccTicker(ticker);
+  const parsed = ticker === undefined ? null : parseOccCached(ticker);
   const occ = parsed?.ok ? parsed.value : null;
   if (parsed !== null && !parsed.ok) {
     r.issue(ValidationCode.BAD_TICKER, ['ticker'], `option ticker ${JSON.stringify(ticker)} is not an OCC symbol like O:SPY250304C00601000`);
@@ -28,11 +46,14 @@ export function readOccTicker(r: FieldReader): OccField {
   return { ticker, occ };
 }
 
-/** Reads `underlying`, `expiration` (a calendar date), `strike` (> 0) and `contractType`. */
-export function readContractFields(r: FieldReader): ContractFields {
+/**
+ * Reads `underlying`, `expiration` (a calendar date), `strike` (> 0) and `contractType`. An
+ * expiration equal to the parsed ticker's (`occ`) is a calendar date already.
+ */
+export function readContractFields(r: FieldReader, occ?: OccContract | null): ContractFields {
   const underlying = r.string('underlying');
   const expiration = r.string('expiration');
-  if (expiration !== undefined && !isIsoDate(expiration)) {
+  if (expiration !== undefined && expiration !== occ?.expiration && !isIsoDate(expiration)) {
     r.issue(ValidationCode.BAD_DATE, ['expiration'], `expiration ${JSON.stringify(expiration)} is not a YYYY-MM-DD date`);
   }
   const strike = r.number('strike');

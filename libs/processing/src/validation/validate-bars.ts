@@ -54,7 +54,7 @@ export function validateOptionBar(input: unknown, options: BarValidationOptions 
   const t = checkTimestamp(r, 'timestamp', options, true, REGULAR_PLUS_15);
   checkVolumeFields(r, checkOhlc(r));
   checkIngestedAt(r);
-  const fields = readContractFields(r);
+  const fields = readContractFields(r, id.occ);
   checkContractMatchesTicker(r, id, fields);
   if (id.occ && t !== undefined && easternDate(t) > id.occ.expiration) {
     r.issue(ValidationCode.EXPIRED_CONTRACT, ['timestamp'], `bar on ${easternDate(t)} is after the contract's expiration ${id.occ.expiration}`);
