@@ -36,6 +36,7 @@ const args = yargs(hideBin(process.argv))
   .option('log-level', { type: 'string', describe: 'trace|debug|info|warn|error|silent' })
   .option('signals-port', { type: 'number', describe: 'also score every streamed bar live and serve the signals as Server-Sent Events at 127.0.0.1:<port>/signals (0 = any free port)' })
   .option('model', { type: 'string', describe: 'model directory for --signals-port (default: the newest one the trainer saved)' })
+  .option('warm-start', { type: 'boolean', default: true, describe: 'with --signals-port: rebuild the live features from what is stored for the session first (--no-warm-start: from the next bar on)' })
   .option('json', { type: 'boolean', default: false, describe: 'print the exit summary as JSON' })
   .strict()
   .help()
@@ -74,6 +75,7 @@ try {
             model: args.model ? SignalModel.load(args.model) : SignalModel.latest(config.settings.dataRoot),
             features: { riskFreeRate: c.riskFreeRate, dividendYield: c.dividendYield, newsLookbackMinutes: c.newsLookbackMinutes },
             port: signalsPort,
+            warmStart: args['warm-start'],
           },
         }
       : {}),

@@ -1,10 +1,13 @@
 import { createMetricsServer, type HealthSnapshot } from '@spyglass/monitoring';
-import type { IndexBar, NewsArticle, OptionBar, StockBar } from '@spyglass/core';
+import { systemClock, type IndexBar, type NewsArticle, type OptionBar, type StockBar } from '@spyglass/core';
 import {
   LiveSignalEngine,
   createSignalEventServer,
   createStreamSupervisor,
+  readStoredSession,
+  streamedSessionDate,
   type LiveSignalEngineOptions,
+  type ScoredBurst,
   type SignalEventServer,
   type SignalModel,
   type StreamerSummary,
@@ -27,7 +30,18 @@ export interface StreamerOptions extends StreamSupervisorOptions {
    * Live signals: every streamed bar also goes to a live signal engine scoring with `model`, and
    * its signals are served as Server-Sent Events at `/signals` on 127.0.0.1:`port` (0 = free).
    */
-  readonly signals?: { readonly model: SignalModel; readonly features: LiveSignalEngineOptions['features']; readonly port: number };
+  readonly signals?: {
+    readonly model: SignalModel;
+    readonly features: LiveSignalEngineOptions['features'];
+    readonly port: number;
+    /**
+     * Rebuild the feature state from what the data root holds for the session first (default
+     * true), so a restart mid-session scores its first live bar as the batch features would.
+     */
+    readonly warmStart?: boolean;
+    /** Every scored burst (all probabilities and feature rows), for metrics and tests. */
+    readonly onBurst?: (burst: ScoredBurst) => void;
+  };
 }
 
 /**
@@ -72,7 +86,15 @@ export async function startStreamer(options: StreamerOptions): Promise<Streamer>
   let engine: LiveSignalEngine | undefined;
   let sse: SignalEventServer | undefined;
   if (options.signals) {
-    const live = new LiveSignalEngine({ model: options.signals.model, features: options.signals.features });
+    const { model, features, warmStart = true, onBurst } = options.signals;
+    const live = new LiveSignalEngine({ model, features });
+    if (onBurst) live.onBurst(onBurst);
+    if (warmStart) {
+      const date = options.optionsDate ?? streamedSessionDate((options.clock ?? systemClock).now());
+      const stored = await readStoredSession({ root: options.config.settings.dataRoot, date, newsLookbackMinutes: features.newsLookbackMinutes });
+      live.warm(stored);
+      options.logger.info({ date, stocks: stored.stocks.length, options: stored.options.length, news: stored.news.length }, `streamer: live signals warmed from what is stored for ${date}`);
+    }
     const events = await createSignalEventServer({ port: options.signals.port });
     live.onSignal((s) => events.publish(s));
     [engine, sse] = [live, events];

@@ -39,7 +39,7 @@ export type { MainJobOptions, MainJobStage, MainJobSummary } from './main-job.js
 export { evaluateModelPnl, heldOutDays, runPnlBacktest } from './pnl-backtest.js';
 export type { ModelPnlInput, PnlBacktestOptions } from './pnl-backtest.js';
 export { loadOptionBarBook } from './option-bar-book.js';
-export { createStreamSupervisor } from './stream-supervisor.js';
+export { createStreamSupervisor, streamedSessionDate } from './stream-supervisor.js';
 export { performanceThresholds } from './performance-settings.js';
 export type { StreamSupervisor, StreamSupervisorOptions, StreamerSummary, StreamOutcome, StreamState } from './stream-supervisor.js';
 export { LiveSignalEngine } from './live-signal-engine.js';

@@ -13,7 +13,7 @@ import { LiveStreams } from './live-streams.js';
 import { ParquetWriterThread } from './parquet-writer-thread.js';
 import { createSignalEventServer } from './signal-event-server.js';
 import { SIGNALS_DATASET_SPEC, SignalStore } from './signal-store.js';
-import { batchFeatureRows } from './__test-support__/batch-feature-rows.js';
+import { batchFeatureRows } from './testing/batch-feature-rows.js';
 import { testSettings } from './__test-support__/test-settings.js';
 import { noiseSignalModel } from './testing/index.js';
 

@@ -7,7 +7,7 @@ import { loadConfig, nyseCalendar, type OptionBar, type SpyglassConfig } from '@
 import { validateModelSummary, validateScannerSummary } from '@spyglass/core';
 import { createExchangeSim, type ExchangeSim } from '@spyglass/exchange-sim';
 import { FeedSimulator } from '@spyglass/sources';
-import { batchFeatureRows } from './__test-support__/batch-feature-rows.js';
+import { batchFeatureRows } from './testing/batch-feature-rows.js';
 import { Ingestion } from './ingestion.js';
 import { ingestionSettings } from './ingestion-settings.js';
 import { LiveSignalEngine, type LiveSignalRecord } from './live-signal-engine.js';

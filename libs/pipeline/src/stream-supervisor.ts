@@ -173,6 +173,19 @@ export interface StreamSupervisor {
 }
 
 /**
+ * The trade date the streams follow at `now`: the session open now (or earlier today), else the next one.
+ *
+ * @example
+ * ```ts
+ * streamedSessionDate(Date.UTC(2025, 2, 8, 15)); // a Saturday → '2025-03-10'
+ * ```
+ */
+export function streamedSessionDate(now: number): string {
+  const today = nyDate(now);
+  return nyseCalendar.isTradingDay(today) && now < nyseCalendar.session(today)!.close ? today : nyseCalendar.nextTradingDay(today);
+}
+
+/**
  * The real-time ingestion daemon's logic: the SPY, selected-option, VIX and news streams of the
  * configuration run concurrently over one {@link Ingestion} (one REST transport and rate limiter).
  * The app serves {@link StreamSupervisor.metrics} and {@link StreamSupervisor.health} over HTTP.
@@ -327,11 +340,7 @@ export function createStreamSupervisor(options: StreamSupervisorOptions): Stream
     }
   };
 
-  /** The trade date of the session now open, or of the next one. */
-  const sessionDate = (): string => {
-    const today = nyDate(clock.now());
-    return nyseCalendar.isTradingDay(today) && clock.now() < nyseCalendar.session(today)!.close ? today : nyseCalendar.nextTradingDay(today);
-  };
+  const sessionDate = (): string => streamedSessionDate(clock.now());
 
   const waitForSelection = async (): Promise<void> => {
     const now = clock.now();

@@ -15,7 +15,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, nyseCalendar, type IndexBar, type OptionBar, type StockBar } from '@spyglass/core';
@@ -252,10 +252,12 @@ try {
   // warming up in round 1 nor a load change on the shared machine favours one side.
   for (let i = 0; i < rounds; i++) {
     const mode: Mode = i % 4 === 0 || i % 4 === 3 ? 'event-loop' : 'thread';
+    const load0 = loadavg()[0]!;
     const res = await round(mode, i);
     results.push(res);
+    // The machine is shared: its 1-minute load average before and after says how much CPU the round could get.
     console.log(
-      `round ${i + 1}/${rounds} ${mode.padEnd(10)} probability p50 ${fmt(pct(res.steady.probability, 50))} p99 ${fmt(pct(res.steady.probability, 99))}  signal p99 ${fmt(pct(res.steady.signal, 99))}  start-up p99 ${fmt(pct(res.startup.probability, 99))}  durable p99 ${fmt(pct(res.durable, 99))} ms  ${res.wallSeconds.toFixed(1)} s wall ${res.cpuSeconds.toFixed(1)} s CPU`,
+      `round ${i + 1}/${rounds} ${mode.padEnd(10)} probability p50 ${fmt(pct(res.steady.probability, 50))} p99 ${fmt(pct(res.steady.probability, 99))}  signal p99 ${fmt(pct(res.steady.signal, 99))}  start-up p99 ${fmt(pct(res.startup.probability, 99))}  durable p99 ${fmt(pct(res.durable, 99))} ms  ${res.wallSeconds.toFixed(1)} s wall ${res.cpuSeconds.toFixed(1)} s CPU (${((res.cpuSeconds * 1e6) / Math.max(1, res.optionBars)).toFixed(0)} µs/bar)  load ${load0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}`,
     );
   }
   model.dispose();
@@ -290,6 +292,7 @@ try {
     console.log(show(mode, '  arrival → durable p99', (x) => pct(x.durable, 99)));
     console.log(show(mode, '  wall seconds', (x) => x.wallSeconds));
     console.log(show(mode, '  CPU seconds (whole process)', (x) => x.cpuSeconds));
+    console.log(show(mode, '  CPU µs per option bar (whole process)', (x) => (x.cpuSeconds * 1e6) / Math.max(1, x.optionBars)));
     console.log(show(mode, '  engine µs per scored bar (in flush)', (x) => x.engineUsPerBar));
   }
   const ratio = median('event-loop', (x) => pct(x.steady.probability, 99)) / median('thread', (x) => pct(x.steady.probability, 99));
@@ -317,6 +320,9 @@ try {
       rssLastOverFirst,
       engineUsPerBar: median('thread', (x) => x.engineUsPerBar),
       baselineEngineUsPerBar: median('event-loop', (x) => x.engineUsPerBar),
+      cpuUsPerBar: median('thread', (x) => (x.cpuSeconds * 1e6) / Math.max(1, x.optionBars)),
+      speed,
+      loadAverage: loadavg()[0],
       cpuSeconds: median('thread', (x) => x.cpuSeconds),
       baselineCpuSeconds: median('event-loop', (x) => x.cpuSeconds),
       wallSeconds: median('thread', (x) => x.wallSeconds),

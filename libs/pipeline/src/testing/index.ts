@@ -3,3 +3,4 @@
 export { buildFeatureDataset, CONFIG_DIR } from './feature-dataset.js';
 export type { FeatureDataset } from './feature-dataset.js';
 export { noiseSignalModel } from './untrained-signal-model.js';
+export { batchFeatureRows } from './batch-feature-rows.js';

@@ -5,6 +5,12 @@ import { readParquetTable } from '@spyglass/storage';
 /**
  * The batch features of one day as the live engine lays them out: `keys[i]` = `ticker|timestamp`,
  * row i = its 66 features (`FEATURE_COLUMNS` order, NaN = missing), for parity checks.
+ *
+ * @example
+ * ```ts
+ * const { rows, keys } = await batchFeatureRows('data', '2025-03-04');
+ * const first = rows.subarray(0, FEATURE_COLUMNS.length); // features of keys[0]
+ * ```
  */
 export async function batchFeatureRows(root: string, date: string): Promise<{ rows: Float64Array; keys: string[] }> {
   const t = await readParquetTable(join(root, 'processed', FEATURES_DATASET, `date=${date}`, 'part-0.parquet'), { columns: ['ticker', 'timestamp', ...FEATURE_COLUMNS] });

@@ -1,0 +1,102 @@
+import { rmSync } from 'node:fs';
+import { createLogger, nyseCalendar, type OptionBar } from '@spyglass/core';
+import { createExchangeSim, type ExchangeSim } from '@spyglass/exchange-sim';
+import { batchFeatureRows, noiseSignalModel } from '@spyglass/pipeline/testing';
+import { consolidate, FEATURE_COLUMNS, generateFeatures } from '@spyglass/processing';
+import { ParquetDataset, rawDatasetSpecs } from '@spyglass/storage';
+import { startStreamer, type Streamer } from './start-streamer.js';
+import { SESSION, sample, simConfig, storedSpy, tempDataRoot, until } from './__test-support__/streamer-fixture.js';
+
+/**
+ * A streamer restarted mid-session rebuilds its live feature state from what the first run stored,
+ * so its first live bars get the batch features of their minute. Tolerance as in pipeline's
+ * live-signal-engine.spec.ts: equal, or within 1e-12 relative where DuckDB sums in another order.
+ */
+const features = { riskFreeRate: 0.045, dividendYield: 0.013, newsLookbackMinutes: 60 };
+const WIDTH = FEATURE_COLUMNS.length;
+const logger = createLogger({ level: 'silent', name: 'streamer' });
+
+let sim: ExchangeSim | undefined;
+let streamer: Streamer | undefined;
+let dataRoot: string;
+
+afterEach(async () => {
+  await streamer?.stop();
+  await sim?.close();
+  rmSync(dataRoot, { recursive: true, force: true });
+});
+
+const storedOptions = (): Promise<OptionBar[]> => new ParquetDataset<OptionBar>({ root: dataRoot, spec: rawDatasetSpecs.options }).readAll({ from: SESSION, to: SESSION });
+
+it('restarted mid-session, warms from what is stored: nothing stored is scored again, and the first live bars equal the batch features of their minute', async () => {
+  dataRoot = tempDataRoot();
+  // First run, without signals: a minute per 100 ms, stopped (flushing what it has) mid-session.
+  sim = await createExchangeSim({ seed: 42, port: 0, speed: 600, sessionDate: SESSION });
+  streamer = await startStreamer({ config: simConfig(sim, dataRoot), logger, port: 0, ignoreMarketHours: true, optionsDate: SESSION });
+  await until(async () => {
+    const m = await (await fetch(`${streamer!.url}/metrics`)).text();
+    return (sample(m, 'spyglass_bars_ingested_total', { dataset: 'options' }) ?? 0) > 0 && (sample(m, 'spyglass_bars_ingested_total', { dataset: 'stocks' }) ?? 0) >= 30;
+  }, 'half an hour of the session stored', 90_000);
+  await streamer.stop();
+  streamer = undefined;
+  await sim.close();
+  const spyBefore = (await storedSpy(dataRoot)).length;
+  const lastStoredOption = Math.max(...(await storedOptions()).map((b) => b.timestamp));
+  expect(spyBefore).toBeLessThan(300);
+
+  // Restart with live signals: a new connection replays the session from its open, so everything
+  // stored arrives again — the warmed engine must take it as already seen.
+  sim = await createExchangeSim({ seed: 42, port: 0, speed: 0, sessionDate: SESSION });
+  const model = noiseSignalModel({ threshold: 0.5 });
+  const live = new Map<string, Float64Array>();
+  let newest = 0;
+  streamer = await startStreamer({
+    config: simConfig(sim, dataRoot),
+    logger,
+    port: 0,
+    ignoreMarketHours: true,
+    optionsDate: SESSION,
+    signals: {
+      model,
+      features,
+      port: 0,
+      onBurst: (b) => {
+        b.tickers.forEach((t, i) => live.set(`${t}|${b.timestamps[i]}`, b.features.slice(i * WIDTH, (i + 1) * WIDTH)));
+        newest = Math.max(newest, ...b.timestamps);
+      },
+    },
+  });
+  const close = nyseCalendar.session(SESSION)!.close;
+  await until(async () => newest >= close - 10 * 60_000 && (await storedSpy(dataRoot)).length === 390, 'the rest of the session scored and stored', 120_000);
+  await streamer.stop();
+  streamer = undefined;
+  model.dispose();
+
+  const minutes = [...live.keys()].map((k) => Number(k.split('|')[1]));
+  expect(Math.min(...minutes)).toBeGreaterThan(lastStoredOption);
+
+  // The batch view of everything stored, both runs.
+  await consolidate({ root: dataRoot, dates: [SESSION], ...features, schemaDrift: { monitor: false } });
+  await generateFeatures({ root: dataRoot, dates: [SESSION], newsLookbackMinutes: features.newsLookbackMinutes, schemaDrift: { monitor: false } });
+  const { rows, keys } = await batchFeatureRows(dataRoot, SESSION);
+  const batch = new Map(keys.map((k, i) => [k, rows.subarray(i * WIDTH, (i + 1) * WIDTH)]));
+  // The first five live minutes, every contract.
+  const firstMinutes = [...new Set(minutes)].sort((a, b) => a - b).slice(0, 5);
+  const compared = [...live.keys()].filter((k) => firstMinutes.includes(Number(k.split('|')[1])));
+  expect(compared.length).toBeGreaterThan(10);
+  const mismatches: string[] = [];
+  for (const key of compared) {
+    const b = batch.get(key);
+    if (!b) {
+      mismatches.push(`${key}: no batch row`);
+      continue;
+    }
+    const l = live.get(key)!;
+    FEATURE_COLUMNS.forEach((col, j) => {
+      const [x, y] = [l[j]!, b[j]!];
+      const same = (Number.isNaN(x) && Number.isNaN(y)) || x === y || Math.abs(x - y) <= 1e-12 * Math.max(1, Math.abs(y));
+      if (!same) mismatches.push(`${key} ${col}: live ${x} batch ${y}`);
+    });
+  }
+  expect(mismatches.slice(0, 10)).toEqual([]);
+}, 300_000);
