@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { nyseCalendar } from '@spyglass/core';
 import { createExchangeSim, type ExchangeSim } from '@spyglass/exchange-sim';
 import { consolidate, generateFeatures } from '@spyglass/processing';
-import { ParquetDataset } from '@spyglass/storage';
+import { ParquetDataset, rawDatasetSpecs } from '@spyglass/storage';
 import { Ingestion } from './ingestion.js';
 import type { LiveSignalRecord } from './live-signal-engine.js';
 import { runLiveSignals } from './live-signal-session.js';
@@ -116,5 +116,21 @@ it('follows the 0DTE+1DTE chain over WebSocket; signals go to JSON, the signals 
   expect(keys.length).toBe(live.size);
   const differing = keys.filter((k, i) => live.get(k) !== batch[i]);
   expect(differing).toEqual([]);
+
+  // A restart after the close: the feed replays the stored session, the warm engine scores none of
+  // it, and the runners count every bar as a duplicate instead of rewriting the day's partitions.
+  const optionRows = async () => (await new ParquetDataset({ root, spec: rawDatasetSpecs.options }).readAll({ from: DATE, to: DATE })).length;
+  const rowsBefore = await optionRows();
+  const again = new ParquetWriterThread({ root });
+  const sent = sim.stats().wsMessages;
+  const stop = new AbortController();
+  const watch = setInterval(() => sim.stats().wsMessages - sent >= 3 * 390 && setTimeout(() => stop.abort(), 500), 50);
+  const restarted = await runLiveSignals({ ingestion, streams, model, writer: again, dataRoot: root, date: DATE, strikeBand: 3, features, newsPollMs: 60_000 }, stop.signal);
+  clearInterval(watch);
+  await again.close();
+  expect(restarted.engine.scored).toBe(0);
+  const bars = restarted.streams.filter((st) => !st.name.includes('news'));
+  expect(bars.map((st) => [st.name, st.received > 0, st.stored, st.duplicates === st.received])).toEqual(bars.map((st) => [st.name, true, 0, true]));
+  expect(await optionRows()).toBe(rowsBefore);
   model.dispose();
 }, 300_000);

@@ -107,9 +107,8 @@ export async function runLiveSignals(o: LiveSignalSessionOptions, signal?: Abort
   const engine = new LiveSignalEngine({ model: o.model, features: o.features, underlying, ...(o.barrierWaitMs !== undefined ? { barrierWaitMs: o.barrierWaitMs } : {}) });
   if (o.onSignal) engine.onSignal(o.onSignal);
   if (o.onBurst) engine.onBurst(o.onBurst);
-  if (o.warmStart ?? true) {
-    engine.warm(await readStoredSession({ root: o.dataRoot, date: o.date, newsLookbackMinutes: o.features.newsLookbackMinutes, underlying, volatilityIndex: vix }));
-  }
+  const stored = o.warmStart ?? true ? await readStoredSession({ root: o.dataRoot, date: o.date, newsLookbackMinutes: o.features.newsLookbackMinutes, underlying, volatilityIndex: vix }) : undefined;
+  if (stored) engine.warm(stored);
   // Stopping closes the sockets, not the runners: every bar the engine has seen is still in the
   // tap's queue and must reach Parquet, so the runners read the queue to its end and drain.
   const run = <R extends { timestamp: number; ingestedAt: number }>(job: LiveStream<R>, add: (bar: R) => void) => {
@@ -121,9 +120,10 @@ export async function runLiveSignals(o: LiveSignalSessionOptions, signal?: Abort
   const live = o.writer ? o.streams.withSinks(writerThreadSinks(o.writer)) : o.streams;
   try {
     const streams = await Promise.all([
-      run(live.bars('indices', [vix]), (b) => engine.addIndexBar(b)),
-      run(live.bars('stocks', [underlying]), (b) => engine.addStockBar(b)),
-      run(live.bars('options', contracts), (b) => engine.addOptionBar(b)),
+      // A feed that replays what is stored (a restart): those bars are duplicates, not written again.
+      run(live.bars('indices', [vix], stored?.indices), (b) => engine.addIndexBar(b)),
+      run(live.bars('stocks', [underlying], stored?.stocks), (b) => engine.addStockBar(b)),
+      run(live.bars('options', contracts, stored?.options), (b) => engine.addOptionBar(b)),
       run(live.news(underlying, o.newsPollMs, signal), (a) => engine.addNews(a)),
     ]);
     engine.flush();

@@ -123,11 +123,15 @@ export class LiveStreams {
     return new LiveStreams(this.ingestion, this.s, { ...this.hooks, sinks: { ...this.hooks.sinks, ...sinks } });
   }
 
-  /** Minute bars of `tickers` on one WebSocket cluster. */
-  bars(kind: 'stocks', tickers: readonly string[]): LiveStream<StockBar>;
-  bars(kind: 'options', tickers: readonly string[]): LiveStream<OptionBar>;
-  bars(kind: 'indices', tickers: readonly string[]): LiveStream<IndexBar>;
-  bars(kind: BarKind, tickers: readonly string[]): LiveStream<StockBar> | LiveStream<OptionBar> | LiveStream<IndexBar> {
+  /**
+   * Minute bars of `tickers` on one WebSocket cluster. `stored`: bars the data root already holds
+   * (a restart's warm start read them): the runner counts them as duplicates when the feed sends
+   * them again, instead of rewriting the day's partition with bars it has.
+   */
+  bars(kind: 'stocks', tickers: readonly string[], stored?: readonly StockBar[]): LiveStream<StockBar>;
+  bars(kind: 'options', tickers: readonly string[], stored?: readonly OptionBar[]): LiveStream<OptionBar>;
+  bars(kind: 'indices', tickers: readonly string[], stored?: readonly IndexBar[]): LiveStream<IndexBar>;
+  bars(kind: BarKind, tickers: readonly string[], stored: ReadonlyArray<StockBar | OptionBar | IndexBar> = []): LiveStream<StockBar> | LiveStream<OptionBar> | LiveStream<IndexBar> {
     const name = `stream:${kind}`;
     const options = {
       apiKey: this.s.apiKey,
@@ -143,7 +147,7 @@ export class LiveStreams {
     const source = (kind === 'stocks' ? createStockStream(options) : kind === 'options' ? createOptionStream(options) : createIndexStream(options)) as unknown as StreamingSource<
       StockBar | OptionBar | IndexBar
     >;
-    const runner = this.runner<StockBar | OptionBar | IndexBar>(name, kind, (from, to) => this.backfillGap(kind, tickers, from, to));
+    const runner = this.runner<StockBar | OptionBar | IndexBar>(name, kind, (from, to) => this.backfillGap(kind, tickers, from, to), stored);
     return { name, runner, source } as unknown as LiveStream<StockBar>;
   }
 
@@ -166,16 +170,19 @@ export class LiveStreams {
     name: string,
     kind: BarKind | 'news',
     backfill?: (from: number, to: number) => Promise<SourceBatch<R>>,
+    stored: readonly R[] = [],
   ): StreamingRunner<R> {
     const dataset = kind === 'news' ? Dataset.NEWS : kind === 'stocks' ? Dataset.STOCK_BARS : kind === 'options' ? Dataset.OPTION_BARS : Dataset.INDEX_BARS;
     const sink = this.hooks.sinks?.[kind] ?? this.ingestion.datasets[kind];
+    const dedup = new Deduplicator<R>(recordKeyFor(dataset) as KeyOf<R>, { capacity: 100_000 + stored.length });
+    for (const r of stored) dedup.admit(r);
     return new StreamingRunner<R>({
       name,
       dataset,
       validator: validatorFor(dataset),
       quarantine: this.ingestion.quarantine,
       sink: sink as never,
-      dedup: new Deduplicator<R>(recordKeyFor(dataset) as KeyOf<R>, { capacity: 100_000 }),
+      dedup,
       flushSize: this.s.flushSize,
       flushIntervalMs: this.s.flushIntervalMs,
       ...(this.s.logger ? { logger: this.s.logger } : {}),
