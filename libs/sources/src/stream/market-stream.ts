@@ -257,7 +257,10 @@ export class MarketStream<T extends { ticker: string; timestamp: number }> imple
         void watchStall();
       });
       ws.on('message', (data) => {
-        lastMessageAt = this.clock.now();
+        // Every bar of a message is stamped with its receipt, before the parse: a minute's burst of
+        // hundreds of contracts arrives as one message, and its parse is part of the bars' latency.
+        const receivedAt = this.clock.now();
+        lastMessageAt = receivedAt;
         const text = data.toString();
         let parsed: unknown;
         try {
@@ -267,7 +270,7 @@ export class MarketStream<T extends { ticker: string; timestamp: number }> imple
           return;
         }
         for (const msg of Array.isArray(parsed) ? parsed : [parsed]) {
-          const status = this.handle(msg, ws, isReconnect);
+          const status = this.handle(msg, ws, isReconnect, receivedAt);
           // Only delivered data proves a connection healthy: a silent one keeps counting towards maxAttempts.
           if (status === 'bar') wasLive = true;
           else if (status instanceof SpyglassError) {
@@ -301,7 +304,7 @@ export class MarketStream<T extends { ticker: string; timestamp: number }> imple
   }
 
   /** Handles one parsed message; returns 'bar' for a data message (new or duplicate), or a fatal error. */
-  private handle(msg: unknown, ws: WebSocket, isReconnect: boolean): 'bar' | SpyglassError | undefined {
+  private handle(msg: unknown, ws: WebSocket, isReconnect: boolean, receivedAt: number): 'bar' | SpyglassError | undefined {
     const m = msg as { ev?: unknown; status?: unknown; message?: unknown } | null;
     if (!m || typeof m !== 'object') {
       this.reject(msg, 'WS_BAD_MESSAGE', 'message is not an object');
@@ -329,7 +332,7 @@ export class MarketStream<T extends { ticker: string; timestamp: number }> imple
       return undefined;
     }
     if (m.ev === 'AM' || m.ev === 'A') {
-      const r = this.decode(msg, this.clock.now());
+      const r = this.decode(msg, receivedAt);
       if (!r.ok) {
         this.stats.rejected++;
         this.queue.push({ type: 'rejected', rejected: r });
