@@ -7,6 +7,12 @@
 // GC, and the arrival → durable latency of the Parquet path as the same-run baseline.
 // Simulator figures on this machine: never market results.
 //
+// Then the engine alone replays the stored session minute by minute (no sockets, no writer): its
+// burst → probability time and CPU per bar, the floor the end-to-end figures would reach on an idle
+// machine. At 600× a 258-contract minute arrives every 100 ms: on a machine shared by several jobs
+// the process gets too little CPU and a backlog builds (seconds of queueing, not per-bar cost);
+// compare with --speed 60 or 120, where it keeps up.
+//
 // Rounds alternate the Parquet writes in a ParquetWriterThread (the live path) with the same writes
 // on the scoring event loop (the baseline), each a whole-session replay into a fresh data root;
 // figures are reported as ranges over the rounds of each side, CPU seconds beside wall seconds.
@@ -260,7 +266,54 @@ try {
       `round ${i + 1}/${rounds} ${mode.padEnd(10)} probability p50 ${fmt(pct(res.steady.probability, 50))} p99 ${fmt(pct(res.steady.probability, 99))}  signal p99 ${fmt(pct(res.steady.signal, 99))}  start-up p99 ${fmt(pct(res.startup.probability, 99))}  durable p99 ${fmt(pct(res.durable, 99))} ms  ${res.wallSeconds.toFixed(1)} s wall ${res.cpuSeconds.toFixed(1)} s CPU (${((res.cpuSeconds * 1e6) / Math.max(1, res.optionBars)).toFixed(0)} µs/bar)  load ${load0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}`,
     );
   }
+
+  /**
+   * The engine alone, on the session the first round stored: each minute's VIX, SPY and option bars
+   * handed over at once and flushed, with no sockets and no writer running. Burst → probabilities
+   * (features of every bar, one batch prediction) is timed up to the burst listener, which runs
+   * before SHAP; → explained up to the end of the flush. What arrival → probability would be if the
+   * event loop were free when each minute's message arrived; its CPU per bar is the engine's own.
+   */
+  async function engineAlone(): Promise<{ probability: number[]; explained: number[]; cpuUsPerBar: number; bars: number; widest: number }> {
+    const stored = await readStoredSession({ root: join(root, 'round-0'), date: liveDay, newsLookbackMinutes: features.newsLookbackMinutes });
+    const engine = new LiveSignalEngine({ model, features, schedule: () => {} });
+    engine.warm({ news: warmNews });
+    const vix = new Map(stored.indices.map((b) => [b.timestamp, b]));
+    const byMinute = new Map<number, OptionBar[]>();
+    for (const b of stored.options) (byMinute.get(b.timestamp) ?? byMinute.set(b.timestamp, []).get(b.timestamp)!).push(b);
+    let scoredAt = 0;
+    engine.onBurst(() => (scoredAt = performance.now()));
+    const probability: number[] = [];
+    const explained: number[] = [];
+    let widest = 0;
+    gc();
+    const cpu0 = process.cpuUsage();
+    for (const spy of stored.stocks) {
+      const v = vix.get(spy.timestamp);
+      const options = byMinute.get(spy.timestamp) ?? [];
+      const t0 = performance.now();
+      if (v) engine.addIndexBar(v);
+      engine.addStockBar(spy);
+      for (const b of options) engine.addOptionBar(b);
+      const burst = engine.flush();
+      const t1 = performance.now();
+      if (burst.tickers.length === 0) continue;
+      widest = Math.max(widest, burst.tickers.length);
+      probability.push(scoredAt - t0);
+      explained.push(t1 - t0);
+    }
+    const cpu = process.cpuUsage(cpu0);
+    engine.close();
+    return { probability, explained, cpuUsPerBar: (cpu.user + cpu.system) / Math.max(1, engine.counts().scored), bars: engine.counts().scored, widest };
+  }
+  const alone: Array<Awaited<ReturnType<typeof engineAlone>>> = [];
+  for (let i = 0; i < 3; i++) alone.push(await engineAlone());
   model.dispose();
+  const spread = (f: (a: (typeof alone)[number]) => number) => `${fmt(Math.min(...alone.map(f)))} – ${fmt(Math.max(...alone.map(f)))}`;
+  console.log(`engine alone (3 passes over the stored session: ${alone[0]!.bars} bars, bursts of up to ${alone[0]!.widest} contracts; no sockets, no writer):`);
+  console.log(`  burst → probabilities p50 / p99     ${spread((a) => pct(a.probability, 50))} / ${spread((a) => pct(a.probability, 99))} ms`);
+  console.log(`  burst → explained signals p50 / p99 ${spread((a) => pct(a.explained, 50))} / ${spread((a) => pct(a.explained, 99))} ms`);
+  console.log(`  CPU µs per bar (features, batch predict, SHAP of the flagged) ${spread((a) => a.cpuUsPerBar)}`);
 
   const side = (mode: Mode) => results.filter((x) => x.mode === mode);
   const range = (mode: Mode, f: (x: RoundResult) => number) => {
@@ -327,6 +380,9 @@ try {
       baselineCpuSeconds: median('event-loop', (x) => x.cpuSeconds),
       wallSeconds: median('thread', (x) => x.wallSeconds),
       durableP99Ms: median('thread', (x) => pct(x.durable, 99)),
+      engineAloneProbabilityP99Ms: Math.max(...alone.map((a) => pct(a.probability, 99))),
+      engineAloneSignalP99Ms: Math.max(...alone.map((a) => pct(a.explained, 99))),
+      engineAloneCpuUsPerBar: Math.min(...alone.map((a) => a.cpuUsPerBar)),
       baselineDurableP99Ms: median('event-loop', (x) => pct(x.durable, 99)),
     }),
   );
