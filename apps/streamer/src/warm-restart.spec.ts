@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { createLogger, nyseCalendar, type OptionBar } from '@spyglass/core';
+import { createLogger, nyseCalendar, type IndexBar, type OptionBar } from '@spyglass/core';
 import { createExchangeSim, type ExchangeSim } from '@spyglass/exchange-sim';
 import { batchFeatureRows, noiseSignalModel } from '@spyglass/pipeline/testing';
 import { consolidate, FEATURE_COLUMNS, generateFeatures } from '@spyglass/processing';
@@ -40,9 +40,20 @@ it('restarted mid-session, warms from what is stored: nothing stored is scored a
   await streamer.stop();
   streamer = undefined;
   await sim.close();
-  const spyBefore = (await storedSpy(dataRoot)).length;
-  const lastStoredOption = Math.max(...(await storedOptions()).map((b) => b.timestamp));
+  const spy = await storedSpy(dataRoot);
+  const spyBefore = spy.length;
+  const vix = await new ParquetDataset<IndexBar>({ root: dataRoot, spec: rawDatasetSpecs.indices }).readAll({ from: SESSION, to: SESSION });
+  const optionsBefore = await storedOptions();
+  const storedBefore = new Set(optionsBefore.map((b) => `${b.ticker}|${b.timestamp}`));
+  // A stop can leave an option stored for a minute whose SPY or VIX bar is not (the streams stop
+  // independently): the warm start then saw that option bar with the previous minute's underlying,
+  // as live did, while the replay below stores the missing bar and the batch view recomputes the
+  // minute with it — the documented late-bar case, not a warm-start question. Those contracts are
+  // left out of the comparison.
+  const consistentUntil = Math.min(Math.max(...spy.map((b) => b.timestamp)), Math.max(...vix.map((b) => b.timestamp)));
+  const aheadOfUnderlying = new Set(optionsBefore.filter((b) => b.timestamp > consistentUntil).map((b) => b.ticker));
   expect(spyBefore).toBeLessThan(300);
+  expect(storedBefore.size).toBeGreaterThan(0);
 
   // Restart with live signals: a new connection replays the session from its open, so everything
   // stored arrives again — the warmed engine must take it as already seen.
@@ -72,8 +83,9 @@ it('restarted mid-session, warms from what is stored: nothing stored is scored a
   streamer = undefined;
   model.dispose();
 
+  // The replay sent every stored bar again: none of them was scored twice.
+  expect([...live.keys()].filter((k) => storedBefore.has(k))).toEqual([]);
   const minutes = [...live.keys()].map((k) => Number(k.split('|')[1]));
-  expect(Math.min(...minutes)).toBeGreaterThan(lastStoredOption);
 
   // The batch view of everything stored, both runs.
   await consolidate({ root: dataRoot, dates: [SESSION], ...features, schemaDrift: { monitor: false } });
@@ -82,7 +94,7 @@ it('restarted mid-session, warms from what is stored: nothing stored is scored a
   const batch = new Map(keys.map((k, i) => [k, rows.subarray(i * WIDTH, (i + 1) * WIDTH)]));
   // The first five live minutes, every contract.
   const firstMinutes = [...new Set(minutes)].sort((a, b) => a - b).slice(0, 5);
-  const compared = [...live.keys()].filter((k) => firstMinutes.includes(Number(k.split('|')[1])));
+  const compared = [...live.keys()].filter((k) => firstMinutes.includes(Number(k.split('|')[1])) && !aheadOfUnderlying.has(k.split('|')[0]!));
   expect(compared.length).toBeGreaterThan(10);
   const mismatches: string[] = [];
   for (const key of compared) {
