@@ -41,6 +41,8 @@ export interface StreamerOptions extends StreamSupervisorOptions {
     readonly warmStart?: boolean;
     /** Every scored burst (all probabilities and feature rows), for metrics and tests. */
     readonly onBurst?: (burst: ScoredBurst) => void;
+    /** See {@link LiveSignalEngineOptions.barrierWaitMs} (default 3 s). */
+    readonly barrierWaitMs?: number;
   };
 }
 
@@ -86,8 +88,8 @@ export async function startStreamer(options: StreamerOptions): Promise<Streamer>
   let engine: LiveSignalEngine | undefined;
   let sse: SignalEventServer | undefined;
   if (options.signals) {
-    const { model, features, warmStart = true, onBurst } = options.signals;
-    const live = new LiveSignalEngine({ model, features });
+    const { model, features, warmStart = true, onBurst, barrierWaitMs } = options.signals;
+    const live = new LiveSignalEngine({ model, features, ...(barrierWaitMs !== undefined ? { barrierWaitMs } : {}) });
     if (onBurst) live.onBurst(onBurst);
     if (warmStart) {
       const date = options.optionsDate ?? streamedSessionDate((options.clock ?? systemClock).now());

@@ -71,6 +71,11 @@ it('restarted mid-session, warms from what is stored: nothing stored is scored a
       model,
       features,
       port: 0,
+      // The replay races through the stored minutes at speed 0 on three sockets that connect one
+      // after the other: on a loaded machine SPY can be minutes ahead of a VIX socket that has not
+      // connected yet. Wait for it (as pipeline's session spec does) rather than score SPY with an
+      // older VIX bar, which is the documented barrier timeout, not what this test is about.
+      barrierWaitMs: 60_000,
       onBurst: (b) => {
         b.tickers.forEach((t, i) => live.set(`${t}|${b.timestamps[i]}`, b.features.slice(i * WIDTH, (i + 1) * WIDTH)));
         newest = Math.max(newest, ...b.timestamps);
