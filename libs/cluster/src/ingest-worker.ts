@@ -53,7 +53,7 @@ export interface IngestWorkerOptions {
    * Also train walk-forward folds queued by {@link WalkForwardJobs} (one at a time: XGBoost uses
    * the cores), on the feature table of the data root or, with `store`, staged from it.
    */
-  readonly walkForward?: { readonly libraryPath?: string };
+  readonly walkForward?: { readonly libraryPath?: string; readonly inWorker?: boolean };
 }
 
 /**

@@ -57,8 +57,14 @@ describe('walk-forward folds as BullMQ jobs (real redis-server)', () => {
   const embeddedProbabilities: Float32Array[] = [];
   const ingestion = (dataRoot: string) => ({ dataRoot, apiKey: 'unused', restBaseUrl: 'http://127.0.0.1:9', dedupCapacity: 1_000, extendedHours: false,
     options: { mode: 'test' as const, params: {}, concurrency: 1 } });
+  const connections: Redis[] = [];
+  // Training on the job's thread: jest's module loader does not serve the training worker thread.
   const startWorkers = (n: number, namespace: string, dataRoot: string) =>
-    Promise.all(Array.from({ length: n }, async () => IngestWorker.start({ redis: await connectRedis(redis.url), namespace, concurrency: 1, rateLimit: null, ingestion: ingestion(dataRoot), walkForward: {} })));
+    Promise.all(Array.from({ length: n }, async () => {
+      const redisConn = await connectRedis(redis.url);
+      connections.push(redisConn);
+      return IngestWorker.start({ redis: redisConn, namespace, concurrency: 1, rateLimit: null, ingestion: ingestion(dataRoot), walkForward: { inWorker: false } });
+    }));
 
   beforeAll(async () => {
     redis = await startRedis();
@@ -66,11 +72,11 @@ describe('walk-forward folds as BullMQ jobs (real redis-server)', () => {
     root = await mkdtemp(path.join(tmpdir(), 'spyglass-wf-jobs-'));
     await writeFeatureDataset(root, 100); // ~4.7 months: 3 rolling one-month folds
     table = await loadFeatureTable({ root, columns: COLUMNS });
-    embedded = await runWalkForward(table, { config, trainer, onTestPredictions: (_s, _t, p) => void embeddedProbabilities.push(p) });
+    embedded = await runWalkForward(table, { inWorker: false, config, trainer, onTestPredictions: (_s, _t, p) => void embeddedProbabilities.push(p) });
     expect(embedded.splits.filter((s) => s.status === 'OK').length).toBeGreaterThanOrEqual(3);
   }, 120_000);
   afterAll(async () => {
-    await client.quit();
+    await Promise.all([client, ...connections].map((c) => c.quit()));
     await redis.stop();
     await rm(root, { recursive: true, force: true });
   });
@@ -83,7 +89,7 @@ describe('walk-forward folds as BullMQ jobs (real redis-server)', () => {
     workers.forEach((w, i) => w.foldWorker!.on('completed', () => void ran[i]!++));
     try {
       const queued = await runWalkForward(table, {
-        config, trainer,
+        inWorker: false, config, trainer,
         folds: jobs.runner(table, { columns: COLUMNS }),
         onTestPredictions: (_s, _t, p) => void probabilities.push(p),
       });
@@ -107,7 +113,7 @@ describe('walk-forward folds as BullMQ jobs (real redis-server)', () => {
     const [worker] = await startWorkers(1, 'wfbad', other);
     const jobs = new WalkForwardJobs({ redis: client, namespace: 'wfbad', pollMs: 50 });
     try {
-      await expect(runWalkForward(table, { config, trainer, folds: jobs.runner(table, { columns: COLUMNS }) })).rejects.toMatchObject({
+      await expect(runWalkForward(table, { inWorker: false, config, trainer, folds: jobs.runner(table, { columns: COLUMNS }) })).rejects.toMatchObject({
         code: 'RETRIES_EXHAUSTED',
         message: expect.stringMatching(/walk-forward fold 0 .*differs from the enqueuer's/),
       });

@@ -103,7 +103,14 @@ export interface FoldTableLocation {
 export class FoldJobRunner {
   private cached: { key: string; table: Promise<FeatureTable> } | undefined;
 
-  constructor(private readonly opts: { readonly redis: Redis; readonly namespace?: string; readonly location: FoldTableLocation; readonly libraryPath?: string }) {}
+  constructor(private readonly opts: {
+    readonly redis: Redis;
+    readonly namespace?: string;
+    readonly location: FoldTableLocation;
+    readonly libraryPath?: string;
+    /** Train in a worker thread (default), or on the job's thread. */
+    readonly inWorker?: boolean;
+  }) {}
 
   async run(job: WalkForwardFoldJob, signal?: AbortSignal): Promise<{ readonly index: number; readonly status: string }> {
     const table = await this.table(job);
@@ -116,6 +123,7 @@ export class FoldJobRunner {
       config: job.config,
       trainer: job.trainer,
       ...(this.opts.libraryPath ? { libraryPath: this.opts.libraryPath } : {}),
+      ...(this.opts.inWorker === undefined ? {} : { inWorker: this.opts.inWorker }),
       ...(signal ? { signal } : {}),
     });
     const p = r.probabilities;
