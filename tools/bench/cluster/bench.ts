@@ -74,7 +74,8 @@ function processCpu(pids: ReadonlyArray<number | 'self' | undefined>): number {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const profile = args.profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${args.profile}` } : {};
+// Node flags of every spawned process (--cpu-prof is not allowed in NODE_OPTIONS).
+const nodeArgs = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [];
 const redis = await startRedis();
 /** The simulator with its latency fault: its own process (default) or inside the bench. */
 async function startSim(): Promise<{ url: string; pid: number | 'self'; close: () => Promise<void> }> {
@@ -82,8 +83,8 @@ async function startSim(): Promise<{ url: string; pid: number | 'self'; close: (
     const sim = await createExchangeSim({ seed: 7, faults: { slowRate: 1, slowMs: latency } });
     return { url: sim.url, pid: 'self', close: () => sim.close() };
   }
-  const child = spawn(process.execPath, [join(REPO, 'apps/cli/bin/spyglass.js'), 'sim', 'serve', '--port', '0', '--seed', '7', '--faults', `slowRate=1,slowMs=${latency}`, '--json', '--log-level', 'warn', '--config-dir', join(REPO, 'config')],
-    { env: { ...process.env, ...profile }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, join(REPO, 'apps/cli/bin/spyglass.js'), 'sim', 'serve', '--port', '0', '--seed', '7', '--faults', `slowRate=1,slowMs=${latency}`, '--json', '--log-level', 'warn', '--config-dir', join(REPO, 'config')],
+    { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   for await (const chunk of child.stdout!) {
     out += String(chunk);
@@ -94,7 +95,7 @@ async function startSim(): Promise<{ url: string; pid: number | 'self'; close: (
 }
 const sim = await startSim();
 const client = await connectRedis(redis.url);
-const env = { ...process.env, ...profile, MASSIVE_API_KEY: 'bench-key', MASSIVE_REST_URL: sim.url };
+const env = { ...process.env, MASSIVE_API_KEY: 'bench-key', MASSIVE_REST_URL: sim.url };
 /** The other processes whose CPU a timed region is charged with. */
 const others = () => ({ sim: processCpu([sim.pid]), redis: processCpu([redis.pid]), bench: processCpu(['self']) });
 type Cpu = ReturnType<typeof others>;
@@ -103,7 +104,7 @@ let run = 0;
 
 function startWorkers(n: number, ns: string, root: string): ChildProcess[] {
   return Array.from({ length: n }, () =>
-    spawn(process.execPath, [join(REPO, 'apps/cli/bin/spyglass.js'), 'worker', '--queue', redis.url, '--namespace', ns, '--concurrency', String(concurrency), '--rate-limit', '0', '--data-root', root, '--log-level', 'warn', '--config-dir', join(REPO, 'config')], { env, stdio: ['ignore', 'ignore', 'inherit'] }),
+    spawn(process.execPath, [...nodeArgs, join(REPO, 'apps/cli/bin/spyglass.js'), 'worker', '--queue', redis.url, '--namespace', ns, '--concurrency', String(concurrency), '--rate-limit', '0', '--data-root', root, '--log-level', 'warn', '--config-dir', join(REPO, 'config')], { env, stdio: ['ignore', 'ignore', 'inherit'] }),
   );
 }
 

@@ -6,12 +6,13 @@ import { processingOptions } from '@spyglass/processing';
 import { clusterOptions, openClusterBackends, type ClusterArgs } from '../cluster-backends.js';
 import { loadContext, loadWritingContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
+import { xgboostLibrary } from './ml/model-context.js';
 
 
 /** `spyglass worker --queue redis://…`: runs queued ingest jobs on this machine until stopped. */
 export const workerCommand = defineCommand({
   command: 'worker',
-  describe: 'run queued backfill jobs (and per-date consolidation/features flow steps) from a Redis queue (start one per machine; stop with `workers stop` or SIGTERM)',
+  describe: 'run queued backfill jobs (and per-date consolidation/features flow steps, walk-forward folds) from a Redis queue (start one per machine; stop with `workers stop` or SIGTERM)',
   builder: (y) =>
     clusterOptions(y, true)
       .option('concurrency', { type: 'number', describe: 'jobs at once in this process (default: pipeline.backfill.concurrency)' })
@@ -30,8 +31,10 @@ export const workerCommand = defineCommand({
       rateLimit: rate > 0 ? { max: rate, windowMs: 60_000 } : null,
       ...(store ? { store } : {}),
       ...(a['cache-dir'] ? { cacheDir: a['cache-dir'] } : {}),
-      // Any worker also runs the per-date consolidation and features steps of compute flows.
+      // Any worker also runs the per-date consolidation and features steps of compute flows, and
+      // walk-forward folds (trainer / ml walk-forward --queue).
       compute: { concurrency: 1, processing: processingOptions(ctx.config.pipeline) },
+      walkForward: xgboostLibrary(),
       logger: ctx.logger,
     });
     const stop = () => void worker.stop();
