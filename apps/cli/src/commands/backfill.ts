@@ -88,8 +88,8 @@ const partition = <T>(xs: readonly T[], keep: (x: T) => boolean): [T[], T[]] => 
 const openDaysNote = (days: readonly string[]) =>
   `not over yet, stored but not checkpointed (the next run fetches them again): ${days.join(', ')}`;
 
-const renderBackfill = (s: BackfillSummary) =>
-  `${s.job} ${s.ticker} ${s.from}…${s.to}: ${s.days} days (${s.daysSkipped} resumed), ${s.stored} bars stored, ${s.duplicates} duplicates, ${s.quarantined} quarantined, ${s.seconds.toFixed(1)} s` +
+const renderBackfill = (s: BackfillSummary, dataset: 'stocks' | 'indices' | 'news') =>
+  `${s.job} ${s.ticker} ${s.from}…${s.to}: ${s.days} days (${s.daysSkipped} resumed), ${s.stored} ${dataset === 'news' ? 'articles' : 'bars'} stored, ${s.duplicates} duplicates, ${s.quarantined} quarantined, ${s.seconds.toFixed(1)} s` +
   (s.days === 0 ? `\n  ${noTradingDay(s.from, s.to)}` : '') +
   (s.emptyDays.length > 0 ? `\n  no data on: ${s.emptyDays.join(', ')}` : '') +
   (s.openDays.length > 0 ? `\n  ${openDaysNote(s.openDays)}` : '') +
@@ -128,7 +128,7 @@ function singleBackfill(
           p.onDay(d);
         });
         p.finish();
-        printResult(a, summary, () => renderBackfill(summary));
+        printResult(a, summary, () => renderBackfill(summary, dataset));
       } catch (e) {
         if (stop.signal.aborted) exitStopped(stop.signal.reason as NodeJS.Signals, command);
         throw e;
