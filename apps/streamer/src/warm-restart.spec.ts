@@ -55,6 +55,12 @@ it('restarted mid-session, warms from what is stored: nothing stored is scored a
   const consistentUntil = Math.min(lastOf(spy), lastOf(vix));
   const storedUntil = Math.max(lastOf(spy), lastOf(vix), lastOf(optionsBefore));
   const aheadOfUnderlying = new Set(optionsBefore.filter((b) => b.timestamp > consistentUntil).map((b) => b.ticker));
+  // Likewise SPY stored ahead of VIX: those SPY rows were computed with an older VIX bar, and the
+  // VIX features (the 30-minute SPY/VIX correlation keeps them for half an hour) differ from the
+  // batch view that later gets the missing VIX bars. Only then are the VIX columns left out.
+  const vixAhead = lastOf(spy) > lastOf(vix);
+  const columns = FEATURE_COLUMNS.map((c, j) => [c, j] as const).filter(([c]) => !(vixAhead && c.includes('vix')));
+  expect(columns.length).toBeGreaterThan(FEATURE_COLUMNS.length - 6);
   expect(spyBefore).toBeLessThan(300);
   expect(storedBefore.size).toBeGreaterThan(0);
 
@@ -113,11 +119,11 @@ it('restarted mid-session, warms from what is stored: nothing stored is scored a
       continue;
     }
     const l = live.get(key)!;
-    FEATURE_COLUMNS.forEach((col, j) => {
+    for (const [col, j] of columns) {
       const [x, y] = [l[j]!, b[j]!];
       const same = (Number.isNaN(x) && Number.isNaN(y)) || x === y || Math.abs(x - y) <= 1e-12 * Math.max(1, Math.abs(y));
       if (!same) mismatches.push(`${key} ${col}: live ${x} batch ${y}`);
-    });
+    }
   }
   expect(mismatches.slice(0, 10)).toEqual([]);
 }, 300_000);
