@@ -246,11 +246,12 @@ export class TreeShap {
 
   // Phase 2: per tree, the located values are added in visit order into the tree's contributions
   // (XGBoost's per-tree buffer), which are then added to the row's; only the tree's own features
-  // are cleared and added (adding a zero changes no float).
+  // are added and cleared again (adding a zero changes no float).
   #accumulate(out: Float32Array): void {
     out.fill(0);
     const { cols } = this;
     const phi = this.#treeContribs;
+    phi.fill(0);
     const table = this.#table;
     const groupFeatureList = this.#groupFeatureList;
     const unitValues = this.#unitValues;
@@ -264,7 +265,6 @@ export class TreeShap {
     for (let t = 0; t < treeUnitEnd.length; t++) {
       const fs = treeFeatureStart[t]!;
       const fe = treeFeatureStart[t + 1]!;
-      for (let i = fs; i < fe; i++) phi[treeFeatures[i]!] = 0;
       const end = treeUnitEnd[t]!;
       for (; u < end; u++) {
         const v = unitValues[u]!;
@@ -287,6 +287,7 @@ export class TreeShap {
       for (let i = fs; i < fe; i++) {
         const c = treeFeatures[i]!;
         out[c] = out[c]! + phi[c]!;
+        phi[c] = 0; // clean for the next tree
       }
       out[cols] = out[cols]! + treeMeans[t]!;
     }
