@@ -3,7 +3,7 @@ import { listPartitions } from '../layout/parquet-layout.js';
 import { writeDatePartitions } from '../layout/partition-writer.js';
 import { StepTimer } from '../layout/step-timer.js';
 import { checkProcessedDrift } from '../layout/drift-check.js';
-import type { MarketStepOptions, MarketStepSummary } from '../layout/processed-step.js';
+import { DEFAULT_BATCH_DATES, type MarketStepOptions, type MarketStepSummary } from '../layout/processed-step.js';
 import { buildNewsAsOf, loadMarketTables, marketSources, openDuck, type MarketInventory } from './market-tables.js';
 import { buildGreeks, ivStatusSql, type IvOutcome } from './option-greeks.js';
 import { buildSpyIndicators, DEFAULT_INDICATORS, type IndicatorSettings } from './spy-indicators.js';
@@ -79,7 +79,7 @@ export async function consolidate(options: ConsolidateOptions): Promise<Consolid
       throw new SpyglassError('INVALID_ARGUMENT', `consolidate: ${k} = ${v} must be a finite number${k === 'newsLookbackMinutes' ? ' ≥ 0' : ''}`);
     }
   }
-  const batch = Math.max(1, options.batchDates ?? 64);
+  const batch = Math.max(1, options.batchDates ?? DEFAULT_BATCH_DATES);
   const wanted = [...new Set(options.dates)].sort();
   const timer = new StepTimer();
   const duck = await openDuck(options.threads ?? 2);
