@@ -154,14 +154,16 @@ export const backfillAllCommand = defineCommand({
   builder: (y) =>
     clusterOptions(rangeOptions(y), false)
       .option('tickers', { type: 'string', array: true, describe: 'equity tickers (default: sources.yaml tickers.equities)' })
-      .option('workers', { type: 'number', describe: 'worker processes (default: pipeline.backfill.workers)' }),
+      .option('workers', { type: 'number', describe: 'worker processes (default: pipeline.backfill.workers)' })
+      .option('compute', { type: 'boolean', default: true, describe: 'with --queue: the whole main job — also the options days of sources.yaml options.underlying, and per date, after its ingestion, consolidation and features on any worker (--no-compute: ingestion only)' }),
   handler: async (a) => {
     const ctx = loadWritingContext(a);
     const range = resolveRange(a, ctx.config.pipeline.backfill.spanDays);
     const t = ctx.config.sources.tickers;
     if (a.queue || a.store) {
       // Many machines: one job per (dataset, ticker, day) on the queue; `spyglass worker` runs them.
-      return enqueueBackfillAll(a as unknown as GlobalArgs & ClusterArgs, range, { stocks: a.tickers ?? t.equities, indices: t.indices, news: t.news });
+      const ingest = { stocks: a.tickers ?? t.equities, indices: t.indices, news: t.news };
+      return enqueueBackfillAll(a as unknown as GlobalArgs & ClusterArgs, range, a.compute ? { ...ingest, options: [ctx.config.sources.options.underlying] } : ingest, a.compute);
     }
     const tasks: WorkerTask[] = [
       ...(a.tickers ?? t.equities).map((ticker) => ({ dataset: 'stocks' as const, ticker })),
