@@ -9,7 +9,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
  *
  * @example
  * ```ts
- * expect(await partitionChecksums(clusterDir)).toEqual(await partitionChecksums(embeddedDir));
+ * const [cluster, embedded] = await Promise.all([partitionChecksums('/tmp/cluster-root'), partitionChecksums('/tmp/embedded-root')]);
+ * console.log(JSON.stringify(cluster) === JSON.stringify(embedded));
  * ```
  */
 export async function partitionChecksums(dir: string): Promise<Record<string, { rows: number; checksum: string }>> {
