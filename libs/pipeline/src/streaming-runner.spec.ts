@@ -7,7 +7,7 @@ import { Deduplicator, Quarantine, recordKeyFor, validatorFor } from '@spyglass/
 import { EquityClient, FeedSimulator, MassiveRest, createStockStream } from '@spyglass/sources';
 import { ParquetDataset, rawDatasetSpecs } from '@spyglass/storage';
 import { datasetHash } from './__test-support__/dataset-hash.js';
-import { StreamingRunner } from './streaming-runner.js';
+import { StreamingRunner, type StreamingSource } from './streaming-runner.js';
 
 const DAY = '2025-03-04';
 const tmp = () => mkdtemp(join(tmpdir(), 'spyglass-stream-'));
@@ -85,6 +85,47 @@ describe('StreamingRunner', () => {
     for (let i = 0; i < 20 && runner.counts().received < 3; i++) await clock.advance(1);
     const summary = await done;
     expect(summary.stored).toBe(3);
+  });
+
+  // A source holding a burst it has already received, as MarketStream does: close() stops receiving,
+  // and the iteration ends after what is queued.
+  const burstSource = (bars: readonly StockBar[], onRead?: (i: number) => void): StreamingSource<StockBar> => {
+    let closed = false;
+    return {
+      async *[Symbol.asyncIterator]() {
+        for (const [i, bar] of bars.entries()) {
+          onRead?.(i);
+          yield { type: 'bar' as const, bar };
+        }
+        while (!closed) await new Promise((r) => setTimeout(r, 5)); // connected, nothing more arriving
+      },
+      close: async () => {
+        closed = true;
+      },
+    };
+  };
+
+  it.each([
+    ['SIGTERM after the first bar of a burst', 'signal'],
+    ['the close passing after the first bar of the 15:59 burst', 'market-close'],
+  ] as const)('stops on %s and still stores every bar already received', async (_case, stoppedBy) => {
+    const root = await tmp();
+    const burst = (await new ParquetDataset<StockBar>({ root: restRoot, spec: rawDatasetSpecs.stocks }).readAll()).slice(-100);
+    let now = Date.parse(`${DAY}T20:59:30Z`); // 15:59:30 New York
+    const clock = { now: () => now, sleep: (ms: number, signal?: AbortSignal) => new Promise<void>((resolve, reject) => {
+      const t = setTimeout(resolve, Math.min(ms, 50));
+      signal?.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)), { once: true });
+    }) };
+    const ac = new AbortController();
+    const source = burstSource(burst, (i) => {
+      if (i !== 1) return;
+      if (stoppedBy === 'signal') ac.abort('SIGTERM');
+      else now = Date.parse(`${DAY}T21:00:01Z`);
+    });
+    const runner = new StreamingRunner<StockBar>({ name: 'burst', ...stagesFor(root), flushSize: 1_000, flushIntervalMs: 60_000, marketHours: nyseCalendar, clock });
+    const summary = await runner.run(source, ac.signal);
+    expect(summary).toMatchObject({ stoppedBy, received: 100, stored: 100 });
+    expect((await new ParquetDataset<StockBar>({ root, spec: rawDatasetSpecs.stocks }).readAll()).length).toBe(100);
   });
 
   it('reads on while a flush is written, one flush in flight at a time, in order, and drains at the end', async () => {

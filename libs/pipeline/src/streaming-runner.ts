@@ -27,6 +27,10 @@ export type StreamingEvent<R> =
  * ```
  */
 export interface StreamingSource<R> extends AsyncIterable<StreamingEvent<R>> {
+  /**
+   * Stops receiving; the iteration then ends normally after the events already received (the
+   * runner reads them all, so a stop loses no bar that had arrived).
+   */
   close(): Promise<void>;
 }
 
@@ -177,13 +181,14 @@ export class StreamingRunner<R extends { timestamp: number; ingestedAt: number }
         pending = next();
         await this.handle(step.r.value);
         if (this.buffer.length >= o.flushSize) await this.flush();
-        if (signal?.aborted) {
-          stoppedBy = 'signal';
-          break;
-        }
-        if (o.marketHours && !o.marketHours.isOpen(this.clock.now())) {
-          stoppedBy = 'market-close';
-          break;
+        // Stopping closes the source and reads on to its end: the events it has already received
+        // (the rest of a minute's burst of 250 contracts) are stored, not dropped.
+        if (stoppedBy === 'end') {
+          if (signal?.aborted) stoppedBy = 'signal';
+          else if (o.marketHours && !o.marketHours.isOpen(this.clock.now())) {
+            stoppedBy = 'market-close';
+            void stream.close();
+          }
         }
       }
     } finally {
