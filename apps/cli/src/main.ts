@@ -1,34 +1,17 @@
 #!/usr/bin/env node
-// The `spyglass` command. Every handler lives in ./commands; this file only wires yargs and turns any
-// failure into a one-line reason on stderr and a non-zero exit code.
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
-import { SpyglassError } from '@spyglass/core';
-import { commands } from './commands/index.js';
-import { checkArguments } from './argument-rules.js';
-import { reportFailure } from './failure.js';
-import { globalOptions } from './output.js';
+// The `spyglass` command's entry. Loading the commands' modules (DuckDB, parquet-wasm, the XGBoost
+// bindings) takes a moment; a SIGINT/SIGTERM in that window gets its one line and exit code like a
+// signal at any other time, instead of a silent 143.
+import { exitCodeOf } from './stop-signal.js';
 
-const cli = yargs(hideBin(process.argv))
-  .scriptName('spyglass')
-  .usage('$0 <command> [options]')
-  .options(globalOptions)
-  // Bad numbers and tickers are usage errors (exit 2) before any command touches the network or disk.
-  .middleware((argv) => checkArguments(argv, hideBin(process.argv)))
-  .command(commands)
-  .demandCommand(1, 'name a command; see --help')
-  .strict()
-  .recommendCommands()
-  .help()
-  .alias('h', 'help')
-  .wrap(Math.min(110, process.stdout.columns ?? 110))
-  .fail((msg, err) => {
-    // yargs' own messages span lines ("Invalid values:\n  Argument: …"); keep them on one.
-    reportFailure(err ?? new SpyglassError('INVALID_ARGUMENT', msg.replace(/\s*\n\s*/g, ' ')));
-  });
+const onStartupSignal = (sig: NodeJS.Signals): void => {
+  process.stderr.write(`spyglass: STOPPED: stopped by ${sig} while starting; nothing was run\n`);
+  process.exit(exitCodeOf(sig));
+};
+process.once('SIGINT', onStartupSignal);
+process.once('SIGTERM', onStartupSignal);
 
-try {
-  await cli.parseAsync();
-} catch (e) {
-  reportFailure(e);
-}
+const { runCli } = await import('./cli.js');
+process.off('SIGINT', onStartupSignal);
+process.off('SIGTERM', onStartupSignal);
+await runCli(process.argv);

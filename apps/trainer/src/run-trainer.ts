@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { configSecrets, createLogger, loadConfig, nyseCalendar, type Logger } from '@spyglass/core';
+import { WalkForwardJobs, connectRedis } from '@spyglass/cluster';
 import { runTrainingJob, type TrainingJobResult } from '@spyglass/pipeline';
 import { generateFeatures, processingOptions, type FeatureSummary } from '@spyglass/processing';
 import type { TrainerArgs } from './trainer-args.js';
@@ -66,6 +67,9 @@ export async function runTrainer(args: TrainerArgs, environment: TrainerEnvironm
     features = await generateFeatures({ root, dates: nyseCalendar.tradingDays(args.from!, args.to!), ...processingOptions(p).features });
     say(`  features: ${features.rows.toLocaleString('en-US')} rows × ${features.features}, ${(features.positiveRate * 100).toFixed(2)} % positive`);
   }
+  // With --queue the walk-forward folds are BullMQ jobs on the cluster's workers.
+  const redis = args.queue && args.walkForward ? await connectRedis(args.queue) : undefined;
+  const folds = redis ? new WalkForwardJobs({ redis, namespace: args.namespace }) : undefined;
   const result = await runTrainingJob({
     root,
     ml: config.ml,
@@ -76,8 +80,12 @@ export async function runTrainer(args: TrainerArgs, environment: TrainerEnvironm
     gitRevision: gitRevision(),
     ...(environment.xgboostLibraryPath ? { xgboostLibraryPath: environment.xgboostLibraryPath } : {}),
     walkForward: args.walkForward,
+    ...(folds ? { walkForwardFolds: (table, source) => folds.runner(table, source) } : {}),
     logger,
     onProgress: (stage, detail) => say(`  ${stage}: ${detail}`),
+  }).finally(async () => {
+    await folds?.close();
+    await redis?.quit();
   });
   return { ...result, dataRoot: root, features };
 }

@@ -3,11 +3,11 @@ import { parseTrainerArgs } from './trainer-args.js';
 
 describe('parseTrainerArgs', () => {
   it('defaults to the config directory, walk-forward on, human output', () => {
-    expect(parseTrainerArgs([])).toEqual({ configDir: 'config', features: false, walkForward: true, json: false, help: false });
+    expect(parseTrainerArgs([])).toEqual({ configDir: 'config', features: false, walkForward: true, namespace: 'spyglass', json: false, help: false });
   });
 
   it('decodes every option', () => {
-    const argv = ['--config-dir', 'c', '--data-root', 'd', '--from', '2025-01-02', '--to', '2025-02-07', '--features', '--no-walk-forward', '--rounds', '40', '--data-source', 'sim', '--log-level', 'warn', '--json'];
+    const argv = ['--config-dir', 'c', '--data-root', 'd', '--from', '2025-01-02', '--to', '2025-02-07', '--features', '--no-walk-forward', '--rounds', '40', '--data-source', 'sim', '--log-level', 'warn', '--json', '--queue', 'redis://10.0.0.5:6379', '--namespace', 'prod'];
     expect(parseTrainerArgs(argv)).toEqual({
       configDir: 'c',
       dataRoot: 'd',
@@ -15,6 +15,8 @@ describe('parseTrainerArgs', () => {
       to: '2025-02-07',
       features: true,
       walkForward: false,
+      queue: 'redis://10.0.0.5:6379',
+      namespace: 'prod',
       rounds: 40,
       dataSource: 'sim',
       logLevel: 'warn',

@@ -10,6 +10,10 @@ export interface TrainerArgs {
   /** Regenerate the feature dataset from consolidated data for `from`…`to` first. */
   readonly features: boolean;
   readonly walkForward: boolean;
+  /** Redis URL of a cluster's queue: the walk-forward folds run as jobs on its workers. */
+  readonly queue?: string;
+  /** Redis key prefix of that deployment (default `spyglass`). */
+  readonly namespace: string;
   readonly rounds?: number;
   readonly dataSource?: string;
   readonly logLevel?: string;
@@ -32,6 +36,9 @@ Options:
   --to <YYYY-MM-DD>    last trading day of the training data (default: all)
   --features           regenerate the features from data/processed/consolidated first (needs --from and --to)
   --no-walk-forward    skip walk-forward validation
+  --queue <redis-url>  run the walk-forward folds as jobs on the workers of a cluster
+                       (\`spyglass worker --queue …\` on any machine; they read the same data root or store)
+  --namespace <name>   Redis key prefix of that deployment (default: spyglass)
   --rounds <n>         boosting rounds (default ml.xgboost.numRounds)
   --data-source <text> where the data came from, stated on the report
   --log-level <level>  trace|debug|info|warn|error|silent
@@ -65,6 +72,8 @@ export function parseTrainerArgs(argv: readonly string[]): TrainerArgs {
         to: { type: 'string' },
         features: { type: 'boolean', default: false },
         'no-walk-forward': { type: 'boolean', default: false },
+        queue: { type: 'string' },
+        namespace: { type: 'string', default: 'spyglass' },
         rounds: { type: 'string' },
         'data-source': { type: 'string' },
         'log-level': { type: 'string' },
@@ -93,6 +102,8 @@ export function parseTrainerArgs(argv: readonly string[]): TrainerArgs {
     ...(values.to ? { to: values.to } : {}),
     features: values.features,
     walkForward: !values['no-walk-forward'],
+    ...(values.queue ? { queue: values.queue } : {}),
+    namespace: values.namespace,
     ...(rounds === undefined ? {} : { rounds }),
     ...(values['data-source'] ? { dataSource: values['data-source'] } : {}),
     ...(values['log-level'] ? { logLevel: values['log-level'] } : {}),

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createExchangeSim, type ExchangeSim } from '@spyglass/exchange-sim';
@@ -7,7 +7,8 @@ import { consolidate, generateFeatures } from '@spyglass/processing';
 import { S3ObjectStore } from '@spyglass/storage';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { partitionChecksums } from './__test-support__/partition-checksums.js';
+import { downloadStore } from './testing/download-store.js';
+import { partitionChecksums } from './testing/partition-checksums.js';
 import { startWorkerProcess, stopWorkerProcess } from './__test-support__/worker-process.js';
 import { startRedis, type TestRedis } from './testing/redis-server.js';
 import { startS3, type TestS3 } from './testing/s3rver.js';
@@ -28,17 +29,6 @@ const ingestion = (dataRoot: string, restBaseUrl: string): Omit<IngestionSetting
   retryPolicy: { maxAttempts: 8, initialDelayMs: 1, backoffBase: 2, maxDelayMs: 20, jitter: 0 },
   options: { mode: 'test', params: { underlying: 'SPY', increment: 1, nCalls: 2, nPuts: 2, expiry: 'next_trading_day' }, concurrency: 4 },
 });
-
-/** Every object of the store downloaded into a fresh directory (same layout as a data root). */
-async function download(store: S3ObjectStore): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'spyglass-objects-'));
-  for (const o of await store.list('')) {
-    if (!o.key.endsWith('.parquet')) continue;
-    await mkdir(path.dirname(path.join(dir, o.key)), { recursive: true });
-    await writeFile(path.join(dir, o.key), (await store.get(o.key))!);
-  }
-  return dir;
-}
 
 describe('cluster: Redis + s3rver run (ingestion, then per-date consolidation and features as BullMQ flows) equals the embedded run', () => {
   let redis: TestRedis;
@@ -86,7 +76,7 @@ describe('cluster: Redis + s3rver run (ingestion, then per-date consolidation an
       await Promise.all([flow.close(), queue.close()]);
       await Promise.all(connections.map((c) => c.quit()));
     }
-    expect(await partitionChecksums(await download(store))).toEqual(want);
+    expect(await partitionChecksums(await downloadStore(store))).toEqual(want);
     store.close();
   }, 180_000);
 
@@ -125,7 +115,7 @@ describe('cluster: Redis + s3rver run (ingestion, then per-date consolidation an
     // Whole objects only: partitions and checkpoint records, nothing left half-written.
     expect((await store.list('')).map((o) => o.key).filter((k) => !/\/part-\d+\.parquet$/.test(k) && !/^checkpoints\/.+\.json$/.test(k))).toEqual([]);
     // Same partitions, rows and checksums as the embedded run: no row lost or duplicated.
-    expect(await partitionChecksums(await download(store))).toEqual(want);
+    expect(await partitionChecksums(await downloadStore(store))).toEqual(want);
     store.close();
   }, 180_000);
 });

@@ -21,3 +21,5 @@ export { ComputeFlow, computeDoneKey } from './compute-flow.js';
 export type { ComputeRunResult } from './compute-flow.js';
 export { RedisStreamBarLog } from './redis-stream-bar-log.js';
 export type { RedisStreamBarLogOptions } from './redis-stream-bar-log.js';
+export { FoldJobRunner, WALK_FORWARD_QUEUE, WalkForwardJobs, featureTableDigest } from './walk-forward-jobs.js';
+export type { FoldTableLocation, FoldTableSource, WalkForwardFoldJob } from './walk-forward-jobs.js';

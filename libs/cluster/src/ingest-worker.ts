@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { RETRYABLE_CODES, defaultRetryPolicy, toSpyglassError, type Logger } from '@spyglass/core';
 import { Ingestion, ingestJobId, runIngestJob, type IngestJob, type IngestionSettings } from '@spyglass/pipeline';
 import { ObjectStoreDataset, type DatasetSpec, type ObjectStore } from '@spyglass/storage';
-import { Queue, Worker, type Job } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { computeDoneKey } from './compute-flow.js';
 import { COMPUTE_QUEUE, computeJobId, runComputeJob, type ComputeJob, type ComputeTarget } from './compute-job.js';
@@ -11,6 +11,7 @@ import { INGEST_QUEUE } from './ingest-queue.js';
 import { RedisCheckpointStore } from './redis-checkpoint-store.js';
 import { RedisLock } from './redis-lock.js';
 import { RedisRateLimiter, apiWindowWithMargin } from './redis-rate-limiter.js';
+import { FoldJobRunner, WALK_FORWARD_QUEUE, type WalkForwardFoldJob } from './walk-forward-jobs.js';
 import { HEARTBEAT_MS, WorkerRegistry } from './worker-registry.js';
 
 /**
@@ -48,6 +49,11 @@ export interface IngestWorkerOptions {
    * uses the cores).
    */
   readonly compute?: Pick<ComputeTarget, 'processing' | 'cacheDir'> & { readonly concurrency?: number };
+  /**
+   * Also train walk-forward folds queued by {@link WalkForwardJobs} (one at a time: XGBoost uses
+   * the cores), on the feature table of the data root or, with `store`, staged from it.
+   */
+  readonly walkForward?: { readonly libraryPath?: string; readonly inWorker?: boolean };
 }
 
 /**
@@ -71,6 +77,8 @@ export class IngestWorker {
   readonly worker: Worker<IngestJob>;
   /** The worker of the compute queue, when {@link IngestWorkerOptions.compute} is set. */
   readonly computeWorker: Worker<ComputeJob> | undefined;
+  /** The worker of the walk-forward fold queue, when {@link IngestWorkerOptions.walkForward} is set. */
+  readonly foldWorker: Worker<WalkForwardFoldJob> | undefined;
   /** Resolves when the worker has stopped (asked by `workers stop`, a signal or {@link IngestWorker.stop}). */
   readonly stopped: Promise<void>;
   private readonly registry: WorkerRegistry;
@@ -130,7 +138,21 @@ export class IngestWorker {
           maxStalledCount: 5,
         })
       : undefined;
-    for (const w of [this.worker, this.computeWorker]) {
+    const folds = opts.walkForward
+      ? new FoldJobRunner({ redis: opts.redis, namespace: ns, location: { dataRoot: opts.ingestion.dataRoot, ...(store ? { store } : {}), cacheDir }, ...opts.walkForward })
+      : undefined;
+    this.foldWorker = folds
+      ? new Worker<WalkForwardFoldJob>(WALK_FORWARD_QUEUE, (job, _token, signal) => this.track(`walk-forward/${job.data.run}/${job.data.window.index}`, () => folds.run(job.data, signal)), {
+          connection: opts.redis,
+          prefix: `${ns}:bull`,
+          concurrency: 1,
+          name: this.id,
+          lockDuration: opts.lockDurationMs ?? 30_000,
+          stalledInterval: opts.stalledIntervalMs ?? 30_000,
+          maxStalledCount: 5,
+        })
+      : undefined;
+    for (const w of [this.worker, this.computeWorker, this.foldWorker]) {
       w?.on('error', (e) => opts.logger?.warn({ err: e }, `worker ${this.id}: ${e.message}`));
       w?.on('failed', (job, e) => {
         if (job) opts.logger?.warn({ job: job.id, err: e }, `job ${job.id} failed (attempt ${job.attemptsMade}): ${e.message}`);
@@ -143,7 +165,7 @@ export class IngestWorker {
     const w = new IngestWorker(opts);
     await w.beat();
     w.heartbeat = setInterval(() => void w.tick(), HEARTBEAT_MS);
-    await Promise.all([w.worker.waitUntilReady(), w.computeWorker?.waitUntilReady()]);
+    await Promise.all([w.worker.waitUntilReady(), w.computeWorker?.waitUntilReady(), w.foldWorker?.waitUntilReady()]);
     opts.logger?.info({ worker: w.id }, `worker ${w.id} ready (concurrency ${opts.concurrency})`);
     return w;
   }
@@ -171,20 +193,29 @@ export class IngestWorker {
     }
   }
 
-  private async compute(job: Job<ComputeJob>, target: ComputeTarget): Promise<Record<string, unknown>> {
+  private compute(job: Job<ComputeJob>, target: ComputeTarget): Promise<Record<string, unknown>> {
     const id = computeJobId(job.data);
     const doneKey = computeDoneKey(this.opts.namespace ?? 'spyglass');
-    this.active.add(id);
-    try {
+    return this.track(id, async () => {
       // A redelivered step that finished before its worker died is not run again.
       if (await this.opts.redis.hexists(doneKey, id)) return { skipped: true };
       const r = await runComputeJob(job.data, target);
       await this.opts.redis.hset(doneKey, id, String(Date.now()));
-      this.processed++;
       return { ...r };
+    });
+  }
+
+  /** Runs a compute or fold job as one of this worker's active jobs, counted in the registry. */
+  private async track<T extends object>(id: string, run: () => Promise<T>): Promise<T> {
+    this.active.add(id);
+    try {
+      const r = await run();
+      this.processed++;
+      return r;
     } catch (e) {
       this.failed++;
-      throw toSpyglassError(e);
+      // BullMQ's UnrecoverableError must stay itself (no retries); the rest gets a code.
+      throw e instanceof UnrecoverableError ? e : toSpyglassError(e);
     } finally {
       this.active.delete(id);
     }
@@ -211,7 +242,7 @@ export class IngestWorker {
     if (this.status !== 'running') return this.stopped;
     this.status = 'stopping';
     await this.beat().catch(() => undefined);
-    await Promise.all([this.worker.close(), this.computeWorker?.close()]);
+    await Promise.all([this.worker.close(), this.computeWorker?.close(), this.foldWorker?.close()]);
     await this.queue.close();
     clearInterval(this.heartbeat);
     this.status = 'stopped';

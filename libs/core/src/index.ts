@@ -18,7 +18,7 @@ export type { MarketCalendar, MarketSession } from './market-calendar.js';
 export { nyseHolidays, nyseEarlyCloses } from './nyse-holidays.js';
 export type { MarketHoliday } from './nyse-holidays.js';
 export { seededRandom } from './seeded-random.js';
-export { NY_TIME_ZONE, nyDate, nyDayBounds, nyWallTime, nyMinuteOfDay } from './ny-time.js';
+export { NY_TIME_ZONE, nyDate, nyDayBounds, nyDayIsOver, nyWallTime, nyMinuteOfDay } from './ny-time.js';
 
 // Records
 export { Dataset } from './records.js';

@@ -1,4 +1,4 @@
-import { nyDate, nyDayBounds } from './ny-time.js';
+import { nyDate, nyDayBounds, nyDayIsOver } from './ny-time.js';
 
 describe('nyDayBounds', () => {
   it.each([
@@ -12,5 +12,18 @@ describe('nyDayBounds', () => {
     expect(b.to - b.from + 1).toBe(hours * 3_600_000);
     // Exactly the instants nyDate files under `date`.
     expect([nyDate(b.from - 1), nyDate(b.from), nyDate(b.to), nyDate(b.to + 1)]).toEqual([expect.not.stringMatching(date), date, date, expect.not.stringMatching(date)]);
+  });
+});
+
+describe('nyDayIsOver', () => {
+  it.each([
+    ['during the session', '2025-03-07', Date.UTC(2025, 2, 7, 15), false],
+    ['after the close, before New York midnight', '2025-03-07', Date.UTC(2025, 2, 8, 4, 59), false],
+    ['at the last millisecond of the day', '2025-03-07', Date.UTC(2025, 2, 8, 5) - 1, false],
+    ['at New York midnight', '2025-03-07', Date.UTC(2025, 2, 8, 5), true],
+    ['a day in the future', '2027-01-04', Date.UTC(2026, 11, 2), false],
+    ['summer time (UTC−4)', '2025-07-03', Date.UTC(2025, 6, 4, 4), true],
+  ])('%s', (_case, date, now, over) => {
+    expect(nyDayIsOver(date, now)).toBe(over);
   });
 });

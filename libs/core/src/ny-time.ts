@@ -101,6 +101,19 @@ export function nyDayBounds(date: string): { from: number; to: number } {
 }
 
 /**
+ * Whether New York calendar day `date` has ended at instant `now`. Backfills checkpoint a day only
+ * once it has: a day fetched while it is still going on (today's session, or a date in the future)
+ * is incomplete, and a checkpoint would make `--resume` skip it forever.
+ *
+ * @example
+ * ```ts
+ * nyDayIsOver('2025-03-07', Date.UTC(2025, 2, 7, 21)); // false: 16:00 in New York
+ * nyDayIsOver('2025-03-07', Date.UTC(2025, 2, 8, 5)); // true: midnight in New York
+ * ```
+ */
+export const nyDayIsOver = (date: string, now: number): boolean => now > nyDayBounds(date).to;
+
+/**
  * Minutes since New York midnight at instant `t` (570 = 09:30, 960 = 16:00).
  *
  * @example

@@ -163,6 +163,14 @@ describe('like the real API: nothing from the future, expired contracts on reque
     expect((await get(sim, '/v1/open-close/SPY/2025-03-03?apiKey=k')).status).toBe(200);
   });
 
+  it('news: nothing published after the clock, even when the range asks for the future', async () => {
+    const all = (await allPages(sim, '/v2/reference/news?ticker=SPY&published_utc.gte=2025-03-03&published_utc.lte=2025-03-10&order=asc&limit=1000&apiKey=k')).flatMap((p) => p.results);
+    const published = all.map((a: { published_utc: string }) => Date.parse(a.published_utc));
+    expect(published.length).toBeGreaterThan(0);
+    expect(Math.max(...published)).toBeLessThanOrEqual(now);
+    expect(market.news(now + 1, Date.UTC(2025, 2, 10)).length).toBeGreaterThan(0); // the future has news the clock must hide
+  });
+
   it('expired=true lists the contracts that expired before as_of; the default lists the live ones', async () => {
     const expired = (await allPages(sim, '/v3/reference/options/contracts?underlying_ticker=SPY&as_of=2025-03-04&expired=true&expiration_date.gte=2025-02-27&limit=1000&apiKey=k')).flatMap((p) => p.results);
     const expirations = new Set(expired.map((c: { expiration_date: string }) => c.expiration_date));

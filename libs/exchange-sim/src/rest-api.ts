@@ -317,8 +317,8 @@ function news(url: URL, ctx: RestContext): ApiResponse {
     } else if (end) hi = Math.min(hi, strict ? (isCalendarDate(raw) ? t - 86_400_000 : t - 1) : t);
     else lo = Math.max(lo, strict ? (isCalendarDate(raw) ? t + 86_400_000 : t + 1) : t);
   }
-  // Without bounds, the real feed returns the latest news: here the 30 days before the clock.
-  if (hi === Number.POSITIVE_INFINITY) hi = ctx.now();
+  // Like the real API, nothing from the future; without bounds, the latest news: here the 30 days before the clock.
+  hi = Math.min(hi, ctx.now());
   if (lo === Number.NEGATIVE_INFINITY) lo = hi - DEFAULT_NEWS_WINDOW_MS;
   const ticker = q.get('ticker');
   const limitText = q.get('limit');

@@ -62,12 +62,16 @@ export type {
 export {
   DEFAULT_WALK_FORWARD_CONFIG,
   runWalkForward,
+  runWalkForwardFold,
   validateWalkForwardConfig,
   walkForwardAsciiChart,
   walkForwardWindows,
 } from './evaluation/walk-forward.js';
 export type {
   WalkForwardConfig,
+  WalkForwardFoldOptions,
+  WalkForwardFoldResult,
+  WalkForwardFoldRunner,
   WalkForwardOptions,
   WalkForwardResult,
   WalkForwardSplit,

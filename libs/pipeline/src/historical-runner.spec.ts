@@ -1,7 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nyDate, nyseCalendar, type StockBar } from '@spyglass/core';
+import { nyDate, nyseCalendar, type Clock, type StockBar } from '@spyglass/core';
 import { createExchangeSim, type ExchangeSim } from '@spyglass/exchange-sim';
 import { Deduplicator, Quarantine, recordKeyFor, validatorFor } from '@spyglass/processing';
 import { EquityClient, MassiveRest } from '@spyglass/sources';
@@ -22,8 +22,9 @@ describe('HistoricalRunner', () => {
   });
   afterAll(() => sim.close());
 
-  const runner = (root: string, mode: 'day' | 'range', onDay?: (p: DayProgress) => void) =>
+  const runner = (root: string, mode: 'day' | 'range', onDay?: (p: DayProgress) => void, source = equities, clock?: Clock) =>
     new HistoricalRunner<StockBar>({
+      ...(clock ? { clock } : {}),
       job: 'backfill:stocks',
       dataset: 'stocks',
       validator: validatorFor('stocks'),
@@ -34,10 +35,10 @@ describe('HistoricalRunner', () => {
       calendar: nyseCalendar,
       ...(onDay ? { onDay } : {}),
       ...(mode === 'day'
-        ? { fetchDay: (t: string, d: string, s?: AbortSignal) => equities.minuteBars(t, d, d, s) }
+        ? { fetchDay: (t: string, d: string, s?: AbortSignal) => source.minuteBars(t, d, d, s) }
         : {
             fetchDay: () => Promise.reject(new Error('fetchDay must not be called when fetchRange is set')),
-            fetchRange: (t: string, f: string, to: string, s?: AbortSignal) => equities.minuteBars(t, f, to, s),
+            fetchRange: (t: string, f: string, to: string, s?: AbortSignal) => source.minuteBars(t, f, to, s),
             daysPerFetch: 4,
             dayOf: (b: StockBar) => nyDate(b.timestamp),
           }),
@@ -74,4 +75,33 @@ describe('HistoricalRunner', () => {
     expect(s).toMatchObject({ days: 10, daysSkipped: 2, stored: 8 * 390, duplicates: 0 });
     expect((await datasetHash(root, 'stocks')).rows).toBe(10 * 390);
   });
+
+  it.each(['day', 'range'] as const)(
+    'fetching by %s, a day still going on is stored but not checkpointed, and the next run after New York midnight completes it',
+    async (mode) => {
+      let now = Date.UTC(2025, 2, 7, 15, 30); // Friday 10:30 in New York: 60 minutes have ended
+      const clock: Clock = { now: () => now, sleep: async () => {} };
+      const liveSim = await createExchangeSim({ seed: 3, clock });
+      try {
+        const source = new EquityClient(new MassiveRest({ apiKey: 'k', restBaseUrl: liveSim.url }));
+        const root = await tmp();
+        const first = await runner(root, mode, undefined, source, clock).run({ ticker: 'SPY', from: '2025-03-05', to: '2025-03-07' });
+        expect(first).toMatchObject({ days: 3, stored: 2 * 390 + 60, openDays: ['2025-03-07'], emptyDays: [] });
+        const checkpoints = new CheckpointStore({ dir: join(root, 'checkpoints') });
+        expect((await checkpoints.list()).map((e) => e.date)).toEqual(['2025-03-05', '2025-03-06']);
+
+        now = Date.UTC(2025, 2, 8, 5, 1); // Saturday 00:01 in New York
+        const second = await runner(root, mode, undefined, source, clock).run({ ticker: 'SPY', from: '2025-03-05', to: '2025-03-07', resume: true });
+        expect(second).toMatchObject({ daysSkipped: 2, stored: 390 - 60, duplicates: 60, openDays: [] });
+        expect((await checkpoints.list()).map((e) => [e.date, e.meta?.stored])).toEqual([
+          ['2025-03-05', 390],
+          ['2025-03-06', 390],
+          ['2025-03-07', 330],
+        ]);
+        expect((await datasetHash(root, 'stocks')).rows).toBe(3 * 390);
+      } finally {
+        await liveSim.close();
+      }
+    },
+  );
 });

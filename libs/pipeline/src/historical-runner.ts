@@ -1,4 +1,4 @@
-import { SpyglassError, isSpyglassError, systemClock, toSpyglassError, type Clock, type Logger, type MarketCalendar } from '@spyglass/core';
+import { SpyglassError, isSpyglassError, nyDayIsOver, systemClock, toSpyglassError, type Clock, type Logger, type MarketCalendar } from '@spyglass/core';
 import { ingestBatch, type IngestStages } from './ingest-batch.js';
 import { runPool } from '@spyglass/core';
 import { addCounts, emptyCounts, type IngestCounts } from './ingest-counts.js';
@@ -97,6 +97,11 @@ export interface BackfillSummary extends IngestCounts {
   readonly emptyDays: string[];
   /** Checkpointed days fetched again on resume, and why (partition gone or changed, `retryEmpty`). */
   readonly refetched: Array<{ readonly date: string; readonly reason: string }>;
+  /**
+   * Days fetched and stored but not checkpointed because their New York day was not over yet (today,
+   * or a date in the future): the next run, `--resume` or not, fetches them again.
+   */
+  readonly openDays: string[];
   readonly seconds: number;
 }
 
@@ -166,12 +171,14 @@ export class HistoricalRunner<R> {
     const days = calendar.tradingDays(req.from, req.to);
     const totals = emptyCounts();
     const emptyDays: string[] = [];
+    const openDays: string[] = [];
     const refetched: Array<{ date: string; reason: string }> = [];
     let skipped = 0;
     let done = 0;
-    const finish = (date: string, counts: IngestCounts) => {
+    const finish = (date: string, counts: IngestCounts, sealed: boolean) => {
       addCounts(totals, counts);
-      if (counts.received === 0) emptyDays.push(date);
+      if (!sealed) openDays.push(date);
+      else if (counts.received === 0) emptyDays.push(date);
       this.opts.onDay?.({ ticker: req.ticker, date, index: done++, total: days.length, skipped: false, counts, totals });
     };
     const skip = async (date: string): Promise<boolean> => {
@@ -203,10 +210,12 @@ export class HistoricalRunner<R> {
       // mostly file-system waits. Each day is still written and checkpointed on its own.
       await runPool(days, this.opts.dayConcurrency ?? 4, async (date) => {
         if (await skip(date)) return;
-        finish(date, await this.runDay(req.ticker, date, req.signal));
+        const { counts, sealed } = await this.ingestDay(req.ticker, date, req.signal);
+        finish(date, counts, sealed);
       });
     }
     emptyDays.sort();
+    openDays.sort();
     const summary: BackfillSummary = {
       job,
       ticker: req.ticker,
@@ -215,6 +224,7 @@ export class HistoricalRunner<R> {
       days: days.length,
       daysSkipped: skipped,
       emptyDays,
+      openDays,
       refetched: refetched.sort((a, b) => (a.date < b.date ? -1 : 1)),
       ...totals,
       seconds: (this.clock.now() - started) / 1000,
@@ -223,8 +233,12 @@ export class HistoricalRunner<R> {
     return summary;
   }
 
-  /** Ingests one day and checkpoints it; failures carry the job, ticker and date. */
+  /** Ingests one day and checkpoints it (once its New York day is over); failures carry the job, ticker and date. */
   async runDay(ticker: string, date: string, signal?: AbortSignal): Promise<IngestCounts> {
+    return (await this.ingestDay(ticker, date, signal)).counts;
+  }
+
+  private async ingestDay(ticker: string, date: string, signal?: AbortSignal): Promise<{ counts: IngestCounts; sealed: boolean }> {
     const { job } = this.opts;
     let batch: SourceBatch<R>;
     try {
@@ -232,19 +246,23 @@ export class HistoricalRunner<R> {
     } catch (e) {
       if (isSpyglassError(e, 'SKIPPED')) {
         this.opts.logger?.warn({ ticker, date, err: e }, `${job}: skipped ${ticker} ${date}`);
-        return emptyCounts();
+        return { counts: emptyCounts(), sealed: true };
       }
       throw wrap(e, `${job}: fetching ${ticker} ${date} failed`, { job, ticker, date });
     }
     const counts = await ingestBatch(batch, this.opts, `${job}:${ticker}:${date}`);
-    await this.checkpoint(ticker, date, counts);
-    return counts;
+    return { counts, sealed: await this.checkpoint(ticker, date, counts) };
   }
 
-  /** Marks a day complete with what it vouches for: its counts, `empty`, and its partition's seal. */
-  private async checkpoint(ticker: string, date: string, counts: IngestCounts): Promise<void> {
+  /**
+   * Marks a day complete with what it vouches for: its counts, `empty`, and its partition's seal. A
+   * day whose New York day is not over is stored but not marked: it may still grow.
+   */
+  private async checkpoint(ticker: string, date: string, counts: IngestCounts): Promise<boolean> {
+    if (!nyDayIsOver(date, this.clock.now())) return false;
     const seal = counts.received === 0 ? undefined : await this.opts.sink.seal?.(ticker, date);
     await this.opts.checkpoints.markComplete(this.opts.job, ticker, date, checkpointMeta(counts, seal));
+    return true;
   }
   /**
    * Ingests and checkpoints `dates` (ascending) from one range request, split by `dayOf`. Records of
@@ -252,7 +270,7 @@ export class HistoricalRunner<R> {
    * of any other day (one the source dated differently) go with the first day: storage files them by
    * their own timestamp and merges idempotently, so none is lost.
    */
-  private async runRange(ticker: string, dates: readonly string[], completed: ReadonlySet<string>, onDone: (date: string, counts: IngestCounts) => void, signal?: AbortSignal): Promise<void> {
+  private async runRange(ticker: string, dates: readonly string[], completed: ReadonlySet<string>, onDone: (date: string, counts: IngestCounts, sealed: boolean) => void, signal?: AbortSignal): Promise<void> {
     const { job, dayOf } = this.opts;
     if (!dayOf) throw new SpyglassError('INVALID_ARGUMENT', `${job}: fetchRange needs dayOf to split records by day`, { details: { job } });
     const from = dates[0]!;
@@ -263,7 +281,7 @@ export class HistoricalRunner<R> {
     } catch (e) {
       if (isSpyglassError(e, 'SKIPPED')) {
         this.opts.logger?.warn({ ticker, from, to, err: e }, `${job}: skipped ${ticker} ${from}..${to}`);
-        for (const d of dates) onDone(d, emptyCounts());
+        for (const d of dates) onDone(d, emptyCounts(), true);
         return;
       }
       throw wrap(e, `${job}: fetching ${ticker} ${from}..${to} failed`, { job, ticker, from, to });
@@ -277,8 +295,7 @@ export class HistoricalRunner<R> {
       if (signal?.aborted) throw new SpyglassError('ABORTED', `${job} ${ticker} stopped before ${date}`, { cause: signal.reason });
       const dayBatch: SourceBatch<R> = { records: byDay.get(date)!, rejected: date === from ? batch.rejected : [] };
       const counts = await ingestBatch(dayBatch, this.opts, `${job}:${ticker}:${date}`);
-      await this.checkpoint(ticker, date, counts);
-      onDone(date, counts);
+      onDone(date, counts, await this.checkpoint(ticker, date, counts));
     }
   }
 }

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
-import { createLogger, nyDayBounds } from '@spyglass/core';
+import { createLogger, dataRootLayout, nyDayBounds } from '@spyglass/core';
 import { createExchangeSim, type ExchangeSim } from '@spyglass/exchange-sim';
 import { consolidate, readQuarantine } from '@spyglass/processing';
-import { ParquetDataset, rawDatasetSpecs, readParquetTable } from '@spyglass/storage';
+import { CheckpointStore, ParquetDataset, rawDatasetSpecs, readParquetTable } from '@spyglass/storage';
 import { datasetHash } from './__test-support__/dataset-hash.js';
 import { testSettings } from './__test-support__/test-settings.js';
 import { Ingestion } from './ingestion.js';
@@ -138,6 +138,36 @@ describe('test-mode contract selection from the listed chain', () => {
       }
       const stored = await new ParquetDataset<{ ticker: string }>({ root, spec: rawDatasetSpecs.contracts }).readAll();
       expect(stored).toHaveLength(s.contracts.selected);
+    } finally {
+      await sim.close();
+    }
+  });
+});
+
+describe('a backfill while the day is still going on', () => {
+  it('stores what has ended but checkpoints none of the day, fetches no options for a session not yet open, and completes it after midnight', async () => {
+    let now = Date.UTC(2025, 2, 5, 16, 0); // Wednesday 11:00 in New York
+    const clock = { now: () => now, sleep: async () => {} };
+    const sim = await createExchangeSim({ seed: 7, clock });
+    try {
+      const root = await tmp();
+      const run = () =>
+        new Ingestion(testSettings({ restBaseUrl: sim.url, dataRoot: root, clock })).backfillAll({
+          stockTicker: 'SPY', indexTicker: 'I:VIX', newsTickers: ['SPY'], from: '2025-03-05', to: '2025-03-06', resume: true,
+        });
+      const during = await run();
+      expect(during.byDataset.stocks.stored).toBe(90);
+      expect(during.days[0]!.options!.open).toBe(true);
+      expect(during.days[1]!.options).toBeUndefined(); // Thursday has not opened: no opening price to select from
+      const checkpoints = new CheckpointStore({ dir: dataRootLayout(root).checkpoints });
+      expect(await checkpoints.list()).toEqual([]);
+
+      now = Date.UTC(2025, 2, 7, 5, 1); // Friday 00:01 in New York: both days are over
+      const after = await run();
+      expect(after.byDataset.stocks.stored).toBe(2 * 390 - 90);
+      expect(after.days.every((d) => d.options && !d.options.open && d.options.contractsSkipped === 0)).toBe(true);
+      expect(new Set((await checkpoints.list()).map((e) => e.date))).toEqual(new Set(['2025-03-05', '2025-03-06']));
+      expect(await verifyCheckpoints(root)).toMatchObject({ problems: [] });
     } finally {
       await sim.close();
     }

@@ -288,6 +288,7 @@ export class Ingestion {
       checkpoints: this.checkpoints,
       concurrency: o.concurrency,
       logger: this.component('backfill:options'),
+      clock: this.clock,
       ...this.stages<OptionBar>(Dataset.OPTION_BARS, this.datasets.options),
     });
   }
@@ -326,7 +327,8 @@ export class Ingestion {
         once(stocks as HistoricalRunner<unknown>, req.stockTicker, date),
         once(indices as HistoricalRunner<unknown>, req.indexTicker, date),
         Promise.all(req.newsTickers.flatMap((t) => newsDays.get(date)!.map((d) => once(news as HistoricalRunner<unknown>, t, d)))).then((all) => all.reduce(addCounts, emptyCounts())),
-        options?.run(date, req.resume ?? false, req.signal, req.retryEmpty),
+        // A session that has not opened has no opening price to select contracts from: nothing to fetch yet.
+        nyseCalendar.session(date)!.open <= this.clock.now() ? options?.run(date, req.resume ?? false, req.signal, req.retryEmpty) : undefined,
       ]);
       addCounts(byDataset.stocks, s);
       addCounts(byDataset.indices, x);

@@ -1,4 +1,4 @@
-import type { Logger, OptionBar, OptionContract } from '@spyglass/core';
+import { nyDayIsOver, systemClock, type Clock, type Logger, type OptionBar, type OptionContract } from '@spyglass/core';
 import { ingestBatch, type IngestStages } from './ingest-batch.js';
 import { addCounts, emptyCounts, type IngestCounts } from './ingest-counts.js';
 import { checkpointMeta, resumeVerdict } from './resume-verdict.js';
@@ -47,6 +47,8 @@ export interface OptionsDayOptions extends IngestStages<OptionBar> {
   /** Contract downloads in flight at once; the shared rate limiter still paces requests. */
   readonly concurrency?: number;
   readonly logger?: Logger;
+  /** Decides whether the day is over, so its contracts may be checkpointed (default: the system clock). */
+  readonly clock?: Clock;
 }
 
 /**
@@ -72,6 +74,11 @@ export interface OptionsDaySummary extends IngestCounts {
   /** Selected tickers the listed chain does not have: not downloaded, named here. */
   readonly unlisted: string[];
   readonly shortfall: { readonly calls: number; readonly puts: number };
+  /**
+   * The day's bars were stored but no contract was checkpointed: its New York day was not over (today,
+   * or a date in the future), so the next run fetches them again.
+   */
+  readonly open: boolean;
 }
 
 /**
@@ -110,6 +117,7 @@ export class OptionsDayPipeline {
       o.logger?.warn({ date, shortfall: selection.shortfall }, `${o.job}: fewer contracts listed than requested on ${date}`);
     }
     const resumed = new Set<string>();
+    let open = false;
     const perContract = await runPool(chosen, o.concurrency ?? 4, async (c) => {
       if (resume) {
         const v = await resumeVerdict(o.checkpoints, o.sink, o.job, c.ticker, date, { retryEmpty });
@@ -120,6 +128,11 @@ export class OptionsDayPipeline {
         if (v.reason) o.logger?.warn({ ticker: c.ticker, date, reason: v.reason }, `${o.job} ${c.ticker} ${date}: ${v.reason}; fetching it again`);
       }
       const counts = await ingestBatch(await o.fetchBars(c.ticker, date, signal), o, `${o.job}:${c.ticker}:${date}`);
+      // A day still going on may gain bars: stored, but not vouched for (see nyDayIsOver).
+      if (!nyDayIsOver(date, (o.clock ?? systemClock).now())) {
+        open = true;
+        return counts;
+      }
       const seal = counts.received === 0 ? undefined : await o.sink.seal?.(c.ticker, date);
       await o.checkpoints.markComplete(o.job, c.ticker, date, checkpointMeta(counts, seal));
       return counts;
@@ -136,6 +149,7 @@ export class OptionsDayPipeline {
       contractsWithoutBars: withoutBars,
       unlisted,
       shortfall: selection.shortfall,
+      open,
       ...totals,
     };
   }

@@ -32,6 +32,8 @@ import {
   type ReportSignal,
   type SpeedBenchmark,
   type TrainerConfig,
+  type FeatureTable,
+  type WalkForwardFoldRunner,
   type WalkForwardResult,
 } from '@spyglass/ml';
 
@@ -57,6 +59,12 @@ export interface TrainingJobOptions {
   readonly xgboostLibraryPath?: string;
   /** Run walk-forward validation (skipped with a note when the data spans too few months). */
   readonly walkForward?: boolean;
+  /**
+   * Where the walk-forward folds run: given the loaded table and its date range, a fold runner
+   * (e.g. `@spyglass/cluster`'s `WalkForwardJobs.runner`: BullMQ jobs on any machine's worker);
+   * default one after the other in this process. The results are the same.
+   */
+  readonly walkForwardFolds?: (table: FeatureTable, source: { readonly from?: string; readonly to?: string }) => WalkForwardFoldRunner;
   /** Trading rules of the P&L backtest (defaults: `DEFAULT_TRADE_RULES` of `@spyglass/backtest`). */
   readonly tradeRules?: Partial<TradeRules>;
   readonly logger?: Logger;
@@ -239,6 +247,7 @@ export async function runTrainingJob(o: TrainingJobOptions): Promise<TrainingJob
       ...lib,
       config: { mode: wf.mode, trainMonths: wf.trainMonths, testMonths: wf.testMonths, stepMonths: wf.stepMonths, purgeMinutes: Math.max(wf.purgeMinutes, o.labelWindowMinutes), labelHorizonMinutes: o.labelWindowMinutes, threshold },
       trainer: trainerConfigFrom(o.ml),
+      ...(o.walkForwardFolds ? { folds: o.walkForwardFolds(table, { ...(o.from ? { from: o.from } : {}), ...(o.to ? { to: o.to } : {}) }) } : {}),
       onTestPredictions: async (split, test, probabilities, train) => {
         const e = await evaluateModelPnl({ ...pnlBase, test, probabilities, train, threshold, linearBaseline: false, randomDraws: 100, bootstrapDraws: 500 });
         pnlSplits.push({ label: split.window.testMonth, trades: e.metrics.trades, totalPnl: e.metrics.totalPnl, meanTradeReturn: e.intervals.meanTradeReturn, precision: e.intervals.precision, sharpe: e.intervals.sharpe });

@@ -13,6 +13,7 @@ export type { QuarantineCounts, QuarantineEntry } from './quarantine/quarantine.
 export { consolidate, CONSOLIDATED_DATASET } from './consolidation/consolidate.js';
 export { newsInputDates } from './consolidation/market-tables.js';
 export type { MarketStepOptions, MarketStepSummary, ProcessedStepOptions, ProcessedStepSummary, SkippedDate } from './layout/processed-step.js';
+export { DEFAULT_BATCH_DATES } from './layout/processed-step.js';
 export type { ConsolidateOptions, ConsolidateSummary } from './consolidation/consolidate.js';
 export { readConsolidated } from './consolidation/read-consolidated.js';
 export type { ConsolidatedRow, ReadConsolidatedOptions } from './consolidation/read-consolidated.js';

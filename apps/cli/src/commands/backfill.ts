@@ -14,6 +14,7 @@ import { printResult, type GlobalArgs } from '../output.js';
 import { ProgressBar } from '../progress-bar.js';
 import { runMonitor } from '../run-monitoring.js';
 import { exitStopped, stopOnSignal } from '../stop-signal.js';
+import { cliClock } from '../cli-clock.js';
 
 interface RangeArgs extends GlobalArgs {
   'start-date'?: string;
@@ -80,10 +81,18 @@ function progress(title: string) {
 // A range of weekends and holidays is not an error (exit 0), but it must not look like a silent no-op.
 const noTradingDay = (from: string, to: string) => `no NYSE trading day in ${from}…${to} (weekends and exchange holidays): nothing to fetch`;
 
-const renderBackfill = (s: BackfillSummary) =>
-  `${s.job} ${s.ticker} ${s.from}…${s.to}: ${s.days} days (${s.daysSkipped} resumed), ${s.stored} bars stored, ${s.duplicates} duplicates, ${s.quarantined} quarantined, ${s.seconds.toFixed(1)} s` +
+// A day still going on (today, or the future) is stored but never sealed by a checkpoint; say so, or a
+// user would expect --resume to skip it.
+const partition = <T>(xs: readonly T[], keep: (x: T) => boolean): [T[], T[]] => [xs.filter(keep), xs.filter((x) => !keep(x))];
+
+const openDaysNote = (days: readonly string[]) =>
+  `not over yet, stored but not checkpointed (the next run fetches them again): ${days.join(', ')}`;
+
+const renderBackfill = (s: BackfillSummary, dataset: 'stocks' | 'indices' | 'news') =>
+  `${s.job} ${s.ticker} ${s.from}…${s.to}: ${s.days} days (${s.daysSkipped} resumed), ${s.stored} ${dataset === 'news' ? 'articles' : 'bars'} stored, ${s.duplicates} duplicates, ${s.quarantined} quarantined, ${s.seconds.toFixed(1)} s` +
   (s.days === 0 ? `\n  ${noTradingDay(s.from, s.to)}` : '') +
   (s.emptyDays.length > 0 ? `\n  no data on: ${s.emptyDays.join(', ')}` : '') +
+  (s.openDays.length > 0 ? `\n  ${openDaysNote(s.openDays)}` : '') +
   s.refetched.map((r) => `\n  fetched again ${r.date}: ${r.reason}`).join('');
 
 function singleBackfill(
@@ -119,7 +128,7 @@ function singleBackfill(
           p.onDay(d);
         });
         p.finish();
-        printResult(a, summary, () => renderBackfill(summary));
+        printResult(a, summary, () => renderBackfill(summary, dataset));
       } catch (e) {
         if (stop.signal.aborted) exitStopped(stop.signal.reason as NodeJS.Signals, command);
         throw e;
@@ -145,14 +154,16 @@ export const backfillAllCommand = defineCommand({
   builder: (y) =>
     clusterOptions(rangeOptions(y), false)
       .option('tickers', { type: 'string', array: true, describe: 'equity tickers (default: sources.yaml tickers.equities)' })
-      .option('workers', { type: 'number', describe: 'worker processes (default: pipeline.backfill.workers)' }),
+      .option('workers', { type: 'number', describe: 'worker processes (default: pipeline.backfill.workers)' })
+      .option('compute', { type: 'boolean', default: true, describe: 'with --queue: the whole main job — also the options days of sources.yaml options.underlying, and per date, after its ingestion, consolidation and features on any worker (--no-compute: ingestion only)' }),
   handler: async (a) => {
     const ctx = loadWritingContext(a);
     const range = resolveRange(a, ctx.config.pipeline.backfill.spanDays);
     const t = ctx.config.sources.tickers;
     if (a.queue || a.store) {
       // Many machines: one job per (dataset, ticker, day) on the queue; `spyglass worker` runs them.
-      return enqueueBackfillAll(a as unknown as GlobalArgs & ClusterArgs, range, { stocks: a.tickers ?? t.equities, indices: t.indices, news: t.news });
+      const ingest = { stocks: a.tickers ?? t.equities, indices: t.indices, news: t.news };
+      return enqueueBackfillAll(a as unknown as GlobalArgs & ClusterArgs, range, a.compute ? { ...ingest, options: [ctx.config.sources.options.underlying] } : ingest, a.compute);
     }
     const tasks: WorkerTask[] = [
       ...(a.tickers ?? t.equities).map((ticker) => ({ dataset: 'stocks' as const, ticker })),
@@ -240,7 +251,8 @@ export const downloadOptionsCommand = defineCommand({
     }
     const range = resolveRange(a, ctx.config.pipeline.backfill.spanDays);
     const pipeline = ingestionFor(ctx, a).optionsPipeline();
-    const days = nyseCalendar.tradingDays(range.from, range.to);
+    // A session that has not opened has no opening price to select contracts from: nothing to fetch yet.
+    const [days, notStarted] = partition(nyseCalendar.tradingDays(range.from, range.to), (d) => nyseCalendar.session(d)!.open <= cliClock().now());
     const bar = new ProgressBar(process.stderr, 'download-options');
     const results: OptionsDaySummary[] = [];
     let stored = 0;
@@ -273,7 +285,7 @@ export const downloadOptionsCommand = defineCommand({
       unlisted: sum((r) => r.unlisted.length),
       bars: stored,
     };
-    printResult(a, { days: results, totals }, () =>
+    printResult(a, { days: results, notStarted, totals }, () =>
       [
         ...results.map(
           (r) =>
@@ -281,8 +293,10 @@ export const downloadOptionsCommand = defineCommand({
             ` (${r.contracts.length} selected: ${r.contractsWithoutBars.length} without bars, ${r.contractsSkipped} resumed), ${r.stored} bars, ${r.quarantined} quarantined` +
             (r.unlisted.length > 0 ? `\n  not listed, not downloaded: ${r.unlisted.join(', ')}` : ''),
         ),
+        ...(results.some((r) => r.open) ? [`  ${openDaysNote(results.filter((r) => r.open).map((r) => r.date))}`] : []),
         `total: ${totals.withBars} contracts with bars, ${totals.withoutBars} without, ${totals.resumed} resumed, ${totals.unlisted} selected but not listed; ${totals.bars} bars`,
-        ...(days.length === 0 ? [`  ${noTradingDay(range.from, range.to)}`] : []),
+        ...(notStarted.length > 0 ? [`  not started yet, nothing to fetch: ${notStarted.join(', ')}`] : []),
+        ...(days.length + notStarted.length === 0 ? [`  ${noTradingDay(range.from, range.to)}`] : []),
       ].join('\n'),
     );
   },

@@ -1,17 +1,18 @@
 import { defineCommand } from '../define-command.js';
-import { IngestQueue, IngestWorker, RedisCheckpointStore } from '@spyglass/cluster';
+import { ComputeFlow, IngestQueue, IngestWorker, RedisCheckpointStore } from '@spyglass/cluster';
 import { SpyglassError } from '@spyglass/core';
 import { ingestJobsFor, ingestionSettings, type IngestJobDataset } from '@spyglass/pipeline';
 import { processingOptions } from '@spyglass/processing';
 import { clusterOptions, openClusterBackends, type ClusterArgs } from '../cluster-backends.js';
 import { loadContext, loadWritingContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
+import { xgboostLibrary } from './ml/model-context.js';
 
 
 /** `spyglass worker --queue redis://…`: runs queued ingest jobs on this machine until stopped. */
 export const workerCommand = defineCommand({
   command: 'worker',
-  describe: 'run queued backfill jobs (and per-date consolidation/features flow steps) from a Redis queue (start one per machine; stop with `workers stop` or SIGTERM)',
+  describe: 'run queued backfill jobs (and per-date consolidation/features flow steps, walk-forward folds) from a Redis queue (start one per machine; stop with `workers stop` or SIGTERM)',
   builder: (y) =>
     clusterOptions(y, true)
       .option('concurrency', { type: 'number', describe: 'jobs at once in this process (default: pipeline.backfill.concurrency)' })
@@ -30,8 +31,10 @@ export const workerCommand = defineCommand({
       rateLimit: rate > 0 ? { max: rate, windowMs: 60_000 } : null,
       ...(store ? { store } : {}),
       ...(a['cache-dir'] ? { cacheDir: a['cache-dir'] } : {}),
-      // Any worker also runs the per-date consolidation and features steps of compute flows.
+      // Any worker also runs the per-date consolidation and features steps of compute flows, and
+      // walk-forward folds (trainer / ml walk-forward --queue).
       compute: { concurrency: 1, processing: processingOptions(ctx.config.pipeline) },
+      walkForward: xgboostLibrary(),
       logger: ctx.logger,
     });
     const stop = () => void worker.stop();
@@ -45,31 +48,48 @@ export const workerCommand = defineCommand({
 
 /**
  * `backfill-all --queue …`: enqueues one job per (dataset, ticker, trading day) and follows the
- * cluster until every job is checkpointed. The checkpoint key is the job id, so running it again
- * (or after a Redis restart) adds only what is missing.
+ * cluster until every job is checkpointed. With `compute` (the default) it is the whole main job:
+ * the options days of the underlying join the ingest jobs, and each date's consolidation and
+ * features run as a BullMQ flow after that date's own ingest jobs, on any worker. The checkpoint
+ * key is the job id, so running it again (or after a Redis restart) adds only what is missing.
  */
 export async function enqueueBackfillAll(
   a: GlobalArgs & ClusterArgs,
   range: { from: string; to: string },
   tickers: Partial<Record<IngestJobDataset, readonly string[]>>,
+  compute: boolean,
 ): Promise<void> {
   loadContext(a);
   const { redis, store } = await openClusterBackends(a);
   const checkpoints = new RedisCheckpointStore({ redis, namespace: a.namespace, ...(store ? { durable: store } : {}) });
   const queue = new IngestQueue({ redis, namespace: a.namespace, checkpoints });
+  const flow = compute ? new ComputeFlow({ redis, namespace: a.namespace, ingest: queue }) : undefined;
   try {
     const jobs = ingestJobsFor(tickers, range.from, range.to);
-    const { pending, done } = await queue.enqueue(jobs);
-    process.stderr.write(`queued ${pending} jobs (${done} already done) on ${a.queue!.replace(/\/\/[^@/]*@/, '//***@')}\n`);
-    const result = await queue.waitUntilDone(jobs, {
+    const where = a.queue!.replace(/\/\/[^@/]*@/, '//***@');
+    if (flow) {
+      const { flows, ingest } = await flow.enqueue(jobs);
+      process.stderr.write(`queued ${ingest} jobs (${jobs.length - ingest} already done) and ${flows} per-date consolidation + features flows on ${where}\n`);
+    } else {
+      const { pending, done } = await queue.enqueue(jobs);
+      process.stderr.write(`queued ${pending} jobs (${done} already done) on ${where}\n`);
+    }
+    const ingested = await queue.waitUntilDone(jobs, {
       pollMs: 1_000,
       onProgress: (p) => process.stderr.isTTY && process.stderr.write(`\r${p.done}/${p.total} done, ${p.active} running, ${p.waiting} waiting, ${p.failed} failed, ${p.workers} workers   `),
     });
     if (process.stderr.isTTY) process.stderr.write('\n');
-    printResult(a, result, () => `${result.done}/${result.total} jobs done in ${result.seconds.toFixed(1)} s${result.requeued ? `, ${result.requeued} re-queued after Redis lost them` : ''}${result.failed.map((f) => `\n  failed ${f.id}: ${f.reason}`).join('')}`);
-    if (result.failed.length > 0) throw new SpyglassError('RETRIES_EXHAUSTED', `${result.failed.length} of ${result.total} jobs failed; first: ${result.failed[0]!.id}: ${result.failed[0]!.reason}`);
+    // A failed ingest job fails its date's flow (failParentOnFailure), so the wait below ends too.
+    const computed = flow ? await flow.waitUntilDone(jobs, { pollMs: 1_000 }) : undefined;
+    const result = { ...ingested, ...(computed ? { compute: computed } : {}) };
+    const failed = [...ingested.failed, ...(computed?.failed ?? [])];
+    printResult(a, result, () =>
+      `${ingested.done}/${ingested.total} jobs done in ${ingested.seconds.toFixed(1)} s${ingested.requeued ? `, ${ingested.requeued} re-queued after Redis lost them` : ''}` +
+      (computed ? `\n${computed.done}/${computed.total} consolidation + features steps done${computed.requeued ? `, ${computed.requeued} flows re-queued` : ''}` : '') +
+      failed.map((f) => `\n  failed ${f.id}: ${f.reason}`).join(''));
+    if (failed.length > 0) throw new SpyglassError('RETRIES_EXHAUSTED', `${failed.length} jobs failed; first: ${failed[0]!.id}: ${failed[0]!.reason}`);
   } finally {
-    await queue.close();
+    await Promise.all([queue.close(), flow?.close()]);
     await redis.quit();
   }
 }

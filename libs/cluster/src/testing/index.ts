@@ -4,3 +4,5 @@ export { freePort, startRedis } from './redis-server.js';
 export type { TestRedis } from './redis-server.js';
 export { startS3 } from './s3rver.js';
 export type { TestS3 } from './s3rver.js';
+export { partitionChecksums } from './partition-checksums.js';
+export { downloadStore } from './download-store.js';

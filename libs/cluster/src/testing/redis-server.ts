@@ -14,6 +14,8 @@ const run = promisify(execFile);
 export interface TestRedis {
   readonly port: number;
   readonly url: string;
+  /** The server's process id (0 while stopped), e.g. to read its CPU time from /proc. */
+  readonly pid: number;
   /** Kills the server (SIGTERM by pid) and waits until it is gone. */
   stop(): Promise<void>;
   /** Stops and starts it again on the same port: with persistence off, everything is lost. */
@@ -80,6 +82,9 @@ export async function startRedis(opts: { password?: string } = {}): Promise<Test
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
+    get pid() {
+      return pid;
+    },
     stop: async () => {
       await stop();
       rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import { syntheticTable } from '../__test-support__/synthetic-table.js';
 import { tradingDays } from '../data/feature-table.js';
-import { runWalkForward, validateWalkForwardConfig, walkForwardAsciiChart, walkForwardWindows } from './walk-forward.js';
+import { runWalkForward, runWalkForwardFold, validateWalkForwardConfig, walkForwardAsciiChart, walkForwardWindows } from './walk-forward.js';
 
 // ~5.5 months of weekdays from 2025-03-03
 const table = syntheticTable({ days: 115, tickersPerDay: 2, minutesPerDay: 12, seed: 4 });
@@ -78,5 +78,26 @@ describe('runWalkForward', () => {
     const r = await runWalkForward(none, { inWorker: false, trainer: { rounds: 5 } });
     expect(r.summary.status).toBe('ALL_SPLITS_FAILED');
     expect(r.splits[0]!.reason).toMatch(/0 positives/);
+  });
+
+  it('a folds runner (the folds run elsewhere, here all at once) gives the sequential result and the same test predictions', async () => {
+    const opts = { inWorker: false, config: { threshold: 0.6 }, trainer: { rounds: 8, nthread: 1 } } as const;
+    const seen: Array<[string, number, number]> = [];
+    const record = (s: { window: { testMonth: string } }, test: { rows: number }, p: Float32Array, train: { rows: number }) => void seen.push([s.window.testMonth, test.rows + train.rows, p[0]!]);
+    const sequential = await runWalkForward(table, { ...opts, onTestPredictions: record });
+    const expected = seen.splice(0);
+    let asked = 0;
+    const parallel = await runWalkForward(table, {
+      ...opts,
+      onTestPredictions: record,
+      folds: (windows, settings) => ((asked = windows.length), Promise.all(windows.map((w) => runWalkForwardFold(table, w, { ...settings, inWorker: false })))),
+    });
+    expect(asked).toBe(sequential.splits.length);
+    expect(parallel).toEqual(sequential);
+    expect(seen).toEqual(expected);
+  });
+
+  it('refuses a folds runner that returns the wrong number of folds', async () => {
+    await expect(runWalkForward(table, { inWorker: false, trainer: { rounds: 2 }, folds: async () => [] })).rejects.toMatchObject({ code: 'UNEXPECTED' });
   });
 });

@@ -239,16 +239,159 @@ export interface WalkForwardOptions extends XGBoostLibraryOptions {
    * balancing), e.g. to trade the split: awaited before the next split starts.
    */
   readonly onTestPredictions?: (split: WalkForwardSplit, test: FeatureTable, probabilities: Float32Array, train: FeatureTable) => void | Promise<void>;
+  /**
+   * Runs the folds somewhere else (e.g. as queue jobs on other machines, `@spyglass/cluster`'s
+   * `WalkForwardJobs`) instead of one after the other here; each fold must be
+   * {@link runWalkForwardFold} of the same table. Callbacks still run here, in window order.
+   */
+  readonly folds?: WalkForwardFoldRunner;
   readonly signal?: AbortSignal;
 }
 
+/**
+ * One fold's outcome: its split and, for an `OK` split, the probabilities of its test rows.
+ *
+ * @example
+ * ```ts
+ * const { split, probabilities }: WalkForwardFoldResult = await runWalkForwardFold(table, window, { config });
+ * ```
+ */
+export interface WalkForwardFoldResult {
+  readonly split: WalkForwardSplit;
+  readonly probabilities: Float32Array | null;
+}
+
+/**
+ * Options of {@link runWalkForwardFold}: the run's complete configuration.
+ *
+ * @example
+ * ```ts
+ * const opts: WalkForwardFoldOptions = { config: DEFAULT_WALK_FORWARD_CONFIG, trainer: { rounds: 50 } };
+ * ```
+ */
+export interface WalkForwardFoldOptions extends XGBoostLibraryOptions {
+  readonly config: WalkForwardConfig;
+  readonly trainer?: Partial<TrainerConfig>;
+  readonly inWorker?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Runs a run's folds elsewhere: one result per window, in the order of `windows`.
+ *
+ * @example
+ * ```ts
+ * const local: WalkForwardFoldRunner = (windows, s) => Promise.all(windows.map((w) => runWalkForwardFold(table, w, s)));
+ * ```
+ */
+export type WalkForwardFoldRunner = (
+  windows: readonly WalkForwardWindow[],
+  settings: { readonly config: WalkForwardConfig; readonly trainer: TrainerConfig },
+) => Promise<readonly WalkForwardFoldResult[]>;
+
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 const std = (v: number[]) => (v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - mean(v)) ** 2, 0) / (v.length - 1)) : 0);
+
+/** One table's row index by day, built once per run and shared by its folds. */
+interface FoldContext {
+  readonly table: FeatureTable;
+  readonly days: readonly string[];
+  readonly rowsOf: (days: readonly string[]) => number[];
+}
+
+function foldContext(table: FeatureTable): FoldContext {
+  const byDay = rowsByDay(table);
+  return {
+    table,
+    days: tradingDays(table),
+    rowsOf: (days) => days.flatMap((d) => byDay.get(d) ?? []).sort((a, b) => table.timestamp[a]! - table.timestamp[b]! || a - b),
+  };
+}
+
+/** The rows a fold fits on, validates (early stopping) and tests on, after the purge gaps. */
+function foldRows(ctx: FoldContext, window: WalkForwardWindow, config: WalkForwardConfig) {
+  const { table, days, rowsOf } = ctx;
+  const trainDays = days.filter((d) => d >= window.trainFrom && d <= window.trainTo);
+  const testRows = rowsOf(days.filter((d) => d >= window.testFrom && d <= window.testTo));
+  const firstTest = Math.min(...testRows.map((i) => table.timestamp[i]!));
+  const purgeMs = config.purgeMinutes * 60_000;
+  // A training bar's label looks `labelHorizon` minutes ahead: any bar closer than the purge gap
+  // to the first test bar would have a label computed from test-period prices.
+  const allTrain = rowsOf(trainDays);
+  const keptTrain = allTrain.filter((i) => table.timestamp[i]! <= firstTest - purgeMs);
+  const innerValDays = Math.max(1, Math.floor(trainDays.length * config.innerValRatio));
+  const innerTrainDays = new Set(trainDays.slice(0, trainDays.length - innerValDays));
+  const fitRowsAll = keptTrain.filter((i) => innerTrainDays.has(table.date[i]!));
+  const valRows = keptTrain.filter((i) => !innerTrainDays.has(table.date[i]!));
+  const firstVal = valRows.length ? Math.min(...valRows.map((i) => table.timestamp[i]!)) : Number.POSITIVE_INFINITY;
+  const fitRows = fitRowsAll.filter((i) => table.timestamp[i]! <= firstVal - purgeMs);
+  const purgedRows = allTrain.length - keptTrain.length + (fitRowsAll.length - fitRows.length);
+  return { fitRows, valRows, testRows, purgedRows };
+}
+
+async function evaluateFold(ctx: FoldContext, window: WalkForwardWindow, options: WalkForwardFoldOptions): Promise<WalkForwardFoldResult> {
+  const { table } = ctx;
+  const config = options.config;
+  const trainer = { ...DEFAULT_TRAINER_CONFIG, ...options.trainer };
+  const lib = options.libraryPath === undefined ? {} : { libraryPath: options.libraryPath };
+  const { fitRows, valRows, testRows, purgedRows } = foldRows(ctx, window, config);
+  const base = { window, trainRows: fitRows.length + valRows.length, testRows: testRows.length, purgedRows };
+  const positives = fitRows.reduce((a, i) => a + table.label[i]!, 0);
+  const fail = (reason: string): WalkForwardFoldResult => ({
+    split: {
+      ...base, status: 'INSUFFICIENT_DATA', reason, precision: null, recall: null, rocAuc: null, totalSignals: 0, tp: 0, fp: 0, fn: 0, tn: 0,
+      signalRate: 0, tpAvgGain: null, fpAvgLoss: null, expectedValue: null, bestIteration: null,
+    },
+    probabilities: null,
+  });
+  if (!fitRows.length || !valRows.length || !testRows.length) return fail('empty training, validation or test part');
+  if (positives < config.minTrainPositives) return fail(`${positives} positives in training (< ${config.minTrainPositives})`);
+  const fit = new DataBalancer({ method: trainer.balanceMethod, seed: trainer.seed }).balance(selectRows(table, fitRows));
+  const val = selectRows(table, valRows);
+  const cols = table.columns.length;
+  const data: TrainData = {
+    train: { data: fit.table.data, rows: fit.table.rows, cols, label: fit.table.label, ...(fit.weights ? { weight: fit.weights } : {}) },
+    valid: { data: val.data, rows: val.rows, cols, label: val.label },
+  };
+  const trainOptions = { ...lib, params: boosterParams(trainer), rounds: trainer.rounds, earlyStoppingRounds: trainer.earlyStoppingRounds, featureNames: table.columns };
+  const result = options.inWorker === false
+    ? trainBooster(data, trainOptions)
+    : await trainInWorker(data, { ...trainOptions, ...(options.signal ? { signal: options.signal } : {}) });
+  using booster = Booster.fromJson(result.model, lib);
+  const test = selectRows(table, testRows);
+  const p = predictTable(booster, test);
+  const a = analyzeThreshold(test, p, config.threshold);
+  return {
+    split: {
+      ...base, status: 'OK', precision: a.totalSignals ? a.precision : null, recall: a.recall, rocAuc: rocAuc(test.label, p),
+      totalSignals: a.totalSignals, tp: a.tp, fp: a.fp, fn: a.fn, tn: a.tn, signalRate: a.signalRate,
+      tpAvgGain: a.tpProfit.avg, fpAvgLoss: a.fpLoss.avg, expectedValue: a.expectedValue, bestIteration: result.bestIteration,
+    },
+    probabilities: p,
+  };
+}
+
+/**
+ * One walk-forward fold on its own (what a cluster worker runs for a fold job): train on the
+ * window's training months, purged, and evaluate its test month(s). {@link runWalkForward} runs
+ * exactly this per window, so a fold run anywhere on the same table gives the same split.
+ *
+ * @example
+ * ```ts
+ * const config = { ...DEFAULT_WALK_FORWARD_CONFIG, trainMonths: 1 };
+ * const [first] = walkForwardWindows(tradingDays(table), config);
+ * const { split } = await runWalkForwardFold(table, first, { config, trainer: { rounds: 50 } });
+ * ```
+ */
+export function runWalkForwardFold(table: FeatureTable, window: WalkForwardWindow, options: WalkForwardFoldOptions): Promise<WalkForwardFoldResult> {
+  return evaluateFold(foldContext(table), window, options);
+}
 
 /**
  * Walk-forward validation: for each window, train on the training months (an inner chronological
  * hold-out for early stopping, majority undersampled), purge training rows within
  * `purgeMinutes` of the first test bar, and evaluate the following month(s) at the threshold.
+ * With `folds` the windows run there (e.g. on a cluster's workers); the result is the same.
  *
  * @example
  * ```ts
@@ -263,59 +406,28 @@ export async function runWalkForward(table: FeatureTable, options: WalkForwardOp
   }
   const config = { ...DEFAULT_WALK_FORWARD_CONFIG, ...options.config };
   const trainer = { ...DEFAULT_TRAINER_CONFIG, ...options.trainer };
-  const lib = options.libraryPath === undefined ? {} : { libraryPath: options.libraryPath };
-  const byDay = rowsByDay(table);
-  const rowsOf = (days: string[]) => days.flatMap((d) => byDay.get(d) ?? []).sort((a, b) => table.timestamp[a]! - table.timestamp[b]! || a - b);
-  const days = tradingDays(table);
-  const splits: WalkForwardSplit[] = [];
-  for (const window of walkForwardWindows(days, config)) {
+  const ctx = foldContext(table);
+  const windows = walkForwardWindows(ctx.days, config);
+  const aborted = () => {
     if (options.signal?.aborted) throw new SpyglassError('ABORTED', 'walk-forward aborted', { cause: options.signal.reason });
-    const trainDays = days.filter((d) => d >= window.trainFrom && d <= window.trainTo);
-    const testRows = rowsOf(days.filter((d) => d >= window.testFrom && d <= window.testTo));
-    const firstTest = Math.min(...testRows.map((i) => table.timestamp[i]!));
-    const purgeMs = config.purgeMinutes * 60_000;
-    // A training bar's label looks `labelHorizon` minutes ahead: any bar closer than the purge gap
-    // to the first test bar would have a label computed from test-period prices.
-    const allTrain = rowsOf(trainDays);
-    const keptTrain = allTrain.filter((i) => table.timestamp[i]! <= firstTest - purgeMs);
-    const innerValDays = Math.max(1, Math.floor(trainDays.length * config.innerValRatio));
-    const innerTrainDays = new Set(trainDays.slice(0, trainDays.length - innerValDays));
-    const fitRowsAll = keptTrain.filter((i) => innerTrainDays.has(table.date[i]!));
-    const valRows = keptTrain.filter((i) => !innerTrainDays.has(table.date[i]!));
-    const firstVal = valRows.length ? Math.min(...valRows.map((i) => table.timestamp[i]!)) : Number.POSITIVE_INFINITY;
-    const fitRows = fitRowsAll.filter((i) => table.timestamp[i]! <= firstVal - purgeMs);
-    const purgedRows = allTrain.length - keptTrain.length + (fitRowsAll.length - fitRows.length);
-    const base = { window, trainRows: fitRows.length + valRows.length, testRows: testRows.length, purgedRows };
-    const positives = fitRows.reduce((a, i) => a + table.label[i]!, 0);
-    const fail = (reason: string): WalkForwardSplit => ({
-      ...base, status: 'INSUFFICIENT_DATA', reason, precision: null, recall: null, rocAuc: null, totalSignals: 0, tp: 0, fp: 0, fn: 0, tn: 0,
-      signalRate: 0, tpAvgGain: null, fpAvgLoss: null, expectedValue: null, bestIteration: null,
-    });
-    let split: WalkForwardSplit;
-    if (!fitRows.length || !valRows.length || !testRows.length) split = fail('empty training, validation or test part');
-    else if (positives < config.minTrainPositives) split = fail(`${positives} positives in training (< ${config.minTrainPositives})`);
-    else {
-      const fit = new DataBalancer({ method: trainer.balanceMethod, seed: trainer.seed }).balance(selectRows(table, fitRows));
-      const val = selectRows(table, valRows);
-      const cols = table.columns.length;
-      const data: TrainData = {
-        train: { data: fit.table.data, rows: fit.table.rows, cols, label: fit.table.label, ...(fit.weights ? { weight: fit.weights } : {}) },
-        valid: { data: val.data, rows: val.rows, cols, label: val.label },
-      };
-      const trainOptions = { ...lib, params: boosterParams(trainer), rounds: trainer.rounds, earlyStoppingRounds: trainer.earlyStoppingRounds, featureNames: table.columns };
-      const result = options.inWorker === false
-        ? trainBooster(data, trainOptions)
-        : await trainInWorker(data, { ...trainOptions, ...(options.signal ? { signal: options.signal } : {}) });
-      using booster = Booster.fromJson(result.model, lib);
-      const test = selectRows(table, testRows);
-      const p = predictTable(booster, test);
-      const a = analyzeThreshold(test, p, config.threshold);
-      split = {
-        ...base, status: 'OK', precision: a.totalSignals ? a.precision : null, recall: a.recall, rocAuc: rocAuc(test.label, p),
-        totalSignals: a.totalSignals, tp: a.tp, fp: a.fp, fn: a.fn, tn: a.tn, signalRate: a.signalRate,
-        tpAvgGain: a.tpProfit.avg, fpAvgLoss: a.fpLoss.avg, expectedValue: a.expectedValue, bestIteration: result.bestIteration,
-      };
-      await options.onTestPredictions?.(split, test, p, selectRows(table, fitRows));
+  };
+  const remote = options.folds ? await options.folds(windows, { config, trainer }) : undefined;
+  if (remote && remote.length !== windows.length) {
+    throw new SpyglassError('UNEXPECTED', `the fold runner returned ${remote.length} results for ${windows.length} walk-forward windows`);
+  }
+  const foldOptions: WalkForwardFoldOptions = {
+    config, trainer,
+    ...(options.libraryPath === undefined ? {} : { libraryPath: options.libraryPath }),
+    ...(options.inWorker === undefined ? {} : { inWorker: options.inWorker }),
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+  const splits: WalkForwardSplit[] = [];
+  for (const [i, window] of windows.entries()) {
+    aborted();
+    const { split, probabilities } = remote?.[i] ?? (await evaluateFold(ctx, window, foldOptions));
+    if (split.status === 'OK' && probabilities && options.onTestPredictions) {
+      const rows = foldRows(ctx, window, config);
+      await options.onTestPredictions(split, selectRows(table, rows.testRows), probabilities, selectRows(table, rows.fitRows));
     }
     splits.push(split);
     options.onSplit?.(split);

@@ -31,10 +31,11 @@ describe('TreeShap', () => {
     expectSameAsXGBoost(model, data, input.features.length, cols);
   });
 
-  it('equals pred_contribs bit for bit on a depth-6 model with repeated split features and missing values', () => {
+  // 4 features: paths split on the same feature again (XGBoost's unwind path); 30 features:
+  // mostly full trees, where sibling leaves share a table entry
+  it.each([4, 30])('equals pred_contribs bit for bit on a depth-6 model of %i features with missing values', (cols) => {
     const rand = seededRandom(5);
     const rows = 3000;
-    const cols = 4; // few features: paths split on the same feature again (XGBoost's unwind path)
     const data = new Float32Array(rows * cols);
     const label = new Float32Array(rows);
     for (let r = 0; r < rows; r++) {

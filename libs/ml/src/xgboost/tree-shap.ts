@@ -52,8 +52,11 @@ const MAX_TABLE_VALUES = 64 * 1024 * 1024;
  * bit per ancestor). The constructor runs XGBoost's own path arithmetic once per leaf and bit
  * pattern and keeps the results; a row then walks each tree in XGBoost's order (hot child first),
  * looks its pattern up at every leaf and adds the stored values in the same order, so even the
- * float rounding matches. A 300-tree depth-6 model: ≈ 30 MB of tables, a fraction of a
- * millisecond per row, where libxgboost 1.7 builds a DMatrix and walks the full O(depth²) per leaf.
+ * float rounding matches. Sibling leaves share one table entry (their paths have the same
+ * features), and a row is first located in every tree (small node arrays only) before its
+ * table values are added, so the additions run as one tight loop. A 300-tree depth-6 model
+ * (16k leaves): ≈ 19 MB of tables and ≈ 80k float additions per row — that count is the floor
+ * of a bit-equal evaluation, since each addition is rounded in XGBoost's order.
  *
  * Supports single-output gbtree models with numerical splits, the objectives of
  * `MARGIN_OF_BASE_SCORE` and tables up to 256 MB; {@link TreeShap.unsupported} says why not.
@@ -67,25 +70,37 @@ const MAX_TABLE_VALUES = 64 * 1024 * 1024;
 export class TreeShap {
   /** Number of input features; `contributions` returns `cols + 1` values. */
   readonly cols: number;
+  // Nodes renumbered so that a node's right child is its left child + 1 (one index to load).
   readonly #roots: Int32Array;
   readonly #left: Int32Array;
-  readonly #right: Int32Array;
   readonly #split: Int32Array;
   readonly #cond: Float32Array;
   readonly #defaultLeft: Uint8Array;
   readonly #hess: Float32Array;
+  readonly #depth: Int32Array;
   /** Expected value (mean over the training cover) of each tree: its share of the bias. */
   readonly #treeMeans: Float32Array;
   readonly #baseMargin: number;
-  /** Per leaf node: first index into #leafFeatures, unique feature count, first table value. */
-  readonly #leafFeatureStart: Int32Array;
-  readonly #leafUnique: Int32Array;
-  readonly #leafTableStart: Int32Array;
-  #leafFeatures: Int32Array = new Int32Array(0);
+  /**
+   * Per node, the group of leaves explained at it (see #buildTables): first table value (-1 when
+   * no group sits at the node), features per leaf and first index into #groupFeatureList.
+   */
+  readonly #group: Int32Array;
+  readonly #groupCount: Int32Array;
+  readonly #groupFeatures: Int32Array;
+  #groupFeatureList: Int32Array = new Int32Array(0);
   #table: Float32Array = new Float32Array(0);
+  /** Per tree, its distinct features: #treeFeatures[#treeFeatureStart[t] … #treeFeatureStart[t + 1]). */
+  #treeFeatureStart: Int32Array = new Int32Array(0);
+  #treeFeatures: Int32Array = new Int32Array(0);
   readonly #treeContribs: Float32Array;
   #stackNode = new Int32Array(0);
   #stackPattern = new Int32Array(0);
+  /** Located groups of the current row (phase 1 → phase 2), and where each tree's end. */
+  #unitValues = new Int32Array(0);
+  #unitFeatures = new Int32Array(0);
+  #unitCount = new Int32Array(0);
+  readonly #treeUnitEnd: Int32Array;
 
   private constructor(model: ModelJson) {
     const learner = model.learner;
@@ -94,33 +109,50 @@ export class TreeShap {
     const total = trees.reduce((n, t) => n + t.left_children.length, 0);
     this.#roots = new Int32Array(trees.length);
     this.#left = new Int32Array(total);
-    this.#right = new Int32Array(total);
     this.#split = new Int32Array(total);
     this.#cond = new Float32Array(total);
     this.#defaultLeft = new Uint8Array(total);
     this.#hess = new Float32Array(total);
+    this.#depth = new Int32Array(total);
     this.#treeMeans = new Float32Array(trees.length);
     let offset = 0;
     trees.forEach((t, i) => {
       this.#roots[i] = offset;
-      for (let n = 0; n < t.left_children.length; n++) {
+      // breadth first from the root: children get two consecutive numbers
+      const order = [0];
+      const depthOf = [0];
+      let next = offset + 1;
+      for (let q = 0; q < order.length; q++) {
+        const n = order[q]!;
+        const id = offset + q;
         const l = t.left_children[n]!;
-        this.#left[offset + n] = l < 0 ? -1 : offset + l;
-        this.#right[offset + n] = l < 0 ? -1 : offset + t.right_children[n]!;
-        this.#split[offset + n] = t.split_indices[n]!;
-        this.#cond[offset + n] = t.split_conditions[n]!;
-        this.#defaultLeft[offset + n] = t.default_left[n] ? 1 : 0;
-        this.#hess[offset + n] = t.sum_hessian[n]!;
+        this.#split[id] = t.split_indices[n]!;
+        this.#cond[id] = t.split_conditions[n]!;
+        this.#defaultLeft[id] = t.default_left[n] ? 1 : 0;
+        this.#hess[id] = t.sum_hessian[n]!;
+        this.#depth[id] = depthOf[q]!;
+        if (l < 0) {
+          this.#left[id] = -1;
+          continue;
+        }
+        this.#left[id] = next;
+        next += 2;
+        order.push(l, t.right_children[n]!);
+        depthOf.push(depthOf[q]! + 1, depthOf[q]! + 1);
+      }
+      if (order.length !== t.left_children.length) {
+        throw new SpyglassError('XGBOOST', `TreeShap: tree ${i} has ${t.left_children.length} nodes but ${order.length} are reachable from its root`);
       }
       this.#treeMeans[i] = this.#meanValue(offset);
       offset += t.left_children.length;
     });
     const baseScore = f(Number(learner.learner_model_param.base_score));
     this.#baseMargin = MARGIN_OF_BASE_SCORE[learner.objective.name]!(baseScore);
-    this.#leafFeatureStart = new Int32Array(total);
-    this.#leafUnique = new Int32Array(total);
-    this.#leafTableStart = new Int32Array(total);
+    this.#group = new Int32Array(total).fill(-1);
+    this.#groupCount = new Int32Array(total);
+    this.#groupFeatures = new Int32Array(total);
     this.#treeContribs = new Float32Array(this.cols + 1);
+    this.#treeUnitEnd = new Int32Array(trees.length);
     this.#buildTables();
   }
 
@@ -147,79 +179,153 @@ export class TreeShap {
         details: { row: row.length, out: out.length, cols: this.cols },
       });
     }
-    out.fill(0);
-    const phi = this.#treeContribs;
-    const { cols } = this;
+    this.#locate(row);
+    this.#accumulate(out);
+    return out;
+  }
+
+  // Phase 1: walks every tree in XGBoost's order (depth first, the hot child — the row's way —
+  // before the cold one) and writes, per group of leaves, where its values and features start.
+  // Only the small node arrays are touched here; the table reads are left to phase 2, whose
+  // loads do not wait behind the walk's mispredicted branches, so many misses overlap.
+  #locate(row: ArrayLike<number>): void {
     const left = this.#left;
-    const right = this.#right;
     const split = this.#split;
     const cond = this.#cond;
     const defaultLeft = this.#defaultLeft;
-    const unique = this.#leafUnique;
-    const featureStart = this.#leafFeatureStart;
-    const tableStart = this.#leafTableStart;
-    const leafFeatures = this.#leafFeatures;
-    const table = this.#table;
+    const group = this.#group;
+    const groupFeatures = this.#groupFeatures;
+    const groupCount = this.#groupCount;
+    const unitValues = this.#unitValues;
+    const unitFeatures = this.#unitFeatures;
+    const unitCount = this.#unitCount;
+    const treeUnitEnd = this.#treeUnitEnd;
     const stackNode = this.#stackNode;
     const stackPattern = this.#stackPattern;
-    for (let t = 0; t < this.#roots.length; t++) {
-      phi.fill(0);
-      phi[cols] = this.#treeMeans[t]!;
-      // XGBoost's visiting order: depth first, the hot child (the row's way) before the cold one;
-      // `pattern` holds one bit per ancestor, 1 where the path follows the row.
+    const roots = this.#roots;
+    let units = 0;
+    for (let t = 0; t < roots.length; t++) {
       let top = 0;
-      stackNode[0] = this.#roots[t]!;
+      stackNode[0] = roots[t]!;
       stackPattern[0] = 0;
       while (top >= 0) {
         const node = stackNode[top]!;
         const pattern = stackPattern[top]!;
         top--;
-        const l = left[node]!;
-        if (l < 0) {
-          const k = unique[node]!;
-          const features = featureStart[node]!;
-          const values = (tableStart[node]! + pattern * k) | 0;
-          for (let i = 0; i < k; i++) {
-            const c = leafFeatures[features + i]!;
-            phi[c] = phi[c]! + table[values + i]!;
+        const g = group[node]!;
+        const k = groupCount[node]!;
+        if (g >= 0) {
+          // a leaf alone (pattern: one bit per ancestor) or a node whose two children are leaves
+          // (entry per ancestor pattern × which child is hot: the hot leaf's values, then the cold one's)
+          if (left[node]! >= 0) {
+            const x = f(row[split[node]!]!);
+            const hotIsLeft = x !== x ? defaultLeft[node]! : x < cond[node]! ? 1 : 0;
+            unitValues[units] = g + (pattern * 2 + hotIsLeft) * 2 * k;
+            unitCount[units] = -k;
+          } else {
+            unitValues[units] = g + pattern * k;
+            unitCount[units] = k;
           }
+          unitFeatures[units] = groupFeatures[node]!;
+          units++;
           continue;
         }
-        const r = right[node]!;
+        const l = left[node]!;
         const x = f(row[split[node]!]!);
         const hotIsLeft = x !== x ? defaultLeft[node] === 1 : x < cond[node]!;
+        const r = l + 1;
         // pushed cold first so the hot child is visited first
         stackNode[++top] = hotIsLeft ? r : l;
         stackPattern[top] = pattern << 1;
         stackNode[++top] = hotIsLeft ? l : r;
         stackPattern[top] = (pattern << 1) | 1;
       }
-      for (let c = 0; c <= cols; c++) out[c] = out[c]! + phi[c]!;
+      treeUnitEnd[t] = units;
+    }
+  }
+
+  // Phase 2: per tree, the located values are added in visit order into the tree's contributions
+  // (XGBoost's per-tree buffer), which are then added to the row's; only the tree's own features
+  // are added and cleared again (adding a zero changes no float).
+  #accumulate(out: Float32Array): void {
+    out.fill(0);
+    const { cols } = this;
+    const phi = this.#treeContribs;
+    phi.fill(0);
+    const table = this.#table;
+    const groupFeatureList = this.#groupFeatureList;
+    const unitValues = this.#unitValues;
+    const unitFeatures = this.#unitFeatures;
+    const unitCount = this.#unitCount;
+    const treeUnitEnd = this.#treeUnitEnd;
+    const treeFeatureStart = this.#treeFeatureStart;
+    const treeFeatures = this.#treeFeatures;
+    const treeMeans = this.#treeMeans;
+    let u = 0;
+    for (let t = 0; t < treeUnitEnd.length; t++) {
+      const fs = treeFeatureStart[t]!;
+      const fe = treeFeatureStart[t + 1]!;
+      const end = treeUnitEnd[t]!;
+      for (; u < end; u++) {
+        const v = unitValues[u]!;
+        const fl = unitFeatures[u]!;
+        const k = unitCount[u]!;
+        if (k > 0) {
+          for (let i = 0; i < k; i++) {
+            const c = groupFeatureList[fl + i]!;
+            phi[c] = phi[c]! + table[v + i]!;
+          }
+        } else {
+          // two sibling leaves share their path's features: hot then cold value per feature,
+          // rounded in between as two separate float additions
+          for (let i = 0; i < -k; i++) {
+            const c = groupFeatureList[fl + i]!;
+            phi[c] = f(phi[c]! + table[v + 2 * i]!) + table[v + 2 * i + 1]!;
+          }
+        }
+      }
+      for (let i = fs; i < fe; i++) {
+        const c = treeFeatures[i]!;
+        out[c] = out[c]! + phi[c]!;
+        phi[c] = 0; // clean for the next tree
+      }
+      out[cols] = out[cols]! + treeMeans[t]!;
     }
     out[cols] = out[cols]! + this.#baseMargin;
-    return out;
   }
 
   #meanValue(node: number): number {
     const l = this.#left[node]!;
     if (l < 0) return this.#cond[node]!;
-    const r = this.#right[node]!;
+    const r = l + 1;
     let result = f(this.#meanValue(l) * this.#hess[l]!);
     result = f(result + f(this.#meanValue(r) * this.#hess[r]!));
     return f(result / this.#hess[node]!);
   }
 
+  // Tables: TreeShap visits every leaf of every tree and spends O(depth²) there, but what a leaf
+  // adds to each feature depends only on which of its ancestors' splits the row follows (one bit
+  // per ancestor). XGBoost's own path arithmetic is run once per leaf and bit pattern, and the
+  // results kept. Two sibling leaves are stored as one group at their parent, one entry per
+  // ancestor pattern and hot side holding the hot leaf's values then the cold one's, so a row
+  // reads one place per leaf pair instead of two; a leaf whose sibling is a subtree is a group
+  // of its own at the leaf.
   #buildTables(): void {
-    // sizes first: per leaf, 2^ancestors patterns × unique features on its path
+    const total = this.#left.length;
+    const left = this.#left;
+    // per leaf: its unique path features (XGBoost's order) and 2^depth × unique values
+    const leafStart = new Int32Array(total);
+    const leafUnique = new Int32Array(total);
+    const leafFeatureStart = new Int32Array(total);
     let values = 0;
     let features = 0;
     let maxDepth = 0;
     const size = (node: number, depth: number, seen: readonly number[]): void => {
-      const left = this.#left[node]!;
-      if (left < 0) {
-        this.#leafFeatureStart[node] = features;
-        this.#leafUnique[node] = seen.length;
-        this.#leafTableStart[node] = values;
+      const l = left[node]!;
+      if (l < 0) {
+        leafFeatureStart[node] = features;
+        leafUnique[node] = seen.length;
+        leafStart[node] = values;
         features += seen.length;
         values += 2 ** depth * seen.length;
         maxDepth = Math.max(maxDepth, depth);
@@ -227,8 +333,8 @@ export class TreeShap {
       }
       const split = this.#split[node]!;
       const next = seen.includes(split) ? [...seen.filter((s) => s !== split), split] : [...seen, split];
-      size(left, depth + 1, next);
-      size(this.#right[node]!, depth + 1, next);
+      size(l, depth + 1, next);
+      size(l + 1, depth + 1, next);
     };
     for (const root of this.#roots) size(root, 0, []);
     if (values > MAX_TABLE_VALUES) {
@@ -236,28 +342,105 @@ export class TreeShap {
         details: { values, limit: MAX_TABLE_VALUES },
       });
     }
-    this.#leafFeatures = new Int32Array(features);
+    const leafFeatures = new Int32Array(features);
+    const leafTable = new Float32Array(values);
+    const path = new UniquePath(maxDepth + 2);
+    for (const root of this.#roots) this.#fill({ path, leafStart, leafFeatureStart, leafFeatures, leafTable }, root, 0, 0, 1, 1, -1, 0);
+
+    // regroup: same values, sibling leaves side by side
+    this.#table = new Float32Array(values);
+    const list: number[] = [];
+    let v = 0;
+    const isLeaf = (n: number) => left[n]! < 0;
+    const featuresOf = (leaf: number) => leafFeatures.subarray(leafFeatureStart[leaf]!, leafFeatureStart[leaf]! + leafUnique[leaf]!);
+    const parent = new Int32Array(total).fill(-1);
+    for (let node = 0; node < total; node++) if (left[node]! >= 0) parent[left[node]!] = parent[left[node]! + 1] = node;
+    // sibling leaves have the same path, hence the same features in the same order
+    const isPair = (node: number) => {
+      const l = left[node]!;
+      if (l < 0 || !isLeaf(l) || !isLeaf(l + 1)) return false;
+      const a = featuresOf(l);
+      const b = featuresOf(l + 1);
+      return a.length === b.length && a.every((c, i) => c === b[i]);
+    };
+    const inPair = (leaf: number) => parent[leaf]! >= 0 && isPair(parent[leaf]!);
+    const copy = (leaf: number, pattern: number): void => {
+      const k = leafUnique[leaf]!;
+      this.#table.set(leafTable.subarray(leafStart[leaf]! + pattern * k, leafStart[leaf]! + pattern * k + k), v);
+      v += k;
+    };
+    for (let node = 0; node < total; node++) {
+      const l = left[node]!;
+      if (l >= 0 && isPair(node)) {
+        const r = l + 1;
+        const k = leafUnique[l]!;
+        this.#group[node] = v;
+        this.#groupCount[node] = k;
+        this.#groupFeatures[node] = list.length;
+        list.push(...featuresOf(l));
+        // per ancestor pattern: right hot, then left hot; hot and cold values interleaved
+        for (let pattern = 0; pattern < 2 ** this.#depth[node]!; pattern++) {
+          for (const [hot, cold] of [[r, l], [l, r]] as const) {
+            const hotAt = leafStart[hot]! + (pattern * 2 + 1) * k;
+            const coldAt = leafStart[cold]! + pattern * 2 * k;
+            for (let i = 0; i < k; i++) {
+              this.#table[v++] = leafTable[hotAt + i]!;
+              this.#table[v++] = leafTable[coldAt + i]!;
+            }
+          }
+        }
+      }
+    }
+    for (let node = 0; node < total; node++) {
+      if (!isLeaf(node) || inPair(node)) continue;
+      this.#group[node] = v;
+      this.#groupCount[node] = leafUnique[node]!;
+      this.#groupFeatures[node] = list.length;
+      list.push(...featuresOf(node));
+      for (let pattern = 0; pattern < 2 ** this.#depth[node]!; pattern++) copy(node, pattern);
+    }
+    this.#groupFeatureList = Int32Array.from(list);
+
+    // per tree: its distinct features; buffers sized for the largest walk
+    const treeFeatures: number[] = [];
+    this.#treeFeatureStart = new Int32Array(this.#roots.length + 1);
+    let leaves = 0;
+    this.#roots.forEach((root, t) => {
+      const end = t + 1 < this.#roots.length ? this.#roots[t + 1]! : total;
+      const set = new Set<number>();
+      for (let n = root; n < end; n++) {
+        if (isLeaf(n)) {
+          leaves++;
+          for (const c of featuresOf(n)) set.add(c);
+        }
+      }
+      this.#treeFeatureStart[t] = treeFeatures.length;
+      treeFeatures.push(...[...set].sort((a, b) => a - b));
+    });
+    this.#treeFeatureStart[this.#roots.length] = treeFeatures.length;
+    this.#treeFeatures = Int32Array.from(treeFeatures);
     this.#stackNode = new Int32Array(maxDepth + 2);
     this.#stackPattern = new Int32Array(maxDepth + 2);
-    this.#table = new Float32Array(values);
-    const path = new UniquePath(maxDepth + 2);
-    for (const root of this.#roots) this.#fill(path, root, 0, 0, 1, 1, -1, 0);
+    this.#unitValues = new Int32Array(leaves);
+    this.#unitFeatures = new Int32Array(leaves);
+    this.#unitCount = new Int32Array(leaves);
   }
 
   // RegTree::TreeShap (condition 0) for every hot/cold choice at once: both children are entered
   // once as the row's way (one fraction kept) and once as the other way (one fraction 0).
-  #fill(path: UniquePath, node: number, parent: number, depth: number, parentZero: number, parentOne: number, parentFeature: number, pattern: number): void {
+  #fill(out: LeafTables, node: number, parent: number, depth: number, parentZero: number, parentOne: number, parentFeature: number, pattern: number): void {
+    const path = out.path;
     const p = path.copy(parent, depth);
     path.extend(p, depth, parentZero, parentOne, parentFeature);
     const left = this.#left[node]!;
     if (left < 0) {
       const leaf = this.#cond[node]!;
-      const start = this.#leafTableStart[node]! + pattern * depth;
-      const features = this.#leafFeatureStart[node]!;
+      const start = out.leafStart[node]! + pattern * depth;
+      const features = out.leafFeatureStart[node]!;
       for (let i = 1; i <= depth; i++) {
         const w = path.unwoundSum(p, depth, i);
-        this.#leafFeatures[features + i - 1] = path.feature[p + i]!;
-        this.#table[start + i - 1] = f(f(w * f(path.one[p + i]! - path.zero[p + i]!)) * leaf);
+        out.leafFeatures[features + i - 1] = path.feature[p + i]!;
+        out.leafTable[start + i - 1] = f(f(w * f(path.one[p + i]! - path.zero[p + i]!)) * leaf);
       }
       return;
     }
@@ -273,12 +456,20 @@ export class TreeShap {
       path.unwind(p, depth, index);
       depth -= 1;
     }
-    for (const child of [left, this.#right[node]!]) {
+    for (const child of [left, left + 1]) {
       const zero = f(f(this.#hess[child]! / w) * incomingZero);
-      this.#fill(path, child, p, depth + 1, zero, incomingOne, split, pattern * 2 + 1);
-      this.#fill(path, child, p, depth + 1, zero, 0, split, pattern * 2);
+      this.#fill(out, child, p, depth + 1, zero, incomingOne, split, pattern * 2 + 1);
+      this.#fill(out, child, p, depth + 1, zero, 0, split, pattern * 2);
     }
   }
+}
+
+interface LeafTables {
+  readonly path: UniquePath;
+  readonly leafStart: Int32Array;
+  readonly leafFeatureStart: Int32Array;
+  readonly leafFeatures: Int32Array;
+  readonly leafTable: Float32Array;
 }
 
 /** XGBoost's PathElement triangle (tree_model.cc), as parallel typed arrays. */

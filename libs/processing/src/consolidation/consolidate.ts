@@ -3,9 +3,9 @@ import { listPartitions } from '../layout/parquet-layout.js';
 import { writeDatePartitions } from '../layout/partition-writer.js';
 import { StepTimer } from '../layout/step-timer.js';
 import { checkProcessedDrift } from '../layout/drift-check.js';
-import type { MarketStepOptions, MarketStepSummary } from '../layout/processed-step.js';
+import { DEFAULT_BATCH_DATES, type MarketStepOptions, type MarketStepSummary } from '../layout/processed-step.js';
 import { buildNewsAsOf, loadMarketTables, marketSources, openDuck, type MarketInventory } from './market-tables.js';
-import { buildGreeks, ivStatusSql, type IvOutcome } from './option-greeks.js';
+import { buildExpiryClose, buildGreeks, ivStatusSql, type IvOutcome } from './option-greeks.js';
 import { buildSpyIndicators, DEFAULT_INDICATORS, type IndicatorSettings } from './spy-indicators.js';
 
 /**
@@ -79,7 +79,7 @@ export async function consolidate(options: ConsolidateOptions): Promise<Consolid
       throw new SpyglassError('INVALID_ARGUMENT', `consolidate: ${k} = ${v} must be a finite number${k === 'newsLookbackMinutes' ? ' ≥ 0' : ''}`);
     }
   }
-  const batch = Math.max(1, options.batchDates ?? 64);
+  const batch = Math.max(1, options.batchDates ?? DEFAULT_BATCH_DATES);
   const wanted = [...new Set(options.dates)].sort();
   const timer = new StepTimer();
   const duck = await openDuck(options.threads ?? 2);
@@ -101,22 +101,24 @@ export async function consolidate(options: ConsolidateOptions): Promise<Consolid
       const indicatorNames = await buildSpyIndicators(duck, cfg.indicators);
       await buildNewsAsOf(duck, cfg.newsLookbackMinutes);
       timer.mark('indicators');
+      await buildExpiryClose(duck, cfg.calendar);
+      // Sorted once, here: the greeks are solved in this order and joined back by position.
       await duck.run(`CREATE OR REPLACE TEMP TABLE cons AS
-        SELECT (row_number() OVER (ORDER BY o.date, o.ticker, o.ts) - 1)::BIGINT AS row_id,
-          o.date, o.ticker, o.ts, o.underlying, o.contract_type, o.strike, o.expiration,
+        SELECT o.date, o.ticker, o.ts, o.underlying, o.contract_type, o.strike, o.expiration,
           o.open AS opt_open, o.high AS opt_high, o.low AS opt_low, o."close" AS opt_close, o.volume AS opt_volume,
           o.vwap AS opt_vwap, o.transactions AS opt_transactions,
           s.open AS spy_open, s.high AS spy_high, s.low AS spy_low, s."close" AS spy_close, s.volume AS spy_volume, s.vwap AS spy_vwap,
           (o.ts - s.ts) / 60000.0 AS spy_age_minutes,
           v.open AS vix_open, v.high AS vix_high, v.low AS vix_low, v."close" AS vix_close, (o.ts - v.ts) / 60000.0 AS vix_age_minutes,
           ${indicatorNames.map((n) => `i.${n}`).join(', ')},
-          n.news_count, n.news_sentiment_mean, n.news_sentiment_latest, n.minutes_since_news
+          n.news_count, n.news_sentiment_mean, n.news_sentiment_latest, n.minutes_since_news, e.close_ms AS expiry_close_ms
         FROM opt o
         ASOF JOIN spy s ON o.date = s.date AND o.ts >= s.ts
         ASOF LEFT JOIN vix v ON o.date = v.date AND o.ts >= v.ts
         LEFT JOIN spy_ind i ON i.ts = s.ts
         LEFT JOIN spy_news n ON n.ts = s.ts
-        ORDER BY row_id`);
+        LEFT JOIN expiry_close e ON e.expiration = o.expiration
+        ORDER BY o.date, o.ticker, o.ts`);
       timer.mark('join');
       const iv = await buildGreeks(duck, cfg);
       timer.mark('greeks');

@@ -63,7 +63,8 @@ export async function openDuck(threads = 2): Promise<DuckSession> {
 /**
  * Loads the raw data of `dates` into DuckDB temp tables, each restricted to the regular session
  * `[open, close)` of its date so extended-hours prints never enter indicators or joins:
- * `sessions(date, open_ms, close_ms)`, `spy`, `vix`, `opt` (bars, `ts` = bar start epoch ms) and
+ * `sessions(date, open_ms, close_ms)`, `spy`, `vix`, `opt` (bars, `ts` = bar start epoch ms; `opt`
+ * unordered: its readers order it) and
  * `news(ts, id, score)` (sentiment positive 1, neutral 0, negative −1; de-duplicated by id).
  */
 export async function loadMarketTables(
@@ -144,8 +145,7 @@ export async function loadMarketTables(
            SELECT ${dateOf} AS date, ticker, epoch_ms(timestamp) AS ts, open::DOUBLE AS open, high::DOUBLE AS high, low::DOUBLE AS low,
                   "close"::DOUBLE AS "close", volume::DOUBLE AS volume, vwap::DOUBLE AS vwap, transactions::DOUBLE AS transactions,
                   underlying, expiration, strike::DOUBLE AS strike, contract_type FROM ${read(optFiles)}
-           WHERE underlying = ${sqlString(src.underlying)}) r ${inSession('r')}
-         ORDER BY r.date, r.ticker, r.ts`,
+           WHERE underlying = ${sqlString(src.underlying)}) r ${inSession('r')}`,
   );
 
   const newsDates = newsInputDates(keep, src.newsLookbackMinutes);

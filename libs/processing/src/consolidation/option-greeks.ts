@@ -31,32 +31,37 @@ export function ivStatusSql(alias: string): string {
 }
 
 /**
- * Solves implied volatility and the greeks of every `cons` row (option close against the
- * underlying's as-of close, time to the expiration day's close from the calendar) and stores them as
- * `greeks(row_id, minutes_to_expiry, iv, iv_status_code, delta, gamma, theta, vega, rho)` in
- * `row_id` order ({@link ivStatusSql} names the code). A row without a solution keeps NULL IV and
- * greeks and a status saying why (never a fake 0).
+ * Stores `expiry_close(expiration, close_ms)`: the expiration day's close from the calendar, once per
+ * distinct expiration of `opt` (a handful a run; NaN when the calendar has no session that day),
+ * for `cons` to carry as `expiry_close_ms`, so no string column crosses to JavaScript per row.
  */
-export async function buildGreeks(
-  duck: DuckSession,
-  params: { readonly riskFreeRate: number; readonly dividendYield: number; readonly calendar: MarketCalendar },
-): Promise<IvOutcome> {
-  // The expiration day's close once per distinct expiration (a handful a run), joined back as a
-  // number, so no string column crosses to JavaScript per row.
-  const exps = await duck.columns(`SELECT DISTINCT expiration FROM cons WHERE expiration IS NOT NULL`);
+export async function buildExpiryClose(duck: DuckSession, calendar: MarketCalendar): Promise<void> {
+  const exps = await duck.columns(`SELECT DISTINCT expiration FROM opt WHERE expiration IS NOT NULL`);
   const expiration = exps.cols.expiration as string[];
   const closeMs = Float64Array.from(expiration, (exp) => {
     try {
-      return expiryInstant(exp, params.calendar);
+      return expiryInstant(exp, calendar);
     } catch {
       return Number.NaN;
     }
   });
   await duck.createTable('expiry_close', { expiration, close_ms: closeMs });
+}
+
+/**
+ * Solves implied volatility and the greeks of every `cons` row (option close against the
+ * underlying's as-of close, time to `expiry_close_ms`, the expiration day's close) and stores them as
+ * `greeks(minutes_to_expiry, iv, iv_status_code, delta, gamma, theta, vega, rho)` in `cons`'s
+ * order, for a positional join ({@link ivStatusSql} names the code). A row without a solution keeps
+ * NULL IV and greeks and a status saying why (never a fake 0).
+ */
+export async function buildGreeks(
+  duck: DuckSession,
+  params: { readonly riskFreeRate: number; readonly dividendYield: number },
+): Promise<IvOutcome> {
+  // A plain scan returns the table's insertion order (cons was written sorted): no sort here.
   const { rows, cols } = await duck.columns(
-    `SELECT c.row_id, c.ts, c.spy_close, c.strike, c.opt_close, e.close_ms,
-       CASE c.contract_type WHEN 'call' THEN 0 WHEN 'put' THEN 1 END AS is_put
-     FROM cons c LEFT JOIN expiry_close e ON e.expiration = c.expiration ORDER BY c.row_id`,
+    `SELECT ts, spy_close, strike, opt_close, expiry_close_ms AS close_ms, CASE contract_type WHEN 'call' THEN 0 WHEN 'put' THEN 1 END AS is_put FROM cons`,
   );
   const ts = cols.ts as Float64Array;
   const spot = cols.spy_close as Float64Array;
@@ -104,7 +109,7 @@ export async function buildGreeks(
       counts[code]!++;
     }
   }
-  await duck.createTable('greeks', { row_id: cols.row_id as Float64Array, minutes_to_expiry: minutes, ...out, iv_status_code: status }, ['row_id']);
+  await duck.createTable('greeks', { minutes_to_expiry: minutes, ...out, iv_status_code: status });
   const unsolved: Record<string, number> = {};
   IV_STATUS.forEach((s, k) => {
     if (counts[k]! > 0) unsolved[s] = counts[k]!;

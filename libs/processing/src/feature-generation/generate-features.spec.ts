@@ -2,7 +2,7 @@ import { cp, mkdtemp, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labelForwardWindow, rsi } from '@spyglass/features';
-import { consolidate, FEATURE_COLUMNS, FEATURE_GROUPS, FEATURE_GROUP_NAMES, FEATURE_DEFINITIONS, generateFeatures, IDENTIFIER_COLUMNS, LABEL_COLUMNS } from '../index.js';
+import { consolidate, DEFAULT_BATCH_DATES, FEATURE_COLUMNS, FEATURE_GROUPS, FEATURE_GROUP_NAMES, FEATURE_DEFINITIONS, generateFeatures, IDENTIFIER_COLUMNS, LABEL_COLUMNS } from '../index.js';
 import { duckQuery } from '../__test-support__/duck-query.js';
 import { writeSimulatedRaw } from '../__test-support__/simulated-raw.js';
 
@@ -42,18 +42,21 @@ describe('generateFeatures', () => {
   });
   afterAll(async () => rm(root, { recursive: true, force: true }));
 
-  it('writes the same consolidated and feature rows whether it processes one date per pass or all at once (bounded memory changes nothing)', async () => {
-    // own copies of the raw data: the shared root's features and drift baseline belong to the next test
+  it('writes the same consolidated and feature rows in passes of DEFAULT_BATCH_DATES (bounded memory) as in one pass over a multi-day range', async () => {
+    // six sessions over a weekend: the default passes are 4 + 2 dates, the reference one pass of all
+    const days = ['2025-03-03', '2025-03-04', '2025-03-05', '2025-03-06', '2025-03-07', '2025-03-10'];
+    expect(days.length).toBeGreaterThan(DEFAULT_BATCH_DATES);
     const single = await mkdtemp(join(tmpdir(), 'spyglass-feat-batch-'));
     const whole = await mkdtemp(join(tmpdir(), 'spyglass-feat-batch-'));
     try {
-      for (const [dir, batchDates] of [[single, 1], [whole, 64]] as const) {
-        await cp(join(root, 'raw'), join(dir, 'raw'), { recursive: true });
-        await consolidate({ root: dir, dates: DATES, batchDates });
-        await generateFeatures({ root: dir, dates: DATES, batchDates });
+      await writeSimulatedRaw({ root: single, dates: days, contractsPerDay: 4 });
+      await cp(join(single, 'raw'), join(whole, 'raw'), { recursive: true });
+      for (const [dir, batchDates] of [[single, undefined], [whole, 64]] as const) {
+        await consolidate({ root: dir, dates: days, batchDates });
+        await generateFeatures({ root: dir, dates: days, batchDates });
       }
       for (const dataset of ['consolidated', 'features']) {
-        for (const date of DATES) {
+        for (const date of days) {
           const rows = async (base: string) => duckQuery(`SELECT * FROM read_parquet('${base}/processed/${dataset}/date=${date}/part-0.parquet')`);
           const [batched, perDate] = [await rows(whole), await rows(single)];
           expect(perDate.length).toBeGreaterThan(0);
@@ -77,7 +80,7 @@ describe('generateFeatures', () => {
       await rm(single, { recursive: true, force: true });
       await rm(whole, { recursive: true, force: true });
     }
-  }, 180_000);
+  }, 300_000);
 
   it('writes identifiers, the 66 features and the labels for every consolidated row', async () => {
     const s = await generateFeatures({ root, dates: [...DATES, '2025-03-06'] });
@@ -93,6 +96,12 @@ describe('generateFeatures', () => {
     expect(order).toEqual(sorted);
     // Features that need no warm-up are always present.
     for (const c of ['minute_of_session', 'moneyness', 'minutes_to_expiry', 'vix_close', 'spy_log_volume']) expect(s.nullRate[c]).toBe(0);
+    // The summary's counts (taken from the files' Parquet statistics) equal a scan of the files.
+    const scan = await duckQuery(`SELECT regexp_extract(filename, 'date=([0-9-]+)', 1) AS date, count(*)::INT AS n, ${FEATURE_COLUMNS.map((c) => `(count(*) - count(${c}))::INT AS ${c}`).join(', ')}
+      FROM read_parquet('${root}/processed/features/*/*.parquet', filename = true) GROUP BY ALL ORDER BY date`);
+    expect(s.rowsByDate).toEqual(Object.fromEntries(scan.map((r) => [String(r.date), r.n])));
+    expect(Object.values(s.nullRate).some((r) => r > 0)).toBe(true);
+    for (const c of FEATURE_COLUMNS) expect(s.nullRate[c]).toBe(scan.reduce((a, r) => a + Number(r[c]), 0) / s.rows);
   });
 
   it('matches the features library on the underlying (RSI, reset each session) and recomputes labels exactly', async () => {

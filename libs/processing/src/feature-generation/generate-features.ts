@@ -1,9 +1,9 @@
-import { sqlFileList } from '../duck/duck-session.js';
+import { sqlFileList, type DuckSession } from '../duck/duck-session.js';
 import { listPartitions } from '../layout/parquet-layout.js';
 import { writeDatePartitions } from '../layout/partition-writer.js';
 import { StepTimer } from '../layout/step-timer.js';
 import { checkProcessedDrift } from '../layout/drift-check.js';
-import type { MarketStepOptions, MarketStepSummary } from '../layout/processed-step.js';
+import { DEFAULT_BATCH_DATES, type MarketStepOptions, type MarketStepSummary } from '../layout/processed-step.js';
 import { CONSOLIDATED_DATASET } from '../consolidation/consolidate.js';
 import { buildNewsAsOf, loadMarketTables, marketSources, openDuck } from '../consolidation/market-tables.js';
 import { buildSpyIndicators, DEFAULT_INDICATORS } from '../consolidation/spy-indicators.js';
@@ -75,7 +75,7 @@ export async function generateFeatures(options: GenerateFeaturesOptions): Promis
   const consByDate = new Map(consParts.map((p) => [p.date, p.files]));
   const skipped: { date: string; reason: string }[] = wanted.filter((d) => !consByDate.has(d)).map((date) => ({ date, reason: 'no consolidated partition' }));
   const dates = wanted.filter((d) => consByDate.has(d));
-  const batch = Math.max(1, options.batchDates ?? 64);
+  const batch = Math.max(1, options.batchDates ?? DEFAULT_BATCH_DATES);
   const timer = new StepTimer();
   const duck = await openDuck(options.threads ?? 2);
   const rowsByDate: Record<string, number> = {};
@@ -105,20 +105,25 @@ export async function generateFeatures(options: GenerateFeaturesOptions): Promis
       timer.mark('labels');
       // A division by a zero price or volume gives ±Infinity in DuckDB: a model input must be NULL instead.
       await duck.run(`CREATE OR REPLACE TEMP MACRO finite_or_null(x) AS CASE WHEN isfinite(x) THEN x END`);
-      await duck.run(`CREATE OR REPLACE TEMP TABLE feat AS
-        SELECT o.date, o.ticker, epoch_ms(o.ts)::TIMESTAMPTZ AS timestamp, o.underlying, o.expiration, o.strike, o.contract_type,
+      // Written straight from the query (no materialised copy of 80 columns): the row and NULL
+      // counts of the summary come from the written files' Parquet statistics instead.
+      const written = await writeDatePartitions(
+        duck,
+        options.root,
+        FEATURES_DATASET,
+        `SELECT o.date, o.ticker, epoch_ms(o.ts)::TIMESTAMPTZ AS timestamp, o.underlying, o.expiration, o.strike, o.contract_type,
           ${FEATURE_DEFINITIONS.map((d) => `finite_or_null((${d.sql})::DOUBLE) AS ${d.name}`).join(',\n          ')},
           CASE WHEN l.max_gain_120m IS NULL THEN NULL ELSE l.target::INTEGER END AS target, l.max_gain_120m, l.min_loss_120m, l.time_to_max_min
         FROM optf o ASOF JOIN spyf s ON o.date = s.date AND o.ts >= s.ts JOIN labels l ON l.row_id = o.row_id
-        ORDER BY o.row_id`);
-      timer.mark('join');
-      const per = await duck.columns(`SELECT date, count(*) AS n FROM feat GROUP BY date ORDER BY date`);
-      (per.cols.date as string[]).forEach((d, k) => (rowsByDate[d] = (per.cols.n as Float64Array)[k]!));
-      const nullCounts = await duck.columns(`SELECT ${FEATURE_COLUMNS.map((c) => `count(*) - count(${c}) AS ${c}`).join(', ')} FROM feat`);
-      for (const c of FEATURE_COLUMNS) nulls.set(c, (nulls.get(c) ?? 0) + (nullCounts.cols[c] as Float64Array)[0]!);
-      const written = await writeDatePartitions(duck, options.root, FEATURES_DATASET, `SELECT * FROM feat`, inv.dates);
+        ORDER BY o.row_id`,
+        inv.dates,
+      );
       files.push(...written.files);
-      timer.mark('write');
+      timer.mark('join_write');
+      const stats = await writtenCounts(duck, written.files, FEATURE_COLUMNS);
+      for (const [d, n] of stats.rowsByDate) rowsByDate[d] = n;
+      for (const [c, n] of stats.nulls) nulls.set(c, (nulls.get(c) ?? 0) + n);
+      timer.mark('counts');
     }
   } finally {
     duck.close();
@@ -143,3 +148,34 @@ export async function generateFeatures(options: GenerateFeaturesOptions): Promis
   };
 }
 
+
+/**
+ * Rows per date and NULLs per column of freshly written `date=<D>/part-0.parquet` files, from their
+ * Parquet metadata (row-group row counts and null-count statistics), without reading the data.
+ * A column whose statistics lack a null count is counted by a scan of that column instead.
+ */
+async function writtenCounts(
+  duck: DuckSession,
+  files: readonly string[],
+  columns: readonly string[],
+): Promise<{ rowsByDate: Map<string, number>; nulls: Map<string, number> }> {
+  const rowsByDate = new Map<string, number>();
+  const nulls = new Map<string, number>();
+  if (files.length === 0) return { rowsByDate, nulls };
+  const wanted = new Set(columns);
+  const { cols } = await duck.columns(`SELECT regexp_extract(file_name, 'date=([0-9]{4}-[0-9]{2}-[0-9]{2})', 1) AS date, path_in_schema AS col,
+      sum(row_group_num_rows) AS n, sum(stats_null_count) AS nulls, count(*) - count(stats_null_count) AS missing
+    FROM parquet_metadata(${sqlFileList(files)}) GROUP BY ALL`);
+  const unknown = new Set<string>();
+  (cols.col as string[]).forEach((col, k) => {
+    if (col === 'ticker') rowsByDate.set((cols.date as string[])[k]!, (cols.n as Float64Array)[k]!);
+    if (!wanted.has(col)) return;
+    if ((cols.missing as Float64Array)[k]! > 0) unknown.add(col);
+    else nulls.set(col, (nulls.get(col) ?? 0) + (cols.nulls as Float64Array)[k]!);
+  });
+  if (unknown.size > 0) {
+    const scan = await duck.columns(`SELECT ${[...unknown].map((c) => `count(*) - count(${c}) AS ${c}`).join(', ')} FROM read_parquet(${sqlFileList(files)})`);
+    for (const c of unknown) nulls.set(c, (scan.cols[c] as Float64Array)[0]!);
+  }
+  return { rowsByDate, nulls };
+}

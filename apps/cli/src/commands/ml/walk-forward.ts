@@ -9,6 +9,7 @@ import { checkedDay, checkedProbability, rangeOptions, type RangeArgs } from './
 import { xgboostLibrary } from './model-context.js';
 import { writeText } from './report-files.js';
 import { dataRootLayout } from '@spyglass/core';
+import { WalkForwardJobs, connectRedis } from '@spyglass/cluster';
 
 /** The arguments of `spyglass ml walk-forward`. */
 export interface WalkForwardArgs extends RangeArgs {
@@ -20,6 +21,8 @@ export interface WalkForwardArgs extends RangeArgs {
   rounds?: number;
   'allow-partial-test': boolean;
   output?: string;
+  queue?: string;
+  namespace: string;
 }
 
 /**
@@ -44,6 +47,8 @@ export const walkForwardCommand = defineCommand({
       rounds: { type: 'number', describe: 'boosting rounds per split (default ml.xgboost.numRounds)' },
       'allow-partial-test': { type: 'boolean', default: false, describe: 'keep a last test window that ends after the data (the original dropped it)' },
       output: { type: 'string', describe: 'results JSON (default <data-root>/reports/walk_forward/walk_forward_results.json)' },
+      queue: { type: 'string', describe: 'Redis URL of a cluster: the folds run as jobs on its workers (`spyglass worker --queue`, same data root or store)' },
+      namespace: { type: 'string', default: 'spyglass', describe: 'Redis key prefix shared by the machines of one deployment' },
     }),
   handler: async (a) => {
     const ctx = loadWritingContext(a, a.rounds === undefined ? {} : { ml: { xgboost: { numRounds: a.rounds } } });
@@ -68,13 +73,19 @@ export const walkForwardCommand = defineCommand({
       const windows = walkForwardWindows(table.date, config);
       process.stderr.write(`${windows.length} split(s):\n${windows.map((w) => `  ${w.testMonth}: train ${w.trainFrom} → ${w.trainTo}, test ${w.testFrom} → ${w.testTo}`).join('\n')}\n`);
     }
+    const redis = a.queue ? await connectRedis(a.queue) : undefined;
+    const jobs = redis ? new WalkForwardJobs({ redis, namespace: a.namespace }) : undefined;
     const result = await runWalkForward(table, {
       ...xgboostLibrary(),
       config,
       trainer: trainerConfigFrom(ctx.config.ml),
+      ...(jobs ? { folds: jobs.runner(table, { ...(from ? { from } : {}), ...(to ? { to } : {}) }) } : {}),
       onSplit: (s) => {
         if (!a.json) process.stderr.write(`  ${s.window.testMonth}: ${s.status}${s.status === 'OK' ? `, ${s.totalSignals} signals` : ` (${s.reason})`}\n`);
       },
+    }).finally(async () => {
+      await jobs?.close();
+      await redis?.quit();
     });
     const output = writeText(a.output ?? dataRootLayout(ctx.dataRoot).report('walk_forward', 'walk_forward_results.json'), `${JSON.stringify(result, null, 2)}\n`);
     printResult(a, { ...result, output }, () => [formatWalkForward(result), walkForwardAsciiChart(result), `  results: ${output}`].join('\n'));

@@ -2,7 +2,17 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 
-/** Every Parquet file under `dir` (relative path → row count and DuckDB row-hash checksum, doubles to 12 significant digits), ingestion times left out. */
+/**
+ * Every Parquet file under `dir` (relative path → row count and DuckDB row-hash checksum, doubles
+ * to 12 significant digits), ingestion times left out: two runs' datasets compared partition by
+ * partition (embedded vs cluster).
+ *
+ * @example
+ * ```ts
+ * const [cluster, embedded] = await Promise.all([partitionChecksums('/tmp/cluster-root'), partitionChecksums('/tmp/embedded-root')]);
+ * console.log(JSON.stringify(cluster) === JSON.stringify(embedded));
+ * ```
+ */
 export async function partitionChecksums(dir: string): Promise<Record<string, { rows: number; checksum: string }>> {
   const files: string[] = [];
   const walk = async (d: string): Promise<void> => {
