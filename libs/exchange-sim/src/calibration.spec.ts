@@ -1,4 +1,4 @@
-import { calibrationTable, ORIGINAL_FIGURES, type OriginalScanFigures } from './calibration.js';
+import { calibrationTable, ORIGINAL_FIGURES, type OriginalScanFigures, stylizedFactRows } from './calibration.js';
 import { scanContractDay } from './original-scan.js';
 import { originalScan } from './sim-stats.js';
 import { parseSpyMinuteCsv, referenceSpyMinutes, stylizedFacts } from './stylized-facts.js';
@@ -46,26 +46,36 @@ describe('calibrationTable', () => {
   });
 });
 
-describe('the simulator, calibrated to the original (seed 42, the original year Mar 2025 – Feb 2026, every third session)', () => {
+describe('the simulator, calibrated to the original (seed 42, the sample `spyglass sim stats` scans: 84 sessions of Mar 2025 – Feb 2026)', () => {
   const market = new SyntheticMarket({ seed: 42 });
-  const days = market.tradingDays('2025-03-01', '2026-02-28').filter((_, i) => i % 3 === 0);
+  const all = market.tradingDays('2025-03-01', '2026-02-28');
+  const days: string[] = [];
+  for (let k = 0; k < all.length && days.length < 84; k += all.length / 84) days.push(all[Math.floor(k)]!);
   const scan = originalScan(market, days);
   const table = calibrationTable(scan);
   const row = (metric: string) => table.find((r) => r.metric.startsWith(metric))!;
 
   it('scans two near-the-money 0DTE contracts a session, trading nearly every minute', () => {
     expect(scan.contractDays).toBe(2 * days.length);
-    expect(scan.bars / scan.contractDays).toBeGreaterThan(250);
+    expect(scan.bars / scan.contractDays).toBeGreaterThan(200);
   });
 
   it.each([
     'label positive rate',
     'events per contract-day, median',
     'events per contract-day, min',
+    'events per contract-day, max',
     'positive-minute rate',
     'time above +20 %, mean minutes',
+    'event peak hours',
   ])('%s lands within the tolerance of the original', (metric) => {
     expect(row(metric)).toMatchObject({ ok: true });
+  });
+
+  // Known miss: runs above +20 % are shorter than the original's (median 6 vs 8.5 minutes). Longer
+  // runs need more intraday swing, which pushes 30-minute realized volatility above VIX (sim-stats.spec).
+  it.failing('time above +20 %, median minutes lands within the tolerance of the original', () => {
+    expect(row('time above +20 %, median minutes')).toMatchObject({ ok: true });
   });
 
   it('the label positive rate is the original 58 % ± 20 %, not the 73.6 % of before', () => {
@@ -101,9 +111,10 @@ describe('stylized facts of SPY minutes', () => {
     expect(simulated[key]).toBeGreaterThan(floor);
   });
 
-  it('volume surges are within ±20 % of the real files', () => {
-    expect(Math.abs(simulated.openVolumeSurge / real.openVolumeSurge - 1)).toBeLessThan(0.2);
-    expect(Math.abs(simulated.closeVolumeSurge / real.closeVolumeSurge - 1)).toBeLessThan(0.2);
+  it('every stylized fact lands within the tolerance of the real files (the rows `sim stats` prints)', () => {
+    const rows = stylizedFactRows(real, simulated);
+    expect(rows).toHaveLength(5);
+    expect(rows.filter((r) => !r.ok)).toEqual([]);
   });
 
   it('parses bar-end timestamps and drops the 16:00 closing print', () => {

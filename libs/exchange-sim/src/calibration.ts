@@ -46,9 +46,9 @@ export interface OriginalScanFigures {
 
 const RELATIVE = 0.2;
 
-function relative(metric: string, original: number, simulated: number): CalibrationRow {
-  const ok = original === 0 ? simulated === 0 : Math.abs(simulated - original) <= RELATIVE * Math.abs(original) + 1e-12;
-  return { metric, original, simulated, tolerance: original === 0 ? 'exact' : '±20 %', ok };
+function relative(metric: string, original: number, simulated: number, within = RELATIVE): CalibrationRow {
+  const ok = original === 0 ? simulated === 0 : Math.abs(simulated - original) <= within * Math.abs(original) + 1e-12;
+  return { metric, original, simulated, tolerance: original === 0 ? 'exact' : `±${Math.round(within * 100)} %`, ok };
 }
 
 /**
@@ -91,5 +91,34 @@ export function calibrationTable(sim: OriginalScanFigures): CalibrationRow[] {
     relative('time above +20 %, median minutes', o.durationAboveMinutes.median, sim.durationAboveMinutes.median),
     relative('time above +20 %, mean minutes', o.durationAboveMinutes.mean, sim.durationAboveMinutes.mean),
     peaks(sim.eventsByHourEt),
+  ];
+}
+
+/** The stylized facts the calibration compares (a subset of `StylizedFacts` in stylized-facts.ts). */
+export interface StylizedFactFigures {
+  readonly excessKurtosis: number;
+  readonly absReturnAcf1: number;
+  readonly absReturnAcf1to10: number;
+  readonly openVolumeSurge: number;
+  readonly closeVolumeSurge: number;
+}
+
+/**
+ * Rows comparing the simulator's SPY minutes with the real reference files: ±20 % for volatility
+ * clustering and the volume surges, ±50 % for the excess kurtosis (a fourth moment over nine real
+ * sessions is set by a handful of minutes, so only its order of magnitude is a fact).
+ *
+ * @example
+ * ```ts
+ * const rows = stylizedFactRows(stylizedFacts(referenceSpyMinutes()), stylizedFacts(simulatedSessions));
+ * ```
+ */
+export function stylizedFactRows(real: StylizedFactFigures, simulated: StylizedFactFigures): CalibrationRow[] {
+  return [
+    relative('SPY 1-min returns: excess kurtosis (real files)', real.excessKurtosis, simulated.excessKurtosis, 0.5),
+    relative('SPY |1-min return| autocorrelation, lag 1 (real files)', real.absReturnAcf1, simulated.absReturnAcf1),
+    relative('SPY |1-min return| autocorrelation, lags 1–10 (real files)', real.absReturnAcf1to10, simulated.absReturnAcf1to10),
+    relative('SPY first half hour volume ÷ midday (real files)', real.openVolumeSurge, simulated.openVolumeSurge),
+    relative('SPY last half hour volume ÷ midday (real files)', real.closeVolumeSurge, simulated.closeVolumeSurge),
   ];
 }

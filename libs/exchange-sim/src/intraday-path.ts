@@ -12,9 +12,13 @@ export interface IntradayDay {
   readonly minuteVol: readonly number[];
 }
 
-/** Variance multiplier of minute m of n: high after the open, higher still into the close. */
+/**
+ * Variance multiplier of minute m of n: high after the open and into the close. The closing rise is
+ * what puts the afternoon's option events in the 15 h hour rather than the 14 h one, as the
+ * original measured (gamma into the close).
+ */
 function intradayVolShape(m: number, n: number): number {
-  return 1 + 1.4 * Math.exp(-m / 25) + 0.7 * Math.exp(-(n - 1 - m) / 20);
+  return 1 + 1.4 * Math.exp(-m / 25) + 1.5 * Math.exp(-(n - 1 - m) / 20);
 }
 
 /**
@@ -28,12 +32,29 @@ export function intradayVolumeShape(m: number, n: number): number {
 
 const MINUTES_PER_YEAR = 252 * 390;
 /** Share of the session's variance carried by the slow intraday drift. */
-const TREND_VARIANCE_SHARE = 0.8;
+const TREND_VARIANCE_SHARE = 0.75;
 /** Correlation time of the slow drift, minutes. */
-const TREND_MINUTES = 120;
-/** Chance a minute carries a jump, and the jump's sd in units of the minute's sd. */
-const MINUTE_JUMP_PROBABILITY = 0.003;
-const MINUTE_JUMP_SCALE = 4;
+const TREND_MINUTES = 180;
+/**
+ * Chance a minute carries a jump, and the jump's sd in units of the minute's sd: with the daily
+ * jumps spread over DAY_JUMP_MINUTES, they give one-minute returns the excess kurtosis of the real
+ * SPY minute files (≈ 10, `sim stats`).
+ */
+const MINUTE_JUMP_PROBABILITY = 0.006;
+const MINUTE_JUMP_SCALE = 5;
+/** A daily jump (daily-path.ts) lands over this many consecutive minutes, not in one. */
+const DAY_JUMP_MINUTES = 2;
+/**
+ * Intraday swings: a damped oscillation of the price level (period and damping time in minutes)
+ * whose sd is this fraction of the day's sd. It returns the price toward where it was, so a 0DTE
+ * contract that lost in the morning can come back: both the call and the put of a session cross
+ * +20 % a few times, as the original's median of 4 events per contract-day says real ones do.
+ */
+const SWING_SD_OF_DAY = 0.25;
+const SWING_PERIOD_MINUTES = 240;
+const SWING_DAMPING_MINUTES = 60;
+/** Steps the oscillator runs before the open, so it starts in its stationary state. */
+const SWING_BURN_IN = 120;
 /** Stochastic volatility factor: sd of its log and its mean-reversion time in minutes. */
 const VOL_FACTOR_SD = 0.4;
 const VOL_FACTOR_MINUTES = 40;
@@ -92,9 +113,12 @@ export function generateIntraday(seed: number | string, state: DailyState, news:
     const jump = rng.chance(MINUTE_JUMP_PROBABILITY) ? MINUTE_JUMP_SCALE * rng.normal() : 0;
     inc[m] = noiseScale * sd[m]! * (z + jump) + trend;
   }
+  const swing = swingIncrements(rng, n, (SWING_SD_OF_DAY * state.annualVol) / Math.sqrt(252));
+  for (let m = 0; m < n; m++) inc[m]! += swing[m]!;
   for (const j of state.jumps) {
     const m = rng.int(n);
-    inc[m]! += j;
+    const width = Math.min(DAY_JUMP_MINUTES, n - m);
+    for (let k = 0; k < width; k++) inc[m + k]! += j / width;
   }
   const newsDrift = new Float64Array(n);
   for (const a of news) {
@@ -161,6 +185,32 @@ export function generateIntraday(seed: number | string, state: DailyState, news:
     vixPrev = c;
   }
   return { date: state.date, spy, vix, minuteVol };
+}
+
+/**
+ * Minute increments of the swing: a damped oscillator (velocity AR(1) with a restoring pull on the
+ * level) scaled so the level's sd over the session is `levelSd`. Its increments are smooth, so it
+ * moves the price over tens of minutes without adding minute noise.
+ */
+function swingIncrements(rng: Rng, n: number, levelSd: number): Float64Array {
+  const pull = ((2 * Math.PI) / SWING_PERIOD_MINUTES) ** 2;
+  const keep = Math.exp(-1 / SWING_DAMPING_MINUTES);
+  const level = new Float64Array(n + 1);
+  let velocity = 0;
+  let x = 0;
+  for (let m = -SWING_BURN_IN; m < n; m++) {
+    velocity = keep * velocity - pull * x + rng.normal();
+    x += velocity;
+    if (m >= -1) level[m + 1] = x;
+  }
+  let mean = 0;
+  for (const y of level) mean += y / level.length;
+  let variance = 0;
+  for (const y of level) variance += (y - mean) ** 2 / level.length;
+  const scale = variance > 0 ? levelSd / Math.sqrt(variance) : 0;
+  const out = new Float64Array(n);
+  for (let m = 0; m < n; m++) out[m] = (level[m + 1]! - level[m]!) * scale;
+  return out;
 }
 
 const volumeNorms = new Map<number, number>();

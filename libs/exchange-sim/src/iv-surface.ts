@@ -4,14 +4,13 @@
  */
 
 /**
- * 0DTE ATM IV as a fraction of VIX/100. Calibrated (calibration.ts) so near-the-money 0DTE contracts
- * gain on their opening price as often as the original measured on real SPY in 2025–26: a year in
- * which intraday moves outran what short-dated options priced.
+ * 0DTE ATM IV as a fraction of VIX/100. Calibrated (calibration.ts, `spyglass sim stats`) so
+ * near-the-money 0DTE contracts gain on their opening price as often as the original measured on
+ * real SPY in 2025–26 (positive-minute rate, label positive rate): a year in which intraday moves
+ * outran what short-dated options priced. Time is in calendar years, so this is not the quoted IV
+ * of a trading-time model.
  */
-const ATM_TO_VIX = 0.52;
-/** The very short end of the term structure: ATM IV × (1 + A·e^(−hours/B)) rises into the close. */
-const EXPIRY_IV_BOOST = 3;
-const EXPIRY_IV_HOURS = 2;
+const ATM_TO_VIX = 0.35;
 const SKEW = 0.15;
 const SMILE = 0.05;
 const MAX_X = 5;
@@ -21,13 +20,12 @@ const MAX_X = 5;
  *
  * @example
  * ```ts
- * surfaceVol(18, 580, 575, 1 / 365); // ≈ 0.09: a day out, a little above the ATM 0.081 (put skew)
+ * surfaceVol(18, 580, 575, 1 / 365); // ≈ 0.11: a day out, $5 below the money, above the ATM 0.063 (put skew)
  * ```
  */
 export function surfaceVol(vix: number, spot: number, strike: number, years: number): number {
   const t = Math.max(years, 1 / (365 * 24 * 60));
-  const hours = t * 8760;
-  const atm = ((ATM_TO_VIX * vix) / 100) * (1 + EXPIRY_IV_BOOST * Math.exp(-hours / EXPIRY_IV_HOURS));
+  const atm = (ATM_TO_VIX * vix) / 100;
   const x = Math.max(-MAX_X, Math.min(MAX_X, Math.log(strike / spot) / (atm * Math.sqrt(t))));
   return atm * (1 - SKEW * x + SMILE * x * x);
 }

@@ -1,5 +1,5 @@
 import { impliedVolatility } from '@spyglass/features';
-import { type CalibrationRow, type OriginalScanFigures, calibrationTable } from './calibration.js';
+import { type CalibrationRow, type OriginalScanFigures, calibrationTable, stylizedFactRows } from './calibration.js';
 import { SPY_NEWS_DRIFT } from './news-generator.js';
 import { scanContractDay } from './original-scan.js';
 import { type StylizedFacts, referenceSpyMinutes, stylizedFacts } from './stylized-facts.js';
@@ -88,7 +88,7 @@ export interface SimStats {
    * when `includeOptions` is false.
    */
   readonly originalScan?: OriginalScanFigures;
-  /** The original's figures beside the simulator's (see {@link ORIGINAL_FIGURES}). */
+  /** The original's figures beside the simulator's (see {@link ORIGINAL_FIGURES}), then the stylized facts of the real SPY files beside the simulator's. */
   readonly calibration: readonly CalibrationRow[];
   /** Stylized facts of SPY minutes: the real reference files and the simulator's sessions. */
   readonly stylizedFacts: { readonly real: StylizedFacts; readonly simulated: StylizedFacts };
@@ -302,6 +302,7 @@ export function simStats(market: SyntheticMarket, options: SimStatsOptions = {})
     const bars = market.stockBars('SPY', d);
     return { closes: bars.map((b) => b.c), volumes: bars.map((b) => b.v) };
   });
+  const facts = { real: stylizedFacts(referenceSpyMinutes()), simulated: stylizedFacts(simulatedSessions) };
   const halfHourMeans = buckets.map((b) => mean(b));
   const midday = Math.min(...halfHourMeans.slice(3, 10));
   return {
@@ -318,8 +319,8 @@ export function simStats(market: SyntheticMarket, options: SimStatsOptions = {})
     options: { barsChecked, withinSpread: barsChecked ? within / barsChecked : Number.NaN, medianIvErrorPoints: median(ivErrors) },
     moves: { threshold, windowMinutes, contractDays: moveCounts.length, medianPerContractDay: median(moveCounts), meanPerContractDay: mean(moveCounts) },
     ...(scan ? { originalScan: scan } : {}),
-    calibration: scan ? calibrationTable(scan) : [],
-    stylizedFacts: { real: stylizedFacts(referenceSpyMinutes()), simulated: stylizedFacts(simulatedSessions) },
+    calibration: [...(scan ? calibrationTable(scan) : []), ...stylizedFactRows(facts.real, facts.simulated)],
+    stylizedFacts: facts,
     news: {
       spyArticlesInSession: forward.positive.length + forward.neutral.length + forward.negative.length,
       forward60mBp: { positive: mean(forward.positive), neutral: mean(forward.neutral), negative: mean(forward.negative) },
@@ -364,11 +365,14 @@ function formatStylizedFacts(f: SimStats['stylizedFacts']): string[] {
 }
 
 function formatCalibration(s: SimStats): string[] {
-  if (!s.originalScan) return [];
-  const v = (x: number | string): string => (typeof x === 'string' ? x : Number.isInteger(x) ? String(x) : x < 1 ? `${(x * 100).toFixed(1)} %` : x.toFixed(1));
+  const v = (r: CalibrationRow, x: number | string): string =>
+    typeof x === 'string' ? x : Number.isInteger(x) ? String(x) : r.metric.includes('rate') ? `${(x * 100).toFixed(1)} %` : x.toFixed(x < 1 ? 3 : 1);
+  const scan = s.originalScan;
   return [
-    `calibration against the original's real SPY 0DTE scan (${s.originalScan.contractDays} simulated contract-days, ${s.originalScan.bars} bars)`,
-    ...s.calibration.map((r) => `  ${r.ok ? 'ok  ' : 'MISS'} ${r.metric.padEnd(44)} original ${v(r.original).padEnd(18)} simulated ${v(r.simulated).padEnd(18)} (${r.tolerance})`),
+    scan
+      ? `calibration against the original's real SPY 0DTE scan (${scan.contractDays} simulated contract-days, ${scan.bars} bars) and the real SPY minute files`
+      : 'calibration against the real SPY minute files',
+    ...s.calibration.map((r) => `  ${r.ok ? 'ok  ' : 'MISS'} ${r.metric.padEnd(58)} original ${v(r, r.original).padEnd(18)} simulated ${v(r, r.simulated).padEnd(18)} (${r.tolerance})`),
   ];
 }
 
