@@ -170,6 +170,42 @@ export const FEATURE_COLUMNS: readonly string[] = FEATURE_DEFINITIONS.map((d) =>
 export const LABEL_COLUMNS = ['target', 'max_gain_120m', 'min_loss_120m', 'time_to_max_min'] as const;
 
 /**
+ * The label columns' names for a forward window of `windowMinutes` (`pipeline.labels.windowMinutes`):
+ * the gain and loss columns carry the window in their name, so a 60-minute dataset says
+ * `max_gain_60m`, never a 120-minute name over 60-minute values. {@link LABEL_COLUMNS} are the
+ * names of the default 120-minute window.
+ *
+ * @example
+ * ```ts
+ * import { labelColumns } from '@spyglass/features';
+ * labelColumns(60).maxGain; // 'max_gain_60m'
+ * ```
+ */
+export function labelColumns(windowMinutes: number): { readonly target: 'target'; readonly maxGain: string; readonly minLoss: string; readonly timeToMax: 'time_to_max_min' } {
+  if (!Number.isInteger(windowMinutes) || windowMinutes <= 0) throw new RangeError(`label window must be a positive whole number of minutes, got ${windowMinutes}`);
+  return { target: 'target', maxGain: `max_gain_${windowMinutes}m`, minLoss: `min_loss_${windowMinutes}m`, timeToMax: 'time_to_max_min' };
+}
+
+/**
+ * The forward window of a dataset's labels, read from its column names (`max_gain_<N>m`), or
+ * `undefined` when it has none (or, inconsistently, several).
+ *
+ * @example
+ * ```ts
+ * import { labelWindowOf } from '@spyglass/features';
+ * labelWindowOf(['ticker', 'rsi_14', 'target', 'max_gain_60m', 'min_loss_60m']); // 60
+ * ```
+ */
+export function labelWindowOf(columns: Iterable<string>): number | undefined {
+  const windows = new Set<number>();
+  for (const c of columns) {
+    const m = /^max_gain_(\d+)m$/.exec(c);
+    if (m) windows.add(Number(m[1]));
+  }
+  return windows.size === 1 ? [...windows][0] : undefined;
+}
+
+/**
  * Identifier columns of the feature dataset (not features): partition date, contract, bar start
  * (UTC) and contract metadata.
  *

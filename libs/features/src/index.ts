@@ -19,7 +19,7 @@ export type { SessionIds } from './per-session.js';
 export { alignAsOf, takeAsOf } from './as-of-alignment.js';
 export { labelForwardWindow } from './forward-window-labels.js';
 export type { ForwardWindowInput, ForwardWindowLabels } from './forward-window-labels.js';
-export { FEATURE_COLUMNS, FEATURE_GROUPS, FEATURE_GROUP_NAMES, FEATURE_DEFINITIONS, LABEL_COLUMNS, IDENTIFIER_COLUMNS } from './feature-catalog.js';
+export { FEATURE_COLUMNS, FEATURE_GROUPS, FEATURE_GROUP_NAMES, FEATURE_DEFINITIONS, LABEL_COLUMNS, IDENTIFIER_COLUMNS, labelColumns, labelWindowOf } from './feature-catalog.js';
 export type { FeatureDefinition, FeatureGroup } from './feature-catalog.js';
 export { RollingMomentsStream } from './rolling-moments-stream.js';
 export { RollingZScoreStream } from './rolling-z-score.js';

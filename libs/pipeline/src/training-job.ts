@@ -191,7 +191,7 @@ export async function runTrainingJob(o: TrainingJobOptions): Promise<TrainingJob
   const layout = dataRootLayout(o.root);
   const reportDir = layout.mlReport(runId);
   await mkdir(reportDir, { recursive: true });
-  await writeFile(join(reportDir, 'trades.csv'), tradesCsv(bt.trades));
+  await writeFile(join(reportDir, 'trades.csv'), tradesCsv(bt.trades, table.labelWindowMinutes));
   say('backtest', `${bt.metrics.nSignals} signals on ${predictions.split.days.test.length} test days, precision ${bt.metrics.precision.toFixed(3)} vs base rate ${bt.metrics.positiveRateTest.toFixed(3)}`);
 
   // The trading view of the same test days: fills, costs and exits on the option bars, against baselines.

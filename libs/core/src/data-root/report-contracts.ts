@@ -111,7 +111,7 @@ export interface RecentSignal {
   readonly probability: number;
   /** Known outcome once the 120-minute window has passed. */
   readonly outcome?: 'tp' | 'fp' | null;
-  /** max_gain_120m of the signal, a fraction (0.31 = +31 %). */
+  /** max_gain_<N>m of the signal, a fraction (0.31 = +31 %). */
   readonly maxGain?: number | null;
   /** Top factors by |shap|, largest first. */
   readonly topFactors: readonly ShapFactor[];

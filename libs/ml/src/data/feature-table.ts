@@ -3,7 +3,7 @@ import { SpyglassError, type ValidationIssue } from '@spyglass/core';
 /**
  * The in-memory feature dataset every ML step works on: one row per option contract per minute,
  * features row-major in a Float32Array (NaN = missing) plus the label and per-row metadata.
- * `maxGain` / `minLoss` are the label columns `max_gain_120m` / `min_loss_120m` as stored: fractions
+ * `maxGain` / `minLoss` are the label columns `max_gain_<N>m` / `min_loss_<N>m` as stored: fractions
  * (e.g. `0.35` = +35 %, `-0.12` = −12 %), used by the backtest and the error analysis, never as features.
  *
  * @example
@@ -27,12 +27,14 @@ export interface FeatureTable {
   readonly date: readonly string[];
   /** Option ticker of each row. */
   readonly ticker: readonly string[];
-  /** `max_gain_120m`, a fraction (0.35 = +35 %; NaN where the window runs past the close). */
+  /** `max_gain_<N>m`, a fraction (0.35 = +35 %; NaN where the window runs past the close). */
   readonly maxGain?: Float64Array;
-  /** `min_loss_120m`, a fraction ≤ 0 (−0.12 = −12 %; NaN where unknown). */
+  /** `min_loss_<N>m`, a fraction ≤ 0 (−0.12 = −12 %; NaN where unknown). */
   readonly minLoss?: Float64Array;
   /** `time_to_max_min`, minutes. */
   readonly timeToMax?: Float64Array;
+  /** The labels' forward window in minutes, as the dataset's column names say (`max_gain_60m` → 60). */
+  readonly labelWindowMinutes?: number;
 }
 
 /**

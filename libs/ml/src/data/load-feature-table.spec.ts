@@ -4,19 +4,20 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { syntheticTable } from '../__test-support__/synthetic-table.js';
 import { loadFeatureTable } from './load-feature-table.js';
+import { backtest, parseTradesCsv, tradesCsv } from '../evaluation/backtest.js';
 
 describe('loadFeatureTable', () => {
   const source = syntheticTable({ days: 4, minutesPerDay: 5, seed: 2, missingRate: 0.1 });
   let root: string;
 
-  beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'ml-load-'));
+  // The feature dataset as processing writes it, labelled with a `windowMinutes` forward window.
+  async function writeFeatureDataset(root: string, windowMinutes: number): Promise<void> {
     const cols = source.columns.length;
     // One CSV per day, converted to Parquet by DuckDB into the hive layout processing writes.
     const db = await DuckDBInstance.create(':memory:');
     const conn = await db.connect();
     for (const day of [...new Set(source.date)]) {
-      const lines = ['ts,ticker,target,max_gain_120m,min_loss_120m,time_to_max_min,close,' + source.columns.join(',')];
+      const lines = [`ts,ticker,target,max_gain_${windowMinutes}m,min_loss_${windowMinutes}m,time_to_max_min,close,` + source.columns.join(',')];
       for (let r = 0; r < source.rows; r++) {
         if (source.date[r] !== day) continue;
         const f = Array.from(source.data.subarray(r * cols, (r + 1) * cols), (v) => (Number.isNaN(v) ? '' : v));
@@ -34,8 +35,30 @@ describe('loadFeatureTable', () => {
     }
     conn.closeSync();
     db.closeSync();
+  }
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'ml-load-'));
+    await writeFeatureDataset(root, 120);
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('reads the gain and loss of the window the dataset was labelled with (max_gain_60m), and the trades CSV keeps that name', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'ml-load60-'));
+    try {
+      await writeFeatureDataset(other, 60);
+      const t = await loadFeatureTable({ root: other, columns: source.columns });
+      expect(t.labelWindowMinutes).toBe(60);
+      for (let i = 0; i < t.rows; i++) expect(t.maxGain![i]).toBeCloseTo(source.maxGain![i]!, 9);
+      const bt = backtest(t, Array.from({ length: t.rows }, (_, i) => (i % 3 === 0 ? 0.9 : 0.1)), { threshold: 0.5 });
+      const csv = tradesCsv(bt.trades, t.labelWindowMinutes);
+      expect(csv.split('\n')[0]).toBe('date,ticker,timestamp,probability,is_true_positive,max_gain_60m,min_loss_60m,time_to_max_min');
+      expect(parseTradesCsv(csv).map((x) => x.maxGain120m)).toEqual(bt.trades.map((x) => (Number.isFinite(x.maxGain120m) ? x.maxGain120m : Number.NaN)));
+      expect((await loadFeatureTable({ root, columns: source.columns })).labelWindowMinutes).toBe(120);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
 
   it('reads every labelled row in time order, NULL as NaN, label columns split out', async () => {
     const t = await loadFeatureTable({ root, columns: source.columns });

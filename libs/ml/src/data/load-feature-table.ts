@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { dataRootLayout, SpyglassError } from '@spyglass/core';
-import { FEATURE_COLUMNS } from '@spyglass/features';
+import { dataRootLayout, LABEL_DEFAULTS, SpyglassError } from '@spyglass/core';
+import { FEATURE_COLUMNS, labelColumns, labelWindowOf } from '@spyglass/features';
 import type { FeatureTable } from './feature-table.js';
 import { isForbiddenFeature } from './forbidden-features.js';
 
@@ -51,7 +51,8 @@ const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
 /**
  * Reads the feature dataset written by processing's feature engineer into a {@link FeatureTable}
  * with DuckDB: rows ordered by timestamp then ticker, NULL features as NaN, the label columns
- * (`target`, `max_gain_120m`, `min_loss_120m`, `time_to_max_min`) split out. Gains and losses stay
+ * (`target`, `max_gain_<N>m`, `min_loss_<N>m` of the window the dataset was labelled with,
+ * `time_to_max_min`) split out. Gains and losses stay
  * the fractions the dataset stores (0.2 = +20 %), the one unit of every ML API.
  *
  * @example
@@ -91,14 +92,17 @@ export async function loadFeatureTable(options: LoadFeatureTableOptions): Promis
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const ts = /^TIMESTAMP/.test(types.get('timestamp')!) ? 'epoch_ms("timestamp")' : 'CAST("timestamp" AS DOUBLE)';
     const optional = (name: string) => (types.has(name) ? `CAST(${ident(name)} AS DOUBLE)` : 'CAST(NULL AS DOUBLE)');
+    // The gain and loss columns carry the window they were labelled with (`max_gain_60m`).
+    const window = labelWindowOf(types.keys());
+    const names = labelColumns(window ?? LABEL_DEFAULTS.windowMinutes);
     const counts = (await conn.runAndReadAll(`SELECT count(*) FILTER (WHERE target IS NOT NULL) AS n, count(*) FILTER (WHERE target IS NULL) AS u FROM ${source} ${filter}`)).getRowObjectsJS()[0] as { n: bigint; u: bigint };
     const rows = Number(counts.n);
     const sql =
       `SELECT CAST(target AS UTINYINT), CAST(${ts} AS DOUBLE), CAST(ticker AS VARCHAR), CAST(date AS VARCHAR), ` +
-      `${optional('max_gain_120m')}, ${optional('min_loss_120m')}, ${optional('time_to_max_min')}` +
+      `${optional(names.maxGain)}, ${optional(names.minLoss)}, ${optional(names.timeToMax)}` +
       columns.map((c) => `, CAST(${ident(c)} AS FLOAT)`).join('') +
       ` FROM ${source} ${filter ? `${filter} AND` : 'WHERE'} target IS NOT NULL ORDER BY 2, 3`;
-    return { ...(await readRows(conn, sql, rows, columns)), unlabeledRows: Number(counts.u) };
+    return { ...(await readRows(conn, sql, rows, columns)), unlabeledRows: Number(counts.u), ...(window !== undefined ? { labelWindowMinutes: window } : {}) };
   } catch (e) {
     if (e instanceof SpyglassError) throw e;
     throw new SpyglassError('CORRUPT_FILE', `cannot read the feature dataset ${glob}: ${(e as Error).message}`, { cause: e, details: { glob } });

@@ -1,4 +1,5 @@
-import { SpyglassError } from '@spyglass/core';
+import { LABEL_DEFAULTS, SpyglassError } from '@spyglass/core';
+import { labelColumns, labelWindowOf } from '@spyglass/features';
 import { rocAuc } from './classification-metrics.js';
 import type { FeatureTable } from '../data/feature-table.js';
 
@@ -44,7 +45,7 @@ export interface BacktestMetrics {
   readonly recall: number;
   readonly f1: number;
   readonly rocAuc: number;
-  /** Mean max_gain_120m over every bar, a fraction: the baseline of a random entry. */
+  /** Mean max_gain_<N>m over every bar, a fraction: the baseline of a random entry. */
   readonly avgGainAllBars: number | null;
   readonly avgGainSignals: number | null;
   readonly avgGainTp: number | null;
@@ -141,20 +142,22 @@ export function backtest(table: FeatureTable, probabilities: ArrayLike<number>, 
 }
 
 /**
- * Trades as CSV (`date,ticker,timestamp,probability,is_true_positive,max_gain_120m,min_loss_120m,time_to_max_min`);
- * `timestamp` is ISO-8601 UTC, gains and losses are fractions (0.4 = +40 %), unknown numbers are empty.
+ * Trades as CSV (`date,ticker,timestamp,probability,is_true_positive,max_gain_120m,min_loss_120m,time_to_max_min`,
+ * the gain and loss named after the labels' window: `max_gain_60m` for 60 minutes); `timestamp` is
+ * ISO-8601 UTC, gains and losses are fractions (0.4 = +40 %), unknown numbers are empty.
  *
  * @example
  * ```ts
  * writeFileSync('trades.csv', tradesCsv(result.trades));
  * ```
  */
-export function tradesCsv(trades: readonly Trade[]): string {
+export function tradesCsv(trades: readonly Trade[], labelWindowMinutes: number = LABEL_DEFAULTS.windowMinutes): string {
+  const names = labelColumns(labelWindowMinutes);
   const num = (v: number) => (Number.isFinite(v) ? String(v) : '');
   const lines = trades.map((t) =>
     [t.date, t.ticker, new Date(t.timestamp).toISOString(), num(t.probability), t.isTruePositive, num(t.maxGain120m), num(t.minLoss120m), num(t.timeToMaxMin)].join(','),
   );
-  return ['date,ticker,timestamp,probability,is_true_positive,max_gain_120m,min_loss_120m,time_to_max_min', ...lines].join('\n') + '\n';
+  return [`date,ticker,timestamp,probability,is_true_positive,${names.maxGain},${names.minLoss},time_to_max_min`, ...lines].join('\n') + '\n';
 }
 
 /**
@@ -173,9 +176,10 @@ export function parseTradesCsv(text: string): Trade[] {
     if (i < 0) throw new SpyglassError('INVALID_ARGUMENT', `trades CSV lacks column ${name}`, { details: { columns: cols } });
     return i;
   };
+  const names = labelColumns(labelWindowOf(cols) ?? LABEL_DEFAULTS.windowMinutes);
   const idx = {
     date: at('date'), ticker: at('ticker'), timestamp: at('timestamp'), probability: at('probability'),
-    tp: at('is_true_positive'), gain: at('max_gain_120m'), loss: at('min_loss_120m'), ttm: cols.indexOf('time_to_max_min'),
+    tp: at('is_true_positive'), gain: at(names.maxGain), loss: at(names.minLoss), ttm: cols.indexOf('time_to_max_min'),
   };
   const num = (s: string | undefined) => (s === undefined || s === '' ? Number.NaN : Number(s));
   return lines.filter((l) => l.trim()).map((line) => {

@@ -4,7 +4,7 @@ import { percentile } from './speed-benchmark.js';
 
 /**
  * The original's false-positive risk report. Every quantity is a fraction: drawdowns are
- * `min_loss_120m` (−0.12 = −12 %, ≤ 0), shares are in [0, 1].
+ * `min_loss_<N>m` (−0.12 = −12 %, ≤ 0), shares are in [0, 1].
  *
  * @example
  * ```ts
@@ -202,7 +202,7 @@ export interface Histogram {
 }
 
 /**
- * Equal-width histogram of `values` (e.g. false-positive min_loss_120m).
+ * Equal-width histogram of `values` (e.g. false-positive min_loss_<N>m).
  *
  * @example
  * ```ts

@@ -38,11 +38,11 @@ export interface ThresholdAnalysis {
   readonly precision: number;
   readonly recall: number;
   readonly f1: number;
-  /** max_gain_120m of true positives. */
+  /** max_gain_<N>m of true positives. */
   readonly tpProfit: Stats;
-  /** min_loss_120m of false positives. */
+  /** min_loss_<N>m of false positives. */
   readonly fpLoss: Stats;
-  /** max_gain_120m of missed positives. */
+  /** max_gain_<N>m of missed positives. */
   readonly fnMissed: Stats;
   /** precision × avg TP gain + (1 − precision) × avg FP loss, a fraction; null without gains/losses. */
   readonly expectedValue: number | null;

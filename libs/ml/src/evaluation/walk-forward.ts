@@ -105,9 +105,9 @@ export interface WalkForwardSplit {
   readonly fn: number;
   readonly tn: number;
   readonly signalRate: number;
-  /** Mean max_gain_120m of the true positives, a fraction. */
+  /** Mean max_gain_<N>m of the true positives, a fraction. */
   readonly tpAvgGain: number | null;
-  /** Mean min_loss_120m of the false positives, a fraction (≤ 0). */
+  /** Mean min_loss_<N>m of the false positives, a fraction (≤ 0). */
   readonly fpAvgLoss: number | null;
   /** Expected return per signal, a fraction. */
   readonly expectedValue: number | null;

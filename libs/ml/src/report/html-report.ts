@@ -40,7 +40,7 @@ export interface ReportSignal {
   readonly ticker: string;
   readonly probability: number;
   readonly outcome?: 'tp' | 'fp' | null;
-  /** max_gain_120m of the signal, a fraction (0.31 = +31 %). */
+  /** max_gain_<N>m of the signal, a fraction (0.31 = +31 %). */
   readonly maxGain?: number | null;
   readonly topFactors: ReadonlyArray<{ readonly feature: string; readonly value: number | null; readonly shap: number }>;
 }
@@ -69,7 +69,7 @@ export interface ReportInput {
   readonly importance: readonly ImportanceRow[];
   readonly importanceByType?: Partial<Record<'weight' | 'cover', readonly ImportanceRow[]>>;
   readonly monthlyPrecision: readonly MonthlyPrecision[];
-  /** min_loss_120m of the backtest's false positives, fractions. */
+  /** min_loss_<N>m of the backtest's false positives, fractions. */
   readonly falsePositiveDrawdowns: readonly number[];
   readonly riskReport?: RiskReport;
   readonly expectedValue?: ExpectedValue;
@@ -227,7 +227,7 @@ export function buildHtmlReport(input: ReportInput): string {
       yLabel: 'precision',
     }),
     barChartSvg({
-      title: `False-positive drawdown (min_loss_120m, n = ${input.falsePositiveDrawdowns.length})`,
+      title: `False-positive drawdown (min_loss over the label window, n = ${input.falsePositiveDrawdowns.length})`,
       labels: hist.counts.map((_, i) => `${(100 * hist.edges[i]!).toFixed(0)}…${(100 * hist.edges[i + 1]!).toFixed(0)}%`),
       values: hist.counts,
       orientation: 'vertical',

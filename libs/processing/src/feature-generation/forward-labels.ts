@@ -1,4 +1,4 @@
-import { labelForwardWindow } from '@spyglass/features';
+import { labelColumns, labelForwardWindow } from '@spyglass/features';
 import type { DuckSession } from '../duck/duck-session.js';
 import { LABEL_DEFAULTS } from '@spyglass/core';
 
@@ -26,7 +26,8 @@ export interface LabelSettings {
 export const DEFAULT_LABELS: LabelSettings = LABEL_DEFAULTS;
 
 /**
- * Builds `labels(row_id, target, max_gain_120m, min_loss_120m, time_to_max_min)` from `source`
+ * Builds `labels(row_id, target, max_gain, min_loss, time_to_max_min)` from `source` (the
+ * writers name the gain and loss columns after the window: {@link labelColumns})
  * (columns `row_id, date, ticker, ts, opt_close`, row ids in (date, ticker, ts) order) with
  * features' `labelForwardWindow`, one call per contract-day, so a window never crosses a session
  * or mixes contracts. Returns the positive count.
@@ -70,6 +71,15 @@ export async function buildLabels(duck: DuckSession, source: string, cfg: LabelS
     }
     a = b;
   }
-  await duck.createTable('labels', { row_id: cols.row_id as Float64Array, target, max_gain_120m: maxGain, min_loss_120m: minLoss, time_to_max_min: timeTo }, ['row_id']);
+  await duck.createTable('labels', { row_id: cols.row_id as Float64Array, target, max_gain: maxGain, min_loss: minLoss, time_to_max_min: timeTo }, ['row_id']);
   return positives;
+}
+
+/**
+ * The written label columns, selected from the `labels` table as `l`: `target`, the gain and loss
+ * named after the window (`max_gain_60m` for 60 minutes), `time_to_max_min`.
+ */
+export function labelSelect(cfg: LabelSettings): string {
+  const n = labelColumns(cfg.windowMinutes);
+  return `CASE WHEN l.max_gain IS NULL THEN NULL ELSE l.target::INTEGER END AS target, l.max_gain AS ${n.maxGain}, l.min_loss AS ${n.minLoss}, l.time_to_max_min`;
 }

@@ -129,6 +129,30 @@ describe('generateFeatures', () => {
     });
   });
 
+  it('names the gain and loss columns after the configured window and labels with that window (60 minutes)', async () => {
+    const other = await mkdtemp(join(tmpdir(), 'spyglass-feat60-'));
+    try {
+      await cp(join(root, 'raw'), join(other, 'raw'), { recursive: true });
+      await cp(join(root, 'processed', 'consolidated'), join(other, 'processed', 'consolidated'), { recursive: true });
+      await generateFeatures({ root: other, dates: ['2025-03-04'], labels: { threshold: 0.2, windowMinutes: 60 } });
+      const file = `${other}/processed/features/date=2025-03-04/part-0.parquet`;
+      const schema = (await duckQuery(`SELECT name FROM parquet_schema('${file}')`)).map((r) => r.name);
+      expect(schema).toEqual(expect.arrayContaining(['target', 'max_gain_60m', 'min_loss_60m', 'time_to_max_min']));
+      expect(schema.filter((c) => /_120m$/.test(String(c)))).toEqual([]);
+      const feat = await duckQuery(`SELECT ticker, max_gain_60m FROM read_parquet('${file}') ORDER BY ticker, timestamp`);
+      const opt = await duckQuery(`SELECT ticker, epoch_ms(timestamp) AS ts, "close" FROM read_parquet('${root}/raw/options/*/date=2025-03-04/*.parquet', hive_partitioning=false) ORDER BY ticker, ts`);
+      const ticker = opt[0]!.ticker;
+      const series = opt.filter((r) => r.ticker === ticker);
+      const l = labelForwardWindow({ timestamps: series.map((r) => Number(r.ts)), closes: series.map((r) => r.close as number), windowMinutes: 60 });
+      feat.filter((r) => r.ticker === ticker).forEach((r, k) => {
+        if (Number.isNaN(l.maxGain[k]!)) expect(r.max_gain_60m).toBeNull();
+        else expect(r.max_gain_60m as number).toBeCloseTo(l.maxGain[k]!, 12);
+      });
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  });
+
   it('turns a zero price that slipped past validation into NULL features, never Infinity or an abort', async () => {
     const other = await mkdtemp(join(tmpdir(), 'spyglass-feat-zero-'));
     try {

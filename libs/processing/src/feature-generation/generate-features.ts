@@ -9,7 +9,7 @@ import { buildNewsAsOf, loadMarketTables, marketSources, openDuck } from '../con
 import { buildSpyIndicators, DEFAULT_INDICATORS } from '../consolidation/spy-indicators.js';
 import { FEATURE_COLUMNS, FEATURE_DEFINITIONS, IDENTIFIER_COLUMNS, LABEL_COLUMNS } from '@spyglass/features';
 import { buildOptionFeatureFrame, buildSpyFeatureFrame } from './feature-frames.js';
-import { buildLabels, DEFAULT_LABELS, type LabelSettings } from './forward-labels.js';
+import { buildLabels, DEFAULT_LABELS, labelSelect, type LabelSettings } from './forward-labels.js';
 
 /**
  * Options of {@link generateFeatures}.
@@ -113,7 +113,7 @@ export async function generateFeatures(options: GenerateFeaturesOptions): Promis
         FEATURES_DATASET,
         `SELECT o.date, o.ticker, epoch_ms(o.ts)::TIMESTAMPTZ AS timestamp, o.underlying, o.expiration, o.strike, o.contract_type,
           ${FEATURE_DEFINITIONS.map((d) => `finite_or_null((${d.sql})::DOUBLE) AS ${d.name}`).join(',\n          ')},
-          CASE WHEN l.max_gain_120m IS NULL THEN NULL ELSE l.target::INTEGER END AS target, l.max_gain_120m, l.min_loss_120m, l.time_to_max_min
+          ${labelSelect(labels)}
         FROM optf o ASOF JOIN spyf s ON o.date = s.date AND o.ts >= s.ts JOIN labels l ON l.row_id = o.row_id
         ORDER BY o.row_id`,
         inv.dates,

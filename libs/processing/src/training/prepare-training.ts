@@ -5,7 +5,7 @@ import { writeDatePartitions } from '../layout/partition-writer.js';
 import type { ProcessedStepOptions, ProcessedStepSummary } from '../layout/processed-step.js';
 import { CONSOLIDATED_DATASET } from '../consolidation/consolidate.js';
 import { openDuck } from '../consolidation/market-tables.js';
-import { buildLabels, DEFAULT_LABELS, type LabelSettings } from '../feature-generation/forward-labels.js';
+import { buildLabels, DEFAULT_LABELS, labelSelect, type LabelSettings } from '../feature-generation/forward-labels.js';
 
 /**
  * Options of {@link prepareTraining}.
@@ -104,7 +104,7 @@ export async function prepareTraining(options: PrepareTrainingOptions): Promise<
     await duck.run(`CREATE OR REPLACE TEMP TABLE tr_out AS
       SELECT t.* EXCLUDE (row_id, ts, window_minutes),
         CASE WHEN t.window_minutes > 0 THEN t.future_bars_${labels.windowMinutes}m / t.window_minutes ELSE 0 END AS target_coverage,
-        CASE WHEN l.max_gain_120m IS NULL THEN NULL ELSE l.target::INTEGER END AS target, l.max_gain_120m, l.min_loss_120m, l.time_to_max_min, t.ts AS sort_ts
+        ${labelSelect(labels)}, t.ts AS sort_ts
       FROM tr t JOIN labels l ON l.row_id = t.row_id`);
     const stats = await duck.columns(`SELECT count(*) AS n, count(*) FILTER (WHERE target_coverage >= ${minCoverage}) AS kept,
         coalesce(sum(target) FILTER (WHERE target_coverage >= ${minCoverage}), 0) AS positives, coalesce(avg(target_coverage), 0) AS mean_cov FROM tr_out`);

@@ -97,7 +97,7 @@ async function pnlBacktest(ctx: CliContext, a: PnlArgs, threshold: number | unde
  */
 export const backtestCommand = defineCommand({
   command: 'backtest',
-  describe: 'backtest a model on its held-out test days: trades CSV (with max_gain_120m, min_loss_120m) and metrics incl. lift; --pnl trades them with costs and baselines',
+  describe: 'backtest a model on its held-out test days: trades CSV (with max_gain_<N>m, min_loss_<N>m named after the label window) and metrics incl. lift; --pnl trades them with costs and baselines',
   builder: (y) =>
     y.options({
       ...modelOption,
@@ -137,7 +137,7 @@ export const backtestCommand = defineCommand({
     }
     const outDir = a['output-dir'] ?? dataRootLayout(ctx.dataRoot).mlReport('backtest');
     const ts = stamp();
-    const trades = writeText(join(outDir, `${m.artifact.version}_trades_${ts}.csv`), tradesCsv(result.trades));
+    const trades = writeText(join(outDir, `${m.artifact.version}_trades_${ts}.csv`), tradesCsv(result.trades, table.labelWindowMinutes));
     const summary = { model: m.dir, version: m.artifact.version, testDays: result.testDays, trainingDaysInTest: seen, metrics: result.metrics, trades };
     const report = writeText(join(outDir, `${m.artifact.version}_backtest_${ts}.json`), `${JSON.stringify(summary, null, 2)}\n`);
     const warning = seen.length > 0 ? `WARNING: ${seenWhy}; these figures are optimistic, not a test.\n` : '';
