@@ -110,7 +110,8 @@ export interface StylizedFactFigures {
  *
  * @example
  * ```ts
- * const rows = stylizedFactRows(stylizedFacts(referenceSpyMinutes()), stylizedFacts(simulatedSessions));
+ * const real = { excessKurtosis: 10.5, absReturnAcf1: 0.226, absReturnAcf1to10: 0.18, openVolumeSurge: 4.96, closeVolumeSurge: 5.99 };
+ * stylizedFactRows(real, { ...real, excessKurtosis: 14.5 }).every((r) => r.ok); // true: within ±50 %
  * ```
  */
 export function stylizedFactRows(real: StylizedFactFigures, simulated: StylizedFactFigures): CalibrationRow[] {
