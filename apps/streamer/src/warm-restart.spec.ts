@@ -52,7 +52,9 @@ it('restarted mid-session, warms from what is stored: nothing stored is scored a
   // the comparison starts after the newest stored minute of any stream, and leaves out contracts
   // stored ahead of their underlying.
   const lastOf = (bars: ReadonlyArray<{ timestamp: number }>) => Math.max(...bars.map((b) => b.timestamp));
-  const consistentUntil = Math.min(lastOf(spy), lastOf(vix));
+  // Rows stored ahead of VIX differ from the batch view only in the VIX columns, which are left out
+  // below whenever VIX lags (vixAhead): ahead means ahead of SPY.
+  const consistentUntil = lastOf(spy);
   const storedUntil = Math.max(lastOf(spy), lastOf(vix), lastOf(optionsBefore));
   const aheadOfUnderlying = new Set(optionsBefore.filter((b) => b.timestamp > consistentUntil).map((b) => b.ticker));
   // Likewise SPY stored ahead of VIX: those SPY rows were computed with an older VIX bar, and the
@@ -109,7 +111,14 @@ it('restarted mid-session, warms from what is stored: nothing stored is scored a
   // The first five live minutes after everything stored, every contract.
   const firstMinutes = [...new Set(minutes)].filter((t) => t > storedUntil).sort((a, b) => a - b).slice(0, 5);
   expect(firstMinutes[0]! - storedUntil).toBeLessThanOrEqual(5 * 60_000);
-  const compared = [...live.keys()].filter((k) => firstMinutes.includes(Number(k.split('|')[1])) && !aheadOfUnderlying.has(k.split('|')[0]!));
+  // A contract stored ahead of its underlying (each stream drains what it had received when the
+  // first run stopped, so the option stream can end minutes past SPY) is compared once its 30-bar
+  // windows have moved past those rows: the first five live minutes 30 minutes after the cut.
+  const laterMinutes = [...new Set(minutes)].filter((t) => t > storedUntil + 30 * 60_000).sort((a, b) => a - b).slice(0, 5);
+  const compared = [...live.keys()].filter((k) => {
+    const [ticker, t] = k.split('|');
+    return (aheadOfUnderlying.has(ticker!) ? laterMinutes : firstMinutes).includes(Number(t));
+  });
   expect(compared.length).toBeGreaterThan(10);
   const mismatches: string[] = [];
   for (const key of compared) {
