@@ -13,7 +13,7 @@ export { systemClock, ManualClock } from './clock.js';
 export type { Clock } from './clock.js';
 export { calendarDays, everyDayCalendar } from './calendar-days.js';
 export { hostHeaderAllowed, isLoopbackHost, networkExposureWarning } from './loopback-host.js';
-export { nyseCalendar } from './market-calendar.js';
+export { nyseCalendar, sessionHasOpened } from './market-calendar.js';
 export type { MarketCalendar, MarketSession } from './market-calendar.js';
 export { nyseHolidays, nyseEarlyCloses } from './nyse-holidays.js';
 export type { MarketHoliday } from './nyse-holidays.js';

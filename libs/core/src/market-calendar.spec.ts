@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { nyseCalendar } from './market-calendar.js';
+import { nyseCalendar, sessionHasOpened } from './market-calendar.js';
 import { nyseEarlyCloses, nyseHolidays } from './nyse-holidays.js';
 import { nyDate, nyMinuteOfDay, nyWallTime } from './ny-time.js';
 import { SpyglassError } from './errors.js';
@@ -264,5 +264,18 @@ describe('queries', () => {
     } catch (e) {
       expect((e as SpyglassError).code).toBe('INVALID_ARGUMENT');
     }
+  });
+});
+
+describe('sessionHasOpened', () => {
+  it.each([
+    ['before the open', '2025-03-07', Date.UTC(2025, 2, 7, 14, 29, 59, 999), false],
+    ['at the open', '2025-03-07', Date.UTC(2025, 2, 7, 14, 30), true],
+    ['after the close', '2025-03-07', Date.UTC(2025, 2, 7, 22), true],
+    ['a future session', '2025-03-10', Date.UTC(2025, 2, 7, 22), false],
+    ['a Saturday, days later', '2025-03-08', Date.UTC(2025, 2, 12), false],
+    ['a holiday, days later', '2025-12-25', Date.UTC(2025, 11, 30), false],
+  ])('%s', (_what, date, now, expected) => {
+    expect(sessionHasOpened(date, now)).toBe(expected);
   });
 });

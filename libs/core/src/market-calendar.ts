@@ -145,3 +145,21 @@ class NyseCalendar implements MarketCalendar {
  * ```
  */
 export const nyseCalendar: MarketCalendar = new NyseCalendar();
+
+/**
+ * True when `date` is a trading day whose session had opened at `now`. Before the open there is no
+ * opening price to select option contracts from, so nothing of that session can be fetched yet;
+ * weekends and holidays never open.
+ *
+ * @example
+ * ```ts
+ * import { sessionHasOpened } from '@spyglass/core';
+ * sessionHasOpened('2025-03-07', Date.UTC(2025, 2, 7, 14, 0)); // false: 09:00 in New York
+ * sessionHasOpened('2025-03-07', Date.UTC(2025, 2, 7, 14, 30)); // true: the open
+ * sessionHasOpened('2025-03-08', Date.UTC(2025, 2, 9)); // false: a Saturday
+ * ```
+ */
+export function sessionHasOpened(date: string, now: number, calendar: Pick<MarketCalendar, 'session'> = nyseCalendar): boolean {
+  const s = calendar.session(date);
+  return s !== null && s.open <= now;
+}

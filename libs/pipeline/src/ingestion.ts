@@ -5,6 +5,7 @@ import {
   everyDayCalendar,
   nyDate,
   nyseCalendar,
+  sessionHasOpened,
   systemClock,
   type Clock,
   type IndexBar,
@@ -328,7 +329,7 @@ export class Ingestion {
         once(indices as HistoricalRunner<unknown>, req.indexTicker, date),
         Promise.all(req.newsTickers.flatMap((t) => newsDays.get(date)!.map((d) => once(news as HistoricalRunner<unknown>, t, d)))).then((all) => all.reduce(addCounts, emptyCounts())),
         // A session that has not opened has no opening price to select contracts from: nothing to fetch yet.
-        nyseCalendar.session(date)!.open <= this.clock.now() ? options?.run(date, req.resume ?? false, req.signal, req.retryEmpty) : undefined,
+        sessionHasOpened(date, this.clock.now()) ? options?.run(date, req.resume ?? false, req.signal, req.retryEmpty) : undefined,
       ]);
       addCounts(byDataset.stocks, s);
       addCounts(byDataset.indices, x);

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Argv, CommandModule } from 'yargs';
 import { defineCommand } from '../define-command.js';
-import { dataRootLayout, nyDate, nyseCalendar, SpyglassError } from '@spyglass/core';
+import { dataRootLayout, nyDate, nyseCalendar, sessionHasOpened, SpyglassError } from '@spyglass/core';
 import { Ingestion, ParallelRunner, ProcessRegistry, ingestionSettings, type BackfillSummary, type DayProgress, type OptionsDaySummary, type WorkerTask } from '@spyglass/pipeline';
 import { ContractSelector, promptSelectionParams } from '@spyglass/sources';
 import { writeFileAtomic } from '@spyglass/storage';
@@ -252,7 +252,7 @@ export const downloadOptionsCommand = defineCommand({
     const range = resolveRange(a, ctx.config.pipeline.backfill.spanDays);
     const pipeline = ingestionFor(ctx, a).optionsPipeline();
     // A session that has not opened has no opening price to select contracts from: nothing to fetch yet.
-    const [days, notStarted] = partition(nyseCalendar.tradingDays(range.from, range.to), (d) => nyseCalendar.session(d)!.open <= cliClock().now());
+    const [days, notStarted] = partition(nyseCalendar.tradingDays(range.from, range.to), (d) => sessionHasOpened(d, cliClock().now()));
     const bar = new ProgressBar(process.stderr, 'download-options');
     const results: OptionsDaySummary[] = [];
     let stored = 0;
