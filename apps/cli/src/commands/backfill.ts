@@ -185,7 +185,8 @@ export const backfillAllCommand = defineCommand({
     const stop = stopOnSignal();
     const outcomes = await runner.run(tasks, stop.signal).finally(() => stop.dispose());
     printResult(a, outcomes, () =>
-      outcomes.map((o) => `${o.task.id}: ${o.status}${o.error ? '' : o.summary ? `, ${String(o.summary.stored)} stored` : ''}`).join('\n'),
+      // Each worker's summary is its ticker's BackfillSummary: the same lines as `backfill` prints.
+      outcomes.map((o) => `${o.task.id}: ${o.status}${o.error ? '' : o.summary ? `\n  ${renderBackfill(o.summary as unknown as BackfillSummary, o.task.dataset)}` : ''}`).join('\n'),
     );
     if (stop.signal.aborted) exitStopped(stop.signal.reason as NodeJS.Signals, 'backfill-all');
     const failed = outcomes.filter((o) => o.status === 'failed');
