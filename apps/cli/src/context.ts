@@ -1,4 +1,4 @@
-import { assertWritableDataRoot, configSecrets, createLogger, dataRootLayout, loadConfig, type Logger, type SpyglassConfig } from '@spyglass/core';
+import { assertWritableDataRoot, type ConfigDeprecation, configSecrets, createLogger, dataRootLayout, loadConfig, type Logger, type SpyglassConfig } from '@spyglass/core';
 import type { GlobalArgs } from './output.js';
 
 /** What every command gets: the validated config (with CLI overrides), a logger that redacts the key. */
@@ -18,7 +18,9 @@ export function loadContext(args: GlobalArgs, overrides: Record<string, unknown>
     ...(args['data-root'] ? { dataRoot: args['data-root'] } : {}),
     ...(args['log-level'] ? { logLevel: args['log-level'] } : {}),
   };
+  const deprecated: ConfigDeprecation[] = [];
   const config = loadConfig({
+    onDeprecated: (d) => deprecated.push(d),
     dir: args['config-dir'],
     env: process.env,
     overrides: { ...overrides, settings: { ...(overrides.settings as object | undefined), ...settingsOverride } },
@@ -32,6 +34,7 @@ export function loadContext(args: GlobalArgs, overrides: Record<string, unknown>
     // Stack traces only when asked for, like the one-line failure report.
     stacks: process.env.SPYGLASS_DEBUG === '1',
   } as Parameters<typeof createLogger>[0]);
+  for (const d of deprecated) logger.warn({ path: d.path.join('.'), replacement: d.replacement.join('.') }, d.message);
   return { config, dataRoot: config.settings.dataRoot, logger };
 }
 

@@ -2,7 +2,7 @@
 // The streamer daemon's entry: the only file that reads argv, the environment and process signals.
 // Exit codes follow the CLI's: 0 clean stop, 1 a stream failed (or another error), 2 bad
 // configuration or arguments, 3 authentication or entitlement refused.
-import { SpyglassError, configSecrets, createLogger, isSpyglassError, loadConfig } from '@spyglass/core';
+import { type ConfigDeprecation, SpyglassError, configSecrets, createLogger, isSpyglassError, loadConfig } from '@spyglass/core';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { RedisStreamBarLog, connectRedis } from '@spyglass/cluster';
@@ -47,7 +47,9 @@ const args = yargs(hideBin(process.argv))
 let streamer: Awaited<ReturnType<typeof startStreamer>>;
 try {
   if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65_535) throw new SpyglassError('INVALID_ARGUMENT', `--port ${args.port} must be an integer in 0..65535`);
+  const deprecated: ConfigDeprecation[] = [];
   const config = loadConfig({
+    onDeprecated: (d) => deprecated.push(d),
     dir: args['config-dir'],
     env: process.env,
     overrides: { settings: { ...(args['data-root'] ? { dataRoot: args['data-root'] } : {}), ...(args['log-level'] ? { logLevel: args['log-level'] } : {}) } },
@@ -60,6 +62,7 @@ try {
     stacks: process.env.SPYGLASS_DEBUG === '1',
     destination: process.stderr,
   } as Parameters<typeof createLogger>[0]);
+  for (const d of deprecated) logger.warn({ path: d.path.join('.'), replacement: d.replacement.join('.') }, d.message);
   const signalsPort = args['signals-port'];
   if (signalsPort !== undefined && (!Number.isInteger(signalsPort) || signalsPort < 0 || signalsPort > 65_535)) {
     throw new SpyglassError('INVALID_ARGUMENT', `--signals-port ${signalsPort} must be an integer in 0..65535`);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { configSecrets, createLogger, loadConfig, nyseCalendar, type Logger } from '@spyglass/core';
+import { type ConfigDeprecation, configSecrets, createLogger, loadConfig, nyseCalendar, type Logger } from '@spyglass/core';
 import { WalkForwardJobs, connectRedis } from '@spyglass/cluster';
 import { runTrainingJob, type TrainingJobResult } from '@spyglass/pipeline';
 import { generateFeatures, processingOptions, type FeatureSummary } from '@spyglass/processing';
@@ -42,7 +42,9 @@ function gitRevision(): string | null {
  * ```
  */
 export async function runTrainer(args: TrainerArgs, environment: TrainerEnvironment): Promise<TrainerResult> {
+  const deprecated: ConfigDeprecation[] = [];
   const config = loadConfig({
+    onDeprecated: (d) => deprecated.push(d),
     dir: args.configDir,
     env: environment.env,
     overrides: {
@@ -58,6 +60,7 @@ export async function runTrainer(args: TrainerArgs, environment: TrainerEnvironm
     stacks: process.env.SPYGLASS_DEBUG === '1',
     destination: environment.logDestination ?? process.stderr,
   } as Parameters<typeof createLogger>[0]);
+  for (const d of deprecated) logger.warn({ path: d.path.join('.'), replacement: d.replacement.join('.') }, d.message);
   const root = config.settings.dataRoot;
   const say = (line: string) => environment.progress?.(line);
   const p = config.pipeline;

@@ -72,8 +72,8 @@ export type { Logger, LoggerOptions } from './logger.js';
 export { redactSecrets, REDACTED } from './redact-secrets.js';
 
 // Configuration
-export { loadConfig, configSecrets, CONFIG_FILES } from './config/load-config.js';
-export type { SpyglassConfig, LoadConfigOptions } from './config/load-config.js';
+export { loadConfig, configSecrets, CONFIG_FILES, DEPRECATED_CONFIG_KEYS } from './config/load-config.js';
+export type { SpyglassConfig, LoadConfigOptions, ConfigDeprecation } from './config/load-config.js';
 export { substituteEnv } from './config/env-substitution.js';
 export type { Env } from './config/env-substitution.js';
 export { settingsConfigSchema } from './config/settings-schema.js';

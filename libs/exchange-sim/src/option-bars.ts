@@ -99,9 +99,11 @@ export function generateOptionBars(input: OptionDayInput): SimBar[] {
     // The remaining time is floored at three hours: a near-the-money contract keeps trading into the close.
     const distance = Math.abs(Math.log(contract.strike / spy.c)) / (atm * Math.sqrt(Math.max(yearsEnd, 3 / 8760)));
     // Near-the-money 0DTE contracts trade nearly every minute (the original's scan: ~360 bars per
-    // contract-day); activity still follows the day's U and thins with the distance from the money.
+    // contract-day, so a run above +20 % counts nearly all its minutes: at a width of 8 the scanned
+    // contracts had 263 bars a day, at 30 about 325); activity still follows the day's U and thins
+    // with the distance from the money.
     const activity = Math.min(1, 0.85 + 0.1 * intradayVolumeShape(m, n));
-    const p = Math.min(0.99, (0.015 + 0.985 * Math.exp((-distance * distance) / 8)) * activity * (oneDay ? 0.6 : 1));
+    const p = Math.min(0.99, (0.015 + 0.985 * Math.exp((-distance * distance) / 30)) * activity * (oneDay ? 0.6 : 1));
     const u = rng.next();
     if (u >= p) continue;
     const trades = 1 + rng.poisson(10 * p);

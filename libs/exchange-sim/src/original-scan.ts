@@ -19,7 +19,11 @@ export interface ContractDayScan {
   readonly bars: number;
   /** Bars whose close ≥ (1 + threshold) × the day's first open (the original's "positive minutes"). */
   readonly minutesAbove: number;
-  /** Maximal runs of consecutive bars above: the original's events. */
+  /**
+   * Maximal runs of consecutive bars above: the original's events. `durationMinutes` counts the
+   * run's bars (minutes that traded above), so the mean duration is minutes above ÷ events, as in
+   * the original's figures (45.8 = 24,929 ÷ 544).
+   */
   readonly runs: ReadonlyArray<{ readonly start: number; readonly triggerHourEt: number; readonly durationMinutes: number }>;
   /** Bars whose forward-window label is 1 (highest close within the window ≥ (1 + threshold) × close). */
   readonly positiveLabels: number;
@@ -54,7 +58,9 @@ export function scanContractDay(
       if (runStart < 0) runStart = i;
     } else if (runStart >= 0) {
       const start = bars[runStart]!.t;
-      runs.push({ start, triggerHourEt: Math.floor(nyMinuteOfDay(start) / 60), durationMinutes: (bars[i - 1]!.t - start) / 60_000 + 1 });
+      // A run lasts as many minutes as it has bars above the level, not its clock span: the
+      // original's mean (45.8 min) is exactly its minutes above ÷ its events (24,929 ÷ 544).
+      runs.push({ start, triggerHourEt: Math.floor(nyMinuteOfDay(start) / 60), durationMinutes: i - runStart });
       runStart = -1;
     }
   }

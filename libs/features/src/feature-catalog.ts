@@ -85,8 +85,8 @@ export const FEATURE_DEFINITIONS: readonly FeatureDefinition[] = [
   f('volatility', 'spy_rv_5', 'population σ of 1-minute log returns, last 5 bars', '5 bars', 's.spy_rv_5'),
   f('volatility', 'spy_rv_15', 'population σ of 1-minute log returns, last 15 bars', '15 bars', 's.spy_rv_15'),
   f('volatility', 'spy_rv_30', 'population σ of 1-minute log returns, last 30 bars', '30 bars', 's.spy_rv_30'),
-  f('volatility', 'spy_range_pct', '(high − low) / close of the SPY bar', '0', 's.spy_range_pct'),
-  f('volatility', 'spy_atr_14_pct', 'mean true range of the last 14 bars / close', '14 bars', 's.spy_atr_14_pct'),
+  f('volatility', 'spy_range_pct', '(high − low) / close of the SPY bar — a fraction; the `_pct` name is kept so stored datasets and models still match', '0', 's.spy_range_pct'),
+  f('volatility', 'spy_atr_14_pct', 'mean true range of the last 14 bars / close — a fraction; the `_pct` name is kept so stored datasets and models still match', '14 bars', 's.spy_atr_14_pct'),
 
   f('technicals', 'spy_rsi_14', 'Wilder RSI(14) of SPY closes', '14 bars (reset each session)', 's.spy_rsi_14'),
   f('technicals', 'spy_macd', 'EMA(12) − EMA(26) of SPY closes', '26 bars', 's.spy_macd'),
@@ -95,7 +95,7 @@ export const FEATURE_DEFINITIONS: readonly FeatureDefinition[] = [
   f('technicals', 'spy_ema_9_dist', 'close / EMA(9) − 1', '9 bars', 's.spy_ema_9_dist'),
   f('technicals', 'spy_ema_21_dist', 'close / EMA(21) − 1', '21 bars', 's.spy_ema_21_dist'),
 
-  f('bollinger', 'spy_bb_pct_b', '(close − lower) / (upper − lower), Bollinger(20, 2, population σ)', '20 bars', 's.spy_bb_pct_b'),
+  f('bollinger', 'spy_bb_pct_b', '(close − lower) / (upper − lower), Bollinger(20, 2, population σ) — a fraction; the `_pct` name is kept so stored datasets and models still match', '20 bars', 's.spy_bb_pct_b'),
   f('bollinger', 'spy_bb_width', '(upper − lower) / middle', '20 bars', 's.spy_bb_width'),
   f('bollinger', 'spy_bb_upper_dist', '(upper − close) / close', '20 bars', 's.spy_bb_upper_dist'),
   f('bollinger', 'spy_bb_lower_dist', '(close − lower) / close', '20 bars', 's.spy_bb_lower_dist'),
@@ -112,7 +112,7 @@ export const FEATURE_DEFINITIONS: readonly FeatureDefinition[] = [
   f('option_momentum', 'opt_ret_60m', 'option close / option close as-of t−60 − 1', '60 min', 'o.opt_ret_60m'),
   f('option_momentum', 'opt_ret_from_open', 'option close / the contract’s first open of the day − 1', 'session', 'o.opt_ret_from_open'),
 
-  f('option_intraday', 'opt_range_pct', '(high − low) / close of the option bar', '0', 'o.opt_range_pct'),
+  f('option_intraday', 'opt_range_pct', '(high − low) / close of the option bar — a fraction; the `_pct` name is kept so stored datasets and models still match', '0', 'o.opt_range_pct'),
   f('option_intraday', 'opt_dist_from_high', 'close / highest high of the day so far − 1', 'session', 'o.opt_dist_from_high'),
   f('option_intraday', 'opt_dist_from_low', 'close / lowest low of the day so far − 1', 'session', 'o.opt_dist_from_low'),
   f('option_intraday', 'opt_log_volume', 'ln(1 + option bar volume)', '0', 'o.opt_log_volume'),

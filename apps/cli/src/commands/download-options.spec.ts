@@ -39,11 +39,39 @@ describe('download-options --mode test', () => {
   });
 
   it('prints the unlisted tickers and the with-bars count in text mode', async () => {
-    const text = await runCli('download-options', '--mode', 'test', '--n-calls', '9', '--n-puts', '1', '--start-date', '2025-03-05', '--end-date', '2025-03-05',
+    const text = await runCli('download-options', '--mode', 'test', '--n-calls', '9', '--n-puts', '1', '--increment', '0.5', '--start-date', '2025-03-05', '--end-date', '2025-03-05',
       '--rate-limit', '0', '--data-root', root, '--log-level', 'silent');
     expect(text).toMatch(/2025-03-05: open \d+\.\d\d, exp 2025-03-05, \d+ contracts with bars \(\d+ selected: 0 without bars, 0 resumed\)/);
     expect(text).toMatch(/not listed, not downloaded: O:SPY250305C\d{8}/);
     expect(text).toMatch(/^total: \d+ contracts with bars, 0 without, 0 resumed, \d+ selected but not listed; \d+ bars$/m);
+  });
+});
+
+describe('download-options --mode test with the default config (config/sources.yaml)', () => {
+  let sim: ExchangeSim;
+  let root: string;
+  const saved = { ...process.env };
+  beforeAll(async () => {
+    sim = await createExchangeSim({ seed: 42, port: 0 });
+    root = await mkdtemp(join(tmpdir(), 'spyglass-dlopt-default-'));
+    Object.assign(process.env, { MASSIVE_API_KEY: 'test-key', MASSIVE_REST_URL: sim.url });
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await sim.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  // The demo's 4 strikes a side: with the old $0.50 default, 8 of these 40 contracts were not
+  // listed (23 %, as the demo's 455 of 2,008); SPY's daily expirations list $1 strikes.
+  it('builds $1 strikes, every one listed, so every selected contract gets bars', async () => {
+    const out = JSON.parse(
+      await runCli('download-options', '--mode', 'test', '--n-calls', '4', '--n-puts', '4', '--start-date', '2025-03-03', '--end-date', '2025-03-07',
+        '--rate-limit', '0', '--data-root', root, '--log-level', 'silent', '--json'),
+    ) as { days: Array<{ contracts: string[]; unlisted: string[] }>; totals: Record<string, number> };
+    expect(out.days).toHaveLength(5);
+    expect(out.totals).toMatchObject({ selected: 40, withBars: 40, withoutBars: 0, unlisted: 0 });
+    for (const d of out.days) expect(d.contracts.every((t) => t.endsWith('000'))).toBe(true);
   });
 });
 

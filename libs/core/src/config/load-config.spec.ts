@@ -1,10 +1,11 @@
+import { jest } from '@jest/globals';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SpyglassError } from '../errors.js';
 import type { RetryPolicy } from '../retry.js';
-import { CONFIG_FILES, configSecrets, loadConfig } from './load-config.js';
+import { CONFIG_FILES, type ConfigDeprecation, configSecrets, loadConfig, type SpyglassConfig } from './load-config.js';
 
 const repoConfig = fileURLToPath(new URL('../../../../config', import.meta.url));
 let tmp: string;
@@ -134,11 +135,12 @@ describe('loadConfig: bad input names file, key path and reason', () => {
     ['retry_policy.yaml', 'retryOn: [RATE_LIMITED, TEAPOT]\n', 'retryOn[1]', 'Invalid option'],
     ['pipeline.yaml', 'labels:\n  threshold: 20\n', 'labels.threshold', 'expected number to be <1'],
     // One unit per quantity: fractions, and the keys that held percents say what replaced them.
-    ['sources.yaml', 'options:\n  discoveryRangePct: 0.01\n', 'options.discoveryRangePct', 'renamed to discoveryRange, a fraction'],
+    ['sources.yaml', 'options:\n  discoveryRangePct: wide\n', 'options.discoveryRangePct', 'renamed to discoveryRange, a fraction'],
+    ['sources.yaml', 'options:\n  discoveryRangePct: 0.02\n  discoveryRange: 0.01\n', 'options.discoveryRangePct', 'deprecated; remove it: options.discoveryRange is also set'],
     ['sources.yaml', 'options:\n  discoveryRange: 1\n', 'options.discoveryRange', 'expected number to be <1'],
-    ['pipeline.yaml', 'trainingPrep:\n  minTargetCoveragePct: 50\n', 'trainingPrep.minTargetCoveragePct', 'renamed to minTargetCoverage, a fraction'],
+    ['pipeline.yaml', 'trainingPrep:\n  minTargetCoveragePct: half\n', 'trainingPrep.minTargetCoveragePct', 'renamed to minTargetCoverage, a fraction'],
     ['pipeline.yaml', 'trainingPrep:\n  minTargetCoverage: 50\n', 'trainingPrep.minTargetCoverage', 'expected number to be <=1'],
-    ['settings.yaml', 'monitoring:\n  performance:\n    degradationPct: 50\n', 'monitoring.performance.degradationPct', 'renamed to degradationRatio, a fraction'],
+    ['settings.yaml', 'monitoring:\n  performance:\n    degradationPct: 150\n', 'monitoring.performance.degradationRatio', 'expected number to be <1'],
     ['settings.yaml', 'monitoring:\n  performance:\n    degradationRatio: 50\n', 'monitoring.performance.degradationRatio', 'expected number to be <1'],
   ])('%s %j → %s: %s', (file, text, path, reason) => {
     const dir = dirWith({ [file]: text });
@@ -208,5 +210,47 @@ describe('loadConfig: overrides', () => {
     const e = configErrorOf(() => loadConfig({ dir: repoConfig, env: {}, overrides: { pipeline: { backfill: { workers: 0 } } } }));
     expect(e.message).toMatch(/^overrides\.pipeline: backfill\.workers: /);
     expect(configErrorOf(() => loadConfig({ dir: repoConfig, env: {}, overrides: { storage: {} } })).message).toContain('overrides: storage: unknown section');
+  });
+
+  describe('deprecated keys (renamed when every quantity became a fraction) are read under their successor, with a warning', () => {
+    it.each([
+      ['sources.yaml', 'options:\n  discoveryRangePct: 0.02\n', ['options', 'discoveryRangePct'], ['options', 'discoveryRange'], 0.02, (c: SpyglassConfig) => c.sources.options.discoveryRange],
+      ['pipeline.yaml', 'trainingPrep:\n  minTargetCoveragePct: 40\n', ['trainingPrep', 'minTargetCoveragePct'], ['trainingPrep', 'minTargetCoverage'], 0.4, (c: SpyglassConfig) => c.pipeline.trainingPrep.minTargetCoverage],
+      ['settings.yaml', 'monitoring:\n  performance:\n    degradationPct: 60\n', ['monitoring', 'performance', 'degradationPct'], ['monitoring', 'performance', 'degradationRatio'], 0.6, (c: SpyglassConfig) => c.settings.monitoring.performance.degradationRatio],
+    ] as const)('%s %j', (file, text, path, replacement, expected, read) => {
+      const dir = dirWith({ [file]: text });
+      const seen: ConfigDeprecation[] = [];
+      const config = loadConfig({ dir, env: {}, onDeprecated: (d) => seen.push(d) });
+      expect(read(config)).toBeCloseTo(expected, 12);
+      expect(seen).toHaveLength(1);
+      expect(seen[0]).toMatchObject({ file: join(dir, file), path, replacement, to: expected });
+      expect(seen[0]!.message).toContain(`${join(dir, file)}: ${path.join('.')} is deprecated: read as ${replacement.join('.')}`);
+      expect(seen[0]!.message).toContain(`write ${replacement.at(-1)}: ${expected} instead`);
+    });
+
+    it('a deprecated key given in overrides is attributed to them', () => {
+      const seen: ConfigDeprecation[] = [];
+      const config = loadConfig({ dir: dirWith({}), env: {}, overrides: { sources: { options: { discoveryRangePct: 0.03 } } }, onDeprecated: (d) => seen.push(d) });
+      expect(config.sources.options.discoveryRange).toBe(0.03);
+      expect(seen.map((d) => d.file)).toEqual(['overrides.sources']);
+    });
+
+    it('without onDeprecated the warning is a process DeprecationWarning, never silent', () => {
+      const emitted: unknown[] = [];
+      const spy = jest.spyOn(process, 'emitWarning').mockImplementation(((w: unknown) => { emitted.push(w); }) as typeof process.emitWarning);
+      try {
+        loadConfig({ dir: dirWith({ 'sources.yaml': 'options:\n  discoveryRangePct: 0.02\n' }), env: {} });
+      } finally {
+        spy.mockRestore();
+      }
+      expect(emitted).toHaveLength(1);
+      expect(String(emitted[0])).toContain('options.discoveryRangePct is deprecated');
+    });
+
+    it('the current keys produce no deprecation', () => {
+      const seen: ConfigDeprecation[] = [];
+      loadConfig({ dir: dirWith({ 'sources.yaml': 'options:\n  discoveryRange: 0.02\n' }), env: {}, onDeprecated: (d) => seen.push(d) });
+      expect(seen).toEqual([]);
+    });
   });
 });

@@ -71,7 +71,59 @@ export interface LoadConfigOptions {
   env: Env;
   /** Values laid over the files before validation, e.g. from CLI flags: `{ sources: { massive: { rateLimit: { requestsPerMinute: null } } } }`. */
   overrides?: unknown;
+  /**
+   * Told about each deprecated key that was read under its new name (see {@link DEPRECATED_CONFIG_KEYS}).
+   * Apps log these once their logger exists; without it each becomes a process `DeprecationWarning`,
+   * so an old key is never taken silently.
+   */
+  onDeprecated?: (deprecation: ConfigDeprecation) => void;
 }
+
+/**
+ * A deprecated key found in a config file and read under its successor.
+ *
+ * @example
+ * ```ts
+ * const seen: ConfigDeprecation[] = [];
+ * loadConfig({ dir: 'config', env: process.env, onDeprecated: (d) => seen.push(d) });
+ * for (const d of seen) console.warn(d.message);
+ * ```
+ */
+export interface ConfigDeprecation {
+  /** File (or `overrides.<section>`) the key came from. */
+  readonly file: string;
+  /** Key path of the old key, e.g. `['options', 'discoveryRangePct']`. */
+  readonly path: readonly string[];
+  /** Key path it was read as. */
+  readonly replacement: readonly string[];
+  /** Value as written and as read (differs when the old key held a percent). */
+  readonly from: unknown;
+  readonly to: unknown;
+  /** One line for the log: file, old key, new key, value conversion, what to write instead. */
+  readonly message: string;
+}
+
+/**
+ * Keys renamed when every quantity became a fraction, still read under their successor with a
+ * deprecation warning so an existing config file keeps working. `percent` marks an old key that held
+ * a percent (its value is divided by 100); `discoveryRangePct` already held a fraction despite its name.
+ *
+ * @example
+ * ```ts
+ * DEPRECATED_CONFIG_KEYS.find((k) => k.from === 'degradationPct')?.to; // 'degradationRatio'
+ * ```
+ */
+export const DEPRECATED_CONFIG_KEYS = [
+  { section: 'sources', parent: ['options'], from: 'discoveryRangePct', to: 'discoveryRange', percent: false },
+  { section: 'pipeline', parent: ['trainingPrep'], from: 'minTargetCoveragePct', to: 'minTargetCoverage', percent: true },
+  { section: 'settings', parent: ['monitoring', 'performance'], from: 'degradationPct', to: 'degradationRatio', percent: true },
+] as const satisfies ReadonlyArray<{
+  section: keyof SpyglassConfig;
+  parent: readonly string[];
+  from: string;
+  to: string;
+  percent: boolean;
+}>;
 
 type Path = Array<string | number>;
 
@@ -168,7 +220,7 @@ function hasPath(value: unknown, path: readonly PropertyKey[]): boolean {
   return true;
 }
 
-// Keys that held a percent before every quantity became a fraction: named with their successor.
+// Renamed keys whose value is not a number (so cannot be read as the successor): named with it.
 const RENAMED_KEYS: Readonly<Record<string, string>> = {
   discoveryRangePct: 'renamed to discoveryRange, a fraction (0.01 = ±1 %)',
   minTargetCoveragePct: 'renamed to minTargetCoverage, a fraction (0.5 = 50 %; the old value / 100)',
@@ -223,6 +275,7 @@ export function loadConfig(opts: LoadConfigOptions): SpyglassConfig {
     const file = join(opts.dir, CONFIG_FILES[section]);
     const fromFile = readYaml(file, opts.env);
     let raw = merge(fromFile ?? {}, overrides[section]);
+    raw = withDeprecatedKeys(section, raw, fromFile === undefined || !hasDeprecated(section, fromFile) ? `overrides.${section}` : file, opts.onDeprecated ?? emitDeprecation);
     if (section === 'sources') raw = withEndpointOverrides(withApiKeyFallback(raw, opts.env), opts.env);
     const parsed = SCHEMAS[section].safeParse(raw);
     if (!parsed.success) {
@@ -236,6 +289,51 @@ export function loadConfig(opts: LoadConfigOptions): SpyglassConfig {
   const config = out as SpyglassConfig;
   checkAcrossFiles(config, opts.dir);
   return config;
+}
+
+function hasDeprecated(section: keyof SpyglassConfig, raw: unknown): boolean {
+  return DEPRECATED_CONFIG_KEYS.some((k) => k.section === section && hasPath(raw, [...k.parent, k.from]));
+}
+
+function emitDeprecation(d: ConfigDeprecation): void {
+  process.emitWarning(d.message, { type: 'DeprecationWarning', code: 'SPYGLASS_CONFIG_DEPRECATED' });
+}
+
+/**
+ * Moves each deprecated key of the section to its successor (dividing a percent by 100) and reports
+ * it. Both keys at once is an error, as is a non-number (left in place, the schema then names it).
+ */
+function withDeprecatedKeys(section: keyof SpyglassConfig, raw: unknown, where: string, report: (d: ConfigDeprecation) => void): unknown {
+  let out = raw;
+  for (const key of DEPRECATED_CONFIG_KEYS) {
+    if (key.section !== section) continue;
+    let parent: unknown = out;
+    for (const p of key.parent) parent = isPlainObject(parent) ? parent[p] : undefined;
+    if (!isPlainObject(parent) || !(key.from in parent)) continue;
+    const value = parent[key.from];
+    if (typeof value !== 'number') continue;
+    const path = [...key.parent, key.from];
+    const replacement = [...key.parent, key.to];
+    if (key.to in parent) {
+      throw configError(where, [{ code: 'deprecated_key_conflict', path, message: `deprecated; remove it: ${formatPath(replacement)} is also set` }]);
+    }
+    const to = key.percent ? value / 100 : value;
+    const { [key.from]: _old, ...rest } = parent;
+    out = setAt(out, key.parent, { ...rest, [key.to]: to });
+    const conversion = key.percent ? `${value} % read as ${to}` : `${value} read as is (it already held a fraction)`;
+    report({
+      file: where, path, replacement, from: value, to,
+      message: `${where}: ${formatPath(path)} is deprecated: read as ${formatPath(replacement)} (${conversion}); write ${key.to}: ${to} instead`,
+    });
+  }
+  return out;
+}
+
+function setAt(root: unknown, path: readonly string[], value: unknown): unknown {
+  if (path.length === 0) return value;
+  const obj = isPlainObject(root) ? root : {};
+  const [head, ...tail] = path as [string, ...string[]];
+  return { ...obj, [head]: setAt(obj[head], tail, value) };
 }
 
 /** MASSIVE_API_KEY, then POLYGON_API_KEY, when sources.yaml does not set `massive.apiKey`. */

@@ -61,7 +61,11 @@ export const sourcesConfigSchema = z.strictObject({
       nCalls: z.number().int().nonnegative().nullable().default(null),
       /** Puts at or below the opening price; null = strikesPerSide (the original's n_puts). */
       nPuts: z.number().int().nonnegative().nullable().default(null),
-      strikeIncrement: z.number().positive().default(0.5),
+      /**
+       * Dollars between the strikes test mode builds. SPY's daily (0DTE/1DTE) expirations list $1
+       * strikes (O:SPY250304C00601000), so $0.50 would build contracts that are not listed.
+       */
+      strikeIncrement: z.number().positive().default(1),
       // same_day = 0DTE; next_* = 1DTE and beyond (the simulator lists daily expirations, as SPY does since 2022).
       expiry: z.enum(['same_day', 'next_calendar_day', 'next_trading_day', 'next_friday', 'fixed']).default('same_day'),
       /** Expiration date when `expiry` is `fixed`. */

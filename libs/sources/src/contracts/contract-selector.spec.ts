@@ -71,7 +71,7 @@ describe('promptSelectionParams (the original step 26 prompt)', () => {
     expect(await promptSelectionParams(input, defaults)).toEqual({ ...defaults, increment: 1, nCalls: 3 });
     expect(input.asked).toEqual([
       'Underlying ticker (e.g. SPY) [SPY]: ',
-      'Strike increment in dollars (e.g. 0.5) [0.5]: ',
+      'Strike increment in dollars (SPY daily expirations: 1) [0.5]: ',
       'Number of calls above the opening price [4]: ',
       'Number of puts at or below the opening price [4]: ',
       `Expiry convention (${['same_day', 'next_calendar_day', 'next_trading_day', 'next_friday', 'fixed'].join(', ')}) [same_day]: `,

@@ -10,7 +10,7 @@ import { computeStrikes, discoveryStrikeRange } from './strikes.js';
  *
  * @example
  * ```ts
- * const params: SelectionParams = { underlying: 'SPY', increment: 0.5, nCalls: 5, nPuts: 5, expiry: 'same_day' };
+ * const params: SelectionParams = { underlying: 'SPY', increment: 1, nCalls: 5, nPuts: 5, expiry: 'same_day' };
  * new ContractSelector({ mode: 'test', params });
  * ```
  */
@@ -102,7 +102,7 @@ export interface ContractSelection {
 /** The original's step-26 questions, in the order it asked them (shared with `promptSelectionParams`). */
 export const SELECTION_QUESTIONS: ReadonlyArray<[keyof SelectionParams, string]> = [
   ['underlying', 'Underlying ticker (e.g. SPY): '],
-  ['increment', 'Strike increment in dollars (e.g. 0.5): '],
+  ['increment', 'Strike increment in dollars (SPY daily expirations: 1): '],
   ['nCalls', 'Number of calls above the opening price: '],
   ['nPuts', 'Number of puts at or below the opening price: '],
   ['expiry', `Expiry convention (${Object.values(ExpiryConvention).join(', ')}): `],
@@ -115,7 +115,7 @@ export const SELECTION_QUESTIONS: ReadonlyArray<[keyof SelectionParams, string]>
  *
  * @example
  * ```ts
- * const selector = new ContractSelector({ mode: 'test', params: { underlying: 'SPY', increment: 0.5, nCalls: 2, nPuts: 2, expiry: 'same_day' } });
+ * const selector = new ContractSelector({ mode: 'test', params: { underlying: 'SPY', increment: 1, nCalls: 2, nPuts: 2, expiry: 'same_day' } });
  * const { calls, puts } = await selector.select('2025-03-04', 593.88);
  * calls.map((c) => c.ticker); // ['O:SPY250304C00594000', 'O:SPY250304C00594500']
  * ```
