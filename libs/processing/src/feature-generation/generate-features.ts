@@ -269,7 +269,6 @@ async function enginePass(
         FROM (SELECT * FROM cons_in WHERE date = ${sqlString(date)}) c POSITIONAL JOIN feature_rows() f`;
     },
     dates,
-    { dictionary: false },
   );
   timer.mark('join_write');
   return { ok: true, positives: l.positives, files: written.files };
