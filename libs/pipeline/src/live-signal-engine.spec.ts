@@ -37,7 +37,9 @@ beforeAll(async () => {
     await storeSession(root, s);
   }
   await consolidate({ root, dates: DATES, ...settings, schemaDrift: { monitor: false } });
-  await generateFeatures({ root, dates: DATES, newsLookbackMinutes: 60, schemaDrift: { monitor: false } });
+  // DuckDB's definition of the features (method 'sql'): an independent reference for the live
+  // engine, since the default batch path replays the engine itself.
+  await generateFeatures({ root, dates: DATES, newsLookbackMinutes: 60, schemaDrift: { monitor: false }, method: 'sql' });
   const labels: number[] = [];
   const rows: number[] = [];
   for (const date of DATES) {

@@ -108,7 +108,9 @@ it('follows the 0DTE+1DTE chain over WebSocket; signals go to JSON, the signals 
 
   // The durable path stored every bar: the batch features over it score the same, row for row.
   await consolidate({ root, dates: [DATE], ...features, schemaDrift: { monitor: false } });
-  await generateFeatures({ root, dates: [DATE], newsLookbackMinutes: 60, schemaDrift: { monitor: false } });
+  // DuckDB's definition of the features (method 'sql'): an independent reference for the live
+  // engine, since the default batch path replays the engine itself.
+  await generateFeatures({ root, dates: [DATE], newsLookbackMinutes: 60, schemaDrift: { monitor: false }, method: 'sql' });
   const { rows, keys } = await batchFeatureRows(root, DATE);
   const batch = model.predict(rows, keys.length);
   const missing = keys.filter((k) => !live.has(k)).map((k) => `${k.split('|')[0]} ${new Date(Number(k.split('|')[1])).toISOString()}`);

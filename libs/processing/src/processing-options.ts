@@ -16,7 +16,7 @@ import type { PrepareTrainingOptions } from './training/prepare-training.js';
  */
 export interface ProcessingOptions {
   readonly consolidate: Pick<ConsolidateOptions, 'riskFreeRate' | 'dividendYield' | 'newsLookbackMinutes'>;
-  readonly features: Pick<GenerateFeaturesOptions, 'labels' | 'newsLookbackMinutes'>;
+  readonly features: Pick<GenerateFeaturesOptions, 'labels' | 'newsLookbackMinutes' | 'riskFreeRate' | 'dividendYield'>;
   readonly training: Pick<PrepareTrainingOptions, 'labels' | 'minTargetCoverage'>;
   readonly scanner: Pick<ScanOptions, 'threshold'>;
 }
@@ -36,7 +36,8 @@ export function processingOptions(pipeline: Pick<PipelineConfig, 'consolidation'
   const c = pipeline.consolidation;
   return {
     consolidate: { riskFreeRate: c.riskFreeRate, dividendYield: c.dividendYield, newsLookbackMinutes: c.newsLookbackMinutes },
-    features: { labels: pipeline.labels, newsLookbackMinutes: c.newsLookbackMinutes },
+    // The rates consolidation used: the feature engine re-solves IV with them (else it falls back to DuckDB).
+    features: { labels: pipeline.labels, newsLookbackMinutes: c.newsLookbackMinutes, riskFreeRate: c.riskFreeRate, dividendYield: c.dividendYield },
     training: { labels: pipeline.labels, minTargetCoverage: pipeline.trainingPrep.minTargetCoverage },
     scanner: { threshold: pipeline.scanner.threshold },
   };

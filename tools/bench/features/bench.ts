@@ -3,7 +3,7 @@
 //
 //   npx tsc -b libs/processing/tsconfig.lib.json libs/exchange-sim/tsconfig.lib.json
 //   node --import tsx tools/bench/features/bench.ts [--days 252] [--contracts 24] [--root /tmp/dir [--reuse]]
-//                                                  [--batch-dates N] [--json]
+//                                                  [--batch-dates N] [--method kernels|sql] [--json]
 // Ends with one JSON line: {"bench":"features","optionRows","seconds","peakRssMb",…} (peak RSS of
 // the consolidation and feature phases, sampled every 20 ms).
 //
@@ -31,6 +31,8 @@ const BATCH = process.argv.includes('--batch-dates') ? Number(arg('batch-dates',
 // --reuse with --root: keep the raw year already written there (the setup is not timed anyway)
 const reuse = process.argv.includes('--reuse');
 const json = process.argv.includes('--json');
+// --method sql: both steps through DuckDB's joins and window frames (the reference paths) instead of the typed-array kernels
+const METHOD = arg('method', 'kernels');
 
 // Peak RSS: the kernel's high-water mark (covers DuckDB's native memory), and a 20 ms sampler so
 // each phase gets its own peak.
@@ -106,8 +108,8 @@ try {
   const gen = reuse && existsSync(join(root, 'raw', 'options')) ? await phase(async () => ({ stocks: Number.NaN, options: Number.NaN })) : await phase(() => writeYear(root, dates));
   const floor = await phase(() => ioFloor(root, join(root, 'floor')));
   const batch = BATCH === undefined ? {} : { batchDates: BATCH };
-  const cons = await phase(() => consolidate({ root, dates, ...batch }));
-  const feat = await phase(() => generateFeatures({ root, dates, ...batch }));
+  const cons = await phase(() => consolidate({ root, dates, ...batch, method: METHOD === 'sql' ? 'sql' : 'kernels' }));
+  const feat = await phase(() => generateFeatures({ root, dates, ...batch, method: METHOD === 'sql' ? 'sql' : 'engine' }));
   clearInterval(sampler);
   const total = cons.seconds + feat.seconds;
   const result = {
@@ -118,7 +120,7 @@ try {
     baselineIoFloorSeconds: +floor.seconds.toFixed(2),
     baselineIoFloorCpuSeconds: +floor.cpuSeconds.toFixed(2),
     consolidate: { seconds: +cons.seconds.toFixed(2), cpuSeconds: +cons.cpuSeconds.toFixed(2), timings: cons.value.timings, cpuTimings: cons.value.cpuTimings, rows: cons.value.rows, rowsPerSecond: Math.round(cons.value.rows / cons.seconds), peakRssMb: Math.round(cons.peakRssMb), ivSolved: cons.value.iv.solved, ivUnsolved: cons.value.iv.unsolved },
-    features: { seconds: +feat.seconds.toFixed(2), cpuSeconds: +feat.cpuSeconds.toFixed(2), timings: feat.value.timings, cpuTimings: feat.value.cpuTimings, rows: feat.value.rows, rowsPerSecond: Math.round(feat.value.rows / feat.seconds), peakRssMb: Math.round(feat.peakRssMb), positiveRate: +feat.value.positiveRate.toFixed(4) },
+    features: { seconds: +feat.seconds.toFixed(2), cpuSeconds: +feat.cpuSeconds.toFixed(2), timings: feat.value.timings, cpuTimings: feat.value.cpuTimings, rows: feat.value.rows, rowsPerSecond: Math.round(feat.value.rows / feat.seconds), peakRssMb: Math.round(feat.peakRssMb), positiveRate: +feat.value.positiveRate.toFixed(4), passes: feat.value.passes },
     totalSeconds: +total.toFixed(2),
     goalSeconds: 10,
     ratioToIoFloor: +(total / floor.seconds).toFixed(2),
@@ -127,7 +129,7 @@ try {
   };
   if (json) console.log(JSON.stringify(result, null, 2));
   else {
-    console.log(`features bench — ${result.data} (${result.machine})`);
+    console.log(`features bench — ${result.data}, method ${METHOD} (${result.machine})`);
     console.log(`  raw rows: ${result.rawRows.stocks} SPY, ${result.rawRows.options} option bars (setup ${result.setupSeconds} s, not timed)`);
     console.log(`  baseline  DuckDB raw read + partitioned write: ${result.baselineIoFloorSeconds} s (${result.baselineIoFloorCpuSeconds} CPU s)`);
     console.log(`  consolidate:        ${result.consolidate.seconds} s (${result.consolidate.cpuSeconds} CPU s), ${result.consolidate.rows} rows, ${result.consolidate.rowsPerSecond} rows/s, peak RSS ${result.consolidate.peakRssMb} MB`);
@@ -136,6 +138,7 @@ try {
     console.log(`  generate-features:  ${result.features.seconds} s (${result.features.cpuSeconds} CPU s), ${result.features.rows} rows, ${result.features.rowsPerSecond} rows/s, peak RSS ${result.features.peakRssMb} MB`);
     console.log(`    steps (wall s): ${JSON.stringify(result.features.timings)}`);
     console.log(`    steps (CPU s):  ${JSON.stringify(feat.value.cpuTimings)}`);
+    console.log(`    passes: ${feat.value.passes.engine} by the live engine's kernels, ${feat.value.passes.sql} by DuckDB${feat.value.passes.fallbacks.length > 0 ? ` (fell back: ${feat.value.passes.fallbacks.join('; ')})` : ''}`);
     console.log(`  total ${result.totalSeconds} s (goal < ${result.goalSeconds} s), ${result.ratioToIoFloor}× the I/O floor (CPU ${result.cpuRatioToIoFloor}×); process max RSS ${result.processMaxRssMb} MB`);
   }
   console.log(JSON.stringify({ bench: 'features', optionRows: cons.value.rows, seconds: result.totalSeconds, cpuSeconds: +(cons.cpuSeconds + feat.cpuSeconds).toFixed(2), peakRssMb: Math.round(Math.max(cons.peakRssMb, feat.peakRssMb)), days: dates.length, contracts: CONTRACTS, ratioToIoFloor: result.ratioToIoFloor }));

@@ -9,9 +9,15 @@
 //   node tools/bench/features/compare-processed.mjs /tmp/ref /tmp/year/processed
 //
 // Prints one line per dataset; `differences {}` means every value is identical.
+//
+// --by-key pairs rows by (date, ticker, timestamp) instead of their position, for trees whose
+// files hold the same rows in another order (DuckDB's PARTITION_BY writer, used before the
+// per-date writes, moved a block of rows behind a later one on a few dates); `unsorted` counts
+// the rows of each side that break (ticker, timestamp) order within their file.
 import { DuckDBInstance } from '@duckdb/node-api';
-const [a, b] = process.argv.slice(2);
-if (!a || !b) throw new Error('usage: compare-processed.mjs <processed dir A> <processed dir B>');
+const byKey = process.argv.includes('--by-key');
+const [a, b] = process.argv.slice(2).filter((x) => !x.startsWith('--'));
+if (!a || !b) throw new Error('usage: compare-processed.mjs <processed dir A> <processed dir B> [--by-key]');
 const db = await DuckDBInstance.create(':memory:', { threads: '2' });
 const c = await db.connect();
 for (const ds of ['consolidated', 'features']) {
@@ -22,8 +28,10 @@ for (const ds of ['consolidated', 'features']) {
   const num = cols.filter((x) => x.type === 'DOUBLE').map((x) => x.name);
   const exprs = cols.map((x) => `count(*) FILTER (WHERE x."${x.name}" IS DISTINCT FROM y."${x.name}") AS "${x.name}"`);
   const rel = num.map((n) => `max(abs(x."${n}" - y."${n}") / greatest(1, abs(y."${n}"))) AS "rel_${n}"`);
-  const q = `SELECT (SELECT count(*) FROM (${rd(a)})) AS rows_a, (SELECT count(*) FROM (${rd(b)})) AS rows_b, count(*) AS joined, ${exprs.join(', ')}, ${rel.join(', ')} FROM (${rd(a)}) x JOIN (${rd(b)}) y USING (d, n)`;
+  const on = byKey ? 'x.d = y.d AND x.ticker = y.ticker AND x."timestamp" = y."timestamp"' : 'x.d = y.d AND x.n = y.n';
+  const unsorted = (r) => `(SELECT count(*) FROM (SELECT ticker, "timestamp" AS t, lag(ticker) OVER w AS pt, lag("timestamp") OVER w AS pts FROM (${rd(r)}) WINDOW w AS (PARTITION BY d ORDER BY n)) WHERE ticker < pt OR (ticker = pt AND t <= pts))`;
+  const q = `SELECT (SELECT count(*) FROM (${rd(a)})) AS rows_a, (SELECT count(*) FROM (${rd(b)})) AS rows_b, count(*) AS joined, ${unsorted(a)} AS unsorted_a, ${unsorted(b)} AS unsorted_b, ${exprs.join(', ')}, ${rel.join(', ')} FROM (${rd(a)}) x JOIN (${rd(b)}) y ON ${on}`;
   const r = (await c.runAndReadAll(q)).getRowObjects()[0];
-  const diff = Object.fromEntries(Object.entries(r).filter(([k, v]) => k.startsWith('rel_') ? Number(v) > 0 : !['rows_a', 'rows_b', 'joined'].includes(k) && Number(v) > 0));
-  console.log(ds, 'rows', String(r.rows_a), String(r.rows_b), 'joined', String(r.joined), 'columns', cols.length, 'differences', JSON.stringify(diff, (k, v) => (typeof v === 'bigint' ? Number(v) : v)));
+  const diff = Object.fromEntries(Object.entries(r).filter(([k, v]) => k.startsWith('rel_') ? Number(v) > 0 : !['rows_a', 'rows_b', 'joined', 'unsorted_a', 'unsorted_b'].includes(k) && Number(v) > 0));
+  console.log(ds, 'rows', String(r.rows_a), String(r.rows_b), 'joined', String(r.joined), 'unsorted', String(r.unsorted_a), String(r.unsorted_b), 'columns', cols.length, 'differences', JSON.stringify(diff, (k, v) => (typeof v === 'bigint' ? Number(v) : v)));
 }

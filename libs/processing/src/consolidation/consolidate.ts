@@ -1,12 +1,14 @@
-import { nyseCalendar, SpyglassError } from '@spyglass/core';
+import { nyseCalendar, SpyglassError, type MarketCalendar } from '@spyglass/core';
 import { listPartitions } from '../layout/parquet-layout.js';
-import { writeDatePartitions } from '../layout/partition-writer.js';
+import { writeDateFiles, writeDatePartitions } from '../layout/partition-writer.js';
 import { StepTimer } from '../layout/step-timer.js';
 import { checkProcessedDrift } from '../layout/drift-check.js';
 import { DEFAULT_BATCH_DATES, type MarketStepOptions, type MarketStepSummary } from '../layout/processed-step.js';
 import { buildNewsAsOf, loadMarketTables, marketSources, openDuck, type MarketInventory } from './market-tables.js';
-import { buildExpiryClose, buildGreeks, ivStatusSql, type IvOutcome } from './option-greeks.js';
-import { buildSpyIndicators, DEFAULT_INDICATORS, type IndicatorSettings } from './spy-indicators.js';
+import { buildExpiryClose, buildGreeks, ivStatusSql, solveGreeks, type IvOutcome } from './option-greeks.js';
+import { buildSpyIndicators, DEFAULT_INDICATORS, spyIndicatorColumns, type IndicatorSettings } from './spy-indicators.js';
+import { alignAsOf, expiryInstant } from '@spyglass/features';
+import { sqlString, type DuckSession } from '../duck/duck-session.js';
 
 /**
  * Options of {@link consolidate}. Rates are annualised decimals, continuously compounded.
@@ -20,6 +22,13 @@ export interface ConsolidateOptions extends MarketStepOptions {
   readonly riskFreeRate?: number;
   readonly dividendYield?: number;
   readonly indicators?: IndicatorSettings;
+  /**
+   * How rows are joined. `kernels` (default): the option rows are sorted once in DuckDB, the
+   * as-of joins (features' `alignAsOf`), indicators and greeks run on typed arrays in JS and the
+   * result streams into the Parquet writer without being stored in DuckDB. `sql`: DuckDB ASOF
+   * joins into a temp table (the reference the kernels are tested against; same output).
+   */
+  readonly method?: 'kernels' | 'sql';
 }
 
 /**
@@ -98,6 +107,18 @@ export async function consolidate(options: ConsolidateOptions): Promise<Consolid
       skipped.push(...inv.skipped);
       timer.mark('load');
       if (inv.dates.length === 0) continue;
+      if ((options.method ?? 'kernels') === 'kernels') {
+        const pass = await kernelPass(duck, options.root, inv.dates, cfg, timer);
+        solved += pass.iv.solved;
+        for (const [k, v] of Object.entries(pass.iv.unsolved)) unsolved[k] = (unsolved[k] ?? 0) + v;
+        orphans += pass.orphans;
+        minutes += pass.minutes;
+        Object.assign(rowsByDate, pass.rowsByDate);
+        for (const t of pass.tickers) contracts.add(t);
+        files.push(...pass.files);
+        timer.mark('write');
+        continue;
+      }
       const indicatorNames = await buildSpyIndicators(duck, cfg.indicators);
       await buildNewsAsOf(duck, cfg.newsLookbackMinutes);
       timer.mark('indicators');
@@ -179,3 +200,153 @@ function consolidatedSelectList(indicatorNames: readonly string[]): string {
     'g.iv', ivStatusSql('g'), 'g.delta', 'g.gamma', 'g.theta', 'g.vega', 'g.rho',
   ].join(', ');
 }
+
+/**
+ * One pass by typed-array kernels: `opt` sorted once in DuckDB (date, ticker, bar start; bars
+ * with no underlying bar at or before them that session dropped), its numbers read as columns,
+ * the underlying / VIX / indicator / news values gathered as of each bar with `alignAsOf`, the
+ * greeks solved, and everything streamed into `COPY … TO` next to the sorted rows' text columns
+ * (`POSITIONAL JOIN`): nothing wide is stored in DuckDB.
+ */
+async function kernelPass(
+  duck: DuckSession,
+  root: string,
+  dates: readonly string[],
+  cfg: { readonly riskFreeRate: number; readonly dividendYield: number; readonly newsLookbackMinutes: number; readonly indicators: IndicatorSettings; readonly calendar: MarketCalendar },
+  timer: StepTimer,
+): Promise<{ iv: IvOutcome; orphans: number; minutes: number; rowsByDate: Record<string, number>; tickers: string[]; files: string[] }> {
+  await buildNewsAsOf(duck, cfg.newsLookbackMinutes);
+  const spy = await duck.columns(`SELECT s.date, s.ts, s.open, s.high, s.low, s."close", s.volume, s.vwap,
+      n.news_count, n.news_sentiment_mean, n.news_sentiment_latest, n.minutes_since_news
+    FROM spy s LEFT JOIN spy_news n ON n.ts = s.ts ORDER BY s.date, s.ts`);
+  const sc = spy.cols as Record<string, Float64Array>;
+  const ind = spyIndicatorColumns(spy.cols.date as (string | null)[], sc.close!, sc.volume!, cfg.indicators);
+  const vix = (await duck.columns(`SELECT ts, open, high, low, "close" FROM vix ORDER BY ts`)).cols as Record<string, Float64Array>;
+  const se = await duck.columns(`SELECT date, open_ms, close_ms FROM sessions ORDER BY open_ms`);
+  timer.mark('indicators');
+  await duck.run(`CREATE OR REPLACE TEMP TABLE opt_sorted AS
+    SELECT o.* FROM opt o JOIN (SELECT date, min(ts) AS first_ts FROM spy GROUP BY date) f ON f.date = o.date AND o.ts >= f.first_ts
+    ORDER BY o.date, o.ticker, o.ts`);
+  const exps = await duck.columns(`SELECT DISTINCT expiration FROM opt_sorted WHERE expiration IS NOT NULL ORDER BY expiration`);
+  const expList = exps.cols.expiration as string[];
+  const tick = await duck.columns(`SELECT DISTINCT ticker FROM opt_sorted WHERE ticker IS NOT NULL ORDER BY ticker`);
+  const counts = await duck.columns(`SELECT (SELECT count(*) FROM opt) AS n_opt`);
+  // Numbers only cross to JS: the expiration as its index in expList, the type as 1 = put.
+  const o = (await duck.columns(`SELECT ts, strike, "close", list_position(${sqlList(expList)}, expiration) - 1 AS exp,
+      CASE contract_type WHEN 'call' THEN 0 WHEN 'put' THEN 1 END AS is_put, list_position(${sqlList(tick.cols.ticker as string[])}, ticker) AS contract
+    FROM opt_sorted`)).cols as Record<string, Float64Array>;
+  timer.mark('join');
+  const n = o.ts!.length;
+  const ts = o.ts!;
+  const spyIdx = new Int32Array(n);
+  const vixIdx = new Int32Array(n);
+  const sessionOpen = se.cols.open_ms as Float64Array;
+  const sessionClose = se.cols.close_ms as Float64Array;
+  const rowsByDate: Record<string, number> = {};
+  const minuteSet = new Set<number>();
+  // Blocks of one contract-day, ascending bar starts: as-of index into that session's bars.
+  const bounds = (times: Float64Array, from: number, to: number) => {
+    let a = 0;
+    while (a < times.length && times[a]! < from) a++;
+    let b = a;
+    while (b < times.length && times[b]! < to) b++;
+    return [a, b] as const;
+  };
+  let s = -1;
+  let spyRange: readonly [number, number] = [0, 0];
+  let vixRange: readonly [number, number] = [0, 0];
+  for (let a = 0; a < n; ) {
+    if (s < 0 || !(ts[a]! >= sessionOpen[s]! && ts[a]! < sessionClose[s]!)) {
+      s = 0;
+      while (s < sessionOpen.length && !(ts[a]! >= sessionOpen[s]! && ts[a]! < sessionClose[s]!)) s++;
+      spyRange = bounds(sc.ts!, sessionOpen[s]!, sessionClose[s]!);
+      vixRange = bounds(vix.ts!, sessionOpen[s]!, sessionClose[s]!);
+    }
+    // A block: one contract in one session (rows are sorted by date, ticker, bar start).
+    let b = a + 1;
+    while (b < n && same(o.contract![b]!, o.contract![a]!) && ts[b]! < sessionClose[s]!) b++;
+    const date = (se.cols.date as string[])[s]!;
+    rowsByDate[date] = (rowsByDate[date] ?? 0) + (b - a);
+    const left = ts.subarray(a, b);
+    const si = alignAsOf(left, sc.ts!.subarray(spyRange[0], spyRange[1]));
+    const vi = alignAsOf(left, vix.ts!.subarray(vixRange[0], vixRange[1]));
+    for (let k = 0; k < b - a; k++) {
+      spyIdx[a + k] = si[k]! < 0 ? -1 : si[k]! + spyRange[0];
+      vixIdx[a + k] = vi[k]! < 0 ? -1 : vi[k]! + vixRange[0];
+      minuteSet.add(ts[a + k]!);
+    }
+    a = b;
+  }
+  const take = (values: Float64Array, idx: Int32Array) => {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = idx[i]! < 0 ? Number.NaN : values[idx[i]!]!;
+    return out;
+  };
+  const age = (times: Float64Array, idx: Int32Array) => {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = idx[i]! < 0 ? Number.NaN : (ts[i]! - times[idx[i]!]!) / 60000.0;
+    return out;
+  };
+  const spyClose = take(sc.close!, spyIdx);
+  const expiryClose = expList.map((e) => {
+    try {
+      return expiryInstant(e, cfg.calendar);
+    } catch {
+      return Number.NaN;
+    }
+  });
+  const closeMs = new Float64Array(n);
+  for (let i = 0; i < n; i++) closeMs[i] = o.exp![i]! >= 0 ? expiryClose[o.exp![i]!]! : Number.NaN;
+  const g = solveGreeks({ ts, spot: spyClose, strike: o.strike!, price: o.close!, isPut: o.is_put!, closeMs }, cfg);
+  const moneyness = new Float64Array(n);
+  for (let i = 0; i < n; i++) moneyness[i] = spyClose[i]! / o.strike![i]!;
+  const cols: Record<string, Float64Array> = {
+    minutes_to_expiry: g.minutesToExpiry,
+    moneyness,
+    spy_open: take(sc.open!, spyIdx), spy_high: take(sc.high!, spyIdx), spy_low: take(sc.low!, spyIdx), spy_close: spyClose,
+    spy_volume: take(sc.volume!, spyIdx), spy_vwap: take(sc.vwap!, spyIdx), spy_age_minutes: age(sc.ts!, spyIdx),
+    vix_open: take(vix.open!, vixIdx), vix_high: take(vix.high!, vixIdx), vix_low: take(vix.low!, vixIdx), vix_close: take(vix.close!, vixIdx),
+    vix_age_minutes: age(vix.ts!, vixIdx),
+  };
+  for (const name of ind.names) cols[name] = take(ind.values[name]!, spyIdx);
+  for (const name of ['news_count', 'news_sentiment_mean', 'news_sentiment_latest', 'minutes_since_news']) cols[name] = take(sc[name]!, spyIdx);
+  Object.assign(cols, { iv: g.iv, iv_status_code: g.ivStatusCode, delta: g.delta, gamma: g.gamma, theta: g.theta, vega: g.vega, rho: g.rho });
+  timer.mark('greeks');
+  const j = (name: string) => `g.${name}`;
+  // Rows are sorted by date: each date's rows are one range of the arrays, written by its own COPY.
+  const dayStart = new Map<string, number>();
+  let at = 0;
+  for (const d of [...Object.keys(rowsByDate)].sort()) {
+    dayStart.set(d, at);
+    at += rowsByDate[d]!;
+  }
+  const written = await writeDateFiles(
+    duck,
+    root,
+    CONSOLIDATED_DATASET,
+    (date) => {
+      const from = dayStart.get(date);
+      if (from === undefined) return null;
+      const to = from + rowsByDate[date]!;
+      duck.scanColumns('consolidated_rows', Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, v.subarray(from, to)])));
+      return `SELECT c.ticker, epoch_ms(c.ts)::TIMESTAMPTZ AS timestamp, c.underlying, c.contract_type, c.strike, c.expiration, g.minutes_to_expiry, g.moneyness,
+         c.open AS opt_open, c.high AS opt_high, c.low AS opt_low, c."close" AS opt_close, c.volume AS opt_volume, c.vwap AS opt_vwap, c.transactions AS opt_transactions,
+         ${['spy_open', 'spy_high', 'spy_low', 'spy_close', 'spy_volume', 'spy_vwap', 'spy_age_minutes', 'vix_open', 'vix_high', 'vix_low', 'vix_close', 'vix_age_minutes', ...ind.names,
+           'news_count', 'news_sentiment_mean', 'news_sentiment_latest', 'minutes_since_news', 'iv'].map(j).join(', ')},
+         ${ivStatusSql('g')}, g.delta, g.gamma, g.theta, g.vega, g.rho
+       FROM (SELECT * FROM opt_sorted WHERE date = ${sqlString(date)}) c POSITIONAL JOIN consolidated_rows() g`;
+    },
+    dates,
+  );
+  return {
+    iv: g.outcome,
+    orphans: (counts.cols.n_opt as Float64Array)[0]! - n,
+    minutes: minuteSet.size,
+    rowsByDate,
+    tickers: tick.cols.ticker as string[],
+    files: written.files,
+  };
+}
+
+const same = (x: number, y: number): boolean => x === y || (x !== x && y !== y);
+const sqlList = (items: readonly string[]) => `[${items.map(sqlString).join(', ')}]::VARCHAR[]`;

@@ -63,12 +63,39 @@ export async function buildGreeks(
   const { rows, cols } = await duck.columns(
     `SELECT ts, spy_close, strike, opt_close, expiry_close_ms AS close_ms, CASE contract_type WHEN 'call' THEN 0 WHEN 'put' THEN 1 END AS is_put FROM cons`,
   );
-  const ts = cols.ts as Float64Array;
-  const spot = cols.spy_close as Float64Array;
-  const strike = cols.strike as Float64Array;
-  const price = cols.opt_close as Float64Array;
-  const isPut = cols.is_put as Float64Array;
-  const close = cols.close_ms as Float64Array;
+  const g = solveGreeks(
+    { ts: cols.ts as Float64Array, spot: cols.spy_close as Float64Array, strike: cols.strike as Float64Array, price: cols.opt_close as Float64Array, isPut: cols.is_put as Float64Array, closeMs: cols.close_ms as Float64Array },
+    params,
+  );
+  await duck.createTable('greeks', { minutes_to_expiry: g.minutesToExpiry, iv: g.iv, delta: g.delta, gamma: g.gamma, theta: g.theta, vega: g.vega, rho: g.rho, iv_status_code: g.ivStatusCode });
+  return g.outcome;
+}
+
+/** Per-row results of {@link solveGreeks} (NaN where a row has no solution; `ivStatusCode` NaN where it has one). */
+export interface GreekColumns {
+  readonly minutesToExpiry: Float64Array;
+  readonly iv: Float64Array;
+  readonly delta: Float64Array;
+  readonly gamma: Float64Array;
+  readonly theta: Float64Array;
+  readonly vega: Float64Array;
+  readonly rho: Float64Array;
+  /** Index into the status names of {@link ivStatusSql} (why there is no IV). */
+  readonly ivStatusCode: Float64Array;
+  readonly outcome: IvOutcome;
+}
+
+/**
+ * Implied volatility and the greeks of option rows (bar start, the underlying's as-of close,
+ * strike, option close, 1 for a put / 0 for a call / NaN unknown, expiration day's close in ms).
+ */
+export function solveGreeks(
+  rowsIn: { readonly ts: Float64Array; readonly spot: Float64Array; readonly strike: Float64Array; readonly price: Float64Array; readonly isPut: Float64Array; readonly closeMs: Float64Array },
+  params: { readonly riskFreeRate: number; readonly dividendYield: number },
+): GreekColumns {
+  const { ts, spot, strike, price, isPut } = rowsIn;
+  const close = rowsIn.closeMs;
+  const rows = ts.length;
   const minutes = new Float64Array(rows);
   const names = ['iv', 'delta', 'gamma', 'theta', 'vega', 'rho'] as const;
   const out = Object.fromEntries(names.map((n) => [n, new Float64Array(rows).fill(Number.NaN)])) as Record<(typeof names)[number], Float64Array>;
@@ -109,10 +136,9 @@ export async function buildGreeks(
       counts[code]!++;
     }
   }
-  await duck.createTable('greeks', { minutes_to_expiry: minutes, ...out, iv_status_code: status });
   const unsolved: Record<string, number> = {};
   IV_STATUS.forEach((s, k) => {
     if (counts[k]! > 0) unsolved[s] = counts[k]!;
   });
-  return { solved, unsolved };
+  return { minutesToExpiry: minutes, ...out, ivStatusCode: status, outcome: { solved, unsolved } };
 }

@@ -46,10 +46,23 @@ export const DEFAULT_INDICATORS: IndicatorSettings = {
  * the underlying trades every minute of the session.
  */
 export async function buildSpyIndicators(duck: DuckSession, cfg: IndicatorSettings): Promise<string[]> {
-  const { rows, cols } = await duck.columns(`SELECT date, ts, "close", volume FROM spy ORDER BY date, ts`);
-  const date = cols.date as (string | null)[];
-  const close = cols.close as Float64Array;
-  const volume = cols.volume as Float64Array;
+  const { cols } = await duck.columns(`SELECT date, ts, "close", volume FROM spy ORDER BY date, ts`);
+  const { names, values } = spyIndicatorColumns(cols.date as (string | null)[], cols.close as Float64Array, cols.volume as Float64Array, cfg);
+  await duck.createTable('spy_ind', { ts: cols.ts as Float64Array, ...values }, ['ts']);
+  return names;
+}
+
+/**
+ * The underlying's indicator columns (named as {@link buildSpyIndicators} names them, in order)
+ * of bars ordered by date and bar start, each date computed from its own first bar.
+ */
+export function spyIndicatorColumns(
+  date: readonly (string | null)[],
+  close: Float64Array,
+  volume: Float64Array,
+  cfg: IndicatorSettings,
+): { names: string[]; values: Record<string, Float64Array> } {
+  const rows = close.length;
   const names = indicatorColumns(cfg);
   const out: Record<string, Float64Array> = Object.fromEntries(names.map((n) => [n, new Float64Array(rows).fill(Number.NaN)]));
   let start = 0;
@@ -77,8 +90,7 @@ export async function buildSpyIndicators(duck: DuckSession, cfg: IndicatorSettin
     }
     start = end;
   }
-  await duck.createTable('spy_ind', { ts: cols.ts as Float64Array, ...out }, ['ts']);
-  return names;
+  return { names, values: out };
 }
 
 /** The indicator column names {@link buildSpyIndicators} produces for `cfg`, in order. */

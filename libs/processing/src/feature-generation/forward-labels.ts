@@ -33,12 +33,30 @@ export const DEFAULT_LABELS: LabelSettings = LABEL_DEFAULTS;
  * or mixes contracts. Returns the positive count.
  */
 export async function buildLabels(duck: DuckSession, source: string, cfg: LabelSettings): Promise<number> {
-  const { rows, cols } = await duck.columns(`SELECT row_id, ts, opt_close,
+  const { cols } = await duck.columns(`SELECT row_id, ts, opt_close,
       (row_number() OVER (ORDER BY row_id) = 1 OR date <> lag(date) OVER (ORDER BY row_id) OR ticker <> lag(ticker) OVER (ORDER BY row_id))::DOUBLE AS starts
     FROM ${source} ORDER BY row_id`);
-  const ts = cols.ts as Float64Array;
-  const close = cols.opt_close as Float64Array;
-  const starts = cols.starts as Float64Array;
+  const l = contractDayLabels(cols.ts as Float64Array, cols.opt_close as Float64Array, cols.starts as Float64Array, cfg);
+  await duck.createTable('labels', { row_id: cols.row_id as Float64Array, target: l.target, max_gain: l.maxGain, min_loss: l.minLoss, time_to_max_min: l.timeToMaxMin }, ['row_id']);
+  return l.positives;
+}
+
+/** Label columns of {@link contractDayLabels}, one value per input row (NaN where a row has no label). */
+export interface ContractDayLabels {
+  readonly target: Float64Array;
+  readonly maxGain: Float64Array;
+  readonly minLoss: Float64Array;
+  readonly timeToMaxMin: Float64Array;
+  readonly positives: number;
+}
+
+/**
+ * The labels of rows ordered by contract-day and bar start: `starts[k]` is 1 where a new
+ * contract-day begins. Calls features' `labelForwardWindow` once per contract-day, so a window
+ * never crosses a session or mixes contracts (used by both feature paths).
+ */
+export function contractDayLabels(ts: Float64Array, close: Float64Array, starts: ArrayLike<number>, cfg: LabelSettings): ContractDayLabels {
+  const rows = ts.length;
   const target = new Float64Array(rows);
   const maxGain = new Float64Array(rows);
   const minLoss = new Float64Array(rows);
@@ -71,8 +89,7 @@ export async function buildLabels(duck: DuckSession, source: string, cfg: LabelS
     }
     a = b;
   }
-  await duck.createTable('labels', { row_id: cols.row_id as Float64Array, target, max_gain: maxGain, min_loss: minLoss, time_to_max_min: timeTo }, ['row_id']);
-  return positives;
+  return { target, maxGain, minLoss, timeToMaxMin: timeTo, positives };
 }
 
 /**

@@ -1,15 +1,17 @@
-import { sqlFileList, type DuckSession } from '../duck/duck-session.js';
+import { sqlFileList, sqlString, type DuckSession, type StridedColumn } from '../duck/duck-session.js';
 import { listPartitions } from '../layout/parquet-layout.js';
-import { writeDatePartitions } from '../layout/partition-writer.js';
+import { writeDateFiles, writeDatePartitions } from '../layout/partition-writer.js';
 import { StepTimer } from '../layout/step-timer.js';
 import { checkProcessedDrift } from '../layout/drift-check.js';
 import { DEFAULT_BATCH_DATES, type MarketStepOptions, type MarketStepSummary } from '../layout/processed-step.js';
 import { CONSOLIDATED_DATASET } from '../consolidation/consolidate.js';
 import { buildNewsAsOf, loadMarketTables, marketSources, openDuck } from '../consolidation/market-tables.js';
 import { buildSpyIndicators, DEFAULT_INDICATORS } from '../consolidation/spy-indicators.js';
-import { FEATURE_COLUMNS, FEATURE_DEFINITIONS, IDENTIFIER_COLUMNS, LABEL_COLUMNS } from '@spyglass/features';
+import { FEATURE_COLUMNS, FEATURE_DEFINITIONS, IDENTIFIER_COLUMNS, LABEL_COLUMNS, labelColumns } from '@spyglass/features';
+import { nyseCalendar, type MarketCalendar } from '@spyglass/core';
+import { engineFeatureRows } from './engine-feature-rows.js';
 import { buildOptionFeatureFrame, buildSpyFeatureFrame } from './feature-frames.js';
-import { buildLabels, DEFAULT_LABELS, labelSelect, type LabelSettings } from './forward-labels.js';
+import { buildLabels, contractDayLabels, DEFAULT_LABELS, labelSelect, type LabelSettings } from './forward-labels.js';
 
 /**
  * Options of {@link generateFeatures}.
@@ -21,6 +23,16 @@ import { buildLabels, DEFAULT_LABELS, labelSelect, type LabelSettings } from './
  */
 export interface GenerateFeaturesOptions extends MarketStepOptions {
   readonly labels?: LabelSettings;
+  /**
+   * How the features are computed. `engine` (default): each session replayed through the live
+   * engine's O(1) kernels (`SessionFeatureEngine`), so batch and live share one definition; a
+   * pass the engine cannot take (e.g. consolidated with other rates) falls back to `sql`.
+   * `sql`: DuckDB window frames and as-of joins (the reference the engine is tested against).
+   */
+  readonly method?: 'engine' | 'sql';
+  /** Rates consolidation used (defaults as consolidate's): the engine path re-solves IV with them and checks it against the stored IV. */
+  readonly riskFreeRate?: number;
+  readonly dividendYield?: number;
 }
 
 /**
@@ -38,6 +50,8 @@ export interface FeatureSummary extends MarketStepSummary {
   readonly positiveRate: number;
   /** Share of NULL values per feature (warm-up, no IV solution, no news…), for a quick sanity check. */
   readonly nullRate: Readonly<Record<string, number>>;
+  /** Passes computed by the engine and by DuckDB, and why a pass fell back to DuckDB. */
+  readonly passes: { readonly engine: number; readonly sql: number; readonly fallbacks: readonly string[] };
 }
 
 /**
@@ -82,17 +96,41 @@ export async function generateFeatures(options: GenerateFeaturesOptions): Promis
   const nulls = new Map<string, number>();
   const files: string[] = [];
   let positives = 0;
+  const method = options.method ?? 'engine';
+  const engineSettings = {
+    riskFreeRate: options.riskFreeRate ?? 0.045,
+    dividendYield: options.dividendYield ?? 0.013,
+    newsLookbackMinutes: lookback,
+    calendar: options.calendar ?? nyseCalendar,
+  };
+  const passes = { engine: 0, sql: 0 };
+  const fallbacks: string[] = [];
   try {
     for (let b = 0; b < dates.length; b += batch) {
       const inv = await loadMarketTables(duck, dates.slice(b, b + batch), marketSources(options, lookback), false);
       skipped.push(...inv.skipped);
       timer.mark('load');
       if (inv.dates.length === 0) continue;
+      const consFiles = inv.dates.flatMap((d) => consByDate.get(d) ?? []);
+      if (method === 'engine') {
+        const pass = await enginePass(duck, options.root, consFiles, inv.dates, labels, engineSettings, timer);
+        if (pass.ok) {
+          positives += pass.positives;
+          files.push(...pass.files);
+          passes.engine++;
+          const stats = await writtenCounts(duck, pass.files, FEATURE_COLUMNS);
+          for (const [d, n] of stats.rowsByDate) rowsByDate[d] = n;
+          for (const [c, n] of stats.nulls) nulls.set(c, (nulls.get(c) ?? 0) + n);
+          timer.mark('counts');
+          continue;
+        }
+        fallbacks.push(`${inv.dates[0]}..${inv.dates[inv.dates.length - 1]}: ${pass.reason}`);
+      }
+      passes.sql++;
       await buildSpyIndicators(duck, DEFAULT_INDICATORS);
       await buildNewsAsOf(duck, lookback);
       await buildSpyFeatureFrame(duck);
       timer.mark('underlying_frame');
-      const consFiles = inv.dates.flatMap((d) => consByDate.get(d) ?? []);
       await duck.run(`CREATE OR REPLACE TEMP TABLE cons_in AS
         SELECT regexp_extract(filename, 'date=([0-9]{4}-[0-9]{2}-[0-9]{2})', 1) AS date, ticker, epoch_ms(timestamp) AS ts,
           underlying, expiration, strike, contract_type, moneyness, minutes_to_expiry,
@@ -145,7 +183,95 @@ export async function generateFeatures(options: GenerateFeaturesOptions): Promis
     timings: timer.seconds(),
     cpuTimings: timer.cpuSeconds(),
     schemaDrift,
+    passes: { ...passes, fallbacks },
   };
+}
+
+const sqlList = (items: readonly string[]) => `[${items.map(sqlString).join(', ')}]`;
+
+/**
+ * One pass by the engine: reads the pass's underlying, VIX, news (already loaded) and consolidated
+ * rows as columns, computes features and labels in JS, and writes the features joined by position
+ * to the consolidated identifiers (no string column crosses to JS and back).
+ */
+async function enginePass(
+  duck: DuckSession,
+  root: string,
+  consFiles: readonly string[],
+  dates: readonly string[],
+  labels: LabelSettings,
+  settings: { readonly riskFreeRate: number; readonly dividendYield: number; readonly newsLookbackMinutes: number; readonly calendar: MarketCalendar },
+  timer: StepTimer,
+): Promise<{ ok: true; positives: number; files: string[] } | { ok: false; reason: string }> {
+  const se = await duck.columns(`SELECT date, open_ms, close_ms FROM sessions ORDER BY open_ms`);
+  const spy = await duck.columns(`SELECT ts, open, high, low, "close", volume, vwap FROM spy ORDER BY ts`);
+  const vix = await duck.columns(`SELECT ts, "close" FROM vix ORDER BY ts`);
+  const news = await duck.columns(`SELECT ts, id, score FROM news ORDER BY ts, id`);
+  timer.mark('load');
+  // File order is (date, ticker, ts): kept by the table (insertion order) and by the written features.
+  await duck.run(`CREATE OR REPLACE TEMP TABLE cons_in AS
+    SELECT regexp_extract(filename, 'date=([0-9]{4}-[0-9]{2}-[0-9]{2})', 1) AS date, ticker, epoch_ms(timestamp) AS ts,
+      underlying, expiration, strike, contract_type, moneyness, minutes_to_expiry,
+      opt_open, opt_high, opt_low, opt_close, opt_volume, iv, delta, gamma, theta, vega
+    FROM read_parquet(${sqlFileList(consFiles)}, hive_partitioning = false, filename = true)`);
+  const meta = await duck.columns(`SELECT DISTINCT ticker, expiration, contract_type FROM cons_in ORDER BY ticker`);
+  const tickers = meta.cols.ticker as (string | null)[];
+  if (new Set(tickers).size !== meta.rows || tickers.some((t) => t === null)) return { ok: false, reason: 'a contract has more than one expiration or type' };
+  const contracts = tickers.map((t, k) => ({ ticker: t!, expiration: (meta.cols.expiration as (string | null)[])[k] ?? '', contractType: (meta.cols.contract_type as (string | null)[])[k] ?? '' }));
+  // The contract of a row as a number (a string per row costs more to cross than the rest of the row).
+  const c = await duck.columns(`SELECT ts, list_position(${sqlList(tickers as string[])}, ticker) - 1 AS contract, opt_open, opt_high, opt_low, opt_close, opt_volume, strike,
+      iv, delta, gamma, theta, vega, moneyness, minutes_to_expiry FROM cons_in`);
+  timer.mark('read_consolidated');
+  const f = (cols: Record<string, unknown>, name: string) => cols[name] as Float64Array;
+  const result = engineFeatureRows(
+    {
+      sessions: (se.cols.date as string[]).map((date, k) => ({ date, openMs: f(se.cols, 'open_ms')[k]!, closeMs: f(se.cols, 'close_ms')[k]! })),
+      spy: { ts: f(spy.cols, 'ts'), open: f(spy.cols, 'open'), high: f(spy.cols, 'high'), low: f(spy.cols, 'low'), close: f(spy.cols, 'close'), volume: f(spy.cols, 'volume'), vwap: f(spy.cols, 'vwap') },
+      vix: { ts: f(vix.cols, 'ts'), close: f(vix.cols, 'close') },
+      news: { ts: f(news.cols, 'ts'), id: news.cols.id as (string | null)[], score: f(news.cols, 'score') },
+      options: {
+        ts: f(c.cols, 'ts'), contract: f(c.cols, 'contract'), open: f(c.cols, 'opt_open'), high: f(c.cols, 'opt_high'), low: f(c.cols, 'opt_low'),
+        close: f(c.cols, 'opt_close'), volume: f(c.cols, 'opt_volume'), strike: f(c.cols, 'strike'), iv: f(c.cols, 'iv'), delta: f(c.cols, 'delta'),
+        gamma: f(c.cols, 'gamma'), theta: f(c.cols, 'theta'), vega: f(c.cols, 'vega'), moneyness: f(c.cols, 'moneyness'), minutesToExpiry: f(c.cols, 'minutes_to_expiry'),
+      },
+      contracts,
+    },
+    settings,
+  );
+  timer.mark('engine_features');
+  if (!result.ok) return result;
+  const l = contractDayLabels(f(c.cols, 'ts'), f(c.cols, 'opt_close'), result.starts, labels);
+  timer.mark('labels');
+  const width = FEATURE_COLUMNS.length;
+  const n = labelColumns(labels.windowMinutes);
+  const sessionDates = se.cols.date as string[];
+  const dayStart = new Map<string, [number, number]>();
+  let at = 0;
+  result.rowsPerSession.forEach((count, k) => {
+    if (count > 0) dayStart.set(sessionDates[k]!, [at, at + count]);
+    at += count;
+  });
+  const written = await writeDateFiles(
+    duck,
+    root,
+    FEATURES_DATASET,
+    (date) => {
+      const range = dayStart.get(date);
+      if (range === undefined) return null;
+      const [from, to] = range;
+      const fx: Record<string, StridedColumn | Float64Array> = {};
+      FEATURE_COLUMNS.forEach((name, j) => (fx[name] = { data: result.rows.subarray(from * width, to * width), offset: j, stride: width, rows: to - from }));
+      Object.assign(fx, { l_target: l.target.subarray(from, to), l_max_gain: l.maxGain.subarray(from, to), l_min_loss: l.minLoss.subarray(from, to), l_time_to_max_min: l.timeToMaxMin.subarray(from, to) });
+      duck.scanColumns('feature_rows', fx);
+      return `SELECT c.ticker, epoch_ms(c.ts)::TIMESTAMPTZ AS timestamp, c.underlying, c.expiration, c.strike, c.contract_type,
+          ${FEATURE_COLUMNS.map((name) => `f."${name}"`).join(', ')},
+          CASE WHEN f.l_max_gain IS NULL THEN NULL ELSE f.l_target::INTEGER END AS target, f.l_max_gain AS ${n.maxGain}, f.l_min_loss AS ${n.minLoss}, f.l_time_to_max_min AS time_to_max_min
+        FROM (SELECT * FROM cons_in WHERE date = ${sqlString(date)}) c POSITIONAL JOIN feature_rows() f`;
+    },
+    dates,
+  );
+  timer.mark('join_write');
+  return { ok: true, positives: l.positives, files: written.files };
 }
 
 

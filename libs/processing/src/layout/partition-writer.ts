@@ -51,3 +51,45 @@ export async function writeDatePartitions(
     await rm(tmp, { recursive: true, force: true });
   }
 }
+
+/**
+ * Like {@link writeDatePartitions}, but one `COPY` per date: `queryOf(date)` gives that date's rows
+ * (no `date` column) or `null` when it has none (its old file is removed). A single-file `COPY`
+ * keeps the query's row order exactly; `PARTITION_BY` with two threads was seen to move a block of
+ * rows of a partition behind a later one (5 dates of a simulated year). Dictionary pages stay
+ * on: without them a day of features took ~10 % less write CPU but the year's files were 13 %
+ * larger.
+ */
+export async function writeDateFiles(
+  duck: DuckSession,
+  root: string,
+  dataset: string,
+  queryOf: (date: string) => string | null,
+  processedDates: readonly string[],
+): Promise<{ dates: string[]; files: string[] }> {
+  const base = dataRootLayout(root).processedDataset(dataset);
+  const tmp = dataRootLayout(root).processedDataset(`.tmp-${dataset}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  await mkdir(tmp, { recursive: true });
+  try {
+    const dates: string[] = [];
+    const files: string[] = [];
+    for (const date of [...processedDates].sort()) {
+      const dest = join(base, `date=${date}`);
+      const query = queryOf(date);
+      if (query === null) {
+        await rm(join(dest, 'part-0.parquet'), { force: true });
+        continue;
+      }
+      const staged = join(tmp, `${date}.parquet`);
+      await duck.run(`COPY (${query}) TO ${sqlString(staged)} (FORMAT parquet, COMPRESSION snappy)`);
+      await mkdir(dest, { recursive: true });
+      const file = join(dest, 'part-0.parquet');
+      await rename(staged, file);
+      dates.push(date);
+      files.push(file);
+    }
+    return { dates, files };
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
