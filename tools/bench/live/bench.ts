@@ -19,6 +19,7 @@
 //
 //   npm run bench:live -- [--rounds 4] [--days 10] [--band 35] [--speed 600] [--flush-ms 1000]
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { loadavg, tmpdir } from 'node:os';
@@ -44,6 +45,18 @@ const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const pct = (xs: number[], p: number) => {
   const s = Float64Array.from(xs).sort();
   return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : Number.NaN;
+};
+/**
+ * This thread's time on a CPU and waiting runnable for one (ms, Linux /proc/thread-self/schedstat):
+ * on a shared machine the wait says how much of a latency is queueing for a core, not work.
+ */
+const schedstat = (): { runMs: number; waitMs: number } => {
+  try {
+    const [run, wait] = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map(Number);
+    return { runMs: run! / 1e6, waitMs: wait! / 1e6 };
+  } catch {
+    return { runMs: Number.NaN, waitMs: Number.NaN };
+  }
 };
 const max = (xs: number[]) => (xs.length === 0 ? Number.NaN : xs.reduce((a, b) => (b > a ? b : a), Number.NEGATIVE_INFINITY));
 
@@ -93,6 +106,9 @@ interface RoundResult {
   wallSeconds: number;
   cpuSeconds: number;
   engineUsPerBar: number;
+  /** The scoring (main) thread's CPU seconds and seconds spent runnable but waiting for a core. */
+  mainCpuSeconds: number;
+  mainWaitSeconds: number;
   rssFirst: number;
   rssLast: number;
   counts: ReturnType<LiveSignalEngine['counts']>;
@@ -108,6 +124,8 @@ const emptyRound = (mode: Mode): RoundResult => ({
   wallSeconds: 0,
   cpuSeconds: 0,
   engineUsPerBar: 0,
+  mainCpuSeconds: 0,
+  mainWaitSeconds: 0,
   rssFirst: 0,
   rssLast: 0,
   counts: { scored: 0, signals: 0, late: 0, duplicate: 0, outsideSession: 0, noUnderlying: 0, invalid: 0, bursts: 0 },
@@ -224,6 +242,7 @@ try {
       return rn.run(tapStream(source, (ev) => ev.type === 'bar' && add(ev.bar)));
     };
     const cpu0 = process.cpuUsage();
+    const s0 = schedstat();
     const r0 = performance.now();
     await Promise.all([
       run(runner<StockBar>('stocks'), createStockStream(streamOpts(['AM.SPY'])) as unknown as StreamingSource<StockBar>, (b) => {
@@ -241,6 +260,9 @@ try {
     clearInterval(quiet);
     await writer?.close();
     r.wallSeconds = (performance.now() - r0) / 1000;
+    const s1 = schedstat();
+    r.mainCpuSeconds = (s1.runMs - s0.runMs) / 1000;
+    r.mainWaitSeconds = (s1.waitMs - s0.waitMs) / 1000;
     const cpu = process.cpuUsage(cpu0);
     r.cpuSeconds = (cpu.user + cpu.system) / 1e6;
     engine.flush();
@@ -263,7 +285,7 @@ try {
     results.push(res);
     // The machine is shared: its 1-minute load average before and after says how much CPU the round could get.
     console.log(
-      `round ${i + 1}/${rounds} ${mode.padEnd(10)} probability p50 ${fmt(pct(res.steady.probability, 50))} p99 ${fmt(pct(res.steady.probability, 99))}  signal p99 ${fmt(pct(res.steady.signal, 99))}  start-up p99 ${fmt(pct(res.startup.probability, 99))}  durable p99 ${fmt(pct(res.durable, 99))} ms  ${res.wallSeconds.toFixed(1)} s wall ${res.cpuSeconds.toFixed(1)} s CPU (${((res.cpuSeconds * 1e6) / Math.max(1, res.optionBars)).toFixed(0)} µs/bar)  load ${load0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}`,
+      `round ${i + 1}/${rounds} ${mode.padEnd(10)} probability p50 ${fmt(pct(res.steady.probability, 50))} p99 ${fmt(pct(res.steady.probability, 99))}  signal p99 ${fmt(pct(res.steady.signal, 99))}  start-up p99 ${fmt(pct(res.startup.probability, 99))}  durable p99 ${fmt(pct(res.durable, 99))} ms  ${res.wallSeconds.toFixed(1)} s wall ${res.cpuSeconds.toFixed(1)} s CPU (${((res.cpuSeconds * 1e6) / Math.max(1, res.optionBars)).toFixed(0)} µs/bar; scoring thread ${res.mainCpuSeconds.toFixed(1)} s CPU, ${res.mainWaitSeconds.toFixed(1)} s waiting for a core)  load ${load0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}`,
     );
   }
 
@@ -274,7 +296,7 @@ try {
    * before SHAP; → explained up to the end of the flush. What arrival → probability would be if the
    * event loop were free when each minute's message arrived; its CPU per bar is the engine's own.
    */
-  async function engineAlone(): Promise<{ probability: number[]; explained: number[]; cpuUsPerBar: number; bars: number; widest: number }> {
+  async function engineAlone(): Promise<{ probability: number[]; explained: number[]; probabilityCpu: number[]; explainedCpu: number[]; cpuUsPerBar: number; bars: number; widest: number }> {
     const stored = await readStoredSession({ root: join(root, 'round-0'), date: liveDay, newsLookbackMinutes: features.newsLookbackMinutes });
     const engine = new LiveSignalEngine({ model, features, schedule: () => {} });
     engine.warm({ news: warmNews });
@@ -282,29 +304,44 @@ try {
     const byMinute = new Map<number, OptionBar[]>();
     for (const b of stored.options) (byMinute.get(b.timestamp) ?? byMinute.set(b.timestamp, []).get(b.timestamp)!).push(b);
     let scoredAt = 0;
-    engine.onBurst(() => (scoredAt = performance.now()));
+    let scoredCpu = { user: 0, system: 0 };
+    engine.onBurst(() => {
+      scoredAt = performance.now();
+      scoredCpu = threadCpu();
+    });
     const probability: number[] = [];
     const explained: number[] = [];
+    // CPU time of each burst (this process has no other thread working here): what its latency
+    // would be with a core to itself, whatever the load of the shared machine.
+    const probabilityCpu: number[] = [];
+    const explainedCpu: number[] = [];
+    const cpuMs = (a: { user: number; system: number }, b: { user: number; system: number }) => (b.user + b.system - a.user - a.system) / 1000;
+    // This thread's CPU (schedstat): process.cpuUsage() would add V8's GC and compiler threads.
+    const threadCpu = () => ({ user: schedstat().runMs * 1000, system: 0 });
     let widest = 0;
     gc();
     const cpu0 = process.cpuUsage();
     for (const spy of stored.stocks) {
       const v = vix.get(spy.timestamp);
       const options = byMinute.get(spy.timestamp) ?? [];
+      const c0 = threadCpu();
       const t0 = performance.now();
       if (v) engine.addIndexBar(v);
       engine.addStockBar(spy);
       for (const b of options) engine.addOptionBar(b);
       const burst = engine.flush();
       const t1 = performance.now();
+      const c1 = threadCpu();
       if (burst.tickers.length === 0) continue;
       widest = Math.max(widest, burst.tickers.length);
       probability.push(scoredAt - t0);
       explained.push(t1 - t0);
+      probabilityCpu.push(cpuMs(c0, scoredCpu));
+      explainedCpu.push(cpuMs(c0, c1));
     }
     const cpu = process.cpuUsage(cpu0);
     engine.close();
-    return { probability, explained, cpuUsPerBar: (cpu.user + cpu.system) / Math.max(1, engine.counts().scored), bars: engine.counts().scored, widest };
+    return { probability, explained, probabilityCpu, explainedCpu, cpuUsPerBar: (cpu.user + cpu.system) / Math.max(1, engine.counts().scored), bars: engine.counts().scored, widest };
   }
   const alone: Array<Awaited<ReturnType<typeof engineAlone>>> = [];
   for (let i = 0; i < 3; i++) alone.push(await engineAlone());
@@ -313,6 +350,8 @@ try {
   console.log(`engine alone (3 passes over the stored session: ${alone[0]!.bars} bars, bursts of up to ${alone[0]!.widest} contracts; no sockets, no writer):`);
   console.log(`  burst → probabilities p50 / p99     ${spread((a) => pct(a.probability, 50))} / ${spread((a) => pct(a.probability, 99))} ms`);
   console.log(`  burst → explained signals p50 / p99 ${spread((a) => pct(a.explained, 50))} / ${spread((a) => pct(a.explained, 99))} ms`);
+  console.log(`  burst → probabilities, CPU ms p50 / p99 ${spread((a) => pct(a.probabilityCpu, 50))} / ${spread((a) => pct(a.probabilityCpu, 99))} ms`);
+  console.log(`  burst → explained, CPU ms p50 / p99     ${spread((a) => pct(a.explainedCpu, 50))} / ${spread((a) => pct(a.explainedCpu, 99))} ms`);
   console.log(`  CPU µs per bar (features, batch predict, SHAP of the flagged) ${spread((a) => a.cpuUsPerBar)}`);
 
   const side = (mode: Mode) => results.filter((x) => x.mode === mode);
@@ -347,6 +386,8 @@ try {
     console.log(show(mode, '  CPU seconds (whole process)', (x) => x.cpuSeconds));
     console.log(show(mode, '  CPU µs per option bar (whole process)', (x) => (x.cpuSeconds * 1e6) / Math.max(1, x.optionBars)));
     console.log(show(mode, '  engine µs per scored bar (in flush)', (x) => x.engineUsPerBar));
+    console.log(show(mode, '  scoring thread CPU µs per option bar', (x) => (x.mainCpuSeconds * 1e6) / Math.max(1, x.optionBars)));
+    console.log(show(mode, '  scoring thread: waiting / running', (x) => x.mainWaitSeconds / x.mainCpuSeconds));
   }
   const ratio = median('event-loop', (x) => pct(x.steady.probability, 99)) / median('thread', (x) => pct(x.steady.probability, 99));
   console.log(`probability p99, baseline / writer thread (medians): ${ratio.toFixed(1)}×`);
@@ -374,6 +415,8 @@ try {
       engineUsPerBar: median('thread', (x) => x.engineUsPerBar),
       baselineEngineUsPerBar: median('event-loop', (x) => x.engineUsPerBar),
       cpuUsPerBar: median('thread', (x) => (x.cpuSeconds * 1e6) / Math.max(1, x.optionBars)),
+      scoringThreadCpuUsPerBar: median('thread', (x) => (x.mainCpuSeconds * 1e6) / Math.max(1, x.optionBars)),
+      scoringThreadWaitOverRun: median('thread', (x) => x.mainWaitSeconds / x.mainCpuSeconds),
       speed,
       loadAverage: loadavg()[0],
       cpuSeconds: median('thread', (x) => x.cpuSeconds),
@@ -383,6 +426,8 @@ try {
       engineAloneProbabilityP99Ms: Math.max(...alone.map((a) => pct(a.probability, 99))),
       engineAloneSignalP99Ms: Math.max(...alone.map((a) => pct(a.explained, 99))),
       engineAloneCpuUsPerBar: Math.min(...alone.map((a) => a.cpuUsPerBar)),
+      engineAloneProbabilityCpuP99Ms: Math.min(...alone.map((a) => pct(a.probabilityCpu, 99))),
+      engineAloneSignalCpuP99Ms: Math.min(...alone.map((a) => pct(a.explainedCpu, 99))),
       baselineDurableP99Ms: median('event-loop', (x) => pct(x.durable, 99)),
     }),
   );
