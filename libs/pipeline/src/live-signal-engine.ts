@@ -85,6 +85,12 @@ export interface LiveSignalEngineOptions {
   readonly barrierWaitMs?: number;
   /** Runs a flush after the current burst has been read (default `setImmediate`). */
   readonly schedule?: (run: () => void) => void;
+  /**
+   * Milliseconds a scheduled step may spend on SHAP explanations before it yields, so a burst
+   * that arrived meanwhile is scored first (default 3; `Infinity` explains every flagged row of a
+   * burst before anything else runs).
+   */
+  readonly explainBudgetMs?: number;
 }
 
 /**
@@ -128,8 +134,7 @@ const ORDER = { index: 0, news: 1, stock: 2, option: 3 } as const;
  * after which bars that arrived meanwhile are scored before the next rows are explained.
  */
 const EXPLAIN_CHUNK = 8;
-/** Milliseconds a scheduled step may spend explaining before it yields to the event loop. */
-const EXPLAIN_BUDGET_MS = 3;
+
 const WIDTH = INCREMENTAL_FEATURE_COLUMNS.length;
 
 /**
@@ -158,6 +163,7 @@ export class LiveSignalEngine {
   private readonly reasons: number;
   private readonly waitMs: number;
   private readonly schedule: (run: () => void) => void;
+  private readonly explainBudgetMs: number;
   private readonly sessions = new Map<string, SessionFeatureEngine | null>();
   private queue: Queued[] = [];
   private recentNews: NewsArticle[] = [];
@@ -184,6 +190,7 @@ export class LiveSignalEngine {
     this.reasons = o.reasons ?? 3;
     this.waitMs = o.barrierWaitMs ?? 3000;
     this.schedule = o.schedule ?? ((run) => void setImmediate(run));
+    this.explainBudgetMs = o.explainBudgetMs ?? 3;
   }
 
   /** Subscribes to signals (flagged, explained bars). */
@@ -247,7 +254,7 @@ export class LiveSignalEngine {
 
   /**
    * One scheduled step: bars that arrived score first (their probabilities go out at once), then
-   * flagged rows are explained `EXPLAIN_CHUNK` at a time for up to `EXPLAIN_BUDGET_MS`; while rows
+   * flagged rows are explained `EXPLAIN_CHUNK` at a time for up to `explainBudgetMs`; while rows
    * wait, the next step is scheduled, so a burst arriving meanwhile is scored before the rest of
    * the SHAP work.
    */
@@ -255,10 +262,10 @@ export class LiveSignalEngine {
     this.scheduled = false;
     const started = this.clock.now();
     if (this.queue.length > 0) this.score();
-    // Chunks until the step has run for EXPLAIN_BUDGET_MS: explanations keep pace when the
+    // Chunks until the step has run for explainBudgetMs: explanations keep pace when the
     // machine is busy, and a burst waits for at most one budget before it is scored.
     do this.explainPending(EXPLAIN_CHUNK);
-    while (this.pending.length > 0 && this.clock.now() - started < EXPLAIN_BUDGET_MS);
+    while (this.pending.length > 0 && this.clock.now() - started < this.explainBudgetMs);
     if (this.pending.length > 0) this.arm();
   }
 
