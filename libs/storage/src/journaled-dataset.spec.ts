@@ -53,6 +53,15 @@ it('makes a write durable in the journal and readable only once merged, each row
   await expect(ds.write(bars)).rejects.toThrow(/after close/);
 });
 
+it('writes called together share one segment and every row is merged', async () => {
+  const bars = syntheticBars({ tickers: 2, days: 1, perDay: 50 });
+  const ds = new JournaledDataset<StockBar>({ root, spec });
+  await Promise.all(Array.from({ length: 10 }, (_, k) => ds.write(bars.slice(k * 10, k * 10 + 10))));
+  expect(segments()).toHaveLength(1);
+  await ds.close();
+  expect(await stored()).toEqual(keys(bars));
+});
+
 it('merges in the background once the oldest journaled row has waited compactIntervalMs', async () => {
   let now = 1_000;
   const bars = syntheticBars({ tickers: 1, days: 1, perDay: 60 });

@@ -88,6 +88,7 @@ export class JournaledDataset<R extends object> {
   private readonly instance: string;
   private seq = 0;
   private current: Segment | undefined;
+  private opening: Promise<Segment> | undefined;
   /** The merge in progress, if any (at most one). */
   private merging: Promise<WriteSummary | undefined> | undefined;
   private mergeFailed: { error: unknown } | undefined;
@@ -125,7 +126,7 @@ export class JournaledDataset<R extends object> {
     if (records.length === 0) return { added: 0, duplicates: 0, journaled: this.current?.rows.length ?? 0 };
     // What the merge would reject is refused now: a journaled row must never fail its merge.
     this.dataset.assertWritable(records);
-    const seg = (this.current ??= await this.openSegment());
+    const seg = this.current ?? (await this.segment());
     let text = '';
     for (const r of records) text += encodeLine(r);
     // Synchronous on purpose: a merge's partition writes fill the libuv pool with fsyncs, and an
@@ -225,6 +226,21 @@ export class JournaledDataset<R extends object> {
       },
     );
     return run;
+  }
+
+  /** The current segment, opened once however many writes ask for it at the same time. */
+  private segment(): Promise<Segment> {
+    return (this.opening ??= this.openSegment().then(
+      (seg) => {
+        this.current = seg;
+        this.opening = undefined;
+        return seg;
+      },
+      (error: unknown) => {
+        this.opening = undefined;
+        throw error;
+      },
+    ));
   }
 
   private async openSegment(): Promise<Segment> {
