@@ -51,7 +51,8 @@ const pct = (xs: number[], p: number) => {
 };
 /**
  * This thread's time on a CPU and waiting runnable for one (ms, Linux /proc/thread-self/schedstat):
- * on a shared machine the wait says how much of a latency is queueing for a core, not work.
+ * on a shared machine the wait says how much of a latency is queueing for a core, not work. The
+ * kernel updates it at scheduler ticks, so it is for totals over a round, not for one burst.
  */
 const schedstat = (): { runMs: number; waitMs: number } => {
   try {
@@ -321,13 +322,13 @@ try {
     });
     const probability: number[] = [];
     const explained: number[] = [];
-    // CPU time of each burst (this process has no other thread working here): what its latency
-    // would be with a core to itself, whatever the load of the shared machine.
+    // CPU time of each burst (no writer or socket works here; V8's GC helpers count too, so it is
+    // an upper bound): what its latency would be with a core to itself, whatever the machine's
+    // load. Not schedstat: a running thread's schedstat advances only at scheduler ticks.
     const probabilityCpu: number[] = [];
     const explainedCpu: number[] = [];
     const cpuMs = (a: { user: number; system: number }, b: { user: number; system: number }) => (b.user + b.system - a.user - a.system) / 1000;
-    // This thread's CPU (schedstat): process.cpuUsage() would add V8's GC and compiler threads.
-    const threadCpu = () => ({ user: schedstat().runMs * 1000, system: 0 });
+    const threadCpu = () => process.cpuUsage();
     let widest = 0;
     gc();
     const cpu0 = process.cpuUsage();
