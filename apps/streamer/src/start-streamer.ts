@@ -1,12 +1,16 @@
 import { createMetricsServer, type HealthSnapshot } from '@spyglass/monitoring';
 import { systemClock, type IndexBar, type NewsArticle, type OptionBar, type StockBar } from '@spyglass/core';
+import { rawDatasetSpecs } from '@spyglass/storage';
 import {
   LiveSignalEngine,
+  ParquetWriterThread,
   createSignalEventServer,
   createStreamSupervisor,
   readStoredSession,
   streamedSessionDate,
+  writerThreadSinks,
   type LiveSignalEngineOptions,
+  type ParquetWriterThreadOptions,
   type ScoredBurst,
   type SignalEventServer,
   type SignalModel,
@@ -43,6 +47,12 @@ export interface StreamerOptions extends StreamSupervisorOptions {
     readonly onBurst?: (burst: ScoredBurst) => void;
     /** See {@link LiveSignalEngineOptions.barrierWaitMs} (default 3 s). */
     readonly barrierWaitMs?: number;
+    /**
+     * The Parquet writer thread's journal (default: merged into the partitions every 30 s, so the
+     * stored session is readable that much later than the signals); `false` rewrites the partitions
+     * on every flush.
+     */
+    readonly journal?: ParquetWriterThreadOptions['journal'];
   };
 }
 
@@ -87,25 +97,38 @@ export interface Streamer {
 export async function startStreamer(options: StreamerOptions): Promise<Streamer> {
   let engine: LiveSignalEngine | undefined;
   let sse: SignalEventServer | undefined;
-  if (options.signals) {
-    const { model, features, warmStart = true, onBurst, barrierWaitMs } = options.signals;
-    const live = new LiveSignalEngine({ model, features, ...(barrierWaitMs !== undefined ? { barrierWaitMs } : {}) });
-    if (onBurst) live.onBurst(onBurst);
-    if (warmStart) {
-      const date = options.optionsDate ?? streamedSessionDate((options.clock ?? systemClock).now());
-      const stored = await readStoredSession({ root: options.config.settings.dataRoot, date, newsLookbackMinutes: features.newsLookbackMinutes });
-      live.warm(stored);
-      options.logger.info({ date, stocks: stored.stocks.length, options: stored.options.length, news: stored.news.length }, `streamer: live signals warmed from what is stored for ${date}`);
+  // With live signals on, Parquet is written by its own thread (journaled), off the scoring loop.
+  const writer = options.signals && !options.barLog ? new ParquetWriterThread({ root: options.config.settings.dataRoot, parquet: options.config.sinks.parquet, ...(options.signals.journal !== undefined ? { journal: options.signals.journal } : {}) }) : undefined;
+  let supervisor: ReturnType<typeof createStreamSupervisor>;
+  let server: Awaited<ReturnType<typeof createMetricsServer>>;
+  try {
+    if (options.signals) {
+      const { model, features, warmStart = true, onBurst, barrierWaitMs } = options.signals;
+      const live = new LiveSignalEngine({ model, features, ...(barrierWaitMs !== undefined ? { barrierWaitMs } : {}) });
+      if (onBurst) live.onBurst(onBurst);
+      // Rows a killed writer left in its journal are merged before the session is read back.
+      if (writer) for (const spec of Object.values(rawDatasetSpecs)) await writer.recover(spec);
+      if (warmStart) {
+        const date = options.optionsDate ?? streamedSessionDate((options.clock ?? systemClock).now());
+        const stored = await readStoredSession({ root: options.config.settings.dataRoot, date, newsLookbackMinutes: features.newsLookbackMinutes });
+        live.warm(stored);
+        options.logger.info({ date, stocks: stored.stocks.length, options: stored.options.length, news: stored.news.length }, `streamer: live signals warmed from what is stored for ${date}`);
+      }
+      const events = await createSignalEventServer({ port: options.signals.port });
+      live.onSignal((s) => events.publish(s));
+      [engine, sse] = [live, events];
+      options.logger.info({ url: `${events.url}/signals` }, `streamer: live signals at ${events.url}/signals`);
     }
-    const events = await createSignalEventServer({ port: options.signals.port });
-    live.onSignal((s) => events.publish(s));
-    [engine, sse] = [live, events];
-    options.logger.info({ url: `${events.url}/signals` }, `streamer: live signals at ${events.url}/signals`);
+    const onRecord = engine && ((kind: 'stocks' | 'options' | 'indices' | 'news', record: unknown) => feed(engine!, kind, record));
+    supervisor = createStreamSupervisor({ ...options, ...(onRecord ? { onRecord } : {}), ...(writer ? { sinks: writerThreadSinks(writer) } : {}) });
+    server = await createMetricsServer({ port: options.port, host: '127.0.0.1', registry: supervisor.metrics.registry, health: () => supervisor.health() });
+    options.logger.info({ url: server.url }, `streamer: /metrics and /health on ${server.url}`);
+  } catch (e) {
+    // Nothing started: end the writer thread (it would keep the process alive) and the SSE server.
+    await sse?.close();
+    await writer?.close().catch(() => undefined);
+    throw e;
   }
-  const onRecord = engine && ((kind: 'stocks' | 'options' | 'indices' | 'news', record: unknown) => feed(engine!, kind, record));
-  const supervisor = createStreamSupervisor({ ...options, ...(onRecord ? { onRecord } : {}) });
-  const server = await createMetricsServer({ port: options.port, host: '127.0.0.1', registry: supervisor.metrics.registry, health: () => supervisor.health() });
-  options.logger.info({ url: server.url }, `streamer: /metrics and /health on ${server.url}`);
   const done = supervisor.start();
   let stopping: Promise<StreamerSummary> | undefined;
   return {
@@ -119,6 +142,8 @@ export async function startStreamer(options: StreamerOptions): Promise<Streamer>
         const summary = await supervisor.stop();
         engine?.flush();
         engine?.close();
+        // Every stream has drained into the thread: merge its journal and end it.
+        await writer?.close();
         await sse?.close();
         await server.close();
         return summary;

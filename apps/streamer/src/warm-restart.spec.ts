@@ -87,6 +87,8 @@ it('restarted mid-session, warms from what is stored: nothing stored is scored a
       // connected yet. Wait for it (as pipeline's session spec does) rather than score SPY with an
       // older VIX bar, which is the documented barrier timeout, not what this test is about.
       barrierWaitMs: 60_000,
+      // The test reads the partitions while the streamer runs: merge the writer's journal often.
+      journal: { compactIntervalMs: 1_000 },
       onBurst: (b) => {
         b.tickers.forEach((t, i) => live.set(`${t}|${b.timestamps[i]}`, b.features.slice(i * WIDTH, (i + 1) * WIDTH)));
         newest = Math.max(newest, ...b.timestamps);

@@ -8,6 +8,7 @@ import { consolidate, FEATURE_COLUMNS, FEATURES_DATASET, generateFeatures } from
 import { readParquetTable } from '@spyglass/storage';
 import { LiveSignalEngine, type ScoredBurst } from './live-signal-engine.js';
 import { SignalModel } from './live-signal-model.js';
+import { noiseSignalModel } from './testing/untrained-signal-model.js';
 import { readStoredSession } from './live-warm-start.js';
 import { replayOrder, simulatedSession, storeSession, type ReplayEvent, type SimulatedSession } from './__test-support__/simulated-session.js';
 
@@ -160,6 +161,47 @@ describe('live engine = batch generateFeatures + model, whole simulated sessions
       expect(typeof x.reasons[0]).toBe('string');
       expect(x.signalAt).toBeGreaterThanOrEqual(x.probabilityAt);
     }
+  });
+
+  it('scheduled steps: a burst arriving while SHAP work waits is scored first; every flagged row is explained once, in order', () => {
+    const runs: Array<() => void> = [];
+    let now = 0;
+    // Every clock read advances 1 ms, so a 3 ms budget allows one SHAP chunk (8 rows) per step;
+    // threshold 0 flags every bar, so a minute of this chain leaves rows waiting.
+    const flagAll = noiseSignalModel({ threshold: 0 });
+    const engine = new LiveSignalEngine({ model: flagAll, features: settings, barrierWaitMs: 0, explainBudgetMs: 3, clock: { now: () => (now += 1), sleep: async () => {} }, schedule: (run) => runs.push(run) });
+    const order: string[] = [];
+    engine.onBurst((b) => order.push(`burst ${b.timestamps[0]}`));
+    const explained: string[] = [];
+    engine.onSignal((x) => explained.push(`${x.ticker}|${x.timestamp}`));
+    const minutes = replayOrder(sessions.get(DATES[0]!)!);
+    const feed = (evs: readonly ReplayEvent[]) => {
+      for (const e of evs) {
+        if (e.kind === 'index') engine.addIndexBar(e.bar);
+        else if (e.kind === 'stock') engine.addStockBar(e.bar);
+        else if (e.kind === 'option') engine.addOptionBar(e.bar);
+        else engine.addNews(e.article);
+      }
+    };
+    const flagged: string[] = [];
+    engine.onBurst((b) => b.tickers.forEach((t, i) => flagged.push(`${t}|${b.timestamps[i]}`)));
+    // A minute's burst, then the next minute while the first one's SHAP work is still pending.
+    feed(minutes[200]!);
+    expect(runs).toHaveLength(1);
+    runs.shift()!();
+    expect(order).toHaveLength(1);
+    const pendingAfterFirst = flagged.length - explained.length;
+    expect(pendingAfterFirst).toBeGreaterThan(0);
+    feed(minutes[201]!);
+    expect(runs).toHaveLength(1);
+    runs.shift()!();
+    // The second minute was scored in the step right after it arrived, before the first minute's
+    // explanations had all been done.
+    expect(order).toHaveLength(2);
+    expect(explained.length).toBeLessThan(flagged.length);
+    while (runs.length > 0) runs.shift()!();
+    expect(explained).toEqual(flagged);
+    flagAll.dispose();
   });
 
   it('warm start mid-session from stored Parquet: the first live bars equal the batch features', async () => {

@@ -85,6 +85,12 @@ export interface LiveSignalEngineOptions {
   readonly barrierWaitMs?: number;
   /** Runs a flush after the current burst has been read (default `setImmediate`). */
   readonly schedule?: (run: () => void) => void;
+  /**
+   * Milliseconds a scheduled step may spend on SHAP explanations before it yields, so a burst
+   * that arrived meanwhile is scored first (default 3; `Infinity` explains every flagged row of a
+   * burst before anything else runs).
+   */
+  readonly explainBudgetMs?: number;
 }
 
 /**
@@ -113,7 +119,22 @@ type Queued =
   | { readonly kind: 'stock'; readonly bar: StockBar; readonly at: number }
   | { readonly kind: 'option'; readonly bar: OptionBar; readonly at: number };
 
+interface PendingSignal {
+  readonly ticker: string;
+  readonly timestamp: number;
+  readonly arrivedAt: number;
+  readonly probability: number;
+  readonly probabilityAt: number;
+  readonly row: Float64Array;
+}
+
 const ORDER = { index: 0, news: 1, stock: 2, option: 3 } as const;
+/**
+ * Flagged rows explained per scheduled step: one SHAP call of a few rows (~0.1–0.3 ms each here),
+ * after which bars that arrived meanwhile are scored before the next rows are explained.
+ */
+const EXPLAIN_CHUNK = 8;
+
 const WIDTH = INCREMENTAL_FEATURE_COLUMNS.length;
 
 /**
@@ -142,6 +163,7 @@ export class LiveSignalEngine {
   private readonly reasons: number;
   private readonly waitMs: number;
   private readonly schedule: (run: () => void) => void;
+  private readonly explainBudgetMs: number;
   private readonly sessions = new Map<string, SessionFeatureEngine | null>();
   private queue: Queued[] = [];
   private recentNews: NewsArticle[] = [];
@@ -158,6 +180,8 @@ export class LiveSignalEngine {
   };
   private readonly c: LiveEngineCounts = { scored: 0, signals: 0, late: 0, duplicate: 0, outsideSession: 0, noUnderlying: 0, invalid: 0, bursts: 0 };
   private rows = new Float64Array(WIDTH * 512);
+  /** Flagged rows scored but not yet explained, oldest first. */
+  private pending: PendingSignal[] = [];
 
   constructor(private readonly o: LiveSignalEngineOptions) {
     this.clock = o.clock ?? systemClock;
@@ -166,6 +190,7 @@ export class LiveSignalEngine {
     this.reasons = o.reasons ?? 3;
     this.waitMs = o.barrierWaitMs ?? 3000;
     this.schedule = o.schedule ?? ((run) => void setImmediate(run));
+    this.explainBudgetMs = o.explainBudgetMs ?? 3;
   }
 
   /** Subscribes to signals (flagged, explained bars). */
@@ -215,12 +240,37 @@ export class LiveSignalEngine {
   }
 
   /**
-   * Applies everything queued and scores the option bars as one batch (normally called by the
-   * scheduler after a burst; tests and replays call it directly). Option bars whose minute's
-   * underlying bar has not arrived wait up to `barrierWaitMs`.
+   * Applies everything queued, scores the option bars as one batch and explains every flagged row
+   * not yet explained (normally the scheduler does this in steps; tests and replays call it
+   * directly). Option bars whose minute's underlying bar has not arrived wait up to
+   * `barrierWaitMs`. `signals` holds every signal explained by this call: the burst's, and any a
+   * scheduled step had not explained yet.
    */
   flush(): ExplainedBurst {
     this.scheduled = false;
+    const scored = this.score();
+    return { ...scored, signals: this.explainPending(Number.POSITIVE_INFINITY) };
+  }
+
+  /**
+   * One scheduled step: bars that arrived score first (their probabilities go out at once), then
+   * flagged rows are explained `EXPLAIN_CHUNK` at a time for up to `explainBudgetMs`; while rows
+   * wait, the next step is scheduled, so a burst arriving meanwhile is scored before the rest of
+   * the SHAP work.
+   */
+  private step(): void {
+    this.scheduled = false;
+    const started = this.clock.now();
+    if (this.queue.length > 0) this.score();
+    // Chunks until the step has run for explainBudgetMs: explanations keep pace when the
+    // machine is busy, and a burst waits for at most one budget before it is scored.
+    do this.explainPending(EXPLAIN_CHUNK);
+    while (this.pending.length > 0 && this.clock.now() - started < this.explainBudgetMs);
+    if (this.pending.length > 0) this.arm();
+  }
+
+  /** Applies everything queued and scores the option bars as one batch prediction; flagged rows wait in `pending`. */
+  private score(): ScoredBurst {
     const now = this.clock.now();
     const queue = this.queue;
     this.queue = [];
@@ -258,28 +308,48 @@ export class LiveSignalEngine {
     const scored: ScoredBurst = { tickers, timestamps, arrivedAt, probabilities, features, probabilityAt };
     // Probabilities go out first: SHAP (the slower half) never delays them.
     if (n > 0) for (const l of this.burstListeners) l(scored);
+    const threshold = this.o.model.threshold;
+    for (let i = 0; i < n; i++) {
+      if (probabilities[i]! >= threshold) this.pending.push({ ticker: tickers[i]!, timestamp: timestamps[i]!, arrivedAt: arrivedAt[i]!, probability: probabilities[i]!, probabilityAt, row: features.subarray(i * WIDTH, (i + 1) * WIDTH) });
+    }
+    this.c.scored += n;
+    if (n > 0) this.c.bursts++;
+    return scored;
+  }
+
+  /** Explains up to `max` flagged rows, oldest first, with one SHAP call, and emits their signals. */
+  private explainPending(max: number): LiveSignalRecord[] {
+    if (this.pending.length === 0) return [];
+    const rows = this.pending.length <= max ? this.pending.splice(0) : this.pending.splice(0, max);
     const model = this.o.model;
-    const flagged: number[] = [];
-    for (let i = 0; i < n; i++) if (probabilities[i]! >= model.threshold) flagged.push(i);
-    // One SHAP call for every flagged row of the burst; unflagged rows are never explained.
-    const explanations = flagged.length === 0 ? [] : model.explainMany(flagged.map((i) => features.subarray(i * WIDTH, (i + 1) * WIDTH)), flagged.map((i) => probabilities[i]!), this.reasons);
+    const explanations = model.explainMany(
+      rows.map((r) => r.row),
+      rows.map((r) => r.probability),
+      this.reasons,
+    );
     const signalAt = this.clock.now();
-    const signals: LiveSignalRecord[] = flagged.map((i, k) => ({
-      ticker: tickers[i]!,
-      timestamp: timestamps[i]!,
-      probability: probabilities[i]!,
+    const signals: LiveSignalRecord[] = rows.map((r, k) => ({
+      ticker: r.ticker,
+      timestamp: r.timestamp,
+      probability: r.probability,
       threshold: model.threshold,
       modelVersion: model.version,
       reasons: explanations[k]!.factors.slice(0, this.reasons).map((f) => f.reading),
-      arrivedAt: arrivedAt[i]!,
-      probabilityAt,
+      arrivedAt: r.arrivedAt,
+      probabilityAt: r.probabilityAt,
       signalAt,
     }));
-    this.c.scored += n;
     this.c.signals += signals.length;
-    if (n > 0) this.c.bursts++;
     for (const s of signals) for (const l of this.signalListeners) l(s);
-    return { ...scored, signals };
+    return signals;
+  }
+
+  private arm(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.schedule(() => {
+      if (this.scheduled) this.step();
+    });
   }
 
   /** Stops the barrier timer (pending bars stay queued for an explicit {@link flush}). */
@@ -291,12 +361,7 @@ export class LiveSignalEngine {
   private enqueue(ev: Queued): void {
     this.queue.push(ev);
     if (ev.kind === 'stock' || ev.kind === 'index') this.lastArrival[ev.kind] = ev.at;
-    if (!this.scheduled) {
-      this.scheduled = true;
-      this.schedule(() => {
-        if (this.scheduled) this.flush();
-      });
-    }
+    this.arm();
   }
 
   private hold(held: Queued[]): void {
@@ -307,7 +372,7 @@ export class LiveSignalEngine {
     const due = Math.max(1, first + this.waitMs - this.clock.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.flush();
+      this.step();
     }, due);
     this.timer.unref?.();
   }

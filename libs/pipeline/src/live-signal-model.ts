@@ -1,6 +1,6 @@
 import { SpyglassError } from '@spyglass/core';
 import { INCREMENTAL_FEATURE_COLUMNS } from '@spyglass/features';
-import { Booster, ModelStore, explainSignal, loadModelArtifact, type DensePredictor, type SignalExplanation } from '@spyglass/ml';
+import { Booster, ModelStore, TreeShap, explainSignal, loadModelArtifact, type DensePredictor, type SignalExplanation } from '@spyglass/ml';
 
 /**
  * What a {@link SignalModel} needs from a trained model: the XGBoost JSON bytes, its input
@@ -41,6 +41,11 @@ export class SignalModel implements Disposable {
   /** Model column k reads incremental column #take[k]. */
   readonly #take: Int32Array;
   readonly #batch: Float32Array<ArrayBuffer>;
+  /**
+   * SHAP in JavaScript (bit-equal to libxgboost's `pred_contribs`, no DMatrix per call) when the
+   * model is one it supports; null: libxgboost explains.
+   */
+  readonly #treeShap: TreeShap | null;
 
   constructor(spec: SignalModelSpec, options: { threshold?: number; libraryPath?: string; maxBatch?: number } = {}) {
     const index = new Map<string, number>(INCREMENTAL_FEATURE_COLUMNS.map((c, i) => [c, i]));
@@ -57,6 +62,7 @@ export class SignalModel implements Disposable {
     this.#booster.setParam('nthread', 1);
     this.#predictor = this.#booster.densePredictor(spec.featureColumns.length, this.maxBatch);
     this.#batch = new Float32Array(this.maxBatch * spec.featureColumns.length);
+    this.#treeShap = TreeShap.unsupported(spec.model) === null ? TreeShap.fromModelJson(spec.model) : null;
     // The first prediction and SHAP call set up XGBoost's thread pool and caches (hundreds of ms):
     // pay that now, not on the first live burst.
     const missing = new Float64Array(INCREMENTAL_FEATURE_COLUMNS.length).fill(Number.NaN);
@@ -113,7 +119,7 @@ export class SignalModel implements Disposable {
       const m = Math.min(this.maxBatch, rows.length - start);
       const values = new Float32Array(m * cols);
       for (let r = 0; r < m; r++) this.vector(rows[start + r]!, values.subarray(r * cols, (r + 1) * cols));
-      const contributions = this.#predictor.contributions(values).values;
+      const contributions = this.#treeShap ? this.#shapRows(values, m) : this.#predictor.contributions(values).values;
       for (let r = 0; r < m; r++) {
         out.push(
           explainSignal({
@@ -127,6 +133,14 @@ export class SignalModel implements Disposable {
         );
       }
     }
+    return out;
+  }
+
+  /** SHAP rows of `m` model-order vectors laid end to end, by {@link TreeShap}. */
+  #shapRows(values: Float32Array, m: number): Float32Array {
+    const cols = this.#take.length;
+    const out = new Float32Array(m * (cols + 1));
+    for (let r = 0; r < m; r++) this.#treeShap!.contributions(values.subarray(r * cols, (r + 1) * cols), out.subarray(r * (cols + 1), (r + 1) * (cols + 1)));
     return out;
   }
 

@@ -1,4 +1,5 @@
 import { nyseCalendar, type Logger } from '@spyglass/core';
+import { rawDatasetSpecs } from '@spyglass/storage';
 import type { IncrementalFeatureSettings } from '@spyglass/features';
 import type { Ingestion } from './ingestion.js';
 import { LiveSignalEngine, type LiveEngineCounts, type LiveSignalEngineOptions, type LiveSignalRecord, type ScoredBurst } from './live-signal-engine.js';
@@ -107,6 +108,9 @@ export async function runLiveSignals(o: LiveSignalSessionOptions, signal?: Abort
   const engine = new LiveSignalEngine({ model: o.model, features: o.features, underlying, ...(o.barrierWaitMs !== undefined ? { barrierWaitMs: o.barrierWaitMs } : {}) });
   if (o.onSignal) engine.onSignal(o.onSignal);
   if (o.onBurst) engine.onBurst(o.onBurst);
+  // A writer killed before merging its journal left rows that are durable but not yet in the
+  // partitions: merge them first, so the warm start (and the feed's duplicate check) sees them.
+  if (o.writer) for (const spec of Object.values(rawDatasetSpecs)) await o.writer.recover(spec);
   const stored = o.warmStart ?? true ? await readStoredSession({ root: o.dataRoot, date: o.date, newsLookbackMinutes: o.features.newsLookbackMinutes, underlying, volatilityIndex: vix }) : undefined;
   if (stored) engine.warm(stored);
   // Stopping closes the sockets, not the runners: every bar the engine has seen is still in the

@@ -26,7 +26,10 @@ interface Pending {
  * A `worker_threads` thread that owns the Parquet writers of a data root, so encoding, partition
  * merges and fsyncs run beside the live signal path instead of on its event loop. {@link sink}
  * gives a `RecordSink` per dataset for the streaming runners: `write` resolves once the thread has
- * written the records durably (the runners' back-pressure and crash-safety are unchanged). The
+ * written the records durably (the runners' back-pressure and crash-safety are unchanged). By
+ * default the thread writes through storage's `JournaledDataset`: a write is one journal append
+ * and fsync, and the partitions are rewritten from the journal every `journal.compactIntervalMs`
+ * (30 s), on `seal` and on {@link close} — not on every flush of every contract's partition. The
  * queue is bounded (`maxInFlight`); {@link close} waits until every accepted write is durable, then
  * ends the thread — the runners drain into it on SIGTERM first, so nothing they saw is lost.
  *
@@ -46,14 +49,18 @@ export class ParquetWriterThread {
   private nextId = 1;
   private crashed: SpyglassError | undefined;
   private closing: Promise<void> | undefined;
+  private closeError: SpyglassError | undefined;
 
   constructor(options: ParquetWriterThreadOptions) {
     this.maxInFlight = options.maxInFlight ?? 8;
     const entry = workerEntry(import.meta.url, 'parquet-writer-worker');
-    const config: WriterThreadConfig = { root: options.root, ...(options.parquet ? { parquet: options.parquet } : {}) };
+    const config: WriterThreadConfig = { root: options.root, ...(options.parquet ? { parquet: options.parquet } : {}), ...(options.journal !== undefined ? { journal: options.journal } : {}) };
     this.worker = new Worker(entry.script, { eval: entry.eval, workerData: config });
     this.worker.on('message', (reply: WriterReply) => {
-      if (reply.type === 'closed') return;
+      if (reply.type === 'closed') {
+        if (reply.error) this.closeError = new SpyglassError(reply.error.code as ErrorCode, `parquet writer thread: merging the journal at close: ${reply.error.message}`);
+        return;
+      }
       const p = this.pending.get(reply.id);
       if (!p) return;
       this.pending.delete(reply.id);
@@ -87,7 +94,19 @@ export class ParquetWriterThread {
     };
   }
 
-  /** Waits until every accepted write is durable, then ends the thread. Idempotent. */
+  /**
+   * Merges the journal segments that dead writers left for `spec`'s dataset into its partitions
+   * (rows durable but not yet readable): call it before reading the session back for a warm start.
+   * Resolves to the rows merged.
+   */
+  recover(spec: DatasetSpec): Promise<number> {
+    return this.request<number>((id) => ({ type: 'recover', id, spec }));
+  }
+
+  /**
+   * Waits until every accepted write is durable, merges the journals into the partition files,
+   * then ends the thread. Idempotent.
+   */
   close(): Promise<void> {
     return (this.closing ??= (async () => {
       if (!this.crashed) {
@@ -97,6 +116,7 @@ export class ParquetWriterThread {
         await closed;
       }
       for (const wake of this.slots.splice(0)) wake();
+      if (this.closeError) throw this.closeError;
     })());
   }
 

@@ -22,7 +22,7 @@ import type { IngestCounts } from './ingest-counts.js';
 import { Ingestion } from './ingestion.js';
 import { ingestionSettings } from './ingestion-settings.js';
 import { liveStreamSettings } from './live-stream-settings.js';
-import { LiveStreams, type LiveStream } from './live-streams.js';
+import { LiveStreams, type LiveStream, type LiveStreamSinks } from './live-streams.js';
 import type { StreamingEvent, StreamingRunner, StreamingSummary } from './streaming-runner.js';
 import { observedSource } from './observed-source.js';
 import { performanceThresholds } from './performance-settings.js';
@@ -54,6 +54,11 @@ export interface StreamSupervisorOptions {
    * loses no bar that reached the log). Default: the streams write Parquet themselves.
    */
   readonly barLog?: BarLogPort;
+  /**
+   * Where the streams store instead of the data root's datasets on this event loop, e.g. a
+   * `ParquetWriterThread`'s sinks when live signals are scored here (ignored with a `barLog`).
+   */
+  readonly sinks?: LiveStreamSinks;
   /**
    * Every valid-looking record of every stream, as its runner reads it (before the flush that
    * stores it), e.g. for a `LiveSignalEngine`.
@@ -270,6 +275,7 @@ export function createStreamSupervisor(options: StreamSupervisorOptions): Stream
         heartbeats.set(name, beat);
         return beat;
       },
+      ...(options.sinks && !barLog ? { sinks: options.sinks } : {}),
       onFlushed: (name, bars, latenciesMs) => {
         metrics.flushed(name, latenciesMs);
         const job = jobs.find((j) => j.name === name);

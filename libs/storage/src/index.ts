@@ -6,6 +6,8 @@ export { PARTITION_FILE, datasetDir, parseHiveSegment, partitionDir } from './pa
 export type { PartitionKey } from './partition-path.js';
 export { ParquetDataset } from './parquet-dataset.js';
 export type { ParquetDatasetOptions, PartitionFilter, PartitionInfo, PartitionTable, ReadOptions, WriteSummary } from './parquet-dataset.js';
+export { JOURNAL_DIR, JournaledDataset } from './journaled-dataset.js';
+export type { JournaledDatasetOptions, JournalWriteSummary } from './journaled-dataset.js';
 export { encodeParquet, readParquetInfo, readParquetTable } from './parquet-file.js';
 export type { EncodeOptions, ParquetColumnInfo, ParquetCompression, ParquetInfo, ReadTableOptions } from './parquet-file.js';
 export { recordsToTable } from './arrow-codec.js';

@@ -232,6 +232,19 @@ export class ParquetDataset<R extends object> {
   }
 
   /**
+   * Checks that `write` would accept the records (a partition key and a value of the right type in
+   * every column) without writing anything: a journal checks what it accepts, so a bad record
+   * cannot fail a later merge.
+   *
+   * @throws SpyglassError `INVALID_ARGUMENT` naming the record and column, as `write` would.
+   */
+  assertWritable(records: readonly R[]): void {
+    if (records.length === 0) return;
+    this.group(records);
+    recordsToTable(this.spec, records);
+  }
+
+  /**
    * Writes records into their partitions (merge, de-duplicate, sort, atomic replace).
    *
    * @throws SpyglassError `INVALID_ARGUMENT` for a record that does not fit the spec (nothing of

@@ -17,8 +17,9 @@
 // on the scoring event loop (the baseline), each a whole-session replay into a fresh data root;
 // figures are reported as ranges over the rounds of each side, CPU seconds beside wall seconds.
 //
-//   npm run bench:live -- [--rounds 4] [--days 10] [--band 35] [--speed 600] [--flush-ms 1000]
+//   npm run bench:live -- [--rounds 4] [--days 10] [--band 35] [--speed 600] [--flush-ms 1000] [--explain-budget-ms 3]
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { loadavg, tmpdir } from 'node:os';
@@ -28,6 +29,7 @@ import { loadConfig, nyseCalendar, type IndexBar, type OptionBar, type StockBar 
 import { SyntheticMarket } from '@spyglass/exchange-sim';
 import { Ingestion, LiveSignalEngine, ParquetWriterThread, SignalModel, StreamingRunner, ingestionSettings, readStoredSession, runMainJob, tapStream, writerThreadSinks, type StreamingSource } from '@spyglass/pipeline';
 import { Deduplicator, recordKeyFor, validatorFor } from '@spyglass/processing';
+import { rawDatasetSpecs } from '@spyglass/storage';
 import { createIndexStream, createOptionStream, createStockStream } from '@spyglass/sources';
 
 const arg = (name: string, fallback: number) => {
@@ -38,12 +40,27 @@ const days = arg('days', 10);
 const band = arg('band', 35);
 const speed = arg('speed', 600);
 const flushMs = arg('flush-ms', 1000);
+// The engine's SHAP time slice per scheduled step (Infinity: every flagged row before the next burst).
+const explainBudgetMs = arg('explain-budget-ms', 3);
 process.env.OMP_WAIT_POLICY ??= 'passive';
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 
 const pct = (xs: number[], p: number) => {
   const s = Float64Array.from(xs).sort();
   return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : Number.NaN;
+};
+/**
+ * This thread's time on a CPU and waiting runnable for one (ms, Linux /proc/thread-self/schedstat):
+ * on a shared machine the wait says how much of a latency is queueing for a core, not work. The
+ * kernel updates it at scheduler ticks, so it is for totals over a round, not for one burst.
+ */
+const schedstat = (): { runMs: number; waitMs: number } => {
+  try {
+    const [run, wait] = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map(Number);
+    return { runMs: run! / 1e6, waitMs: wait! / 1e6 };
+  } catch {
+    return { runMs: Number.NaN, waitMs: Number.NaN };
+  }
 };
 const max = (xs: number[]) => (xs.length === 0 ? Number.NaN : xs.reduce((a, b) => (b > a ? b : a), Number.NEGATIVE_INFINITY));
 
@@ -88,11 +105,16 @@ interface RoundResult {
   startup: Phase;
   first: number[];
   last: number[];
+  /** Arrival → durable of option bars after the start-up minutes (those are in durableStartup). */
   durable: number[];
+  durableStartup: number[];
   optionBars: number;
   wallSeconds: number;
   cpuSeconds: number;
   engineUsPerBar: number;
+  /** The scoring (main) thread's CPU seconds and seconds spent runnable but waiting for a core. */
+  mainCpuSeconds: number;
+  mainWaitSeconds: number;
   rssFirst: number;
   rssLast: number;
   counts: ReturnType<LiveSignalEngine['counts']>;
@@ -104,10 +126,13 @@ const emptyRound = (mode: Mode): RoundResult => ({
   first: [],
   last: [],
   durable: [],
+  durableStartup: [],
   optionBars: 0,
   wallSeconds: 0,
   cpuSeconds: 0,
   engineUsPerBar: 0,
+  mainCpuSeconds: 0,
+  mainWaitSeconds: 0,
   rssFirst: 0,
   rssLast: 0,
   counts: { scored: 0, signals: 0, late: 0, duplicate: 0, outsideSession: 0, noUnderlying: 0, invalid: 0, bursts: 0 },
@@ -157,6 +182,9 @@ try {
     const roundRoot = join(root, `round-${index}`);
     const ingestion = new Ingestion({ ...baseSettings, dataRoot: roundRoot });
     const writer = mode === 'thread' ? new ParquetWriterThread({ root: roundRoot, parquet: config.sinks.parquet }) : undefined;
+    // As runLiveSignals does before its warm start: journals of a dead writer are merged first,
+    // which also has the thread loaded before the first bar arrives.
+    if (writer) for (const spec of [rawDatasetSpecs.stocks, rawDatasetSpecs.indices, rawDatasetSpecs.options]) await writer.recover(spec);
     const sinks = writer ? writerThreadSinks(writer) : ingestion.datasets;
     // Wall time inside the engine's flushes (synchronous, so it is this thread's time unless the OS
     // preempts it): process.cpuUsage() would also count the writer thread's CPU in `thread` rounds.
@@ -164,6 +192,7 @@ try {
     const engine = new LiveSignalEngine({
       model,
       features,
+      explainBudgetMs,
       schedule: (run) =>
         void setImmediate(() => {
           const t0 = performance.now();
@@ -199,7 +228,7 @@ try {
     });
     engine.onSignal((s) => (s.timestamp < firstMinute + STARTUP_MINUTES * 60_000 ? r.startup : r.steady).signal.push(s.signalAt - s.arrivedAt));
     const streamOpts = (subscriptions: string[]) => ({ apiKey: 'bench', wsBaseUrl: sim.wsUrl, subscriptions, stallTimeoutMs: null, queueCapacity: 100_000 });
-    const runner = <R extends { timestamp: number; ingestedAt: number }>(dataset: 'stocks' | 'indices' | 'options', onLatency?: (ms: readonly number[]) => void) =>
+    const runner = <R extends { timestamp: number; ingestedAt: number }>(dataset: 'stocks' | 'indices' | 'options', onLatency?: (bars: readonly R[], ms: readonly number[]) => void) =>
       new StreamingRunner<R>({
         name: dataset,
         dataset,
@@ -209,7 +238,7 @@ try {
         dedup: new Deduplicator<R>(recordKeyFor(dataset) as never, { capacity: 100_000 }),
         flushSize: 50_000,
         flushIntervalMs: flushMs,
-        ...(onLatency ? { onFlushed: (_: readonly R[], lat: readonly number[]) => onLatency(lat) } : {}),
+        ...(onLatency ? { onFlushed: (bars: readonly R[], lat: readonly number[]) => onLatency(bars, lat) } : {}),
       });
     // The simulator's feed stays open after the session: stop once the close has passed and the
     // chain is quiet, by closing the sockets (the runners then drain what the engine saw).
@@ -224,6 +253,7 @@ try {
       return rn.run(tapStream(source, (ev) => ev.type === 'bar' && add(ev.bar)));
     };
     const cpu0 = process.cpuUsage();
+    const s0 = schedstat();
     const r0 = performance.now();
     await Promise.all([
       run(runner<StockBar>('stocks'), createStockStream(streamOpts(['AM.SPY'])) as unknown as StreamingSource<StockBar>, (b) => {
@@ -232,7 +262,7 @@ try {
         if (b.timestamp >= session.close - 60_000) sawClose = true;
       }),
       run(runner<IndexBar>('indices'), createIndexStream(streamOpts(['AM.I:VIX'])) as unknown as StreamingSource<IndexBar>, (b) => engine.addIndexBar(b)),
-      run(runner<OptionBar>('options', (lat) => r.durable.push(...lat)), createOptionStream(streamOpts(chain.map((k) => `AM.${k.ticker}`))) as unknown as StreamingSource<OptionBar>, (b) => {
+      run(runner<OptionBar>('options', (bars, lat) => lat.forEach((ms, i) => (bars[i]!.timestamp < firstMinute + STARTUP_MINUTES * 60_000 ? r.durableStartup : r.durable).push(ms))), createOptionStream(streamOpts(chain.map((k) => `AM.${k.ticker}`))) as unknown as StreamingSource<OptionBar>, (b) => {
         lastArrival = Date.now();
         r.optionBars++;
         engine.addOptionBar(b);
@@ -241,6 +271,9 @@ try {
     clearInterval(quiet);
     await writer?.close();
     r.wallSeconds = (performance.now() - r0) / 1000;
+    const s1 = schedstat();
+    r.mainCpuSeconds = (s1.runMs - s0.runMs) / 1000;
+    r.mainWaitSeconds = (s1.waitMs - s0.waitMs) / 1000;
     const cpu = process.cpuUsage(cpu0);
     r.cpuSeconds = (cpu.user + cpu.system) / 1e6;
     engine.flush();
@@ -263,7 +296,7 @@ try {
     results.push(res);
     // The machine is shared: its 1-minute load average before and after says how much CPU the round could get.
     console.log(
-      `round ${i + 1}/${rounds} ${mode.padEnd(10)} probability p50 ${fmt(pct(res.steady.probability, 50))} p99 ${fmt(pct(res.steady.probability, 99))}  signal p99 ${fmt(pct(res.steady.signal, 99))}  start-up p99 ${fmt(pct(res.startup.probability, 99))}  durable p99 ${fmt(pct(res.durable, 99))} ms  ${res.wallSeconds.toFixed(1)} s wall ${res.cpuSeconds.toFixed(1)} s CPU (${((res.cpuSeconds * 1e6) / Math.max(1, res.optionBars)).toFixed(0)} µs/bar)  load ${load0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}`,
+      `round ${i + 1}/${rounds} ${mode.padEnd(10)} probability p50 ${fmt(pct(res.steady.probability, 50))} p99 ${fmt(pct(res.steady.probability, 99))}  signal p99 ${fmt(pct(res.steady.signal, 99))}  start-up p99 ${fmt(pct(res.startup.probability, 99))}  durable p99 ${fmt(pct(res.durable, 99))} ms  ${res.wallSeconds.toFixed(1)} s wall ${res.cpuSeconds.toFixed(1)} s CPU (${((res.cpuSeconds * 1e6) / Math.max(1, res.optionBars)).toFixed(0)} µs/bar; scoring thread ${res.mainCpuSeconds.toFixed(1)} s CPU, ${res.mainWaitSeconds.toFixed(1)} s waiting for a core)  load ${load0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}`,
     );
   }
 
@@ -274,7 +307,7 @@ try {
    * before SHAP; → explained up to the end of the flush. What arrival → probability would be if the
    * event loop were free when each minute's message arrived; its CPU per bar is the engine's own.
    */
-  async function engineAlone(): Promise<{ probability: number[]; explained: number[]; cpuUsPerBar: number; bars: number; widest: number }> {
+  async function engineAlone(): Promise<{ probability: number[]; explained: number[]; probabilityCpu: number[]; explainedCpu: number[]; cpuUsPerBar: number; bars: number; widest: number }> {
     const stored = await readStoredSession({ root: join(root, 'round-0'), date: liveDay, newsLookbackMinutes: features.newsLookbackMinutes });
     const engine = new LiveSignalEngine({ model, features, schedule: () => {} });
     engine.warm({ news: warmNews });
@@ -282,29 +315,44 @@ try {
     const byMinute = new Map<number, OptionBar[]>();
     for (const b of stored.options) (byMinute.get(b.timestamp) ?? byMinute.set(b.timestamp, []).get(b.timestamp)!).push(b);
     let scoredAt = 0;
-    engine.onBurst(() => (scoredAt = performance.now()));
+    let scoredCpu = { user: 0, system: 0 };
+    engine.onBurst(() => {
+      scoredAt = performance.now();
+      scoredCpu = threadCpu();
+    });
     const probability: number[] = [];
     const explained: number[] = [];
+    // CPU time of each burst (no writer or socket works here; V8's GC helpers count too, so it is
+    // an upper bound): what its latency would be with a core to itself, whatever the machine's
+    // load. Not schedstat: a running thread's schedstat advances only at scheduler ticks.
+    const probabilityCpu: number[] = [];
+    const explainedCpu: number[] = [];
+    const cpuMs = (a: { user: number; system: number }, b: { user: number; system: number }) => (b.user + b.system - a.user - a.system) / 1000;
+    const threadCpu = () => process.cpuUsage();
     let widest = 0;
     gc();
     const cpu0 = process.cpuUsage();
     for (const spy of stored.stocks) {
       const v = vix.get(spy.timestamp);
       const options = byMinute.get(spy.timestamp) ?? [];
+      const c0 = threadCpu();
       const t0 = performance.now();
       if (v) engine.addIndexBar(v);
       engine.addStockBar(spy);
       for (const b of options) engine.addOptionBar(b);
       const burst = engine.flush();
       const t1 = performance.now();
+      const c1 = threadCpu();
       if (burst.tickers.length === 0) continue;
       widest = Math.max(widest, burst.tickers.length);
       probability.push(scoredAt - t0);
       explained.push(t1 - t0);
+      probabilityCpu.push(cpuMs(c0, scoredCpu));
+      explainedCpu.push(cpuMs(c0, c1));
     }
     const cpu = process.cpuUsage(cpu0);
     engine.close();
-    return { probability, explained, cpuUsPerBar: (cpu.user + cpu.system) / Math.max(1, engine.counts().scored), bars: engine.counts().scored, widest };
+    return { probability, explained, probabilityCpu, explainedCpu, cpuUsPerBar: (cpu.user + cpu.system) / Math.max(1, engine.counts().scored), bars: engine.counts().scored, widest };
   }
   const alone: Array<Awaited<ReturnType<typeof engineAlone>>> = [];
   for (let i = 0; i < 3; i++) alone.push(await engineAlone());
@@ -313,6 +361,8 @@ try {
   console.log(`engine alone (3 passes over the stored session: ${alone[0]!.bars} bars, bursts of up to ${alone[0]!.widest} contracts; no sockets, no writer):`);
   console.log(`  burst → probabilities p50 / p99     ${spread((a) => pct(a.probability, 50))} / ${spread((a) => pct(a.probability, 99))} ms`);
   console.log(`  burst → explained signals p50 / p99 ${spread((a) => pct(a.explained, 50))} / ${spread((a) => pct(a.explained, 99))} ms`);
+  console.log(`  burst → probabilities, CPU ms p50 / p99 ${spread((a) => pct(a.probabilityCpu, 50))} / ${spread((a) => pct(a.probabilityCpu, 99))} ms`);
+  console.log(`  burst → explained, CPU ms p50 / p99     ${spread((a) => pct(a.explainedCpu, 50))} / ${spread((a) => pct(a.explainedCpu, 99))} ms`);
   console.log(`  CPU µs per bar (features, batch predict, SHAP of the flagged) ${spread((a) => a.cpuUsPerBar)}`);
 
   const side = (mode: Mode) => results.filter((x) => x.mode === mode);
@@ -342,11 +392,15 @@ try {
     console.log(show(mode, '  start-up minutes: probability p99', (x) => pct(x.startup.probability, 99)));
     console.log(show(mode, '  first hour p99', (x) => pct(x.first, 99)));
     console.log(show(mode, '  last hour p99', (x) => pct(x.last, 99)));
+    console.log(show(mode, '  arrival → durable p50', (x) => pct(x.durable, 50)));
     console.log(show(mode, '  arrival → durable p99', (x) => pct(x.durable, 99)));
+    console.log(show(mode, '  start-up minutes: durable p99', (x) => pct(x.durableStartup, 99)));
     console.log(show(mode, '  wall seconds', (x) => x.wallSeconds));
     console.log(show(mode, '  CPU seconds (whole process)', (x) => x.cpuSeconds));
     console.log(show(mode, '  CPU µs per option bar (whole process)', (x) => (x.cpuSeconds * 1e6) / Math.max(1, x.optionBars)));
     console.log(show(mode, '  engine µs per scored bar (in flush)', (x) => x.engineUsPerBar));
+    console.log(show(mode, '  scoring thread CPU µs per option bar', (x) => (x.mainCpuSeconds * 1e6) / Math.max(1, x.optionBars)));
+    console.log(show(mode, '  scoring thread: waiting / running', (x) => x.mainWaitSeconds / x.mainCpuSeconds));
   }
   const ratio = median('event-loop', (x) => pct(x.steady.probability, 99)) / median('thread', (x) => pct(x.steady.probability, 99));
   console.log(`probability p99, baseline / writer thread (medians): ${ratio.toFixed(1)}×`);
@@ -374,15 +428,22 @@ try {
       engineUsPerBar: median('thread', (x) => x.engineUsPerBar),
       baselineEngineUsPerBar: median('event-loop', (x) => x.engineUsPerBar),
       cpuUsPerBar: median('thread', (x) => (x.cpuSeconds * 1e6) / Math.max(1, x.optionBars)),
+      scoringThreadCpuUsPerBar: median('thread', (x) => (x.mainCpuSeconds * 1e6) / Math.max(1, x.optionBars)),
+      scoringThreadWaitOverRun: median('thread', (x) => x.mainWaitSeconds / x.mainCpuSeconds),
       speed,
+      explainBudgetMs,
       loadAverage: loadavg()[0],
       cpuSeconds: median('thread', (x) => x.cpuSeconds),
       baselineCpuSeconds: median('event-loop', (x) => x.cpuSeconds),
       wallSeconds: median('thread', (x) => x.wallSeconds),
       durableP99Ms: median('thread', (x) => pct(x.durable, 99)),
+      durableP50Ms: median('thread', (x) => pct(x.durable, 50)),
+      startupDurableP99Ms: median('thread', (x) => pct(x.durableStartup, 99)),
       engineAloneProbabilityP99Ms: Math.max(...alone.map((a) => pct(a.probability, 99))),
       engineAloneSignalP99Ms: Math.max(...alone.map((a) => pct(a.explained, 99))),
       engineAloneCpuUsPerBar: Math.min(...alone.map((a) => a.cpuUsPerBar)),
+      engineAloneProbabilityCpuP99Ms: Math.min(...alone.map((a) => pct(a.probabilityCpu, 99))),
+      engineAloneSignalCpuP99Ms: Math.min(...alone.map((a) => pct(a.explainedCpu, 99))),
       baselineDurableP99Ms: median('event-loop', (x) => pct(x.durable, 99)),
     }),
   );

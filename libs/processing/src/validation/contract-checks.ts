@@ -35,6 +35,24 @@ function parseOccCached(ticker: string): ReturnType<typeof safeParseOccTicker> {
   return parsed;
 }
 
+/**
+ * The common case of an option record's contract fields in plain comparisons: true only when
+ * `ticker` is an OCC symbol (parsed once per ticker) and `underlying`, `expiration`, `strike` and
+ * `contractType` are present and agree with it, i.e. when {@link readOccTicker},
+ * {@link readContractFields} and {@link checkContractMatchesTicker} would find nothing. Returns the
+ * parsed contract, or undefined ("look closer").
+ */
+export function cleanOccContract(r: Record<string, unknown>): OccContract | undefined {
+  const ticker = r.ticker;
+  if (typeof ticker !== 'string') return undefined;
+  const parsed = parseOccCached(ticker);
+  if (!parsed.ok) return undefined;
+  const occ = parsed.value;
+  const strike = r.strike;
+  if (r.underlying !== occ.underlying || r.expiration !== occ.expiration || r.contractType !== occ.contractType) return undefined;
+  return typeof strike === 'number' && strike > 0 && Math.abs(strike - occ.strike) <= 1e-9 ? occ : undefined;
+}
+
 /** Reads `ticker`, which must be an OCC option symbol. */
 export function readOccTicker(r: FieldReader): OccField {
   const ticker = r.string('ticker');

@@ -64,6 +64,14 @@ const corpus: Case[] = [
   ['strike disagrees with OCC', 'options', { ...option, strike: 600 }, 'CONTRACT_MISMATCH'],
   ['type disagrees with OCC', 'contracts', { ...contract, contractType: 'put' }, 'CONTRACT_MISMATCH'],
   ['unknown contract type', 'options', { ...option, contractType: 'C' }, 'BAD_ENUM'],
+  // Clean OHLC and a known ticker, so only the contract fields can be wrong: the shortcut for
+  // clean option bars (OCC parsed once per ticker) must hand each of these to the detailed checks.
+  ['underlying disagrees with OCC', 'options', { ...option, underlying: 'QQQ' }, 'CONTRACT_MISMATCH'],
+  ['expiration disagrees with OCC', 'options', { ...option, expiration: '2025-03-05' }, 'CONTRACT_MISMATCH'],
+  ['option without underlying', 'options', { ...option, underlying: undefined }, 'MISSING_FIELD'],
+  ['strike as a string', 'options', { ...option, strike: '601' }, 'WRONG_TYPE'],
+  ['type disagrees with OCC (option bar)', 'options', { ...option, contractType: 'put' }, 'CONTRACT_MISMATCH'],
+  ['option ticker without O:', 'options', { ...option, ticker: 'SPY250304C00601000' }, 'BAD_TICKER'],
   ['bar after expiration', 'options', { ...option, ticker: 'O:SPY250303C00601000', expiration: '2025-03-03' }, 'EXPIRED_CONTRACT'],
   ['malformed expiration', 'contracts', { ...contract, expiration: '03/04/2025' }, 'BAD_DATE'],
   ['fractional shares per contract', 'contracts', { ...contract, sharesPerContract: 10.5 }, 'NOT_INTEGER'],

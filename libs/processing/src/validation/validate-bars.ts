@@ -1,6 +1,6 @@
 import type { ValidationIssue } from '@spyglass/core';
 import { checkIngestedAt, checkOhlc, checkTimestamp, checkVolumeFields, isCleanBar, type BarValidationOptions } from './bar-checks.js';
-import { checkContractMatchesTicker, readContractFields, readOccTicker } from './contract-checks.js';
+import { checkContractMatchesTicker, cleanOccContract, readContractFields, readOccTicker } from './contract-checks.js';
 import { easternDate } from './et-date.js';
 import { validationFieldReader } from './field-reader.js';
 import { ValidationCode } from './issue-codes.js';
@@ -8,6 +8,8 @@ import type { SessionPolicy } from './session-policy.js';
 
 const STOCK_TICKER = /^[A-Z][A-Z0-9.]{0,9}$/;
 const INDEX_TICKER = /^I:[A-Z0-9.]{1,12}$/;
+// The shortcut's ticker test only: the OCC parse (cached per ticker) decides the rest.
+const OPTION_TICKER = /^O:/;
 const REGULAR: SessionPolicy = {};
 const REGULAR_PLUS_15: SessionPolicy = { closeGraceMinutes: 15 };
 
@@ -48,6 +50,12 @@ export function validateStockBar(input: unknown, options: BarValidationOptions =
  * ```
  */
 export function validateOptionBar(input: unknown, options: BarValidationOptions = {}): ValidationIssue[] {
+  // A live chain repeats a few hundred tickers every minute: clean bars of known contracts are
+  // accepted by plain comparisons; anything else gets the detailed checks, which explain it.
+  if (isCleanBar(input, OPTION_TICKER, options, REGULAR_PLUS_15, true)) {
+    const occ = cleanOccContract(input as Record<string, unknown>);
+    if (occ !== undefined && easternDate((input as { timestamp: number }).timestamp) <= occ.expiration) return [];
+  }
   const r = validationFieldReader(input);
   if (!r.isObject) return r.issues;
   const id = readOccTicker(r);

@@ -1,0 +1,34 @@
+import { INCREMENTAL_FEATURE_COLUMNS } from '@spyglass/features';
+import { Booster, trainBooster } from '@spyglass/ml';
+import { SignalModel } from './live-signal-model.js';
+
+const width = INCREMENTAL_FEATURE_COLUMNS.length;
+
+it('explains with SHAP values equal to libxgboost pred_contribs, bit for bit (NaN features too)', () => {
+  let s = 11;
+  const r = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const n = 300;
+  const trained = trainBooster(
+    { train: { data: Float32Array.from({ length: n * width }, () => (r() < 0.1 ? Number.NaN : r())), rows: n, cols: width, label: Array.from({ length: n }, () => (r() < 0.4 ? 1 : 0)) } },
+    { params: { objective: 'binary:logistic', max_depth: 4, nthread: 1 }, rounds: 12, featureNames: [...INCREMENTAL_FEATURE_COLUMNS] },
+  );
+  const model = new SignalModel({ model: trained.model, featureColumns: INCREMENTAL_FEATURE_COLUMNS, threshold: 0.5 });
+  const booster = Booster.fromJson(trained.model);
+  const native = booster.densePredictor(width, 64);
+  try {
+    const rows = Array.from({ length: 40 }, () => Float64Array.from({ length: width }, () => (r() < 0.15 ? Number.NaN : r())));
+    const probabilities = model.predict(Float64Array.from(rows.flatMap((x) => [...x])), rows.length);
+    const explained = model.explainMany(rows, probabilities, width);
+    const contributions = native.contributions(Float32Array.from(rows.flatMap((x) => [...x]))).values;
+    rows.forEach((_, k) => {
+      const want = contributions.subarray(k * (width + 1), (k + 1) * (width + 1));
+      for (const f of explained[k]!.factors) expect(f.shap).toBe(want[INCREMENTAL_FEATURE_COLUMNS.indexOf(f.feature as never)]);
+      expect(explained[k]!.baseMargin).toBe(want[width]);
+      expect(explained[k]!.factors.length).toBe(Array.from(want.subarray(0, width)).filter((v) => v !== 0).length);
+    });
+  } finally {
+    native.dispose();
+    booster.dispose();
+    model.dispose();
+  }
+});
