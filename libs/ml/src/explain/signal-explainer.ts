@@ -91,12 +91,10 @@ export function explainSignal(input: ExplainInput): SignalExplanation {
   }
   const topN = input.topN ?? 10;
   const closeCallMargin = input.closeCallMargin ?? 0.02;
-  const factors: ExplanationFactor[] = featureColumns
-    .map((feature, i) => ({ feature, i, shap: contributions[i]! }))
-    .filter((f) => f.shap !== 0)
-    .sort((a, b) => Math.abs(b.shap) - Math.abs(a.shap))
-    .slice(0, topN)
-    .map(({ feature, i, shap }) => {
+  const factors: ExplanationFactor[] = topByMagnitude(contributions, featureColumns.length, topN)
+    .map((i) => {
+      const feature = featureColumns[i]!;
+      const shap = contributions[i]!;
       const v = values[i]!;
       return {
         feature,
@@ -125,6 +123,25 @@ export function explainSignal(input: ExplainInput): SignalExplanation {
     baseMargin: contributions[featureColumns.length]!,
     recommendation: reasons.length ? `Proceed with caution: ${reasons.join(' and ')}.` : null,
   };
+}
+
+// Indices of the `k` largest |values[0 … n)| (zeros left out), largest first, ties by index:
+// a partial insertion selection, O(n·k) with k small, instead of sorting every feature.
+function topByMagnitude(values: ArrayLike<number>, n: number, k: number): number[] {
+  const top: number[] = [];
+  if (k <= 0) return top;
+  for (let i = 0; i < n; i++) {
+    const m = Math.abs(values[i]!);
+    if (m === 0 || Number.isNaN(m)) continue;
+    if (top.length === k && m <= Math.abs(values[top[k - 1]!]!)) continue;
+    let j = top.length < k ? top.length : k - 1;
+    while (j > 0 && Math.abs(values[top[j - 1]!]!) < m) {
+      top[j] = top[j - 1]!;
+      j--;
+    }
+    top[j] = i;
+  }
+  return top;
 }
 
 /**
