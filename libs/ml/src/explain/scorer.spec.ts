@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { syntheticTable } from '../__test-support__/synthetic-table.js';
+import { seededRandom } from '../data/seeded-random.js';
 import { timeBasedSplit } from '../data/time-split.js';
 import { predictTable } from '../evaluation/predict-table.js';
 import { saveModelArtifact } from '../training/model-artifact.js';
@@ -54,7 +55,31 @@ describe('Scorer and SHAP explanations', () => {
     expect(e.riskFactors.every((f) => f.shap < 0)).toBe(true);
     expect(e.factors.find((f) => f.feature === 'noise_1')?.value ?? null).toBeNull();
     expect(scorer.score(row, { explain: true, topN: 2 }).factors).toHaveLength(2);
-    // the JavaScript TreeSHAP the scorer uses is bit-equal to libxgboost's pred_contribs
+    // the JavaScript TreeSHAP the scorer uses equals libxgboost's pred_contribs up to float32 rounding
+    const native = booster.contributions(d).values;
+    scorer.contributions(vector).forEach((v, i) => expect(Math.abs(v - native[i]!)).toBeLessThanOrEqual(1e-6));
+  });
+
+  it.each([0, 1, 3, 10, 40])('ranks the top %i factors like a full sort by |SHAP| (ties by column order, zeros left out)', (topN) => {
+    const rand = seededRandom(topN + 1);
+    const cols = 40;
+    const featureColumns = Array.from({ length: cols }, (_, i) => `f${i}`);
+    // rounded to a few values so ties and zeros occur
+    const contributions = Array.from({ length: cols + 1 }, () => Math.round((rand() - 0.5) * 8) / 4);
+    const e = explainSignal({ featureColumns, values: new Array(cols).fill(0), contributions, probability: 0.5, threshold: 0.6, topN });
+    const expected = featureColumns
+      .map((feature, i) => ({ feature, shap: contributions[i]! }))
+      .filter((f) => f.shap !== 0)
+      .sort((a, b) => Math.abs(b.shap) - Math.abs(a.shap))
+      .slice(0, topN);
+    expect(e.factors.map((f) => [f.feature, f.shap])).toEqual(expected.map((f) => [f.feature, f.shap]));
+  });
+
+  it('computes SHAP with libxgboost when chosen, bit for bit', () => {
+    using scorer = Scorer.fromArtifact(artifact, { shap: 'libxgboost' });
+    using booster = Booster.fromJson(artifact.model);
+    const vector = Float32Array.from([0.3, -1.1, Number.NaN, 0.7, 2]);
+    using d = DMatrix.fromDense({ data: vector, rows: 1, cols: 5 });
     expect(Array.from(scorer.contributions(vector))).toEqual(Array.from(booster.contributions(d).values));
   });
 

@@ -22,6 +22,14 @@ export interface ScorerOptions extends XGBoostLibraryOptions {
   readonly nthread?: number;
   /** Override the artifact's threshold. */
   readonly threshold?: number;
+  /**
+   * Who computes SHAP contributions: `'tree-shap'` (default) the JavaScript {@link TreeShap},
+   * exact in double precision and equal to libxgboost's float32 `pred_contribs` within a few
+   * float32 ulps of the row's Σ|contribution|, several times faster than a native call per row;
+   * `'libxgboost'` libxgboost's own `pred_contribs` (bit-for-bit XGBoost's float32 values, a
+   * DMatrix per call). Models TreeShap does not support always use libxgboost.
+   */
+  readonly shap?: 'tree-shap' | 'libxgboost';
 }
 
 /**
@@ -72,14 +80,18 @@ export class Scorer implements Disposable {
   readonly #row: Float32Array;
   readonly #index: Map<string, number>;
   readonly #model: ModelArtifact['model'];
-  /** Built on the first explanation (tables of a few tens of MB); null when unsupported. */
+  /** Built on the first explanation; null when unsupported or not chosen (`shap: 'libxgboost'`). */
   #treeShap: TreeShap | null | undefined;
   readonly #contributions: Float32Array;
+  /** The explained row's values, kept apart from #row (contributions() writes #row again). */
+  readonly #explained: Float32Array;
 
   private constructor(artifact: ModelArtifact, options: ScorerOptions) {
     const { model, ...meta } = artifact;
     this.#model = model;
+    if (options.shap === 'libxgboost') this.#treeShap = null;
     this.#contributions = new Float32Array(artifact.featureColumns.length + 1);
+    this.#explained = new Float32Array(artifact.featureColumns.length);
     this.artifact = meta;
     this.featureColumns = artifact.featureColumns;
     this.threshold = options.threshold ?? artifact.threshold;
@@ -133,7 +145,8 @@ export class Scorer implements Disposable {
 
   /** The full SHAP explanation of one row. */
   explain(row: FeatureRow, options: { topN?: number; closeCallMargin?: number } = {}): SignalExplanation {
-    const values = Float32Array.from(this.toVector(row));
+    const values = this.#explained;
+    values.set(this.toVector(row));
     const probability = this.#predictor.predict(values)[0]!;
     const contributions = this.contributions(values);
     return explainSignal({ featureColumns: this.featureColumns, values, contributions, probability, threshold: this.threshold, ...options });
@@ -141,8 +154,8 @@ export class Scorer implements Disposable {
 
   /**
    * Exact SHAP contributions (`pred_contribs`, bias last) of one row, computed by {@link TreeShap}
-   * (bit-equal to libxgboost, no DMatrix per call) or by libxgboost for models it does not
-   * support. The returned array is reused by the next call.
+   * (no DMatrix per call; see {@link ScorerOptions.shap}) or by libxgboost for models it does not
+   * support or when chosen. The returned array is reused by the next call.
    */
   contributions(row: FeatureRow): Float32Array {
     const values = this.toVector(row);

@@ -125,6 +125,25 @@ export function explainSignal(input: ExplainInput): SignalExplanation {
   };
 }
 
+// Indices of the `k` largest |values[0 … n)| (zeros left out), largest first, ties by index:
+// a partial insertion selection, O(n·k) with k small, instead of sorting every feature.
+function topByMagnitude(values: ArrayLike<number>, n: number, k: number): number[] {
+  const top: number[] = [];
+  if (k <= 0) return top;
+  for (let i = 0; i < n; i++) {
+    const m = Math.abs(values[i]!);
+    if (m === 0 || Number.isNaN(m)) continue;
+    if (top.length === k && m <= Math.abs(values[top[k - 1]!]!)) continue;
+    let j = top.length < k ? top.length : k - 1;
+    while (j > 0 && Math.abs(values[top[j - 1]!]!) < m) {
+      top[j] = top[j - 1]!;
+      j--;
+    }
+    top[j] = i;
+  }
+  return top;
+}
+
 /**
  * Indices of the `n` largest |x[i]| (i < count; zeros and NaN left out), largest first, ties in index
  * order: a stable sort's first `n`, without sorting every feature (live signals explain dozens of

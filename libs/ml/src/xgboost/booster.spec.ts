@@ -42,6 +42,16 @@ describe('XGBoost ≥ 3 fixture models (bracketed base_score)', () => {
 });
 
 describe('Booster on synthetic data', () => {
+  it.each([2, -1])('builds the same DMatrix with nthread %i as on one thread (NaN missing)', (nthread) => {
+    const { t, booster } = trainSmall(5);
+    const data = Float32Array.from(t.data, (v, i) => (i % 7 === 0 ? Number.NaN : v));
+    const cols = t.columns.length;
+    using one = DMatrix.fromDense({ data, rows: t.rows, cols });
+    using many = DMatrix.fromDense({ data, rows: t.rows, cols }, { nthread });
+    expect(Array.from(booster.predict(many))).toEqual(Array.from(booster.predict(one)));
+    expect(Array.from(booster.contributions(many).values)).toEqual(Array.from(booster.contributions(one).values));
+  });
+
   it('learns the signal, and SHAP contributions sum to the margin', () => {
     const { t, dtrain, booster } = trainSmall();
     const p = booster.predict(dtrain);

@@ -41,8 +41,12 @@ export class DMatrix extends NativeHandle {
     this.cols = cols;
   }
 
-  /** Copies `input.data` into a new native DMatrix and attaches labels and weights. */
-  static fromDense(input: DenseMatrixInput, options: XGBoostLibraryOptions = {}): DMatrix {
+  /**
+   * Copies `input.data` into a new native DMatrix (read in place, no JS-side copy) and attaches
+   * labels and weights. `nthread` threads build it (default 1; Python's `xgb.DMatrix` uses all
+   * cores unless told otherwise).
+   */
+  static fromDense(input: DenseMatrixInput, options: XGBoostLibraryOptions & { readonly nthread?: number } = {}): DMatrix {
     const { data, rows, cols } = input;
     if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols <= 0 || data.length !== rows * cols) {
       throw new SpyglassError(
@@ -53,7 +57,12 @@ export class DMatrix extends NativeHandle {
     }
     const native = loadXGBoost(options);
     const out: unknown[] = [null];
-    check(native, native.XGDMatrixCreateFromMat(data, rows, cols, Number.NaN, out), 'create a DMatrix');
+    const nthread = options.nthread ?? 1;
+    check(
+      native,
+      nthread === 1 ? native.XGDMatrixCreateFromMat(data, rows, cols, Number.NaN, out) : native.XGDMatrixCreateFromMat_omp(data, rows, cols, Number.NaN, out, nthread),
+      'create a DMatrix',
+    );
     const matrix = new DMatrix(native, out[0] as bigint, rows, cols);
     try {
       if (input.label) matrix.setFloatInfo('label', input.label);

@@ -38,6 +38,7 @@ export interface XGBoostNative {
   readonly version: { major: number; minor: number; patch: number };
   readonly lastError: () => string;
   readonly XGDMatrixCreateFromMat: Fn;
+  readonly XGDMatrixCreateFromMat_omp: Fn;
   readonly XGDMatrixSetFloatInfo: Fn;
   readonly XGDMatrixNumRow: Fn;
   readonly XGDMatrixNumCol: Fn;
@@ -103,6 +104,10 @@ export function loadXGBoost(options: XGBoostLibraryOptions = {}): XGBoostNative 
     lastError: () => String(getLastError() ?? ''),
     XGDMatrixCreateFromMat: f(
       'int XGDMatrixCreateFromMat(const float *data, uint64_t nrow, uint64_t ncol, float missing, _Out_ void **out)',
+    ),
+    // the same dense adapter with an OpenMP thread count (CreateFromMat builds on one thread)
+    XGDMatrixCreateFromMat_omp: f(
+      'int XGDMatrixCreateFromMat_omp(const float *data, uint64_t nrow, uint64_t ncol, float missing, _Out_ void **out, int nthread)',
     ),
     XGDMatrixSetFloatInfo: f('int XGDMatrixSetFloatInfo(void *h, const char *field, const float *array, uint64_t len)'),
     XGDMatrixNumRow: f('int XGDMatrixNumRow(void *h, _Out_ uint64_t *out)'),

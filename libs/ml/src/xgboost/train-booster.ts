@@ -103,8 +103,11 @@ export function trainBooster(data: TrainData, options: TrainBoosterOptions): Tra
     throw new SpyglassError('INVALID_ARGUMENT', 'earlyStoppingRounds needs a validation set (data.valid)');
   }
   const lib = options.libraryPath === undefined ? {} : { libraryPath: options.libraryPath };
-  using dtrain = DMatrix.fromDense(data.train, lib);
-  using dvalid = data.valid ? DMatrix.fromDense(data.valid, lib) : undefined;
+  // the matrices are built with the training's threads (all cores when unset, as Python's DMatrix)
+  const nthread = Number(options.params.nthread ?? 0);
+  const build = { ...lib, nthread: nthread > 0 ? nthread : -1 };
+  using dtrain = DMatrix.fromDense(data.train, build);
+  using dvalid = data.valid ? DMatrix.fromDense(data.valid, build) : undefined;
   const cache = dvalid ? [dtrain, dvalid] : [dtrain];
   const sets: Array<readonly [DMatrix, string]> = dvalid
     ? [

@@ -3,7 +3,7 @@ import { syntheticTable } from '../__test-support__/synthetic-table.js';
 import { Booster } from './booster.js';
 import { DMatrix } from './dmatrix.js';
 import { trainBooster, type TrainData, type TrainProgress } from './train-booster.js';
-import { trainInWorker } from './train-in-worker.js';
+import { trainInWorker, withoutTsxLoader } from './train-in-worker.js';
 
 function data(): TrainData {
   const train = syntheticTable({ days: 12, seed: 11 });
@@ -69,5 +69,15 @@ describe('trainInWorker', () => {
     const run = trainInWorker(d, { params, rounds: 100000, signal: controller.signal, onProgress: (p) => p.iteration === 2 && controller.abort() });
     await expect(run).rejects.toBeInstanceOf(SpyglassError);
     await expect(run).rejects.toMatchObject({ code: 'ABORTED' });
+  });
+
+  it.each([
+    [['--import', 'tsx', '--max-old-space-size=4096'], ['--max-old-space-size=4096']],
+    [['--import=tsx'], []],
+    [['--loader', '/repo/node_modules/tsx/dist/loader.mjs', '--cpu-prof'], ['--cpu-prof']],
+    [['-r', 'tsx/cjs', '--import', 'other-hook'], ['--import', 'other-hook']],
+    [['--import', 'tsxlike'], ['--import', 'tsxlike']],
+  ])('drops the tsx loader from the worker flags %j', (argv, expected) => {
+    expect(withoutTsxLoader(argv)).toEqual(expected);
   });
 });

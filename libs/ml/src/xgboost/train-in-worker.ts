@@ -37,7 +37,10 @@ export function trainInWorker(data: TrainData, options: TrainInWorkerOptions): P
   if (signal?.aborted) return Promise.reject(new SpyglassError('ABORTED', 'training aborted before it started'));
   return new Promise<TrainResult>((resolve, reject) => {
     const entry = workerEntry(import.meta.url, 'train-worker');
-    const worker = new Worker(entry.script, { eval: entry.eval, workerData: { data, options: rest } });
+    // a built (.js) entry needs no TypeScript loader: without the parent's tsx flags the worker
+    // starts in about half the CPU time
+    const execArgv = entry.eval ? undefined : withoutTsxLoader(process.execArgv);
+    const worker = new Worker(entry.script, { eval: entry.eval, workerData: { data, options: rest }, ...(execArgv ? { execArgv } : {}) });
     let settled = false;
     const finish = (fn: () => void): void => {
       if (settled) return;
@@ -63,4 +66,30 @@ export function trainInWorker(data: TrainData, options: TrainInWorkerOptions): P
       finish(() => reject(new SpyglassError('XGBOOST', `training worker exited with code ${code} before finishing`)));
     });
   });
+}
+
+/**
+ * The flags without `--import tsx`-style loaders (`--import`, `--loader`, `--experimental-loader`,
+ * `--require` or `-r` with a tsx module, separate or `=`-joined); every other flag is kept.
+ *
+ * @example
+ * ```ts
+ * withoutTsxLoader(['--import', 'tsx', '--max-old-space-size=4096']); // ['--max-old-space-size=4096']
+ * ```
+ */
+export function withoutTsxLoader(argv: readonly string[]): string[] {
+  const loaderFlag = /^(--import|--loader|--experimental-loader|--require|-r)$/;
+  const isTsx = (v: string | undefined) => v !== undefined && /(^|[/\\])tsx([/\\]|$)|^tsx(\/|$)/.test(v);
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (loaderFlag.test(a) && isTsx(argv[i + 1])) {
+      i++;
+      continue;
+    }
+    const eq = a.indexOf('=');
+    if (eq > 0 && loaderFlag.test(a.slice(0, eq)) && isTsx(a.slice(eq + 1))) continue;
+    out.push(a);
+  }
+  return out;
 }

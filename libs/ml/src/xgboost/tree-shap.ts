@@ -1,13 +1,9 @@
 import { SpyglassError } from '@spyglass/core';
 import { normalizeModelJson } from './model-json.js';
 
-// XGBoost computes TreeSHAP in single precision, one rounding per operation (no FMA on x86-64
-// builds). Every arithmetic step below is rounded with fround in the same order as XGBoost 1.7's
-// tree_model.cc / cpu_predictor.cc, so the values are bit-equal to `pred_contribs`: a double
-// operation on two floats rounded to float is the correctly rounded float operation.
 const f = Math.fround;
 
-// margin = ProbToMargin(base_score) per objective (XGBoost 1.7 regression_obj.cu)
+// margin = ProbToMargin(base_score) per objective (XGBoost 1.7 regression_obj.cu), in float as XGBoost
 const MARGIN_OF_BASE_SCORE: Readonly<Record<string, (p: number) => number>> = {
   'binary:logistic': (p) => f(-Math.log(f(f(1 / p) - 1))),
   'binary:logitraw': (p) => f(-Math.log(f(f(1 / p) - 1))),
@@ -38,28 +34,30 @@ interface ModelJson {
   };
 }
 
-// Tables above this many values (4 bytes each) are not built: such models (deep trees) are
-// explained by libxgboost instead.
-const MAX_TABLE_VALUES = 64 * 1024 * 1024;
-
 /**
  * Exact TreeSHAP (`pred_contribs`) of an XGBoost gbtree model, evaluated in JavaScript: no DMatrix,
- * no native call, no allocation per row. Values are bit-equal to libxgboost's contributions (the
- * spec compares every value).
+ * no native call, no allocation per row, O(nodes × ⌈depth/2⌉) per tree instead of TreeSHAP's
+ * O(leaves × depth²).
  *
- * Why it is fast: TreeSHAP visits every leaf of every tree and spends O(depth²) there, but what a
- * leaf adds to each feature depends only on which of its ancestors' splits the row follows (one
- * bit per ancestor). The constructor runs XGBoost's own path arithmetic once per leaf and bit
- * pattern and keeps the results; a row then walks each tree in XGBoost's order (hot child first),
- * looks its pattern up at every leaf and adds the stored values in the same order, so even the
- * float rounding matches. Sibling leaves share one table entry (their paths have the same
- * features), and a row is first located in every tree (small node arrays only) before its
- * table values are added, so the additions run as one tight loop. A 300-tree depth-6 model
- * (16k leaves): ≈ 19 MB of tables and ≈ 80k float additions per row — that count is the floor
- * of a bit-equal evaluation, since each addition is rounded in XGBoost's order.
+ * Why it is exact: for a leaf of value v whose path has the unique features F (zero fraction z,
+ * one fraction o ∈ {0, 1} per feature, merged over repeats as XGBoost does), feature i's Shapley
+ * share is v·(oᵢ − zᵢ)·∫₀¹ ∏_{j∈F∖i} (zⱼ(1−t) + oⱼt) dt — the Shapley weights |S|!(k−|S|−1)!/k!
+ * are Beta integrals (the Linear TreeSHAP identity, Yu et al. 2022). The integrand is a polynomial
+ * of degree < depth, so ⌈depth/2⌉-point Gauss–Legendre quadrature integrates it exactly. Sums over
+ * the leaves below a node factor through the nodes: a row costs one top-down pass (path products
+ * at the quadrature points), one bottom-up pass (leaf value × path product summed per subtree)
+ * and, per split, one dot product of ⌈depth/2⌉ terms.
+ *
+ * Values are computed in double precision and returned as float32. libxgboost computes in float32
+ * with its own rounding order, so the two differ by float32 rounding only: the spec checks every
+ * value within 1e-6 absolute (+ 2⁻²⁰ × the row's Σ|contribution|), the sum rule against
+ * libxgboost's margin, and the top-10 features and their order. The bias (the trees' expected
+ * values plus the base margin) is accumulated in float32 in XGBoost's order, bit-equal.
+ * For bit-equal contributions use libxgboost (`Booster.contributions`, or the Scorer's
+ * `shap: 'libxgboost'`).
  *
  * Supports single-output gbtree models with numerical splits, the objectives of
- * `MARGIN_OF_BASE_SCORE` and tables up to 256 MB; {@link TreeShap.unsupported} says why not.
+ * `MARGIN_OF_BASE_SCORE` and nodes of positive cover; {@link TreeShap.unsupported} says why not.
  *
  * @example
  * ```ts
@@ -70,57 +68,75 @@ const MAX_TABLE_VALUES = 64 * 1024 * 1024;
 export class TreeShap {
   /** Number of input features; `contributions` returns `cols + 1` values. */
   readonly cols: number;
-  // Nodes renumbered so that a node's right child is its left child + 1 (one index to load).
+  /** Quadrature points per node: 3 up to depth 6 (the unrolled #tree3), else ⌈max depth / 2⌉. */
+  readonly #q: number;
+  // Nodes renumbered breadth first per tree (parents before children, a node's right child is its
+  // left child + 1), so the top-down pass runs forwards and the bottom-up pass backwards.
   readonly #roots: Int32Array;
   readonly #left: Int32Array;
   readonly #split: Int32Array;
   readonly #cond: Float32Array;
   readonly #defaultLeft: Uint8Array;
-  readonly #hess: Float32Array;
-  readonly #depth: Int32Array;
   /** Expected value (mean over the training cover) of each tree: its share of the bias. */
   readonly #treeMeans: Float32Array;
   readonly #baseMargin: number;
   /**
-   * Per node, the group of leaves explained at it (see #buildTables): first table value (-1 when
-   * no group sits at the node), features per leaf and first index into #groupFeatureList.
+   * Per node c (not a root), ×q: the path factor z(1−t) + o·t of c's split feature at the
+   * quadrature points, with z the merged zero fraction (product over the feature's occurrences on
+   * the path) and o = 1 (`#hotFactor`) or o = 0 (`#coldFactor`).
    */
-  readonly #group: Int32Array;
-  readonly #groupCount: Int32Array;
-  readonly #groupFeatures: Int32Array;
-  #groupFeatureList: Int32Array = new Int32Array(0);
-  #table: Float32Array = new Float32Array(0);
-  /** Per tree, its distinct features: #treeFeatures[#treeFeatureStart[t] … #treeFeatureStart[t + 1]). */
-  #treeFeatureStart: Int32Array = new Int32Array(0);
-  #treeFeatures: Int32Array = new Int32Array(0);
-  readonly #treeContribs: Float32Array;
-  #stackNode = new Int32Array(0);
-  #stackPattern = new Int32Array(0);
-  /** Located groups of the current row (phase 1 → phase 2), and where each tree's end. */
-  #unitValues = new Int32Array(0);
-  #unitFeatures = new Int32Array(0);
-  #unitCount = new Int32Array(0);
-  readonly #treeUnitEnd: Int32Array;
+  #hotFactor = new Float64Array(0);
+  #coldFactor = new Float64Array(0);
+  /** Per node c ×q: w_q (o − z) / factor for o = 1 and o = 0: the share weights at a split. */
+  #hotShare = new Float64Array(0);
+  #coldShare = new Float64Array(0);
+  /** Per node c: the child of the nearest ancestor splitting on the same feature as c's parent on c's path, or -1. */
+  #previous = new Int32Array(0);
+  /**
+   * Per node c: the topmost nodes of c's subtree (c included) that split on c's parent's feature
+   * again, as #excluded[#excludedStart[c] … #excludedStart[c + 1]): their leaves are credited there.
+   */
+  #excludedStart = new Int32Array(0);
+  #excluded = new Int32Array(0);
+  /**
+   * Nodes whose two children are leaves (#tree3 only): see #buildPairs.
+   */
+  #pairSlot = new Int32Array(0);
+  /** Internal nodes, tree by tree in breadth-first order: #internal[#internalStart[t] … #internalStart[t + 1]). */
+  #internal = new Int32Array(0);
+  #internalStart = new Int32Array(0);
+  #pairData = new Float64Array(0);
+  /** Per node: the merged zero fraction of its parent's feature on its path (#tree3). */
+  #zero = new Float64Array(0);
+  /** Quadrature points and −w/(1 − t) per point. */
+  #t: Float64Array = new Float64Array(0);
+  #coldWeight: Float64Array = new Float64Array(0);
+  // per-row scratch, one entry (×q) per node
+  #up = new Float64Array(0);
+  #below = new Float64Array(0);
+  #hot = new Uint8Array(0);
+  readonly #phi: Float64Array;
 
   private constructor(model: ModelJson) {
     const learner = model.learner;
     const trees = learner.gradient_booster.model.trees;
     this.cols = Number(learner.learner_model_param.num_feature);
     const total = trees.reduce((n, t) => n + t.left_children.length, 0);
-    this.#roots = new Int32Array(trees.length);
+    this.#roots = new Int32Array(trees.length + 1);
     this.#left = new Int32Array(total);
     this.#split = new Int32Array(total);
     this.#cond = new Float32Array(total);
     this.#defaultLeft = new Uint8Array(total);
-    this.#hess = new Float32Array(total);
-    this.#depth = new Int32Array(total);
+    const hess = new Float32Array(total);
+    const parent = new Int32Array(total).fill(-1);
+    const depth = new Int32Array(total);
     this.#treeMeans = new Float32Array(trees.length);
     let offset = 0;
+    let maxDepth = 0;
     trees.forEach((t, i) => {
       this.#roots[i] = offset;
       // breadth first from the root: children get two consecutive numbers
       const order = [0];
-      const depthOf = [0];
       let next = offset + 1;
       for (let q = 0; q < order.length; q++) {
         const n = order[q]!;
@@ -129,31 +145,31 @@ export class TreeShap {
         this.#split[id] = t.split_indices[n]!;
         this.#cond[id] = t.split_conditions[n]!;
         this.#defaultLeft[id] = t.default_left[n] ? 1 : 0;
-        this.#hess[id] = t.sum_hessian[n]!;
-        this.#depth[id] = depthOf[q]!;
+        hess[id] = t.sum_hessian[n]!;
+        maxDepth = Math.max(maxDepth, depth[id]!);
         if (l < 0) {
           this.#left[id] = -1;
           continue;
         }
         this.#left[id] = next;
+        parent[next] = parent[next + 1] = id;
+        depth[next] = depth[next + 1] = depth[id]! + 1;
         next += 2;
         order.push(l, t.right_children[n]!);
-        depthOf.push(depthOf[q]! + 1, depthOf[q]! + 1);
       }
       if (order.length !== t.left_children.length) {
         throw new SpyglassError('XGBOOST', `TreeShap: tree ${i} has ${t.left_children.length} nodes but ${order.length} are reachable from its root`);
       }
-      this.#treeMeans[i] = this.#meanValue(offset);
+      this.#treeMeans[i] = meanValue(this.#left, this.#cond, hess, offset);
       offset += t.left_children.length;
     });
+    this.#roots[trees.length] = total;
     const baseScore = f(Number(learner.learner_model_param.base_score));
     this.#baseMargin = MARGIN_OF_BASE_SCORE[learner.objective.name]!(baseScore);
-    this.#group = new Int32Array(total).fill(-1);
-    this.#groupCount = new Int32Array(total);
-    this.#groupFeatures = new Int32Array(total);
-    this.#treeContribs = new Float32Array(this.cols + 1);
-    this.#treeUnitEnd = new Int32Array(trees.length);
-    this.#buildTables();
+    // 3 points are exact up to depth 6 (the usual depths): one unrolled path serves them all
+    this.#q = maxDepth <= 6 ? 3 : Math.ceil(maxDepth / 2);
+    this.#phi = new Float64Array(this.cols);
+    this.#buildFactors(hess, parent);
   }
 
   /** Why a model cannot be explained here (`null` when it can). */
@@ -179,376 +195,342 @@ export class TreeShap {
         details: { row: row.length, out: out.length, cols: this.cols },
       });
     }
-    this.#locate(row);
-    this.#accumulate(out);
+    const phi = this.#phi;
+    phi.fill(0);
+    let bias = 0;
+    const trees = this.#treeMeans.length;
+    for (let t = 0; t < trees; t++) {
+      if (this.#q === 3) this.#tree3(row, this.#roots[t]!, this.#internalStart[t]!, this.#internalStart[t + 1]!);
+      else this.#tree(row, this.#roots[t]!, this.#roots[t + 1]!);
+      bias = f(bias + this.#treeMeans[t]!); // XGBoost's float order
+    }
+    for (let c = 0; c < this.cols; c++) out[c] = phi[c]!;
+    out[this.cols] = f(bias + this.#baseMargin);
     return out;
   }
 
-  // Phase 1: walks every tree in XGBoost's order (depth first, the hot child — the row's way —
-  // before the cold one) and writes, per group of leaves, where its values and features start.
-  // Only the small node arrays are touched here; the table reads are left to phase 2, whose
-  // loads do not wait behind the walk's mispredicted branches, so many misses overlap.
-  #locate(row: ArrayLike<number>): void {
+  // One tree: path products top-down, subtree sums bottom-up, shares at every split.
+  #tree(row: ArrayLike<number>, root: number, end: number): void {
+    const Q = this.#q;
     const left = this.#left;
     const split = this.#split;
     const cond = this.#cond;
     const defaultLeft = this.#defaultLeft;
-    const group = this.#group;
-    const groupFeatures = this.#groupFeatures;
-    const groupCount = this.#groupCount;
-    const unitValues = this.#unitValues;
-    const unitFeatures = this.#unitFeatures;
-    const unitCount = this.#unitCount;
-    const treeUnitEnd = this.#treeUnitEnd;
-    const stackNode = this.#stackNode;
-    const stackPattern = this.#stackPattern;
-    const roots = this.#roots;
-    let units = 0;
-    for (let t = 0; t < roots.length; t++) {
-      let top = 0;
-      stackNode[0] = roots[t]!;
-      stackPattern[0] = 0;
-      while (top >= 0) {
-        const node = stackNode[top]!;
-        const pattern = stackPattern[top]!;
-        top--;
-        const g = group[node]!;
-        const k = groupCount[node]!;
-        if (g >= 0) {
-          // a leaf alone (pattern: one bit per ancestor) or a node whose two children are leaves
-          // (entry per ancestor pattern × which child is hot: the hot leaf's values, then the cold one's)
-          if (left[node]! >= 0) {
-            const x = f(row[split[node]!]!);
-            const hotIsLeft = x !== x ? defaultLeft[node]! : x < cond[node]! ? 1 : 0;
-            unitValues[units] = g + (pattern * 2 + hotIsLeft) * 2 * k;
-            unitCount[units] = -k;
-          } else {
-            unitValues[units] = g + pattern * k;
-            unitCount[units] = k;
-          }
-          unitFeatures[units] = groupFeatures[node]!;
-          units++;
-          continue;
-        }
-        const l = left[node]!;
-        const x = f(row[split[node]!]!);
-        const hotIsLeft = x !== x ? defaultLeft[node] === 1 : x < cond[node]!;
-        const r = l + 1;
-        // pushed cold first so the hot child is visited first
-        stackNode[++top] = hotIsLeft ? r : l;
-        stackPattern[top] = pattern << 1;
-        stackNode[++top] = hotIsLeft ? l : r;
-        stackPattern[top] = (pattern << 1) | 1;
-      }
-      treeUnitEnd[t] = units;
-    }
-  }
-
-  // Phase 2: per tree, the located values are added in visit order into the tree's contributions
-  // (XGBoost's per-tree buffer), which are then added to the row's; only the tree's own features
-  // are added and cleared again (adding a zero changes no float).
-  #accumulate(out: Float32Array): void {
-    out.fill(0);
-    const { cols } = this;
-    const phi = this.#treeContribs;
-    phi.fill(0);
-    const table = this.#table;
-    const groupFeatureList = this.#groupFeatureList;
-    const unitValues = this.#unitValues;
-    const unitFeatures = this.#unitFeatures;
-    const unitCount = this.#unitCount;
-    const treeUnitEnd = this.#treeUnitEnd;
-    const treeFeatureStart = this.#treeFeatureStart;
-    const treeFeatures = this.#treeFeatures;
-    const treeMeans = this.#treeMeans;
-    let u = 0;
-    for (let t = 0; t < treeUnitEnd.length; t++) {
-      const fs = treeFeatureStart[t]!;
-      const fe = treeFeatureStart[t + 1]!;
-      const end = treeUnitEnd[t]!;
-      for (; u < end; u++) {
-        const v = unitValues[u]!;
-        const fl = unitFeatures[u]!;
-        const k = unitCount[u]!;
-        if (k > 0) {
-          for (let i = 0; i < k; i++) {
-            const c = groupFeatureList[fl + i]!;
-            phi[c] = phi[c]! + table[v + i]!;
-          }
+    const hot = this.#hot;
+    const previous = this.#previous;
+    const hotFactor = this.#hotFactor;
+    const coldFactor = this.#coldFactor;
+    const up = this.#up;
+    const below = this.#below;
+    // top-down: up[c] = ∏ path factors (merged per feature) from the root to c
+    for (let q = 0; q < Q; q++) up[root * Q + q] = 1;
+    hot[root] = 1;
+    for (let n = root; n < end; n++) {
+      const l = left[n]!;
+      if (l < 0) continue;
+      const x = f(row[split[n]!]!);
+      const hotIsLeft = x !== x ? defaultLeft[n]! : x < cond[n]! ? 1 : 0;
+      for (let side = 0; side < 2; side++) {
+        const c = l + side;
+        const p = previous[c]!;
+        // o of the merged feature: hot only if the row follows every occurrence on the path
+        const o = (side === 0 ? hotIsLeft : 1 - hotIsLeft) & (p < 0 ? 1 : hot[p]!);
+        hot[c] = o;
+        const factor = o ? hotFactor : coldFactor;
+        if (p < 0) {
+          for (let q = 0; q < Q; q++) up[c * Q + q] = up[n * Q + q]! * factor[c * Q + q]!;
         } else {
-          // two sibling leaves share their path's features: hot then cold value per feature,
-          // rounded in between as two separate float additions
-          for (let i = 0; i < -k; i++) {
-            const c = groupFeatureList[fl + i]!;
-            phi[c] = f(phi[c]! + table[v + 2 * i]!) + table[v + 2 * i + 1]!;
-          }
+          // the feature's earlier merged factor is replaced by this one
+          const before = hot[p] ? hotFactor : coldFactor;
+          for (let q = 0; q < Q; q++) up[c * Q + q] = (up[n * Q + q]! * factor[c * Q + q]!) / before[p * Q + q]!;
         }
       }
-      for (let i = fs; i < fe; i++) {
-        const c = treeFeatures[i]!;
-        out[c] = out[c]! + phi[c]!;
-        phi[c] = 0; // clean for the next tree
-      }
-      out[cols] = out[cols]! + treeMeans[t]!;
     }
-    out[cols] = out[cols]! + this.#baseMargin;
+    // bottom-up: below[n] = Σ over n's leaves of value × up[leaf]; each split credits its feature
+    // with Σ_q w_q (o − z)/factor × below[child] (leaves under a deeper split on the same feature
+    // excluded: they are credited there, with the feature's factor merged further)
+    const phi = this.#phi;
+    const hotShare = this.#hotShare;
+    const coldShare = this.#coldShare;
+    const excludedStart = this.#excludedStart;
+    const excluded = this.#excluded;
+    for (let n = end - 1; n >= root; n--) {
+      const l = left[n]!;
+      if (l < 0) {
+        const v = cond[n]!;
+        for (let q = 0; q < Q; q++) below[n * Q + q] = v * up[n * Q + q]!;
+        continue;
+      }
+      let share = 0;
+      for (let side = 0; side < 2; side++) {
+        const c = l + side;
+        const weights = hot[c] ? hotShare : coldShare;
+        const xs = excludedStart[c]!;
+        const xe = excludedStart[c + 1]!;
+        for (let q = 0; q < Q; q++) {
+          let s = below[c * Q + q]!;
+          for (let k = xs; k < xe; k++) s -= below[excluded[k]! * Q + q]!;
+          share += weights[c * Q + q]! * s;
+        }
+      }
+      phi[split[n]!] += share;
+      for (let q = 0; q < Q; q++) below[n * Q + q] = below[l * Q + q]! + below[(l + 1) * Q + q]!;
+    }
   }
 
-  #meanValue(node: number): number {
-    const l = this.#left[node]!;
-    if (l < 0) return this.#cond[node]!;
-    const r = l + 1;
-    let result = f(this.#meanValue(l) * this.#hess[l]!);
-    result = f(result + f(this.#meanValue(r) * this.#hess[r]!));
-    return f(result / this.#hess[node]!);
+  // #tree with three quadrature points in locals (depth ≤ 6), the path factors z(1−t) + o·t
+  // computed from the merged zero fraction z, and the pair nodes (both children leaves) added from
+  // their precomputed record: the same passes with fewer loads.
+  #tree3(row: ArrayLike<number>, root: number, start: number, end: number): void {
+    const internal = this.#internal;
+    const left = this.#left;
+    const split = this.#split;
+    const cond = this.#cond;
+    const defaultLeft = this.#defaultLeft;
+    const hot = this.#hot;
+    const previous = this.#previous;
+    const zero = this.#zero;
+    const up = this.#up;
+    const below = this.#below;
+    const phi = this.#phi;
+    const pairSlot = this.#pairSlot;
+    const pair = this.#pairData;
+    const t0 = this.#t[0]!;
+    const t1 = this.#t[1]!;
+    const t2 = this.#t[2]!;
+    up[root * 3] = 1;
+    up[root * 3 + 1] = 1;
+    up[root * 3 + 2] = 1;
+    hot[root] = 1;
+    for (let j = start; j < end; j++) {
+      const n = internal[j]!;
+      const l = left[n]!;
+      const x = f(row[split[n]!]!);
+      // branch-free: the row's way is data, a branch on it would be mispredicted half the time
+      const hotIsLeft = Number(x < cond[n]!) | (Number(x !== x) & defaultLeft[n]!);
+      const u0 = up[n * 3]!;
+      const u1 = up[n * 3 + 1]!;
+      const u2 = up[n * 3 + 2]!;
+      const slot = pairSlot[n]!;
+      if (slot >= 0) {
+        const p = previous[l]!;
+        const k = slot + (hotIsLeft + (p < 0 ? 0 : 2 * hot[p]!)) * 6;
+        below[n * 3] = u0 * pair[k]!;
+        below[n * 3 + 1] = u1 * pair[k + 1]!;
+        below[n * 3 + 2] = u2 * pair[k + 2]!;
+        phi[split[n]!] += u0 * pair[k + 3]! + u1 * pair[k + 4]! + u2 * pair[k + 5]!;
+        continue;
+      }
+      for (let c = l, side = hotIsLeft; c <= l + 1; c++, side ^= 1) {
+        const p = previous[c]!;
+        const o = side & (p < 0 ? 1 : hot[p]!);
+        hot[c] = o;
+        const z = zero[c]!;
+        const i = c * 3;
+        let f0 = z - z * t0 + o * t0;
+        let f1 = z - z * t1 + o * t1;
+        let f2 = z - z * t2 + o * t2;
+        if (p >= 0) {
+          // the feature's earlier merged factor is replaced by this one
+          const zp = zero[p]!;
+          const op = hot[p]!;
+          f0 /= zp - zp * t0 + op * t0;
+          f1 /= zp - zp * t1 + op * t1;
+          f2 /= zp - zp * t2 + op * t2;
+        }
+        if (left[c]! < 0) {
+          // a leaf: its subtree sum is its value × its path product
+          const v = cond[c]!;
+          below[i] = v * u0 * f0;
+          below[i + 1] = v * u1 * f1;
+          below[i + 2] = v * u2 * f2;
+        } else {
+          up[i] = u0 * f0;
+          up[i + 1] = u1 * f1;
+          up[i + 2] = u2 * f2;
+        }
+      }
+    }
+    const hotShare = this.#hotShare;
+    // a cold child's share weight w(0 − z)/(z(1 − t)) does not depend on z
+    const c0 = this.#coldWeight[0]!;
+    const c1 = this.#coldWeight[1]!;
+    const c2 = this.#coldWeight[2]!;
+    const excludedStart = this.#excludedStart;
+    const excluded = this.#excluded;
+    for (let j = end - 1; j >= start; j--) {
+      const n = internal[j]!;
+      if (pairSlot[n]! >= 0) continue;
+      const l = left[n]!;
+      const i = n * 3;
+      const a = l * 3;
+      const b = a + 3;
+      let a0 = below[a]!;
+      let a1 = below[a + 1]!;
+      let a2 = below[a + 2]!;
+      let b0 = below[b]!;
+      let b1 = below[b + 1]!;
+      let b2 = below[b + 2]!;
+      below[i] = a0 + b0;
+      below[i + 1] = a1 + b1;
+      below[i + 2] = a2 + b2;
+      for (let k = excludedStart[l]!, e = excludedStart[l + 2]!; k < e; k++) {
+        const x = excluded[k]! * 3;
+        if (k < excludedStart[l + 1]!) {
+          a0 -= below[x]!;
+          a1 -= below[x + 1]!;
+          a2 -= below[x + 2]!;
+        } else {
+          b0 -= below[x]!;
+          b1 -= below[x + 1]!;
+          b2 -= below[x + 2]!;
+        }
+      }
+      // both weightings, blended by o (0 or 1) without a branch
+      const coldA = c0 * a0 + c1 * a1 + c2 * a2;
+      const coldB = c0 * b0 + c1 * b1 + c2 * b2;
+      const hotA = hotShare[a]! * a0 + hotShare[a + 1]! * a1 + hotShare[a + 2]! * a2;
+      const hotB = hotShare[b]! * b0 + hotShare[b + 1]! * b1 + hotShare[b + 2]! * b2;
+      phi[split[n]!] += coldA + hot[l]! * (hotA - coldA) + (coldB + hot[l + 1]! * (hotB - coldB));
+    }
   }
 
-  // Tables: TreeShap visits every leaf of every tree and spends O(depth²) there, but what a leaf
-  // adds to each feature depends only on which of its ancestors' splits the row follows (one bit
-  // per ancestor). XGBoost's own path arithmetic is run once per leaf and bit pattern, and the
-  // results kept. Two sibling leaves are stored as one group at their parent, one entry per
-  // ancestor pattern and hot side holding the hot leaf's values then the cold one's, so a row
-  // reads one place per leaf pair instead of two; a leaf whose sibling is a subtree is a group
-  // of its own at the leaf.
-  #buildTables(): void {
+  // #pairData: a pair node's children are leaves (no subtree, nothing excluded), so all it adds
+  // per unit of its path product is fixed by which child is hot and, when its feature occurred
+  // earlier on the path, whether that occurrence is hot: 2 or 4 cases of
+  // [subtree sum ×3, share ×3], at #pairSlot[n].
+  #buildPairs(): void {
     const total = this.#left.length;
     const left = this.#left;
-    // per leaf: its unique path features (XGBoost's order) and 2^depth × unique values
-    const leafStart = new Int32Array(total);
-    const leafUnique = new Int32Array(total);
-    const leafFeatureStart = new Int32Array(total);
-    let values = 0;
-    let features = 0;
-    let maxDepth = 0;
-    const size = (node: number, depth: number, seen: readonly number[]): void => {
-      const l = left[node]!;
-      if (l < 0) {
-        leafFeatureStart[node] = features;
-        leafUnique[node] = seen.length;
-        leafStart[node] = values;
-        features += seen.length;
-        values += 2 ** depth * seen.length;
-        maxDepth = Math.max(maxDepth, depth);
-        return;
-      }
-      const split = this.#split[node]!;
-      const next = seen.includes(split) ? [...seen.filter((s) => s !== split), split] : [...seen, split];
-      size(l, depth + 1, next);
-      size(l + 1, depth + 1, next);
-    };
-    for (const root of this.#roots) size(root, 0, []);
-    if (values > MAX_TABLE_VALUES) {
-      throw new SpyglassError('XGBOOST', `TreeShap: the model needs ${values} table values (limit ${MAX_TABLE_VALUES}); explain it with libxgboost`, {
-        details: { values, limit: MAX_TABLE_VALUES },
-      });
-    }
-    const leafFeatures = new Int32Array(features);
-    const leafTable = new Float32Array(values);
-    const path = new UniquePath(maxDepth + 2);
-    for (const root of this.#roots) this.#fill({ path, leafStart, leafFeatureStart, leafFeatures, leafTable }, root, 0, 0, 1, 1, -1, 0);
-
-    // regroup: same values, sibling leaves side by side
-    this.#table = new Float32Array(values);
-    const list: number[] = [];
-    let v = 0;
-    const isLeaf = (n: number) => left[n]! < 0;
-    const featuresOf = (leaf: number) => leafFeatures.subarray(leafFeatureStart[leaf]!, leafFeatureStart[leaf]! + leafUnique[leaf]!);
-    const parent = new Int32Array(total).fill(-1);
-    for (let node = 0; node < total; node++) if (left[node]! >= 0) parent[left[node]!] = parent[left[node]! + 1] = node;
-    // sibling leaves have the same path, hence the same features in the same order
-    const isPair = (node: number) => {
-      const l = left[node]!;
-      if (l < 0 || !isLeaf(l) || !isLeaf(l + 1)) return false;
-      const a = featuresOf(l);
-      const b = featuresOf(l + 1);
-      return a.length === b.length && a.every((c, i) => c === b[i]);
-    };
-    const inPair = (leaf: number) => parent[leaf]! >= 0 && isPair(parent[leaf]!);
-    const copy = (leaf: number, pattern: number): void => {
-      const k = leafUnique[leaf]!;
-      this.#table.set(leafTable.subarray(leafStart[leaf]! + pattern * k, leafStart[leaf]! + pattern * k + k), v);
-      v += k;
-    };
-    for (let node = 0; node < total; node++) {
-      const l = left[node]!;
-      if (l >= 0 && isPair(node)) {
-        const r = l + 1;
-        const k = leafUnique[l]!;
-        this.#group[node] = v;
-        this.#groupCount[node] = k;
-        this.#groupFeatures[node] = list.length;
-        list.push(...featuresOf(l));
-        // per ancestor pattern: right hot, then left hot; hot and cold values interleaved
-        for (let pattern = 0; pattern < 2 ** this.#depth[node]!; pattern++) {
-          for (const [hot, cold] of [[r, l], [l, r]] as const) {
-            const hotAt = leafStart[hot]! + (pattern * 2 + 1) * k;
-            const coldAt = leafStart[cold]! + pattern * 2 * k;
-            for (let i = 0; i < k; i++) {
-              this.#table[v++] = leafTable[hotAt + i]!;
-              this.#table[v++] = leafTable[coldAt + i]!;
+    this.#pairSlot = new Int32Array(total).fill(-1);
+    const data: number[] = [];
+    const factor = (c: number, o: number, q: number) => (o ? this.#hotFactor : this.#coldFactor)[c * 3 + q]!;
+    for (let n = 0; n < total; n++) {
+      const l = left[n]!;
+      if (l < 0 || left[l]! >= 0 || left[l + 1]! >= 0) continue;
+      this.#pairSlot[n] = data.length;
+      const p = this.#previous[l]!;
+      for (let earlierHot = p < 0 ? 1 : 0; earlierHot < 2; earlierHot++) {
+        for (let hotIsLeft = 0; hotIsLeft < 2; hotIsLeft++) {
+          const below = [0, 0, 0];
+          const share = [0, 0, 0];
+          for (let q = 0; q < 3; q++) {
+            for (const [c, side] of [[l, hotIsLeft], [l + 1, 1 - hotIsLeft]] as const) {
+              const o = side & earlierHot;
+              const leaf = (this.#cond[c]! * factor(c, o, q)) / (p < 0 ? 1 : factor(p, earlierHot, q));
+              below[q] += leaf;
+              share[q] += (o ? this.#hotShare : this.#coldShare)[c * 3 + q]! * leaf;
             }
           }
+          data.push(...below, ...share);
         }
       }
     }
-    for (let node = 0; node < total; node++) {
-      if (!isLeaf(node) || inPair(node)) continue;
-      this.#group[node] = v;
-      this.#groupCount[node] = leafUnique[node]!;
-      this.#groupFeatures[node] = list.length;
-      list.push(...featuresOf(node));
-      for (let pattern = 0; pattern < 2 ** this.#depth[node]!; pattern++) copy(node, pattern);
+    this.#pairData = Float64Array.from(data);
+    const internal: number[] = [];
+    const trees = this.#treeMeans.length;
+    this.#internalStart = new Int32Array(trees + 1);
+    for (let t = 0; t < trees; t++) {
+      this.#internalStart[t] = internal.length;
+      for (let n = this.#roots[t]!; n < this.#roots[t + 1]!; n++) if (left[n]! >= 0) internal.push(n);
     }
-    this.#groupFeatureList = Int32Array.from(list);
+    this.#internalStart[trees] = internal.length;
+    this.#internal = Int32Array.from(internal);
+  }
 
-    // per tree: its distinct features; buffers sized for the largest walk
-    const treeFeatures: number[] = [];
-    this.#treeFeatureStart = new Int32Array(this.#roots.length + 1);
-    let leaves = 0;
-    this.#roots.forEach((root, t) => {
-      const end = t + 1 < this.#roots.length ? this.#roots[t + 1]! : total;
-      const set = new Set<number>();
-      for (let n = root; n < end; n++) {
-        if (isLeaf(n)) {
-          leaves++;
-          for (const c of featuresOf(n)) set.add(c);
+  // Per node: merged zero fractions and their factors and share weights at the quadrature points,
+  // the previous occurrence of the parent's feature on the path and the deeper ones below.
+  #buildFactors(hess: Float32Array, parent: Int32Array): void {
+    const Q = this.#q;
+    const total = this.#left.length;
+    const { t, w } = gaussLegendre01(Q);
+    this.#hotFactor = new Float64Array(total * Q);
+    this.#coldFactor = new Float64Array(total * Q);
+    this.#hotShare = new Float64Array(total * Q);
+    this.#coldShare = new Float64Array(total * Q);
+    this.#previous = new Int32Array(total).fill(-1);
+    const mergedZero = new Float64Array(total).fill(1);
+    const excludedOf: number[][] = Array.from({ length: total }, () => []);
+    for (let c = 0; c < total; c++) {
+      const p = parent[c]!;
+      if (p < 0) continue;
+      const feature = this.#split[p]!;
+      // nearest ancestor split on the same feature: its child on this path
+      let previous = -1;
+      for (let child = p, a = parent[p]!; a >= 0; child = a, a = parent[a]!) {
+        if (this.#split[a] === feature && this.#left[a]! >= 0) {
+          previous = child;
+          break;
         }
       }
-      this.#treeFeatureStart[t] = treeFeatures.length;
-      treeFeatures.push(...[...set].sort((a, b) => a - b));
-    });
-    this.#treeFeatureStart[this.#roots.length] = treeFeatures.length;
-    this.#treeFeatures = Int32Array.from(treeFeatures);
-    this.#stackNode = new Int32Array(maxDepth + 2);
-    this.#stackPattern = new Int32Array(maxDepth + 2);
-    this.#unitValues = new Int32Array(leaves);
-    this.#unitFeatures = new Int32Array(leaves);
-    this.#unitCount = new Int32Array(leaves);
-  }
-
-  // RegTree::TreeShap (condition 0) for every hot/cold choice at once: both children are entered
-  // once as the row's way (one fraction kept) and once as the other way (one fraction 0).
-  #fill(out: LeafTables, node: number, parent: number, depth: number, parentZero: number, parentOne: number, parentFeature: number, pattern: number): void {
-    const path = out.path;
-    const p = path.copy(parent, depth);
-    path.extend(p, depth, parentZero, parentOne, parentFeature);
-    const left = this.#left[node]!;
-    if (left < 0) {
-      const leaf = this.#cond[node]!;
-      const start = out.leafStart[node]! + pattern * depth;
-      const features = out.leafFeatureStart[node]!;
-      for (let i = 1; i <= depth; i++) {
-        const w = path.unwoundSum(p, depth, i);
-        out.leafFeatures[features + i - 1] = path.feature[p + i]!;
-        out.leafTable[start + i - 1] = f(f(w * f(path.one[p + i]! - path.zero[p + i]!)) * leaf);
+      this.#previous[c] = previous;
+      const z = (hess[c]! / hess[p]!) * (previous < 0 ? 1 : mergedZero[previous]!);
+      mergedZero[c] = z;
+      if (previous >= 0 && c === this.#left[p]) excludedOf[previous]!.push(p);
+      for (let q = 0; q < Q; q++) {
+        const hotF = z * (1 - t[q]!) + t[q]!;
+        const coldF = z * (1 - t[q]!);
+        this.#hotFactor[c * Q + q] = hotF;
+        this.#coldFactor[c * Q + q] = coldF;
+        this.#hotShare[c * Q + q] = (w[q]! * (1 - z)) / hotF;
+        this.#coldShare[c * Q + q] = (w[q]! * -z) / coldF;
       }
-      return;
     }
-    const split = this.#split[node]!;
-    const w = this.#hess[node]!;
-    let incomingZero = 1;
-    let incomingOne = 1;
-    let index = 0;
-    for (; index <= depth; index++) if (path.feature[p + index] === split) break;
-    if (index !== depth + 1) {
-      incomingZero = path.zero[p + index]!;
-      incomingOne = path.one[p + index]!;
-      path.unwind(p, depth, index);
-      depth -= 1;
+    // excludedOf[previous] holds every deeper split on the feature whose nearest same-feature
+    // ancestor is previous's parent: exactly the topmost re-splits below `previous`
+    this.#excludedStart = new Int32Array(total + 1);
+    const list: number[] = [];
+    for (let c = 0; c < total; c++) {
+      this.#excludedStart[c] = list.length;
+      list.push(...excludedOf[c]!);
     }
-    for (const child of [left, left + 1]) {
-      const zero = f(f(this.#hess[child]! / w) * incomingZero);
-      this.#fill(out, child, p, depth + 1, zero, incomingOne, split, pattern * 2 + 1);
-      this.#fill(out, child, p, depth + 1, zero, 0, split, pattern * 2);
-    }
+    this.#excludedStart[total] = list.length;
+    this.#excluded = Int32Array.from(list);
+    this.#zero = mergedZero;
+    this.#t = t;
+    this.#coldWeight = w.map((wq, q) => -wq / (1 - t[q]!));
+    if (Q === 3) this.#buildPairs();
+    this.#up = new Float64Array(total * Q);
+    this.#below = new Float64Array(total * Q);
+    this.#hot = new Uint8Array(total);
   }
 }
 
-interface LeafTables {
-  readonly path: UniquePath;
-  readonly leafStart: Int32Array;
-  readonly leafFeatureStart: Int32Array;
-  readonly leafFeatures: Int32Array;
-  readonly leafTable: Float32Array;
+// XGBoost's node_mean_values (tree_model.cc FillNodeMeanValue), in float.
+function meanValue(left: Int32Array, cond: Float32Array, hess: Float32Array, node: number): number {
+  const l = left[node]!;
+  if (l < 0) return cond[node]!;
+  const r = l + 1;
+  let result = f(meanValue(left, cond, hess, l) * hess[l]!);
+  result = f(result + f(meanValue(left, cond, hess, r) * hess[r]!));
+  return f(result / hess[node]!);
 }
 
-/** XGBoost's PathElement triangle (tree_model.cc), as parallel typed arrays. */
-class UniquePath {
-  readonly feature: Int32Array;
-  readonly zero: Float32Array;
-  readonly one: Float32Array;
-  readonly weight: Float32Array;
-
-  constructor(maxd: number) {
-    const size = (maxd * (maxd + 1)) / 2;
-    this.feature = new Int32Array(size);
-    this.zero = new Float32Array(size);
-    this.one = new Float32Array(size);
-    this.weight = new Float32Array(size);
-  }
-
-  /** Copies the parent's `depth + 1` elements after it; returns the child's offset. */
-  copy(parent: number, depth: number): number {
-    const p = parent + depth + 1;
-    for (let i = 0; i <= depth; i++) {
-      this.feature[p + i] = this.feature[parent + i]!;
-      this.zero[p + i] = this.zero[parent + i]!;
-      this.one[p + i] = this.one[parent + i]!;
-      this.weight[p + i] = this.weight[parent + i]!;
-    }
-    return p;
-  }
-
-  extend(p: number, d: number, zeroFraction: number, oneFraction: number, featureIndex: number): void {
-    const weight = this.weight;
-    this.feature[p + d] = featureIndex;
-    this.zero[p + d] = zeroFraction;
-    this.one[p + d] = oneFraction;
-    weight[p + d] = d === 0 ? 1 : 0;
-    for (let i = d - 1; i >= 0; i--) {
-      weight[p + i + 1] = weight[p + i + 1]! + f(f(f(oneFraction * weight[p + i]!) * (i + 1)) / (d + 1));
-      weight[p + i] = f(f(f(zeroFraction * weight[p + i]!) * (d - i)) / (d + 1));
-    }
-  }
-
-  unwind(p: number, d: number, pathIndex: number): void {
-    const weight = this.weight;
-    const oneFraction = this.one[p + pathIndex]!;
-    const zeroFraction = this.zero[p + pathIndex]!;
-    let nextOnePortion = weight[p + d]!;
-    for (let i = d - 1; i >= 0; i--) {
-      if (oneFraction !== 0) {
-        const tmp = weight[p + i]!;
-        weight[p + i] = f(f(nextOnePortion * (d + 1)) / f((i + 1) * oneFraction));
-        nextOnePortion = f(tmp - f(f(f(weight[p + i]! * zeroFraction) * (d - i)) / (d + 1)));
-      } else {
-        weight[p + i] = f(f(weight[p + i]! * (d + 1)) / f(zeroFraction * (d - i)));
+// Gauss–Legendre nodes and weights on [0, 1]: exact for polynomials of degree < 2n.
+function gaussLegendre01(n: number): { t: Float64Array; w: Float64Array } {
+  const t = new Float64Array(n);
+  const w = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    // Newton iteration on the Legendre polynomial P_n from Tricomi's initial guess
+    let x = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
+    let derivative = 1;
+    for (let iteration = 0; iteration < 100; iteration++) {
+      let p0 = 1;
+      let p1 = x;
+      for (let k = 2; k <= n; k++) {
+        const p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k;
+        p0 = p1;
+        p1 = p2;
       }
+      derivative = (n * (x * p1 - p0)) / (x * x - 1);
+      const dx = p1 / derivative;
+      x -= dx;
+      if (Math.abs(dx) < 1e-16) break;
     }
-    for (let i = pathIndex; i < d; i++) {
-      this.feature[p + i] = this.feature[p + i + 1]!;
-      this.zero[p + i] = this.zero[p + i + 1]!;
-      this.one[p + i] = this.one[p + i + 1]!;
-    }
+    t[i] = (1 - x) / 2;
+    w[i] = 1 / ((1 - x * x) * derivative * derivative);
   }
-
-  unwoundSum(p: number, d: number, pathIndex: number): number {
-    const weight = this.weight;
-    const oneFraction = this.one[p + pathIndex]!;
-    const zeroFraction = this.zero[p + pathIndex]!;
-    let nextOnePortion = weight[p + d]!;
-    let total = 0;
-    for (let i = d - 1; i >= 0; i--) {
-      if (oneFraction !== 0) {
-        const tmp = f(f(nextOnePortion * (d + 1)) / f((i + 1) * oneFraction));
-        total = f(total + tmp);
-        nextOnePortion = f(weight[p + i]! - f(f(tmp * zeroFraction) * f((d - i) / (d + 1))));
-      } else if (zeroFraction !== 0) {
-        total = f(total + f(f(weight[p + i]! / zeroFraction) / f((d - i) / (d + 1))));
-      }
-    }
-    return total;
-  }
+  return { t, w };
 }
 
 function unsupportedReason(json: ModelJson): string | null {
@@ -556,7 +538,10 @@ function unsupportedReason(json: ModelJson): string | null {
   if (learner.gradient_booster.name !== 'gbtree') return `booster ${learner.gradient_booster.name} (only gbtree)`;
   if (Number(learner.learner_model_param.num_class) > 1) return 'multi-class model';
   if (!(learner.objective.name in MARGIN_OF_BASE_SCORE)) return `objective ${learner.objective.name}`;
-  if (learner.gradient_booster.model.trees.some((t) => t.split_type?.some((s) => s !== 0))) return 'categorical splits';
+  const trees = learner.gradient_booster.model.trees;
+  if (trees.some((t) => t.split_type?.some((s) => s !== 0))) return 'categorical splits';
+  // a zero cover makes a zero fraction 0, which the factorised form divides by
+  if (trees.some((t) => t.sum_hessian.some((h) => !(h > 0)))) return 'a node with zero cover';
   return null;
 }
 
