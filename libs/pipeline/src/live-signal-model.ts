@@ -42,7 +42,7 @@ export class SignalModel implements Disposable {
   readonly #take: Int32Array;
   readonly #batch: Float32Array<ArrayBuffer>;
   /**
-   * SHAP in JavaScript (bit-equal to libxgboost's `pred_contribs`, no DMatrix per call) when the
+   * SHAP in JavaScript (libxgboost's `pred_contribs` within float32 rounding, no DMatrix per call) when the
    * model is one it supports; null: libxgboost explains.
    */
   readonly #treeShap: TreeShap | null;

@@ -145,25 +145,6 @@ function topByMagnitude(values: ArrayLike<number>, n: number, k: number): number
 }
 
 /**
- * Indices of the `n` largest |x[i]| (i < count; zeros and NaN left out), largest first, ties in index
- * order: a stable sort's first `n`, without sorting every feature (live signals explain dozens of
- * rows per minute).
- */
-function topByMagnitude(x: ArrayLike<number>, count: number, n: number): number[] {
-  const top: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const a = Math.abs(x[i]!);
-    if (!(a > 0)) continue;
-    let k = top.length;
-    while (k > 0 && Math.abs(x[top[k - 1]!]!) < a) k--;
-    if (k >= n) continue;
-    top.splice(k, 0, i);
-    if (top.length > n) top.pop();
-  }
-  return top;
-}
-
-/**
  * The explanation as the original's text block: header, confidence vs threshold, numbered
  * factors with strength dots, risk factors, recommendation.
  *
