@@ -195,6 +195,28 @@ describe('WebSocket streams against the exchange simulator', () => {
     }
   });
 
+  it('closes at once while paused by back-pressure: the server close frame is read, not waited out for 30 s', async () => {
+    const sim = await createExchangeSim({ seed: 42, port: 0, speed: 0, sessionDate: DAY });
+    try {
+      const stream = createStockStream(options(sim, ['AM.SPY'], { queueCapacity: 8 }));
+      const it = stream[Symbol.asyncIterator]();
+      // Read one bar, then stop reading: the queue fills and the socket is paused with frames unread.
+      while ((await it.next()).value?.type !== 'bar');
+      const deadline = Date.now() + 10_000;
+      while (stream.stats.pauses === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      expect(stream.stats.pauses).toBeGreaterThan(0);
+      const asked = Date.now();
+      await stream.close();
+      expect(Date.now() - asked).toBeLessThan(5_000);
+      // What was queued before the close is still delivered, then the stream ends.
+      let rest = 0;
+      for (let r = await it.next(); !r.done; r = await it.next()) rest++;
+      expect(rest).toBeGreaterThanOrEqual(8);
+    } finally {
+      await sim.close();
+    }
+  }, 60_000);
+
   it('streams option bars with the contract parsed from the OCC symbol', async () => {
     const sim = await createExchangeSim({ seed: 42, port: 0, speed: 0, sessionDate: DAY });
     try {

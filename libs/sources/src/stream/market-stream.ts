@@ -88,6 +88,7 @@ type Decode<T> = (raw: unknown, ingestedAt: number) => DecodeResult<T>;
 
 const DEDUP_WINDOW = 50_000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const CLOSE_GRACE_MS = 2_000;
 // ws's own text for an expired handshakeTimeout: the one error it raises that means "too slow".
 const WS_HANDSHAKE_TIMEOUT = 'Opening handshake has timed out';
 
@@ -181,7 +182,17 @@ export class MarketStream<T extends { ticker: string; timestamp: number }> imple
   async close(): Promise<void> {
     if (this.closing.signal.aborted) return;
     this.closing.abort();
-    this.socket?.close(1000, 'client closing');
+    const ws = this.socket;
+    if (ws) {
+      // A socket paused by back-pressure never reads the server's close frame, and ws would wait out
+      // its 30 s close timeout: read on (the ended queue takes nothing more), and cut a server that
+      // does not answer the close within the grace.
+      ws.resume();
+      ws.close(1000, 'client closing');
+      const grace = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
+      grace.unref?.();
+      ws.once('close', () => clearTimeout(grace));
+    }
     this.queue.end();
     await this.running;
   }
