@@ -39,4 +39,20 @@ describe('date partition writers', () => {
     await expect(stat(file('two', '2025-03-04'))).rejects.toMatchObject({ code: 'ENOENT' });
     expect((await readdir(join(root, 'processed'))).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
   });
+
+  it('writeDatePartitions writes one file per date, in the query order, for a year-sized table (600k rows over 20 dates)', async () => {
+    // DuckDB's PARTITION_BY writer split the demo's training date 2024-10-31 into two files (505k rows
+    // kept of 530k) and, with two threads, moved blocks of rows behind later ones (the order check below).
+    await duck.run(`CREATE TEMP TABLE big AS SELECT '2025-04-' || lpad((1 + i % 20)::VARCHAR, 2, '0') AS date, 1e7 - i AS k FROM range(600000) t(i)`);
+    const dates = Array.from({ length: 21 }, (_, i) => `2025-04-${String(i + 1).padStart(2, '0')}`);
+    const out = await writeDatePartitions(duck, root, 'big', `SELECT date, k FROM big`, dates);
+    expect(out.dates).toEqual(dates.slice(0, 20));
+    for (const d of out.dates) {
+      expect(await readdir(join(root, 'processed', 'big', `date=${d}`))).toEqual(['part-0.parquet']);
+      const keys = (await duckQuery(`SELECT k FROM read_parquet('${file('big', d)}')`)).map((r) => Number(r.k));
+      expect(keys.length).toBe(30000);
+      expect(keys).toEqual([...keys].sort((a, b) => b - a));
+    }
+    expect((await readdir(join(root, 'processed'))).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
+  }, 120_000);
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dataRootLayout, SpyglassError } from '@spyglass/core';
 import type { DuckSession } from '../duck/duck-session.js';
@@ -7,13 +7,16 @@ import { sqlString } from '../duck/duck-session.js';
 
 /**
  * Writes a query's rows as `<root>/processed/<dataset>/date=<D>/part-0.parquet`, one file per date,
- * atomically: DuckDB writes every partition into a private temp directory on the same file system,
- * then each file is renamed over its destination. A reader sees the old file or the new one, never
- * a half-written one, and re-running a date replaces its file (idempotent). The query must have a
+ * atomically (see {@link writeDateFiles}): a reader sees the old file or the new one, never a
+ * half-written one, and re-running a date replaces its file (idempotent). The query must have a
  * VARCHAR `date` column; it is kept out of the file (it is the directory name). A date of
  * `processedDates` for which the query returns no rows has its old file removed, so the dataset
  * always reflects the latest run (e.g. every row filtered out). Rows keep the query's order inside
- * each file (DuckDB preserves insertion order), so callers sort once, when they build the table.
+ * each file, so callers sort once, when they build the table.
+ *
+ * The rows are materialised once and each date is written by its own `COPY`: DuckDB's
+ * `PARTITION_BY` writer split a large partition into two files past its flush threshold (the demo's
+ * 642k training rows) and, with two threads, moved blocks of rows behind later ones.
  */
 export async function writeDatePartitions(
   duck: DuckSession,
@@ -22,38 +25,25 @@ export async function writeDatePartitions(
   query: string,
   processedDates: readonly string[],
 ): Promise<{ dates: string[]; files: string[] }> {
-  const base = dataRootLayout(root).processedDataset(dataset);
-  const tmp = dataRootLayout(root).processedDataset(`.tmp-${dataset}-${process.pid}-${randomBytes(4).toString('hex')}`);
-  await mkdir(tmp, { recursive: true });
+  const table = `date_rows_${randomBytes(4).toString('hex')}`;
+  await duck.run(`CREATE TEMP TABLE ${table} AS ${query}`);
   try {
-    await duck.run(
-      `COPY (${query}) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (date), FILENAME_PATTERN 'part-{i}', OVERWRITE_OR_IGNORE true)`,
+    const present = new Set((await duck.columns(`SELECT DISTINCT date FROM ${table}`)).cols.date as string[]);
+    return await writeDateFiles(
+      duck,
+      root,
+      dataset,
+      (date) => (present.has(date) ? `SELECT * EXCLUDE (date) FROM ${table} WHERE date = ${sqlString(date)}` : null),
+      [...new Set([...processedDates, ...present])],
     );
-    const dates: string[] = [];
-    const files: string[] = [];
-    for (const dir of (await readdir(tmp)).sort()) {
-      if (!dir.startsWith('date=')) continue;
-      const parts = (await readdir(join(tmp, dir))).filter((f) => f.endsWith('.parquet'));
-      if (parts.length !== 1) {
-        throw new SpyglassError('STORAGE', `expected one Parquet file for ${dataset}/${dir}, DuckDB wrote ${parts.length}`, { details: { dataset, dir } });
-      }
-      const dest = join(base, dir);
-      await mkdir(dest, { recursive: true });
-      const file = join(dest, 'part-0.parquet');
-      await rename(join(tmp, dir, parts[0]!), file);
-      dates.push(dir.slice(5));
-      files.push(file);
-    }
-    const written = new Set(dates);
-    for (const d of processedDates) if (!written.has(d)) await rm(join(base, `date=${d}`, 'part-0.parquet'), { force: true });
-    return { dates, files };
   } finally {
-    await rm(tmp, { recursive: true, force: true });
+    await duck.run(`DROP TABLE IF EXISTS ${table}`);
   }
 }
 
 /**
- * Like {@link writeDatePartitions}, but one `COPY` per date: `queryOf(date)` gives that date's rows
+ * One `COPY` per date, each staged in a private temp directory on the same file system and renamed
+ * over its destination: `queryOf(date)` gives that date's rows
  * (no `date` column) or `null` when it has none (its old file is removed). A single-file `COPY`
  * keeps the query's row order exactly; `PARTITION_BY` with two threads was seen to move a block of
  * rows of a partition behind a later one (5 dates of a simulated year). Dictionary pages stay
