@@ -19,6 +19,12 @@ export const TEMP_SUFFIX = '.tmp';
 export interface AtomicWriteOptions {
   /** fsync the temp file before the rename and the directory after it (default true). */
   readonly fsync?: boolean;
+  /**
+   * With `fsync`: fsync the directory after the rename (default true). False leaves that to the
+   * caller, who syncs each directory once after a batch of files (see {@link fsyncDir}); the file's
+   * content is fsync'd before it is linked in either way.
+   */
+  readonly syncDir?: boolean;
 }
 
 const fsyncFd = promisify(fsync);
@@ -97,7 +103,7 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string, o
   try {
     tmp = await writeTemp(file, data, durable, false);
     await rename(tmp, file);
-    if (durable) await fsyncPath(dir, 'r');
+    if (durable && opts.syncDir !== false) await fsyncPath(dir, 'r');
   } catch (cause) {
     if (tmp !== undefined) rmSync(tmp, { force: true });
     throw new SpyglassError('STORAGE', `${file}: atomic write failed (${(cause as Error).message})`, { cause, details: { file } });
@@ -140,7 +146,7 @@ export async function createFileAtomic(file: string, data: Uint8Array | string, 
     }
     rmSync(tmp, { force: true });
     tmp = undefined;
-    if (durable) await fsyncPath(dir, 'r');
+    if (durable && opts.syncDir !== false) await fsyncPath(dir, 'r');
     return 'created';
   } catch (cause) {
     throw new SpyglassError('STORAGE', `${file}: atomic create failed (${(cause as Error).message})`, { cause, details: { file } });

@@ -239,6 +239,34 @@ export class ParquetDataset<R extends object> {
    *   (it is left as is, not overwritten), `STORAGE` when the disk or lock fails.
    */
   async write(records: readonly R[]): Promise<WriteSummary> {
+    return this.writeRecords(records, new Semaphore(this.concurrency), undefined);
+  }
+
+  /**
+   * Writes several record sets (a backfill's days) as {@link write} would one after another, with one
+   * summary each, but together: their partitions are encoded and written concurrently and each
+   * directory they touched is fsync'd once at the end instead of after every file. Every file is
+   * fsync'd before it is linked in, and all of them are durable, directory entries included, when
+   * the promise resolves, so a checkpoint taken afterwards still vouches only for durable data.
+   *
+   * @throws SpyglassError as {@link write}; when one set fails the others may have been written.
+   */
+  async writeBatches(batches: ReadonlyArray<readonly R[]>): Promise<WriteSummary[]> {
+    const dirs = this.fsync ? new Set<string>() : undefined;
+    const slots = new Semaphore(this.concurrency);
+    const settled = await Promise.allSettled(batches.map((b) => this.writeRecords(b, slots, dirs)));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    // Directories are synced even after a failure: what was written is then durable too.
+    if (dirs) await Promise.all([...dirs].map((d) => fsyncDir(d)));
+    if (failed) throw failed.reason;
+    return settled.map((r) => (r as PromiseFulfilledResult<WriteSummary>).value);
+  }
+
+  /**
+   * `dirs`: directories whose entries changed, to fsync later (batched writes); undefined syncs
+   * each directory right after its file.
+   */
+  private async writeRecords(records: readonly R[], slots: Semaphore, dirs: Set<string> | undefined): Promise<WriteSummary> {
     let partitionsWritten = 0;
     let rowsWritten = 0;
     let added = 0;
@@ -252,8 +280,7 @@ export class ParquetDataset<R extends object> {
       added += r.added;
       duplicates += r.duplicates;
     };
-    // A few partitions in flight across all scopes: one encodes while others wait on fsync.
-    const slots = new Semaphore(this.concurrency);
+    // A few partitions in flight across all scopes (`slots`): one encodes while others wait on fsync.
     // Lock scopes: a ticker's directory (so a backfill of many days creates one lock file, not one
     // per day; file creation is the dominant cost of small partitions here), or the date partition
     // of a dataset partitioned by date only.
@@ -264,7 +291,7 @@ export class ParquetDataset<R extends object> {
           // A partition with no file yet is created without the lock: nothing to merge with, and
           // the file is linked into place only if it still does not exist (another writer may have
           // created it meanwhile: then it is merged under the lock below).
-          const created = await this.createPartition(g.key, g.rows);
+          const created = await this.createPartition(g.key, g.rows, dirs);
           if (created) return count(created);
           const scope = this.byTicker ? path.dirname(partitionDir(this.root, this.spec, g.key)) : partitionDir(this.root, this.spec, g.key);
           let list = scopes.get(scope);
@@ -276,7 +303,7 @@ export class ParquetDataset<R extends object> {
     await Promise.all(
       [...scopes].map(async ([scope, parts]) => {
         mkdirOrFail(scope, true);
-        await this.lock.run(path.join(scope, '.lock'), () => Promise.all(parts.map((g) => slots.run(async () => count(await this.writePartition(g.key, g.rows))))));
+        await this.lock.run(path.join(scope, '.lock'), () => Promise.all(parts.map((g) => slots.run(async () => count(await this.writePartition(g.key, g.rows, dirs))))));
       }),
     );
     const summary: WriteSummary = { partitions: groups.size, partitionsWritten, rowsIn: records.length, rowsWritten, added, duplicates };
@@ -298,7 +325,7 @@ export class ParquetDataset<R extends object> {
    * Writes a partition that has no file yet, without taking the lock. Undefined (nothing written)
    * when the file exists, so the caller merges under the lock.
    */
-  private async createPartition(key: PartitionKey, rows: R[]): Promise<PartitionResult | undefined> {
+  private async createPartition(key: PartitionKey, rows: R[], dirs: Set<string> | undefined): Promise<PartitionResult | undefined> {
     const dir = partitionDir(this.root, this.spec, key);
     const file = path.join(dir, PARTITION_FILE);
     const created = mkdirNew(dir);
@@ -308,19 +335,25 @@ export class ParquetDataset<R extends object> {
       removeStaleTempFiles(dir);
     }
     const merged = mergeRecords(this.spec, [], rows);
-    if ((await createFileAtomic(file, this.encode(merged.rows), { fsync: this.fsync })) !== 'created') return undefined;
+    if ((await createFileAtomic(file, this.encode(merged.rows), { fsync: this.fsync, syncDir: !dirs })) !== 'created') return undefined;
     // The new directories' own entries must be as durable as the file in them.
-    if (this.fsync) for (const d of created) await fsyncDir(path.dirname(d));
+    if (dirs) {
+      dirs.add(dir);
+      for (const d of created) dirs.add(path.dirname(d));
+    } else if (this.fsync) for (const d of created) await fsyncDir(path.dirname(d));
     return { written: true, rows: merged.rows.length, added: merged.added, duplicates: merged.duplicates };
   }
 
   /** Merges rows into one partition; the caller holds the partition's lock scope. */
-  private async writePartition(key: PartitionKey, rows: R[]): Promise<PartitionResult> {
+  private async writePartition(key: PartitionKey, rows: R[], dirs: Set<string> | undefined): Promise<PartitionResult> {
     const dir = partitionDir(this.root, this.spec, key);
     const file = path.join(dir, PARTITION_FILE);
     // A directory that already existed may hold temp files of a writer killed mid-write (once per
     // directory and instance: a writer killed later leaves files readers ignore anyway).
-    if (!mkdirOrFail(dir, false) && !this.swept.has(dir)) {
+    const made = mkdirOrFail(dir, false);
+    if (made && dirs) dirs.add(path.dirname(dir));
+    else if (made && this.fsync) await fsyncDir(path.dirname(dir));
+    if (!made && !this.swept.has(dir)) {
       removeStaleTempFiles(dir);
       this.swept.add(dir);
     }
@@ -329,15 +362,17 @@ export class ParquetDataset<R extends object> {
       const merged = mergeRecords(this.spec, existing ?? [], rows);
       if (existing && !merged.changed) return { written: false, rows: 0, added: 0, duplicates: merged.duplicates };
       const bytes = this.encode(merged.rows);
+      const durability = { fsync: this.fsync, syncDir: !dirs };
       if (existing) {
         // Safe to replace: every writer that replaces a file holds this lock, and lock-free writers only create.
-        await writeFileAtomic(file, bytes, { fsync: this.fsync });
+        await writeFileAtomic(file, bytes, durability);
       } else {
-        const created = await createFileAtomic(file, bytes, { fsync: this.fsync });
+        const created = await createFileAtomic(file, bytes, durability);
         if (created === 'exists') continue; // a lock-free writer created it since: merge with that
         // Without hard links no writer can create lock-free, so under the lock a rename is safe.
-        if (created === 'no-links') await writeFileAtomic(file, bytes, { fsync: this.fsync });
+        if (created === 'no-links') await writeFileAtomic(file, bytes, durability);
       }
+      dirs?.add(dir);
       this.remember(file, merged.rows);
       return { written: true, rows: merged.rows.length, added: merged.added, duplicates: merged.duplicates };
     }
