@@ -256,54 +256,95 @@ function doubleBytes(v: number): Uint8Array {
  * encoded when there are few distinct bit patterns, else PLAIN. `words` is 1 (int32) or 2.
  */
 function encodeFixed(words32: Int32Array, words: 1 | 2, rows: Int32Array | undefined, from: number, to: number): { dict?: { body: Uint8Array; count: number; values: Int32Array }; indices?: Int32Array; plain?: Int32Array } {
-  const count = rows ? rows.length : to - from;
-  const row = (k: number) => (rows ? rows[k]! : from + k);
+  // The present values' words, contiguous (a view when there are no nulls).
+  let src: Int32Array;
+  if (!rows) src = words32.subarray(from * words, to * words);
+  else {
+    src = new Int32Array(rows.length * words);
+    if (words === 1) for (let k = 0; k < rows.length; k++) src[k] = words32[rows[k]!]!;
+    else
+      for (let k = 0; k < rows.length; k++) {
+        src[2 * k] = words32[2 * rows[k]!]!;
+        src[2 * k + 1] = words32[2 * rows[k]! + 1]!;
+      }
+  }
+  const count = src.length / words;
   const cap = Math.min(MAX_DICTIONARY, count >> 1);
   if (cap >= 1) {
-    let size = 16;
-    while (size < cap * 2) size <<= 1;
-    const slots = new Int32Array(size);
-    const mask = size - 1;
-    const dict = new Int32Array(cap * words);
-    const indices = new Int32Array(count);
-    let n = 0;
-    let k = 0;
-    for (; k < count; k++) {
-      const r = row(k);
-      const lo = words32[r * words]!;
-      const hi = words === 2 ? words32[r * 2 + 1]! : 0;
-      let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b) >>> 0;
-      h = (h ^ (h >>> 15)) & mask;
-      for (;;) {
-        const s = slots[h]!;
-        if (s === 0) {
-          if (n === cap) break;
-          dict[n * words] = lo;
-          if (words === 2) dict[n * 2 + 1] = hi;
-          slots[h] = ++n;
-          indices[k] = n - 1;
-          break;
-        }
-        if (dict[(s - 1) * words] === lo && (words === 1 || dict[(s - 1) * 2 + 1] === hi)) {
-          indices[k] = s - 1;
-          break;
-        }
-        h = (h + 1) & mask;
-      }
-      if (n === cap && slots[h] === 0) break;
-    }
-    if (k === count) {
-      const values = dict.subarray(0, n * words);
-      return { dict: { body: new Uint8Array(values.buffer, values.byteOffset, values.byteLength), count: n, values }, indices };
-    }
+    const built = words === 2 ? dictionary64(src, count, cap) : dictionary32(src, count, cap);
+    if (built) return built;
   }
-  if (!rows) return { plain: words32.subarray(from * words, to * words) };
-  const plain = new Int32Array(count * words);
+  return { plain: src };
+}
+
+function slotsFor(cap: number): Int32Array {
+  let size = 16;
+  while (size < cap * 2) size <<= 1;
+  return new Int32Array(size);
+}
+
+/** Dictionary of word pairs; undefined when more than `cap` are distinct. */
+function dictionary64(src: Int32Array, count: number, cap: number): { dict: { body: Uint8Array; count: number; values: Int32Array }; indices: Int32Array } | undefined {
+  const slots = slotsFor(cap);
+  const mask = slots.length - 1;
+  const dict = new Int32Array(cap * 2);
+  const indices = new Int32Array(count);
+  let n = 0;
   for (let k = 0; k < count; k++) {
-    plain[k * words] = words32[rows[k]! * words]!;
-    if (words === 2) plain[k * 2 + 1] = words32[rows[k]! * 2 + 1]!;
+    const lo = src[2 * k]!;
+    const hi = src[2 * k + 1]!;
+    let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
+    h = (h ^ (h >>> 15)) & mask;
+    for (;;) {
+      const s = slots[h]!;
+      if (s === 0) {
+        if (n === cap) return undefined;
+        dict[2 * n] = lo;
+        dict[2 * n + 1] = hi;
+        slots[h] = ++n;
+        indices[k] = n - 1;
+        break;
+      }
+      if (dict[2 * s - 2] === lo && dict[2 * s - 1] === hi) {
+        indices[k] = s - 1;
+        break;
+      }
+      h = (h + 1) & mask;
+    }
   }
-  return { plain };
+  const values = dict.subarray(0, 2 * n);
+  return { dict: { body: new Uint8Array(values.buffer, values.byteOffset, values.byteLength), count: n, values }, indices };
+}
+
+/** Dictionary of 32-bit words; undefined when more than `cap` are distinct. */
+function dictionary32(src: Int32Array, count: number, cap: number): { dict: { body: Uint8Array; count: number; values: Int32Array }; indices: Int32Array } | undefined {
+  const slots = slotsFor(cap);
+  const mask = slots.length - 1;
+  const dict = new Int32Array(cap);
+  const indices = new Int32Array(count);
+  let n = 0;
+  for (let k = 0; k < count; k++) {
+    const v = src[k]!;
+    let h = Math.imul(v, 0x9e3779b1);
+    h = (h ^ (h >>> 15)) & mask;
+    for (;;) {
+      const s = slots[h]!;
+      if (s === 0) {
+        if (n === cap) return undefined;
+        dict[n] = v;
+        slots[h] = ++n;
+        indices[k] = n - 1;
+        break;
+      }
+      if (dict[s - 1] === v) {
+        indices[k] = s - 1;
+        break;
+      }
+      h = (h + 1) & mask;
+    }
+  }
+  const values = dict.subarray(0, n);
+  return { dict: { body: new Uint8Array(values.buffer, values.byteOffset, values.byteLength), count: n, values }, indices };
 }
 
 /** min/max of float64 values held as word pairs (NaN skipped; zero as -0 for min, +0 for max, as the spec asks). */

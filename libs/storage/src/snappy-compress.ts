@@ -5,12 +5,14 @@
 // hash table of 4-byte sequences, and a growing skip over incompressible stretches.
 
 const BLOCK = 1 << 16;
-const HASH_BITS = 14;
+/** Hash table bits for a full block; smaller inputs use a table about their size (less to clear). */
+const MAX_HASH_BITS = 14;
+const MIN_HASH_BITS = 8;
 const MIN_MATCH = 4;
 // Bytes at the end of a block never start a match: the 4-byte loads below stay inside the input.
 const INPUT_MARGIN = 15;
 
-const table = new Uint16Array(1 << HASH_BITS);
+const table = new Uint16Array(1 << MAX_HASH_BITS);
 
 /** Worst-case compressed size of `n` input bytes (the format's bound). */
 export function snappyMaxLength(n: number): number {
@@ -21,8 +23,8 @@ function load32(b: Uint8Array, i: number): number {
   return b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24);
 }
 
-function hash(v: number): number {
-  return Math.imul(v, 0x1e35a7bd) >>> (32 - HASH_BITS);
+function hash(v: number, shift: number): number {
+  return Math.imul(v, 0x1e35a7bd) >>> shift;
 }
 
 function emitLiteral(src: Uint8Array, from: number, to: number, out: Uint8Array, pos: number): number {
@@ -83,10 +85,13 @@ function emitCopy(offset: number, len: number, out: Uint8Array, pos: number): nu
 function compressBlock(src: Uint8Array, start: number, end: number, out: Uint8Array, pos: number): number {
   let lit = start;
   if (end - start < INPUT_MARGIN) return emitLiteral(src, lit, end, out, pos);
-  table.fill(0);
+  let bits = MIN_HASH_BITS;
+  while (bits < MAX_HASH_BITS && 1 << bits < end - start) bits++;
+  const shift = 32 - bits;
+  table.fill(0, 0, 1 << bits);
   const limit = end - INPUT_MARGIN;
   let ip = start + 1;
-  let next = hash(load32(src, ip));
+  let next = hash(load32(src, ip), shift);
   for (;;) {
     // Look for a match, stepping further the longer nothing matched (1 extra byte per 32 misses).
     let skip = 32;
@@ -97,7 +102,7 @@ function compressBlock(src: Uint8Array, start: number, end: number, out: Uint8Ar
       const h = next;
       nextIp = ip + (skip++ >>> 5);
       if (nextIp > limit) return lit < end ? emitLiteral(src, lit, end, out, pos) : pos;
-      next = hash(load32(src, nextIp));
+      next = hash(load32(src, nextIp), shift);
       candidate = start + table[h];
       table[h] = ip - start;
     } while (load32(src, ip) !== load32(src, candidate));
@@ -111,13 +116,13 @@ function compressBlock(src: Uint8Array, start: number, end: number, out: Uint8Ar
       pos = emitCopy(base - candidate, m, out, pos);
       lit = ip;
       if (ip >= limit) return lit < end ? emitLiteral(src, lit, end, out, pos) : pos;
-      table[hash(load32(src, ip - 1))] = ip - 1 - start;
-      const h = hash(load32(src, ip));
+      table[hash(load32(src, ip - 1), shift)] = ip - 1 - start;
+      const h = hash(load32(src, ip), shift);
       candidate = start + table[h];
       table[h] = ip - start;
       if (load32(src, ip) !== load32(src, candidate)) break;
     }
-    next = hash(load32(src, ++ip));
+    next = hash(load32(src, ++ip), shift);
   }
 }
 
