@@ -408,9 +408,10 @@ export type ColumnValues = Float64Array | Int32Array | readonly unknown[];
  *
  * @example
  * ```ts
+ * let newest = -Infinity;
  * for await (const b of ds.readColumns({ columns: ['timestamp', 'close'] })) {
  *   const ts = b.columns.timestamp as Float64Array;
- *   for (let i = 0; i < b.length; i++) if (!b.nulls.timestamp?.[i]) last = ts[i];
+ *   for (let i = 0; i < b.length; i++) if (!b.nulls.timestamp?.[i]) newest = Math.max(newest, ts[i]!);
  * }
  * ```
  */
