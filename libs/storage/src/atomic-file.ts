@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsync, linkSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { open, rename } from 'node:fs/promises';
+import { link, open, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { isProcessAlive, SpyglassError } from '@spyglass/core';
 
@@ -25,6 +25,13 @@ export interface AtomicWriteOptions {
    * content is fsync'd before it is linked in either way.
    */
   readonly syncDir?: boolean;
+  /**
+   * {@link createFileAtomic} only: create and write the temp file and link it through the thread
+   * pool instead of synchronous calls (default false). Those calls wait behind other writers'
+   * fsyncs committing the journal; when the caller has other work for the event loop meanwhile (a
+   * backfill parsing and encoding other days), not blocking it is faster.
+   */
+  readonly nonBlocking?: boolean;
 }
 
 const fsyncFd = promisify(fsync);
@@ -135,9 +142,10 @@ export async function createFileAtomic(file: string, data: Uint8Array | string, 
   const durable = opts.fsync !== false;
   let tmp: string | undefined;
   try {
-    tmp = await writeTemp(file, data, durable, true);
+    tmp = await writeTemp(file, data, durable, opts.nonBlocking !== true);
     try {
-      linkSync(tmp, file);
+      if (opts.nonBlocking) await link(tmp, file);
+      else linkSync(tmp, file);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? '';
       if (code === 'EEXIST') return 'exists';

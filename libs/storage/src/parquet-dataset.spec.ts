@@ -263,3 +263,21 @@ describe('ParquetDataset.readColumns', () => {
     expect(rebuilt.length).toBe(bars.length);
   });
 });
+
+describe('ParquetDataset.seal', () => {
+  it('seals a partition it just wrote from the written bytes exactly as reading the file does, and re-reads a replaced file', async () => {
+    const { sealPartition } = await import('./index.js');
+    const ds = stocks();
+    const bars = syntheticBars({ tickers: 1, days: 1, perDay: 40 });
+    await ds.writeBatches([bars]);
+    const [{ ticker, date }] = await ds.partitions();
+    const fromWrite = await ds.seal(ticker, date);
+    expect(fromWrite).toBeDefined();
+    expect(fromWrite).toEqual(await sealPartition(root, ds.partitionFile(ticker, date)));
+    // Another instance rewrites the partition: the first one's seal must follow the file on disk.
+    await stocks().write(bars.slice(0, 5).map((b) => ({ ...b, close: b.close + 1 })));
+    const after = await ds.seal(ticker, date);
+    expect(after).toEqual(await sealPartition(root, ds.partitionFile(ticker, date)));
+    expect(after!.sha256).not.toBe(fromWrite!.sha256);
+  });
+});

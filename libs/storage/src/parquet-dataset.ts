@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, statSync, type Stats } from 'node:fs';
-import { readdir, rename, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { RecordBatch, Table } from 'apache-arrow';
 import { isSpyglassError, nyDate, Semaphore, SpyglassError } from '@spyglass/core';
@@ -166,6 +167,8 @@ export class ParquetDataset<R extends object> {
   /** Rows of partitions this instance rewrote, by file, while the file is that version (LRU). */
   private readonly written = new Map<string, { version: string; rows: readonly R[] }>();
   private writtenRows = 0;
+  /** Seals of files this instance wrote, while the file is that version (a backfill seals what it just wrote). */
+  private readonly seals = new Map<string, { version: string; seal: PartitionSeal }>();
   /** Partition directories whose stale temp files this instance has removed. */
   private readonly swept = new Set<string>();
   private readonly dateOf: (r: object) => string;
@@ -330,14 +333,17 @@ export class ParquetDataset<R extends object> {
   private async createPartition(key: PartitionKey, rows: R[], dirs: Set<string> | undefined): Promise<PartitionResult | undefined> {
     const dir = partitionDir(this.root, this.spec, key);
     const file = path.join(dir, PARTITION_FILE);
-    const created = mkdirNew(dir);
+    // Batched writes (dirs) leave the event loop free while the file system waits (see nonBlocking).
+    const created = dirs ? await mkdirNewAsync(dir) : mkdirNew(dir);
     if (created.length === 0) {
       if (existsSync(file)) return undefined;
       // Left by a writer killed before it linked its file (only dead processes' temp files go).
       removeStaleTempFiles(dir);
     }
     const merged = mergeRecords(this.spec, [], rows);
-    if ((await createFileAtomic(file, this.encode(merged.rows), { fsync: this.fsync, syncDir: !dirs })) !== 'created') return undefined;
+    const bytes = this.encode(merged.rows);
+    if ((await createFileAtomic(file, bytes, { fsync: this.fsync, syncDir: !dirs, nonBlocking: dirs !== undefined })) !== 'created') return undefined;
+    this.rememberSeal(file, bytes, merged.rows.length);
     // The new directories' own entries must be as durable as the file in them.
     if (dirs) {
       dirs.add(dir);
@@ -376,8 +382,16 @@ export class ParquetDataset<R extends object> {
       }
       dirs?.add(dir);
       this.remember(file, merged.rows);
+      this.rememberSeal(file, bytes, merged.rows.length);
       return { written: true, rows: merged.rows.length, added: merged.added, duplicates: merged.duplicates };
     }
+  }
+
+  private rememberSeal(file: string, bytes: Uint8Array, rows: number): void {
+    const version = versionOf(file);
+    if (version === undefined) return;
+    if (this.seals.size >= 10_000) this.seals.clear();
+    this.seals.set(file, { version, seal: { file: path.relative(this.root, file), rows, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') } });
   }
 
   /** The rows this instance last wrote to `file`, if the file is still that version. */
@@ -490,8 +504,12 @@ export class ParquetDataset<R extends object> {
   }
 
   /** Seals one partition as it is now (rows, size, hash), for a checkpoint to vouch for; undefined when it has no file. */
-  seal(ticker: string | undefined, date: string): Promise<PartitionSeal | undefined> {
-    return sealPartition(this.root, this.partitionFile(ticker, date));
+  async seal(ticker: string | undefined, date: string): Promise<PartitionSeal | undefined> {
+    const rel = this.partitionFile(ticker, date);
+    // A file this instance wrote and nobody replaced since: sealed from the bytes it wrote.
+    const known = this.seals.get(path.join(this.root, rel));
+    if (known && known.version === versionOf(path.join(this.root, rel))) return known.seal;
+    return sealPartition(this.root, rel);
   }
 
   /** Whether a sealed partition still matches its seal (undefined) or how it does not. */
@@ -606,6 +624,21 @@ function mkdirNew(dir: string): string[] {
   } catch (cause) {
     throw new SpyglassError('STORAGE', `${dir}: cannot create partition directory (${(cause as Error).message})`, { cause, details: { dir } });
   }
+  return createdDirs(dir, first);
+}
+
+/** {@link mkdirNew} through the thread pool. */
+async function mkdirNewAsync(dir: string): Promise<string[]> {
+  let first: string | undefined;
+  try {
+    first = await mkdir(dir, { recursive: true });
+  } catch (cause) {
+    throw new SpyglassError('STORAGE', `${dir}: cannot create partition directory (${(cause as Error).message})`, { cause, details: { dir } });
+  }
+  return createdDirs(dir, first);
+}
+
+function createdDirs(dir: string, first: string | undefined): string[] {
   if (first === undefined) return [];
   const out = [dir];
   for (let d = dir; d !== first && path.dirname(d) !== d; ) out.unshift((d = path.dirname(d)));

@@ -91,21 +91,26 @@ function compressBlock(src: Uint8Array, start: number, end: number, out: Uint8Ar
   table.fill(0, 0, 1 << bits);
   const limit = end - INPUT_MARGIN;
   let ip = start + 1;
-  let next = hash(load32(src, ip), shift);
+  let nextVal = load32(src, ip);
+  let next = hash(nextVal, shift);
   for (;;) {
     // Look for a match, stepping further the longer nothing matched (1 extra byte per 32 misses).
+    // Each position's 4 bytes are loaded once: for its hash, then for the comparison.
     let skip = 32;
     let candidate = 0;
     let nextIp = ip;
+    let cur = 0;
     do {
       ip = nextIp;
       const h = next;
+      cur = nextVal;
       nextIp = ip + (skip++ >>> 5);
       if (nextIp > limit) return lit < end ? emitLiteral(src, lit, end, out, pos) : pos;
-      next = hash(load32(src, nextIp), shift);
-      candidate = start + table[h];
+      nextVal = load32(src, nextIp);
+      next = hash(nextVal, shift);
+      candidate = start + table[h]!;
       table[h] = ip - start;
-    } while (load32(src, ip) !== load32(src, candidate));
+    } while (cur !== load32(src, candidate));
     pos = emitLiteral(src, lit, ip, out, pos);
     // Emit copies while the byte after each one starts another match.
     for (;;) {
@@ -117,12 +122,14 @@ function compressBlock(src: Uint8Array, start: number, end: number, out: Uint8Ar
       lit = ip;
       if (ip >= limit) return lit < end ? emitLiteral(src, lit, end, out, pos) : pos;
       table[hash(load32(src, ip - 1), shift)] = ip - 1 - start;
-      const h = hash(load32(src, ip), shift);
-      candidate = start + table[h];
+      const here = load32(src, ip);
+      const h = hash(here, shift);
+      candidate = start + table[h]!;
       table[h] = ip - start;
-      if (load32(src, ip) !== load32(src, candidate)) break;
+      if (here !== load32(src, candidate)) break;
     }
-    next = hash(load32(src, ++ip), shift);
+    nextVal = load32(src, ++ip);
+    next = hash(nextVal, shift);
   }
 }
 
