@@ -223,8 +223,12 @@ export class DataOverviewReader {
       const known = this.lastBars.get(spec.name);
       if (known?.versions === newest) lastBarAt = known.lastBarAt;
       else {
-        const recent = await ds.readAll({ from: to, to, columns: ['timestamp'], onCorrupt: 'skip' });
-        for (const r of recent) if (lastBarAt === null || r.timestamp > lastBarAt) lastBarAt = r.timestamp;
+        // Columns, not records: only the largest timestamp is wanted.
+        for await (const { columns, nulls, length } of ds.readColumns({ from: to, to, columns: ['timestamp'], onCorrupt: 'skip' })) {
+          const ts = columns.timestamp as Float64Array;
+          const isNull = nulls.timestamp;
+          for (let i = 0; i < length; i++) if (!isNull?.[i] && (lastBarAt === null || ts[i]! > lastBarAt)) lastBarAt = ts[i]!;
+        }
         this.lastBars.set(spec.name, { versions: newest, lastBarAt });
       }
     }

@@ -66,6 +66,49 @@ describe('HistoricalRunner', () => {
     expect(progress.at(-1)?.totals.stored).toBe(10 * 390);
   });
 
+  it('stores a range of days with one writeBatches and checkpoints them with one append, only after the write is durable', async () => {
+    const root = await tmp();
+    const events: string[] = [];
+    const dataset = new ParquetDataset<StockBar>({ root, spec: rawDatasetSpecs.stocks });
+    const store = new CheckpointStore({ dir: join(root, 'checkpoints') });
+    // The real dataset and store, with their calls noted in order.
+    const sink = {
+      write: (records: readonly StockBar[]) => dataset.write(records),
+      writeBatches: async (batches: ReadonlyArray<readonly StockBar[]>) => {
+        events.push(`write ${batches.length} days`);
+        const out = await dataset.writeBatches(batches);
+        events.push('durable');
+        return out;
+      },
+      seal: (t: string | undefined, d: string) => dataset.seal(t, d),
+    };
+    const checkpoints = {
+      isComplete: (j: string, t: string, d: string) => store.isComplete(j, t, d),
+      get: (j: string, t: string, d: string) => store.get(j, t, d),
+      markComplete: (j: string, t: string, d: string) => Promise.reject(new Error(`one markComplete per day (${j} ${t} ${d})`)),
+      markCompleteMany: async (j: string, t: string, entries: ReadonlyArray<{ date: string; meta?: Record<string, unknown> }>) => {
+        events.push(`checkpoint ${entries.map((e) => e.date).join(',')}`);
+        await store.markCompleteMany(j, t, entries);
+      },
+    };
+    const summary = await new HistoricalRunner<StockBar>({
+      job: 'backfill:stocks', dataset: 'stocks', validator: validatorFor('stocks'), quarantine: new Quarantine({ root }), sink, checkpoints, calendar: nyseCalendar,
+      fetchDay: () => Promise.reject(new Error('unused')),
+      fetchRange: (t, f, to, s) => equities.minuteBars(t, f, to, s),
+      daysPerFetch: 5,
+      dayConcurrency: 1,
+      dayOf: (b) => nyDate(b.timestamp),
+    }).run({ ticker: 'SPY', from: FROM, to: TO });
+    expect(summary.stored).toBe(10 * 390);
+    const days = nyseCalendar.tradingDays(FROM, TO);
+    expect(events).toEqual(['write 5 days', 'durable', `checkpoint ${days.slice(0, 5).join(',')}`, 'write 5 days', 'durable', `checkpoint ${days.slice(5).join(',')}`]);
+    // Every checkpoint vouches for its partition as written.
+    for (const e of await store.list()) {
+      expect(e.meta?.stored).toBe(390);
+      expect(await dataset.checkSeal(e.meta!.partition as never)).toBeUndefined();
+    }
+  });
+
   it('with resume, requests only ranges of days not yet checkpointed and adds nothing twice', async () => {
     const root = await tmp();
     await runner(root, 'range').run({ ticker: 'SPY', from: '2025-03-05', to: '2025-03-06' });

@@ -25,6 +25,11 @@ export interface SourceBatch<R> {
  */
 export interface RecordSink<R> {
   write(records: readonly R[]): Promise<{ readonly added: number; readonly duplicates: number }>;
+  /**
+   * Writes several record sets together, one summary each, all durable when it resolves (fewer
+   * fsyncs than a `write` per set); sinks without it get one `write` per set.
+   */
+  writeBatches?(batches: ReadonlyArray<readonly R[]>): Promise<ReadonlyArray<{ readonly added: number; readonly duplicates: number }>>;
   /** Seals a partition for a checkpoint to vouch for (sinks that cannot, omit it). */
   seal?(ticker: string | undefined, date: string): Promise<PartitionSeal | undefined>;
   /** Whether a sealed partition still matches (undefined) or how it does not. */
@@ -47,6 +52,8 @@ export interface CheckpointPort {
   /** The completion mark with its metadata (counts, `empty`, the partition seal), or undefined. */
   get(job: string, ticker: string, date: string): Promise<{ readonly meta?: Readonly<Record<string, unknown>> } | undefined>;
   markComplete(job: string, ticker: string, date: string, meta?: Record<string, unknown>): Promise<void>;
+  /** Marks several dates of (job, ticker) at once (one durable append); stores without it get a `markComplete` per date. */
+  markCompleteMany?(job: string, ticker: string, entries: ReadonlyArray<{ readonly date: string; readonly meta?: Record<string, unknown> }>): Promise<void>;
 }
 
 /**

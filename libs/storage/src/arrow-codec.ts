@@ -391,3 +391,90 @@ export function batchToRecords<R>(columns: readonly ColumnSpec[], batch: RecordB
   });
   return rowBuilder(columns.map((c) => c.field))(batch.numRows, getters) as R[];
 }
+
+/**
+ * One column of a {@link ColumnBatch}: numbers (int64 and timestamps as exact JS numbers) in a
+ * typed array, strings and other values in an array.
+ *
+ * @example
+ * ```ts
+ * const close: ColumnValues = new Float64Array([501.2, 501.25]);
+ * ```
+ */
+export type ColumnValues = Float64Array | Int32Array | readonly unknown[];
+
+/**
+ * Rows of one record batch column by column, keyed by record field: no object per row.
+ *
+ * @example
+ * ```ts
+ * let newest = -Infinity;
+ * for await (const b of ds.readColumns({ columns: ['timestamp', 'close'] })) {
+ *   const ts = b.columns.timestamp as Float64Array;
+ *   for (let i = 0; i < b.length; i++) if (!b.nulls.timestamp?.[i]) newest = Math.max(newest, ts[i]!);
+ * }
+ * ```
+ */
+export interface ColumnBatch {
+  readonly length: number;
+  readonly columns: Readonly<Record<string, ColumnValues>>;
+  /** For numeric columns with nulls in this batch: 1 where the row's value is null (its slot in `columns` is 0); other columns hold `null` itself. */
+  readonly nulls: Readonly<Record<string, Uint8Array>>;
+}
+
+/**
+ * Converts one record batch to columns keyed by field (see {@link ColumnBatch}); columns a batch
+ * lacks become arrays of `null`. Float64 and int32 columns are views of the batch's memory, int64
+ * and timestamps one typed-array pass, strings decoded once per run of equal values.
+ */
+export function batchToColumns(columns: readonly ColumnSpec[], batch: RecordBatch): ColumnBatch {
+  const n = batch.numRows;
+  const out: Record<string, ColumnValues> = {};
+  const nulls: Record<string, Uint8Array> = {};
+  for (const c of columns) {
+    const child = batch.getChild(c.name);
+    if (!child) {
+      out[c.field] = new Array<null>(n).fill(null);
+      continue;
+    }
+    const data = child.data[0]!;
+    const off = data.offset;
+    let mask: Uint8Array | undefined;
+    if (data.nullBitmap && data.nullCount > 0) {
+      mask = new Uint8Array(n);
+      const bits = data.nullBitmap;
+      for (let i = 0; i < n; i++) mask[i] = ((bits[(i + off) >> 3] >> ((i + off) & 7)) & 1) ^ 1;
+    }
+    switch (c.type) {
+      case 'float64':
+      case 'int32': {
+        const v = data.values as Float64Array | Int32Array;
+        const view = v.subarray(off, off + n);
+        if (mask) {
+          const copy = view.slice();
+          for (let i = 0; i < n; i++) if (mask[i]) copy[i] = 0;
+          out[c.field] = copy;
+        } else out[c.field] = view;
+        break;
+      }
+      case 'int64':
+      case 'timestamp_ms': {
+        const v = data.values as BigInt64Array;
+        const w = new Int32Array(v.buffer, v.byteOffset, v.length * 2);
+        const f = new Float64Array(n);
+        for (let i = 0; i < n; i++) f[i] = mask?.[i] ? 0 : w[2 * (i + off) + 1]! * TWO_32 + (w[2 * (i + off)]! >>> 0);
+        out[c.field] = f;
+        break;
+      }
+      default: {
+        const get = columnGetter(c, data);
+        const arr = new Array<unknown>(n);
+        for (let i = 0; i < n; i++) arr[i] = get(i);
+        out[c.field] = arr;
+        mask = undefined; // null is in the array itself
+      }
+    }
+    if (mask) nulls[c.field] = mask;
+  }
+  return { length: n, columns: out, nulls };
+}

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsync, linkSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { open, rename } from 'node:fs/promises';
+import { link, open, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { isProcessAlive, SpyglassError } from '@spyglass/core';
 
@@ -19,6 +19,19 @@ export const TEMP_SUFFIX = '.tmp';
 export interface AtomicWriteOptions {
   /** fsync the temp file before the rename and the directory after it (default true). */
   readonly fsync?: boolean;
+  /**
+   * With `fsync`: fsync the directory after the rename (default true). False leaves that to the
+   * caller, who syncs each directory once after a batch of files (see {@link fsyncDir}); the file's
+   * content is fsync'd before it is linked in either way.
+   */
+  readonly syncDir?: boolean;
+  /**
+   * {@link createFileAtomic} only: create and write the temp file and link it through the thread
+   * pool instead of synchronous calls (default false). Those calls wait behind other writers'
+   * fsyncs committing the journal; when the caller has other work for the event loop meanwhile (a
+   * backfill parsing and encoding other days), not blocking it is faster.
+   */
+  readonly nonBlocking?: boolean;
 }
 
 const fsyncFd = promisify(fsync);
@@ -97,7 +110,7 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string, o
   try {
     tmp = await writeTemp(file, data, durable, false);
     await rename(tmp, file);
-    if (durable) await fsyncPath(dir, 'r');
+    if (durable && opts.syncDir !== false) await fsyncPath(dir, 'r');
   } catch (cause) {
     if (tmp !== undefined) rmSync(tmp, { force: true });
     throw new SpyglassError('STORAGE', `${file}: atomic write failed (${(cause as Error).message})`, { cause, details: { file } });
@@ -129,9 +142,10 @@ export async function createFileAtomic(file: string, data: Uint8Array | string, 
   const durable = opts.fsync !== false;
   let tmp: string | undefined;
   try {
-    tmp = await writeTemp(file, data, durable, true);
+    tmp = await writeTemp(file, data, durable, opts.nonBlocking !== true);
     try {
-      linkSync(tmp, file);
+      if (opts.nonBlocking) await link(tmp, file);
+      else linkSync(tmp, file);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? '';
       if (code === 'EEXIST') return 'exists';
@@ -140,7 +154,7 @@ export async function createFileAtomic(file: string, data: Uint8Array | string, 
     }
     rmSync(tmp, { force: true });
     tmp = undefined;
-    if (durable) await fsyncPath(dir, 'r');
+    if (durable && opts.syncDir !== false) await fsyncPath(dir, 'r');
     return 'created';
   } catch (cause) {
     throw new SpyglassError('STORAGE', `${file}: atomic create failed (${(cause as Error).message})`, { cause, details: { file } });

@@ -119,3 +119,24 @@ describe('CheckpointStore', () => {
     expect(await new CheckpointStore({ dir }).isComplete('backfill', 'SPY', 'after')).toBe(true);
   }, 30_000);
 });
+
+describe('CheckpointStore.markCompleteMany', () => {
+  it('marks several dates in one append that another instance reads back with their metadata', async () => {
+    const clock = new ManualClock(5_000);
+    const cp = new CheckpointStore({ dir, clock });
+    await cp.markComplete('backfill', 'SPY', '2025-03-03', { rows: 1 });
+    await cp.markCompleteMany('backfill', 'SPY', [
+      { date: '2025-03-04', meta: { rows: 390 } },
+      { date: '2025-03-05' },
+      { date: '2025-03-03', meta: { rows: 2 } },
+    ]);
+    await cp.markCompleteMany('backfill', 'SPY', []);
+    const other = new CheckpointStore({ dir });
+    expect(await other.get('backfill', 'SPY', '2025-03-04')).toEqual({ job: 'backfill', ticker: 'SPY', date: '2025-03-04', completedAt: 5_000, meta: { rows: 390 } });
+    expect(await other.isComplete('backfill', 'SPY', '2025-03-05')).toBe(true);
+    // A later line re-marks an earlier date.
+    expect((await other.get('backfill', 'SPY', '2025-03-03'))?.meta).toEqual({ rows: 2 });
+    const log = (await readdir(path.join(dir, 'backfill'))).filter((f) => f.endsWith('.log'));
+    expect(log).toEqual(['SPY.log']);
+  });
+});

@@ -11,6 +11,7 @@ export type { JournaledDatasetOptions, JournalWriteSummary } from './journaled-d
 export { encodeParquet, readParquetInfo, readParquetTable } from './parquet-file.js';
 export type { EncodeOptions, ParquetColumnInfo, ParquetCompression, ParquetInfo, ReadTableOptions } from './parquet-file.js';
 export { recordsToTable } from './arrow-codec.js';
+export type { ColumnBatch, ColumnValues } from './arrow-codec.js';
 export { writeFileAtomic } from './atomic-file.js';
 export type { AtomicWriteOptions } from './atomic-file.js';
 export { FileLock } from './file-lock.js';

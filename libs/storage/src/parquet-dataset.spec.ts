@@ -214,3 +214,70 @@ describe('schema evolution on read', () => {
     await expect(new ParquetDataset({ root, spec: asInt('utf8') }).readAll()).rejects.toMatchObject({ code: 'SCHEMA_DRIFT', details: { column: 'close', expected: 'utf8', actual: 'float64' } });
   });
 });
+
+describe('ParquetDataset.writeBatches', () => {
+  it('writes several sets with one summary each, as successive writes would count them', async () => {
+    const bars = syntheticBars({ tickers: 2, days: 3, perDay: 50 });
+    const byDay = new Map<string, StockBar[]>();
+    for (const b of bars) {
+      const k = new Date(b.timestamp).toISOString().slice(0, 10);
+      byDay.set(k, [...(byDay.get(k) ?? []), b]);
+    }
+    const sets = [...byDay.values()];
+    // The last set repeats ten rows of the first: they are duplicates of stored rows.
+    const again = sets[0]!.slice(0, 10);
+    const summaries = await stocks().writeBatches([...sets, again]);
+    expect(summaries.map((s) => s.rowsIn)).toEqual([...sets.map((s) => s.length), 10]);
+    expect(summaries.slice(0, -1).map((s) => [s.added, s.duplicates])).toEqual(sets.map((s) => [s.length, 0]));
+    expect(summaries.at(-1)!.added + summaries.at(-1)!.duplicates).toBe(10);
+    expect(summaries.reduce((n, s) => n + s.added, 0)).toBe(bars.length);
+    expect(await stocks().readAll()).toEqual([...bars].sort((a, b) => (a.ticker < b.ticker ? -1 : a.ticker > b.ticker ? 1 : a.timestamp - b.timestamp)));
+  });
+
+  it('reports a bad set after writing the others, leaving every written file durable and readable', async () => {
+    const good = syntheticBars({ tickers: 1, days: 1, perDay: 20 });
+    const bad = [{ ...good[0]!, ticker: 'X', close: 'oops' as unknown as number }];
+    await expect(stocks().writeBatches([good, bad])).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(await stocks().readAll()).toEqual(good);
+  });
+
+  it('returns no summaries for no sets', async () => {
+    expect(await stocks().writeBatches([])).toEqual([]);
+  });
+});
+
+describe('ParquetDataset.readColumns', () => {
+  it.each<[string, readonly string[] | undefined]>([
+    ['every column', undefined],
+    ['a projection', ['timestamp', 'vwap', 'ticker']],
+  ])('gives the same values as readAll, column by column (%s)', async (_, columns) => {
+    const bars = syntheticBars({ tickers: 2, days: 2, perDay: 30 }).map((b, i) => (i % 4 === 0 ? { ...b, vwap: null, transactions: null } : b));
+    await stocks().write(bars);
+    const records = await stocks().readAll(columns ? { columns } : {});
+    const fields = columns ? columns.map((c) => rawDatasetSpecs.stocks.columns.find((x) => x.name === c)!.field) : rawDatasetSpecs.stocks.columns.map((c) => c.field);
+    const rebuilt: Array<Record<string, unknown>> = [];
+    for await (const b of stocks().readColumns(columns ? { columns } : {})) {
+      for (let i = 0; i < b.length; i++) rebuilt.push(Object.fromEntries(fields.map((f) => [f, b.nulls[f]?.[i] ? null : (b.columns[f] as ArrayLike<unknown>)[i]])));
+    }
+    expect(rebuilt).toEqual(records);
+    expect(rebuilt.length).toBe(bars.length);
+  });
+});
+
+describe('ParquetDataset.seal', () => {
+  it('seals a partition it just wrote from the written bytes exactly as reading the file does, and re-reads a replaced file', async () => {
+    const { sealPartition } = await import('./index.js');
+    const ds = stocks();
+    const bars = syntheticBars({ tickers: 1, days: 1, perDay: 40 });
+    await ds.writeBatches([bars]);
+    const [{ ticker, date }] = await ds.partitions();
+    const fromWrite = await ds.seal(ticker, date);
+    expect(fromWrite).toBeDefined();
+    expect(fromWrite).toEqual(await sealPartition(root, ds.partitionFile(ticker, date)));
+    // Another instance rewrites the partition: the first one's seal must follow the file on disk.
+    await stocks().write(bars.slice(0, 5).map((b) => ({ ...b, close: b.close + 1 })));
+    const after = await ds.seal(ticker, date);
+    expect(after).toEqual(await sealPartition(root, ds.partitionFile(ticker, date)));
+    expect(after!.sha256).not.toBe(fromWrite!.sha256);
+  });
+});

@@ -28,7 +28,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { Dataset, nyseCalendar, type IndexBar, type OptionBar, type StockBar } from '@spyglass/core';
+import { Dataset, nyDate, nyseCalendar, type IndexBar, type OptionBar, type StockBar } from '@spyglass/core';
 import { SyntheticMarket } from '@spyglass/exchange-sim';
 import { HistoricalRunner, Ingestion, StreamingRunner, type IngestionSettings, type StreamingSource, type StreamingSummary } from '@spyglass/pipeline';
 import { Deduplicator, Quarantine, recordKeyFor, validatorFor } from '@spyglass/processing';
@@ -324,11 +324,14 @@ async function measureStages(restBaseUrl: string, scratch: string, from: string,
     job: 'bench:stocks',
     dataset: Dataset.STOCK_BARS,
     fetchDay: (ticker, date, signal) => timed('fetch', () => equities.minuteBars(ticker, date, date, signal)),
+    // As Ingestion.stockRunner: ten days per request, stored and checkpointed together.
+    fetchRange: (ticker, first, last, signal) => timed('fetch', () => equities.minuteBars(ticker, first, last, signal)),
+    dayOf: (b) => nyDate(b.timestamp),
     validator: validatorFor(Dataset.STOCK_BARS, { session: {} }),
     quarantine: new Quarantine({ root }),
     dedup: new Deduplicator<StockBar>(recordKeyFor(Dataset.STOCK_BARS), { capacity: 100_000 }),
-    sink: { write: (records) => timed('write', () => dataset.write(records)) },
-    checkpoints: { isComplete: (j, tk, d) => checkpoints.isComplete(j, tk, d), get: (j, tk, d) => checkpoints.get(j, tk, d), markComplete: (j, tk, d, meta) => timed('checkpoint', () => checkpoints.markComplete(j, tk, d, meta)) },
+    sink: { write: (records) => timed('write', () => dataset.write(records)), writeBatches: (batches) => timed('write', () => dataset.writeBatches(batches)), seal: (t, d) => dataset.seal(t, d) },
+    checkpoints: { isComplete: (j, tk, d) => checkpoints.isComplete(j, tk, d), get: (j, tk, d) => checkpoints.get(j, tk, d), markComplete: (j, tk, d, meta) => timed('checkpoint', () => checkpoints.markComplete(j, tk, d, meta)), markCompleteMany: (j, tk, entries) => timed('checkpoint', () => checkpoints.markCompleteMany(j, tk, entries)) },
     calendar: nyseCalendar,
   });
   const t0 = performance.now();
