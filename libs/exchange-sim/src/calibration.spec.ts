@@ -1,7 +1,7 @@
-import { calibrationTable, ORIGINAL_FIGURES, type OriginalScanFigures, stylizedFactRows } from './calibration.js';
+import { calibrationTable, ORIGINAL_FIGURES, type OriginalScanFigures, RETURN_ACF1_TOLERANCE, stylizedFactRows } from './calibration.js';
 import { scanContractDay } from './original-scan.js';
 import { originalScan } from './sim-stats.js';
-import { parseSpyMinuteCsv, referenceSpyMinutes, stylizedFacts } from './stylized-facts.js';
+import { parseSpyMinuteCsv, referenceSpyMinutes, returnAcf1, stylizedFacts, varianceRatio } from './stylized-facts.js';
 import { SyntheticMarket } from './synthetic-market.js';
 
 describe('scanContractDay (the original scan and label on one contract-day)', () => {
@@ -91,6 +91,56 @@ describe('the simulator, calibrated to the original (seed 42, the sample `spygla
   });
 });
 
+describe('returnAcf1 and varianceRatio (known series)', () => {
+  it.each([
+    ['alternating returns', [[1, -1, 1, -1]], -0.75],
+    ['pairs never straddle two sessions', [[1, -1], [-1, 1]], -0.5],
+    ['one trending session: 0.5 → 1.5, demeaned', [[0, 0, 1, 1]], 0.25],
+  ])('returnAcf1: %s', (_name, sessions, expected) => {
+    expect(returnAcf1(sessions)).toBeCloseTo(expected, 12);
+  });
+
+  it('returnAcf1 of a steady trend is NaN: no variance to correlate', () => {
+    expect(returnAcf1([[1, 1, 1, 1]])).toBeNaN();
+  });
+
+  it('returnAcf1 of an AR(1) series with coefficient 0.5 is near 0.5, of white noise near 0', () => {
+    let seed = 7;
+    const uniform = (): number => ((seed = (seed * 16_807) % 2_147_483_647) / 2_147_483_647) - 0.5;
+    const white = Array.from({ length: 20_000 }, uniform);
+    const ar: number[] = [];
+    let x = 0;
+    for (const e of white) ar.push((x = 0.5 * x + e));
+    expect(returnAcf1([white])).toBeCloseTo(0, 1);
+    expect(returnAcf1([ar])).toBeCloseTo(0.5, 1);
+  });
+
+  it.each([
+    ['a steady trend', [[1, 1, 1, 1]], 2, 2],
+    ['alternating returns cancel', [[1, -1, 1, -1]], 2, 0],
+    ['a partial last block is left out', [[1, 1, 3]], 2, 4 / (2 * (11 / 3))],
+    ['k = 1 is always 1', [[3, -1, 2]], 1, 1],
+  ])('varianceRatio: %s', (_name, sessions, k, expected) => {
+    expect(varianceRatio(sessions, k)).toBeCloseTo(expected, 12);
+  });
+});
+
+describe('stylizedFactRows: the return autocorrelation row is absolute', () => {
+  const real = { excessKurtosis: 10, absReturnAcf1: 0.2, absReturnAcf1to10: 0.18, returnAcf1: 0.01, openVolumeSurge: 5, closeVolumeSurge: 6 };
+  const row = (returnAcf: number) => stylizedFactRows(real, { ...real, returnAcf1: returnAcf }).find((r) => r.metric.startsWith('SPY 1-min return autocorrelation'))!;
+
+  it.each([
+    [0.01, true],
+    [0.06, true],
+    [-0.04, true],
+    [0.0601, false],
+    [0.18, false],
+    [-0.05, false],
+  ])('simulated %p against real 0.01 → ok %p', (simulated, ok) => {
+    expect(row(simulated)).toMatchObject({ original: 0.01, simulated, tolerance: `±${RETURN_ACF1_TOLERANCE}`, ok });
+  });
+});
+
 describe('stylized facts of SPY minutes', () => {
   const real = stylizedFacts(referenceSpyMinutes());
   const market = new SyntheticMarket({ seed: 42 });
@@ -118,10 +168,26 @@ describe('stylized facts of SPY minutes', () => {
     expect(simulated[key]).toBeGreaterThan(floor);
   });
 
-  it('every stylized fact lands within the tolerance of the real files (the rows `sim stats` prints)', () => {
+  const RETURN_ACF_ROW = 'SPY 1-min return autocorrelation, lag 1';
+
+  it('every other stylized fact lands within the tolerance of the real files (the rows `sim stats` prints)', () => {
     const rows = stylizedFactRows(real, simulated);
-    expect(rows).toHaveLength(5);
-    expect(rows.filter((r) => !r.ok)).toEqual([]);
+    expect(rows).toHaveLength(6);
+    expect(rows.filter((r) => !r.ok && !r.metric.startsWith(RETURN_ACF_ROW))).toEqual([]);
+  });
+
+  it('real SPY minute returns are close to uncorrelated (the first stylized fact of returns)', () => {
+    expect(Math.abs(real.returnAcf1)).toBeLessThan(0.05);
+    expect(real.varianceRatio30).toBeLessThan(1.2);
+  });
+
+  // A known miss: the simulator's long option runs above +20 % come partly from SPY trending minute to
+  // minute (lag-1 autocorrelation ≈ 0.18, 30-min variance ratio ≈ 4, against ≈ 0.01 and 0.7 real). This
+  // fails loudly once the simulator's returns are uncorrelated; then make it a plain `it`.
+  it.failing(`the lag-1 autocorrelation of 1-minute returns lands within ±${RETURN_ACF1_TOLERANCE} of the real files`, () => {
+    const row = stylizedFactRows(real, simulated).find((r) => r.metric.startsWith(RETURN_ACF_ROW))!;
+    expect(Math.abs(simulated.returnAcf1 - real.returnAcf1)).toBeLessThanOrEqual(RETURN_ACF1_TOLERANCE);
+    expect(row.ok).toBe(true);
   });
 
   it('parses bar-end timestamps and drops the 16:00 closing print', () => {

@@ -51,6 +51,10 @@ function relative(metric: string, original: number, simulated: number, within = 
   return { metric, original, simulated, tolerance: original === 0 ? 'exact' : `±${Math.round(within * 100)} %`, ok };
 }
 
+function absolute(metric: string, original: number, simulated: number, within: number): CalibrationRow {
+  return { metric, original, simulated, tolerance: `±${within}`, ok: Math.abs(simulated - original) <= within + 1e-12 };
+}
+
 /**
  * The busiest hours of an hour histogram agree with the original's peaks when the busiest hour is
  * 9 or 10 h ET (the morning peak) and 15 h beats 14 h (the rise into the close).
@@ -99,18 +103,24 @@ export interface StylizedFactFigures {
   readonly excessKurtosis: number;
   readonly absReturnAcf1: number;
   readonly absReturnAcf1to10: number;
+  readonly returnAcf1: number;
   readonly openVolumeSurge: number;
   readonly closeVolumeSurge: number;
 }
 
+/** How far the simulator's lag-1 autocorrelation of 1-minute returns may be from the real files'. */
+export const RETURN_ACF1_TOLERANCE = 0.05;
+
 /**
  * Rows comparing the simulator's SPY minutes with the real reference files: ±20 % for volatility
  * clustering and the volume surges, ±50 % for the excess kurtosis (a fourth moment over nine real
- * sessions is set by a handful of minutes, so only its order of magnitude is a fact).
+ * sessions is set by a handful of minutes, so only its order of magnitude is a fact), and
+ * ±{@link RETURN_ACF1_TOLERANCE} absolute for the lag-1 autocorrelation of the returns themselves
+ * (≈ 0 on real SPY, so a relative tolerance would mean nothing).
  *
  * @example
  * ```ts
- * const real = { excessKurtosis: 10.5, absReturnAcf1: 0.226, absReturnAcf1to10: 0.18, openVolumeSurge: 4.96, closeVolumeSurge: 5.99 };
+ * const real = { excessKurtosis: 10.5, absReturnAcf1: 0.226, absReturnAcf1to10: 0.18, returnAcf1: 0.01, openVolumeSurge: 4.96, closeVolumeSurge: 5.99 };
  * stylizedFactRows(real, { ...real, excessKurtosis: 14.5 }).every((r) => r.ok); // true: within ±50 %
  * ```
  */
@@ -119,6 +129,7 @@ export function stylizedFactRows(real: StylizedFactFigures, simulated: StylizedF
     relative('SPY 1-min returns: excess kurtosis (real files)', real.excessKurtosis, simulated.excessKurtosis, 0.5),
     relative('SPY |1-min return| autocorrelation, lag 1 (real files)', real.absReturnAcf1, simulated.absReturnAcf1),
     relative('SPY |1-min return| autocorrelation, lags 1–10 (real files)', real.absReturnAcf1to10, simulated.absReturnAcf1to10),
+    absolute('SPY 1-min return autocorrelation, lag 1 (real files)', real.returnAcf1, simulated.returnAcf1, RETURN_ACF1_TOLERANCE),
     relative('SPY first half hour volume ÷ midday (real files)', real.openVolumeSurge, simulated.openVolumeSurge),
     relative('SPY last half hour volume ÷ midday (real files)', real.closeVolumeSurge, simulated.closeVolumeSurge),
   ];

@@ -359,6 +359,8 @@ function formatStylizedFacts(f: SimStats['stylizedFacts']): string[] {
     row('excess kurtosis of 1-min returns', 'excessKurtosis', 1),
     row('autocorrelation of |r|, lag 1', 'absReturnAcf1', 3),
     row('autocorrelation of |r|, lags 1–10', 'absReturnAcf1to10', 3),
+    row('autocorrelation of r, lag 1', 'returnAcf1', 3),
+    row('variance ratio, 30-min ÷ 1-min', 'varianceRatio30', 2),
     row('first half hour volume ÷ midday', 'openVolumeSurge', 2),
     row('last half hour volume ÷ midday', 'closeVolumeSurge', 2),
   ];

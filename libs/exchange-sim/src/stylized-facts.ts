@@ -18,6 +18,16 @@ export interface StylizedFacts {
   /** Autocorrelation of |r| at lag 1, and its mean over lags 1–10 (≈ 0 without clustering). */
   readonly absReturnAcf1: number;
   readonly absReturnAcf1to10: number;
+  /**
+   * Autocorrelation of the one-minute returns themselves at lag 1: ≈ 0 on real SPY (prices do not
+   * trend minute to minute); a simulator that makes long option runs out of momentum shows it here.
+   */
+  readonly returnAcf1: number;
+  /**
+   * Variance of 30-minute returns over 30 × that of 1-minute returns (non-overlapping, within
+   * sessions): 1 for uncorrelated returns, above 1 when increments trend over tens of minutes.
+   */
+  readonly varianceRatio30: number;
   /** Volume of the first and last half hour over the quietest half hour between 11:00 and 14:30. */
   readonly openVolumeSurge: number;
   readonly closeVolumeSurge: number;
@@ -81,9 +91,57 @@ export function stylizedFacts(sessions: readonly SessionMinutes[]): StylizedFact
     excessKurtosis: m4 / (m2 * m2) - 3,
     absReturnAcf1: acf(1),
     absReturnAcf1to10: acf10,
+    returnAcf1: returnAcf1(returns),
+    varianceRatio30: varianceRatio(returns, 30),
     openVolumeSurge: open / quiet,
     closeVolumeSurge: close / quiet,
   };
+}
+
+/**
+ * Lag-1 autocorrelation of returns pooled over sessions (demeaned over all of them); pairs never
+ * straddle two sessions, as the overnight gap is not a minute.
+ *
+ * @example
+ * ```ts
+ * returnAcf1([[1, -1, 1, -1]]); // -0.75: alternating returns
+ * ```
+ */
+export function returnAcf1(sessions: readonly (readonly number[])[]): number {
+  const flat = sessions.flat();
+  const mu = flat.reduce((a, x) => a + x, 0) / flat.length;
+  const variance = flat.reduce((a, x) => a + (x - mu) ** 2, 0);
+  let num = 0;
+  for (const r of sessions) for (let i = 0; i + 1 < r.length; i++) num += (r[i]! - mu) * (r[i + 1]! - mu);
+  return variance > 0 ? num / variance : Number.NaN;
+}
+
+/**
+ * Mean square of non-overlapping k-minute returns over k × the mean square of 1-minute returns
+ * (within sessions; a session's last partial block is left out).
+ *
+ * @example
+ * ```ts
+ * varianceRatio([[1, 1, 1, 1]], 2); // 2: a steady trend
+ * varianceRatio([[1, -1, 1, -1]], 2); // 0: alternating returns cancel
+ * ```
+ */
+export function varianceRatio(sessions: readonly (readonly number[])[], k: number): number {
+  let one = 0;
+  let ones = 0;
+  let block = 0;
+  let blocks = 0;
+  for (const r of sessions) {
+    for (const x of r) one += x * x;
+    ones += r.length;
+    for (let i = 0; i + k <= r.length; i += k) {
+      let sum = 0;
+      for (let j = 0; j < k; j++) sum += r[i + j]!;
+      block += sum * sum;
+      blocks++;
+    }
+  }
+  return blocks > 0 && one > 0 ? block / blocks / (k * (one / ones)) : Number.NaN;
 }
 
 /**
