@@ -74,6 +74,12 @@ describe('exit codes per command and failure class (real CLI, simulator)', () =>
     expect(requests()).toBe(before);
   }, 120_000);
 
+  it('consolidate over a range with nothing stored: exit 0, the skipped dates counted on one line per reason', async () => {
+    const r = await runCli(['--data-root', tempDataRoot(), 'consolidate', '--start-date', '2025-03-03', '--end-date', '2025-03-31'], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\n  skipped \([^)]+\): 21 dates from 2025-03-03 to 2025-03-31\n?$/);
+  }, 120_000);
+
   it('rejects a bad ticker before any request', async () => {
     const before = requests();
     const r = await runCli(['--data-root', tempDataRoot(), 'backfill', ...DAY, '--ticker', 'S P/Y'], env);

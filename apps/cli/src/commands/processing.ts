@@ -23,8 +23,15 @@ function tradingDates(ctx: CliContext, a: DatesArgs): string[] {
   return nyseCalendar.tradingDays(from, to);
 }
 
-const skippedLine = (skipped: readonly { date: string; reason: string }[]) =>
-  skipped.length === 0 ? '' : `\n  skipped: ${skipped.map((s) => `${s.date} (${s.reason})`).join('; ')}`;
+// One line per reason; a long run of dates (a range reaching past the data) is counted, not listed
+// (--json keeps every date).
+const skippedLine = (skipped: readonly { date: string; reason: string }[]) => {
+  const byReason = new Map<string, string[]>();
+  for (const s of skipped) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s.date]);
+  return [...byReason]
+    .map(([reason, dates]) => `\n  skipped (${reason}): ${dates.length > 5 ? `${dates.length} dates from ${dates[0]} to ${dates.at(-1)}` : dates.join(', ')}`)
+    .join('');
+};
 
 /** `spyglass consolidate`: one row per option per minute with SPY, VIX, news, indicators, greeks and IV. */
 export const consolidateCommand = defineCommand({
