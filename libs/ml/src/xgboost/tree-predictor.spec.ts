@@ -43,7 +43,13 @@ function randomData(rows: number, cols: number, seed: number, missing = 0.08): F
   return data;
 }
 
+const trainedModels = new Map<string, { model: Uint8Array; data: Float32Array }>();
+
+// trained once per shape: two tests use the 300-tree model
 function randomModel(cols: number, depth: number, rounds: number, seed: number, objective = 'binary:logistic'): { model: Uint8Array; data: Float32Array } {
+  const key = [cols, depth, rounds, seed, objective].join();
+  const known = trainedModels.get(key);
+  if (known) return known;
   const rand = seededRandom(seed);
   const rows = 3000;
   const data = randomData(rows, cols, seed + 1);
@@ -56,6 +62,7 @@ function randomModel(cols: number, depth: number, rounds: number, seed: number, 
     { train: { data, rows, cols, label } },
     { params: { objective, max_depth: depth, eta: 0.1, subsample: 0.8, colsample_bytree: 0.8, base_score: 0.3, nthread: 1 }, rounds },
   );
+  trainedModels.set(key, { model, data });
   return { model, data };
 }
 
