@@ -37,8 +37,9 @@ export interface SignalModelOptions {
 /**
  * A saved model for the live engine: scores a whole burst of feature vectors at once and explains
  * single rows with SHAP. Scoring walks the trees in JavaScript (ml's `TreePredictor`, bit-equal to
- * libxgboost, about 5× cheaper than a native call per row) when the model is one it supports, else
- * one libxgboost in-place prediction per burst. Input rows are the 66 incremental features in
+ * libxgboost; about the CPU of libxgboost's batch call per row on a full burst, without its per-call
+ * cost on small ones) when the model is one it supports, else one libxgboost in-place prediction
+ * per burst. Input rows are the 66 incremental features in
  * `INCREMENTAL_FEATURE_COLUMNS` order; the model's own column order is mapped once.
  *
  * @example
