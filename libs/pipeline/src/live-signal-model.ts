@@ -84,7 +84,7 @@ export class SignalModel implements Disposable {
     this.#predictor = this.#booster.densePredictor(spec.featureColumns.length, this.maxBatch);
     this.#batch = new Float32Array(this.maxBatch * spec.featureColumns.length);
     this.#treeShap = TreeShap.unsupported(spec.model) === null ? TreeShap.fromModelJson(spec.model) : null;
-    this.#treePredictor = options.predictor !== 'libxgboost' && TreePredictor.unsupported(spec.model) === null ? TreePredictor.fromModelJson(spec.model) : null;
+    this.#treePredictor = options.predictor !== 'libxgboost' && TreePredictor.unsupported(spec.model) === null ? treePredictorOrNull(spec.model) : null;
     this.predictor = this.#treePredictor ? 'javascript' : 'libxgboost';
     // The first prediction and SHAP call set up XGBoost's thread pool and caches (hundreds of ms):
     // pay that now, not on the first live burst.
@@ -176,5 +176,15 @@ export class SignalModel implements Disposable {
 
   [Symbol.dispose](): void {
     this.dispose();
+  }
+}
+
+// The tree walk needs the C library's expf (libm.so.6) for bit-equal probabilities; where it cannot
+// be loaded, libxgboost scores.
+function treePredictorOrNull(model: Uint8Array): TreePredictor | null {
+  try {
+    return TreePredictor.fromModelJson(model);
+  } catch {
+    return null;
   }
 }
