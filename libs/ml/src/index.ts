@@ -10,6 +10,8 @@ export type { BoosterParams, Contributions, ImportanceType, PredictOptions } fro
 export { trainBooster } from './xgboost/train-booster.js';
 export type { TrainBoosterOptions, TrainData, TrainProgress, TrainResult } from './xgboost/train-booster.js';
 export { TreeShap } from './xgboost/tree-shap.js';
+export { TreePredictor } from './xgboost/tree-predictor.js';
+export type { Expf } from './xgboost/tree-predictor.js';
 export { trainInWorker } from './xgboost/train-in-worker.js';
 export type { TrainInWorkerOptions } from './xgboost/train-in-worker.js';
 export { validateFeatureTable, selectRows, selectColumns, tradingDays, rowsByDay } from './data/feature-table.js';

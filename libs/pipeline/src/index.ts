@@ -45,7 +45,7 @@ export type { StreamSupervisor, StreamSupervisorOptions, StreamerSummary, Stream
 export { LiveSignalEngine } from './live-signal-engine.js';
 export type { ExplainedBurst, LiveEngineCounts, LiveSignalEngineOptions, LiveSignalRecord, ScoredBurst } from './live-signal-engine.js';
 export { SignalModel } from './live-signal-model.js';
-export type { SignalModelSpec } from './live-signal-model.js';
+export type { SignalModelOptions, SignalModelSpec } from './live-signal-model.js';
 export { readStoredSession } from './live-warm-start.js';
 export type { StoredSession } from './live-warm-start.js';
 export { tapStream } from './tap-stream.js';

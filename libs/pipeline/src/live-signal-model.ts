@@ -1,6 +1,6 @@
 import { SpyglassError } from '@spyglass/core';
 import { INCREMENTAL_FEATURE_COLUMNS } from '@spyglass/features';
-import { Booster, ModelStore, TreeShap, explainSignal, loadModelArtifact, type DensePredictor, type SignalExplanation } from '@spyglass/ml';
+import { Booster, ModelStore, TreePredictor, TreeShap, explainSignal, loadModelArtifact, type DensePredictor, type SignalExplanation } from '@spyglass/ml';
 
 /**
  * What a {@link SignalModel} needs from a trained model: the XGBoost JSON bytes, its input
@@ -19,9 +19,27 @@ export interface SignalModelSpec {
 }
 
 /**
- * A saved model for the live engine: scores a whole burst of feature vectors in one in-place
- * prediction (one native call for the minute's 250+ contracts, not one per contract) and explains
- * single rows with SHAP. Input rows are the 66 incremental features in
+ * Options of a {@link SignalModel}. `predictor: 'libxgboost'` scores through libxgboost even when
+ * the JavaScript tree walk supports the model (to compare the two; the probabilities are the same).
+ *
+ * @example
+ * ```ts
+ * const options: SignalModelOptions = { threshold: 0.7, predictor: 'libxgboost' };
+ * ```
+ */
+export interface SignalModelOptions {
+  readonly threshold?: number;
+  readonly libraryPath?: string;
+  readonly maxBatch?: number;
+  readonly predictor?: 'auto' | 'libxgboost';
+}
+
+/**
+ * A saved model for the live engine: scores a whole burst of feature vectors at once and explains
+ * single rows with SHAP. Scoring walks the trees in JavaScript (ml's `TreePredictor`, bit-equal to
+ * libxgboost; about the CPU of libxgboost's batch call per row on a full burst, without its per-call
+ * cost on small ones) when the model is one it supports, else one libxgboost in-place prediction
+ * per burst. Input rows are the 66 incremental features in
  * `INCREMENTAL_FEATURE_COLUMNS` order; the model's own column order is mapped once.
  *
  * @example
@@ -36,7 +54,10 @@ export class SignalModel implements Disposable {
   readonly threshold: number;
   readonly version: string;
   readonly maxBatch: number;
+  /** What scores: the JavaScript tree walk or libxgboost. */
+  readonly predictor: 'javascript' | 'libxgboost';
   readonly #booster: Booster;
+  readonly #treePredictor: TreePredictor | null;
   readonly #predictor: DensePredictor;
   /** Model column k reads incremental column #take[k]. */
   readonly #take: Int32Array;
@@ -47,7 +68,7 @@ export class SignalModel implements Disposable {
    */
   readonly #treeShap: TreeShap | null;
 
-  constructor(spec: SignalModelSpec, options: { threshold?: number; libraryPath?: string; maxBatch?: number } = {}) {
+  constructor(spec: SignalModelSpec, options: SignalModelOptions = {}) {
     const index = new Map<string, number>(INCREMENTAL_FEATURE_COLUMNS.map((c, i) => [c, i]));
     const unknown = spec.featureColumns.filter((c) => !index.has(c));
     if (unknown.length > 0) {
@@ -63,6 +84,8 @@ export class SignalModel implements Disposable {
     this.#predictor = this.#booster.densePredictor(spec.featureColumns.length, this.maxBatch);
     this.#batch = new Float32Array(this.maxBatch * spec.featureColumns.length);
     this.#treeShap = TreeShap.unsupported(spec.model) === null ? TreeShap.fromModelJson(spec.model) : null;
+    this.#treePredictor = options.predictor !== 'libxgboost' && TreePredictor.unsupported(spec.model) === null ? treePredictorOrNull(spec.model) : null;
+    this.predictor = this.#treePredictor ? 'javascript' : 'libxgboost';
     // The first prediction and SHAP call set up XGBoost's thread pool and caches (hundreds of ms):
     // pay that now, not on the first live burst.
     const missing = new Float64Array(INCREMENTAL_FEATURE_COLUMNS.length).fill(Number.NaN);
@@ -77,12 +100,12 @@ export class SignalModel implements Disposable {
    * using model = SignalModel.latest('data');
    * ```
    */
-  static latest(root: string, options: { threshold?: number; libraryPath?: string; maxBatch?: number } = {}): SignalModel {
+  static latest(root: string, options: SignalModelOptions = {}): SignalModel {
     return SignalModel.load(new ModelStore(root).latest().dir, options);
   }
 
   /** A model directory written by the trainer (`model.json` + `artifact.json`). */
-  static load(dir: string, options: { threshold?: number; libraryPath?: string; maxBatch?: number } = {}): SignalModel {
+  static load(dir: string, options: SignalModelOptions = {}): SignalModel {
     return new SignalModel(loadModelArtifact(dir), options);
   }
 
@@ -101,7 +124,9 @@ export class SignalModel implements Disposable {
     for (let start = 0; start < n; start += this.maxBatch) {
       const m = Math.min(this.maxBatch, n - start);
       for (let r = 0; r < m; r++) this.vector(rows.subarray((start + r) * width, (start + r + 1) * width), this.#batch.subarray(r * cols, (r + 1) * cols));
-      out.set(this.#predictor.predict(this.#batch.subarray(0, m * cols)), start);
+      const batch = this.#batch.subarray(0, m * cols);
+      if (this.#treePredictor) this.#treePredictor.predict(batch, { out: out.subarray(start, start + m) });
+      else out.set(this.#predictor.predict(batch), start);
     }
     return out;
   }
@@ -151,5 +176,15 @@ export class SignalModel implements Disposable {
 
   [Symbol.dispose](): void {
     this.dispose();
+  }
+}
+
+// The tree walk needs the C library's expf (libm.so.6) for bit-equal probabilities; where it cannot
+// be loaded, libxgboost scores.
+function treePredictorOrNull(model: Uint8Array): TreePredictor | null {
+  try {
+    return TreePredictor.fromModelJson(model);
+  } catch {
+    return null;
   }
 }

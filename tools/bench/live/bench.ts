@@ -17,7 +17,7 @@
 // on the scoring event loop (the baseline), each a whole-session replay into a fresh data root;
 // figures are reported as ranges over the rounds of each side, CPU seconds beside wall seconds.
 //
-//   npm run bench:live -- [--rounds 4] [--days 10] [--band 35] [--speed 600] [--flush-ms 1000] [--explain-budget-ms 3]
+//   npm run bench:live -- [--rounds 4] [--days 10] [--band 35] [--speed 600] [--flush-ms 1000] [--explain-budget-ms 3] [--engine-passes 4]
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -170,6 +170,8 @@ try {
   const c = config.pipeline.consolidation;
   const features = { riskFreeRate: c.riskFreeRate, dividendYield: c.dividendYield, newsLookbackMinutes: c.newsLookbackMinutes };
   const model = SignalModel.load(job.model.modelDir);
+  // the same model scored by libxgboost: the engine-alone baseline (bit-equal probabilities)
+  const nativeModel = SignalModel.load(job.model.modelDir, { predictor: 'libxgboost' });
   const warmNews = (await readStoredSession({ root, date: liveDay, newsLookbackMinutes: features.newsLookbackMinutes })).news;
   const baseSettings = ingestionSettings(config);
   const hour = (t: number) => (t < session.open + 3_600_000 ? 'first' : t >= session.close - 3_600_000 ? 'last' : 'mid');
@@ -307,7 +309,7 @@ try {
    * before SHAP; → explained up to the end of the flush. What arrival → probability would be if the
    * event loop were free when each minute's message arrived; its CPU per bar is the engine's own.
    */
-  async function engineAlone(): Promise<{ probability: number[]; explained: number[]; probabilityCpu: number[]; explainedCpu: number[]; cpuUsPerBar: number; bars: number; widest: number }> {
+  async function engineAlone(model: SignalModel): Promise<{ probability: number[]; explained: number[]; probabilityCpu: number[]; explainedCpu: number[]; cpuUsPerBar: number; bars: number; widest: number }> {
     const stored = await readStoredSession({ root: join(root, 'round-0'), date: liveDay, newsLookbackMinutes: features.newsLookbackMinutes });
     const engine = new LiveSignalEngine({ model, features, schedule: () => {} });
     engine.warm({ news: warmNews });
@@ -354,16 +356,30 @@ try {
     engine.close();
     return { probability, explained, probabilityCpu, explainedCpu, cpuUsPerBar: (cpu.user + cpu.system) / Math.max(1, engine.counts().scored), bars: engine.counts().scored, widest };
   }
+  // Passes alternate the JavaScript tree walk (the live model) and libxgboost (ABBA ABBA...), same data.
   const alone: Array<Awaited<ReturnType<typeof engineAlone>>> = [];
-  for (let i = 0; i < 3; i++) alone.push(await engineAlone());
+  const aloneNative: Array<Awaited<ReturnType<typeof engineAlone>>> = [];
+  const passes = arg('engine-passes', 4);
+  for (let i = 0; i < passes; i++) {
+    if (i % 4 === 0 || i % 4 === 3) alone.push(await engineAlone(model));
+    else aloneNative.push(await engineAlone(nativeModel));
+  }
   model.dispose();
-  const spread = (f: (a: (typeof alone)[number]) => number) => `${fmt(Math.min(...alone.map(f)))} – ${fmt(Math.max(...alone.map(f)))}`;
-  console.log(`engine alone (3 passes over the stored session: ${alone[0]!.bars} bars, bursts of up to ${alone[0]!.widest} contracts; no sockets, no writer):`);
-  console.log(`  burst → probabilities p50 / p99     ${spread((a) => pct(a.probability, 50))} / ${spread((a) => pct(a.probability, 99))} ms`);
-  console.log(`  burst → explained signals p50 / p99 ${spread((a) => pct(a.explained, 50))} / ${spread((a) => pct(a.explained, 99))} ms`);
-  console.log(`  burst → probabilities, CPU ms p50 / p99 ${spread((a) => pct(a.probabilityCpu, 50))} / ${spread((a) => pct(a.probabilityCpu, 99))} ms`);
-  console.log(`  burst → explained, CPU ms p50 / p99     ${spread((a) => pct(a.explainedCpu, 50))} / ${spread((a) => pct(a.explainedCpu, 99))} ms`);
-  console.log(`  CPU µs per bar (features, batch predict, SHAP of the flagged) ${spread((a) => a.cpuUsPerBar)}`);
+  nativeModel.dispose();
+  type Alone = (typeof alone)[number];
+  for (const [label, runs] of [[`${model.predictor} tree walk`, alone], ['libxgboost (baseline)', aloneNative]] as const) {
+    const spread = (f: (a: Alone) => number) => `${fmt(Math.min(...runs.map(f)))} – ${fmt(Math.max(...runs.map(f)))}`;
+    console.log(`engine alone, ${label} (${runs.length} passes over the stored session: ${runs[0]!.bars} bars, bursts of up to ${runs[0]!.widest} contracts; no sockets, no writer):`);
+    console.log(`  burst → probabilities p50 / p99     ${spread((a) => pct(a.probability, 50))} / ${spread((a) => pct(a.probability, 99))} ms`);
+    console.log(`  burst → explained signals p50 / p99 ${spread((a) => pct(a.explained, 50))} / ${spread((a) => pct(a.explained, 99))} ms`);
+    console.log(`  burst → probabilities, CPU ms p50 / p99 ${spread((a) => pct(a.probabilityCpu, 50))} / ${spread((a) => pct(a.probabilityCpu, 99))} ms`);
+    console.log(`  burst → explained, CPU ms p50 / p99     ${spread((a) => pct(a.explainedCpu, 50))} / ${spread((a) => pct(a.explainedCpu, 99))} ms`);
+    console.log(`  CPU µs per bar (features, batch predict, SHAP of the flagged) ${spread((a) => a.cpuUsPerBar)}`);
+  }
+  const best = (runs: Alone[], f: (a: Alone) => number) => Math.min(...runs.map(f));
+  console.log(
+    `  tree walk ÷ libxgboost (best pass each): CPU µs/bar ${(best(alone, (a) => a.cpuUsPerBar) / best(aloneNative, (a) => a.cpuUsPerBar)).toFixed(2)}, burst → probabilities CPU p99 ${(best(alone, (a) => pct(a.probabilityCpu, 99)) / best(aloneNative, (a) => pct(a.probabilityCpu, 99))).toFixed(2)}`,
+  );
 
   const side = (mode: Mode) => results.filter((x) => x.mode === mode);
   const range = (mode: Mode, f: (x: RoundResult) => number) => {
@@ -444,6 +460,11 @@ try {
       engineAloneCpuUsPerBar: Math.min(...alone.map((a) => a.cpuUsPerBar)),
       engineAloneProbabilityCpuP99Ms: Math.min(...alone.map((a) => pct(a.probabilityCpu, 99))),
       engineAloneSignalCpuP99Ms: Math.min(...alone.map((a) => pct(a.explainedCpu, 99))),
+      engineAlonePredictor: model.predictor,
+      engineAloneLibxgboostCpuUsPerBar: Math.min(...aloneNative.map((a) => a.cpuUsPerBar)),
+      engineAloneLibxgboostProbabilityCpuP99Ms: Math.min(...aloneNative.map((a) => pct(a.probabilityCpu, 99))),
+      engineAloneLibxgboostProbabilityCpuP50Ms: Math.min(...aloneNative.map((a) => pct(a.probabilityCpu, 50))),
+      engineAloneProbabilityCpuP50Ms: Math.min(...alone.map((a) => pct(a.probabilityCpu, 50))),
       baselineDurableP99Ms: median('event-loop', (x) => pct(x.durable, 99)),
     }),
   );

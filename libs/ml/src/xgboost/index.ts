@@ -20,5 +20,7 @@ export { normalizeModelJson } from './model-json.js';
 export { trainBooster } from './train-booster.js';
 export type { TrainBoosterOptions, TrainData, TrainProgress, TrainResult } from './train-booster.js';
 export { TreeShap } from './tree-shap.js';
+export { TreePredictor } from './tree-predictor.js';
+export type { Expf } from './tree-predictor.js';
 export { trainInWorker } from './train-in-worker.js';
 export type { TrainInWorkerOptions } from './train-in-worker.js';

@@ -77,6 +77,7 @@ describe('trainInWorker', () => {
     [['--loader', '/repo/node_modules/tsx/dist/loader.mjs', '--cpu-prof'], ['--cpu-prof']],
     [['-r', 'tsx/cjs', '--import', 'other-hook'], ['--import', 'other-hook']],
     [['--import', 'tsxlike'], ['--import', 'tsxlike']],
+    [['--expose-gc', '--import', 'tsx', '--expose_gc'], []],
   ])('drops the tsx loader from the worker flags %j', (argv, expected) => {
     expect(withoutTsxLoader(argv)).toEqual(expected);
   });

@@ -70,7 +70,9 @@ export function trainInWorker(data: TrainData, options: TrainInWorkerOptions): P
 
 /**
  * The flags without `--import tsx`-style loaders (`--import`, `--loader`, `--experimental-loader`,
- * `--require` or `-r` with a tsx module, separate or `=`-joined); every other flag is kept.
+ * `--require` or `-r` with a tsx module, separate or `=`-joined) and without `--expose-gc`, a
+ * per-process flag a Worker refuses (`ERR_WORKER_INVALID_EXEC_ARGV`: the benches run with it);
+ * every other flag is kept.
  *
  * @example
  * ```ts
@@ -83,6 +85,7 @@ export function withoutTsxLoader(argv: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
+    if (a === '--expose-gc' || a === '--expose_gc') continue;
     if (loaderFlag.test(a) && isTsx(argv[i + 1])) {
       i++;
       continue;

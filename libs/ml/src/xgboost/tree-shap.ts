@@ -4,7 +4,8 @@ import { normalizeModelJson } from './model-json.js';
 const f = Math.fround;
 
 // margin = ProbToMargin(base_score) per objective (XGBoost 1.7 regression_obj.cu), in float as XGBoost
-const MARGIN_OF_BASE_SCORE: Readonly<Record<string, (p: number) => number>> = {
+// (shared with TreePredictor, not part of the package's entry)
+export const MARGIN_OF_BASE_SCORE: Readonly<Record<string, (p: number) => number>> = {
   'binary:logistic': (p) => f(-Math.log(f(f(1 / p) - 1))),
   'binary:logitraw': (p) => f(-Math.log(f(f(1 / p) - 1))),
   'reg:logistic': (p) => f(-Math.log(f(f(1 / p) - 1))),
@@ -12,7 +13,8 @@ const MARGIN_OF_BASE_SCORE: Readonly<Record<string, (p: number) => number>> = {
   'reg:linear': (p) => p,
 };
 
-interface ModelJson {
+/** The parts of an XGBoost JSON model TreeShap and TreePredictor read. */
+export interface ModelJson {
   learner: {
     learner_model_param: { base_score: string; num_class: string; num_feature: string };
     objective: { name: string };
@@ -174,12 +176,12 @@ export class TreeShap {
 
   /** Why a model cannot be explained here (`null` when it can). */
   static unsupported(model: string | Uint8Array): string | null {
-    return unsupportedReason(parse(model));
+    return unsupportedReason(parseModelJson(model));
   }
 
   /** Parses an XGBoost JSON model (bytes or text); throws `XGBOOST` for unsupported models. */
   static fromModelJson(model: string | Uint8Array): TreeShap {
-    const json = parse(model);
+    const json = parseModelJson(model);
     const reason = unsupportedReason(json);
     if (reason !== null) throw new SpyglassError('XGBOOST', `TreeShap cannot explain this model: ${reason}`, { details: { reason } });
     return new TreeShap(json);
@@ -545,7 +547,8 @@ function unsupportedReason(json: ModelJson): string | null {
   return null;
 }
 
-function parse(model: string | Uint8Array): ModelJson {
+/** Parses an XGBoost JSON model (bytes or text, `base_score` normalised for 1.7). */
+export function parseModelJson(model: string | Uint8Array): ModelJson {
   const text = typeof model === 'string' ? model : Buffer.from(model.buffer, model.byteOffset, model.byteLength).toString('utf8');
   return JSON.parse(normalizeModelJson(text)) as ModelJson;
 }
