@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import * as main from '@spyglass/core';
-import * as errors from '@spyglass/core/errors';
+import * as main from '../index.js';
+import * as errors from './index.js';
 
 describe('@spyglass/core/errors', () => {
   it.each(['ErrorCode', 'RETRYABLE_CODES', 'SpyglassError', 'isSpyglassError'] as const)('exports the main entry’s own %s', (name) => {
