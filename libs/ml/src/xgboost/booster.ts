@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import koffi from 'koffi';
-import { SpyglassError } from '@spyglass/core';
+import { SpyglassError } from '@spyglass/core/errors';
 import {
   check,
   copyBytes,

@@ -1,4 +1,4 @@
-import { SpyglassError } from '@spyglass/core';
+import { SpyglassError } from '@spyglass/core/errors';
 import { check, loadXGBoost, type XGBoostLibraryOptions } from './native-library.js';
 import { NativeHandle } from './native-handle.js';
 

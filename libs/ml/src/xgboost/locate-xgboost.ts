@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import koffi from 'koffi';
 import type { LibraryHandle } from 'koffi';
-import { SpyglassError } from '@spyglass/core';
+import { SpyglassError } from '@spyglass/core/errors';
 
 /**
  * Debian's `libxgboost0` installs the library under this soname; the dynamic loader finds it.

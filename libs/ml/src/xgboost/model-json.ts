@@ -1,4 +1,4 @@
-import { SpyglassError } from '@spyglass/core';
+import { SpyglassError } from '@spyglass/core/errors';
 
 const BRACKETED_BASE_SCORE = /"base_score"\s*:\s*"\[([^\]]*)\]"/;
 

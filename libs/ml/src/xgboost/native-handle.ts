@@ -1,4 +1,4 @@
-import { SpyglassError } from '@spyglass/core';
+import { SpyglassError } from '@spyglass/core/errors';
 import type { XGBoostNative } from './native-library.js';
 
 type FreeFunction = 'XGDMatrixFree' | 'XGBoosterFree';

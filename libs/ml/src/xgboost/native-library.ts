@@ -1,5 +1,5 @@
 import koffi from 'koffi';
-import { SpyglassError } from '@spyglass/core';
+import { SpyglassError } from '@spyglass/core/errors';
 import { locateXGBoost, type XGBoostSearchOptions } from './locate-xgboost.js';
 
 /**

@@ -1,4 +1,4 @@
-import { SpyglassError } from '@spyglass/core';
+import { SpyglassError } from '@spyglass/core/errors';
 import { Booster, type BoosterParams, type EvalResult } from './booster.js';
 import { DMatrix, type DenseMatrixInput } from './dmatrix.js';
 import type { XGBoostLibraryOptions } from './native-library.js';
