@@ -80,7 +80,7 @@ describe('generateFeatures', () => {
       await rm(single, { recursive: true, force: true });
       await rm(whole, { recursive: true, force: true });
     }
-  }, 300_000);
+  }, 600_000);
 
   it('writes identifiers, the 66 features and the labels for every consolidated row', async () => {
     const s = await generateFeatures({ root, dates: [...DATES, '2025-03-06'] });
