@@ -55,6 +55,22 @@ describe('randomEntryBaseline', () => {
     expect(Math.max(...perDay(a.trades)) / 20).toBeLessThanOrEqual(6);
   });
 
+  it('sums every draw’s returns per day, and with keepTrades: false keeps those sums without the trades', () => {
+    const signals = pick(6, () => 0.5 + 0.5 * Math.random());
+    const kept = randomEntryBaseline(signals, candidates, book, rules, { draws: 20, seed: 9 });
+    const lean = randomEntryBaseline(signals, candidates, book, rules, { draws: 20, seed: 9, keepTrades: false });
+    const byDay = new Map<string, { sum: number; count: number }>();
+    for (const t of kept.trades) {
+      const d = byDay.get(t.date) ?? byDay.set(t.date, { sum: 0, count: 0 }).get(t.date)!;
+      d.sum += t.return;
+      d.count++;
+    }
+    expect(lean.trades).toEqual([]);
+    expect(lean.totalPnl).toEqual(kept.totalPnl);
+    expect(new Map(kept.returnsByDay)).toEqual(byDay);
+    expect(new Map(lean.returnsByDay)).toEqual(byDay);
+  });
+
   it('places a model with no skill inside the distribution and a model with foresight above it', () => {
     const noSkillRandom = seededRandom(11);
     const noSkill = pick(8, () => noSkillRandom());

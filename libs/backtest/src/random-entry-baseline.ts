@@ -18,6 +18,11 @@ export interface RandomEntryOptions {
   readonly seed?: number;
   /** Width of the time-of-day buckets whose counts each draw reproduces (default 15 minutes). */
   readonly bucketMinutes?: number;
+  /**
+   * Keep every draw's trades in `trades` (default true). Off, `trades` is empty and only the
+   * per-day sums are kept: 200 draws of a year's 20k signals are 4 M trade objects (GBs).
+   */
+  readonly keepTrades?: boolean;
 }
 
 /**
@@ -37,8 +42,10 @@ export interface RandomEntryBaseline {
   readonly totalPnl: readonly number[];
   /** Mean trade return of each draw (null when a draw made no trade). */
   readonly meanTradeReturn: readonly (number | null)[];
-  /** Every draw's trades, pooled (for per-day comparisons). */
+  /** Every draw's trades, pooled (empty with `keepTrades: false`). */
   readonly trades: readonly SimulatedTrade[];
+  /** Per entry day, the sum and count of every draw's trade returns (for per-day comparisons). */
+  readonly returnsByDay: ReadonlyMap<string, { readonly sum: number; readonly count: number }>;
   /** Share of draws whose total P&L is below `totalPnl` (ties count half), in [0, 1]. */
   percentileOf(totalPnl: number): number;
 }
@@ -73,6 +80,8 @@ export function randomEntryBaseline(
   const totalPnl: number[] = [];
   const meanTradeReturn: (number | null)[] = [];
   const trades: SimulatedTrade[] = [];
+  const keep = options.keepTrades ?? true;
+  const returnsByDay = new Map<string, { sum: number; count: number }>();
   for (let d = 0; d < draws; d++) {
     const drawn: EntrySignal[] = [];
     for (const s of signals) {
@@ -82,13 +91,19 @@ export function randomEntryBaseline(
     const sim = simulateTrades(drawn, book, rules);
     totalPnl.push(sim.trades.reduce((a, t) => a + t.pnlCents, 0) / 100);
     meanTradeReturn.push(sim.trades.length ? sim.trades.reduce((a, t) => a + t.return, 0) / sim.trades.length : null);
-    for (const t of sim.trades) trades.push(t);
+    for (const t of sim.trades) {
+      const day = returnsByDay.get(t.date) ?? returnsByDay.set(t.date, { sum: 0, count: 0 }).get(t.date)!;
+      day.sum += t.return;
+      day.count++;
+      if (keep) trades.push(t);
+    }
   }
   return {
     draws,
     totalPnl,
     meanTradeReturn,
     trades,
+    returnsByDay,
     percentileOf(value: number): number {
       let below = 0;
       for (const v of totalPnl) below += v < value ? 1 : v === value ? 0.5 : 0;
