@@ -16,7 +16,10 @@ import { RedisCheckpointStore } from './redis-checkpoint-store.js';
 import { connectRedis } from './redis-connection.js';
 
 const SEED = 12;
-const jobs = ingestJobsFor({ stocks: ['SPY'], indices: ['I:VIX'] }, '2025-03-03', '2025-03-05');
+// 12 jobs for 5 worker slots: when the survivor finishes its first job, work is left for the victim
+// to be inside one. With 6, the survivor could take the last job first and leave the victim idle (a
+// CI run at load 6 waited 60 s for a victim that had nothing to do).
+const jobs = ingestJobsFor({ stocks: ['SPY'], indices: ['I:VIX'] }, '2025-03-03', '2025-03-10');
 const LOCK_MS = 3_000;
 const STALLED_MS = 1_500;
 const SLOW_MS = 2_000;
