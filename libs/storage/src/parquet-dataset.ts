@@ -211,6 +211,16 @@ export class ParquetDataset<R extends object> {
   }
 
   /** Groups records by partition, keeping their order within each. */
+  // The partitions `records` would touch; none for a set that cannot be grouped (writeRecords then
+  // rejects it with its reason, after the other sets are written).
+  private partitionIdsOf(records: readonly R[]): string[] {
+    try {
+      return [...this.group(records).keys()];
+    } catch {
+      return [];
+    }
+  }
+
   private group(records: readonly R[]): Map<string, { key: PartitionKey; rows: R[] }> {
     const groups = new Map<string, { key: PartitionKey; rows: R[] }>();
     // Records mostly come in runs of one ticker and day: reuse the previous group while it lasts.
@@ -279,7 +289,25 @@ export class ParquetDataset<R extends object> {
     // More partitions in flight than one write's: their files' fsyncs overlap (one journal commit
     // serves several), and encoding is synchronous anyway.
     const slots = new Semaphore(Math.max(this.concurrency, 16));
-    const settled = await Promise.allSettled(batches.map((b) => this.writeRecords(b, slots, dirs, true)));
+    // Sets run together, but a set sharing a partition with an earlier one waits for the earlier
+    // ones: the first set to reach a partition counts its rows added and a later one its duplicates,
+    // as successive writes would, whichever encodes faster.
+    const writes: Array<Promise<WriteSummary>> = [];
+    let inFlight: Array<Promise<unknown>> = [];
+    const touched = new Set<string>();
+    for (const b of batches) {
+      const ids = this.partitionIdsOf(b);
+      if (ids.some((id) => touched.has(id))) {
+        await Promise.allSettled(inFlight);
+        inFlight = [];
+        touched.clear();
+      }
+      for (const id of ids) touched.add(id);
+      const write = this.writeRecords(b, slots, dirs, true);
+      writes.push(write);
+      inFlight.push(write);
+    }
+    const settled = await Promise.allSettled(writes);
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     // Directories are synced even after a failure: what was written is then durable too.
     if (dirs) await Promise.all([...dirs].map((d) => fsyncDir(d)));
