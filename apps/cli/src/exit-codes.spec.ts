@@ -74,6 +74,19 @@ describe('exit codes per command and failure class (real CLI, simulator)', () =>
     expect(requests()).toBe(before);
   }, 120_000);
 
+  // One-session commands need the session's opening price; a weekend or holiday used to fail with
+  // "NOT_FOUND: no opening price for SPY", which hid the reason (exit 1 after a request).
+  it.each([
+    ['discover', 'a Saturday', ['discover', '--date', '2025-03-08'], /--date 2025-03-08 is not a trading day \(Saturday\); the sessions before and after it are 2025-03-07 and 2025-03-10$/],
+    ['stream-options', 'Independence Day', ['stream-options', '--date', '2025-07-04'], /--date 2025-07-04 is not a trading day \(Friday, Independence Day\); .* 2025-07-03 and 2025-07-07$/],
+    ['stream-signals', 'a day of mourning', ['stream-signals', '--date', '2025-01-09'], /--date 2025-01-09 is not a trading day \(Thursday, National Day of Mourning \(Jimmy Carter\)\)/],
+  ])('%s on %s: exit 2 before any request, naming the day and the sessions around it', async (_cmd, _when, argv, message) => {
+    const before = requests();
+    const r = await runCli(['--data-root', tempDataRoot(), ...argv], env);
+    expect({ code: r.code, stderr: r.stderr.trim() }).toEqual({ code: 2, stderr: expect.stringMatching(new RegExp(`^spyglass: INVALID_ARGUMENT: ${message.source}`)) });
+    expect(requests()).toBe(before);
+  }, 120_000);
+
   it('consolidate over a range with nothing stored: exit 0, the skipped dates counted on one line per reason', async () => {
     const r = await runCli(['--data-root', tempDataRoot(), 'consolidate', '--start-date', '2025-03-03', '--end-date', '2025-03-31'], env);
     expect(r.code).toBe(0);

@@ -15,6 +15,7 @@ import { ProgressBar } from '../progress-bar.js';
 import { runMonitor } from '../run-monitoring.js';
 import { exitStopped, stopOnSignal } from '../stop-signal.js';
 import { cliClock } from '../cli-clock.js';
+import { requireSessionDate } from '../session-date.js';
 
 interface RangeArgs extends GlobalArgs {
   'start-date'?: string;
@@ -313,8 +314,8 @@ export const discoverCommand = defineCommand({
       .option('output', { type: 'string', describe: 'where the JSON goes (default <data-root>/reports/discover/contracts_<date>.json)' })
       .option('rate-limit', { type: 'number', describe: 'requests per minute (0 = unlimited); overrides sources.yaml' }),
   handler: async (a) => {
+    const date = a.date !== undefined ? requireSessionDate(a.date) : resolveRange({}, 1).to;
     const ctx = loadWritingContext(a);
-    const date = a.date ?? resolveRange({}, 1).to;
     const ingestion = ingestionFor(ctx, a);
     const o = ctx.config.sources.options;
     const opening = await ingestion.options.openingPrice(o.underlying, date);

@@ -5,12 +5,16 @@ import { ModelStore } from '@spyglass/ml';
 import { ParquetWriterThread, SIGNALS_DATASET_SPEC, SignalModel, SignalStore, createSignalEventServer, runLiveSignals, type SignalEventServer } from '@spyglass/pipeline';
 import { loadWritingContext } from '../context.js';
 import { printResult } from '../output.js';
+import { requireSessionDate } from '../session-date.js';
 import { xgboostLibrary } from './ml/model-context.js';
 import { liveStreams } from './stream.js';
 
 
 /** The session the `--sim` replay streams: the first trading day after the demo's simulated year. */
 const SIM_SESSION = '2025-04-01';
+
+/** How long a `--sim --speed 0` replay may go without a burst before it counts as over. */
+const REPLAY_IDLE_MS = 60_000;
 
 /**
  * `spyglass stream-signals`: the live signal engine on the day's 0DTE + 1DTE chain. Every signal is
@@ -33,6 +37,7 @@ export const streamSignalsCommand = defineCommand({
       .option('sim-seed', { type: 'string', default: '42', describe: 'simulator seed (the demo’s is 42)' })
       .option('speed', { type: 'number', default: 60, describe: 'simulator replay speed (60 = a minute per second)' }),
   handler: async (a) => {
+    if (a.date !== undefined) requireSessionDate(a.date);
     let sim: ExchangeSim | undefined;
     if (a.sim) sim = await createExchangeSim({ seed: a['sim-seed'], speed: a.speed, sessionDate: a.date ?? SIM_SESSION });
     const ctx = loadWritingContext(
@@ -61,7 +66,9 @@ export const streamSignalsCommand = defineCommand({
     const session = nyseCalendar.session(date);
     const sessionClose = session?.close ?? Number.POSITIVE_INFINITY;
     // …and at the latest when the replay must be over (a warm restart after the close scores nothing).
-    const replayEnd = sim && session ? setTimeout(stop, ((session.close - session.open) / a.speed) * 1.5 + 15_000) : undefined;
+    // A replay at speed 0 has no duration to bound: it ends after a minute without a burst instead.
+    const replayBoundMs = a.speed > 0 ? ((session?.close ?? 0) - (session?.open ?? 0)) / a.speed * 1.5 + 15_000 : REPLAY_IDLE_MS;
+    const replayEnd = sim && session ? setTimeout(stop, replayBoundMs) : undefined;
     replayEnd?.unref();
     try {
       const summary = await runLiveSignals(
@@ -78,7 +85,14 @@ export const streamSignalsCommand = defineCommand({
           warmStart: a['warm-start'],
           logger: ctx.logger,
           // A replay's sockets stay open after its close: stop a moment after the last minute is scored.
-          ...(sim ? { onBurst: (b: { timestamps: readonly number[] }) => b.timestamps.some((t) => t >= sessionClose - 60_000) && setTimeout(stop, 1000) } : {}),
+          ...(sim
+            ? {
+                onBurst: (b: { timestamps: readonly number[] }) => {
+                  if (a.speed === 0) replayEnd?.refresh();
+                  if (b.timestamps.some((t) => t >= sessionClose - 60_000)) setTimeout(stop, 1000);
+                },
+              }
+            : {}),
           onSignal: (s) => {
             process.stdout.write(`${JSON.stringify(s)}\n`);
             store.add(s);

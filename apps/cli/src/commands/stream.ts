@@ -10,6 +10,7 @@ import { printResult, type GlobalArgs } from '../output.js';
 import { stopOnSignal } from '../stop-signal.js';
 import { cliClock } from '../cli-clock.js';
 import { runMonitor, type RunMonitor } from '../run-monitoring.js';
+import { requireSessionDate } from '../session-date.js';
 
 /**
  * The live streams of a configuration. Market hours are enforced unless `--ignore-market-hours`
@@ -96,7 +97,7 @@ export const streamOptionsCommand = defineCommand({
     const ctx = loadWritingContext(a);
     const clock = cliClock();
     const { ingestion, streams } = liveStreams(ctx.config, ctx.logger, { ignoreMarketHours: a['ignore-market-hours'], clock });
-    const date = a.date ?? liveSessionDate(clock.now());
+    const date = a.date !== undefined ? requireSessionDate(a.date) : liveSessionDate(clock.now());
     // The selection needs the session's opening price, which exists once its first minute has ended.
     const firstBarEnds = (nyseCalendar.session(date)?.open ?? 0) + 60_000;
     if (!a['ignore-market-hours'] && clock.now() < firstBarEnds) {

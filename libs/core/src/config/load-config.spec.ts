@@ -112,6 +112,14 @@ describe('loadConfig: endpoint overrides from the environment', () => {
   it('an empty variable leaves the file (or default) alone', () => {
     expect(loadConfig({ dir: dirWith({}), env: { MASSIVE_REST_URL: '' } }).sources.massive.rest.baseUrl).toBe('https://api.massive.com');
   });
+
+  // `stream-signals --sim` and `demo` pass their embedded simulator as overrides: a shell that still
+  // exports MASSIVE_REST_URL for another server sent them there (no bars, 0 signals, exit 0).
+  it("the caller's overrides (the CLI's flags) win over the environment", () => {
+    const overrides = { sources: { massive: { apiKey: 'demo-key', rest: { baseUrl: 'http://127.0.0.1:5001' }, ws: { baseUrl: 'ws://127.0.0.1:5001' } } } };
+    const m = loadConfig({ dir: dirWith({}), env, overrides }).sources.massive;
+    expect([m.rest.baseUrl, m.ws.baseUrl, m.apiKey]).toEqual(['http://127.0.0.1:5001', 'ws://127.0.0.1:5001', 'demo-key']);
+  });
 });
 
 describe('loadConfig: bad input names file, key path and reason', () => {

@@ -274,9 +274,12 @@ export function loadConfig(opts: LoadConfigOptions): SpyglassConfig {
   for (const section of Object.keys(CONFIG_FILES) as Array<keyof SpyglassConfig>) {
     const file = join(opts.dir, CONFIG_FILES[section]);
     const fromFile = readYaml(file, opts.env);
-    let raw = merge(fromFile ?? {}, overrides[section]);
-    raw = withDeprecatedKeys(section, raw, fromFile === undefined || !hasDeprecated(section, fromFile) ? `overrides.${section}` : file, opts.onDeprecated ?? emitDeprecation);
+    // Precedence, lowest first: the file, the environment, the caller's overrides (the CLI's flags:
+    // `--sim` must reach its embedded simulator even where MASSIVE_REST_URL points elsewhere).
+    let raw: unknown = fromFile ?? {};
     if (section === 'sources') raw = withEndpointOverrides(withApiKeyFallback(raw, opts.env), opts.env);
+    raw = merge(raw, overrides[section]);
+    raw = withDeprecatedKeys(section, raw, fromFile === undefined || !hasDeprecated(section, fromFile) ? `overrides.${section}` : file, opts.onDeprecated ?? emitDeprecation);
     const parsed = SCHEMAS[section].safeParse(raw);
     if (!parsed.success) {
       const issues = toIssues(parsed.error);
