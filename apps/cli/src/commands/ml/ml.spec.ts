@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { isSpyglassError } from '@spyglass/core';
 import { buildFeatureDataset, CONFIG_DIR, type FeatureDataset } from '@spyglass/pipeline/testing';
 import { runCli } from '../../__test-support__/run-cli.js';
+import { runCli as runCliProcess, startCli, until } from '../../__test-support__/cli-process.js';
 
 // OpenMP's busy-waiting workers crawl on a shared 2-core machine; libxgboost reads this when it loads.
 process.env.OMP_WAIT_POLICY = 'passive';
@@ -363,3 +364,36 @@ describe('failures carry a code and a one-line reason', () => {
   });
 });
 
+
+// The README's one command for live signals, run as a user runs it: a child process, the embedded
+// simulator, the model the trainer saved. A shell exporting MASSIVE_REST_URL for another server
+// must not divert it (it did: 0 bars scored, exit 0), and --speed 0 must replay the session (its
+// end-of-replay timer was Infinity ms, which Node fires after 1 ms: it stopped at once).
+describe('stream-signals --sim (child process, embedded simulator)', () => {
+  const dead = { MASSIVE_API_KEY: 'unused', MASSIVE_REST_URL: 'http://127.0.0.1:9', MASSIVE_WS_URL: 'ws://127.0.0.1:9' };
+  const args = () => ['--data-root', data.root, '--log-level', 'info', 'stream-signals', '--sim', '--model', trained.modelDir, '--band', '3', '--threshold', '0.3', '--no-warm-start'];
+  const summaryOf = (stderr: string) => JSON.parse(stderr.split('\n').find((l) => l.includes('"stream-signals: done"'))!).engine as Record<string, number>;
+
+  it('--speed 0 replays the whole session: every bar scored, signals as JSON lines, exit 0', async () => {
+    const r = await runCliProcess([...args(), '--speed', '0'], dead);
+    expect(r.code).toBe(0);
+    const engine = summaryOf(r.stderr);
+    expect(engine.bursts).toBe(390);
+    const signals = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { ticker: string; probability: number; threshold: number });
+    expect(signals.length).toBe(engine.signals);
+    expect(signals.length).toBeGreaterThan(0);
+    for (const s of signals) expect(s.probability).toBeGreaterThanOrEqual(s.threshold);
+  }, 300_000);
+
+  it('SIGTERM mid-session: exits 0 within seconds with its summary', async () => {
+    const run = startCli([...args(), '--speed', '60'], dead);
+    await until(() => (run.stderr.includes('live signals: following') ? true : undefined), 120_000, 'the live session to start');
+    await new Promise((r) => setTimeout(r, 3_000));
+    const sent = Date.now();
+    run.child.kill('SIGTERM');
+    const end = await run.exit;
+    expect(end.code).toBe(0);
+    expect(end.at - sent).toBeLessThan(10_000);
+    expect(summaryOf(run.stderr).bursts).toBeGreaterThan(0);
+  }, 300_000);
+});
