@@ -99,4 +99,14 @@ describe('the streamer entry (node --import tsx src/main.ts)', () => {
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toMatch(/^streamer: .*port/);
   });
+
+  // It started, streamed SPY and VIX, and logged "stream:options failed: NOT_FOUND: no opening
+  // price for SPY on 2024-03-09" until stopped: the weekend was never named.
+  it('exits 2 naming the day when --options-date is not a trading day', async () => {
+    sim = await createExchangeSim({ seed: 7, port: 0, speed: 0, sessionDate: SESSION });
+    dataRoot = tempDataRoot();
+    run = runEntry(['--port', '0', '--options-date', '2024-03-09'], {});
+    expect((await run.exit).code).toBe(2);
+    expect(run.stderr).toMatch(/--options-date 2024-03-09 is not a trading day \(Saturday\); the sessions before and after it are 2024-03-08 and 2024-03-11/);
+  });
 });

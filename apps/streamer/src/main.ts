@@ -2,7 +2,7 @@
 // The streamer daemon's entry: the only file that reads argv, the environment and process signals.
 // Exit codes follow the CLI's: 0 clean stop, 1 a stream failed (or another error), 2 bad
 // configuration or arguments, 3 authentication or entitlement refused.
-import { type ConfigDeprecation, SpyglassError, configSecrets, createLogger, isSpyglassError, loadConfig } from '@spyglass/core';
+import { type ConfigDeprecation, SpyglassError, configSecrets, createLogger, isSpyglassError, loadConfig, requireTradingDay } from '@spyglass/core';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { RedisStreamBarLog, connectRedis } from '@spyglass/cluster';
@@ -83,7 +83,7 @@ try {
         }
       : {}),
     ignoreMarketHours: args['ignore-market-hours'],
-    ...(args['options-date'] ? { optionsDate: args['options-date'] } : {}),
+    ...(args['options-date'] ? { optionsDate: requireTradingDay(args['options-date'], '--options-date') } : {}),
     // Fails fast with one line naming the URL (never its password) when Redis is unreachable.
     ...(args['bar-log'] ? { barLog: new RedisStreamBarLog({ redis: await connectRedis(args['bar-log']), namespace: 'spyglass' }) } : {}),
   });

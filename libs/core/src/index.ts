@@ -16,6 +16,7 @@ export { hostHeaderAllowed, isLoopbackHost, networkExposureWarning } from './loo
 export { nyseCalendar, sessionHasOpened } from './market-calendar.js';
 export type { MarketCalendar, MarketSession } from './market-calendar.js';
 export { nyseHolidays, nyseEarlyCloses } from './nyse-holidays.js';
+export { requireTradingDay } from './require-trading-day.js';
 export type { MarketHoliday } from './nyse-holidays.js';
 export { seededRandom } from './seeded-random.js';
 export { NY_TIME_ZONE, nyDate, nyDayBounds, nyDayIsOver, nyWallTime, nyMinuteOfDay } from './ny-time.js';

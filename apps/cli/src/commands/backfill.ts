@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Argv, CommandModule } from 'yargs';
 import { defineCommand } from '../define-command.js';
-import { dataRootLayout, nyDate, nyseCalendar, sessionHasOpened, SpyglassError } from '@spyglass/core';
+import { dataRootLayout, nyDate, nyseCalendar, sessionHasOpened, SpyglassError, requireTradingDay } from '@spyglass/core';
 import { Ingestion, ParallelRunner, ProcessRegistry, ingestionSettings, type BackfillSummary, type DayProgress, type OptionsDaySummary, type WorkerTask } from '@spyglass/pipeline';
 import { ContractSelector, promptSelectionParams } from '@spyglass/sources';
 import { writeFileAtomic } from '@spyglass/storage';
@@ -15,7 +15,6 @@ import { ProgressBar } from '../progress-bar.js';
 import { runMonitor } from '../run-monitoring.js';
 import { exitStopped, stopOnSignal } from '../stop-signal.js';
 import { cliClock } from '../cli-clock.js';
-import { requireSessionDate } from '../session-date.js';
 
 interface RangeArgs extends GlobalArgs {
   'start-date'?: string;
@@ -314,7 +313,7 @@ export const discoverCommand = defineCommand({
       .option('output', { type: 'string', describe: 'where the JSON goes (default <data-root>/reports/discover/contracts_<date>.json)' })
       .option('rate-limit', { type: 'number', describe: 'requests per minute (0 = unlimited); overrides sources.yaml' }),
   handler: async (a) => {
-    const date = a.date !== undefined ? requireSessionDate(a.date) : resolveRange({}, 1).to;
+    const date = a.date !== undefined ? requireTradingDay(a.date, '--date') : resolveRange({}, 1).to;
     const ctx = loadWritingContext(a);
     const ingestion = ingestionFor(ctx, a);
     const o = ctx.config.sources.options;

@@ -1,11 +1,10 @@
 import { defineCommand } from '../define-command.js';
-import { nyDate, nyseCalendar } from '@spyglass/core';
+import { nyDate, nyseCalendar, requireTradingDay } from '@spyglass/core';
 import { createExchangeSim, type ExchangeSim } from '@spyglass/exchange-sim';
 import { ModelStore } from '@spyglass/ml';
 import { ParquetWriterThread, SIGNALS_DATASET_SPEC, SignalModel, SignalStore, createSignalEventServer, runLiveSignals, type SignalEventServer } from '@spyglass/pipeline';
 import { loadWritingContext } from '../context.js';
 import { printResult } from '../output.js';
-import { requireSessionDate } from '../session-date.js';
 import { xgboostLibrary } from './ml/model-context.js';
 import { liveStreams } from './stream.js';
 
@@ -37,7 +36,7 @@ export const streamSignalsCommand = defineCommand({
       .option('sim-seed', { type: 'string', default: '42', describe: 'simulator seed (the demo’s is 42)' })
       .option('speed', { type: 'number', default: 60, describe: 'simulator replay speed (60 = a minute per second)' }),
   handler: async (a) => {
-    if (a.date !== undefined) requireSessionDate(a.date);
+    if (a.date !== undefined) requireTradingDay(a.date, '--date');
     let sim: ExchangeSim | undefined;
     if (a.sim) sim = await createExchangeSim({ seed: a['sim-seed'], speed: a.speed, sessionDate: a.date ?? SIM_SESSION });
     const ctx = loadWritingContext(

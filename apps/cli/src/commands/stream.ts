@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { defineCommand } from '../define-command.js';
-import { nyseCalendar, type Clock, type Logger, type SpyglassConfig } from '@spyglass/core';
+import { nyseCalendar, type Clock, type Logger, type SpyglassConfig, requireTradingDay } from '@spyglass/core';
 import { Ingestion, LiveStreams, ingestionSettings, liveSessionDate, liveStreamSettings, type LiveStream, type StreamingSummary } from '@spyglass/pipeline';
 import { readConsolidated } from '@spyglass/processing';
 import { FeedSimulator } from '@spyglass/sources';
@@ -10,7 +10,6 @@ import { printResult, type GlobalArgs } from '../output.js';
 import { stopOnSignal } from '../stop-signal.js';
 import { cliClock } from '../cli-clock.js';
 import { runMonitor, type RunMonitor } from '../run-monitoring.js';
-import { requireSessionDate } from '../session-date.js';
 
 /**
  * The live streams of a configuration. Market hours are enforced unless `--ignore-market-hours`
@@ -97,7 +96,7 @@ export const streamOptionsCommand = defineCommand({
     const ctx = loadWritingContext(a);
     const clock = cliClock();
     const { ingestion, streams } = liveStreams(ctx.config, ctx.logger, { ignoreMarketHours: a['ignore-market-hours'], clock });
-    const date = a.date !== undefined ? requireSessionDate(a.date) : liveSessionDate(clock.now());
+    const date = a.date !== undefined ? requireTradingDay(a.date, '--date') : liveSessionDate(clock.now());
     // The selection needs the session's opening price, which exists once its first minute has ended.
     const firstBarEnds = (nyseCalendar.session(date)?.open ?? 0) + 60_000;
     if (!a['ignore-market-hours'] && clock.now() < firstBarEnds) {
