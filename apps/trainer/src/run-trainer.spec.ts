@@ -79,4 +79,12 @@ describe('runTrainer', () => {
       message: expect.stringContaining('run `spyglass ml generate-features` first'),
     });
   });
+
+  // The features were there, outside the range; the message sent the user to generate-features.
+  it('a range that misses the stored feature days says to widen it', async () => {
+    await expect(runTrainer(parseTrainerArgs(['--config-dir', CONFIG_DIR, '--data-root', data.root, '--from', '2024-04-06', '--to', '2024-04-07', '--log-level', 'silent']), quiet)).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/from 2024-04-06 to 2024-04-07; found 0 rows on 0 days \(widen the range: the stored feature days lie outside it\)$/),
+    });
+  });
 });

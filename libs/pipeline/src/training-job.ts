@@ -1,4 +1,4 @@
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dataRootLayout, SpyglassError, systemClock, type Clock, type Logger, type MlConfig } from '@spyglass/core';
 import { formatPnlLine, pnlTradesCsv, type PnlEvaluation, type TradeRules } from '@spyglass/backtest';
@@ -152,7 +152,11 @@ export async function runTrainingJob(o: TrainingJobOptions): Promise<TrainingJob
   const table = await loadFeatureTable({ root: o.root, ...(o.from ? { from: o.from } : {}), ...(o.to ? { to: o.to } : {}) });
   const days = new Set(table.date).size;
   if (table.rows === 0 || days < 5) {
-    throw new SpyglassError('INVALID_ARGUMENT', `training needs feature rows on at least 5 trading days under ${o.root}/processed/features; found ${table.rows} rows on ${days} days (run generate-features first)`);
+    const range = o.from || o.to ? ` from ${o.from ?? 'the first stored day'} to ${o.to ?? 'the last'}` : '';
+    // A range with feature days outside it needs a wider range, not generate-features.
+    const stored = await readdir(dataRootLayout(o.root).processedDataset('features')).catch(() => [] as string[]);
+    const hint = range && stored.some((d) => d.startsWith('date=')) ? 'widen the range: the stored feature days lie outside it' : 'run generate-features first';
+    throw new SpyglassError('INVALID_ARGUMENT', `training needs feature rows on at least 5 trading days under ${o.root}/processed/features${range}; found ${table.rows} rows on ${days} days (${hint})`);
   }
   let positives = 0;
   for (let i = 0; i < table.rows; i++) positives += table.label[i]!;
