@@ -26,6 +26,10 @@ describe('requireTradingDay', () => {
     expect(requireTradingDay(date, '--date')).toBe(date);
   });
 
+  it.each(['2025-02-30', '2025-3-4', 'tomorrow'])('%s is not a calendar date', (date) => {
+    expect(() => requireTradingDay(date, '--date')).toThrow(`--date ${date} is not a calendar date (YYYY-MM-DD)`);
+  });
+
   it('a date outside the calendar is an INVALID_ARGUMENT too', () => {
     expect(() => requireTradingDay('2031-01-02', '--date')).toThrow(/outside the NYSE calendar range/);
   });

@@ -1,5 +1,5 @@
 import { SpyglassError } from './errors.js';
-import { weekday } from './iso-date.js';
+import { parseIsoDate, weekday } from './iso-date.js';
 import { nyseCalendar } from './market-calendar.js';
 import { nyseHolidays } from './nyse-holidays.js';
 
@@ -21,6 +21,11 @@ const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Frida
  * ```
  */
 export function requireTradingDay(date: string, label: string): string {
+  try {
+    parseIsoDate(date);
+  } catch (cause) {
+    throw new SpyglassError('INVALID_ARGUMENT', `${label} ${date} is not a calendar date (YYYY-MM-DD)`, { details: { date }, cause });
+  }
   if (nyseCalendar.isTradingDay(date)) return date;
   const holiday = nyseHolidays(Number(date.slice(0, 4))).find((h) => h.date === date);
   const day = WEEKDAYS[weekday(date)]!;
