@@ -74,6 +74,14 @@ export interface StreamingRunnerOptions<R extends { timestamp: number; ingestedA
   readonly heartbeat?: LivenessPort;
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /**
+   * Records per sink write within one flush (default: the whole flush in one write). A flush is
+   * validated, de-duplicated and handed to the sink slice by slice, the event loop free between
+   * slices: on a loop that also scores live signals, a second's worth of a 250-contract chain at
+   * replay speed (thousands of bars: several ms of validation and structured clone) would
+   * otherwise hold up the burst that arrives meanwhile. Each slice is its own sink write.
+   */
+  readonly writeSlice?: number;
   /** Called after each durable flush with the bars just written (live scoring, metrics). */
   readonly onFlushed?: (bars: readonly R[], latenciesMs: readonly number[]) => void | Promise<void>;
 }
@@ -292,8 +300,12 @@ export class StreamingRunner<R extends { timestamp: number; ingestedAt: number }
   }
 
   private async write(bars: R[], rejected: Array<{ raw: unknown; issues: readonly ValidationIssue[] }>): Promise<void> {
-    const counts = await ingestBatch({ records: bars, rejected }, this.opts);
-    addCounts(this.totals, counts);
+    const slice = Math.max(1, this.opts.writeSlice ?? Number.POSITIVE_INFINITY);
+    for (let i = 0; i === 0 || i < bars.length; i += slice) {
+      if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      const counts = await ingestBatch({ records: bars.length <= slice ? bars : bars.slice(i, i + slice), rejected: i === 0 ? rejected : [] }, this.opts);
+      addCounts(this.totals, counts);
+    }
     this.flushes++;
     const now = this.clock.now();
     await this.opts.onFlushed?.(bars, bars.map((b) => now - b.ingestedAt));
