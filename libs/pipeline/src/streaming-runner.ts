@@ -164,7 +164,11 @@ export class StreamingRunner<R extends { timestamp: number; ingestedAt: number }
     signal?.addEventListener('abort', onAbort, { once: true });
     // One flush timer per buffered batch (armed when its first record arrives), not one per event:
     // an AbortController, a timer and its abort per bar cost more than the bar's own handling.
-    let timer: { readonly for: number; readonly ac: AbortController; readonly due: Promise<{ kind: 'timer' } | { kind: 'cancelled' }> } | undefined;
+    // The timer wakes the loop through `wake` (the current wait's resolver), not by a
+    // Promise.race per event: each race would leave a reaction on the timer's promise until it
+    // fires — thousands a second at replay speed, garbage that lives long enough to be promoted.
+    let timer: { readonly for: number; readonly ac: AbortController; fired: boolean } | undefined;
+    let wake: ((step: { kind: 'timer' }) => void) | undefined;
     try {
       const next = () => iterator.next().then((r) => ({ kind: 'event' as const, r }));
       let pending = next();
@@ -176,15 +180,31 @@ export class StreamingRunner<R extends { timestamp: number; ingestedAt: number }
         if (timer === undefined && this.oldestAt !== undefined) {
           const ac = new AbortController();
           const wait = Math.max(0, this.oldestAt + o.flushIntervalMs - this.clock.now());
-          timer = { for: this.oldestAt, ac, due: this.clock.sleep(wait, ac.signal).then(() => ({ kind: 'timer' as const }), () => ({ kind: 'cancelled' as const })) };
+          const armed = { for: this.oldestAt, ac, fired: false };
+          timer = armed;
+          this.clock.sleep(wait, ac.signal).then(
+            () => {
+              armed.fired = true;
+              if (timer === armed) wake?.({ kind: 'timer' });
+            },
+            () => {},
+          );
         }
-        const step = timer === undefined ? await pending : await Promise.race([pending, timer.due]);
+        const step =
+          timer === undefined
+            ? await pending
+            : timer.fired
+              ? ({ kind: 'timer' } as const)
+              : await new Promise<Awaited<typeof pending> | { kind: 'timer' }>((resolve, reject) => {
+                  wake = resolve;
+                  pending.then(resolve, reject);
+                });
+        wake = undefined;
         if (step.kind === 'timer') {
           timer = undefined;
           await this.flush();
           continue;
         }
-        if (step.kind === 'cancelled') continue;
         if (step.r.done) break;
         pending = next();
         await this.handle(step.r.value);

@@ -125,6 +125,8 @@ interface RoundResult {
   rssLast: number;
   /** The scoring thread's GC pauses during the replay (ms): a pause holds every burst that arrives in it. */
   gcPauses: number[];
+  /** GC pauses by perf_hooks kind (1 minor, 2 major, 4 incremental, 8 weak callbacks). */
+  gcByKind: Record<number, number>;
   counts: ReturnType<LiveSignalEngine['counts']>;
 }
 const emptyRound = (mode: Mode): RoundResult => ({
@@ -144,6 +146,7 @@ const emptyRound = (mode: Mode): RoundResult => ({
   rssFirst: 0,
   rssLast: 0,
   gcPauses: [],
+  gcByKind: {},
   counts: { scored: 0, signals: 0, late: 0, duplicate: 0, outsideSession: 0, noUnderlying: 0, invalid: 0, bursts: 0 },
 });
 // The simulator runs in its own process (the ingest benchmark's sim-process.ts), as a remote
@@ -266,7 +269,11 @@ try {
       return rn.run(tapStream(source, (ev) => ev.type === 'bar' && add(ev.bar)));
     };
     const gcObserver = new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) r.gcPauses.push(e.duration);
+      for (const e of list.getEntries()) {
+        r.gcPauses.push(e.duration);
+        const kind = (e as { detail?: { kind?: number } }).detail?.kind ?? 0;
+        r.gcByKind[kind] = (r.gcByKind[kind] ?? 0) + 1;
+      }
     });
     gcObserver.observe({ entryTypes: ['gc'] });
     const cpu0 = process.cpuUsage();
@@ -314,7 +321,7 @@ try {
     results.push(res);
     // The machine is shared: its 1-minute load average before and after says how much CPU the round could get.
     console.log(
-      `round ${i + 1}/${rounds} ${mode.padEnd(10)} probability p50 ${fmt(pct(res.steady.probability, 50))} p99 ${fmt(pct(res.steady.probability, 99))}  GC pauses ${res.gcPauses.length} max ${max(res.gcPauses).toFixed(1)} total ${(res.gcPauses.reduce((x, y) => x + y, 0) / 1000).toFixed(2)} s  signal p99 ${fmt(pct(res.steady.signal, 99))}  start-up p99 ${fmt(pct(res.startup.probability, 99))}  durable p99 ${fmt(pct(res.durable, 99))} ms  ${res.wallSeconds.toFixed(1)} s wall ${res.cpuSeconds.toFixed(1)} s CPU (${((res.cpuSeconds * 1e6) / Math.max(1, res.optionBars)).toFixed(0)} µs/bar; scoring thread ${res.mainCpuSeconds.toFixed(1)} s CPU, ${res.mainWaitSeconds.toFixed(1)} s waiting for a core)  load ${load0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}`,
+      `round ${i + 1}/${rounds} ${mode.padEnd(10)} probability p50 ${fmt(pct(res.steady.probability, 50))} p99 ${fmt(pct(res.steady.probability, 99))}  GC pauses ${res.gcPauses.length} max ${max(res.gcPauses).toFixed(1)} total ${(res.gcPauses.reduce((x, y) => x + y, 0) / 1000).toFixed(2)} s ${JSON.stringify(res.gcByKind)} (${res.gcPauses.filter((x) => x > 5).length} over 5 ms)  signal p99 ${fmt(pct(res.steady.signal, 99))}  start-up p99 ${fmt(pct(res.startup.probability, 99))}  durable p99 ${fmt(pct(res.durable, 99))} ms  ${res.wallSeconds.toFixed(1)} s wall ${res.cpuSeconds.toFixed(1)} s CPU (${((res.cpuSeconds * 1e6) / Math.max(1, res.optionBars)).toFixed(0)} µs/bar; scoring thread ${res.mainCpuSeconds.toFixed(1)} s CPU, ${res.mainWaitSeconds.toFixed(1)} s waiting for a core)  load ${load0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}`,
     );
   }
 
