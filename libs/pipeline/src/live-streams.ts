@@ -188,8 +188,9 @@ export class LiveStreams {
       dedup,
       flushSize: this.s.flushSize,
       flushIntervalMs: this.s.flushIntervalMs,
-      // The live engine scores on this event loop: hand a flush to the sink in slices (see StreamingRunner).
-      writeSlice: LIVE_WRITE_SLICE,
+      // The live engine scores on this event loop: a flush goes to a writer thread's sink in slices
+      // (see StreamingRunner). The ingestion's own datasets take it whole (each write there rewrites partitions).
+      ...(this.hooks.sinks?.[kind] ? { writeSlice: LIVE_WRITE_SLICE } : {}),
       ...(this.s.logger ? { logger: this.s.logger } : {}),
       ...(this.s.clock ? { clock: this.s.clock } : {}),
       ...(backfill ? { backfill } : {}),

@@ -253,7 +253,9 @@ try {
         dedup: new Deduplicator<R>(recordKeyFor(dataset) as never, { capacity: 100_000 }),
         flushSize: 50_000,
         flushIntervalMs: flushMs,
-        writeSlice,
+        // The live path hands a flush to the writer thread in slices; the baseline writes as before
+        // (on this loop each slice would be a partition rewrite of its own).
+        ...(writer ? { writeSlice } : {}),
         ...(onLatency ? { onFlushed: (bars: readonly R[], lat: readonly number[]) => onLatency(bars, lat) } : {}),
       });
     // The simulator's feed stays open after the session: stop once the close has passed and the
