@@ -17,7 +17,10 @@
 // on the scoring event loop (the baseline), each a whole-session replay into a fresh data root;
 // figures are reported as ranges over the rounds of each side, CPU seconds beside wall seconds.
 //
-//   npm run bench:live -- [--rounds 4] [--days 10] [--band 35] [--speed 600] [--flush-ms 1000] [--explain-budget-ms 3] [--engine-passes 4]
+//   npm run bench:live -- [--rounds 4] [--days 10] [--band 35] [--speed 600] [--flush-ms 1000] [--explain-budget-ms 3] [--engine-passes 4] [--emit-every 32] [--write-slice 256] [--thread-only]
+//
+// Each round also prints the scoring thread's GC pauses (perf_hooks): a pause holds every burst that
+// arrives during it, so on an idle core they are what is left of the tail.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
