@@ -94,7 +94,7 @@ export interface LiveSignalEngineOptions {
    */
   readonly explainBudgetMs?: number;
   /**
-   * Option bars per emitted chunk of a burst (default 32): the first bars of a 150-contract minute
+   * Option bars per emitted chunk of a burst (default 16): the first bars of a 150-contract minute
    * get their probabilities after their own features and one small batch prediction, not after the
    * whole burst's. `Infinity`: one prediction and one burst event per burst.
    */
@@ -201,7 +201,7 @@ export class LiveSignalEngine {
     this.waitMs = o.barrierWaitMs ?? 3000;
     this.schedule = o.schedule ?? ((run) => void setImmediate(run));
     this.explainBudgetMs = o.explainBudgetMs ?? 3;
-    this.emitEvery = Math.max(1, o.emitEvery ?? 32);
+    this.emitEvery = Math.max(1, o.emitEvery ?? 16);
   }
 
   /** Subscribes to signals (flagged, explained bars). */

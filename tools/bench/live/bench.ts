@@ -17,7 +17,7 @@
 // on the scoring event loop (the baseline), each a whole-session replay into a fresh data root;
 // figures are reported as ranges over the rounds of each side, CPU seconds beside wall seconds.
 //
-//   npm run bench:live -- [--rounds 4] [--days 10] [--band 35] [--speed 600] [--flush-ms 1000] [--explain-budget-ms 3] [--engine-passes 4] [--emit-every 32] [--write-slice 256] [--thread-only]
+//   npm run bench:live -- [--rounds 4] [--days 10] [--band 35] [--speed 600] [--flush-ms 1000] [--explain-budget-ms 3] [--engine-passes 4] [--emit-every 16] [--write-slice 256] [--thread-only]
 //
 // Each round also prints the scoring thread's GC pauses (perf_hooks): a pause holds every burst that
 // arrives during it, so on an idle core they are what is left of the tail.
@@ -47,7 +47,7 @@ const flushMs = arg('flush-ms', 1000);
 // The engine's SHAP time slice per scheduled step (Infinity: every flagged row before the next burst).
 const explainBudgetMs = arg('explain-budget-ms', 3);
 // Option bars per emitted chunk of a burst (the engine's emitEvery), and records per sink write of a flush.
-const emitEvery = arg('emit-every', 32);
+const emitEvery = arg('emit-every', 16);
 const writeSlice = arg('write-slice', 256);
 process.env.OMP_WAIT_POLICY ??= 'passive';
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
