@@ -163,6 +163,36 @@ describe('live engine = batch generateFeatures + model, whole simulated sessions
     }
   });
 
+  it.each([1, 5, 8, 1000])('emits a minute in chunks of emitEvery = %i bars: each chunk as it is scored, together the whole burst, probabilities as scored whole', (emitEvery) => {
+    const minutes = replayOrder(sessions.get(DATES[0]!)!);
+    const engines = [emitEvery, Number.POSITIVE_INFINITY].map((e) => new LiveSignalEngine({ model, features: settings, barrierWaitMs: 0, emitEvery: e, schedule: () => {} }));
+    const chunks: ScoredBurst[][] = [[], []];
+    engines.forEach((engine, k) => engine.onBurst((b) => chunks[k]!.push(b)));
+    for (const minute of minutes.slice(0, 60)) {
+      chunks[0] = [];
+      chunks[1] = [];
+      const wholes = engines.map((engine) => {
+        for (const e of minute) {
+          if (e.kind === 'index') engine.addIndexBar(e.bar);
+          else if (e.kind === 'stock') engine.addStockBar(e.bar);
+          else if (e.kind === 'option') engine.addOptionBar(e.bar);
+          else engine.addNews(e.article);
+        }
+        return engine.flush();
+      });
+      const n = wholes[0]!.tickers.length;
+      expect(chunks[0]!.map((c) => c.tickers.length)).toEqual(n === 0 ? [] : Array.from({ length: Math.ceil(n / emitEvery) }, (_, i) => Math.min(emitEvery, n - i * emitEvery)));
+      expect(chunks[1]!.length).toBe(n === 0 ? 0 : 1);
+      expect(chunks[0]!.flatMap((c) => [...c.tickers])).toEqual(wholes[0]!.tickers);
+      expect(chunks[0]!.flatMap((c) => [...c.probabilities])).toEqual([...wholes[0]!.probabilities]);
+      expect([...wholes[0]!.probabilities]).toEqual([...wholes[1]!.probabilities]);
+      expect(wholes[0]!.features).toEqual(wholes[1]!.features);
+      // Chunks are emitted in order, each no later than the next.
+      for (let i = 1; i < chunks[0]!.length; i++) expect(chunks[0]![i]!.probabilityAt).toBeGreaterThanOrEqual(chunks[0]![i - 1]!.probabilityAt);
+    }
+    for (const engine of engines) engine.close();
+  });
+
   it('scheduled steps: a burst arriving while SHAP work waits is scored first; every flagged row is explained once, in order', () => {
     const runs: Array<() => void> = [];
     let now = 0;
@@ -171,7 +201,11 @@ describe('live engine = batch generateFeatures + model, whole simulated sessions
     const flagAll = noiseSignalModel({ threshold: 0 });
     const engine = new LiveSignalEngine({ model: flagAll, features: settings, barrierWaitMs: 0, explainBudgetMs: 3, clock: { now: () => (now += 1), sleep: async () => {} }, schedule: (run) => runs.push(run) });
     const order: string[] = [];
-    engine.onBurst((b) => order.push(`burst ${b.timestamps[0]}`));
+    // A minute's burst reaches the listeners in chunks of emitEvery bars: count minutes.
+    engine.onBurst((b) => {
+      const minute = `burst ${b.timestamps[0]}`;
+      if (order.at(-1) !== minute) order.push(minute);
+    });
     const explained: string[] = [];
     engine.onSignal((x) => explained.push(`${x.ticker}|${x.timestamp}`));
     const minutes = replayOrder(sessions.get(DATES[0]!)!);

@@ -28,8 +28,10 @@ export interface LiveSignalRecord {
 }
 
 /**
- * A scored burst: every option bar scored together (one batch prediction), for metrics. Burst
- * listeners get it as soon as the probabilities are known, before any SHAP explanation runs.
+ * A scored burst: option bars scored together (one batch prediction), for metrics. Burst
+ * listeners get it as soon as the probabilities are known, before any SHAP explanation runs; a
+ * minute's burst wider than `emitEvery` contracts reaches them in chunks of that many bars, each
+ * as soon as it is scored.
  *
  * @example
  * ```ts
@@ -91,6 +93,12 @@ export interface LiveSignalEngineOptions {
    * burst before anything else runs).
    */
   readonly explainBudgetMs?: number;
+  /**
+   * Option bars per emitted chunk of a burst (default 16): the first bars of a 150-contract minute
+   * get their probabilities after their own features and one small batch prediction, not after the
+   * whole burst's. `Infinity`: one prediction and one burst event per burst.
+   */
+  readonly emitEvery?: number;
 }
 
 /**
@@ -136,6 +144,7 @@ const ORDER = { index: 0, news: 1, stock: 2, option: 3 } as const;
 const EXPLAIN_CHUNK = 8;
 
 const WIDTH = INCREMENTAL_FEATURE_COLUMNS.length;
+const EMPTY_BURST: ScoredBurst = Object.freeze({ tickers: [], timestamps: [], arrivedAt: [], probabilities: new Float32Array(0), features: new Float64Array(0), probabilityAt: 0 });
 
 /**
  * The live signal engine: SPY, VIX, option and news records go in as they arrive (in memory, before
@@ -164,6 +173,7 @@ export class LiveSignalEngine {
   private readonly waitMs: number;
   private readonly schedule: (run: () => void) => void;
   private readonly explainBudgetMs: number;
+  private readonly emitEvery: number;
   private readonly sessions = new Map<string, SessionFeatureEngine | null>();
   private queue: Queued[] = [];
   private recentNews: NewsArticle[] = [];
@@ -191,6 +201,7 @@ export class LiveSignalEngine {
     this.waitMs = o.barrierWaitMs ?? 3000;
     this.schedule = o.schedule ?? ((run) => void setImmediate(run));
     this.explainBudgetMs = o.explainBudgetMs ?? 3;
+    this.emitEvery = Math.max(1, o.emitEvery ?? 16);
   }
 
   /** Subscribes to signals (flagged, explained bars). */
@@ -248,7 +259,7 @@ export class LiveSignalEngine {
    */
   flush(): ExplainedBurst {
     this.scheduled = false;
-    const scored = this.score();
+    const scored = this.score(true);
     return { ...scored, signals: this.explainPending(Number.POSITIVE_INFINITY) };
   }
 
@@ -261,7 +272,7 @@ export class LiveSignalEngine {
   private step(): void {
     this.scheduled = false;
     const started = this.clock.now();
-    if (this.queue.length > 0) this.score();
+    if (this.queue.length > 0) this.score(false);
     // Chunks until the step has run for explainBudgetMs: explanations keep pace when the
     // machine is busy, and a burst waits for at most one budget before it is scored.
     do this.explainPending(EXPLAIN_CHUNK);
@@ -269,8 +280,12 @@ export class LiveSignalEngine {
     if (this.pending.length > 0) this.arm();
   }
 
-  /** Applies everything queued and scores the option bars as one batch prediction; flagged rows wait in `pending`. */
-  private score(): ScoredBurst {
+  /**
+   * Applies everything queued and scores the option bars in batch predictions of `emitEvery` rows,
+   * each emitted as soon as it is scored; flagged rows wait in `pending`. `whole`: also return the
+   * whole burst as one ScoredBurst (for {@link flush}; the scheduled path skips that copy).
+   */
+  private score(whole: boolean): ScoredBurst {
     const now = this.clock.now();
     const queue = this.queue;
     this.queue = [];
@@ -279,7 +294,10 @@ export class LiveSignalEngine {
     const tickers: string[] = [];
     const timestamps: number[] = [];
     const arrivedAt: number[] = [];
+    const probabilities: number[] = [];
     let n = 0;
+    let emitted = 0;
+    let probabilityAt = now;
     for (const ev of queue) {
       if (ev.kind !== 'index' && ev.kind !== 'news' && this.waiting(ev, now)) {
         held.push(ev);
@@ -299,22 +317,37 @@ export class LiveSignalEngine {
         timestamps.push(ev.bar.timestamp);
         arrivedAt.push(ev.bar.ingestedAt);
         n++;
+        if (n - emitted >= this.emitEvery) {
+          probabilityAt = this.emit(tickers, timestamps, arrivedAt, emitted, n, probabilities, false);
+          emitted = n;
+        }
       }
     }
+    if (n > emitted) probabilityAt = this.emit(tickers, timestamps, arrivedAt, emitted, n, probabilities, true);
     if (held.length > 0) this.hold(held);
-    const features = this.rows.slice(0, n * WIDTH);
-    const probabilities = n === 0 ? new Float32Array(0) : this.o.model.predict(features, n);
-    const probabilityAt = this.clock.now();
-    const scored: ScoredBurst = { tickers, timestamps, arrivedAt, probabilities, features, probabilityAt };
-    // Probabilities go out first: SHAP (the slower half) never delays them.
-    if (n > 0) for (const l of this.burstListeners) l(scored);
-    const threshold = this.o.model.threshold;
-    for (let i = 0; i < n; i++) {
-      if (probabilities[i]! >= threshold) this.pending.push({ ticker: tickers[i]!, timestamp: timestamps[i]!, arrivedAt: arrivedAt[i]!, probability: probabilities[i]!, probabilityAt, row: features.subarray(i * WIDTH, (i + 1) * WIDTH) });
-    }
     this.c.scored += n;
     if (n > 0) this.c.bursts++;
-    return scored;
+    if (!whole) return EMPTY_BURST;
+    return { tickers, timestamps, arrivedAt, probabilities: Float32Array.from(probabilities), features: this.rows.slice(0, n * WIDTH), probabilityAt };
+  }
+
+  /** Scores rows `from`..`to` of the burst as one batch prediction, emits them, and queues their flagged rows for SHAP. */
+  private emit(tickers: string[], timestamps: number[], arrivedAt: number[], from: number, to: number, all: number[], final: boolean): number {
+    const m = to - from;
+    const features = this.rows.slice(from * WIDTH, to * WIDTH);
+    const probabilities = this.o.model.predict(features, m);
+    const probabilityAt = this.clock.now();
+    for (let i = 0; i < m; i++) all.push(probabilities[i]!);
+    // The arrays grow while the burst is read: a chunk gets its own slices, unless it is the whole burst.
+    const chunk = from === 0 && final ? { tickers, timestamps, arrivedAt } : { tickers: tickers.slice(from, to), timestamps: timestamps.slice(from, to), arrivedAt: arrivedAt.slice(from, to) };
+    const scored: ScoredBurst = { ...chunk, probabilities, features, probabilityAt };
+    // Probabilities go out first: SHAP (the slower half) never delays them.
+    for (const l of this.burstListeners) l(scored);
+    const threshold = this.o.model.threshold;
+    for (let i = 0; i < m; i++) {
+      if (probabilities[i]! >= threshold) this.pending.push({ ticker: tickers[from + i]!, timestamp: timestamps[from + i]!, arrivedAt: arrivedAt[from + i]!, probability: probabilities[i]!, probabilityAt, row: features.subarray(i * WIDTH, (i + 1) * WIDTH) });
+    }
+    return probabilityAt;
   }
 
   /** Explains up to `max` flagged rows, oldest first, with one SHAP call, and emits their signals. */

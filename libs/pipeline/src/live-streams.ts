@@ -52,6 +52,9 @@ export interface LiveStream<R extends { timestamp: number; ingestedAt: number }>
 
 type BarKind = 'stocks' | 'options' | 'indices';
 
+/** Records per sink write of a live stream's flush (≈ 1 ms of validation and hand-over each). */
+const LIVE_WRITE_SLICE = 256;
+
 /**
  * Sinks that replace the ingestion's datasets for some kinds of stream.
  *
@@ -185,6 +188,9 @@ export class LiveStreams {
       dedup,
       flushSize: this.s.flushSize,
       flushIntervalMs: this.s.flushIntervalMs,
+      // The live engine scores on this event loop: a flush goes to a writer thread's sink in slices
+      // (see StreamingRunner). The ingestion's own datasets take it whole (each write there rewrites partitions).
+      ...(this.hooks.sinks?.[kind] ? { writeSlice: LIVE_WRITE_SLICE } : {}),
       ...(this.s.logger ? { logger: this.s.logger } : {}),
       ...(this.s.clock ? { clock: this.s.clock } : {}),
       ...(backfill ? { backfill } : {}),

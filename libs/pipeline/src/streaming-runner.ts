@@ -74,6 +74,14 @@ export interface StreamingRunnerOptions<R extends { timestamp: number; ingestedA
   readonly heartbeat?: LivenessPort;
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /**
+   * Records per sink write within one flush (default: the whole flush in one write). A flush is
+   * validated, de-duplicated and handed to the sink slice by slice, the event loop free between
+   * slices: on a loop that also scores live signals, a second's worth of a 250-contract chain at
+   * replay speed (thousands of bars: several ms of validation and structured clone) would
+   * otherwise hold up the burst that arrives meanwhile. Each slice is its own sink write.
+   */
+  readonly writeSlice?: number;
   /** Called after each durable flush with the bars just written (live scoring, metrics). */
   readonly onFlushed?: (bars: readonly R[], latenciesMs: readonly number[]) => void | Promise<void>;
 }
@@ -156,7 +164,11 @@ export class StreamingRunner<R extends { timestamp: number; ingestedAt: number }
     signal?.addEventListener('abort', onAbort, { once: true });
     // One flush timer per buffered batch (armed when its first record arrives), not one per event:
     // an AbortController, a timer and its abort per bar cost more than the bar's own handling.
-    let timer: { readonly for: number; readonly ac: AbortController; readonly due: Promise<{ kind: 'timer' } | { kind: 'cancelled' }> } | undefined;
+    // The timer wakes the loop through `wake` (the current wait's resolver), not by a
+    // Promise.race per event: each race would leave a reaction on the timer's promise until it
+    // fires — thousands a second at replay speed, garbage that lives long enough to be promoted.
+    let timer: { readonly for: number; readonly ac: AbortController; fired: boolean } | undefined;
+    let wake: ((step: { kind: 'timer' }) => void) | undefined;
     try {
       const next = () => iterator.next().then((r) => ({ kind: 'event' as const, r }));
       let pending = next();
@@ -168,15 +180,31 @@ export class StreamingRunner<R extends { timestamp: number; ingestedAt: number }
         if (timer === undefined && this.oldestAt !== undefined) {
           const ac = new AbortController();
           const wait = Math.max(0, this.oldestAt + o.flushIntervalMs - this.clock.now());
-          timer = { for: this.oldestAt, ac, due: this.clock.sleep(wait, ac.signal).then(() => ({ kind: 'timer' as const }), () => ({ kind: 'cancelled' as const })) };
+          const armed = { for: this.oldestAt, ac, fired: false };
+          timer = armed;
+          this.clock.sleep(wait, ac.signal).then(
+            () => {
+              armed.fired = true;
+              if (timer === armed) wake?.({ kind: 'timer' });
+            },
+            () => {},
+          );
         }
-        const step = timer === undefined ? await pending : await Promise.race([pending, timer.due]);
+        const step =
+          timer === undefined
+            ? await pending
+            : timer.fired
+              ? ({ kind: 'timer' } as const)
+              : await new Promise<Awaited<typeof pending> | { kind: 'timer' }>((resolve, reject) => {
+                  wake = resolve;
+                  pending.then(resolve, reject);
+                });
+        wake = undefined;
         if (step.kind === 'timer') {
           timer = undefined;
           await this.flush();
           continue;
         }
-        if (step.kind === 'cancelled') continue;
         if (step.r.done) break;
         pending = next();
         await this.handle(step.r.value);
@@ -292,8 +320,12 @@ export class StreamingRunner<R extends { timestamp: number; ingestedAt: number }
   }
 
   private async write(bars: R[], rejected: Array<{ raw: unknown; issues: readonly ValidationIssue[] }>): Promise<void> {
-    const counts = await ingestBatch({ records: bars, rejected }, this.opts);
-    addCounts(this.totals, counts);
+    const slice = Math.max(1, this.opts.writeSlice ?? Number.POSITIVE_INFINITY);
+    for (let i = 0; i === 0 || i < bars.length; i += slice) {
+      if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      const counts = await ingestBatch({ records: bars.length <= slice ? bars : bars.slice(i, i + slice), rejected: i === 0 ? rejected : [] }, this.opts);
+      addCounts(this.totals, counts);
+    }
     this.flushes++;
     const now = this.clock.now();
     await this.opts.onFlushed?.(bars, bars.map((b) => now - b.ingestedAt));

@@ -21,10 +21,20 @@ export function tapStream<R>(source: StreamingSource<R>, onEvent: (ev: Streaming
   let done = false;
   let failure: { error: unknown } | undefined;
   let wake: (() => void) | undefined;
+  let waking = false;
+  // The consumer is woken in a later macrotask, not a microtask: a minute's burst of hundreds of
+  // bars arrives as one message, and every bar goes to `onEvent` first; the durable side's
+  // per-bar work (runner bookkeeping, a flush due) then runs after the work `onEvent` scheduled
+  // (a live engine's scoring step), instead of in the microtasks before it.
   const notify = () => {
-    const w = wake;
-    wake = undefined;
-    w?.();
+    if (wake === undefined || waking) return;
+    waking = true;
+    setImmediate(() => {
+      waking = false;
+      const w = wake;
+      wake = undefined;
+      w?.();
+    });
   };
   const pump = (async () => {
     try {

@@ -17,12 +17,16 @@
 // on the scoring event loop (the baseline), each a whole-session replay into a fresh data root;
 // figures are reported as ranges over the rounds of each side, CPU seconds beside wall seconds.
 //
-//   npm run bench:live -- [--rounds 4] [--days 10] [--band 35] [--speed 600] [--flush-ms 1000] [--explain-budget-ms 3] [--engine-passes 4]
+//   npm run bench:live -- [--rounds 4] [--days 10] [--band 35] [--speed 600] [--flush-ms 1000] [--explain-budget-ms 3] [--engine-passes 4] [--emit-every 16] [--write-slice 256] [--thread-only]
+//
+// Each round also prints the scoring thread's GC pauses (perf_hooks): a pause holds every burst that
+// arrives during it, so on an idle core they are what is left of the tail.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { loadavg, tmpdir } from 'node:os';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, nyseCalendar, type IndexBar, type OptionBar, type StockBar } from '@spyglass/core';
@@ -42,6 +46,9 @@ const speed = arg('speed', 600);
 const flushMs = arg('flush-ms', 1000);
 // The engine's SHAP time slice per scheduled step (Infinity: every flagged row before the next burst).
 const explainBudgetMs = arg('explain-budget-ms', 3);
+// Option bars per emitted chunk of a burst (the engine's emitEvery), and records per sink write of a flush.
+const emitEvery = arg('emit-every', 16);
+const writeSlice = arg('write-slice', 256);
 process.env.OMP_WAIT_POLICY ??= 'passive';
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 
@@ -90,6 +97,8 @@ async function startSimProcess(options: Record<string, unknown>): Promise<{ url:
 
 const liveDay = '2025-03-17';
 const rounds = Math.max(2, arg('rounds', 4));
+// --thread-only: every round on the live path (for profiling it; no same-run baseline then).
+const threadOnly = process.argv.includes('--thread-only');
 const STARTUP_MINUTES = 5;
 const fmt = (x: number) => x.toFixed(2).padStart(8);
 
@@ -117,6 +126,10 @@ interface RoundResult {
   mainWaitSeconds: number;
   rssFirst: number;
   rssLast: number;
+  /** The scoring thread's GC pauses during the replay (ms): a pause holds every burst that arrives in it. */
+  gcPauses: number[];
+  /** GC pauses by perf_hooks kind (1 minor, 2 major, 4 incremental, 8 weak callbacks). */
+  gcByKind: Record<number, number>;
   counts: ReturnType<LiveSignalEngine['counts']>;
 }
 const emptyRound = (mode: Mode): RoundResult => ({
@@ -135,6 +148,8 @@ const emptyRound = (mode: Mode): RoundResult => ({
   mainWaitSeconds: 0,
   rssFirst: 0,
   rssLast: 0,
+  gcPauses: [],
+  gcByKind: {},
   counts: { scored: 0, signals: 0, late: 0, duplicate: 0, outsideSession: 0, noUnderlying: 0, invalid: 0, bursts: 0 },
 });
 // The simulator runs in its own process (the ingest benchmark's sim-process.ts), as a remote
@@ -195,6 +210,7 @@ try {
       model,
       features,
       explainBudgetMs,
+      emitEvery,
       schedule: (run) =>
         void setImmediate(() => {
           const t0 = performance.now();
@@ -240,6 +256,9 @@ try {
         dedup: new Deduplicator<R>(recordKeyFor(dataset) as never, { capacity: 100_000 }),
         flushSize: 50_000,
         flushIntervalMs: flushMs,
+        // The live path hands a flush to the writer thread in slices; the baseline writes as before
+        // (on this loop each slice would be a partition rewrite of its own).
+        ...(writer ? { writeSlice } : {}),
         ...(onLatency ? { onFlushed: (bars: readonly R[], lat: readonly number[]) => onLatency(bars, lat) } : {}),
       });
     // The simulator's feed stays open after the session: stop once the close has passed and the
@@ -254,6 +273,14 @@ try {
       sources.push(source as StreamingSource<unknown>);
       return rn.run(tapStream(source, (ev) => ev.type === 'bar' && add(ev.bar)));
     };
+    const gcObserver = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        r.gcPauses.push(e.duration);
+        const kind = (e as { detail?: { kind?: number } }).detail?.kind ?? 0;
+        r.gcByKind[kind] = (r.gcByKind[kind] ?? 0) + 1;
+      }
+    });
+    gcObserver.observe({ entryTypes: ['gc'] });
     const cpu0 = process.cpuUsage();
     const s0 = schedstat();
     const r0 = performance.now();
@@ -271,6 +298,7 @@ try {
       }),
     ]);
     clearInterval(quiet);
+    gcObserver.disconnect();
     await writer?.close();
     r.wallSeconds = (performance.now() - r0) / 1000;
     const s1 = schedstat();
@@ -292,13 +320,13 @@ try {
   // Alternating sides in ABBA order (baseline, thread, thread, baseline, …), so neither the process
   // warming up in round 1 nor a load change on the shared machine favours one side.
   for (let i = 0; i < rounds; i++) {
-    const mode: Mode = i % 4 === 0 || i % 4 === 3 ? 'event-loop' : 'thread';
+    const mode: Mode = threadOnly || !(i % 4 === 0 || i % 4 === 3) ? 'thread' : 'event-loop';
     const load0 = loadavg()[0]!;
     const res = await round(mode, i);
     results.push(res);
     // The machine is shared: its 1-minute load average before and after says how much CPU the round could get.
     console.log(
-      `round ${i + 1}/${rounds} ${mode.padEnd(10)} probability p50 ${fmt(pct(res.steady.probability, 50))} p99 ${fmt(pct(res.steady.probability, 99))}  signal p99 ${fmt(pct(res.steady.signal, 99))}  start-up p99 ${fmt(pct(res.startup.probability, 99))}  durable p99 ${fmt(pct(res.durable, 99))} ms  ${res.wallSeconds.toFixed(1)} s wall ${res.cpuSeconds.toFixed(1)} s CPU (${((res.cpuSeconds * 1e6) / Math.max(1, res.optionBars)).toFixed(0)} µs/bar; scoring thread ${res.mainCpuSeconds.toFixed(1)} s CPU, ${res.mainWaitSeconds.toFixed(1)} s waiting for a core)  load ${load0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}`,
+      `round ${i + 1}/${rounds} ${mode.padEnd(10)} probability p50 ${fmt(pct(res.steady.probability, 50))} p99 ${fmt(pct(res.steady.probability, 99))}  GC pauses ${res.gcPauses.length} max ${max(res.gcPauses).toFixed(1)} total ${(res.gcPauses.reduce((x, y) => x + y, 0) / 1000).toFixed(2)} s ${JSON.stringify(res.gcByKind)} (${res.gcPauses.filter((x) => x > 5).length} over 5 ms)  signal p99 ${fmt(pct(res.steady.signal, 99))}  start-up p99 ${fmt(pct(res.startup.probability, 99))}  durable p99 ${fmt(pct(res.durable, 99))} ms  ${res.wallSeconds.toFixed(1)} s wall ${res.cpuSeconds.toFixed(1)} s CPU (${((res.cpuSeconds * 1e6) / Math.max(1, res.optionBars)).toFixed(0)} µs/bar; scoring thread ${res.mainCpuSeconds.toFixed(1)} s CPU, ${res.mainWaitSeconds.toFixed(1)} s waiting for a core)  load ${load0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}`,
     );
   }
 
@@ -368,6 +396,7 @@ try {
   nativeModel.dispose();
   type Alone = (typeof alone)[number];
   for (const [label, runs] of [[`${model.predictor} tree walk`, alone], ['libxgboost (baseline)', aloneNative]] as const) {
+    if (runs.length === 0) continue;
     const spread = (f: (a: Alone) => number) => `${fmt(Math.min(...runs.map(f)))} – ${fmt(Math.max(...runs.map(f)))}`;
     console.log(`engine alone, ${label} (${runs.length} passes over the stored session: ${runs[0]!.bars} bars, bursts of up to ${runs[0]!.widest} contracts; no sockets, no writer):`);
     console.log(`  burst → probabilities p50 / p99     ${spread((a) => pct(a.probability, 50))} / ${spread((a) => pct(a.probability, 99))} ms`);
@@ -417,6 +446,8 @@ try {
     console.log(show(mode, '  engine µs per scored bar (in flush)', (x) => x.engineUsPerBar));
     console.log(show(mode, '  scoring thread CPU µs per option bar', (x) => (x.mainCpuSeconds * 1e6) / Math.max(1, x.optionBars)));
     console.log(show(mode, '  scoring thread: waiting / running', (x) => x.mainWaitSeconds / x.mainCpuSeconds));
+    console.log(show(mode, '  scoring thread GC pause p99 (ms)', (x) => pct(x.gcPauses, 99)));
+    console.log(show(mode, '  scoring thread GC pause max (ms)', (x) => max(x.gcPauses)));
   }
   const ratio = median('event-loop', (x) => pct(x.steady.probability, 99)) / median('thread', (x) => pct(x.steady.probability, 99));
   console.log(`probability p99, baseline / writer thread (medians): ${ratio.toFixed(1)}×`);
@@ -446,6 +477,10 @@ try {
       cpuUsPerBar: median('thread', (x) => (x.cpuSeconds * 1e6) / Math.max(1, x.optionBars)),
       scoringThreadCpuUsPerBar: median('thread', (x) => (x.mainCpuSeconds * 1e6) / Math.max(1, x.optionBars)),
       scoringThreadWaitOverRun: median('thread', (x) => x.mainWaitSeconds / x.mainCpuSeconds),
+      gcPauseMaxMs: median('thread', (x) => max(x.gcPauses)),
+      gcPauseSecondsPerRound: median('thread', (x) => x.gcPauses.reduce((a, b) => a + b, 0) / 1000),
+      emitEvery,
+      writeSlice,
       speed,
       explainBudgetMs,
       loadAverage: loadavg()[0],

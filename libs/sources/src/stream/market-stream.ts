@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { SpyglassError, backoffDelay, systemClock, type Clock, type IndexBar, type OptionBar, type RetryOptions, type RetryPolicy, type StockBar } from '@spyglass/core';
 import type { DecodeResult } from '../wire/decode-result.js';
-import { decodeStreamIndexBar, decodeStreamOptionBar, decodeStreamStockBar } from '../wire/decode-ws-aggregate.js';
+import { fastIndexBar, fastOptionBarDecoder, fastStockBar } from './aggregate-fast-path.js';
 import { EventQueue } from './event-queue.js';
 import type { RecordStream, StreamEvent } from './stream-event.js';
 
@@ -384,7 +384,7 @@ export class MarketStream<T extends { ticker: string; timestamp: number }> imple
  * ```
  */
 export function createStockStream(options: MarketStreamOptions): MarketStream<StockBar> {
-  return new MarketStream<StockBar>('stocks', options, decodeStreamStockBar);
+  return new MarketStream<StockBar>('stocks', options, fastStockBar);
 }
 
 /**
@@ -396,7 +396,7 @@ export function createStockStream(options: MarketStreamOptions): MarketStream<St
  * ```
  */
 export function createOptionStream(options: MarketStreamOptions): MarketStream<OptionBar> {
-  return new MarketStream<OptionBar>('options', options, decodeStreamOptionBar);
+  return new MarketStream<OptionBar>('options', options, fastOptionBarDecoder());
 }
 
 /**
@@ -408,5 +408,5 @@ export function createOptionStream(options: MarketStreamOptions): MarketStream<O
  * ```
  */
 export function createIndexStream(options: MarketStreamOptions): MarketStream<IndexBar> {
-  return new MarketStream<IndexBar>('indices', options, decodeStreamIndexBar);
+  return new MarketStream<IndexBar>('indices', options, fastIndexBar);
 }
