@@ -293,11 +293,29 @@ export class HistoricalRunner<R> {
     }
     if (signal?.aborted) throw new SpyglassError('ABORTED', `${job} ${ticker} stopped before ${from}`, { cause: signal.reason });
     // The range's days are stored together (durable together, fewer fsyncs: see ingestBatches), then
-    // checkpointed together; a day is still checkpointed only once its data is durable.
+    // checkpointed together; a day is still checkpointed only once its data is durable. When a day's
+    // write fails, the days that were stored anyway are still checkpointed (a resume then fetches
+    // only the rest), and the failure is reported with its day and cause.
     const dayBatches: SourceBatch<R>[] = dates.map((date) => ({ records: byDay.get(date)!, rejected: date === from ? batch.rejected : [] }));
-    const counts = await ingestBatches(dayBatches, this.opts, dates.map((date) => `${job}:${ticker}:${date}`));
-    const sealed = await this.checkpointMany(ticker, dates.map((date, i) => ({ date, counts: counts[i]! })));
-    dates.forEach((date, i) => onDone(date, counts[i]!, sealed[i]!));
+    const outcomes = await ingestBatches(dayBatches, this.opts, dates.map((date) => `${job}:${ticker}:${date}`));
+    const stored = dates.flatMap((date, i) => {
+      const o = outcomes[i]!;
+      return o.status === 'stored' ? [{ date, counts: o.counts }] : [];
+    });
+    const sealed = await this.checkpointMany(ticker, stored);
+    stored.forEach(({ date, counts }, i) => onDone(date, counts, sealed[i]!));
+    const failed = outcomes.findIndex((o) => o.status === 'failed');
+    if (failed >= 0) {
+      const date = dates[failed]!;
+      const notStored = dates.filter((_, i) => outcomes[i]!.status !== 'stored');
+      const e = (outcomes[failed] as { error: unknown }).error;
+      throw wrap(e, `${job}: storing ${ticker} ${date} failed (not checkpointed: ${notStored.join(', ')}; checkpointed: ${stored.length} day(s) of ${from}..${to})`, {
+        job,
+        ticker,
+        date,
+        notCheckpointed: notStored,
+      });
+    }
   }
 
   /**

@@ -178,7 +178,7 @@ function percentile(xs: ArrayLike<number>, p: number): number {
 }
 
 /** The simulator in a child process; `stop` ends it by its own pid. */
-async function startSimProcess(options: Record<string, unknown>): Promise<{ url: string; wsUrl: string; child: ChildProcess; stop: () => Promise<void> }> {
+export async function startSimProcess(options: Record<string, unknown>): Promise<{ url: string; wsUrl: string; child: ChildProcess; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(HERE, 'sim-process.ts'), JSON.stringify(options)], { cwd: REPO, stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const line = await new Promise<string>((resolve, reject) => {
@@ -201,7 +201,7 @@ async function startSimProcess(options: Record<string, unknown>): Promise<{ url:
   };
 }
 
-function ingestionSettings(dataRoot: string, restBaseUrl: string): IngestionSettings {
+export function ingestionSettings(dataRoot: string, restBaseUrl: string): IngestionSettings {
   return {
     dataRoot,
     apiKey: API_KEY,
