@@ -58,7 +58,10 @@ describe('HistoricalRunner: a storage failure inside a range batch', () => {
         (e: unknown) => e as Error & { code?: string; cause?: unknown; details?: Record<string, unknown> },
       );
     expect(err).toBeDefined();
+    // STORAGE: the CLI reports `STORAGE: backfill:stocks: storing SPY <day> failed …: <cause>` and exits 1.
+    expect(err!.code).toBe('STORAGE');
     expect(err!.message).toContain(`storing SPY ${DAYS[2]} failed`);
+    expect(err!.message).toMatch(/EISDIR/);
     expect(err!.cause).toBeDefined();
     expect(err!.details).toMatchObject({ date: DAYS[2], notCheckpointed: [DAYS[2]] });
     // The first batch's four stored days are checkpointed, day 3 is not; the second batch, fetched
