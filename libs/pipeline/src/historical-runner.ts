@@ -217,9 +217,17 @@ export class HistoricalRunner<R> {
       // idles behind fsyncs. At most `dayConcurrency + storeConcurrency` ranges are held at once.
       const fetches = new Semaphore(Math.max(1, this.opts.dayConcurrency ?? 4));
       const stores = new Semaphore(Math.max(1, this.opts.storeConcurrency ?? 2));
-      await runPool(ranges, Math.max(1, this.opts.dayConcurrency ?? 4) + Math.max(1, this.opts.storeConcurrency ?? 2), (range) =>
-        this.runRange(req.ticker, range, completed, finish, req.signal, fetches, stores),
-      );
+      // After a failure no further range starts a request (as runPool skips items not yet started):
+      // ranges already past the fetch stage still store and checkpoint what they hold.
+      const halt = { failed: false };
+      await runPool(ranges, Math.max(1, this.opts.dayConcurrency ?? 4) + Math.max(1, this.opts.storeConcurrency ?? 2), async (range) => {
+        try {
+          await this.runRange(req.ticker, range, completed, finish, req.signal, fetches, stores, halt);
+        } catch (e) {
+          halt.failed = true;
+          throw e;
+        }
+      });
     } else {
       // Several days in flight: a day's fetch overlaps another's Parquet write and checkpoint, which are
       // mostly file-system waits. Each day is still written and checkpointed on its own.
@@ -293,6 +301,7 @@ export class HistoricalRunner<R> {
     signal: AbortSignal | undefined,
     fetches: Semaphore,
     stores: Semaphore,
+    halt: { readonly failed: boolean },
   ): Promise<void> {
     const { job, dayOf } = this.opts;
     if (!dayOf) throw new SpyglassError('INVALID_ARGUMENT', `${job}: fetchRange needs dayOf to split records by day`, { details: { job } });
@@ -300,7 +309,9 @@ export class HistoricalRunner<R> {
     const to = dates.at(-1)!;
     let batch: SourceBatch<R>;
     try {
-      batch = await fetches.run(() => this.opts.fetchRange!(ticker, from, to, signal));
+      const fetched = await fetches.run(async () => (halt.failed ? undefined : this.opts.fetchRange!(ticker, from, to, signal)));
+      if (!fetched) return;
+      batch = fetched;
     } catch (e) {
       if (isSpyglassError(e, 'SKIPPED')) {
         this.opts.logger?.warn({ ticker, from, to, err: e }, `${job}: skipped ${ticker} ${from}..${to}`);
