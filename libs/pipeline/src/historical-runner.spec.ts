@@ -97,6 +97,7 @@ describe('HistoricalRunner', () => {
       fetchRange: (t, f, to, s) => equities.minuteBars(t, f, to, s),
       daysPerFetch: 5,
       dayConcurrency: 1,
+      storeConcurrency: 1,
       dayOf: (b) => nyDate(b.timestamp),
     }).run({ ticker: 'SPY', from: FROM, to: TO });
     expect(summary.stored).toBe(10 * 390);

@@ -30,6 +30,12 @@ export interface RecordSink<R> {
    * fsyncs than a `write` per set); sinks without it get one `write` per set.
    */
   writeBatches?(batches: ReadonlyArray<readonly R[]>): Promise<ReadonlyArray<{ readonly added: number; readonly duplicates: number }>>;
+  /**
+   * {@link writeBatches} with one outcome per set: every `fulfilled` set is durable when it resolves,
+   * even if another set was `rejected`, so a backfill checkpoints exactly the days that were stored.
+   * Sinks without it are taken at `writeBatches`' word: one failure, nothing known durable.
+   */
+  writeBatchesSettled?(batches: ReadonlyArray<readonly R[]>): Promise<ReadonlyArray<PromiseSettledResult<{ readonly added: number; readonly duplicates: number }>>>;
   /** Seals a partition for a checkpoint to vouch for (sinks that cannot, omit it). */
   seal?(ticker: string | undefined, date: string): Promise<PartitionSeal | undefined>;
   /** Whether a sealed partition still matches (undefined) or how it does not. */

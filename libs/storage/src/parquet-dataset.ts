@@ -282,9 +282,29 @@ export class ParquetDataset<R extends object> {
    * fsync'd before it is linked in, and all of them are durable, directory entries included, when
    * the promise resolves, so a checkpoint taken afterwards still vouches only for durable data.
    *
-   * @throws SpyglassError as {@link write}; when one set fails the others may have been written.
+   * @throws SpyglassError as {@link write}; when one set fails the others may have been written
+   *   (see {@link writeBatchesSettled} for which).
    */
   async writeBatches(batches: ReadonlyArray<readonly R[]>): Promise<WriteSummary[]> {
+    const settled = await this.writeBatchesSettled(batches);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    return settled.map((r) => (r as PromiseFulfilledResult<WriteSummary>).value);
+  }
+
+  /**
+   * {@link writeBatches} with one outcome per set instead of the first failure: when it resolves,
+   * every `fulfilled` set is durable (its files and directory entries fsync'd) even if others were
+   * `rejected`, so a backfill can checkpoint the days that were stored and report the one that was not.
+   *
+   * @example
+   * ```ts
+   * const out = await stocks.writeBatchesSettled([dayA, dayB]);
+   * const durable = out.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
+   * ```
+   * @throws SpyglassError `STORAGE` only when a directory fsync fails (then nothing is known durable).
+   */
+  async writeBatchesSettled(batches: ReadonlyArray<readonly R[]>): Promise<Array<PromiseSettledResult<WriteSummary>>> {
     const dirs = this.fsync ? new Set<string>() : undefined;
     // More partitions in flight than one write's: their files' fsyncs overlap (one journal commit
     // serves several), and encoding is synchronous anyway.
@@ -308,11 +328,9 @@ export class ParquetDataset<R extends object> {
       inFlight.push(write);
     }
     const settled = await Promise.allSettled(writes);
-    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     // Directories are synced even after a failure: what was written is then durable too.
     if (dirs) await Promise.all([...dirs].map((d) => fsyncDir(d)));
-    if (failed) throw failed.reason;
-    return settled.map((r) => (r as PromiseFulfilledResult<WriteSummary>).value);
+    return settled;
   }
 
   /**

@@ -22,7 +22,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -50,7 +50,7 @@ export interface IngestBenchOptions {
   readonly days?: number;
   /** First backfill day; default 2025-01-02 (the sources bench's). */
   readonly from?: string;
-  /** Paired floor/backfill rounds; default 5 (medians reported). */
+  /** Paired floor/backfill rounds (one sample of each); default 9 (medians reported). */
   readonly rounds?: number;
   /** Days of the informational SPY+VIX+news+options `backfillAll` run; 0 skips it; default 5. */
   readonly allDays?: number;
@@ -70,22 +70,39 @@ export interface BackfillBenchResult {
   readonly days: number;
   readonly bars: number;
   readonly rounds: number;
-  /** Raw fetch + JSON.parse, page size 5000 (the sources bench's floor). */
+  /** Raw fetch + JSON.parse, page size 5000 (the sources bench's floor), median of the single samples paired with the backfills. */
   readonly rawFloorBarsPerSec: number;
+  /** The same floor as the sources bench measures it (median of 3 after its own warm-up), once before the pairs. */
+  readonly sourcesFloorBarsPerSec: number;
   /** Raw fetch + JSON.parse with one page per trading day (limit 390), the backfill's request granularity. */
   readonly rawPerDayBarsPerSec: number;
   /** EquityClient fetch + decode, page size 5000 (the sources bench's adapter side). */
   readonly adapterBarsPerSec: number;
   /** `Ingestion.backfill('stocks')`: fetched, validated, de-duplicated, persisted, checkpointed. */
   readonly backfillBarsPerSec: number;
-  /** Median over rounds of backfill / raw floor (each pair measured back to back). */
+  /** Median over rounds of backfill / raw floor (one sample of each, back to back, order alternating). */
   readonly ratio: number;
-  /** Median over rounds of backfill / raw per-day floor. */
+  /** Lowest and highest per-round ratio. */
+  readonly ratioRange: readonly [number, number];
+  /** Median backfill rate / the per-day floor (informational). */
   readonly ratioPerDay: number;
+  /** Every round: wall and CPU seconds of both sides, the 1-minute load average before it. */
+  readonly pairs: readonly BackfillPair[];
   /** Where a backfill day's time goes (ms per day), with durable writes and without fsync. */
   readonly stages: readonly StageBreakdown[];
   /** The informational `backfillAll` run, when measured. */
   readonly all?: { readonly days: number; readonly records: number; readonly byDataset: Record<string, number>; readonly seconds: number; readonly recordsPerSec: number };
+}
+
+/** One round of the backfill part: a floor sample and a backfill sample, back to back. */
+export interface BackfillPair {
+  readonly floorWall: number;
+  readonly floorCpu: number;
+  readonly backfillWall: number;
+  readonly backfillCpu: number;
+  /** 1-minute load average when the round started (the machine is shared). */
+  readonly load: number;
+  readonly ratio: number;
 }
 
 /** Milliseconds per trading day in each stage of a HistoricalRunner day. */
@@ -178,7 +195,7 @@ function percentile(xs: ArrayLike<number>, p: number): number {
 }
 
 /** The simulator in a child process; `stop` ends it by its own pid. */
-async function startSimProcess(options: Record<string, unknown>): Promise<{ url: string; wsUrl: string; child: ChildProcess; stop: () => Promise<void> }> {
+export async function startSimProcess(options: Record<string, unknown>): Promise<{ url: string; wsUrl: string; child: ChildProcess; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(HERE, 'sim-process.ts'), JSON.stringify(options)], { cwd: REPO, stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const line = await new Promise<string>((resolve, reject) => {
@@ -201,7 +218,7 @@ async function startSimProcess(options: Record<string, unknown>): Promise<{ url:
   };
 }
 
-function ingestionSettings(dataRoot: string, restBaseUrl: string): IngestionSettings {
+export function ingestionSettings(dataRoot: string, restBaseUrl: string): IngestionSettings {
   return {
     dataRoot,
     apiKey: API_KEY,
@@ -226,7 +243,7 @@ function ingestionSettings(dataRoot: string, restBaseUrl: string): IngestionSett
  */
 export async function measureBackfill(restBaseUrl: string, scratch: string, opts: IngestBenchOptions = {}): Promise<BackfillBenchResult> {
   const days = opts.days ?? 60;
-  const rounds = opts.rounds ?? 5;
+  const rounds = opts.rounds ?? 9;
   const start = opts.from ?? '2025-01-02';
   const tradingDays = nyseCalendar.tradingDays(start, '2027-12-31').slice(0, days);
   const from = tradingDays[0]!;
@@ -234,37 +251,63 @@ export async function measureBackfill(restBaseUrl: string, scratch: string, opts
   let round = 0;
   const backfillOnce = async (first: string, last: string) => {
     const root = await mkdtemp(join(scratch, `backfill-${round++}-`));
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const summary = await new Ingestion(ingestionSettings(root, restBaseUrl)).backfill('stocks', { ticker: 'SPY', from: first, to: last });
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = cpuSeconds(process.cpuUsage(cpu0));
     await rm(root, { recursive: true, force: true });
-    return { summary, seconds };
+    return { summary, seconds, cpu };
+  };
+  // The floor, one sample: the sources bench's raw side (fetch + JSON.parse of the same days, page
+  // size 5000, pages followed in order), timed the same way as one backfill.
+  const floorOnce = async () => {
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    let url: string | undefined = `${restBaseUrl}/v2/aggs/ticker/SPY/range/1/minute/${from}/${to}?adjusted=true&sort=asc&limit=5000&apiKey=${API_KEY}`;
+    let n = 0;
+    while (url) {
+      const body = JSON.parse(await (await fetch(url)).text()) as { results?: unknown[]; next_url?: string };
+      n += body.results?.length ?? 0;
+      url = body.next_url ? `${body.next_url}&apiKey=${API_KEY}` : undefined;
+    }
+    return { bars: n, seconds: (performance.now() - t0) / 1000, cpu: cpuSeconds(process.cpuUsage(cpu0)) };
   };
   // Warm-up: JIT, parquet-wasm instantiation, and the simulator generating (and caching) every day.
   await backfillOnce(from, to);
+  await floorOnce();
+  // The sources bench's floors (its own medians), for the informational rows.
+  const floor = await measureSourcesThroughput({ days, from: start, rounds: 3, restBaseUrl, apiKey: API_KEY });
+  const perDay = await measureSourcesThroughput({ days, from: start, rounds: 3, pageLimit: 390, restBaseUrl, apiKey: API_KEY });
   const rawRates: number[] = [];
-  const perDayRates: number[] = [];
-  const adapterRates: number[] = [];
   const rates: number[] = [];
   const ratios: number[] = [];
-  const perDayRatios: number[] = [];
+  const pairs: BackfillPair[] = [];
   let bars = 0;
+  // The headline: single samples of each side, back to back, the order alternating round by round,
+  // so both sides are measured alike (one sample each) and neither always runs first.
   for (let i = 0; i < rounds; i++) {
-    const floor = await measureSourcesThroughput({ days, from: start, rounds: 3, restBaseUrl, apiKey: API_KEY });
-    const perDay = await measureSourcesThroughput({ days, from: start, rounds: 3, pageLimit: 390, restBaseUrl, apiKey: API_KEY });
-    const { summary, seconds } = await backfillOnce(from, to);
-    if (summary.stored !== floor.bars || summary.quarantined !== 0) {
-      throw new Error(`bench: the backfill stored ${summary.stored} bars (quarantined ${summary.quarantined}); the wire has ${floor.bars}`);
+    const load = loadavg()[0]!;
+    let f: Awaited<ReturnType<typeof floorOnce>>;
+    let b: Awaited<ReturnType<typeof backfillOnce>>;
+    if (i % 2 === 0) {
+      f = await floorOnce();
+      b = await backfillOnce(from, to);
+    } else {
+      b = await backfillOnce(from, to);
+      f = await floorOnce();
     }
-    bars = floor.bars;
-    const rate = summary.stored / seconds;
-    rawRates.push(floor.rawBarsPerSec);
-    perDayRates.push(perDay.rawBarsPerSec);
-    adapterRates.push(floor.adapterBarsPerSec);
+    if (b.summary.stored !== f.bars || b.summary.quarantined !== 0) {
+      throw new Error(`bench: the backfill stored ${b.summary.stored} bars (quarantined ${b.summary.quarantined}); the wire has ${f.bars}`);
+    }
+    bars = f.bars;
+    const rate = b.summary.stored / b.seconds;
+    rawRates.push(f.bars / f.seconds);
     rates.push(rate);
-    ratios.push(rate / floor.rawBarsPerSec);
-    perDayRatios.push(rate / perDay.rawBarsPerSec);
+    ratios.push(rate / (f.bars / f.seconds));
+    pairs.push({ floorWall: f.seconds, floorCpu: f.cpu, backfillWall: b.seconds, backfillCpu: b.cpu, load, ratio: rate / (f.bars / f.seconds) });
   }
+  const ratioPerDay = median(rates) / perDay.rawBarsPerSec;
   const stages = [await measureStages(restBaseUrl, scratch, from, to, true), await measureStages(restBaseUrl, scratch, from, to, false)];
   let all: BackfillBenchResult['all'];
   const allDays = opts.allDays ?? 5;
@@ -288,14 +331,21 @@ export async function measureBackfill(restBaseUrl: string, scratch: string, opts
     bars,
     rounds,
     rawFloorBarsPerSec: median(rawRates),
-    rawPerDayBarsPerSec: median(perDayRates),
-    adapterBarsPerSec: median(adapterRates),
+    sourcesFloorBarsPerSec: floor.rawBarsPerSec,
+    rawPerDayBarsPerSec: perDay.rawBarsPerSec,
+    adapterBarsPerSec: floor.adapterBarsPerSec,
     backfillBarsPerSec: median(rates),
     ratio: median(ratios),
-    ratioPerDay: median(perDayRatios),
+    ratioRange: [Math.min(...ratios), Math.max(...ratios)],
+    ratioPerDay,
+    pairs,
     stages,
     ...(all ? { all } : {}),
   };
+}
+
+function cpuSeconds(u: NodeJS.CpuUsage): number {
+  return (u.user + u.system) / 1e6;
 }
 
 /** What the three streams have in common (StockBar, IndexBar, OptionBar). */
@@ -330,7 +380,7 @@ async function measureStages(restBaseUrl: string, scratch: string, from: string,
     validator: validatorFor(Dataset.STOCK_BARS, { session: {} }),
     quarantine: new Quarantine({ root }),
     dedup: new Deduplicator<StockBar>(recordKeyFor(Dataset.STOCK_BARS), { capacity: 100_000 }),
-    sink: { write: (records) => timed('write', () => dataset.write(records)), writeBatches: (batches) => timed('write', () => dataset.writeBatches(batches)), seal: (t, d) => dataset.seal(t, d) },
+    sink: { write: (records) => timed('write', () => dataset.write(records)), writeBatches: (batches) => timed('write', () => dataset.writeBatches(batches)), writeBatchesSettled: (batches) => timed('write', () => dataset.writeBatchesSettled(batches)), seal: (t, d) => dataset.seal(t, d) },
     checkpoints: { isComplete: (j, tk, d) => checkpoints.isComplete(j, tk, d), get: (j, tk, d) => checkpoints.get(j, tk, d), markComplete: (j, tk, d, meta) => timed('checkpoint', () => checkpoints.markComplete(j, tk, d, meta)), markCompleteMany: (j, tk, entries) => timed('checkpoint', () => checkpoints.markCompleteMany(j, tk, entries)) },
     calendar: nyseCalendar,
   });
@@ -513,11 +563,19 @@ function print(b: BackfillBenchResult | undefined, s: StreamingBenchResult | und
   console.log('ingest bench: simulated data (exchange-sim seed 42 in a child process, loopback, limits and faults off)');
   if (b) {
     console.log(`\nBackfill: SPY minute bars, ${b.days} trading days = ${n(b.bars)} bars, median of ${b.rounds} paired rounds`);
-    row('raw fetch + JSON.parse floor (page 5000)', `${n(b.rawFloorBarsPerSec)} bars/s`, 'sources bench, same run');
+    row('raw fetch + JSON.parse floor (page 5000)', `${n(b.rawFloorBarsPerSec)} bars/s`, `paired samples; sources bench's own median ${n(b.sourcesFloorBarsPerSec)}`);
     row('raw fetch + JSON.parse, one page per day (limit 390)', `${n(b.rawPerDayBarsPerSec)} bars/s`, 'the backfill requests per day');
     row('EquityClient fetch + decode (page 5000)', `${n(b.adapterBarsPerSec)} bars/s`, 'sources bench adapter side');
     row('backfill: validated + de-duplicated + Parquet (fsync)', `${n(b.backfillBarsPerSec)} bars/s`, '+ a checkpoint per day');
-    row('  ratio backfill / raw floor', n(b.ratio, 3), `goal >= ${BACKFILL_GOAL}`);
+    row('  ratio backfill / raw floor', n(b.ratio, 3), `goal >= ${BACKFILL_GOAL}; rounds ${n(b.ratioRange[0], 3)}..${n(b.ratioRange[1], 3)}`);
+    const med = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+    const ps = b.pairs;
+    row('  floor    wall / CPU (median)', `${n(med(ps.map((p) => p.floorWall)), 3)} s`, `CPU ${n(med(ps.map((p) => p.floorCpu)), 3)} s (this process; the simulator's is in its own)`);
+    row('  backfill wall / CPU (median)', `${n(med(ps.map((p) => p.backfillWall)), 3)} s`, `CPU ${n(med(ps.map((p) => p.backfillCpu)), 3)} s`);
+    row('  load average (1 min) over the rounds', `${n(Math.min(...ps.map((p) => p.load)), 1)}..${n(Math.max(...ps.map((p) => p.load)), 1)}`, '2 cores, shared');
+    for (const [i, p] of ps.entries()) {
+      row(`    round ${i + 1} (${i % 2 === 0 ? 'floor first' : 'backfill first'})`, n(p.ratio, 3), `floor ${n(p.floorWall, 3)} s wall ${n(p.floorCpu, 3)} s CPU, backfill ${n(p.backfillWall, 3)} s wall ${n(p.backfillCpu, 3)} s CPU, load ${n(p.load, 1)}`);
+    }
     row('  ratio backfill / raw per-day floor', n(b.ratioPerDay, 3));
     for (const st of b.stages) {
       row(`  per day ${st.fsync ? '(fsync on, as shipped)' : '(fsync off, for comparison)'}`, `${n(st.total, 1)} ms`, `fetch ${n(st.fetch, 1)} + write ${n(st.write, 1)} + checkpoint ${n(st.checkpoint, 1)} + other ${n(st.other, 1)} ms`);
@@ -592,7 +650,22 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     const b = only === 'streaming' ? undefined : await measureBackfill(sim.url, scratch, opts);
     if (process.argv.includes('--json')) console.log(JSON.stringify({ backfill: b, streaming: s }));
     else print(b, s);
-    console.log(JSON.stringify({ bench: 'ingest', backfillOfFloor: b?.ratio ?? null, backfillOfPerDayFloor: b?.ratioPerDay ?? null, backfillBarsPerSec: b?.backfillBarsPerSec ?? null }));
+    const med = (xs: number[]) => (xs.length ? [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]! : null);
+    console.log(
+      JSON.stringify({
+        bench: 'ingest',
+        backfillOfFloor: b?.ratio ?? null,
+        backfillOfFloorMin: b?.ratioRange[0] ?? null,
+        backfillOfFloorMax: b?.ratioRange[1] ?? null,
+        backfillOfPerDayFloor: b?.ratioPerDay ?? null,
+        backfillBarsPerSec: b?.backfillBarsPerSec ?? null,
+        backfillWallSeconds: b ? med(b.pairs.map((p) => p.backfillWall)) : null,
+        backfillCpuSeconds: b ? med(b.pairs.map((p) => p.backfillCpu)) : null,
+        floorWallSeconds: b ? med(b.pairs.map((p) => p.floorWall)) : null,
+        floorCpuSeconds: b ? med(b.pairs.map((p) => p.floorCpu)) : null,
+        loadAvg1: loadavg()[0],
+      }),
+    );
   } finally {
     await sim.stop();
     await rm(scratch, { recursive: true, force: true });
