@@ -107,6 +107,9 @@ export class TreeShap {
   /** Internal nodes, tree by tree in breadth-first order: #internal[#internalStart[t] … #internalStart[t + 1]). */
   #internal = new Int32Array(0);
   #internalStart = new Int32Array(0);
+  /** The internal nodes that are not pair nodes, as #internal: the only ones the bottom-up pass visits. */
+  #unpaired = new Int32Array(0);
+  #unpairedStart = new Int32Array(0);
   #pairData = new Float64Array(0);
   /** Per node: the merged zero fraction of its parent's feature on its path (#tree3). */
   #zero = new Float64Array(0);
@@ -202,7 +205,7 @@ export class TreeShap {
     let bias = 0;
     const trees = this.#treeMeans.length;
     for (let t = 0; t < trees; t++) {
-      if (this.#q === 3) this.#tree3(row, this.#roots[t]!, this.#internalStart[t]!, this.#internalStart[t + 1]!);
+      if (this.#q === 3) this.#tree3(row, this.#roots[t]!, t);
       else this.#tree(row, this.#roots[t]!, this.#roots[t + 1]!);
       bias = f(bias + this.#treeMeans[t]!); // XGBoost's float order
     }
@@ -225,8 +228,8 @@ export class TreeShap {
     const up = this.#up;
     const below = this.#below;
     // top-down: up[c] = ∏ path factors (merged per feature) from the root to c
-    for (let q = 0; q < Q; q++) up[root * Q + q] = 1;
-    hot[root] = 1;
+    for (let q = 0; q < Q; q++) up[q] = 1;
+    hot[0] = 1;
     for (let n = root; n < end; n++) {
       const l = left[n]!;
       if (l < 0) continue;
@@ -236,15 +239,15 @@ export class TreeShap {
         const c = l + side;
         const p = previous[c]!;
         // o of the merged feature: hot only if the row follows every occurrence on the path
-        const o = (side === 0 ? hotIsLeft : 1 - hotIsLeft) & (p < 0 ? 1 : hot[p]!);
-        hot[c] = o;
+        const o = (side === 0 ? hotIsLeft : 1 - hotIsLeft) & (p < 0 ? 1 : hot[p - root]!);
+        hot[c - root] = o;
         const factor = o ? hotFactor : coldFactor;
         if (p < 0) {
-          for (let q = 0; q < Q; q++) up[c * Q + q] = up[n * Q + q]! * factor[c * Q + q]!;
+          for (let q = 0; q < Q; q++) up[(c - root) * Q + q] = up[(n - root) * Q + q]! * factor[c * Q + q]!;
         } else {
           // the feature's earlier merged factor is replaced by this one
-          const before = hot[p] ? hotFactor : coldFactor;
-          for (let q = 0; q < Q; q++) up[c * Q + q] = (up[n * Q + q]! * factor[c * Q + q]!) / before[p * Q + q]!;
+          const before = hot[p - root] ? hotFactor : coldFactor;
+          for (let q = 0; q < Q; q++) up[(c - root) * Q + q] = (up[(n - root) * Q + q]! * factor[c * Q + q]!) / before[p * Q + q]!;
         }
       }
     }
@@ -260,30 +263,32 @@ export class TreeShap {
       const l = left[n]!;
       if (l < 0) {
         const v = cond[n]!;
-        for (let q = 0; q < Q; q++) below[n * Q + q] = v * up[n * Q + q]!;
+        for (let q = 0; q < Q; q++) below[(n - root) * Q + q] = v * up[(n - root) * Q + q]!;
         continue;
       }
       let share = 0;
       for (let side = 0; side < 2; side++) {
         const c = l + side;
-        const weights = hot[c] ? hotShare : coldShare;
+        const weights = hot[c - root] ? hotShare : coldShare;
         const xs = excludedStart[c]!;
         const xe = excludedStart[c + 1]!;
         for (let q = 0; q < Q; q++) {
-          let s = below[c * Q + q]!;
-          for (let k = xs; k < xe; k++) s -= below[excluded[k]! * Q + q]!;
+          let s = below[(c - root) * Q + q]!;
+          for (let k = xs; k < xe; k++) s -= below[(excluded[k]! - root) * Q + q]!;
           share += weights[c * Q + q]! * s;
         }
       }
       phi[split[n]!] += share;
-      for (let q = 0; q < Q; q++) below[n * Q + q] = below[l * Q + q]! + below[(l + 1) * Q + q]!;
+      for (let q = 0; q < Q; q++) below[(n - root) * Q + q] = below[(l - root) * Q + q]! + below[(l + 1 - root) * Q + q]!;
     }
   }
 
   // #tree with three quadrature points in locals (depth ≤ 6), the path factors z(1−t) + o·t
   // computed from the merged zero fraction z, and the pair nodes (both children leaves) added from
   // their precomputed record: the same passes with fewer loads.
-  #tree3(row: ArrayLike<number>, root: number, start: number, end: number): void {
+  #tree3(row: ArrayLike<number>, root: number, tree: number): void {
+    const start = this.#internalStart[tree]!;
+    const end = this.#internalStart[tree + 1]!;
     const internal = this.#internal;
     const left = this.#left;
     const split = this.#split;
@@ -300,46 +305,52 @@ export class TreeShap {
     const t0 = this.#t[0]!;
     const t1 = this.#t[1]!;
     const t2 = this.#t[2]!;
-    up[root * 3] = 1;
-    up[root * 3 + 1] = 1;
-    up[root * 3 + 2] = 1;
-    hot[root] = 1;
+    // scratch (up, below, hot) is indexed per tree (node − root): a tree's few KB stay in L1
+    up[0] = 1;
+    up[1] = 1;
+    up[2] = 1;
+    hot[0] = 1;
     for (let j = start; j < end; j++) {
       const n = internal[j]!;
       const l = left[n]!;
       const x = f(row[split[n]!]!);
       // branch-free: the row's way is data, a branch on it would be mispredicted half the time
       const hotIsLeft = Number(x < cond[n]!) | (Number(x !== x) & defaultLeft[n]!);
-      const u0 = up[n * 3]!;
-      const u1 = up[n * 3 + 1]!;
-      const u2 = up[n * 3 + 2]!;
+      const ni = (n - root) * 3;
+      const u0 = up[ni]!;
+      const u1 = up[ni + 1]!;
+      const u2 = up[ni + 2]!;
       const slot = pairSlot[n]!;
+      const p = previous[l]!;
+      // o of the merged feature: hot only if the row follows every occurrence on the path
+      const op = p < 0 ? 1 : hot[p - root]!;
       if (slot >= 0) {
-        const p = previous[l]!;
-        const k = slot + (hotIsLeft + (p < 0 ? 0 : 2 * hot[p]!)) * 6;
-        below[n * 3] = u0 * pair[k]!;
-        below[n * 3 + 1] = u1 * pair[k + 1]!;
-        below[n * 3 + 2] = u2 * pair[k + 2]!;
+        const k = slot + (hotIsLeft + (p < 0 ? 0 : 2 * op)) * 6;
+        below[ni] = u0 * pair[k]!;
+        below[ni + 1] = u1 * pair[k + 1]!;
+        below[ni + 2] = u2 * pair[k + 2]!;
         phi[split[n]!] += u0 * pair[k + 3]! + u1 * pair[k + 4]! + u2 * pair[k + 5]!;
         continue;
       }
+      let d0 = 1;
+      let d1 = 1;
+      let d2 = 1;
+      if (p >= 0) {
+        // the feature's earlier merged factor is replaced by this one
+        const zp = zero[p]!;
+        d0 = 1 / (zp - zp * t0 + op * t0);
+        d1 = 1 / (zp - zp * t1 + op * t1);
+        d2 = 1 / (zp - zp * t2 + op * t2);
+      }
       for (let c = l, side = hotIsLeft; c <= l + 1; c++, side ^= 1) {
-        const p = previous[c]!;
-        const o = side & (p < 0 ? 1 : hot[p]!);
-        hot[c] = o;
+        const o = side & op;
+        const ci = c - root;
+        hot[ci] = o;
         const z = zero[c]!;
-        const i = c * 3;
-        let f0 = z - z * t0 + o * t0;
-        let f1 = z - z * t1 + o * t1;
-        let f2 = z - z * t2 + o * t2;
-        if (p >= 0) {
-          // the feature's earlier merged factor is replaced by this one
-          const zp = zero[p]!;
-          const op = hot[p]!;
-          f0 /= zp - zp * t0 + op * t0;
-          f1 /= zp - zp * t1 + op * t1;
-          f2 /= zp - zp * t2 + op * t2;
-        }
+        const i = ci * 3;
+        const f0 = (z - z * t0 + o * t0) * d0;
+        const f1 = (z - z * t1 + o * t1) * d1;
+        const f2 = (z - z * t2 + o * t2) * d2;
         if (left[c]! < 0) {
           // a leaf: its subtree sum is its value × its path product
           const v = cond[c]!;
@@ -360,12 +371,12 @@ export class TreeShap {
     const c2 = this.#coldWeight[2]!;
     const excludedStart = this.#excludedStart;
     const excluded = this.#excluded;
-    for (let j = end - 1; j >= start; j--) {
-      const n = internal[j]!;
-      if (pairSlot[n]! >= 0) continue;
+    const unpaired = this.#unpaired;
+    for (let j = this.#unpairedStart[tree + 1]! - 1, first = this.#unpairedStart[tree]!; j >= first; j--) {
+      const n = unpaired[j]!;
       const l = left[n]!;
-      const i = n * 3;
-      const a = l * 3;
+      const i = (n - root) * 3;
+      const a = (l - root) * 3;
       const b = a + 3;
       let a0 = below[a]!;
       let a1 = below[a + 1]!;
@@ -376,24 +387,29 @@ export class TreeShap {
       below[i] = a0 + b0;
       below[i + 1] = a1 + b1;
       below[i + 2] = a2 + b2;
-      for (let k = excludedStart[l]!, e = excludedStart[l + 2]!; k < e; k++) {
-        const x = excluded[k]! * 3;
-        if (k < excludedStart[l + 1]!) {
-          a0 -= below[x]!;
-          a1 -= below[x + 1]!;
-          a2 -= below[x + 2]!;
-        } else {
-          b0 -= below[x]!;
-          b1 -= below[x + 1]!;
-          b2 -= below[x + 2]!;
+      const xs = excludedStart[l]!;
+      const xe = excludedStart[l + 2]!;
+      if (xs < xe) {
+        for (let k = xs, mid = excludedStart[l + 1]!; k < xe; k++) {
+          const x = (excluded[k]! - root) * 3;
+          if (k < mid) {
+            a0 -= below[x]!;
+            a1 -= below[x + 1]!;
+            a2 -= below[x + 2]!;
+          } else {
+            b0 -= below[x]!;
+            b1 -= below[x + 1]!;
+            b2 -= below[x + 2]!;
+          }
         }
       }
-      // both weightings, blended by o (0 or 1) without a branch
-      const coldA = c0 * a0 + c1 * a1 + c2 * a2;
-      const coldB = c0 * b0 + c1 * b1 + c2 * b2;
-      const hotA = hotShare[a]! * a0 + hotShare[a + 1]! * a1 + hotShare[a + 2]! * a2;
-      const hotB = hotShare[b]! * b0 + hotShare[b + 1]! * b1 + hotShare[b + 2]! * b2;
-      phi[split[n]!] += coldA + hot[l]! * (hotA - coldA) + (coldB + hot[l + 1]! * (hotB - coldB));
+      // at most one child is hot: every child weighted cold, plus the hot one's difference
+      const ha = l * 3;
+      const hb = ha + 3;
+      const cold = c0 * (a0 + b0) + c1 * (a1 + b1) + c2 * (a2 + b2);
+      const hotA = hot[l - root]! * (hotShare[ha]! * a0 + hotShare[ha + 1]! * a1 + hotShare[ha + 2]! * a2 - (c0 * a0 + c1 * a1 + c2 * a2));
+      const hotB = hot[l + 1 - root]! * (hotShare[hb]! * b0 + hotShare[hb + 1]! * b1 + hotShare[hb + 2]! * b2 - (c0 * b0 + c1 * b1 + c2 * b2));
+      phi[split[n]!] += cold + hotA + hotB;
     }
   }
 
@@ -438,6 +454,8 @@ export class TreeShap {
     }
     this.#internalStart[trees] = internal.length;
     this.#internal = Int32Array.from(internal);
+    this.#unpaired = this.#internal.filter((n) => this.#pairSlot[n]! < 0);
+    this.#unpairedStart = this.#internalStart.map((i) => this.#internal.subarray(0, i).filter((n) => this.#pairSlot[n]! < 0).length);
   }
 
   // Per node: merged zero fractions and their factors and share weights at the quadrature points,
@@ -492,9 +510,11 @@ export class TreeShap {
     this.#t = t;
     this.#coldWeight = w.map((wq, q) => -wq / (1 - t[q]!));
     if (Q === 3) this.#buildPairs();
-    this.#up = new Float64Array(total * Q);
-    this.#below = new Float64Array(total * Q);
-    this.#hot = new Uint8Array(total);
+    let largest = 0;
+    for (let i = 0; i + 1 < this.#roots.length; i++) largest = Math.max(largest, this.#roots[i + 1]! - this.#roots[i]!);
+    this.#up = new Float64Array(largest * Q);
+    this.#below = new Float64Array(largest * Q);
+    this.#hot = new Uint8Array(largest);
   }
 }
 
