@@ -1,40 +1,7 @@
 import { SpyglassError } from '@spyglass/core';
-import { normalizeModelJson } from './model-json.js';
+import { MARGIN_OF_BASE_SCORE, flattenTrees, parseModelJson, type ModelJson } from './model-json.js';
 
 const f = Math.fround;
-
-// margin = ProbToMargin(base_score) per objective (XGBoost 1.7 regression_obj.cu), in float as XGBoost
-// (shared with TreePredictor, not part of the package's entry)
-export const MARGIN_OF_BASE_SCORE: Readonly<Record<string, (p: number) => number>> = {
-  'binary:logistic': (p) => f(-Math.log(f(f(1 / p) - 1))),
-  'binary:logitraw': (p) => f(-Math.log(f(f(1 / p) - 1))),
-  'reg:logistic': (p) => f(-Math.log(f(f(1 / p) - 1))),
-  'reg:squarederror': (p) => p,
-  'reg:linear': (p) => p,
-};
-
-/** The parts of an XGBoost JSON model TreeShap and TreePredictor read. */
-export interface ModelJson {
-  learner: {
-    learner_model_param: { base_score: string; num_class: string; num_feature: string };
-    objective: { name: string };
-    gradient_booster: {
-      name: string;
-      model: {
-        tree_info: number[];
-        trees: Array<{
-          left_children: number[];
-          right_children: number[];
-          split_indices: number[];
-          split_conditions: number[];
-          default_left: number[] | boolean[];
-          sum_hessian: number[];
-          split_type?: number[];
-        }>;
-      };
-    };
-  };
-}
 
 /**
  * Exact TreeSHAP (`pred_contribs`) of an XGBoost gbtree model, evaluated in JavaScript: no DMatrix,
@@ -126,49 +93,15 @@ export class TreeShap {
     const learner = model.learner;
     const trees = learner.gradient_booster.model.trees;
     this.cols = Number(learner.learner_model_param.num_feature);
-    const total = trees.reduce((n, t) => n + t.left_children.length, 0);
-    this.#roots = new Int32Array(trees.length + 1);
-    this.#left = new Int32Array(total);
-    this.#split = new Int32Array(total);
-    this.#cond = new Float32Array(total);
-    this.#defaultLeft = new Uint8Array(total);
-    const hess = new Float32Array(total);
-    const parent = new Int32Array(total).fill(-1);
-    const depth = new Int32Array(total);
+    const flat = flattenTrees(model, 'TreeShap');
+    this.#roots = flat.roots;
+    this.#left = flat.left;
+    this.#split = flat.split;
+    this.#cond = flat.cond;
+    this.#defaultLeft = flat.defaultLeft;
+    const { hess, parent, maxDepth } = flat;
     this.#treeMeans = new Float32Array(trees.length);
-    let offset = 0;
-    let maxDepth = 0;
-    trees.forEach((t, i) => {
-      this.#roots[i] = offset;
-      // breadth first from the root: children get two consecutive numbers
-      const order = [0];
-      let next = offset + 1;
-      for (let q = 0; q < order.length; q++) {
-        const n = order[q]!;
-        const id = offset + q;
-        const l = t.left_children[n]!;
-        this.#split[id] = t.split_indices[n]!;
-        this.#cond[id] = t.split_conditions[n]!;
-        this.#defaultLeft[id] = t.default_left[n] ? 1 : 0;
-        hess[id] = t.sum_hessian[n]!;
-        maxDepth = Math.max(maxDepth, depth[id]!);
-        if (l < 0) {
-          this.#left[id] = -1;
-          continue;
-        }
-        this.#left[id] = next;
-        parent[next] = parent[next + 1] = id;
-        depth[next] = depth[next + 1] = depth[id]! + 1;
-        next += 2;
-        order.push(l, t.right_children[n]!);
-      }
-      if (order.length !== t.left_children.length) {
-        throw new SpyglassError('XGBOOST', `TreeShap: tree ${i} has ${t.left_children.length} nodes but ${order.length} are reachable from its root`);
-      }
-      this.#treeMeans[i] = meanValue(this.#left, this.#cond, hess, offset);
-      offset += t.left_children.length;
-    });
-    this.#roots[trees.length] = total;
+    for (let i = 0; i < trees.length; i++) this.#treeMeans[i] = meanValue(this.#left, this.#cond, hess, this.#roots[i]!);
     const baseScore = f(Number(learner.learner_model_param.base_score));
     this.#baseMargin = MARGIN_OF_BASE_SCORE[learner.objective.name]!(baseScore);
     // 3 points are exact up to depth 6 (the usual depths): one unrolled path serves them all
@@ -565,10 +498,4 @@ function unsupportedReason(json: ModelJson): string | null {
   // a zero cover makes a zero fraction 0, which the factorised form divides by
   if (trees.some((t) => t.sum_hessian.some((h) => !(h > 0)))) return 'a node with zero cover';
   return null;
-}
-
-/** Parses an XGBoost JSON model (bytes or text, `base_score` normalised for 1.7). */
-export function parseModelJson(model: string | Uint8Array): ModelJson {
-  const text = typeof model === 'string' ? model : Buffer.from(model.buffer, model.byteOffset, model.byteLength).toString('utf8');
-  return JSON.parse(normalizeModelJson(text)) as ModelJson;
 }
