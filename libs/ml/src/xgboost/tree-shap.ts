@@ -15,7 +15,14 @@ const f = Math.fround;
  * of degree < depth, so ⌈depth/2⌉-point Gauss–Legendre quadrature integrates it exactly. Sums over
  * the leaves below a node factor through the nodes: a row costs one top-down pass (path products
  * at the quadrature points), one bottom-up pass (leaf value × path product summed per subtree)
- * and, per split, one dot product of ⌈depth/2⌉ terms.
+ * and, per split, one dot product of ⌈depth/2⌉ terms. The per-row scratch is one tree's worth
+ * (indexed node − root), so it stays in L1 while the model's tables stream past.
+ *
+ * Why not Fast TreeSHAP v2 (Yang 2021: per leaf, weights over the 2^d subsets of its path's
+ * features, precomputed): its per-row cost is O(leaves × depth) table look-ups, no fewer
+ * operations than the passes here (≈ 2 × leaves × 3 at depth 6), with 2^depth doubles per leaf
+ * to keep in cache (about 19 MB for 300 trees of depth 6); the bit-equal per-leaf tables this
+ * replaced cost 3.6 ms a row against 0.7–0.9 ms here on the bench model.
  *
  * Values are computed in double precision and returned as float32. libxgboost computes in float32
  * with its own rounding order, so the two differ by float32 rounding only: the spec checks every
