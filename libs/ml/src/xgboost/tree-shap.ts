@@ -81,7 +81,14 @@ export class TreeShap {
   /** Internal nodes, tree by tree in breadth-first order: #internal[#internalStart[t] … #internalStart[t + 1]). */
   #internal = new Int32Array(0);
   #internalStart = new Int32Array(0);
-  /** The internal nodes that are not pair nodes, as #internal: the only ones the bottom-up pass visits. */
+  /**
+   * Per internal node, in #internal's order, RECORD slots: split feature, default_left, the node's,
+   * its left child's and its feature's previous occurrence's (or -1) tree-local numbers, pair slot
+   * (or -1), 1 when its children's subtrees hold re-splits on its feature (#excluded); #recordCond its float32 split condition.
+   */
+  #record = new Int32Array(0);
+  #recordCond = new Float32Array(0);
+  /** The internal nodes that are not pair nodes (their #internal indices, per tree): the only ones the bottom-up pass visits. */
   #unpaired = new Int32Array(0);
   #unpairedStart = new Int32Array(0);
   #pairData = new Float64Array(0);
@@ -229,18 +236,13 @@ export class TreeShap {
   #tree3(row: ArrayLike<number>, root: number, tree: number): void {
     const start = this.#internalStart[tree]!;
     const end = this.#internalStart[tree + 1]!;
-    const internal = this.#internal;
     const left = this.#left;
-    const split = this.#split;
     const cond = this.#cond;
-    const defaultLeft = this.#defaultLeft;
     const hot = this.#hot;
-    const previous = this.#previous;
     const zero = this.#zero;
     const up = this.#up;
     const below = this.#below;
     const phi = this.#phi;
-    const pairSlot = this.#pairSlot;
     const pair = this.#pairData;
     const t0 = this.#t[0]!;
     const t1 = this.#t[1]!;
@@ -250,28 +252,34 @@ export class TreeShap {
     up[1] = 1;
     up[2] = 1;
     hot[0] = 1;
+    const record = this.#record;
+    const recordCond = this.#recordCond;
     for (let j = start; j < end; j++) {
-      const n = internal[j]!;
-      const l = left[n]!;
-      const x = f(row[split[n]!]!);
+      // the node's record: split feature, default_left, its and its children's and its feature's
+      // previous occurrence's tree-local numbers, pair slot; read in order, one stream
+      const r = j * RECORD;
+      const feature = record[r]!;
+      const x = f(row[feature]!);
       // branch-free: the row's way is data, a branch on it would be mispredicted half the time
-      const hotIsLeft = Number(x < cond[n]!) | (Number(x !== x) & defaultLeft[n]!);
-      const ni = (n - root) * 3;
+      const hotIsLeft = Number(x < recordCond[j]!) | (Number(x !== x) & record[r + 1]!);
+      const ni = record[r + 2]! * 3;
       const u0 = up[ni]!;
       const u1 = up[ni + 1]!;
       const u2 = up[ni + 2]!;
-      const slot = pairSlot[n]!;
-      const p = previous[l]!;
+      const pl = record[r + 4]!;
       // o of the merged feature: hot only if the row follows every occurrence on the path
-      const op = p < 0 ? 1 : hot[p - root]!;
+      const op = pl < 0 ? 1 : hot[pl]!;
+      const slot = record[r + 5]!;
       if (slot >= 0) {
-        const k = slot + (hotIsLeft + (p < 0 ? 0 : 2 * op)) * 6;
+        const k = slot + (hotIsLeft + (pl < 0 ? 0 : 2 * op)) * 6;
         below[ni] = u0 * pair[k]!;
         below[ni + 1] = u1 * pair[k + 1]!;
         below[ni + 2] = u2 * pair[k + 2]!;
-        phi[split[n]!] += u0 * pair[k + 3]! + u1 * pair[k + 4]! + u2 * pair[k + 5]!;
+        phi[feature] += u0 * pair[k + 3]! + u1 * pair[k + 4]! + u2 * pair[k + 5]!;
         continue;
       }
+      const l = record[r + 3]! + root;
+      const p = pl < 0 ? -1 : pl + root;
       let d0 = 1;
       let d1 = 1;
       let d2 = 1;
@@ -313,10 +321,11 @@ export class TreeShap {
     const excluded = this.#excluded;
     const unpaired = this.#unpaired;
     for (let j = this.#unpairedStart[tree + 1]! - 1, first = this.#unpairedStart[tree]!; j >= first; j--) {
-      const n = unpaired[j]!;
-      const l = left[n]!;
-      const i = (n - root) * 3;
-      const a = (l - root) * 3;
+      const r = unpaired[j]! * RECORD;
+      const ll = record[r + 3]!;
+      const l = ll + root;
+      const i = record[r + 2]! * 3;
+      const a = ll * 3;
       const b = a + 3;
       let a0 = below[a]!;
       let a1 = below[a + 1]!;
@@ -327,10 +336,8 @@ export class TreeShap {
       below[i] = a0 + b0;
       below[i + 1] = a1 + b1;
       below[i + 2] = a2 + b2;
-      const xs = excludedStart[l]!;
-      const xe = excludedStart[l + 2]!;
-      if (xs < xe) {
-        for (let k = xs, mid = excludedStart[l + 1]!; k < xe; k++) {
+      if (record[r + 6]! !== 0) {
+        for (let k = excludedStart[l]!, mid = excludedStart[l + 1]!, xe = excludedStart[l + 2]!; k < xe; k++) {
           const x = (excluded[k]! - root) * 3;
           if (k < mid) {
             a0 -= below[x]!;
@@ -347,9 +354,9 @@ export class TreeShap {
       const ha = l * 3;
       const hb = ha + 3;
       const cold = c0 * (a0 + b0) + c1 * (a1 + b1) + c2 * (a2 + b2);
-      const hotA = hot[l - root]! * (hotShare[ha]! * a0 + hotShare[ha + 1]! * a1 + hotShare[ha + 2]! * a2 - (c0 * a0 + c1 * a1 + c2 * a2));
-      const hotB = hot[l + 1 - root]! * (hotShare[hb]! * b0 + hotShare[hb + 1]! * b1 + hotShare[hb + 2]! * b2 - (c0 * b0 + c1 * b1 + c2 * b2));
-      phi[split[n]!] += cold + hotA + hotB;
+      const hotA = hot[ll]! * (hotShare[ha]! * a0 + hotShare[ha + 1]! * a1 + hotShare[ha + 2]! * a2 - (c0 * a0 + c1 * a1 + c2 * a2));
+      const hotB = hot[ll + 1]! * (hotShare[hb]! * b0 + hotShare[hb + 1]! * b1 + hotShare[hb + 2]! * b2 - (c0 * b0 + c1 * b1 + c2 * b2));
+      phi[record[r]!] += cold + hotA + hotB;
     }
   }
 
@@ -394,8 +401,28 @@ export class TreeShap {
     }
     this.#internalStart[trees] = internal.length;
     this.#internal = Int32Array.from(internal);
-    this.#unpaired = this.#internal.filter((n) => this.#pairSlot[n]! < 0);
-    this.#unpairedStart = this.#internalStart.map((i) => this.#internal.subarray(0, i).filter((n) => this.#pairSlot[n]! < 0).length);
+    this.#record = new Int32Array(internal.length * RECORD);
+    this.#recordCond = new Float32Array(internal.length);
+    for (let t = 0; t < trees; t++) {
+      const root = this.#roots[t]!;
+      for (let j = this.#internalStart[t]!; j < this.#internalStart[t + 1]!; j++) {
+        const n = internal[j]!;
+        const l = left[n]!;
+        const p = this.#previous[l]!;
+        const excludes = Number(this.#excludedStart[l]! < this.#excludedStart[l + 2]!);
+        this.#record.set([this.#split[n]!, this.#defaultLeft[n]!, n - root, l - root, p < 0 ? -1 : p - root, this.#pairSlot[n]!, excludes], j * RECORD);
+        this.#recordCond[j] = this.#cond[n]!;
+      }
+    }
+    // indices into #internal / #record
+    const unpaired: number[] = [];
+    this.#unpairedStart = new Int32Array(trees + 1);
+    for (let t = 0; t < trees; t++) {
+      this.#unpairedStart[t] = unpaired.length;
+      for (let j = this.#internalStart[t]!; j < this.#internalStart[t + 1]!; j++) if (this.#pairSlot[internal[j]!]! < 0) unpaired.push(j);
+    }
+    this.#unpairedStart[trees] = unpaired.length;
+    this.#unpaired = Int32Array.from(unpaired);
   }
 
   // Per node: merged zero fractions and their factors and share weights at the quadrature points,
@@ -457,6 +484,9 @@ export class TreeShap {
     this.#hot = new Uint8Array(largest);
   }
 }
+
+// Int32 slots per internal node in TreeShap's #record (6 used, 8 for alignment).
+const RECORD = 8;
 
 // XGBoost's node_mean_values (tree_model.cc FillNodeMeanValue), in float.
 function meanValue(left: Int32Array, cond: Float32Array, hess: Float32Array, node: number): number {
