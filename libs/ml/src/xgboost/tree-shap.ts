@@ -22,7 +22,7 @@ const f = Math.fround;
  * features, precomputed): its per-row cost is O(leaves × depth) table look-ups, no fewer
  * operations than the passes here (≈ 2 × leaves × 3 at depth 6), with 2^depth doubles per leaf
  * to keep in cache (about 19 MB for 300 trees of depth 6); the bit-equal per-leaf tables this
- * replaced cost 3.6 ms a row against 0.7–0.9 ms here on the bench model.
+ * replaced cost 3.6 ms a row against 0.6–0.8 ms here on the bench model.
  *
  * Values are computed in double precision and returned as float32. libxgboost computes in float32
  * with its own rounding order, so the two differ by float32 rounding only: the spec checks every
