@@ -5,6 +5,9 @@
 //   node --import tsx tools/bench/ml/bench.ts [--days 250] [--contracts 8] [--minutes 390] [--rounds 300]
 //                                             [--root data] [--python /usr/bin/python3] [--json]
 //                                             [--nthread 2] [--train-rounds 3]
+//                                             [--only shap] [--model <artifact dir>] [--save-model <dir>]
+// `--only shap` runs the trainer (section 1; or loads `--model`, an artifact directory written by
+// `--save-model`) and the single-row SHAP part (section 3) only: the other JSON fields are null.
 // Ends with one JSON line: {"bench":"ml","trainVsPython","trainCpuVsPython","predictP99Ms","shapP99Ms",…}.
 //
 // Data: `--root` loads the processing feature dataset (<root>/processed/features); otherwise a
@@ -43,7 +46,9 @@ import {
   benchmarkPredictionSpeed,
   boosterParams,
   loadFeatureTable,
+  loadModelArtifact,
   predictTable,
+  saveModelArtifact,
   seededRandom,
   timeBasedSplit,
   trainInWorker,
@@ -64,6 +69,10 @@ const root = arg('root', '');
 const asJson = args.includes('--json');
 const nthread = Number(arg('nthread', '2'));
 const trainRounds = Number(arg('train-rounds', '3'));
+const only = arg('only', '');
+const modelDir = arg('model', '');
+const saveModel = arg('save-model', '');
+if (only !== '' && only !== 'shap') throw new Error(`--only ${only}: only 'shap' is known`);
 const log = (s: string) => {
   if (!asJson) console.log(s);
 };
@@ -120,19 +129,27 @@ async function main(): Promise<void> {
   results.features = table.columns.length;
   log(`data: ${table.rows} rows × ${table.columns.length} features (${results.source}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
-  // 1. the whole trainer, default config
+  // 1. the whole trainer, default config (or a saved artifact: `--model`)
   t0 = performance.now();
   let lastIteration = 0;
-  const run = await new XGBoostTrainer().train(table, { version: 'bench', onProgress: (p) => (lastIteration = p.iteration) });
+  const run = modelDir
+    ? { artifact: loadModelArtifact(modelDir) }
+    : await new XGBoostTrainer().train(table, { version: 'bench', onProgress: (p) => (lastIteration = p.iteration) });
+  if (saveModel) saveModelArtifact(saveModel, run.artifact);
   const trainerSeconds = (performance.now() - t0) / 1000;
-  results.trainer = {
-    seconds: trainerSeconds,
-    iterations: lastIteration + 1,
-    bestIteration: run.artifact.bestIteration,
-    trainRows: run.balance.after.rows,
-    testRocAuc: run.artifact.metrics.test.rocAuc,
-  };
-  log(`trainer (split+balance+train+eval, early stopping): ${trainerSeconds.toFixed(1)} s, ${lastIteration + 1} iterations, best ${run.artifact.bestIteration}, test AUC ${run.artifact.metrics.test.rocAuc.toFixed(3)}`);
+  if ('balance' in run) {
+    results.trainer = {
+      seconds: trainerSeconds,
+      iterations: lastIteration + 1,
+      bestIteration: run.artifact.bestIteration,
+      trainRows: run.balance.after.rows,
+      testRocAuc: run.artifact.metrics.test.rocAuc,
+    };
+    log(`trainer (split+balance+train+eval, early stopping): ${trainerSeconds.toFixed(1)} s, ${lastIteration + 1} iterations, best ${run.artifact.bestIteration}, test AUC ${run.artifact.metrics.test.rocAuc.toFixed(3)}`);
+  } else {
+    results.trainer = { loaded: modelDir };
+    log(`model loaded from ${modelDir} (best iteration ${run.artifact.bestIteration})`);
+  }
 
   // 2. fixed rounds on the same balanced matrix: spyglass vs Python, measured the same way —
   // same parameters and thread count, DMatrix construction inside both timings, the same
@@ -198,7 +215,7 @@ else:
       const ours: Timing[] = [];
       const theirs: Timing[] = [];
       let version = '';
-      for (let i = 0; i < trainRounds; i++) {
+      for (let i = 0; i < (only ? 0 : trainRounds); i++) {
         // alternate which side goes first, so a slow phase of the machine hits both
         const pyRun = (): void => {
           const r = JSON.parse(py('train')) as Timing & { version: string };
@@ -214,18 +231,20 @@ else:
         }
         log(`  round ${i + 1}: spyglass ${ours.at(-1)!.wall.toFixed(1)} s (cpu ${ours.at(-1)!.cpu.toFixed(1)} s), python ${theirs.at(-1)!.wall.toFixed(1)} s (cpu ${theirs.at(-1)!.cpu.toFixed(1)} s)`);
       }
-      const wallRatio = median(ours.map((r) => r.wall)) / median(theirs.map((r) => r.wall));
-      const cpuRatio = median(ours.map((r) => r.cpu)) / median(theirs.map((r) => r.cpu));
-      Object.assign(fixed, { spyglass: ours, python: theirs, pythonVersion: version, trainVsPython: wallRatio, trainCpuVsPython: cpuRatio });
       fixed.pythonShapMs = JSON.parse(py('shap')) as { p50: number; p99: number };
-      log(
-        `fixed ${rounds} rounds on ${train.rows} balanced rows, nthread ${nthread}, ${trainRounds} alternating rounds: spyglass median ${median(ours.map((r) => r.wall)).toFixed(1)} s wall / ${median(ours.map((r) => r.cpu)).toFixed(1)} s cpu, ` +
-          `python xgboost ${version} ${median(theirs.map((r) => r.wall)).toFixed(1)} s / ${median(theirs.map((r) => r.cpu)).toFixed(1)} s → spyglass/python wall ${wallRatio.toFixed(2)}, cpu ${cpuRatio.toFixed(2)}`,
-      );
+      if (ours.length > 0) {
+        const wallRatio = median(ours.map((r) => r.wall)) / median(theirs.map((r) => r.wall));
+        const cpuRatio = median(ours.map((r) => r.cpu)) / median(theirs.map((r) => r.cpu));
+        Object.assign(fixed, { spyglass: ours, python: theirs, pythonVersion: version, trainVsPython: wallRatio, trainCpuVsPython: cpuRatio });
+        log(
+          `fixed ${rounds} rounds on ${train.rows} balanced rows, nthread ${nthread}, ${trainRounds} alternating rounds: spyglass median ${median(ours.map((r) => r.wall)).toFixed(1)} s wall / ${median(ours.map((r) => r.cpu)).toFixed(1)} s cpu, ` +
+            `python xgboost ${version} ${median(theirs.map((r) => r.wall)).toFixed(1)} s / ${median(theirs.map((r) => r.cpu)).toFixed(1)} s → spyglass/python wall ${wallRatio.toFixed(2)}, cpu ${cpuRatio.toFixed(2)}`,
+        );
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  } else {
+  } else if (!only) {
     const ours = await oursOnce();
     Object.assign(fixed, { spyglass: [ours] });
     fixed.python = `skipped: ${python} cannot import xgboost (apt-get install -y python3-xgboost)`;
@@ -318,13 +337,15 @@ else:
   }
 
   // 4. batch prediction
-  using booster = Booster.fromJson(run.artifact.model);
-  t0 = performance.now();
-  const reps = 3;
-  for (let i = 0; i < reps; i++) predictTable(booster, test);
-  const batchSeconds = (performance.now() - t0) / 1000 / reps;
-  results.batchPredict = { rows: test.rows, seconds: batchSeconds, rowsPerSecond: test.rows / batchSeconds };
-  log(`batch predict: ${test.rows} rows in ${(batchSeconds * 1000).toFixed(0)} ms → ${Math.round(test.rows / batchSeconds).toLocaleString('en-US')} rows/s`);
+  if (!only) {
+    using booster = Booster.fromJson(run.artifact.model);
+    t0 = performance.now();
+    const reps = 3;
+    for (let i = 0; i < reps; i++) predictTable(booster, test);
+    const batchSeconds = (performance.now() - t0) / 1000 / reps;
+    results.batchPredict = { rows: test.rows, seconds: batchSeconds, rowsPerSecond: test.rows / batchSeconds };
+    log(`batch predict: ${test.rows} rows in ${(batchSeconds * 1000).toFixed(0)} ms → ${Math.round(test.rows / batchSeconds).toLocaleString('en-US')} rows/s`);
+  }
   if (asJson) console.log(JSON.stringify(results, null, 2));
   console.log(
     JSON.stringify({

@@ -39,6 +39,24 @@ describe('Scorer and SHAP explanations', () => {
     expect(() => scorer.probability([1, 2])).toThrow(/expects 5/);
   });
 
+  // the default scores with the JavaScript TreePredictor: bit for bit libxgboost's, in explain too
+  it.each(['auto', 'libxgboost'] as const)('gives batch prediction\'s probabilities with predictor %s, explanations included', (predictor) => {
+    using scorer = Scorer.fromArtifact(artifact, { predictor });
+    using booster = Booster.fromJson(artifact.model);
+    const test = timeBasedSplit(table).test;
+    const cols = test.columns.length;
+    const n = Math.min(200, test.rows);
+    expect(n).toBeGreaterThan(50);
+    const rows = test.data.slice(0, n * cols).map((v, i) => (i % 7 === 3 ? Number.NaN : v));
+    using d = DMatrix.fromDense({ data: rows, rows: n, cols });
+    const batch = booster.predict(d);
+    for (let r = 0; r < n; r++) {
+      const row = rows.subarray(r * cols, (r + 1) * cols);
+      expect(scorer.probability(row)).toBe(batch[r]);
+      expect(scorer.explain(row).probability).toBe(batch[r]);
+    }
+  });
+
   it('explains with SHAP factors that sum to the margin, readings and risk factors', () => {
     using scorer = Scorer.fromArtifact(artifact);
     using booster = Booster.fromJson(artifact.model);

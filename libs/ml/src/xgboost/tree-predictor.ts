@@ -1,6 +1,6 @@
 import { SpyglassError } from '@spyglass/core';
 import koffi from 'koffi';
-import { MARGIN_OF_BASE_SCORE, parseModelJson, type ModelJson } from './tree-shap.js';
+import { MARGIN_OF_BASE_SCORE, flattenTrees, parseModelJson, type ModelJson } from './model-json.js';
 
 const f = Math.fround;
 
@@ -8,11 +8,11 @@ const f = Math.fround;
 export type Expf = (x: number) => number;
 
 // Objectives whose output transform is reproduced: the logistic ones apply XGBoost's float32
-// sigmoid (common::Sigmoid, 1 / (1 + expf(−x))), the others return the margin. binary:logitraw is
-// left out: libxgboost 1.6 does not take its base_score through ProbToMargin as
-// MARGIN_OF_BASE_SCORE assumes (its margins differed by exactly that in the spec).
+// sigmoid (common::Sigmoid, 1 / (1 + expf(−x))), the others (binary:logitraw included) return the
+// margin.
 const LOGISTIC: Readonly<Record<string, boolean>> = {
   'binary:logistic': true,
+  'binary:logitraw': false,
   'reg:logistic': true,
   'reg:squarederror': false,
   'reg:linear': false,
@@ -46,7 +46,7 @@ function systemExpf(): Expf {
  * `expf`, the one libxgboost calls.
  *
  * Supports single-output gbtree models with numerical splits and the objectives binary:logistic,
- * reg:logistic and reg:squarederror; {@link TreePredictor.unsupported} says why not. Use libxgboost
+ * binary:logitraw, reg:logistic and reg:squarederror; {@link TreePredictor.unsupported} says why not. Use libxgboost
  * (`Booster.predict`, `DensePredictor`) for the others.
  *
  * @example
@@ -79,37 +79,19 @@ export class TreePredictor {
     const trees = learner.gradient_booster.model.trees;
     this.cols = Number(learner.learner_model_param.num_feature);
     this.trees = trees.length;
-    const total = trees.reduce((n, t) => n + t.left_children.length, 0);
-    this.#roots = new Int32Array(trees.length);
+    const flat = flattenTrees(model, 'TreePredictor');
+    const total = flat.left.length;
+    this.#roots = flat.roots.subarray(0, trees.length);
     this.#nodes = new Int32Array(total * NODE);
     this.#cond = new Float32Array(this.#nodes.buffer);
-    let offset = 0;
-    trees.forEach((t, i) => {
-      this.#roots[i] = offset;
-      const order = [0];
-      let next = offset + 1;
-      for (let q = 0; q < order.length; q++) {
-        const n = order[q]!;
-        const id = (offset + q) * NODE;
-        const l = t.left_children[n]!;
-        this.#cond[id + COND] = t.split_conditions[n]!;
-        if (l < 0) {
-          this.#nodes[id + LEFT] = -1;
-          continue;
-        }
-        const feature = t.split_indices[n]!;
-        if (feature < 0 || feature >= this.cols) throw new SpyglassError('XGBOOST', `TreePredictor: tree ${i} node ${n} splits on feature ${feature} of ${this.cols}`);
-        this.#nodes[id + LEFT] = next;
-        this.#nodes[id + SPLIT] = feature;
-        this.#nodes[id + DEFAULT_LEFT] = t.default_left[n] ? 1 : 0;
-        next += 2;
-        order.push(l, t.right_children[n]!);
-      }
-      if (order.length !== t.left_children.length) {
-        throw new SpyglassError('XGBOOST', `TreePredictor: tree ${i} has ${t.left_children.length} nodes but ${order.length} are reachable from its root`);
-      }
-      offset += t.left_children.length;
-    });
+    for (let n = 0; n < total; n++) {
+      const id = n * NODE;
+      this.#cond[id + COND] = flat.cond[n]!;
+      this.#nodes[id + LEFT] = flat.left[n]!;
+      if (flat.left[n]! < 0) continue;
+      this.#nodes[id + SPLIT] = flat.split[n]!;
+      this.#nodes[id + DEFAULT_LEFT] = flat.defaultLeft[n]!;
+    }
     const objective = learner.objective.name;
     this.#baseMargin = MARGIN_OF_BASE_SCORE[objective]!(f(Number(learner.learner_model_param.base_score)));
     this.#logistic = LOGISTIC[objective]!;

@@ -1,40 +1,7 @@
 import { SpyglassError } from '@spyglass/core';
-import { normalizeModelJson } from './model-json.js';
+import { MARGIN_OF_BASE_SCORE, flattenTrees, parseModelJson, type ModelJson } from './model-json.js';
 
 const f = Math.fround;
-
-// margin = ProbToMargin(base_score) per objective (XGBoost 1.7 regression_obj.cu), in float as XGBoost
-// (shared with TreePredictor, not part of the package's entry)
-export const MARGIN_OF_BASE_SCORE: Readonly<Record<string, (p: number) => number>> = {
-  'binary:logistic': (p) => f(-Math.log(f(f(1 / p) - 1))),
-  'binary:logitraw': (p) => f(-Math.log(f(f(1 / p) - 1))),
-  'reg:logistic': (p) => f(-Math.log(f(f(1 / p) - 1))),
-  'reg:squarederror': (p) => p,
-  'reg:linear': (p) => p,
-};
-
-/** The parts of an XGBoost JSON model TreeShap and TreePredictor read. */
-export interface ModelJson {
-  learner: {
-    learner_model_param: { base_score: string; num_class: string; num_feature: string };
-    objective: { name: string };
-    gradient_booster: {
-      name: string;
-      model: {
-        tree_info: number[];
-        trees: Array<{
-          left_children: number[];
-          right_children: number[];
-          split_indices: number[];
-          split_conditions: number[];
-          default_left: number[] | boolean[];
-          sum_hessian: number[];
-          split_type?: number[];
-        }>;
-      };
-    };
-  };
-}
 
 /**
  * Exact TreeSHAP (`pred_contribs`) of an XGBoost gbtree model, evaluated in JavaScript: no DMatrix,
@@ -48,7 +15,14 @@ export interface ModelJson {
  * of degree < depth, so ⌈depth/2⌉-point Gauss–Legendre quadrature integrates it exactly. Sums over
  * the leaves below a node factor through the nodes: a row costs one top-down pass (path products
  * at the quadrature points), one bottom-up pass (leaf value × path product summed per subtree)
- * and, per split, one dot product of ⌈depth/2⌉ terms.
+ * and, per split, one dot product of ⌈depth/2⌉ terms. The per-row scratch is one tree's worth
+ * (indexed node − root), so it stays in L1 while the model's tables stream past.
+ *
+ * Why not Fast TreeSHAP v2 (Yang 2021: per leaf, weights over the 2^d subsets of its path's
+ * features, precomputed): its per-row cost is O(leaves × depth) table look-ups, no fewer
+ * operations than the passes here (≈ 2 × leaves × 3 at depth 6), with 2^depth doubles per leaf
+ * to keep in cache (about 19 MB for 300 trees of depth 6); the bit-equal per-leaf tables this
+ * replaced cost 3.6 ms a row against 0.6–0.8 ms here on the bench model.
  *
  * Values are computed in double precision and returned as float32. libxgboost computes in float32
  * with its own rounding order, so the two differ by float32 rounding only: the spec checks every
@@ -107,6 +81,16 @@ export class TreeShap {
   /** Internal nodes, tree by tree in breadth-first order: #internal[#internalStart[t] … #internalStart[t + 1]). */
   #internal = new Int32Array(0);
   #internalStart = new Int32Array(0);
+  /**
+   * Per internal node, in #internal's order, RECORD slots: split feature, default_left, the node's,
+   * its left child's and its feature's previous occurrence's (or -1) tree-local numbers, pair slot
+   * (or -1), 1 when its children's subtrees hold re-splits on its feature (#excluded); #recordCond its float32 split condition.
+   */
+  #record = new Int32Array(0);
+  #recordCond = new Float32Array(0);
+  /** The internal nodes that are not pair nodes (their #internal indices, per tree): the only ones the bottom-up pass visits. */
+  #unpaired = new Int32Array(0);
+  #unpairedStart = new Int32Array(0);
   #pairData = new Float64Array(0);
   /** Per node: the merged zero fraction of its parent's feature on its path (#tree3). */
   #zero = new Float64Array(0);
@@ -123,49 +107,15 @@ export class TreeShap {
     const learner = model.learner;
     const trees = learner.gradient_booster.model.trees;
     this.cols = Number(learner.learner_model_param.num_feature);
-    const total = trees.reduce((n, t) => n + t.left_children.length, 0);
-    this.#roots = new Int32Array(trees.length + 1);
-    this.#left = new Int32Array(total);
-    this.#split = new Int32Array(total);
-    this.#cond = new Float32Array(total);
-    this.#defaultLeft = new Uint8Array(total);
-    const hess = new Float32Array(total);
-    const parent = new Int32Array(total).fill(-1);
-    const depth = new Int32Array(total);
+    const flat = flattenTrees(model, 'TreeShap');
+    this.#roots = flat.roots;
+    this.#left = flat.left;
+    this.#split = flat.split;
+    this.#cond = flat.cond;
+    this.#defaultLeft = flat.defaultLeft;
+    const { hess, parent, maxDepth } = flat;
     this.#treeMeans = new Float32Array(trees.length);
-    let offset = 0;
-    let maxDepth = 0;
-    trees.forEach((t, i) => {
-      this.#roots[i] = offset;
-      // breadth first from the root: children get two consecutive numbers
-      const order = [0];
-      let next = offset + 1;
-      for (let q = 0; q < order.length; q++) {
-        const n = order[q]!;
-        const id = offset + q;
-        const l = t.left_children[n]!;
-        this.#split[id] = t.split_indices[n]!;
-        this.#cond[id] = t.split_conditions[n]!;
-        this.#defaultLeft[id] = t.default_left[n] ? 1 : 0;
-        hess[id] = t.sum_hessian[n]!;
-        maxDepth = Math.max(maxDepth, depth[id]!);
-        if (l < 0) {
-          this.#left[id] = -1;
-          continue;
-        }
-        this.#left[id] = next;
-        parent[next] = parent[next + 1] = id;
-        depth[next] = depth[next + 1] = depth[id]! + 1;
-        next += 2;
-        order.push(l, t.right_children[n]!);
-      }
-      if (order.length !== t.left_children.length) {
-        throw new SpyglassError('XGBOOST', `TreeShap: tree ${i} has ${t.left_children.length} nodes but ${order.length} are reachable from its root`);
-      }
-      this.#treeMeans[i] = meanValue(this.#left, this.#cond, hess, offset);
-      offset += t.left_children.length;
-    });
-    this.#roots[trees.length] = total;
+    for (let i = 0; i < trees.length; i++) this.#treeMeans[i] = meanValue(this.#left, this.#cond, hess, this.#roots[i]!);
     const baseScore = f(Number(learner.learner_model_param.base_score));
     this.#baseMargin = MARGIN_OF_BASE_SCORE[learner.objective.name]!(baseScore);
     // 3 points are exact up to depth 6 (the usual depths): one unrolled path serves them all
@@ -202,7 +152,7 @@ export class TreeShap {
     let bias = 0;
     const trees = this.#treeMeans.length;
     for (let t = 0; t < trees; t++) {
-      if (this.#q === 3) this.#tree3(row, this.#roots[t]!, this.#internalStart[t]!, this.#internalStart[t + 1]!);
+      if (this.#q === 3) this.#tree3(row, this.#roots[t]!, t);
       else this.#tree(row, this.#roots[t]!, this.#roots[t + 1]!);
       bias = f(bias + this.#treeMeans[t]!); // XGBoost's float order
     }
@@ -225,8 +175,8 @@ export class TreeShap {
     const up = this.#up;
     const below = this.#below;
     // top-down: up[c] = ∏ path factors (merged per feature) from the root to c
-    for (let q = 0; q < Q; q++) up[root * Q + q] = 1;
-    hot[root] = 1;
+    for (let q = 0; q < Q; q++) up[q] = 1;
+    hot[0] = 1;
     for (let n = root; n < end; n++) {
       const l = left[n]!;
       if (l < 0) continue;
@@ -236,15 +186,15 @@ export class TreeShap {
         const c = l + side;
         const p = previous[c]!;
         // o of the merged feature: hot only if the row follows every occurrence on the path
-        const o = (side === 0 ? hotIsLeft : 1 - hotIsLeft) & (p < 0 ? 1 : hot[p]!);
-        hot[c] = o;
+        const o = (side === 0 ? hotIsLeft : 1 - hotIsLeft) & (p < 0 ? 1 : hot[p - root]!);
+        hot[c - root] = o;
         const factor = o ? hotFactor : coldFactor;
         if (p < 0) {
-          for (let q = 0; q < Q; q++) up[c * Q + q] = up[n * Q + q]! * factor[c * Q + q]!;
+          for (let q = 0; q < Q; q++) up[(c - root) * Q + q] = up[(n - root) * Q + q]! * factor[c * Q + q]!;
         } else {
           // the feature's earlier merged factor is replaced by this one
-          const before = hot[p] ? hotFactor : coldFactor;
-          for (let q = 0; q < Q; q++) up[c * Q + q] = (up[n * Q + q]! * factor[c * Q + q]!) / before[p * Q + q]!;
+          const before = hot[p - root] ? hotFactor : coldFactor;
+          for (let q = 0; q < Q; q++) up[(c - root) * Q + q] = (up[(n - root) * Q + q]! * factor[c * Q + q]!) / before[p * Q + q]!;
         }
       }
     }
@@ -260,86 +210,95 @@ export class TreeShap {
       const l = left[n]!;
       if (l < 0) {
         const v = cond[n]!;
-        for (let q = 0; q < Q; q++) below[n * Q + q] = v * up[n * Q + q]!;
+        for (let q = 0; q < Q; q++) below[(n - root) * Q + q] = v * up[(n - root) * Q + q]!;
         continue;
       }
       let share = 0;
       for (let side = 0; side < 2; side++) {
         const c = l + side;
-        const weights = hot[c] ? hotShare : coldShare;
+        const weights = hot[c - root] ? hotShare : coldShare;
         const xs = excludedStart[c]!;
         const xe = excludedStart[c + 1]!;
         for (let q = 0; q < Q; q++) {
-          let s = below[c * Q + q]!;
-          for (let k = xs; k < xe; k++) s -= below[excluded[k]! * Q + q]!;
+          let s = below[(c - root) * Q + q]!;
+          for (let k = xs; k < xe; k++) s -= below[(excluded[k]! - root) * Q + q]!;
           share += weights[c * Q + q]! * s;
         }
       }
       phi[split[n]!] += share;
-      for (let q = 0; q < Q; q++) below[n * Q + q] = below[l * Q + q]! + below[(l + 1) * Q + q]!;
+      for (let q = 0; q < Q; q++) below[(n - root) * Q + q] = below[(l - root) * Q + q]! + below[(l + 1 - root) * Q + q]!;
     }
   }
 
   // #tree with three quadrature points in locals (depth ≤ 6), the path factors z(1−t) + o·t
   // computed from the merged zero fraction z, and the pair nodes (both children leaves) added from
   // their precomputed record: the same passes with fewer loads.
-  #tree3(row: ArrayLike<number>, root: number, start: number, end: number): void {
-    const internal = this.#internal;
+  #tree3(row: ArrayLike<number>, root: number, tree: number): void {
+    const start = this.#internalStart[tree]!;
+    const end = this.#internalStart[tree + 1]!;
     const left = this.#left;
-    const split = this.#split;
     const cond = this.#cond;
-    const defaultLeft = this.#defaultLeft;
     const hot = this.#hot;
-    const previous = this.#previous;
     const zero = this.#zero;
     const up = this.#up;
     const below = this.#below;
     const phi = this.#phi;
-    const pairSlot = this.#pairSlot;
     const pair = this.#pairData;
     const t0 = this.#t[0]!;
     const t1 = this.#t[1]!;
     const t2 = this.#t[2]!;
-    up[root * 3] = 1;
-    up[root * 3 + 1] = 1;
-    up[root * 3 + 2] = 1;
-    hot[root] = 1;
+    // scratch (up, below, hot) is indexed per tree (node − root): a tree's few KB stay in L1
+    up[0] = 1;
+    up[1] = 1;
+    up[2] = 1;
+    hot[0] = 1;
+    const record = this.#record;
+    const recordCond = this.#recordCond;
     for (let j = start; j < end; j++) {
-      const n = internal[j]!;
-      const l = left[n]!;
-      const x = f(row[split[n]!]!);
+      // the node's record: split feature, default_left, its and its children's and its feature's
+      // previous occurrence's tree-local numbers, pair slot; read in order, one stream
+      const r = j * RECORD;
+      const feature = record[r]!;
+      const x = f(row[feature]!);
       // branch-free: the row's way is data, a branch on it would be mispredicted half the time
-      const hotIsLeft = Number(x < cond[n]!) | (Number(x !== x) & defaultLeft[n]!);
-      const u0 = up[n * 3]!;
-      const u1 = up[n * 3 + 1]!;
-      const u2 = up[n * 3 + 2]!;
-      const slot = pairSlot[n]!;
+      const hotIsLeft = Number(x < recordCond[j]!) | (Number(x !== x) & record[r + 1]!);
+      const ni = record[r + 2]! * 3;
+      const u0 = up[ni]!;
+      const u1 = up[ni + 1]!;
+      const u2 = up[ni + 2]!;
+      const pl = record[r + 4]!;
+      // o of the merged feature: hot only if the row follows every occurrence on the path
+      const op = pl < 0 ? 1 : hot[pl]!;
+      const slot = record[r + 5]!;
       if (slot >= 0) {
-        const p = previous[l]!;
-        const k = slot + (hotIsLeft + (p < 0 ? 0 : 2 * hot[p]!)) * 6;
-        below[n * 3] = u0 * pair[k]!;
-        below[n * 3 + 1] = u1 * pair[k + 1]!;
-        below[n * 3 + 2] = u2 * pair[k + 2]!;
-        phi[split[n]!] += u0 * pair[k + 3]! + u1 * pair[k + 4]! + u2 * pair[k + 5]!;
+        const k = slot + (hotIsLeft + (pl < 0 ? 0 : 2 * op)) * 6;
+        below[ni] = u0 * pair[k]!;
+        below[ni + 1] = u1 * pair[k + 1]!;
+        below[ni + 2] = u2 * pair[k + 2]!;
+        phi[feature] += u0 * pair[k + 3]! + u1 * pair[k + 4]! + u2 * pair[k + 5]!;
         continue;
       }
+      const l = record[r + 3]! + root;
+      const p = pl < 0 ? -1 : pl + root;
+      let d0 = 1;
+      let d1 = 1;
+      let d2 = 1;
+      if (p >= 0) {
+        // the feature's earlier merged factor is replaced by this one
+        const zp = zero[p]!;
+        d0 = 1 / (zp - zp * t0 + op * t0);
+        d1 = 1 / (zp - zp * t1 + op * t1);
+        d2 = 1 / (zp - zp * t2 + op * t2);
+      }
       for (let c = l, side = hotIsLeft; c <= l + 1; c++, side ^= 1) {
-        const p = previous[c]!;
-        const o = side & (p < 0 ? 1 : hot[p]!);
-        hot[c] = o;
+        const o = side & op;
+        const ci = c - root;
+        hot[ci] = o;
         const z = zero[c]!;
-        const i = c * 3;
-        let f0 = z - z * t0 + o * t0;
-        let f1 = z - z * t1 + o * t1;
-        let f2 = z - z * t2 + o * t2;
-        if (p >= 0) {
-          // the feature's earlier merged factor is replaced by this one
-          const zp = zero[p]!;
-          const op = hot[p]!;
-          f0 /= zp - zp * t0 + op * t0;
-          f1 /= zp - zp * t1 + op * t1;
-          f2 /= zp - zp * t2 + op * t2;
-        }
+        const i = ci * 3;
+        const f0 = (z - z * t0 + o * t0) * d0;
+        const f1 = (z - z * t1 + o * t1) * d1;
+        const f2 = (z - z * t2 + o * t2) * d2;
         if (left[c]! < 0) {
           // a leaf: its subtree sum is its value × its path product
           const v = cond[c]!;
@@ -360,12 +319,13 @@ export class TreeShap {
     const c2 = this.#coldWeight[2]!;
     const excludedStart = this.#excludedStart;
     const excluded = this.#excluded;
-    for (let j = end - 1; j >= start; j--) {
-      const n = internal[j]!;
-      if (pairSlot[n]! >= 0) continue;
-      const l = left[n]!;
-      const i = n * 3;
-      const a = l * 3;
+    const unpaired = this.#unpaired;
+    for (let j = this.#unpairedStart[tree + 1]! - 1, first = this.#unpairedStart[tree]!; j >= first; j--) {
+      const r = unpaired[j]! * RECORD;
+      const ll = record[r + 3]!;
+      const l = ll + root;
+      const i = record[r + 2]! * 3;
+      const a = ll * 3;
       const b = a + 3;
       let a0 = below[a]!;
       let a1 = below[a + 1]!;
@@ -376,24 +336,27 @@ export class TreeShap {
       below[i] = a0 + b0;
       below[i + 1] = a1 + b1;
       below[i + 2] = a2 + b2;
-      for (let k = excludedStart[l]!, e = excludedStart[l + 2]!; k < e; k++) {
-        const x = excluded[k]! * 3;
-        if (k < excludedStart[l + 1]!) {
-          a0 -= below[x]!;
-          a1 -= below[x + 1]!;
-          a2 -= below[x + 2]!;
-        } else {
-          b0 -= below[x]!;
-          b1 -= below[x + 1]!;
-          b2 -= below[x + 2]!;
+      if (record[r + 6]! !== 0) {
+        for (let k = excludedStart[l]!, mid = excludedStart[l + 1]!, xe = excludedStart[l + 2]!; k < xe; k++) {
+          const x = (excluded[k]! - root) * 3;
+          if (k < mid) {
+            a0 -= below[x]!;
+            a1 -= below[x + 1]!;
+            a2 -= below[x + 2]!;
+          } else {
+            b0 -= below[x]!;
+            b1 -= below[x + 1]!;
+            b2 -= below[x + 2]!;
+          }
         }
       }
-      // both weightings, blended by o (0 or 1) without a branch
-      const coldA = c0 * a0 + c1 * a1 + c2 * a2;
-      const coldB = c0 * b0 + c1 * b1 + c2 * b2;
-      const hotA = hotShare[a]! * a0 + hotShare[a + 1]! * a1 + hotShare[a + 2]! * a2;
-      const hotB = hotShare[b]! * b0 + hotShare[b + 1]! * b1 + hotShare[b + 2]! * b2;
-      phi[split[n]!] += coldA + hot[l]! * (hotA - coldA) + (coldB + hot[l + 1]! * (hotB - coldB));
+      // at most one child is hot: every child weighted cold, plus the hot one's difference
+      const ha = l * 3;
+      const hb = ha + 3;
+      const cold = c0 * (a0 + b0) + c1 * (a1 + b1) + c2 * (a2 + b2);
+      const hotA = hot[ll]! * (hotShare[ha]! * a0 + hotShare[ha + 1]! * a1 + hotShare[ha + 2]! * a2 - (c0 * a0 + c1 * a1 + c2 * a2));
+      const hotB = hot[ll + 1]! * (hotShare[hb]! * b0 + hotShare[hb + 1]! * b1 + hotShare[hb + 2]! * b2 - (c0 * b0 + c1 * b1 + c2 * b2));
+      phi[record[r]!] += cold + hotA + hotB;
     }
   }
 
@@ -438,6 +401,28 @@ export class TreeShap {
     }
     this.#internalStart[trees] = internal.length;
     this.#internal = Int32Array.from(internal);
+    this.#record = new Int32Array(internal.length * RECORD);
+    this.#recordCond = new Float32Array(internal.length);
+    for (let t = 0; t < trees; t++) {
+      const root = this.#roots[t]!;
+      for (let j = this.#internalStart[t]!; j < this.#internalStart[t + 1]!; j++) {
+        const n = internal[j]!;
+        const l = left[n]!;
+        const p = this.#previous[l]!;
+        const excludes = Number(this.#excludedStart[l]! < this.#excludedStart[l + 2]!);
+        this.#record.set([this.#split[n]!, this.#defaultLeft[n]!, n - root, l - root, p < 0 ? -1 : p - root, this.#pairSlot[n]!, excludes], j * RECORD);
+        this.#recordCond[j] = this.#cond[n]!;
+      }
+    }
+    // indices into #internal / #record
+    const unpaired: number[] = [];
+    this.#unpairedStart = new Int32Array(trees + 1);
+    for (let t = 0; t < trees; t++) {
+      this.#unpairedStart[t] = unpaired.length;
+      for (let j = this.#internalStart[t]!; j < this.#internalStart[t + 1]!; j++) if (this.#pairSlot[internal[j]!]! < 0) unpaired.push(j);
+    }
+    this.#unpairedStart[trees] = unpaired.length;
+    this.#unpaired = Int32Array.from(unpaired);
   }
 
   // Per node: merged zero fractions and their factors and share weights at the quadrature points,
@@ -492,11 +477,16 @@ export class TreeShap {
     this.#t = t;
     this.#coldWeight = w.map((wq, q) => -wq / (1 - t[q]!));
     if (Q === 3) this.#buildPairs();
-    this.#up = new Float64Array(total * Q);
-    this.#below = new Float64Array(total * Q);
-    this.#hot = new Uint8Array(total);
+    let largest = 0;
+    for (let i = 0; i + 1 < this.#roots.length; i++) largest = Math.max(largest, this.#roots[i + 1]! - this.#roots[i]!);
+    this.#up = new Float64Array(largest * Q);
+    this.#below = new Float64Array(largest * Q);
+    this.#hot = new Uint8Array(largest);
   }
 }
+
+// Int32 slots per internal node in TreeShap's #record (6 used, 8 for alignment).
+const RECORD = 8;
 
 // XGBoost's node_mean_values (tree_model.cc FillNodeMeanValue), in float.
 function meanValue(left: Int32Array, cond: Float32Array, hess: Float32Array, node: number): number {
@@ -545,10 +535,4 @@ function unsupportedReason(json: ModelJson): string | null {
   // a zero cover makes a zero fraction 0, which the factorised form divides by
   if (trees.some((t) => t.sum_hessian.some((h) => !(h > 0)))) return 'a node with zero cover';
   return null;
-}
-
-/** Parses an XGBoost JSON model (bytes or text, `base_score` normalised for 1.7). */
-export function parseModelJson(model: string | Uint8Array): ModelJson {
-  const text = typeof model === 'string' ? model : Buffer.from(model.buffer, model.byteOffset, model.byteLength).toString('utf8');
-  return JSON.parse(normalizeModelJson(text)) as ModelJson;
 }
