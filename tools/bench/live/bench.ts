@@ -18,10 +18,8 @@
 // figures are reported as ranges over the rounds of each side, CPU seconds beside wall seconds.
 //
 //   npm run bench:live -- [--rounds 4] [--days 10] [--band 35] [--speed 600] [--flush-ms 1000] [--explain-budget-ms 3] [--engine-passes 4]
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +29,7 @@ import { Ingestion, LiveSignalEngine, ParquetWriterThread, SignalModel, Streamin
 import { Deduplicator, recordKeyFor, validatorFor } from '@spyglass/processing';
 import { rawDatasetSpecs } from '@spyglass/storage';
 import { createIndexStream, createOptionStream, createStockStream } from '@spyglass/sources';
+import { startSimProcess } from '../ingest/start-sim-process.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -63,30 +62,6 @@ const schedstat = (): { runMs: number; waitMs: number } => {
   }
 };
 const max = (xs: number[]) => (xs.length === 0 ? Number.NaN : xs.reduce((a, b) => (b > a ? b : a), Number.NEGATIVE_INFINITY));
-
-/** The simulator in a child process; `stop` ends it by its own pid. */
-async function startSimProcess(options: Record<string, unknown>): Promise<{ url: string; wsUrl: string; stop: () => Promise<void> }> {
-  const script = fileURLToPath(new URL('../ingest/sim-process.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(options)], { cwd: fileURLToPath(new URL('../../..', import.meta.url)), stdio: ['pipe', 'pipe', 'inherit'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const line = await new Promise<string>((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout! });
-    rl.once('line', (l) => {
-      rl.close();
-      resolve(l);
-    });
-    child.once('exit', (code) => reject(new Error(`bench: the simulator process exited (code ${code}) before listening`)));
-  });
-  const { url, wsUrl } = JSON.parse(line) as { url: string; wsUrl: string };
-  return {
-    url,
-    wsUrl,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 const liveDay = '2025-03-17';
 const rounds = Math.max(2, arg('rounds', 4));
