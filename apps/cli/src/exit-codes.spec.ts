@@ -74,6 +74,17 @@ describe('exit codes per command and failure class (real CLI, simulator)', () =>
     expect(requests()).toBe(before);
   }, 120_000);
 
+  it.each([
+    ['Christmas', '2025-12-25', /^spyglass: INVALID_ARGUMENT: --date 2025-12-25 is not an NYSE trading day \(weekend or exchange holiday\); the sessions around it are 2025-12-24 and 2025-12-26\n$/],
+    ['a Saturday', '2025-03-08', /^spyglass: INVALID_ARGUMENT: --date 2025-03-08 is not an NYSE trading day \(weekend or exchange holiday\); the sessions around it are 2025-03-07 and 2025-03-10\n$/],
+    ['no such date', '2025-02-30', /^spyglass: INVALID_ARGUMENT: --date 2025-02-30 is not a calendar date \(YYYY-MM-DD\)\n$/],
+  ])('discover --date on %s: exit 2 before any request, naming the sessions around it', async (_when, date, stderr) => {
+    const before = requests();
+    const r = await runCli(['--data-root', tempDataRoot(), 'discover', '--date', date], env);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 2, stderr: expect.stringMatching(stderr) });
+    expect(requests()).toBe(before);
+  }, 120_000);
+
   it('consolidate over a range with nothing stored: exit 0, the skipped dates counted on one line per reason', async () => {
     const r = await runCli(['--data-root', tempDataRoot(), 'consolidate', '--start-date', '2025-03-03', '--end-date', '2025-03-31'], env);
     expect(r.code).toBe(0);

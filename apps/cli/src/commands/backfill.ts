@@ -54,13 +54,38 @@ export function resolveRange(a: { 'start-date'?: string; 'end-date'?: string }, 
     for (let i = 1; i < spanDays; i++) from = nyseCalendar.previousTradingDay(from);
   }
   for (const [flag, d] of [['start-date', from], ['end-date', to]] as const) {
-    const t = Date.parse(`${d}T12:00:00Z`);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== d) {
-      throw new SpyglassError('INVALID_ARGUMENT', `--${flag} ${d} is not a calendar date (YYYY-MM-DD)`);
-    }
+    if (!isCalendarDate(d)) throw new SpyglassError('INVALID_ARGUMENT', `--${flag} ${d} is not a calendar date (YYYY-MM-DD)`);
   }
   if (from > to) throw new SpyglassError('INVALID_ARGUMENT', `--start-date ${from} is after --end-date ${to}`);
   return { from, to };
+}
+
+const isCalendarDate = (d: string): boolean => {
+  const t = Date.parse(`${d}T12:00:00Z`);
+  return /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === d;
+};
+
+/**
+ * A single-day flag (`discover --date`) checked before any request: a calendar date that is an
+ * NYSE session. A weekend or holiday names the sessions around it instead of asking the API for an
+ * opening price that cannot exist.
+ *
+ * @example
+ * ```ts
+ * checkedSessionDate('date', '2025-03-04'); // '2025-03-04'
+ * checkedSessionDate('date', '2025-12-25'); // throws INVALID_ARGUMENT: … the sessions around it are 2025-12-24 and 2025-12-26
+ * ```
+ */
+export function checkedSessionDate(flag: string, d: string): string {
+  if (!isCalendarDate(d)) throw new SpyglassError('INVALID_ARGUMENT', `--${flag} ${d} is not a calendar date (YYYY-MM-DD)`);
+  let around: string;
+  try {
+    if (nyseCalendar.isTradingDay(d)) return d;
+    around = ` (weekend or exchange holiday); the sessions around it are ${nyseCalendar.previousTradingDay(d)} and ${nyseCalendar.nextTradingDay(d)}`;
+  } catch (e) {
+    around = `: ${(e as Error).message}`;
+  }
+  throw new SpyglassError('INVALID_ARGUMENT', `--${flag} ${d} is not an NYSE trading day${around}`);
 }
 
 function ingestionFor(ctx: CliContext, a: Pick<RangeArgs, 'rate-limit'>): Ingestion {
@@ -314,7 +339,7 @@ export const discoverCommand = defineCommand({
       .option('rate-limit', { type: 'number', describe: 'requests per minute (0 = unlimited); overrides sources.yaml' }),
   handler: async (a) => {
     const ctx = loadWritingContext(a);
-    const date = a.date ?? resolveRange({}, 1).to;
+    const date = a.date === undefined ? resolveRange({}, 1).to : checkedSessionDate('date', a.date);
     const ingestion = ingestionFor(ctx, a);
     const o = ctx.config.sources.options;
     const opening = await ingestion.options.openingPrice(o.underlying, date);
