@@ -79,6 +79,8 @@ describe('exit codes per command and failure class (real CLI, simulator)', () =>
   it.each([
     ['discover', 'a Saturday', ['discover', '--date', '2025-03-08'], /--date 2025-03-08 is not a trading day \(Saturday\); the sessions before and after it are 2025-03-07 and 2025-03-10$/],
     ['stream-options', 'Independence Day', ['stream-options', '--date', '2025-07-04'], /--date 2025-07-04 is not a trading day \(Friday, Independence Day\); .* 2025-07-03 and 2025-07-07$/],
+    ['discover', 'Christmas', ['discover', '--date', '2025-12-25'], /--date 2025-12-25 is not a trading day \(Thursday, Christmas Day\); the sessions before and after it are 2025-12-24 and 2025-12-26$/],
+    ['discover', 'no such date', ['discover', '--date', '2025-02-30'], /--date 2025-02-30 is not a calendar date \(YYYY-MM-DD\)$/],
     ['stream-signals', 'a day of mourning', ['stream-signals', '--date', '2025-01-09'], /--date 2025-01-09 is not a trading day \(Thursday, National Day of Mourning \(Jimmy Carter\)\)/],
   ])('%s on %s: exit 2 before any request, naming the day and the sessions around it', async (_cmd, _when, argv, message) => {
     const before = requests();

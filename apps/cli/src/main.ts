@@ -1,17 +1,10 @@
 #!/usr/bin/env node
 // The `spyglass` command's entry. Loading the commands' modules (DuckDB, parquet-wasm, the XGBoost
 // bindings) takes a moment; a SIGINT/SIGTERM in that window gets its one line and exit code like a
-// signal at any other time, instead of a silent 143.
-import { exitCodeOf } from './stop-signal.js';
+// signal at any other time, instead of a silent 143 (or, with a listener taken off too late, none).
+import { installStartupSignals } from './startup-signals.js';
 
-const onStartupSignal = (sig: NodeJS.Signals): void => {
-  process.stderr.write(`spyglass: STOPPED: stopped by ${sig} while starting; nothing was run\n`);
-  process.exit(exitCodeOf(sig));
-};
-process.once('SIGINT', onStartupSignal);
-process.once('SIGTERM', onStartupSignal);
-
+const signals = installStartupSignals();
 const { runCli } = await import('./cli.js');
-process.off('SIGINT', onStartupSignal);
-process.off('SIGTERM', onStartupSignal);
+signals.started();
 await runCli(process.argv);

@@ -11,7 +11,7 @@ import { downloadStore } from './testing/download-store.js';
 import { partitionChecksums } from './testing/partition-checksums.js';
 import { startWorkerProcess, stopWorkerProcess } from './__test-support__/worker-process.js';
 import { startRedis, type TestRedis } from './testing/redis-server.js';
-import { startS3, type TestS3 } from './testing/s3rver.js';
+import { startS3, type TestS3 } from '@spyglass/storage/testing';
 import { ComputeFlow, computeDoneKey } from './compute-flow.js';
 import { COMPUTE_QUEUE } from './compute-job.js';
 import { IngestQueue } from './ingest-queue.js';

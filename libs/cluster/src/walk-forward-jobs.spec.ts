@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { loadFeatureTable, runWalkForward, type FeatureTable, type WalkForwardResult } from '@spyglass/ml';
+import { UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { startRedis, type TestRedis } from './testing/redis-server.js';
 import { IngestWorker } from './ingest-worker.js';
 import { connectRedis } from './redis-connection.js';
-import { WalkForwardJobs } from './walk-forward-jobs.js';
+import { FoldJobRunner, WALK_FORWARD_QUEUE, WalkForwardJobs } from './walk-forward-jobs.js';
 
 const COLUMNS = ['signal_a', 'signal_b', 'noise_0', 'noise_1'];
 const config = { mode: 'rolling' as const, trainMonths: 1, testMonths: 1, threshold: 0.6, purgeMinutes: 24 * 60 };
@@ -123,4 +124,75 @@ describe('walk-forward folds as BullMQ jobs (real redis-server)', () => {
       await rm(other, { recursive: true, force: true });
     }
   }, 120_000);
+
+  /** Waits until the namespace's walk-forward queue holds `n` waiting jobs (the run has enqueued). */
+  const waitForWaiting = async (jobs: WalkForwardJobs, n: number) => {
+    for (let i = 0; i < 400 && (await jobs.queue.getWaitingCount()) < n; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(await jobs.queue.getWaitingCount()).toBe(n);
+  };
+  /** Starts a good worker after the run was given up: it must train none of the run's folds. */
+  const laterWorkerTrains = async (namespace: string) => {
+    const [later] = await startWorkers(1, namespace, root);
+    let trained = 0;
+    later!.foldWorker!.on('completed', (_job, r: { status: string }) => void (r.status !== 'ABORTED' && trained++));
+    // The worker's first poll of the queue is immediate; give it time to take anything left.
+    await new Promise((r) => setTimeout(r, 1_500));
+    await later!.stop();
+    return trained;
+  };
+
+  it.each([
+    ['its abort signal', 'wfabort'],
+    ['a fold that failed for good', 'wffail'],
+  ])('a run given up by %s removes its waiting folds: a later worker trains none, no results remain', async (_case, namespace) => {
+    const jobs = new WalkForwardJobs({ redis: client, namespace, pollMs: 50 });
+    const stop = new AbortController();
+    const run = runWalkForward(table, { inWorker: false, config, trainer, folds: jobs.runner(table, { columns: COLUMNS }, stop.signal) });
+    const folds = embedded.splits.length;
+    await waitForWaiting(jobs, folds);
+    if (namespace === 'wfabort') {
+      stop.abort('SIGTERM');
+      await expect(run).rejects.toMatchObject({ code: 'ABORTED' });
+    } else {
+      // A worker takes the first fold and fails it for good (BullMQ's own calls, as a crashed run would).
+      const failing = new Worker(WALK_FORWARD_QUEUE, null, { connection: client, prefix: `${namespace}:bull` });
+      try {
+        const job = (await failing.getNextJob('failing-token'))!;
+        await job.moveToFailed(new UnrecoverableError('out of memory'), 'failing-token', false);
+        await expect(run).rejects.toMatchObject({ code: 'RETRIES_EXHAUSTED', message: expect.stringMatching(/fold 0 .*out of memory/) });
+      } finally {
+        await failing.close();
+      }
+    }
+    try {
+      expect(await jobs.queue.getJobCounts('waiting', 'delayed', 'prioritized', 'active')).toEqual({ waiting: 0, delayed: 0, prioritized: 0, active: 0 });
+      expect(await laterWorkerTrains(namespace)).toBe(0);
+      expect(await client.keys(`${namespace}:walk-forward:*`)).toEqual([]);
+    } finally {
+      await jobs.close();
+    }
+  }, 60_000);
+
+  it('a fold that is already running when its run is given up stores no result', async () => {
+    const namespace = 'wfactive';
+    const jobs = new WalkForwardJobs({ redis: client, namespace, pollMs: 50 });
+    const stop = new AbortController();
+    const run = runWalkForward(table, { inWorker: false, config, trainer, folds: jobs.runner(table, { columns: COLUMNS }, stop.signal) });
+    await waitForWaiting(jobs, embedded.splits.length);
+    // The worker holds fold 0 (locked, so the abort cannot remove it) and finishes it after the abort.
+    const holder = new Worker(WALK_FORWARD_QUEUE, null, { connection: client, prefix: `${namespace}:bull` });
+    try {
+      const job = (await holder.getNextJob('holder-token'))!;
+      stop.abort('SIGTERM');
+      await expect(run).rejects.toMatchObject({ code: 'ABORTED' });
+      expect(await jobs.queue.getJobCounts('waiting', 'active')).toEqual({ waiting: 0, active: 1 });
+      // The fold's own runner, as a worker runs it, now that the run is marked aborted.
+      const result = await new FoldJobRunner({ redis: client, namespace, location: { dataRoot: root }, inWorker: false }).run(job.data);
+      expect(result).toEqual({ index: 0, status: 'ABORTED' });
+      expect(await client.keys(`${namespace}:walk-forward:*`)).toEqual([]);
+    } finally {
+      await holder.close();
+      await jobs.close();
+    }
+  }, 60_000);
 });

@@ -71,6 +71,19 @@ export function featureTableDigest(table: FeatureTable): string {
 }
 
 const resultsKey = (namespace: string, run: string) => `${namespace}:walk-forward:${run}`;
+/** Set when the enqueuer gave a run up: workers skip its folds and drop their results. */
+const abortedKey = (namespace: string, run: string) => `${namespace}:walk-forward-aborted:${run}`;
+/** A day: longer than any fold's retries and backoff, so a late retry still sees the mark. */
+const ABORTED_TTL_SECONDS = 86_400;
+/** How often a worker training a fold looks for its run's abort mark. */
+const ABORT_POLL_MS = 1_000;
+/** Job states a run's abort removes: the fold has not started (or waits for a retry). */
+const PENDING_STATES = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children']);
+// Writes a fold's result unless its run was aborted (one round trip, so an abort between a check
+// and the write cannot leave a results hash behind).
+const STORE_UNLESS_ABORTED = `if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+return 1`;
 const foldJobId = (job: Pick<WalkForwardFoldJob, 'run' | 'window'>) => `walk-forward/${job.run}/${job.window.index}`;
 
 /** A fold's result as stored in Redis (probabilities as base64 of the Float32Array's bytes). */
@@ -112,24 +125,49 @@ export class FoldJobRunner {
     readonly inWorker?: boolean;
   }) {}
 
+  /**
+   * Trains one fold and stores its result. A fold of a run its enqueuer gave up (aborted, or
+   * failed on another fold) is not trained, or stops training when the mark appears, and ends
+   * with status `ABORTED` and no stored result: the job completes (and is removed) instead of
+   * being retried.
+   */
   async run(job: WalkForwardFoldJob, signal?: AbortSignal): Promise<{ readonly index: number; readonly status: string }> {
+    const ns = this.opts.namespace ?? 'spyglass';
+    const aborted = abortedKey(ns, job.run);
+    const skipped = { index: job.window.index, status: 'ABORTED' } as const;
+    if (await this.opts.redis.exists(aborted)) return skipped;
     const table = await this.table(job);
     const digest = featureTableDigest(table);
     if (digest !== job.digest) {
       this.cached = undefined;
       throw new UnrecoverableError(`walk-forward fold ${job.window.index}: the feature table on this worker (${table.rows} rows, digest ${digest.slice(0, 12)}) differs from the enqueuer's (digest ${job.digest.slice(0, 12)}); the workers must read the same data root or store`);
     }
-    const r = await runWalkForwardFold(table, job.window, {
-      config: job.config,
-      trainer: job.trainer,
-      ...(this.opts.libraryPath ? { libraryPath: this.opts.libraryPath } : {}),
-      ...(this.opts.inWorker === undefined ? {} : { inWorker: this.opts.inWorker }),
-      ...(signal ? { signal } : {}),
-    });
-    const p = r.probabilities;
-    const stored: StoredFold = { split: r.split, probabilities: p ? Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString('base64') : null };
-    await this.opts.redis.hset(resultsKey(this.opts.namespace ?? 'spyglass', job.run), String(job.window.index), JSON.stringify(stored));
-    return { index: job.window.index, status: r.split.status };
+    const stop = new AbortController();
+    const onAbort = () => stop.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+    const watch = setInterval(() => {
+      this.opts.redis.exists(aborted).then((n) => n && stop.abort(new SpyglassError('ABORTED', `walk-forward run ${job.run} was aborted by its enqueuer`)), () => undefined);
+    }, ABORT_POLL_MS);
+    try {
+      const r = await runWalkForwardFold(table, job.window, {
+        config: job.config,
+        trainer: job.trainer,
+        ...(this.opts.libraryPath ? { libraryPath: this.opts.libraryPath } : {}),
+        ...(this.opts.inWorker === undefined ? {} : { inWorker: this.opts.inWorker }),
+        signal: stop.signal,
+      });
+      const p = r.probabilities;
+      const stored: StoredFold = { split: r.split, probabilities: p ? Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString('base64') : null };
+      const wrote = await this.opts.redis.eval(STORE_UNLESS_ABORTED, 2, aborted, resultsKey(ns, job.run), String(job.window.index), JSON.stringify(stored));
+      return wrote === 1 ? { index: job.window.index, status: r.split.status } : skipped;
+    } catch (e) {
+      if (!signal?.aborted && (await this.opts.redis.exists(aborted).catch(() => 0))) return skipped;
+      throw e;
+    } finally {
+      clearInterval(watch);
+      signal?.removeEventListener('abort', onAbort);
+    }
   }
 
   private table(job: WalkForwardFoldJob): Promise<FeatureTable> {
@@ -170,6 +208,8 @@ export class FoldJobRunner {
  * worker of any machine (`spyglass worker --queue …`). The results are the embedded run's: each
  * worker runs the same fold function on the same table, checked by digest. A fold the queue lost
  * (a Redis restart without persistence) is added again; a fold that failed for good fails the run.
+ * A run given up (its `signal` aborted, a fold failed for good) removes its folds still waiting in
+ * the queue and marks itself aborted, so no later worker trains them and none stores a result.
  *
  * @example
  * ```ts
@@ -191,7 +231,7 @@ export class WalkForwardJobs {
     this.clock = opts.clock ?? systemClock;
   }
 
-  /** The fold runner of one table; `source` tells the workers how to load the same table. */
+  /** The fold runner of one table; `source` tells the workers how to load the same table; `signal` gives the run up. */
   runner(table: FeatureTable, source: FoldTableSource, signal?: AbortSignal): WalkForwardFoldRunner {
     const digest = featureTableDigest(table);
     return async (windows, { config, trainer }) => {
@@ -224,10 +264,31 @@ export class WalkForwardJobs {
           }
           await this.clock.sleep(this.opts.pollMs ?? 250, signal);
         }
+      } catch (e) {
+        // Given up (aborted, a fold failed for good): the other folds must not run on a later worker.
+        await this.abandon(run, jobs).catch(() => undefined);
+        // The poll's sleep rejects with the signal's bare reason (e.g. 'SIGTERM'): callers get a coded error.
+        throw signal?.aborted && !(e instanceof SpyglassError) ? new SpyglassError('ABORTED', 'stopped waiting for the walk-forward folds', { cause: signal.reason }) : e;
       } finally {
         await this.opts.redis.del(key).catch(() => undefined);
       }
     };
+  }
+
+  /**
+   * Gives a run up: marks it aborted (a worker skips its folds, stops one in training, and stores
+   * no result) and removes its folds that wait in the queue. Failed folds stay, for their reason.
+   * Returns how many jobs it removed.
+   */
+  private async abandon(run: string, jobs: readonly WalkForwardFoldJob[]): Promise<number> {
+    await this.opts.redis.set(abortedKey(this.ns, run), '1', 'EX', ABORTED_TTL_SECONDS);
+    let removed = 0;
+    for (const job of jobs) {
+      const id = foldJobId(job);
+      // A job that turned active between the two calls is locked: remove() leaves it, the mark stops it.
+      if (PENDING_STATES.has(await this.queue.getJobState(id))) removed += await this.queue.remove(id);
+    }
+    return removed;
   }
 
   async close(): Promise<void> {

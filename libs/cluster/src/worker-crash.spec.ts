@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createExchangeSim, type ExchangeSim } from '@spyglass/exchange-sim';
 import { ingestJobId, ingestJobsFor } from '@spyglass/pipeline';
 import { ObjectStoreDataset, S3ObjectStore, rawDatasetSpecs } from '@spyglass/storage';
-import { startS3, type TestS3 } from './testing/s3rver.js';
+import { startS3, type TestS3 } from '@spyglass/storage/testing';
 import type { Redis } from 'ioredis';
 import { datasetDigest } from './__test-support__/dataset-digest.js';
 import { startRedis, type TestRedis } from './testing/redis-server.js';

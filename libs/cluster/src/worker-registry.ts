@@ -1,3 +1,4 @@
+import { SpyglassError } from '@spyglass/core';
 import type { Redis } from 'ioredis';
 
 /**
@@ -60,9 +61,20 @@ export class WorkerRegistry {
     return all.map((w) => ({ ...w, alive: w.status !== 'stopped' && now - w.lastSeen < 3 * HEARTBEAT_MS })).sort((a, b) => a.startedAt - b.startedAt || (a.id < b.id ? -1 : 1));
   }
 
-  /** Asks one worker (by id) or all live ones to finish their active jobs and exit; the ids asked. */
+  /**
+   * Asks one worker (by id) or all live ones to finish their active jobs and exit; the ids asked.
+   * An id that names no live worker is a NOT_FOUND error naming the live ones (a typo must not
+   * read as "nothing to stop" while the worker runs on); `all` with none live asks nobody.
+   */
   async requestStop(id: string, now = Date.now()): Promise<string[]> {
-    const live = (await this.list(now)).filter((w) => w.alive && (id === 'all' || w.id === id));
+    const workers = await this.list(now);
+    const live = workers.filter((w) => w.alive && (id === 'all' || w.id === id));
+    if (id !== 'all' && live.length === 0) {
+      const known = workers.find((w) => w.id === id);
+      const others = workers.filter((w) => w.alive).map((w) => w.id);
+      const why = known ? `worker ${id} is ${known.status === 'stopped' ? 'stopped' : 'gone (no heartbeat)'}` : `no worker with id ${id}`;
+      throw new SpyglassError('NOT_FOUND', `${why} in namespace ${this.ns}; live workers: ${others.join(', ') || 'none'} (see \`spyglass workers list --queue …\`)`);
+    }
     if (id === 'all') await this.redis.set(`${this.ns}:workers:stop:all`, String(now), 'PX', 24 * 3_600_000);
     for (const w of live) await this.redis.set(`${this.ns}:workers:stop:${w.id}`, String(now), 'PX', 24 * 3_600_000);
     return live.map((w) => w.id);

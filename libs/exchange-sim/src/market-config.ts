@@ -14,7 +14,10 @@ export interface MarketConfig {
   readonly expirations?: number;
   /** Strikes every $1 within this fraction of the listing day's open (default 0.05 = ±5 %). */
   readonly strikeRange?: number;
-  /** Half-dollar strikes within this many dollars of the money (default 5). */
+  /**
+   * Half-dollar strikes within this many dollars of the money (default 0: SPY lists strikes at
+   * $1 intervals, near the money too).
+   */
   readonly halfStrikeRange?: number;
   /** Days kept in each generated-day cache (default 64). */
   readonly cacheDays?: number;
@@ -35,7 +38,7 @@ export function resolveMarketConfig(config: MarketConfig): ResolvedMarketConfig 
     seed: config.seed,
     expirations: Math.max(1, Math.floor(config.expirations ?? 2)),
     strikeRange: config.strikeRange ?? 0.05,
-    halfStrikeRange: config.halfStrikeRange ?? 5,
+    halfStrikeRange: config.halfStrikeRange ?? 0,
     cacheDays: config.cacheDays ?? 64,
   };
 }

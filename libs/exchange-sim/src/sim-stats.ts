@@ -71,7 +71,7 @@ export interface SimStats {
     readonly barsChecked: number;
     /** Share of bar closes within the model's half-spread (+ half a cent) of Black-Scholes. */
     readonly withinSpread: number;
-    /** Median |IV implied from the bar close − surface IV|, in vol points, for closes ≥ $0.50. */
+    /** Median |IV implied from the bar close − surface IV|, in vol points, for out-of-the-money closes ≥ $0.50. */
     readonly medianIvErrorPoints: number;
   };
   readonly moves: {
@@ -275,7 +275,10 @@ export function simStats(market: SyntheticMarket, options: SimStatsOptions = {})
         if (!q) continue;
         barsChecked++;
         if (Math.abs(bar.c - Math.max(0.01, q.theo)) <= q.halfSpread + 0.005 + 1e-9) within++;
-        if (bar.c >= 0.5 && q.years > 0) {
+        // Out-of-the-money only, as IV surfaces are fitted: an in-the-money price is mostly intrinsic
+        // value, so a cent of spread moves its implied volatility by whole points.
+        const otm = contract.contractType === 'call' ? contract.strike > q.spot : contract.strike < q.spot;
+        if (otm && bar.c >= 0.5 && q.years > 0) {
           const iv = impliedVolatility({
             type: contract.contractType, spot: q.spot, strike: contract.strike, years: q.years, rate: q.rate, dividendYield: q.dividendYield, price: bar.c,
           });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { nyseCalendar } from '@spyglass/core';
 import { bsPrice } from '@spyglass/features';
 import { parseOccTicker } from '@spyglass/core';
@@ -65,16 +66,32 @@ describe('SPY and VIX minute bars', () => {
 });
 
 describe('option chain', () => {
-  it('lists 0DTE and 1DTE with $1 strikes and $0.5 strikes near the money', () => {
+  // The SPY option tickers of the real API's specification (the fixtures hold no SPY chain): every
+  // strike a whole dollar, as SPY's listings are ($1 minimum strike interval).
+  const realSpyTickers = [...new Set(readFileSync(new URL('./__fixtures__/openapi.json', import.meta.url), 'utf8').match(/O:SPY\d{6}[CP]\d{8}/g))];
+
+  it('lists 0DTE and 1DTE with strikes $1 apart and none between, like the real SPY tickers', () => {
+    expect(realSpyTickers.length).toBeGreaterThanOrEqual(3);
+    expect(realSpyTickers.map((t) => parseOccTicker(t).strike).filter((k) => !Number.isInteger(k))).toEqual([]);
     const contracts = market.optionContracts('2025-03-04');
     expect([...new Set(contracts.map((c) => c.expiration))]).toEqual(['2025-03-04', '2025-03-05']);
-    const strikes = [...new Set(contracts.filter((c) => c.expiration === '2025-03-04').map((c) => c.strike))].sort((a, b) => a - b);
+    for (const expiration of ['2025-03-04', '2025-03-05']) {
+      const strikes = [...new Set(contracts.filter((c) => c.expiration === expiration).map((c) => c.strike))].sort((a, b) => a - b);
+      const open = market.stockBars('SPY', '2025-03-04')[0]!.o;
+      expect(strikes.filter((k) => !Number.isInteger(k))).toEqual([]);
+      expect(strikes.every((k, i, a) => i === 0 || k - a[i - 1]! === 1)).toBe(true);
+      // The money is inside the chain, with strikes on both sides of it.
+      expect(strikes[0]!).toBeLessThan(open - 5);
+      expect(strikes.at(-1)!).toBeGreaterThan(open + 5);
+    }
+    for (const c of contracts) expect(parseOccTicker(c.ticker)).toEqual({ underlying: 'SPY', expiration: c.expiration, contractType: c.contractType, strike: c.strike });
+  });
+
+  it('lists $0.5 strikes near the money only when asked (halfStrikeRange)', () => {
+    const halves = new SyntheticMarket({ seed: 42, halfStrikeRange: 5 }).strikes('2025-03-04').filter((k) => !Number.isInteger(k));
     const open = market.stockBars('SPY', '2025-03-04')[0]!.o;
-    const halves = strikes.filter((k) => !Number.isInteger(k));
     expect(halves.length).toBeGreaterThan(5);
     expect(halves.every((k) => Math.abs(k - open) < 8)).toBe(true);
-    expect(strikes.filter((k) => Number.isInteger(k)).every((k, i, a) => i === 0 || k - a[i - 1]! === 1)).toBe(true);
-    for (const c of contracts) expect(parseOccTicker(c.ticker)).toEqual({ underlying: 'SPY', expiration: c.expiration, contractType: c.contractType, strike: c.strike });
   });
 
   it('lists more expirations when configured', () => {

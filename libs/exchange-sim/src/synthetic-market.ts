@@ -117,7 +117,7 @@ export class SyntheticMarket {
     return this.dates.slice(s.index, s.index + this.config.expirations);
   }
 
-  /** Strikes of an expiration: $1 apart around its listing day's open, $0.5 near the money. */
+  /** Strikes of an expiration: $1 apart around its listing day's open (and $0.5 near the money with `halfStrikeRange`). */
   strikes(expiration: string): number[] {
     const s = this.state(expiration);
     if (!s) return [];

@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { StockBar } from '@spyglass/core';
-import { startS3, type TestS3 } from './__test-support__/s3rver.js';
+import { startS3, type TestS3 } from './testing/index.js';
 import { ObjectStoreDataset } from './object-store-dataset.js';
 import { LocalObjectStore } from './object-store.js';
 import { ParquetDataset } from './parquet-dataset.js';

@@ -19,13 +19,11 @@
 // The simulator runs in a child process (sim-process.ts) so its CPU is on the other core and its
 // caches stay out of the pipeline's RSS, as a remote exchange would. Everything is written under one
 // temp directory that is removed afterwards.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Dataset, nyDate, nyseCalendar, type IndexBar, type OptionBar, type StockBar } from '@spyglass/core';
@@ -35,9 +33,8 @@ import { Deduplicator, Quarantine, recordKeyFor, validatorFor } from '@spyglass/
 import { EquityClient, MassiveRest, createIndexStream, createOptionStream, createStockStream, type MarketStream } from '@spyglass/sources';
 import { CheckpointStore, ParquetDataset, rawDatasetSpecs, type DatasetSpec } from '@spyglass/storage';
 import { measureSourcesThroughput } from '../sources/bench.js';
+import { startSimProcess } from './start-sim-process.js';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const REPO = join(HERE, '..', '..', '..');
 const API_KEY = 'bench-key-0000000000';
 const SEED = 42;
 /** RSS may grow at most this much between the first (warm) and the last reading to count as flat. */
@@ -192,30 +189,6 @@ function percentile(xs: ArrayLike<number>, p: number): number {
   if (xs.length === 0) return NaN;
   const sorted = Float64Array.from(xs).sort();
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
-/** The simulator in a child process; `stop` ends it by its own pid. */
-export async function startSimProcess(options: Record<string, unknown>): Promise<{ url: string; wsUrl: string; child: ChildProcess; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(HERE, 'sim-process.ts'), JSON.stringify(options)], { cwd: REPO, stdio: ['pipe', 'pipe', 'inherit'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const line = await new Promise<string>((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout! });
-    rl.once('line', (l) => {
-      rl.close();
-      resolve(l);
-    });
-    child.once('exit', (code) => reject(new Error(`bench: the simulator process exited (code ${code}) before listening`)));
-  });
-  const { url, wsUrl } = JSON.parse(line) as { url: string; wsUrl: string };
-  return {
-    url,
-    wsUrl,
-    child,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
 }
 
 export function ingestionSettings(dataRoot: string, restBaseUrl: string): IngestionSettings {

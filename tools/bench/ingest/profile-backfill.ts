@@ -9,7 +9,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nyseCalendar } from '@spyglass/core';
 import { Ingestion } from '@spyglass/pipeline';
-import { ingestionSettings, startSimProcess } from './bench.js';
+import { ingestionSettings } from './bench.js';
+import { startSimProcess } from './start-sim-process.js';
 
 const arg = (name: string, def: number): number => {
   const k = process.argv.indexOf(`--${name}`);

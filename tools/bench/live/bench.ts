@@ -21,10 +21,8 @@
 //
 // Each round also prints the scoring thread's GC pauses (perf_hooks): a pause holds every burst that
 // arrives during it, so on an idle core they are what is left of the tail.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { loadavg, tmpdir } from 'node:os';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { join } from 'node:path';
@@ -35,6 +33,7 @@ import { Ingestion, LiveSignalEngine, ParquetWriterThread, SignalModel, Streamin
 import { Deduplicator, recordKeyFor, validatorFor } from '@spyglass/processing';
 import { rawDatasetSpecs } from '@spyglass/storage';
 import { createIndexStream, createOptionStream, createStockStream } from '@spyglass/sources';
+import { startSimProcess } from '../ingest/start-sim-process.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -70,30 +69,6 @@ const schedstat = (): { runMs: number; waitMs: number } => {
   }
 };
 const max = (xs: number[]) => (xs.length === 0 ? Number.NaN : xs.reduce((a, b) => (b > a ? b : a), Number.NEGATIVE_INFINITY));
-
-/** The simulator in a child process; `stop` ends it by its own pid. */
-async function startSimProcess(options: Record<string, unknown>): Promise<{ url: string; wsUrl: string; stop: () => Promise<void> }> {
-  const script = fileURLToPath(new URL('../ingest/sim-process.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(options)], { cwd: fileURLToPath(new URL('../../..', import.meta.url)), stdio: ['pipe', 'pipe', 'inherit'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const line = await new Promise<string>((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout! });
-    rl.once('line', (l) => {
-      rl.close();
-      resolve(l);
-    });
-    child.once('exit', (code) => reject(new Error(`bench: the simulator process exited (code ${code}) before listening`)));
-  });
-  const { url, wsUrl } = JSON.parse(line) as { url: string; wsUrl: string };
-  return {
-    url,
-    wsUrl,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 const liveDay = '2025-03-17';
 const rounds = Math.max(2, arg('rounds', 4));

@@ -1,5 +1,5 @@
 import { defineCommand } from '../define-command.js';
-import { ComputeFlow, IngestQueue, IngestWorker, RedisCheckpointStore } from '@spyglass/cluster';
+import { ComputeFlow, IngestQueue, IngestWorker, RedisCheckpointStore, type ComputeRunResult, type QueueRunResult } from '@spyglass/cluster';
 import { SpyglassError } from '@spyglass/core';
 import { ingestJobsFor, ingestionSettings, type IngestJobDataset } from '@spyglass/pipeline';
 import { processingOptions } from '@spyglass/processing';
@@ -7,6 +7,7 @@ import { clusterOptions, openClusterBackends, type ClusterArgs } from '../cluste
 import { loadContext, loadWritingContext } from '../context.js';
 import { printResult, type GlobalArgs } from '../output.js';
 import { xgboostLibrary } from './ml/model-context.js';
+import { exitCodeOf, stopOnSignal } from '../stop-signal.js';
 
 
 /** `spyglass worker --queue redis://…`: runs queued ingest jobs on this machine until stopped. */
@@ -74,22 +75,43 @@ export async function enqueueBackfillAll(
       const { pending, done } = await queue.enqueue(jobs);
       process.stderr.write(`queued ${pending} jobs (${done} already done) on ${where}\n`);
     }
-    const ingested = await queue.waitUntilDone(jobs, {
-      pollMs: 1_000,
-      onProgress: (p) => process.stderr.isTTY && process.stderr.write(`\r${p.done}/${p.total} done, ${p.active} running, ${p.waiting} waiting, ${p.failed} failed, ${p.workers} workers   `),
-    });
-    if (process.stderr.isTTY) process.stderr.write('\n');
-    // A failed ingest job fails its date's flow (failParentOnFailure), so the wait below ends too.
-    const computed = flow ? await flow.waitUntilDone(jobs, { pollMs: 1_000 }) : undefined;
-    const result = { ...ingested, ...(computed ? { compute: computed } : {}) };
-    const failed = [...ingested.failed, ...(computed?.failed ?? [])];
-    printResult(a, result, () =>
-      `${ingested.done}/${ingested.total} jobs done in ${ingested.seconds.toFixed(1)} s${ingested.requeued ? `, ${ingested.requeued} re-queued after Redis lost them` : ''}` +
-      (computed ? `\n${computed.done}/${computed.total} consolidation + features steps done${computed.requeued ? `, ${computed.requeued} flows re-queued` : ''}` : '') +
-      failed.map((f) => `\n  failed ${f.id}: ${f.reason}`).join(''));
-    if (failed.length > 0) throw new SpyglassError('RETRIES_EXHAUSTED', `${failed.length} jobs failed; first: ${failed[0]!.id}: ${failed[0]!.reason}`);
+    // The queued jobs belong to the workers: a signal stops this wait only, and says so.
+    const stop = stopOnSignal();
+    const stopped = async (e: unknown): Promise<never> => {
+      if (!stop.signal.aborted) throw e;
+      const p = await queue.progress(jobs).catch(() => undefined);
+      const left = p ? `${p.total - p.done} of ${p.total} jobs not done yet stay` : 'the queued jobs stay';
+      process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}spyglass: STOPPED: backfill-all stopped waiting by ${stop.signal.reason}; ${left} on ${where} and the workers run them (run the same command again to follow them, \`spyglass workers stop all --queue …\` to stop the workers)\n`);
+      process.exit(exitCodeOf(stop.signal.reason as NodeJS.Signals));
+    };
+    try {
+      const ingested = await queue
+        .waitUntilDone(jobs, {
+          pollMs: 1_000,
+          signal: stop.signal,
+          onProgress: (p) => process.stderr.isTTY && process.stderr.write(`\r${p.done}/${p.total} done, ${p.active} running, ${p.waiting} waiting, ${p.failed} failed, ${p.workers} workers   `),
+        })
+        .catch(stopped);
+      if (process.stderr.isTTY) process.stderr.write('\n');
+      // A failed ingest job fails its date's flow (failParentOnFailure), so the wait below ends too.
+      const computed = flow ? await flow.waitUntilDone(jobs, { pollMs: 1_000, signal: stop.signal }).catch(stopped) : undefined;
+      report(a, ingested, computed);
+    } finally {
+      stop.dispose();
+    }
   } finally {
     await Promise.all([queue.close(), flow?.close()]);
     await redis.quit();
   }
+}
+
+/** The closing lines of a queued backfill-all; failed jobs fail the command. */
+function report(a: GlobalArgs, ingested: QueueRunResult, computed: ComputeRunResult | undefined): void {
+  const result = { ...ingested, ...(computed ? { compute: computed } : {}) };
+  const failed = [...ingested.failed, ...(computed?.failed ?? [])];
+  printResult(a, result, () =>
+    `${ingested.done}/${ingested.total} jobs done in ${ingested.seconds.toFixed(1)} s${ingested.requeued ? `, ${ingested.requeued} re-queued after Redis lost them` : ''}` +
+    (computed ? `\n${computed.done}/${computed.total} consolidation + features steps done${computed.requeued ? `, ${computed.requeued} flows re-queued` : ''}` : '') +
+    failed.map((f) => `\n  failed ${f.id}: ${f.reason}`).join(''));
+  if (failed.length > 0) throw new SpyglassError('RETRIES_EXHAUSTED', `${failed.length} jobs failed; first: ${failed[0]!.id}: ${failed[0]!.reason}`);
 }

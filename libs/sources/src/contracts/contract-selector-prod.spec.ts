@@ -19,7 +19,7 @@ describe('ContractSelector in PROD mode against the simulator', () => {
     ['2025-03-07', 'next_trading_day', '2025-03-10'],
   ] as const)('on %s (%s) takes the listed contracts nearest the opening', async (date, expiry, expiration) => {
     const { price } = await options.openingPrice('SPY', date);
-    const selector = new ContractSelector({ mode: 'prod', lister: options, params: { underlying: 'SPY', increment: 0.5, nCalls: 2, nPuts: 2, expiry } });
+    const selector = new ContractSelector({ mode: 'prod', lister: options, params: { underlying: 'SPY', increment: 1, nCalls: 2, nPuts: 2, expiry } });
     const sel = await selector.select(date, price);
     expect(sel.expiration).toBe(expiration);
     expect(sel.shortfall).toEqual({ calls: 0, puts: 0 });
@@ -33,8 +33,8 @@ describe('ContractSelector in PROD mode against the simulator', () => {
     const putStrikes = listing.records.filter((c) => c.contractType === 'put' && c.strike <= price).map((c) => c.strike).sort((a, b) => b - a);
     expect(sel.calls.map((c) => c.strike)).toEqual(callStrikes.slice(0, 2));
     expect(sel.puts.map((c) => c.strike)).toEqual(putStrikes.slice(0, 2));
-    // Near the money the simulator lists every $0.5, so the nearest listed strikes are the computed targets.
-    const targets = computeStrikes({ opening: price, nCalls: 2, nPuts: 2, increment: 0.5 });
+    // The simulator lists every $1, as SPY does, so the nearest listed strikes are the computed targets.
+    const targets = computeStrikes({ opening: price, nCalls: 2, nPuts: 2, increment: 1 });
     expect(sel.calls.map((c) => c.strike)).toEqual(targets.calls);
     expect(sel.puts.map((c) => c.strike)).toEqual(targets.puts);
   });

@@ -1,11 +1,10 @@
-import { GetIndicesAggregatesSortEnum, GetIndicesAggregatesTimespanEnum } from '@massive.com/client-js';
+import { GetIndicesAggregatesSortEnum, GetIndicesAggregatesTimespanEnum, type DefaultApi } from '@massive.com/client-js';
 import type { IndexBar } from '@spyglass/core';
 import { decodeIndexBar } from '../wire/decode-bars.js';
-import type { FetchResult } from '../wire/decode-result.js';
-import type { DateBound } from './date-bound.js';
-import { collectPages, type DecodedPage } from './decoded-page.js';
-import type { MassiveRest, WirePage } from './massive-rest.js';
-import { decodeBarPages, minuteAggregatePages } from './minute-aggregates.js';
+import type { DecodeResult } from '../wire/decode-result.js';
+import type { ClientCall } from './massive-rest.js';
+import type { MinuteRange } from './minute-aggregates.js';
+import { MinuteBarClient } from './minute-bar-client.js';
 
 /**
  * Index minute bars (e.g. `I:VIX`): no volume, as the real index feed.
@@ -16,33 +15,15 @@ import { decodeBarPages, minuteAggregatePages } from './minute-aggregates.js';
  * const { records } = await indices.minuteBars('I:VIX', '2025-03-04', '2025-03-04');
  * ```
  */
-export class IndexClient {
-  constructor(private readonly rest: MassiveRest, private readonly opts: { limit?: number } = {}) {}
-
-  /** Raw wire pages, in order. */
-  pages(ticker: string, from: DateBound, to: DateBound, signal?: AbortSignal): AsyncGenerator<WirePage> {
-    return minuteAggregatePages(
-      this.rest,
-      ticker,
-      from,
-      to,
-      this.opts.limit,
-      (api, o, r) =>
-        api.getIndicesAggregates(
-          { indicesTicker: ticker, multiplier: 1, timespan: GetIndicesAggregatesTimespanEnum.Minute, from: r.from, to: r.to, sort: GetIndicesAggregatesSortEnum.Asc, limit: r.limit },
-          o,
-        ),
-      signal,
+export class IndexClient extends MinuteBarClient<IndexBar> {
+  protected request(api: DefaultApi, o: Parameters<ClientCall>[1], ticker: string, r: MinuteRange): Promise<unknown> {
+    return api.getIndicesAggregates(
+      { indicesTicker: ticker, multiplier: 1, timespan: GetIndicesAggregatesTimespanEnum.Minute, from: r.from, to: r.to, sort: GetIndicesAggregatesSortEnum.Asc, limit: r.limit },
+      o,
     );
   }
 
-  /** Pages decoded to {@link IndexBar}s, malformed wire records kept as rejected. */
-  async *barPages(ticker: string, from: DateBound, to: DateBound, signal?: AbortSignal): AsyncGenerator<DecodedPage<IndexBar>> {
-    yield* decodeBarPages(this.rest.clock, this.pages(ticker, from, to, signal), (raw, ingestedAt) => decodeIndexBar(raw, ticker, ingestedAt));
-  }
-
-  /** Every minute bar of the index from `from` to `to`, in timestamp order. */
-  minuteBars(ticker: string, from: DateBound, to: DateBound, signal?: AbortSignal): Promise<FetchResult<IndexBar>> {
-    return collectPages(this.barPages(ticker, from, to, signal));
+  protected decode(raw: unknown, ticker: string, ingestedAt: number): DecodeResult<IndexBar> {
+    return decodeIndexBar(raw, ticker, ingestedAt);
   }
 }

@@ -10,6 +10,7 @@ import { xgboostLibrary } from './model-context.js';
 import { writeText } from './report-files.js';
 import { dataRootLayout } from '@spyglass/core';
 import { WalkForwardJobs, connectRedis } from '@spyglass/cluster';
+import { exitCodeOf, stopOnSignal } from '../../stop-signal.js';
 
 /** The arguments of `spyglass ml walk-forward`. */
 export interface WalkForwardArgs extends RangeArgs {
@@ -75,18 +76,28 @@ export const walkForwardCommand = defineCommand({
     }
     const redis = a.queue ? await connectRedis(a.queue) : undefined;
     const jobs = redis ? new WalkForwardJobs({ redis, namespace: a.namespace }) : undefined;
+    // Queued folds outlive this process: SIGTERM/SIGINT gives the run up so no worker trains them later.
+    const stop = jobs ? stopOnSignal() : undefined;
     const result = await runWalkForward(table, {
       ...xgboostLibrary(),
       config,
       trainer: trainerConfigFrom(ctx.config.ml),
-      ...(jobs ? { folds: jobs.runner(table, { ...(from ? { from } : {}), ...(to ? { to } : {}) }) } : {}),
+      ...(jobs ? { folds: jobs.runner(table, { ...(from ? { from } : {}), ...(to ? { to } : {}) }, stop?.signal) } : {}),
       onSplit: (s) => {
         if (!a.json) process.stderr.write(`  ${s.window.testMonth}: ${s.status}${s.status === 'OK' ? `, ${s.totalSignals} signals` : ` (${s.reason})`}\n`);
       },
-    }).finally(async () => {
-      await jobs?.close();
-      await redis?.quit();
-    });
+    })
+      .catch((e: unknown) => {
+        if (!stop?.signal.aborted) throw e;
+        const sig = stop.signal.reason as NodeJS.Signals;
+        process.stderr.write(`spyglass: STOPPED: ml walk-forward stopped by ${sig}; its folds still waiting in the queue were removed and the workers skip the rest\n`);
+        process.exit(exitCodeOf(sig));
+      })
+      .finally(async () => {
+        stop?.dispose();
+        await jobs?.close();
+        await redis?.quit();
+      });
     const output = writeText(a.output ?? dataRootLayout(ctx.dataRoot).report('walk_forward', 'walk_forward_results.json'), `${JSON.stringify(result, null, 2)}\n`);
     printResult(a, { ...result, output }, () => [formatWalkForward(result), walkForwardAsciiChart(result), `  results: ${output}`].join('\n'));
   },

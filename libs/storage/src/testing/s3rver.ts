@@ -18,7 +18,14 @@ interface S3rverServer {
 
 /**
  * Starts s3rver on 127.0.0.1 with the given buckets. s3rver is loaded on first use, so importing
- * `@spyglass/cluster/testing` needs it only where a test starts one (install it as a dev dependency).
+ * `@spyglass/storage/testing` needs it only where a test starts one (install it as a dev dependency).
+ *
+ * @example
+ * ```ts
+ * const s3 = await startS3(['market']);
+ * const store = new S3ObjectStore({ url: 's3://market/spyglass', endpoint: s3.endpoint, credentials: s3.credentials });
+ * await s3.close();
+ * ```
  */
 export async function startS3(buckets: readonly string[] = ['market']): Promise<TestS3> {
   const { default: S3rver } = (await import('s3rver' as string)) as { default: new (options: Record<string, unknown>) => S3rverServer };
