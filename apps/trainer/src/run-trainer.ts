@@ -15,6 +15,8 @@ export interface TrainerEnvironment {
   readonly progress?: (line: string) => void;
   /** Log destination; default stderr. */
   readonly logDestination?: NodeJS.WritableStream;
+  /** Gives a `--queue` run up: its waiting walk-forward folds are removed and the workers skip the rest. */
+  readonly signal?: AbortSignal;
 }
 
 /** The trainer's result: the training job's, plus the feature stage when it ran. */
@@ -83,7 +85,7 @@ export async function runTrainer(args: TrainerArgs, environment: TrainerEnvironm
     gitRevision: gitRevision(),
     ...(environment.xgboostLibraryPath ? { xgboostLibraryPath: environment.xgboostLibraryPath } : {}),
     walkForward: args.walkForward,
-    ...(folds ? { walkForwardFolds: (table, source) => folds.runner(table, source) } : {}),
+    ...(folds ? { walkForwardFolds: (table, source) => folds.runner(table, source, environment.signal) } : {}),
     logger,
     onProgress: (stage, detail) => say(`  ${stage}: ${detail}`),
   }).finally(async () => {
