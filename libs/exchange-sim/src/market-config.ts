@@ -12,7 +12,7 @@ export interface MarketConfig {
   readonly seed: number | string;
   /** Daily expirations listed at once: 2 = 0DTE and 1DTE (the default). */
   readonly expirations?: number;
-  /** Strikes every $1 within this fraction of the listing day's open (default 0.05 = ±5 %). */
+  /** Strikes every $1 within this fraction of the listing day's open (default 0.07 = ±7 %: about ±$39 at SPY 560, so a ±$35 band holds the 250+ contracts a live 0DTE+1DTE chain has). */
   readonly strikeRange?: number;
   /**
    * Half-dollar strikes within this many dollars of the money (default 0: SPY lists strikes at
@@ -37,7 +37,7 @@ export function resolveMarketConfig(config: MarketConfig): ResolvedMarketConfig 
   return {
     seed: config.seed,
     expirations: Math.max(1, Math.floor(config.expirations ?? 2)),
-    strikeRange: config.strikeRange ?? 0.05,
+    strikeRange: config.strikeRange ?? 0.07,
     halfStrikeRange: config.halfStrikeRange ?? 0,
     cacheDays: config.cacheDays ?? 64,
   };
