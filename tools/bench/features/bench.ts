@@ -3,7 +3,7 @@
 //
 //   npx tsc -b libs/processing/tsconfig.lib.json libs/exchange-sim/tsconfig.lib.json
 //   node --import tsx tools/bench/features/bench.ts [--days 252] [--contracts 24] [--root /tmp/dir [--reuse]]
-//                                                  [--batch-dates N] [--method kernels|sql] [--json]
+//                                                  [--batch-dates N] [--method kernels|sql] [--separate] [--json]
 // Ends with one JSON line: {"bench":"features","optionRows","seconds","peakRssMb",…} (peak RSS of
 // the consolidation and feature phases, sampled every 20 ms).
 //
@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { nyseCalendar, type IndexBar, type NewsArticle, type OptionBar, type StockBar } from '@spyglass/core';
 import { SyntheticMarket } from '@spyglass/exchange-sim';
-import { consolidate, generateFeatures } from '@spyglass/processing';
+import { consolidate, consolidateAndGenerateFeatures, generateFeatures, type ConsolidateSummary, type FeatureSummary } from '@spyglass/processing';
 import { ParquetDataset, rawDatasetSpecs } from '@spyglass/storage';
 
 const arg = (name: string, fallback: string) => {
@@ -33,6 +33,10 @@ const reuse = process.argv.includes('--reuse');
 const json = process.argv.includes('--json');
 // --method sql: both steps through DuckDB's joins and window frames (the reference paths) instead of the typed-array kernels
 const METHOD = arg('method', 'kernels');
+// --separate: consolidate() then generateFeatures() (the features re-read the consolidated files)
+// instead of consolidateAndGenerateFeatures (one pass, features from the rows in memory; the default
+// of the kernels method). Both write the same files.
+const SEPARATE = METHOD === 'sql' || process.argv.includes('--separate');
 
 // Peak RSS: the kernel's high-water mark (covers DuckDB's native memory), and a 20 ms sampler so
 // each phase gets its own peak.
@@ -108,8 +112,17 @@ try {
   const gen = reuse && existsSync(join(root, 'raw', 'options')) ? await phase(async () => ({ stocks: Number.NaN, options: Number.NaN })) : await phase(() => writeYear(root, dates));
   const floor = await phase(() => ioFloor(root, join(root, 'floor')));
   const batch = BATCH === undefined ? {} : { batchDates: BATCH };
-  const cons = await phase(() => consolidate({ root, dates, ...batch, method: METHOD === 'sql' ? 'sql' : 'kernels' }));
-  const feat = await phase(() => generateFeatures({ root, dates, ...batch, method: METHOD === 'sql' ? 'sql' : 'engine' }));
+  let cons: Awaited<ReturnType<typeof phase<ConsolidateSummary>>>;
+  let feat: Awaited<ReturnType<typeof phase<FeatureSummary>>>;
+  if (SEPARATE) {
+    cons = await phase(() => consolidate({ root, dates, ...batch, method: METHOD === 'sql' ? 'sql' : 'kernels' }));
+    feat = await phase(() => generateFeatures({ root, dates, ...batch, method: METHOD === 'sql' ? 'sql' : 'engine' }));
+  } else {
+    // One phase: its time and peak are the consolidation's; the features phase is empty (0 s).
+    const both = await phase(() => consolidateAndGenerateFeatures({ root, dates, ...batch }));
+    cons = { ...both, value: both.value.consolidated };
+    feat = { value: both.value.features, seconds: 0, cpuSeconds: 0, peakRssMb: 0 };
+  }
   clearInterval(sampler);
   const total = cons.seconds + feat.seconds;
   const result = {
@@ -129,7 +142,7 @@ try {
   };
   if (json) console.log(JSON.stringify(result, null, 2));
   else {
-    console.log(`features bench — ${result.data}, method ${METHOD} (${result.machine})`);
+    console.log(`features bench — ${result.data}, method ${METHOD}${SEPARATE ? ', consolidate then generateFeatures' : ', fused (consolidateAndGenerateFeatures; its steps are listed under consolidate)'} (${result.machine})`);
     console.log(`  raw rows: ${result.rawRows.stocks} SPY, ${result.rawRows.options} option bars (setup ${result.setupSeconds} s, not timed)`);
     console.log(`  baseline  DuckDB raw read + partitioned write: ${result.baselineIoFloorSeconds} s (${result.baselineIoFloorCpuSeconds} CPU s)`);
     console.log(`  consolidate:        ${result.consolidate.seconds} s (${result.consolidate.cpuSeconds} CPU s), ${result.consolidate.rows} rows, ${result.consolidate.rowsPerSecond} rows/s, peak RSS ${result.consolidate.peakRssMb} MB`);
