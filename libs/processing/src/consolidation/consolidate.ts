@@ -94,9 +94,13 @@ export interface ConsolidatedPass {
   readonly rowsOf: (date: string) => string;
   readonly spy: { readonly ts: Float64Array; readonly open: Float64Array; readonly high: Float64Array; readonly low: Float64Array; readonly close: Float64Array; readonly volume: Float64Array; readonly vwap: Float64Array };
   readonly vix: { readonly ts: Float64Array; readonly close: Float64Array };
-  /** Option rows; `contract` is the 0-based index into `tickers`. */
+  /** Option rows; `contract` is the 0-based index into `contracts`. */
   readonly options: Readonly<Record<'ts' | 'contract' | 'open' | 'high' | 'low' | 'close' | 'volume' | 'strike' | 'iv' | 'delta' | 'gamma' | 'theta' | 'vega' | 'moneyness' | 'minutesToExpiry', Float64Array>>;
-  readonly tickers: readonly string[];
+  /**
+   * The pass's contracts by ticker (expiration '' when NULL, type 'call'/'put' or '' otherwise), or
+   * undefined when a ticker's rows disagree on expiration or type.
+   */
+  readonly contracts: readonly { readonly ticker: string; readonly expiration: string; readonly contractType: string }[] | undefined;
 }
 
 /** {@link consolidate}, handing each kernel pass's rows to `hook` after they are written. */
@@ -367,8 +371,27 @@ async function kernelPass(
   );
   if (hook) {
     timer.mark('write');
+    // Contract metadata from the numbers already here (expiration index, put flag): one per ticker,
+    // or undefined when a ticker's rows disagree (the feature step then takes another path).
+    const tickers = tick.cols.ticker as string[];
     const contract = new Float64Array(n);
-    for (let i = 0; i < n; i++) contract[i] = o.contract![i]! - 1;
+    const expOf = new Float64Array(tickers.length).fill(Number.NaN);
+    const putOf = new Float64Array(tickers.length).fill(Number.NaN);
+    const seen = new Uint8Array(tickers.length);
+    let consistent = true;
+    for (let i = 0; i < n; i++) {
+      const k = o.contract![i]! - 1;
+      contract[i] = k;
+      if (!(k >= 0)) continue;
+      if (seen[k] === 0) {
+        seen[k] = 1;
+        expOf[k] = o.exp![i]!;
+        putOf[k] = o.is_put![i]!;
+      } else if (!same(expOf[k]!, o.exp![i]!) || !same(putOf[k]!, o.is_put![i]!)) consistent = false;
+    }
+    const contracts = consistent
+      ? tickers.map((ticker, k) => ({ ticker, expiration: expOf[k]! >= 0 ? expList[expOf[k]!]! : '', contractType: putOf[k] === 0 ? 'call' : putOf[k] === 1 ? 'put' : '' }))
+      : undefined;
     await hook({
       duck,
       timer,
@@ -379,7 +402,7 @@ async function kernelPass(
       vix: { ts: vix.ts!, close: vix.close! },
       options: { ts, contract, open: o.open!, high: o.high!, low: o.low!, close: o.close!, volume: o.volume!, strike: o.strike!,
         iv: g.iv, delta: g.delta, gamma: g.gamma, theta: g.theta, vega: g.vega, moneyness, minutesToExpiry: g.minutesToExpiry },
-      tickers: tick.cols.ticker as string[],
+      contracts,
     });
   }
   return {

@@ -51,14 +51,12 @@ export async function consolidateAndGenerateFeatures(options: ConsolidateAndGene
   const hook = async (pass: ConsolidatedPass): Promise<void> => {
     if (pass.dates.length === 0) return;
     const { duck, timer } = pass;
-    const meta = await duck.columns(`SELECT DISTINCT ticker, expiration, contract_type FROM opt_sorted WHERE ticker IS NOT NULL ORDER BY ticker`);
     const news = await duck.columns(`SELECT ts, id, score FROM news ORDER BY ts, id`);
-    const tickers = meta.cols.ticker as string[];
-    if (new Set(tickers).size !== meta.rows || tickers.some((t, k) => t !== pass.tickers[k])) {
+    const contracts = pass.contracts;
+    if (contracts === undefined) {
       fallbacks.push(`${pass.dates[0]}..${pass.dates[pass.dates.length - 1]}: a contract has more than one expiration or type`);
       return;
     }
-    const contracts = tickers.map((ticker, k) => ({ ticker, expiration: (meta.cols.expiration as (string | null)[])[k] ?? '', contractType: (meta.cols.contract_type as (string | null)[])[k] ?? '' }));
     timer.mark('features_load');
     const result = engineFeatureRows(
       {
