@@ -3,7 +3,7 @@
 //
 //   npx tsc -b libs/processing/tsconfig.lib.json libs/exchange-sim/tsconfig.lib.json
 //   node --import tsx tools/bench/features/bench.ts [--days 252] [--contracts 24] [--root /tmp/dir [--reuse]]
-//                                                  [--batch-dates N] [--method kernels|sql] [--separate] [--json]
+//                                                  [--batch-dates N] [--threads N] [--method kernels|sql] [--separate] [--json]
 // Ends with one JSON line: {"bench":"features","optionRows","seconds","peakRssMb",…} (peak RSS of
 // the consolidation and feature phases, sampled every 20 ms).
 //
@@ -28,6 +28,8 @@ const arg = (name: string, fallback: string) => {
 const DAYS = Number(arg('days', '252'));
 const CONTRACTS = Number(arg('contracts', '24'));
 const BATCH = process.argv.includes('--batch-dates') ? Number(arg('batch-dates', '')) : undefined;
+// --threads N: DuckDB threads of the processing steps (default theirs, 2)
+const THREADS = process.argv.includes('--threads') ? Number(arg('threads', '')) : undefined;
 // --reuse with --root: keep the raw year already written there (the setup is not timed anyway)
 const reuse = process.argv.includes('--reuse');
 const json = process.argv.includes('--json');
@@ -111,7 +113,7 @@ const dates = nyseCalendar.tradingDays('2025-01-02', '2026-06-30').slice(0, DAYS
 try {
   const gen = reuse && existsSync(join(root, 'raw', 'options')) ? await phase(async () => ({ stocks: Number.NaN, options: Number.NaN })) : await phase(() => writeYear(root, dates));
   const floor = await phase(() => ioFloor(root, join(root, 'floor')));
-  const batch = BATCH === undefined ? {} : { batchDates: BATCH };
+  const batch = { ...(BATCH === undefined ? {} : { batchDates: BATCH }), ...(THREADS === undefined ? {} : { threads: THREADS }) };
   let cons: Awaited<ReturnType<typeof phase<ConsolidateSummary>>>;
   let feat: Awaited<ReturnType<typeof phase<FeatureSummary>>>;
   if (SEPARATE) {
