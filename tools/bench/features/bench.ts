@@ -135,7 +135,7 @@ try {
     baselineIoFloorSeconds: +floor.seconds.toFixed(2),
     baselineIoFloorCpuSeconds: +floor.cpuSeconds.toFixed(2),
     consolidate: { seconds: +cons.seconds.toFixed(2), cpuSeconds: +cons.cpuSeconds.toFixed(2), timings: cons.value.timings, cpuTimings: cons.value.cpuTimings, rows: cons.value.rows, rowsPerSecond: Math.round(cons.value.rows / cons.seconds), peakRssMb: Math.round(cons.peakRssMb), ivSolved: cons.value.iv.solved, ivUnsolved: cons.value.iv.unsolved },
-    features: { seconds: +feat.seconds.toFixed(2), cpuSeconds: +feat.cpuSeconds.toFixed(2), timings: feat.value.timings, cpuTimings: feat.value.cpuTimings, rows: feat.value.rows, rowsPerSecond: Math.round(feat.value.rows / feat.seconds), peakRssMb: Math.round(feat.peakRssMb), positiveRate: +feat.value.positiveRate.toFixed(4), passes: feat.value.passes },
+    features: { seconds: +feat.seconds.toFixed(2), cpuSeconds: +feat.cpuSeconds.toFixed(2), timings: feat.value.timings, cpuTimings: feat.value.cpuTimings, rows: feat.value.rows, rowsPerSecond: SEPARATE ? Math.round(feat.value.rows / feat.seconds) : null, peakRssMb: SEPARATE ? Math.round(feat.peakRssMb) : null, positiveRate: +feat.value.positiveRate.toFixed(4), passes: feat.value.passes },
     totalSeconds: +total.toFixed(2),
     goalSeconds: 10,
     ratioToIoFloor: +(total / floor.seconds).toFixed(2),
@@ -150,9 +150,10 @@ try {
     console.log(`  consolidate:        ${result.consolidate.seconds} s (${result.consolidate.cpuSeconds} CPU s), ${result.consolidate.rows} rows, ${result.consolidate.rowsPerSecond} rows/s, peak RSS ${result.consolidate.peakRssMb} MB`);
     console.log(`    steps (wall s): ${JSON.stringify(result.consolidate.timings)}`);
     console.log(`    steps (CPU s):  ${JSON.stringify(cons.value.cpuTimings)}`);
-    console.log(`  generate-features:  ${result.features.seconds} s (${result.features.cpuSeconds} CPU s), ${result.features.rows} rows, ${result.features.rowsPerSecond} rows/s, peak RSS ${result.features.peakRssMb} MB`);
-    console.log(`    steps (wall s): ${JSON.stringify(result.features.timings)}`);
-    console.log(`    steps (CPU s):  ${JSON.stringify(feat.value.cpuTimings)}`);
+    if (SEPARATE) console.log(`  generate-features:  ${result.features.seconds} s (${result.features.cpuSeconds} CPU s), ${result.features.rows} rows, ${result.features.rowsPerSecond} rows/s, peak RSS ${result.features.peakRssMb} MB`);
+    else console.log(`  features (in the consolidate phase above): ${result.features.rows} rows`);
+    if (SEPARATE) console.log(`    steps (wall s): ${JSON.stringify(result.features.timings)}`);
+    if (SEPARATE) console.log(`    steps (CPU s):  ${JSON.stringify(feat.value.cpuTimings)}`);
     console.log(`    passes: ${feat.value.passes.engine} by the live engine's kernels, ${feat.value.passes.sql} by DuckDB${feat.value.passes.fallbacks.length > 0 ? ` (fell back: ${feat.value.passes.fallbacks.join('; ')})` : ''}`);
     console.log(`  total ${result.totalSeconds} s (goal < ${result.goalSeconds} s), ${result.ratioToIoFloor}× the I/O floor (CPU ${result.cpuRatioToIoFloor}×); process max RSS ${result.processMaxRssMb} MB`);
   }
