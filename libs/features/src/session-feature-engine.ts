@@ -179,11 +179,13 @@ export class SessionFeatureEngine {
   // underlying rows, newest last (a few minutes: option bars join the newest row at or before them)
   private readonly rows: UnderlyingRow[] = [];
   private readonly contracts = new Map<string, ContractState>();
+  private readonly solveInput: { type: 'call' | 'put'; spot: number; strike: number; years: number; rate: number; dividendYield: number; price: number; vol: number };
 
   constructor(session: FeatureSession, settings: IncrementalFeatureSettings) {
     this.session = session;
     this.settings = settings;
     this.calendar = settings.calendar ?? nyseCalendar;
+    this.solveInput = { type: 'call', spot: 0, strike: 0, years: 0, rate: settings.riskFreeRate, dividendYield: settings.dividendYield, price: 0, vol: 0 };
     const dow = new Date(`${session.date}T00:00:00Z`).getUTCDay();
     this.dayOfWeek = dow === 0 ? 7 : dow;
   }
@@ -404,10 +406,19 @@ export class SessionFeatureEngine {
     let vega = Number.NaN;
     const type = bar.contractType;
     if (remaining > 0 && (type === 'call' || type === 'put')) {
-      const input = { type: type as 'call' | 'put', spot, strike: bar.strike, years: remaining / (365 * 86_400_000), rate: this.settings.riskFreeRate, dividendYield: this.settings.dividendYield };
-      const solved = impliedVolatility({ ...input, price: close });
+      // One input object per engine, refilled per bar (neither call keeps it): no two object
+      // literals per option bar to collect, and one shape for both kernels' property reads.
+      const input = this.solveInput;
+      input.type = type;
+      input.spot = spot;
+      input.strike = bar.strike;
+      input.years = remaining / (365 * 86_400_000);
+      input.price = close;
+      input.vol = 0;
+      const solved = impliedVolatility(input);
       if (solved.ok) {
-        const g = bsGreeks({ ...input, vol: solved.vol });
+        input.vol = solved.vol;
+        const g = bsGreeks(input);
         iv = solved.vol;
         delta = g.delta;
         gamma = g.gamma;

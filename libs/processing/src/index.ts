@@ -22,6 +22,8 @@ export { DEFAULT_INDICATORS } from './consolidation/spy-indicators.js';
 export type { IndicatorSettings } from './consolidation/spy-indicators.js';
 export { generateFeatures, FEATURES_DATASET } from './feature-generation/generate-features.js';
 export type { GenerateFeaturesOptions, FeatureSummary } from './feature-generation/generate-features.js';
+export { consolidateAndGenerateFeatures } from './feature-generation/consolidate-and-generate.js';
+export type { ConsolidateAndGenerateOptions } from './feature-generation/consolidate-and-generate.js';
 // The feature catalog is owned by @spyglass/features; re-exported for existing importers.
 export { FEATURE_COLUMNS, FEATURE_GROUPS, FEATURE_GROUP_NAMES, FEATURE_DEFINITIONS, LABEL_COLUMNS, IDENTIFIER_COLUMNS } from '@spyglass/features';
 export type { FeatureDefinition, FeatureGroup } from '@spyglass/features';

@@ -3,7 +3,7 @@
 //
 //   npx tsc -b libs/processing/tsconfig.lib.json libs/exchange-sim/tsconfig.lib.json
 //   node --import tsx tools/bench/features/bench.ts [--days 252] [--contracts 24] [--root /tmp/dir [--reuse]]
-//                                                  [--batch-dates N] [--method kernels|sql] [--json]
+//                                                  [--batch-dates N] [--threads N] [--method kernels|sql] [--separate] [--json]
 // Ends with one JSON line: {"bench":"features","optionRows","seconds","peakRssMb",…} (peak RSS of
 // the consolidation and feature phases, sampled every 20 ms).
 //
@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { nyseCalendar, type IndexBar, type NewsArticle, type OptionBar, type StockBar } from '@spyglass/core';
 import { SyntheticMarket } from '@spyglass/exchange-sim';
-import { consolidate, generateFeatures } from '@spyglass/processing';
+import { consolidate, consolidateAndGenerateFeatures, generateFeatures, type ConsolidateSummary, type FeatureSummary } from '@spyglass/processing';
 import { ParquetDataset, rawDatasetSpecs } from '@spyglass/storage';
 
 const arg = (name: string, fallback: string) => {
@@ -28,11 +28,17 @@ const arg = (name: string, fallback: string) => {
 const DAYS = Number(arg('days', '252'));
 const CONTRACTS = Number(arg('contracts', '24'));
 const BATCH = process.argv.includes('--batch-dates') ? Number(arg('batch-dates', '')) : undefined;
+// --threads N: DuckDB threads of the processing steps (default theirs, 2)
+const THREADS = process.argv.includes('--threads') ? Number(arg('threads', '')) : undefined;
 // --reuse with --root: keep the raw year already written there (the setup is not timed anyway)
 const reuse = process.argv.includes('--reuse');
 const json = process.argv.includes('--json');
 // --method sql: both steps through DuckDB's joins and window frames (the reference paths) instead of the typed-array kernels
 const METHOD = arg('method', 'kernels');
+// --separate: consolidate() then generateFeatures() (the features re-read the consolidated files)
+// instead of consolidateAndGenerateFeatures (one pass, features from the rows in memory; the default
+// of the kernels method). Both write the same files.
+const SEPARATE = METHOD === 'sql' || process.argv.includes('--separate');
 
 // Peak RSS: the kernel's high-water mark (covers DuckDB's native memory), and a 20 ms sampler so
 // each phase gets its own peak.
@@ -107,9 +113,18 @@ const dates = nyseCalendar.tradingDays('2025-01-02', '2026-06-30').slice(0, DAYS
 try {
   const gen = reuse && existsSync(join(root, 'raw', 'options')) ? await phase(async () => ({ stocks: Number.NaN, options: Number.NaN })) : await phase(() => writeYear(root, dates));
   const floor = await phase(() => ioFloor(root, join(root, 'floor')));
-  const batch = BATCH === undefined ? {} : { batchDates: BATCH };
-  const cons = await phase(() => consolidate({ root, dates, ...batch, method: METHOD === 'sql' ? 'sql' : 'kernels' }));
-  const feat = await phase(() => generateFeatures({ root, dates, ...batch, method: METHOD === 'sql' ? 'sql' : 'engine' }));
+  const batch = { ...(BATCH === undefined ? {} : { batchDates: BATCH }), ...(THREADS === undefined ? {} : { threads: THREADS }) };
+  let cons: Awaited<ReturnType<typeof phase<ConsolidateSummary>>>;
+  let feat: Awaited<ReturnType<typeof phase<FeatureSummary>>>;
+  if (SEPARATE) {
+    cons = await phase(() => consolidate({ root, dates, ...batch, method: METHOD === 'sql' ? 'sql' : 'kernels' }));
+    feat = await phase(() => generateFeatures({ root, dates, ...batch, method: METHOD === 'sql' ? 'sql' : 'engine' }));
+  } else {
+    // One phase: its time and peak are the consolidation's; the features phase is empty (0 s).
+    const both = await phase(() => consolidateAndGenerateFeatures({ root, dates, ...batch }));
+    cons = { ...both, value: both.value.consolidated };
+    feat = { value: both.value.features, seconds: 0, cpuSeconds: 0, peakRssMb: 0 };
+  }
   clearInterval(sampler);
   const total = cons.seconds + feat.seconds;
   const result = {
@@ -120,7 +135,7 @@ try {
     baselineIoFloorSeconds: +floor.seconds.toFixed(2),
     baselineIoFloorCpuSeconds: +floor.cpuSeconds.toFixed(2),
     consolidate: { seconds: +cons.seconds.toFixed(2), cpuSeconds: +cons.cpuSeconds.toFixed(2), timings: cons.value.timings, cpuTimings: cons.value.cpuTimings, rows: cons.value.rows, rowsPerSecond: Math.round(cons.value.rows / cons.seconds), peakRssMb: Math.round(cons.peakRssMb), ivSolved: cons.value.iv.solved, ivUnsolved: cons.value.iv.unsolved },
-    features: { seconds: +feat.seconds.toFixed(2), cpuSeconds: +feat.cpuSeconds.toFixed(2), timings: feat.value.timings, cpuTimings: feat.value.cpuTimings, rows: feat.value.rows, rowsPerSecond: Math.round(feat.value.rows / feat.seconds), peakRssMb: Math.round(feat.peakRssMb), positiveRate: +feat.value.positiveRate.toFixed(4), passes: feat.value.passes },
+    features: { seconds: +feat.seconds.toFixed(2), cpuSeconds: +feat.cpuSeconds.toFixed(2), timings: feat.value.timings, cpuTimings: feat.value.cpuTimings, rows: feat.value.rows, rowsPerSecond: SEPARATE ? Math.round(feat.value.rows / feat.seconds) : null, peakRssMb: SEPARATE ? Math.round(feat.peakRssMb) : null, positiveRate: +feat.value.positiveRate.toFixed(4), passes: feat.value.passes },
     totalSeconds: +total.toFixed(2),
     goalSeconds: 10,
     ratioToIoFloor: +(total / floor.seconds).toFixed(2),
@@ -129,15 +144,16 @@ try {
   };
   if (json) console.log(JSON.stringify(result, null, 2));
   else {
-    console.log(`features bench — ${result.data}, method ${METHOD} (${result.machine})`);
+    console.log(`features bench — ${result.data}, method ${METHOD}${SEPARATE ? ', consolidate then generateFeatures' : ', fused (consolidateAndGenerateFeatures; its steps are listed under consolidate)'} (${result.machine})`);
     console.log(`  raw rows: ${result.rawRows.stocks} SPY, ${result.rawRows.options} option bars (setup ${result.setupSeconds} s, not timed)`);
     console.log(`  baseline  DuckDB raw read + partitioned write: ${result.baselineIoFloorSeconds} s (${result.baselineIoFloorCpuSeconds} CPU s)`);
     console.log(`  consolidate:        ${result.consolidate.seconds} s (${result.consolidate.cpuSeconds} CPU s), ${result.consolidate.rows} rows, ${result.consolidate.rowsPerSecond} rows/s, peak RSS ${result.consolidate.peakRssMb} MB`);
     console.log(`    steps (wall s): ${JSON.stringify(result.consolidate.timings)}`);
     console.log(`    steps (CPU s):  ${JSON.stringify(cons.value.cpuTimings)}`);
-    console.log(`  generate-features:  ${result.features.seconds} s (${result.features.cpuSeconds} CPU s), ${result.features.rows} rows, ${result.features.rowsPerSecond} rows/s, peak RSS ${result.features.peakRssMb} MB`);
-    console.log(`    steps (wall s): ${JSON.stringify(result.features.timings)}`);
-    console.log(`    steps (CPU s):  ${JSON.stringify(feat.value.cpuTimings)}`);
+    if (SEPARATE) console.log(`  generate-features:  ${result.features.seconds} s (${result.features.cpuSeconds} CPU s), ${result.features.rows} rows, ${result.features.rowsPerSecond} rows/s, peak RSS ${result.features.peakRssMb} MB`);
+    else console.log(`  features (in the consolidate phase above): ${result.features.rows} rows`);
+    if (SEPARATE) console.log(`    steps (wall s): ${JSON.stringify(result.features.timings)}`);
+    if (SEPARATE) console.log(`    steps (CPU s):  ${JSON.stringify(feat.value.cpuTimings)}`);
     console.log(`    passes: ${feat.value.passes.engine} by the live engine's kernels, ${feat.value.passes.sql} by DuckDB${feat.value.passes.fallbacks.length > 0 ? ` (fell back: ${feat.value.passes.fallbacks.join('; ')})` : ''}`);
     console.log(`  total ${result.totalSeconds} s (goal < ${result.goalSeconds} s), ${result.ratioToIoFloor}× the I/O floor (CPU ${result.cpuRatioToIoFloor}×); process max RSS ${result.processMaxRssMb} MB`);
   }

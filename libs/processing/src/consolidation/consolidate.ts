@@ -75,6 +75,36 @@ export const CONSOLIDATED_DATASET = 'consolidated';
  * ```
  */
 export async function consolidate(options: ConsolidateOptions): Promise<ConsolidateSummary> {
+  return consolidateWithHook(options);
+}
+
+/**
+ * One kernel pass's consolidated rows as they were written (same order as the files: date,
+ * ticker, bar start), with the pass's underlying and VIX bars, for a step that continues from
+ * them in memory (the fused feature pass) instead of reading the files back.
+ */
+export interface ConsolidatedPass {
+  readonly duck: DuckSession;
+  readonly timer: StepTimer;
+  /** Sessions of the pass, ascending by open (rows of a session are consecutive). */
+  readonly sessions: readonly { readonly date: string; readonly openMs: number; readonly closeMs: number }[];
+  /** Dates of the pass with rows written. */
+  readonly dates: readonly string[];
+  /** A relation of `date`'s written rows in file order (`ticker, ts, underlying, expiration, strike, contract_type, …`). */
+  readonly rowsOf: (date: string) => string;
+  readonly spy: { readonly ts: Float64Array; readonly open: Float64Array; readonly high: Float64Array; readonly low: Float64Array; readonly close: Float64Array; readonly volume: Float64Array; readonly vwap: Float64Array };
+  readonly vix: { readonly ts: Float64Array; readonly close: Float64Array };
+  /** Option rows; `contract` is the 0-based index into `contracts`. */
+  readonly options: Readonly<Record<'ts' | 'contract' | 'open' | 'high' | 'low' | 'close' | 'volume' | 'strike' | 'iv' | 'delta' | 'gamma' | 'theta' | 'vega' | 'moneyness' | 'minutesToExpiry', Float64Array>>;
+  /**
+   * The pass's contracts by ticker (expiration '' when NULL, type 'call'/'put' or '' otherwise), or
+   * undefined when a ticker's rows disagree on expiration or type.
+   */
+  readonly contracts: readonly { readonly ticker: string; readonly expiration: string; readonly contractType: string }[] | undefined;
+}
+
+/** {@link consolidate}, handing each kernel pass's rows to `hook` after they are written. */
+export async function consolidateWithHook(options: ConsolidateOptions, hook?: (pass: ConsolidatedPass) => Promise<void>): Promise<ConsolidateSummary> {
   const started = performance.now();
   const cfg = {
     riskFreeRate: options.riskFreeRate ?? 0.045,
@@ -108,7 +138,7 @@ export async function consolidate(options: ConsolidateOptions): Promise<Consolid
       timer.mark('load');
       if (inv.dates.length === 0) continue;
       if ((options.method ?? 'kernels') === 'kernels') {
-        const pass = await kernelPass(duck, options.root, inv.dates, cfg, timer);
+        const pass = await kernelPass(duck, options.root, inv.dates, cfg, timer, hook);
         solved += pass.iv.solved;
         for (const [k, v] of Object.entries(pass.iv.unsolved)) unsolved[k] = (unsolved[k] ?? 0) + v;
         orphans += pass.orphans;
@@ -214,6 +244,7 @@ async function kernelPass(
   dates: readonly string[],
   cfg: { readonly riskFreeRate: number; readonly dividendYield: number; readonly newsLookbackMinutes: number; readonly indicators: IndicatorSettings; readonly calendar: MarketCalendar },
   timer: StepTimer,
+  hook?: (pass: ConsolidatedPass) => Promise<void>,
 ): Promise<{ iv: IvOutcome; orphans: number; minutes: number; rowsByDate: Record<string, number>; tickers: string[]; files: string[] }> {
   await buildNewsAsOf(duck, cfg.newsLookbackMinutes);
   const spy = await duck.columns(`SELECT s.date, s.ts, s.open, s.high, s.low, s."close", s.volume, s.vwap,
@@ -232,7 +263,7 @@ async function kernelPass(
   const tick = await duck.columns(`SELECT DISTINCT ticker FROM opt_sorted WHERE ticker IS NOT NULL ORDER BY ticker`);
   const counts = await duck.columns(`SELECT (SELECT count(*) FROM opt) AS n_opt`);
   // Numbers only cross to JS: the expiration as its index in expList, the type as 1 = put.
-  const o = (await duck.columns(`SELECT ts, strike, "close", list_position(${sqlList(expList)}, expiration) - 1 AS exp,
+  const o = (await duck.columns(`SELECT ts, strike, open, high, low, "close", volume, list_position(${sqlList(expList)}, expiration) - 1 AS exp,
       CASE contract_type WHEN 'call' THEN 0 WHEN 'put' THEN 1 END AS is_put, list_position(${sqlList(tick.cols.ticker as string[])}, ticker) AS contract
     FROM opt_sorted`)).cols as Record<string, Float64Array>;
   timer.mark('join');
@@ -338,6 +369,42 @@ async function kernelPass(
     },
     dates,
   );
+  if (hook) {
+    timer.mark('write');
+    // Contract metadata from the numbers already here (expiration index, put flag): one per ticker,
+    // or undefined when a ticker's rows disagree (the feature step then takes another path).
+    const tickers = tick.cols.ticker as string[];
+    const contract = new Float64Array(n);
+    const expOf = new Float64Array(tickers.length).fill(Number.NaN);
+    const putOf = new Float64Array(tickers.length).fill(Number.NaN);
+    const seen = new Uint8Array(tickers.length);
+    let consistent = true;
+    for (let i = 0; i < n; i++) {
+      const k = o.contract![i]! - 1;
+      contract[i] = k;
+      if (!(k >= 0)) continue;
+      if (seen[k] === 0) {
+        seen[k] = 1;
+        expOf[k] = o.exp![i]!;
+        putOf[k] = o.is_put![i]!;
+      } else if (!same(expOf[k]!, o.exp![i]!) || !same(putOf[k]!, o.is_put![i]!)) consistent = false;
+    }
+    const contracts = consistent
+      ? tickers.map((ticker, k) => ({ ticker, expiration: expOf[k]! >= 0 ? expList[expOf[k]!]! : '', contractType: putOf[k] === 0 ? 'call' : putOf[k] === 1 ? 'put' : '' }))
+      : undefined;
+    await hook({
+      duck,
+      timer,
+      sessions: (se.cols.date as string[]).map((date, k) => ({ date, openMs: sessionOpen[k]!, closeMs: sessionClose[k]! })),
+      dates: written.dates,
+      rowsOf: (date) => `(SELECT * FROM opt_sorted WHERE date = ${sqlString(date)})`,
+      spy: { ts: sc.ts!, open: sc.open!, high: sc.high!, low: sc.low!, close: sc.close!, volume: sc.volume!, vwap: sc.vwap! },
+      vix: { ts: vix.ts!, close: vix.close! },
+      options: { ts, contract, open: o.open!, high: o.high!, low: o.low!, close: o.close!, volume: o.volume!, strike: o.strike!,
+        iv: g.iv, delta: g.delta, gamma: g.gamma, theta: g.theta, vega: g.vega, moneyness, minutesToExpiry: g.minutesToExpiry },
+      contracts,
+    });
+  }
   return {
     iv: g.outcome,
     orphans: (counts.cols.n_opt as Float64Array)[0]! - n,

@@ -240,11 +240,32 @@ async function enginePass(
   );
   timer.mark('engine_features');
   if (!result.ok) return result;
-  const l = contractDayLabels(f(c.cols, 'ts'), f(c.cols, 'opt_close'), result.starts, labels);
+  const written = await writeEngineFeatures(duck, root, (date) => `(SELECT * FROM cons_in WHERE date = ${sqlString(date)})`, se.cols.date as string[], dates, result, f(c.cols, 'ts'), f(c.cols, 'opt_close'), labels, timer);
+  return { ok: true, ...written };
+}
+
+/**
+ * Labels and writes one pass's engine features: `rowsOf(date)` is a relation of that date's
+ * consolidated rows in file order with `ticker, ts, underlying, expiration, strike, contract_type`
+ * (the features are joined to it by position); `ts` and `close` are the pass's option rows in the
+ * same order (for the labels), `sessionDates` the sessions `result.rowsPerSession` counts.
+ */
+export async function writeEngineFeatures(
+  duck: DuckSession,
+  root: string,
+  rowsOf: (date: string) => string,
+  sessionDates: readonly string[],
+  dates: readonly string[],
+  result: { readonly rows: Float64Array; readonly starts: Uint8Array; readonly rowsPerSession: readonly number[] },
+  ts: Float64Array,
+  close: Float64Array,
+  labels: LabelSettings,
+  timer: StepTimer,
+): Promise<{ positives: number; files: string[] }> {
+  const l = contractDayLabels(ts, close, result.starts, labels);
   timer.mark('labels');
   const width = FEATURE_COLUMNS.length;
   const n = labelColumns(labels.windowMinutes);
-  const sessionDates = se.cols.date as string[];
   const dayStart = new Map<string, [number, number]>();
   let at = 0;
   result.rowsPerSession.forEach((count, k) => {
@@ -266,12 +287,12 @@ async function enginePass(
       return `SELECT c.ticker, epoch_ms(c.ts)::TIMESTAMPTZ AS timestamp, c.underlying, c.expiration, c.strike, c.contract_type,
           ${FEATURE_COLUMNS.map((name) => `f."${name}"`).join(', ')},
           CASE WHEN f.l_max_gain IS NULL THEN NULL ELSE f.l_target::INTEGER END AS target, f.l_max_gain AS ${n.maxGain}, f.l_min_loss AS ${n.minLoss}, f.l_time_to_max_min AS time_to_max_min
-        FROM (SELECT * FROM cons_in WHERE date = ${sqlString(date)}) c POSITIONAL JOIN feature_rows() f`;
+        FROM ${rowsOf(date)} c POSITIONAL JOIN feature_rows() f`;
     },
     dates,
   );
   timer.mark('join_write');
-  return { ok: true, positives: l.positives, files: written.files };
+  return { positives: l.positives, files: written.files };
 }
 
 
@@ -280,7 +301,7 @@ async function enginePass(
  * Parquet metadata (row-group row counts and null-count statistics), without reading the data.
  * A column whose statistics lack a null count is counted by a scan of that column instead.
  */
-async function writtenCounts(
+export async function writtenCounts(
   duck: DuckSession,
   files: readonly string[],
   columns: readonly string[],

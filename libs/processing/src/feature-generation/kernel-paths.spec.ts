@@ -1,7 +1,7 @@
 import { cp, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { consolidate, generateFeatures } from '../index.js';
+import { consolidate, consolidateAndGenerateFeatures, generateFeatures } from '../index.js';
 import { duckQuery } from '../__test-support__/duck-query.js';
 import { writeSimulatedRaw } from '../__test-support__/simulated-raw.js';
 
@@ -71,5 +71,31 @@ describe('kernel paths equal the DuckDB paths', () => {
     expect(b.passes.sql).toBe(2);
     expect(b.passes.fallbacks[0]).toMatch(/iv of .* differs from the consolidated value/);
     expect(await rows(fast, 'features')).toEqual(await rows(sql, 'features'));
+  });
+  it('consolidateAndGenerateFeatures writes what consolidate then generateFeatures write, value for value, with the same summaries', async () => {
+    const [twoStep, fused, viaSql] = [await mkdtemp(join(tmpdir(), 'spyglass-paths-two-')), await mkdtemp(join(tmpdir(), 'spyglass-paths-fused-')), await mkdtemp(join(tmpdir(), 'spyglass-paths-fsql-'))];
+    try {
+      for (const dir of [twoStep, fused, viaSql]) await cp(join(sql, 'raw'), join(dir, 'raw'), { recursive: true });
+      const a = await consolidate({ root: twoStep, dates: DATES, batchDates: 2 });
+      const af = await generateFeatures({ root: twoStep, dates: DATES, batchDates: 2 });
+      const b = await consolidateAndGenerateFeatures({ root: fused, dates: DATES, batchDates: 2 });
+      for (const k of ['dates', 'rows', 'rowsByDate', 'minutes', 'uniqueOptions', 'optionBarsWithoutUnderlying', 'iv', 'files'] as const) {
+        expect(k === 'files' ? b.consolidated.files.map((f) => f.slice(fused.length)) : b.consolidated[k]).toEqual(k === 'files' ? a.files.map((f) => f.slice(twoStep.length)) : a[k]);
+      }
+      for (const k of ['dates', 'rows', 'rowsByDate', 'positives', 'positiveRate', 'nullRate', 'passes'] as const) expect(b.features[k]).toEqual(af[k]);
+      expect(b.features.passes).toEqual({ engine: 2, sql: 0, fallbacks: [] });
+      for (const dataset of ['consolidated', 'features']) {
+        const x = await rows(twoStep, dataset);
+        expect(x.length).toBe(a.rows);
+        expect(await rows(fused, dataset)).toEqual(x);
+      }
+      // The sql method has no kernel pass to continue from: the features come from generateFeatures' sql path.
+      const c = await consolidateAndGenerateFeatures({ root: viaSql, dates: DATES, batchDates: 2, method: 'sql' });
+      expect(c.features.passes).toEqual({ engine: 0, sql: 2, fallbacks: [] });
+      expect(await rows(viaSql, 'consolidated')).toEqual(await rows(twoStep, 'consolidated'));
+      expect(c.features.rows).toBe(af.rows);
+    } finally {
+      for (const dir of [twoStep, fused, viaSql]) await rm(dir, { recursive: true, force: true });
+    }
   });
 });
