@@ -1,3 +1,5 @@
+import { ByteBuffer } from './byte-buffer.js';
+
 // Thrift compact protocol writer for the Parquet structures spyglass writes itself (page headers and
 // the file footer); the reader side is parquet-footer-projection's CompactReader.
 
@@ -12,32 +14,8 @@ export const TC_STRUCT = 12;
 const utf8 = new TextEncoder();
 
 /** Appends Thrift compact values to a growing buffer; fields are written in ascending id order. */
-export class CompactWriter {
-  buf = new Uint8Array(256);
-  pos = 0;
+export class CompactWriter extends ByteBuffer {
   private last: number[] = [0];
-
-  private ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(this.buf.length * 2, this.pos + n));
-    next.set(this.buf.subarray(0, this.pos));
-    this.buf = next;
-  }
-
-  byte(b: number): void {
-    this.ensure(1);
-    this.buf[this.pos++] = b;
-  }
-
-  /** Unsigned varint of a non-negative safe integer. */
-  varint(v: number): void {
-    this.ensure(10);
-    while (v >= 0x80) {
-      this.buf[this.pos++] = (v % 128) | 0x80;
-      v = Math.floor(v / 128);
-    }
-    this.buf[this.pos++] = v;
-  }
 
   /** Zigzag varint of a safe integer (i16, i32 and i64 all use it). */
   zigzag(v: number): void {
@@ -46,9 +24,7 @@ export class CompactWriter {
 
   bytes(b: Uint8Array): void {
     this.varint(b.length);
-    this.ensure(b.length);
-    this.buf.set(b, this.pos);
-    this.pos += b.length;
+    this.append(b);
   }
 
   fieldHeader(id: number, type: number): void {
@@ -112,9 +88,5 @@ export class CompactWriter {
   stringList(id: number, values: readonly string[]): void {
     this.listHeader(id, TC_BINARY, values.length);
     for (const v of values) this.bytes(utf8.encode(v));
-  }
-
-  result(): Uint8Array {
-    return this.buf.subarray(0, this.pos);
   }
 }
