@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsync, linkSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fsync, linkSync, openSync, readdirSync, rmSync, writeSync, writevSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { link, open, rename } from 'node:fs/promises';
 import path from 'node:path';
@@ -35,6 +35,28 @@ export interface AtomicWriteOptions {
 }
 
 const fsyncFd = promisify(fsync);
+const fdatasyncFd = promisify(fdatasync);
+
+/**
+ * Content produced while it is written: called once per write with a function taking the bytes in
+ * order (a Parquet encoder hands over each page as it is encoded). May throw: then nothing is
+ * linked or renamed into place and the temp file is removed.
+ *
+ * @example
+ * ```ts
+ * const content: StreamedContent = (write) => encodeParquetTo(table, {}, write);
+ * await writeFileAtomic('part-0.parquet', content);
+ * ```
+ */
+export type StreamedContent = (write: (chunk: Uint8Array) => void) => void;
+
+/** What {@link writeFileAtomic} and {@link createFileAtomic} write: bytes, text, or bytes produced meanwhile. */
+export type FileContent = Uint8Array | string | StreamedContent;
+
+/** Small chunks are gathered up to this many bytes into one writev. */
+const GATHER_BYTES = 1 << 20;
+/** A data sync is started on the thread pool after every this many bytes handed to the kernel. */
+const SYNC_EVERY_BYTES = 4 << 20;
 
 // Creating, writing and renaming a file take microseconds each, so through the promise API a
 // thread-pool round trip per call costs more than the call when thousands of new partitions are
@@ -59,7 +81,7 @@ function tempPath(file: string): string {
  * Writes a new temp file with `data` (fsync'd when durable) and returns its path. `blocking` makes
  * the create and write synchronous calls (see the note above for when each way is faster).
  */
-async function writeTemp(file: string, data: Uint8Array | string, durable: boolean, blocking: boolean): Promise<string> {
+async function writeTemp(file: string, data: FileContent, durable: boolean, blocking: boolean): Promise<string> {
   const tmp = tempPath(file);
   try {
     return await fillTemp(tmp, data, durable, blocking);
@@ -70,7 +92,8 @@ async function writeTemp(file: string, data: Uint8Array | string, durable: boole
   }
 }
 
-async function fillTemp(tmp: string, data: Uint8Array | string, durable: boolean, blocking: boolean): Promise<string> {
+async function fillTemp(tmp: string, data: FileContent, durable: boolean, blocking: boolean): Promise<string> {
+  if (typeof data === 'function') return fillStreamed(tmp, data, durable, blocking);
   const bytes = typeof data === 'string' ? Buffer.from(data) : data;
   if (blocking) {
     const fd = openSync(tmp, 'w');
@@ -93,6 +116,55 @@ async function fillTemp(tmp: string, data: Uint8Array | string, durable: boolean
 }
 
 /**
+ * Writes streamed content to a new temp file as it is produced. The produce call is synchronous
+ * (encoding), so with `durable` an fdatasync is started on the thread pool after every few MB
+ * handed to the kernel: the disk writes back the first pages while the next are encoded, and the
+ * final fsync (before the caller links or renames the file into place) finds little left to do.
+ * Every sync has finished, and the descriptor is closed, before this settles, whatever happened.
+ */
+async function fillStreamed(tmp: string, produce: StreamedContent, durable: boolean, blocking: boolean): Promise<string> {
+  const fh = blocking ? undefined : await open(tmp, 'w');
+  const fd = fh ? fh.fd : openSync(tmp, 'w');
+  const syncs: Array<Promise<void>> = [];
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  let sinceSync = 0;
+  const flush = () => {
+    let chunks = pending;
+    let left = pendingBytes;
+    pending = [];
+    pendingBytes = 0;
+    while (left > 0) {
+      const n = chunks.length === 1 ? writeSync(fd, chunks[0]!) : writevSync(fd, chunks);
+      left -= n;
+      if (left > 0) chunks = [Buffer.concat(chunks).subarray(n)];
+    }
+    if (durable && sinceSync >= SYNC_EVERY_BYTES) {
+      sinceSync = 0;
+      syncs.push(fdatasyncFd(fd));
+    }
+  };
+  try {
+    produce((chunk) => {
+      if (chunk.length === 0) return;
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      sinceSync += chunk.length;
+      if (pendingBytes >= GATHER_BYTES) flush();
+    });
+    if (pendingBytes > 0) flush();
+    await Promise.all(syncs);
+    if (durable) await fsyncFd(fd);
+  } finally {
+    // A data sync still running must not see its descriptor closed (and its number reused).
+    await Promise.allSettled(syncs);
+    if (fh) await fh.close();
+    else closeSync(fd);
+  }
+  return tmp;
+}
+
+/**
  * Writes `data` to `file` so that readers see either the old or the new content, never a part:
  * a temp file in the same directory, fsync, rename over the target, fsync of the directory (so the
  * rename itself survives a power cut). A process killed at any point leaves the old file intact.
@@ -103,7 +175,7 @@ async function fillTemp(tmp: string, data: Uint8Array | string, durable: boolean
  * await writeFileAtomic('data/checkpoints/backfill/SPY.json', JSON.stringify(state));
  * ```
  */
-export async function writeFileAtomic(file: string, data: Uint8Array | string, opts: AtomicWriteOptions = {}): Promise<void> {
+export async function writeFileAtomic(file: string, data: FileContent, opts: AtomicWriteOptions = {}): Promise<void> {
   const dir = path.dirname(file);
   const durable = opts.fsync !== false;
   let tmp: string | undefined;
@@ -137,7 +209,7 @@ const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK', 
  * written, the file is there. `no-links`: nothing written, the file system has no hard links (the
  * caller then creates the file under its lock with writeFileAtomic).
  */
-export async function createFileAtomic(file: string, data: Uint8Array | string, opts: AtomicWriteOptions = {}): Promise<CreateOutcome> {
+export async function createFileAtomic(file: string, data: FileContent, opts: AtomicWriteOptions = {}): Promise<CreateOutcome> {
   const dir = path.dirname(file);
   const durable = opts.fsync !== false;
   let tmp: string | undefined;

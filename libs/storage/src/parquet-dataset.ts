@@ -5,10 +5,10 @@ import path from 'node:path';
 import type { RecordBatch, Table } from 'apache-arrow';
 import { isSpyglassError, nyDate, Semaphore, SpyglassError } from '@spyglass/core';
 import { batchToColumns, batchToRecords, columnTypeOfArrow, physicalTypeOf, recordsToTable, type ColumnBatch } from './arrow-codec.js';
-import { createFileAtomic, fsyncDir, removeStaleTempFiles, writeFileAtomic } from './atomic-file.js';
+import { createFileAtomic, fsyncDir, removeStaleTempFiles, writeFileAtomic, type StreamedContent } from './atomic-file.js';
 import { columnOf, defineDataset, type ColumnSpec, type DatasetSpec } from './dataset-spec.js';
 import { FileLock, type FileLockOptions } from './file-lock.js';
-import { encodeParquet, readParquetTable, type ParquetCompression } from './parquet-file.js';
+import { encodeParquetTo, readParquetTable, type ParquetCompression } from './parquet-file.js';
 import { PARTITION_FILE, datasetDir, isPartitionDate, parseHiveSegment, partitionDir, type PartitionKey } from './partition-path.js';
 import { checkSeal, sealPartition, type PartitionSeal, type SealProblem } from './partition-seal.js';
 import { mergeRecords } from './record-merge.js';
@@ -364,14 +364,36 @@ export class ParquetDataset<R extends object> {
     return summary;
   }
 
-  private encode(rows: readonly R[]): Uint8Array {
-    return encodeParquet(recordsToTable(this.spec, rows), {
+  /**
+   * The partition file's content, encoded while it is written (see fillStreamed in atomic-file):
+   * the records are checked and made columns now, so a bad record fails before any file is made.
+   * Size and hash of the bytes are known once the content has been written (for the seal).
+   */
+  private encode(rows: readonly R[]): EncodedPartition {
+    const table = recordsToTable(this.spec, rows);
+    const opts = {
       compression: this.compression,
       rowGroupSize: this.rowGroupSize,
       // One entry only: parquet-wasm stores the map through a hash map, so several keys would be
       // written in varying order and break byte-identical re-writes.
       metadata: new Map([['spyglass', JSON.stringify({ dataset: `${this.spec.layer}/${this.spec.name}`, key: this.spec.key })]]),
-    });
+    };
+    const out: EncodedPartition = {
+      bytes: 0,
+      sha256: '',
+      content: (write) => {
+        const hash = createHash('sha256');
+        let bytes = 0;
+        encodeParquetTo(table, opts, (chunk) => {
+          hash.update(chunk);
+          bytes += chunk.length;
+          write(chunk);
+        });
+        out.bytes = bytes;
+        out.sha256 = hash.digest('hex');
+      },
+    };
+    return out;
   }
 
   /**
@@ -389,9 +411,9 @@ export class ParquetDataset<R extends object> {
       removeStaleTempFiles(dir);
     }
     const merged = mergeRecords(this.spec, [], rows);
-    const bytes = this.encode(merged.rows);
-    if ((await createFileAtomic(file, bytes, { fsync: this.fsync, syncDir: !dirs, nonBlocking })) !== 'created') return undefined;
-    this.rememberSeal(file, bytes, merged.rows.length);
+    const encoded = this.encode(merged.rows);
+    if ((await createFileAtomic(file, encoded.content, { fsync: this.fsync, syncDir: !dirs, nonBlocking })) !== 'created') return undefined;
+    this.rememberSeal(file, encoded, merged.rows.length);
     // The new directories' own entries must be as durable as the file in them.
     if (dirs) {
       dirs.add(dir);
@@ -417,7 +439,8 @@ export class ParquetDataset<R extends object> {
       const existing = existsSync(file) ? (this.cachedRows(file) ?? (await this.readFileRecords(file, this.spec.columns))) : undefined;
       const merged = mergeRecords(this.spec, existing ?? [], rows);
       if (existing && !merged.changed) return { written: false, rows: 0, added: 0, duplicates: merged.duplicates };
-      const bytes = this.encode(merged.rows);
+      const encoded = this.encode(merged.rows);
+      const bytes = encoded.content;
       const durability = { fsync: this.fsync, syncDir: !dirs };
       if (existing) {
         // Safe to replace: every writer that replaces a file holds this lock, and lock-free writers only create.
@@ -430,16 +453,16 @@ export class ParquetDataset<R extends object> {
       }
       dirs?.add(dir);
       this.remember(file, merged.rows);
-      this.rememberSeal(file, bytes, merged.rows.length);
+      this.rememberSeal(file, encoded, merged.rows.length);
       return { written: true, rows: merged.rows.length, added: merged.added, duplicates: merged.duplicates };
     }
   }
 
-  private rememberSeal(file: string, bytes: Uint8Array, rows: number): void {
+  private rememberSeal(file: string, encoded: EncodedPartition, rows: number): void {
     const version = versionOf(file);
     if (version === undefined) return;
     if (this.seals.size >= 10_000) this.seals.clear();
-    this.seals.set(file, { version, seal: { file: path.relative(this.root, file), rows, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') } });
+    this.seals.set(file, { version, seal: { file: path.relative(this.root, file), rows, bytes: encoded.bytes, sha256: encoded.sha256 } });
   }
 
   /** The rows this instance last wrote to `file`, if the file is still that version. */
@@ -701,6 +724,13 @@ function mkdirOrFail(dir: string, recursive: boolean): boolean {
     if ((cause as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw new SpyglassError('STORAGE', `${dir}: cannot create partition directory (${(cause as Error).message})`, { cause, details: { dir } });
   }
+}
+
+/** A partition file's content as written (see ParquetDataset's encode): size and hash set once written. */
+interface EncodedPartition {
+  bytes: number;
+  sha256: string;
+  readonly content: StreamedContent;
 }
 
 interface PartitionResult {

@@ -547,17 +547,40 @@ function writeStats(w: CompactWriter, s: Stats, legacy: boolean): void {
  * returns undefined (the caller uses parquet-wasm).
  */
 export function encodeParquetDirect(table: Table, opts: DirectEncodeOptions): Uint8Array | undefined {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  const ok = encodeParquetDirectTo(table, opts, (b) => {
+    parts.push(b);
+    size += b.length;
+  });
+  if (!ok) return undefined;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/**
+ * Like {@link encodeParquetDirect}, but hands the file's bytes to `sink` in order as each page is
+ * encoded (every chunk is a buffer of its own), so a writer can put a row group's pages on disk
+ * while the next are encoded. Returns false, having called `sink` not at all, when the table is
+ * not one this writer handles.
+ */
+export function encodeParquetDirectTo(table: Table, opts: DirectEncodeOptions, sink: (chunk: Uint8Array) => void): boolean {
   const plans = planOf(table);
-  if (!plans) return undefined;
+  if (!plans) return false;
   const arrowSchema = arrowSchemaOf(table);
   const codec = opts.compression === 'snappy' ? CODEC_SNAPPY : CODEC_UNCOMPRESSED;
   const compress = (b: Uint8Array) => (codec === CODEC_SNAPPY ? snappyCompress(b) : b);
-  const parts: Uint8Array[] = [new Uint8Array([0x50, 0x41, 0x52, 0x31])];
-  let offset = 4;
+  let offset = 0;
   const push = (b: Uint8Array) => {
-    parts.push(b);
+    sink(b);
     offset += b.length;
   };
+  push(new Uint8Array([0x50, 0x41, 0x52, 0x31]));
   const groups: Array<{ rows: number; chunks: ChunkMeta[]; start: number }> = [];
   const n = table.numRows;
   const size = Math.max(1, opts.rowGroupSize);
@@ -657,16 +680,9 @@ export function encodeParquetDirect(table: Table, opts: DirectEncodeOptions): Ui
     w.end();
   }
   w.end();
-  const footer = w.result();
-  const out = new Uint8Array(offset + footer.length + 8);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  out.set(footer, at);
-  at += footer.length;
-  new DataView(out.buffer).setUint32(at, footer.length, true);
-  out.set([0x50, 0x41, 0x52, 0x31], at + 4);
-  return out;
+  const footerLength = w.pos;
+  w.u32(footerLength);
+  w.append(new Uint8Array([0x50, 0x41, 0x52, 0x31]));
+  push(w.result());
+  return true;
 }
