@@ -235,10 +235,144 @@ export async function createFileAtomic(file: string, data: FileContent, opts: At
   }
 }
 
-/** fsyncs a directory, so entries just created in it survive a power cut. */
+/**
+ * New files written by {@link stageNewFiles}, waiting to be linked into place by `commit`.
+ *
+ * @example
+ * ```ts
+ * const outcomes: CreateOutcome[] = await stageNewFiles([{ file, content: bytes }]).commit();
+ * ```
+ */
+export interface StagedFiles {
+  /**
+   * Waits for the data syncs started at staging, then links each temp file to its target as
+   * {@link createFileAtomic} does (never replacing an existing file) and removes the temp files.
+   * Outcomes in the order staged. Directories are not synced: the caller syncs each once.
+   */
+  commit(): Promise<CreateOutcome[]>;
+}
+
+/**
+ * Writes the temp files of several new files now (synchronous calls, content streamed) and starts
+ * their fsyncs on the thread pool together, without waiting: the caller encodes the next files
+ * while the disk syncs these, and many syncs share one journal commit instead of queuing one
+ * after another behind the file creations. Nothing is visible under the targets' names until
+ * `commit`, and then only files whose data is durable (with `fsync`).
+ *
+ * @throws SpyglassError `STORAGE` naming the file when the disk refuses (the temp files made so
+ *   far are removed).
+ */
+export function stageNewFiles(items: ReadonlyArray<{ readonly file: string; readonly content: FileContent }>, opts: Pick<AtomicWriteOptions, 'fsync'> = {}): StagedFiles {
+  const durable = opts.fsync !== false;
+  const staged: Array<{ file: string; tmp: string; fd: number }> = [];
+  const cleanup = () => {
+    for (const t of staged) {
+      closeQuietly(t.fd);
+      rmSync(t.tmp, { force: true });
+    }
+  };
+  let current = '';
+  try {
+    for (const { file, content } of items) {
+      current = file;
+      const tmp = tempPath(file);
+      const fd = openSync(tmp, 'w');
+      staged.push({ file, tmp, fd });
+      writeContentSync(fd, content);
+    }
+  } catch (cause) {
+    cleanup();
+    throw new SpyglassError('STORAGE', `${current}: atomic create failed (${(cause as Error).message})`, { cause, details: { file: current } });
+  }
+  const each = durable ? staged.map((t) => fsyncFd(t.fd)) : [];
+  const syncs = Promise.all(each);
+  // Observed at once: a failed sync is reported by commit, not as an unhandled rejection.
+  syncs.catch(() => undefined);
+  return {
+    async commit(): Promise<CreateOutcome[]> {
+      const outcomes: CreateOutcome[] = [];
+      try {
+        await syncs;
+      } catch (cause) {
+        // Every sync has finished before its descriptor is closed (and its number reused).
+        await Promise.allSettled(each);
+        cleanup();
+        throw new SpyglassError('STORAGE', `${staged[0]?.file ?? ''}: atomic create failed (${(cause as Error).message})`, { cause, details: { file: staged[0]?.file } });
+      }
+      for (const t of staged) closeQuietly(t.fd);
+      try {
+        for (const t of staged) {
+          current = t.file;
+          try {
+            linkSync(t.tmp, t.file);
+            outcomes.push('created');
+          } catch (e) {
+            const code = (e as NodeJS.ErrnoException).code ?? '';
+            if (code === 'EEXIST') outcomes.push('exists');
+            else if (NO_LINKS.has(code)) outcomes.push('no-links');
+            else throw e;
+          }
+          rmSync(t.tmp, { force: true });
+        }
+      } catch (cause) {
+        for (const t of staged) rmSync(t.tmp, { force: true });
+        throw new SpyglassError('STORAGE', `${current}: atomic create failed (${(cause as Error).message})`, { cause, details: { file: current } });
+      }
+      return outcomes;
+    },
+  };
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
+  }
+}
+
+/** Writes content to an open descriptor with synchronous calls, small chunks gathered into writevs. */
+function writeContentSync(fd: number, content: FileContent): void {
+  if (typeof content !== 'function') {
+    const bytes = typeof content === 'string' ? Buffer.from(content) : content;
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+    return;
+  }
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  const flush = () => {
+    let chunks = pending;
+    let left = pendingBytes;
+    pending = [];
+    pendingBytes = 0;
+    while (left > 0) {
+      const n = chunks.length === 1 ? writeSync(fd, chunks[0]!) : writevSync(fd, chunks);
+      left -= n;
+      if (left > 0) chunks = [Buffer.concat(chunks).subarray(n)];
+    }
+  };
+  content((chunk) => {
+    if (chunk.length === 0) return;
+    pending.push(chunk);
+    pendingBytes += chunk.length;
+    if (pendingBytes >= GATHER_BYTES) flush();
+  });
+  flush();
+}
+
+/**
+ * fsyncs a directory, so entries just created in it survive a power cut. Opened through the thread
+ * pool: an open waits while other fsyncs commit the file system's journal, and thousands of
+ * partition directories are synced at once after a write.
+ */
 export async function fsyncDir(dir: string): Promise<void> {
   try {
-    await fsyncPath(dir, 'r');
+    const fh = await open(dir, 'r');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
   } catch (cause) {
     throw new SpyglassError('STORAGE', `${dir}: cannot sync directory (${(cause as Error).message})`, { cause, details: { dir } });
   }

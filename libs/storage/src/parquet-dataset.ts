@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { RecordBatch, Table } from 'apache-arrow';
 import { isSpyglassError, nyDate, Semaphore, SpyglassError } from '@spyglass/core';
 import { batchToColumns, batchToRecords, columnTypeOfArrow, physicalTypeOf, recordsToTable, type ColumnBatch } from './arrow-codec.js';
-import { createFileAtomic, fsyncDir, removeStaleTempFiles, writeFileAtomic, type StreamedContent } from './atomic-file.js';
+import { createFileAtomic, fsyncDir, removeStaleTempFiles, stageNewFiles, writeFileAtomic, type StreamedContent } from './atomic-file.js';
 import { columnOf, defineDataset, type ColumnSpec, type DatasetSpec } from './dataset-spec.js';
 import { FileLock, type FileLockOptions } from './file-lock.js';
 import { encodeParquetTo, readParquetTable, type ParquetCompression } from './parquet-file.js';
@@ -338,18 +338,24 @@ export class ParquetDataset<R extends object> {
     // per day; file creation is the dominant cost of small partitions here), or the date partition
     // of a dataset partitioned by date only.
     const scopes = new Map<string, Array<{ key: PartitionKey; rows: R[] }>>();
+    const toLock = (g: { key: PartitionKey; rows: R[] }) => {
+      const scope = this.byTicker ? path.dirname(partitionDir(this.root, this.spec, g.key)) : partitionDir(this.root, this.spec, g.key);
+      let list = scopes.get(scope);
+      if (!list) scopes.set(scope, (list = []));
+      list.push(g);
+    };
+    // A plain write creates its new partitions in batches (see createPartitions); a backfill's
+    // writeBatches keeps to one partition at a time through the thread pool, not blocking the loop.
+    const viaSlots = nonBlocking ? [...groups.values()] : await this.createPartitions([...groups.values()], dirs, count, toLock);
     await Promise.all(
-      [...groups.values()].map((g) =>
+      viaSlots.map((g) =>
         slots.run(async () => {
           // A partition with no file yet is created without the lock: nothing to merge with, and
           // the file is linked into place only if it still does not exist (another writer may have
           // created it meanwhile: then it is merged under the lock below).
           const created = await this.createPartition(g.key, g.rows, dirs, nonBlocking);
           if (created) return count(created);
-          const scope = this.byTicker ? path.dirname(partitionDir(this.root, this.spec, g.key)) : partitionDir(this.root, this.spec, g.key);
-          let list = scopes.get(scope);
-          if (!list) scopes.set(scope, (list = []));
-          list.push(g);
+          toLock(g);
         }),
       ),
     );
@@ -394,6 +400,75 @@ export class ParquetDataset<R extends object> {
       },
     };
     return out;
+  }
+
+  /**
+   * Creates the partitions that have no file yet, without the lock, in batches: every partition
+   * directory is made first (before this write's fsyncs keep the file system's journal busy, which
+   * made each later mkdir and open wait), then batches of files are encoded straight into their
+   * temp files, their fsyncs started together on the thread pool while the next batch is encoded,
+   * and each batch linked into place once its data is durable (see stageNewFiles). Partitions
+   * whose file exists, or appeared meanwhile, go to `toLock` (merged under the lock); returns none
+   * left for the per-partition path.
+   */
+  private async createPartitions(
+    groups: ReadonlyArray<{ key: PartitionKey; rows: R[] }>,
+    dirs: Set<string> | undefined,
+    count: (r: PartitionResult) => void,
+    toLock: (g: { key: PartitionKey; rows: R[] }) => void,
+  ): Promise<Array<{ key: PartitionKey; rows: R[] }>> {
+    const fresh: Array<{ g: { key: PartitionKey; rows: R[] }; dir: string; file: string; created: string[] }> = [];
+    for (const g of groups) {
+      const dir = partitionDir(this.root, this.spec, g.key);
+      const file = path.join(dir, PARTITION_FILE);
+      const created = mkdirNew(dir);
+      if (created.length === 0) {
+        if (existsSync(file)) {
+          toLock(g);
+          continue;
+        }
+        removeStaleTempFiles(dir);
+      }
+      fresh.push({ g, dir, file, created });
+    }
+    const commits: Array<Promise<void>> = [];
+    const dirSyncs: Array<Promise<void>> = [];
+    try {
+      for (let at = 0; at < fresh.length; at += CREATE_BATCH) {
+        const batch = fresh.slice(at, at + CREATE_BATCH).map((p) => {
+          const merged = mergeRecords(this.spec, [], p.g.rows);
+          return { ...p, merged, encoded: this.encode(merged.rows) };
+        });
+        const staged = stageNewFiles(batch.map((b) => ({ file: b.file, content: b.encoded.content })), { fsync: this.fsync });
+        // One batch syncing while the next is encoded: wait for the one before before staging more.
+        if (commits.length > 0) await commits[commits.length - 1];
+        commits.push(
+          staged.commit().then(async (outcomes) => {
+            for (let k = 0; k < batch.length; k++) {
+              const b = batch[k]!;
+              // The new directories' own entries must be as durable as the files in them.
+              if (dirs) for (const d of b.created) dirs.add(path.dirname(d));
+              else if (this.fsync) for (const d of b.created) await fsyncDir(path.dirname(d));
+              if (outcomes[k] !== 'created') {
+                toLock(b.g);
+                continue;
+              }
+              this.rememberSeal(b.file, b.encoded, b.merged.rows.length);
+              // The partition directory holds only this file: its sync starts now, on the thread
+              // pool while the next batch is encoded, instead of with all the others at the end.
+              if (this.fsync) dirSyncs.push(fsyncDir(b.dir));
+              count({ written: true, rows: b.merged.rows.length, added: b.merged.added, duplicates: b.merged.duplicates });
+            }
+          }),
+        );
+      }
+    } finally {
+      await Promise.allSettled(commits);
+      await Promise.allSettled(dirSyncs);
+    }
+    await Promise.all(commits);
+    await Promise.all(dirSyncs);
+    return [];
   }
 
   /**
@@ -672,6 +747,9 @@ export class ParquetDataset<R extends object> {
     return batches.length === 1 ? batches[0]! : batches.flat();
   }
 }
+
+/** New partitions staged and synced together (each holds a descriptor open until it is linked). */
+const CREATE_BATCH = 64;
 
 /** Identity of a file's current content: a rename (every write) gives a new inode. */
 function versionOf(file: string): string | undefined {
