@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createFileAtomic, writeFileAtomic, type StreamedContent } from './atomic-file.js';
+import { createFileAtomic, stageNewFiles, writeFileAtomic, type StreamedContent } from './atomic-file.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -56,4 +56,25 @@ it('writeFileAtomic keeps the previous file intact when streamed content fails b
   await expect(writeFileAtomic(file, streamed(chunks(), 70))).rejects.toThrow('encoder failed');
   expect(await readFile(file, 'utf8')).toBe('old content');
   expect(await readdir(dir)).toEqual(['part-0.parquet']);
+});
+
+describe('stageNewFiles', () => {
+  it.each([true, false])('shows nothing before commit, then links each file (an existing one is left alone), fsync %s', async (fsync) => {
+    const files = ['a', 'b', 'c'].map((n) => path.join(dir, n));
+    const staged = stageNewFiles(files.map((file, k) => ({ file, content: k === 1 ? `text ${k}` : streamed(chunks().slice(0, 3 + k)) })), { fsync });
+    expect((await readdir(dir)).filter((n) => !n.endsWith('.tmp'))).toEqual([]);
+    // Another writer creates c meanwhile: it is kept, not replaced.
+    await writeFile(files[2]!, 'theirs');
+    expect(await staged.commit()).toEqual(['created', 'created', 'exists']);
+    expect((await readdir(dir)).sort()).toEqual(['a', 'b', 'c']);
+    expect(Buffer.compare(await readFile(files[0]!), Buffer.concat(chunks().slice(0, 3)))).toBe(0);
+    expect(await readFile(files[1]!, 'utf8')).toBe('text 1');
+    expect(await readFile(files[2]!, 'utf8')).toBe('theirs');
+  });
+
+  it('removes every temp file it made when a content fails', () => {
+    const files = ['a', 'b'].map((n) => path.join(dir, n));
+    expect(() => stageNewFiles([{ file: files[0]!, content: 'fine' }, { file: files[1]!, content: streamed(chunks(), 5) }])).toThrow('encoder failed');
+    return expect(readdir(dir)).resolves.toEqual([]);
+  });
 });
