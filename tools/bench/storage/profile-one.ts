@@ -1,6 +1,8 @@
 // Profiling harness for the storage bench's measures, one at a time (no DuckDB), so `node --cpu-prof`
 // shows only our side:
-//   node --cpu-prof --cpu-prof-dir /tmp/prof --import tsx tools/bench/storage/profile-one.ts --op read-records|write-one|write-partitioned|read-2col [--reps 3] [--no-fsync]
+//   node --cpu-prof --cpu-prof-dir /tmp/prof --import tsx tools/bench/storage/profile-one.ts --op read-records|write-one|write-partitioned|write-partitioned-batches|read-2col [--reps 3] [--no-fsync]
+// write-partitioned-batches writes through writeBatches([rows]) (one partition at a time through the
+// thread pool, what backfill uses), for comparing with write's batched creation.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -38,7 +40,7 @@ function bars(tickers: number, days: number, seed = 7): StockBar[] {
 }
 
 const work = await mkdtemp(path.join(tmpdir(), 'spyglass-prof-'));
-const partitioned = OP === 'write-partitioned' || OP === 'read-2col';
+const partitioned = OP.startsWith('write-partitioned') || OP === 'read-2col';
 const spec = partitioned ? rawDatasetSpecs.stocks : defineDataset({ ...rawDatasetSpecs.stocks, name: 'stocks_by_date', layer: 'processed', partitionBy: ['date'] });
 const rows = partitioned ? bars(20, 100) : bars(2000, 1);
 const ds = new ParquetDataset<StockBar>({ root: work, spec, fsync: FSYNC });
@@ -51,6 +53,7 @@ try {
     let n = 0;
     if (OP === 'read-records') n = (await ds.readAll()).length;
     else if (OP === 'read-2col') for await (const { table } of ds.readTables({ columns: ['timestamp', 'close'] })) n += table.numRows;
+    else if (OP === 'write-partitioned-batches') n = (await ds.writeBatches([rows]))[0]!.rowsWritten;
     else n = (await ds.write(rows)).rowsWritten;
     const c = process.cpuUsage(c0);
     console.log(`${OP} ${n} rows: ${(performance.now() - t0).toFixed(0)} ms wall, ${((c.user + c.system) / 1000).toFixed(0)} ms CPU, load ${loadavg()[0]!.toFixed(1)}`);
