@@ -44,8 +44,10 @@ const fdatasyncFd = promisify(fdatasync);
  *
  * @example
  * ```ts
- * const content: StreamedContent = (write) => encodeParquetTo(table, {}, write);
- * await writeFileAtomic('part-0.parquet', content);
+ * const content: StreamedContent = (write) => {
+ *   for (const line of ['a,b\n', '1,2\n']) write(new TextEncoder().encode(line));
+ * };
+ * await writeFileAtomic('data/export.csv', content);
  * ```
  */
 export type StreamedContent = (write: (chunk: Uint8Array) => void) => void;
