@@ -61,7 +61,7 @@ it('writeFileAtomic keeps the previous file intact when streamed content fails b
 describe('stageNewFiles', () => {
   it.each([true, false])('shows nothing before commit, then links each file (an existing one is left alone), fsync %s', async (fsync) => {
     const files = ['a', 'b', 'c'].map((n) => path.join(dir, n));
-    const staged = stageNewFiles(files.map((file, k) => ({ file, content: k === 1 ? `text ${k}` : streamed(chunks().slice(0, 3 + k)) })), { fsync });
+    const staged = await stageNewFiles(files.map((file, k) => ({ file, content: k === 1 ? `text ${k}` : streamed(chunks().slice(0, 3 + k)) })), { fsync });
     expect((await readdir(dir)).filter((n) => !n.endsWith('.tmp'))).toEqual([]);
     // Another writer creates c meanwhile: it is kept, not replaced.
     await writeFile(files[2]!, 'theirs');
@@ -72,9 +72,9 @@ describe('stageNewFiles', () => {
     expect(await readFile(files[2]!, 'utf8')).toBe('theirs');
   });
 
-  it('removes every temp file it made when a content fails', () => {
+  it('removes every temp file it made when a content fails', async () => {
     const files = ['a', 'b'].map((n) => path.join(dir, n));
-    expect(() => stageNewFiles([{ file: files[0]!, content: 'fine' }, { file: files[1]!, content: streamed(chunks(), 5) }])).toThrow('encoder failed');
-    return expect(readdir(dir)).resolves.toEqual([]);
+    await expect(stageNewFiles([{ file: files[0]!, content: 'fine' }, { file: files[1]!, content: streamed(chunks(), 60) }])).rejects.toThrow('encoder failed');
+    expect(await readdir(dir)).toEqual([]);
   });
 });

@@ -128,33 +128,8 @@ async function fillStreamed(tmp: string, produce: StreamedContent, durable: bool
   const fh = blocking ? undefined : await open(tmp, 'w');
   const fd = fh ? fh.fd : openSync(tmp, 'w');
   const syncs: Array<Promise<void>> = [];
-  let pending: Uint8Array[] = [];
-  let pendingBytes = 0;
-  let sinceSync = 0;
-  const flush = () => {
-    let chunks = pending;
-    let left = pendingBytes;
-    pending = [];
-    pendingBytes = 0;
-    while (left > 0) {
-      const n = chunks.length === 1 ? writeSync(fd, chunks[0]!) : writevSync(fd, chunks);
-      left -= n;
-      if (left > 0) chunks = [Buffer.concat(chunks).subarray(n)];
-    }
-    if (durable && sinceSync >= SYNC_EVERY_BYTES) {
-      sinceSync = 0;
-      syncs.push(fdatasyncFd(fd));
-    }
-  };
   try {
-    produce((chunk) => {
-      if (chunk.length === 0) return;
-      pending.push(chunk);
-      pendingBytes += chunk.length;
-      sinceSync += chunk.length;
-      if (pendingBytes >= GATHER_BYTES) flush();
-    });
-    if (pendingBytes > 0) flush();
+    writeContentSync(fd, produce, durable ? syncs : undefined);
     await Promise.all(syncs);
     if (durable) await fsyncFd(fd);
   } finally {
@@ -242,7 +217,7 @@ export async function createFileAtomic(file: string, data: FileContent, opts: At
  *
  * @example
  * ```ts
- * const outcomes: CreateOutcome[] = await stageNewFiles([{ file, content: bytes }]).commit();
+ * const outcomes: CreateOutcome[] = await (await stageNewFiles([{ file, content: bytes }])).commit();
  * ```
  */
 export interface StagedFiles {
@@ -264,9 +239,10 @@ export interface StagedFiles {
  * @throws SpyglassError `STORAGE` naming the file when the disk refuses (the temp files made so
  *   far are removed).
  */
-export function stageNewFiles(items: ReadonlyArray<{ readonly file: string; readonly content: FileContent }>, opts: Pick<AtomicWriteOptions, 'fsync'> = {}): StagedFiles {
+export async function stageNewFiles(items: ReadonlyArray<{ readonly file: string; readonly content: FileContent }>, opts: Pick<AtomicWriteOptions, 'fsync'> = {}): Promise<StagedFiles> {
   const durable = opts.fsync !== false;
   const staged: Array<{ file: string; tmp: string; fd: number }> = [];
+  const early: Array<Promise<void>> = [];
   const cleanup = () => {
     for (const t of staged) {
       closeQuietly(t.fd);
@@ -280,13 +256,16 @@ export function stageNewFiles(items: ReadonlyArray<{ readonly file: string; read
       const tmp = tempPath(file);
       const fd = openSync(tmp, 'w');
       staged.push({ file, tmp, fd });
-      writeContentSync(fd, content);
+      writeContentSync(fd, content, durable ? early : undefined);
     }
   } catch (cause) {
+    // Data syncs still running must not see their descriptors closed (and the numbers reused).
+    await Promise.allSettled(early);
     cleanup();
     throw new SpyglassError('STORAGE', `${current}: atomic create failed (${(cause as Error).message})`, { cause, details: { file: current } });
   }
-  const each = durable ? staged.map((t) => fsyncFd(t.fd)) : [];
+  // Final fsyncs after the data syncs started while writing (those made them cheap).
+  const each = durable ? [...early, ...staged.map((t) => fsyncFd(t.fd))] : [];
   const syncs = Promise.all(each);
   // Observed at once: a failed sync is reported by commit, not as an unhandled rejection.
   syncs.catch(() => undefined);
@@ -333,8 +312,14 @@ function closeQuietly(fd: number): void {
   }
 }
 
-/** Writes content to an open descriptor with synchronous calls, small chunks gathered into writevs. */
-function writeContentSync(fd: number, content: FileContent): void {
+/**
+ * Writes content to an open descriptor with synchronous calls, small chunks gathered into writevs.
+ * With `syncs`, streamed content gets an fdatasync started on the thread pool after every few MB
+ * handed to the kernel (pushed to `syncs`): the content is produced synchronously (encoding), so
+ * the disk writes back the first pages while the next are encoded, and the final fsync (before
+ * the file is linked or renamed into place) finds little left to do.
+ */
+function writeContentSync(fd: number, content: FileContent, syncs?: Array<Promise<void>>): void {
   if (typeof content !== 'function') {
     const bytes = typeof content === 'string' ? Buffer.from(content) : content;
     for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
@@ -342,6 +327,7 @@ function writeContentSync(fd: number, content: FileContent): void {
   }
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
+  let sinceSync = 0;
   const flush = () => {
     let chunks = pending;
     let left = pendingBytes;
@@ -352,11 +338,19 @@ function writeContentSync(fd: number, content: FileContent): void {
       left -= n;
       if (left > 0) chunks = [Buffer.concat(chunks).subarray(n)];
     }
+    if (syncs && sinceSync >= SYNC_EVERY_BYTES) {
+      sinceSync = 0;
+      const sync = fdatasyncFd(fd);
+      // Observed at once: a failure is reported where the syncs are awaited, not as unhandled.
+      sync.catch(() => undefined);
+      syncs.push(sync);
+    }
   };
   content((chunk) => {
     if (chunk.length === 0) return;
     pending.push(chunk);
     pendingBytes += chunk.length;
+    sinceSync += chunk.length;
     if (pendingBytes >= GATHER_BYTES) flush();
   });
   flush();

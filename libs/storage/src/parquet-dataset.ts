@@ -439,7 +439,7 @@ export class ParquetDataset<R extends object> {
           const merged = mergeRecords(this.spec, [], p.g.rows);
           return { ...p, merged, encoded: this.encode(merged.rows) };
         });
-        const staged = stageNewFiles(batch.map((b) => ({ file: b.file, content: b.encoded.content })), { fsync: this.fsync });
+        const staged = await stageNewFiles(batch.map((b) => ({ file: b.file, content: b.encoded.content })), { fsync: this.fsync });
         // One batch syncing while the next is encoded: wait for the one before before staging more.
         if (commits.length > 0) await commits[commits.length - 1];
         commits.push(
