@@ -286,6 +286,9 @@ export function recordsToTable(spec: DatasetSpec, rows: readonly object[]): Tabl
 
 type Getter = (i: number) => unknown;
 
+// Arrow JS slices a Data's value and offset buffers to the slice but keeps bitmaps (validity,
+// booleans) whole and records the start in `data.offset`: only bit lookups add the offset.
+
 function validityGetter(data: Data, get: Getter): Getter {
   if (!data.nullBitmap || data.nullCount === 0) return get;
   const bits = data.nullBitmap;
@@ -296,13 +299,12 @@ function validityGetter(data: Data, get: Getter): Getter {
 function stringsGetter(data: Data): Getter {
   const offsets = data.valueOffsets as Int32Array;
   const bytes = data.values as Uint8Array;
-  const off = data.offset;
   let prev: string | undefined;
   let prevStart = -1;
   let prevEnd = -1;
   return (i) => {
-    const s = offsets[i + off];
-    const e = offsets[i + off + 1];
+    const s = offsets[i]!;
+    const e = offsets[i + 1]!;
     if (prev !== undefined && e - s === prevEnd - prevStart) {
       // Runs of the same value (ticker, publisher) reuse the previous string instead of decoding.
       let same = true;
@@ -332,13 +334,13 @@ function columnGetter(col: ColumnSpec, data: Data): Getter {
     case 'float64':
     case 'int32': {
       const v = data.values as Float64Array | Int32Array;
-      return validityGetter(data, (i) => v[i + off]);
+      return validityGetter(data, (i) => v[i]);
     }
     case 'int64':
     case 'timestamp_ms': {
       const v = data.values as BigInt64Array;
       const w = new Int32Array(v.buffer, v.byteOffset, v.length * 2);
-      return validityGetter(data, (i) => w[2 * (i + off) + 1] * TWO_32 + (w[2 * (i + off)] >>> 0));
+      return validityGetter(data, (i) => w[2 * i + 1]! * TWO_32 + (w[2 * i]! >>> 0));
     }
     case 'bool': {
       const v = data.values as Uint8Array;
@@ -356,40 +358,95 @@ function columnGetter(col: ColumnSpec, data: Data): Getter {
       const get = stringsGetter(child);
       return validityGetter(data, (i) => {
         const out: string[] = [];
-        for (let k = offsets[i + off]; k < offsets[i + off + 1]; k++) out.push(get(k) as string);
+        for (let k = offsets[i]!; k < offsets[i + 1]!; k++) out.push(get(k) as string);
         return out;
       });
     }
   }
 }
 
-// One generated constructor per field list: object literals of a fixed shape are several times
-// faster to build and to use than objects grown by computed-key assignment. Field names are
+// One generated builder per field list and column representation: the record is an object literal
+// of a fixed shape (several times faster to build and to use than objects grown by computed-key
+// assignment) whose values are plain indexed loads from typed arrays and arrays decoded column by
+// column beforehand; no call per value, and each load site sees one array type. Field names are
 // validated identifiers (defineDataset) and are quoted with JSON.stringify besides.
-const builders = new Map<string, (n: number, g: readonly Getter[]) => unknown[]>();
+type RecordBuilder = (n: number, cols: readonly unknown[], masks: readonly (Uint8Array | undefined)[]) => unknown[];
+const builders = new Map<string, RecordBuilder>();
 
-function rowBuilder(fields: readonly string[]): (n: number, g: readonly Getter[]) => unknown[] {
-  const id = fields.join(',');
+/** How a decoded column is held: `t` a typed array, `m` a typed array with a null mask, `a` an array of values, `z` absent (null). */
+type Held = 't' | 'm' | 'a' | 'z';
+
+function rowBuilder(fields: readonly string[], held: readonly Held[]): RecordBuilder {
+  const id = `${fields.join(',')}|${held.join('')}`;
   let b = builders.get(id);
   if (!b) {
-    const literal = fields.map((f, k) => `${JSON.stringify(f)}: g[${k}](i)`).join(', ');
+    const decl = held.map((h, k) => (h === 'z' ? '' : `const c${k} = cols[${k}];${h === 'm' ? ` const m${k} = masks[${k}];` : ''}`)).join(' ');
+    const value = (h: Held, k: number) => (h === 'z' ? 'null' : h === 'm' ? `(m${k}[i] === 1 ? null : c${k}[i])` : `c${k}[i]`);
+    const literal = fields.map((f, k) => `${JSON.stringify(f)}: ${value(held[k]!, k)}`).join(', ');
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    b = new Function(`return function build(n, g) { const out = new Array(n); for (let i = 0; i < n; i++) out[i] = { ${literal} }; return out; }`)() as (n: number, g: readonly Getter[]) => unknown[];
+    b = new Function(`return function build(n, cols, masks) { ${decl} const out = new Array(n); for (let i = 0; i < n; i++) out[i] = { ${literal} }; return out; }`)() as RecordBuilder;
+    if (builders.size >= 256) builders.clear();
     builders.set(id, b);
   }
   return b;
 }
 
+/** 1 where row i of `data` is null; undefined when none is. */
+function nullMask(data: Data, n: number): Uint8Array | undefined {
+  if (!data.nullBitmap || data.nullCount === 0) return undefined;
+  const bits = data.nullBitmap;
+  const off = data.offset;
+  const mask = new Uint8Array(n);
+  for (let i = 0; i < n; i++) mask[i] = ((bits[(i + off) >> 3] >> ((i + off) & 7)) & 1) ^ 1;
+  return mask;
+}
+
+/** int64 / timestamp values (little-endian word pairs) as exact JS numbers, one pass. */
+function int64AsNumbers(data: Data, n: number): Float64Array {
+  const v = data.values as BigInt64Array;
+  const w = new Int32Array(v.buffer, v.byteOffset, v.length * 2);
+  const f = new Float64Array(n);
+  for (let i = 0, j = 0; i < n; i++, j += 2) f[i] = w[j + 1]! * TWO_32 + (w[j]! >>> 0);
+  return f;
+}
+
 /**
  * Converts one record batch to records, for the given columns. Columns a batch lacks (files
- * written before a column was added) become `null`.
+ * written before a column was added) become `null`. Numbers are decoded into typed arrays first,
+ * strings once per run of equal values, then every record is built by one generated loop.
  */
 export function batchToRecords<R>(columns: readonly ColumnSpec[], batch: RecordBatch): R[] {
-  const getters = columns.map((c) => {
+  const n = batch.numRows;
+  const cols: unknown[] = [];
+  const masks: Array<Uint8Array | undefined> = [];
+  const held: Held[] = [];
+  for (const c of columns) {
     const child = batch.getChild(c.name);
-    return child ? columnGetter(c, child.data[0]) : () => null;
-  });
-  return rowBuilder(columns.map((c) => c.field))(batch.numRows, getters) as R[];
+    const data = child?.data[0];
+    let mask: Uint8Array | undefined;
+    let col: unknown = null;
+    let h: Held;
+    if (!data) h = 'z';
+    else if (c.type === 'float64' || c.type === 'int32') {
+      mask = nullMask(data, n);
+      col = (data.values as Float64Array | Int32Array).subarray(0, n);
+      h = mask ? 'm' : 't';
+    } else if (c.type === 'int64' || c.type === 'timestamp_ms') {
+      mask = nullMask(data, n);
+      col = int64AsNumbers(data, n);
+      h = mask ? 'm' : 't';
+    } else {
+      const get = columnGetter(c, data);
+      const arr = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) arr[i] = get(i);
+      col = arr;
+      h = 'a';
+    }
+    cols.push(col);
+    masks.push(mask);
+    held.push(h);
+  }
+  return rowBuilder(columns.map((c) => c.field), held)(n, cols, masks) as R[];
 }
 
 /**
@@ -449,7 +506,7 @@ export function batchToColumns(columns: readonly ColumnSpec[], batch: RecordBatc
       case 'float64':
       case 'int32': {
         const v = data.values as Float64Array | Int32Array;
-        const view = v.subarray(off, off + n);
+        const view = v.subarray(0, n);
         if (mask) {
           const copy = view.slice();
           for (let i = 0; i < n; i++) if (mask[i]) copy[i] = 0;
@@ -462,7 +519,7 @@ export function batchToColumns(columns: readonly ColumnSpec[], batch: RecordBatc
         const v = data.values as BigInt64Array;
         const w = new Int32Array(v.buffer, v.byteOffset, v.length * 2);
         const f = new Float64Array(n);
-        for (let i = 0; i < n; i++) f[i] = mask?.[i] ? 0 : w[2 * (i + off) + 1]! * TWO_32 + (w[2 * (i + off)]! >>> 0);
+        for (let i = 0; i < n; i++) f[i] = mask?.[i] ? 0 : w[2 * i + 1]! * TWO_32 + (w[2 * i]! >>> 0);
         out[c.field] = f;
         break;
       }

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,26 +20,34 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-/** Starts the writer child and SIGKILLs it as soon as its temp file appears in `dir`. */
-async function killMidWrite(dir: string, rows: number): Promise<{ sawTemp: string[]; signal: NodeJS.Signals | null }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', child, root, String(rows)], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts the writer child and SIGKILLs it as soon as its temp file appears in `dir` (with
+ * `minBytes`, once the temp file holds that many: row groups already written out).
+ */
+async function killMidWrite(dir: string, rows: number, opts: { rowGroupSize?: number; minBytes?: number } = {}): Promise<{ sawTemp: string[]; signal: NodeJS.Signals | null; tempBytes: number }> {
+  const args = ['--import', 'tsx', child, root, String(rows), ...(opts.rowGroupSize ? [String(opts.rowGroupSize)] : [])];
+  const proc = spawn(process.execPath, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<NodeJS.Signals | null>((resolve) => proc.on('exit', (_code, signal) => resolve(signal)));
   let sawTemp: string[] = [];
+  let tempBytes = 0;
   let running = true;
   void exited.then(() => (running = false));
   while (running) {
     sawTemp = (await readdir(dir)).filter((n) => n.endsWith('.tmp'));
     if (sawTemp.length > 0) {
-      proc.kill('SIGKILL');
-      break;
+      tempBytes = (await stat(path.join(dir, sawTemp[0]!)).catch(() => undefined))?.size ?? 0;
+      if (tempBytes >= (opts.minBytes ?? 0)) {
+        proc.kill('SIGKILL');
+        break;
+      }
     }
     await new Promise((r) => setImmediate(r));
   }
   const signal = await exited;
-  if (sawTemp.length === 0) throw new Error(`child finished before it could be killed: ${stderr}`);
-  return { sawTemp, signal };
+  if (sawTemp.length === 0 || tempBytes < (opts.minBytes ?? 0)) throw new Error(`child finished before it could be killed: ${stderr}`);
+  return { sawTemp, signal, tempBytes };
 }
 
 describe('a writer killed with SIGKILL in the middle of a write', () => {
@@ -84,5 +92,28 @@ describe('a writer killed with SIGKILL in the middle of a write', () => {
     await ds.write(bars);
     expect(await readdir(dir)).toEqual(['part-0.parquet']);
     expect(await ds.readAll()).toEqual(bars);
+  }, 60_000);
+
+  it('between row groups already on disk leaves the previous partition intact, and the next write recovers', async () => {
+    const ds = new ParquetDataset<StockBar>({ root, spec: rawDatasetSpecs.stocks });
+    const before = fixtureSpyBars(path.join(here, '__fixtures__')).slice(0, 391);
+    await ds.write(before);
+    const dir = partitionDir(root, rawDatasetSpecs.stocks, { ticker: 'SPY', date: '2020-12-15' });
+    const file = path.join(dir, 'part-0.parquet');
+    const hash = createHash('sha256').update(await readFile(file)).digest('hex');
+
+    // Row groups of 20,000 rows are written to the temp file as they are encoded: kill the writer
+    // once more than 1 MB of them is there (the footer, written last, is not).
+    const { sawTemp, signal, tempBytes } = await killMidWrite(dir, 600_000, { rowGroupSize: 20_000, minBytes: 1 << 20 });
+    expect(signal).toBe('SIGKILL');
+    expect(tempBytes).toBeGreaterThanOrEqual(1 << 20);
+    expect(createHash('sha256').update(await readFile(file)).digest('hex')).toBe(hash);
+    expect(await ds.readAll()).toEqual(before);
+    expect((await readdir(dir)).sort()).toEqual([...sawTemp, 'part-0.parquet'].sort());
+
+    const late = { ...before[390], timestamp: before[390].timestamp + 60_000 };
+    await ds.write([late]);
+    expect(await readdir(dir)).toEqual(['part-0.parquet']);
+    expect(await ds.readAll()).toEqual([...before, late]);
   }, 60_000);
 });

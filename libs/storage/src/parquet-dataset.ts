@@ -5,10 +5,10 @@ import path from 'node:path';
 import type { RecordBatch, Table } from 'apache-arrow';
 import { isSpyglassError, nyDate, Semaphore, SpyglassError } from '@spyglass/core';
 import { batchToColumns, batchToRecords, columnTypeOfArrow, physicalTypeOf, recordsToTable, type ColumnBatch } from './arrow-codec.js';
-import { createFileAtomic, fsyncDir, removeStaleTempFiles, writeFileAtomic } from './atomic-file.js';
+import { createFileAtomic, fsyncDir, removeStaleTempFiles, stageNewFiles, writeFileAtomic, type StreamedContent } from './atomic-file.js';
 import { columnOf, defineDataset, type ColumnSpec, type DatasetSpec } from './dataset-spec.js';
 import { FileLock, type FileLockOptions } from './file-lock.js';
-import { encodeParquet, readParquetTable, type ParquetCompression } from './parquet-file.js';
+import { encodeParquetTo, readParquetTable, type ParquetCompression } from './parquet-file.js';
 import { PARTITION_FILE, datasetDir, isPartitionDate, parseHiveSegment, partitionDir, type PartitionKey } from './partition-path.js';
 import { checkSeal, sealPartition, type PartitionSeal, type SealProblem } from './partition-seal.js';
 import { mergeRecords } from './record-merge.js';
@@ -356,18 +356,24 @@ export class ParquetDataset<R extends object> {
     // per day; file creation is the dominant cost of small partitions here), or the date partition
     // of a dataset partitioned by date only.
     const scopes = new Map<string, Array<{ key: PartitionKey; rows: R[] }>>();
+    const toLock = (g: { key: PartitionKey; rows: R[] }) => {
+      const scope = this.byTicker ? path.dirname(partitionDir(this.root, this.spec, g.key)) : partitionDir(this.root, this.spec, g.key);
+      let list = scopes.get(scope);
+      if (!list) scopes.set(scope, (list = []));
+      list.push(g);
+    };
+    // A plain write creates its new partitions in batches (see createPartitions); a backfill's
+    // writeBatches keeps to one partition at a time through the thread pool, not blocking the loop.
+    const viaSlots = nonBlocking ? [...groups.values()] : await this.createPartitions([...groups.values()], dirs, count, toLock);
     await Promise.all(
-      [...groups.values()].map((g) =>
+      viaSlots.map((g) =>
         slots.run(async () => {
           // A partition with no file yet is created without the lock: nothing to merge with, and
           // the file is linked into place only if it still does not exist (another writer may have
           // created it meanwhile: then it is merged under the lock below).
           const created = await this.createPartition(g.key, g.rows, dirs, nonBlocking);
           if (created) return count(created);
-          const scope = this.byTicker ? path.dirname(partitionDir(this.root, this.spec, g.key)) : partitionDir(this.root, this.spec, g.key);
-          let list = scopes.get(scope);
-          if (!list) scopes.set(scope, (list = []));
-          list.push(g);
+          toLock(g);
         }),
       ),
     );
@@ -382,14 +388,105 @@ export class ParquetDataset<R extends object> {
     return summary;
   }
 
-  private encode(rows: readonly R[]): Uint8Array {
-    return encodeParquet(recordsToTable(this.spec, rows), {
+  /**
+   * The partition file's content, encoded while it is written (see fillStreamed in atomic-file):
+   * the records are checked and made columns now, so a bad record fails before any file is made.
+   * Size and hash of the bytes are known once the content has been written (for the seal).
+   */
+  private encode(rows: readonly R[]): EncodedPartition {
+    const table = recordsToTable(this.spec, rows);
+    const opts = {
       compression: this.compression,
       rowGroupSize: this.rowGroupSize,
       // One entry only: parquet-wasm stores the map through a hash map, so several keys would be
       // written in varying order and break byte-identical re-writes.
       metadata: new Map([['spyglass', JSON.stringify({ dataset: `${this.spec.layer}/${this.spec.name}`, key: this.spec.key })]]),
-    });
+    };
+    const out: EncodedPartition = {
+      bytes: 0,
+      sha256: '',
+      content: (write) => {
+        const hash = createHash('sha256');
+        let bytes = 0;
+        encodeParquetTo(table, opts, (chunk) => {
+          hash.update(chunk);
+          bytes += chunk.length;
+          write(chunk);
+        });
+        out.bytes = bytes;
+        out.sha256 = hash.digest('hex');
+      },
+    };
+    return out;
+  }
+
+  /**
+   * Creates the partitions that have no file yet, without the lock, in batches: every partition
+   * directory is made first (before this write's fsyncs keep the file system's journal busy, which
+   * made each later mkdir and open wait), then batches of files are encoded straight into their
+   * temp files, their fsyncs started together on the thread pool while the next batch is encoded,
+   * and each batch linked into place once its data is durable (see stageNewFiles). Partitions
+   * whose file exists, or appeared meanwhile, go to `toLock` (merged under the lock); returns none
+   * left for the per-partition path.
+   */
+  private async createPartitions(
+    groups: ReadonlyArray<{ key: PartitionKey; rows: R[] }>,
+    dirs: Set<string> | undefined,
+    count: (r: PartitionResult) => void,
+    toLock: (g: { key: PartitionKey; rows: R[] }) => void,
+  ): Promise<Array<{ key: PartitionKey; rows: R[] }>> {
+    const fresh: Array<{ g: { key: PartitionKey; rows: R[] }; dir: string; file: string; created: string[] }> = [];
+    for (const g of groups) {
+      const dir = partitionDir(this.root, this.spec, g.key);
+      const file = path.join(dir, PARTITION_FILE);
+      const created = mkdirNew(dir);
+      if (created.length === 0) {
+        if (existsSync(file)) {
+          toLock(g);
+          continue;
+        }
+        removeStaleTempFiles(dir);
+      }
+      fresh.push({ g, dir, file, created });
+    }
+    const commits: Array<Promise<void>> = [];
+    const dirSyncs: Array<Promise<void>> = [];
+    try {
+      for (let at = 0; at < fresh.length; at += CREATE_BATCH) {
+        const batch = fresh.slice(at, at + CREATE_BATCH).map((p) => {
+          const merged = mergeRecords(this.spec, [], p.g.rows);
+          return { ...p, merged, encoded: this.encode(merged.rows) };
+        });
+        const staged = await stageNewFiles(batch.map((b) => ({ file: b.file, content: b.encoded.content })), { fsync: this.fsync });
+        // One batch syncing while the next is encoded: wait for the one before before staging more.
+        if (commits.length > 0) await commits[commits.length - 1];
+        commits.push(
+          staged.commit().then(async (outcomes) => {
+            for (let k = 0; k < batch.length; k++) {
+              const b = batch[k]!;
+              // The new directories' own entries must be as durable as the files in them.
+              if (dirs) for (const d of b.created) dirs.add(path.dirname(d));
+              else if (this.fsync) for (const d of b.created) await fsyncDir(path.dirname(d));
+              if (outcomes[k] !== 'created') {
+                toLock(b.g);
+                continue;
+              }
+              this.rememberSeal(b.file, b.encoded, b.merged.rows.length);
+              // The partition directory holds only this file: its sync starts now, on the thread
+              // pool while the next batch is encoded, instead of with all the others at the end.
+              if (this.fsync) dirSyncs.push(fsyncDir(b.dir));
+              count({ written: true, rows: b.merged.rows.length, added: b.merged.added, duplicates: b.merged.duplicates });
+            }
+          }),
+        );
+      }
+    } finally {
+      await Promise.allSettled(commits);
+      await Promise.allSettled(dirSyncs);
+    }
+    await Promise.all(commits);
+    await Promise.all(dirSyncs);
+    return [];
   }
 
   /**
@@ -407,9 +504,9 @@ export class ParquetDataset<R extends object> {
       removeStaleTempFiles(dir);
     }
     const merged = mergeRecords(this.spec, [], rows);
-    const bytes = this.encode(merged.rows);
-    if ((await createFileAtomic(file, bytes, { fsync: this.fsync, syncDir: !dirs, nonBlocking })) !== 'created') return undefined;
-    this.rememberSeal(file, bytes, merged.rows.length);
+    const encoded = this.encode(merged.rows);
+    if ((await createFileAtomic(file, encoded.content, { fsync: this.fsync, syncDir: !dirs, nonBlocking })) !== 'created') return undefined;
+    this.rememberSeal(file, encoded, merged.rows.length);
     // The new directories' own entries must be as durable as the file in them.
     if (dirs) {
       dirs.add(dir);
@@ -435,7 +532,8 @@ export class ParquetDataset<R extends object> {
       const existing = existsSync(file) ? (this.cachedRows(file) ?? (await this.readFileRecords(file, this.spec.columns))) : undefined;
       const merged = mergeRecords(this.spec, existing ?? [], rows);
       if (existing && !merged.changed) return { written: false, rows: 0, added: 0, duplicates: merged.duplicates };
-      const bytes = this.encode(merged.rows);
+      const encoded = this.encode(merged.rows);
+      const bytes = encoded.content;
       const durability = { fsync: this.fsync, syncDir: !dirs };
       if (existing) {
         // Safe to replace: every writer that replaces a file holds this lock, and lock-free writers only create.
@@ -448,16 +546,16 @@ export class ParquetDataset<R extends object> {
       }
       dirs?.add(dir);
       this.remember(file, merged.rows);
-      this.rememberSeal(file, bytes, merged.rows.length);
+      this.rememberSeal(file, encoded, merged.rows.length);
       return { written: true, rows: merged.rows.length, added: merged.added, duplicates: merged.duplicates };
     }
   }
 
-  private rememberSeal(file: string, bytes: Uint8Array, rows: number): void {
+  private rememberSeal(file: string, encoded: EncodedPartition, rows: number): void {
     const version = versionOf(file);
     if (version === undefined) return;
     if (this.seals.size >= 10_000) this.seals.clear();
-    this.seals.set(file, { version, seal: { file: path.relative(this.root, file), rows, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') } });
+    this.seals.set(file, { version, seal: { file: path.relative(this.root, file), rows, bytes: encoded.bytes, sha256: encoded.sha256 } });
   }
 
   /** The rows this instance last wrote to `file`, if the file is still that version. */
@@ -668,6 +766,9 @@ export class ParquetDataset<R extends object> {
   }
 }
 
+/** New partitions staged and synced together (each holds a descriptor open until it is linked). */
+const CREATE_BATCH = 64;
+
 /** Identity of a file's current content: a rename (every write) gives a new inode. */
 function versionOf(file: string): string | undefined {
   const s = statOrUndefined(file);
@@ -719,6 +820,13 @@ function mkdirOrFail(dir: string, recursive: boolean): boolean {
     if ((cause as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw new SpyglassError('STORAGE', `${dir}: cannot create partition directory (${(cause as Error).message})`, { cause, details: { dir } });
   }
+}
+
+/** A partition file's content as written (see ParquetDataset's encode): size and hash set once written. */
+interface EncodedPartition {
+  bytes: number;
+  sha256: string;
+  readonly content: StreamedContent;
 }
 
 interface PartitionResult {

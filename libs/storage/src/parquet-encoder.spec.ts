@@ -6,6 +6,7 @@ import type { StockBar } from '@spyglass/core';
 import { defineDataset, encodeParquet, rawDatasetSpecs, readParquetInfo, readParquetTable, recordsToTable, type DatasetSpec } from './index.js';
 import { batchToRecords } from './arrow-codec.js';
 import { encodeParquetDirect } from './parquet-encoder.js';
+import { encodeParquetTo } from './parquet-file.js';
 import { syntheticBars } from './__test-support__/bars.js';
 
 let dir: string;
@@ -92,5 +93,20 @@ describe('encodeParquetDirect round trips through parquet-wasm’s reader', () =
     const file = path.join(dir, `fallback-${table.numRows}-${table.batches.length}.parquet`);
     await writeFile(file, encodeParquet(table));
     expect((await readParquetTable(file)).numRows).toBe(table.numRows);
+  });
+});
+
+describe('encodeParquetTo', () => {
+  it.each<[string, () => Table, number | undefined]>([
+    ['one row group (direct encoder, page by page)', () => recordsToTable(oneDay, edgy), undefined],
+    ['row groups of 333 rows', () => recordsToTable(oneDay, edgy), 333],
+    ['a table only parquet-wasm writes (several batches)', () => new Table([...recordsToTable(oneDay, bars.slice(0, 5)).batches, ...recordsToTable(oneDay, bars.slice(5, 9)).batches]), undefined],
+  ])('hands over exactly the bytes encodeParquet returns: %s', (_, make, rowGroupSize) => {
+    const table = make();
+    const opts = { rowGroupSize, metadata: new Map([['spyglass', '{}']]) };
+    const chunks: Uint8Array[] = [];
+    encodeParquetTo(table, opts, (c) => chunks.push(c.slice()));
+    expect(Buffer.compare(Buffer.concat(chunks), encodeParquet(table, opts))).toBe(0);
+    if (rowGroupSize) expect(chunks.length).toBeGreaterThan(20);
   });
 });

@@ -14,6 +14,7 @@ import { Type, tableToIPC, type Data, type Table } from 'apache-arrow';
 import { Compression, Table as WasmTable, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm';
 import { summarizeFooter } from './parquet-footer-summary.js';
 import { snappyCompress } from './snappy-compress.js';
+import { ByteBuffer } from './byte-buffer.js';
 import { CompactWriter, TC_STRUCT } from './thrift-compact-writer.js';
 
 // Parquet enums (parquet.thrift).
@@ -97,48 +98,6 @@ function arrowSchemaOf(table: Table): string {
   return s;
 }
 
-/** A growable byte buffer for page bodies. */
-class Bytes {
-  buf: Uint8Array;
-  pos = 0;
-  constructor(size: number) {
-    this.buf = new Uint8Array(Math.max(64, size));
-  }
-  ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(this.buf.length * 2, this.pos + n));
-    next.set(this.buf.subarray(0, this.pos));
-    this.buf = next;
-  }
-  byte(b: number): void {
-    this.ensure(1);
-    this.buf[this.pos++] = b;
-  }
-  varint(v: number): void {
-    this.ensure(5);
-    while (v >= 0x80) {
-      this.buf[this.pos++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    this.buf[this.pos++] = v;
-  }
-  u32(v: number): void {
-    this.ensure(4);
-    this.buf[this.pos++] = v & 0xff;
-    this.buf[this.pos++] = (v >>> 8) & 0xff;
-    this.buf[this.pos++] = (v >>> 16) & 0xff;
-    this.buf[this.pos++] = v >>> 24;
-  }
-  append(b: Uint8Array): void {
-    this.ensure(b.length);
-    this.buf.set(b, this.pos);
-    this.pos += b.length;
-  }
-  result(): Uint8Array {
-    return this.buf.subarray(0, this.pos);
-  }
-}
-
 /** Bits needed for dictionary indices below `n` (at least 1). */
 function bitWidthOf(n: number): number {
   let w = 1;
@@ -147,7 +106,7 @@ function bitWidthOf(n: number): number {
 }
 
 /** Values [from, to) of `idx` as one bit-packed run (padded with zeros to a multiple of 8). */
-function bitPackedRun(out: Bytes, idx: Int32Array, from: number, to: number, width: number): void {
+function bitPackedRun(out: ByteBuffer, idx: Int32Array, from: number, to: number, width: number): void {
   const groups = Math.ceil((to - from) / 8);
   out.varint((groups << 1) | 1);
   const bytes = groups * width;
@@ -168,7 +127,7 @@ function bitPackedRun(out: Bytes, idx: Int32Array, from: number, to: number, wid
 }
 
 /** Dictionary indices in the RLE/bit-packed hybrid: long runs as RLE, the rest bit-packed. */
-function encodeIndices(out: Bytes, idx: Int32Array, count: number, width: number): void {
+function encodeIndices(out: ByteBuffer, idx: Int32Array, count: number, width: number): void {
   const valueBytes = (width + 7) >> 3;
   let litStart = 0;
   let i = 0;
@@ -190,7 +149,7 @@ function encodeIndices(out: Bytes, idx: Int32Array, count: number, width: number
 }
 
 /** Definition levels (max level 1) of a V1 data page: a 4-byte length, then the hybrid encoding. */
-function encodeDefLevels(out: Bytes, data: Data, from: number, to: number, nulls: number): void {
+function encodeDefLevels(out: ByteBuffer, data: Data, from: number, to: number, nulls: number): void {
   const n = to - from;
   const lenAt = out.pos;
   out.u32(0);
@@ -404,7 +363,7 @@ function encodeColumn(plan: ColumnPlan, from: number, to: number): EncodedColumn
   const rows = presentRows(data, from, to);
   const present = rows ? rows.length : n;
   const nullCount = n - present;
-  const body = new Bytes(64 + n);
+  const body = new ByteBuffer(64 + n);
   if (plan.nullable) encodeDefLevels(body, data, from, to, nullCount);
   if (plan.kind === 'utf8') return encodeStrings(plan, body, rows, from, to, nullCount);
   const values = data.values as Float64Array | Int32Array | BigInt64Array;
@@ -425,7 +384,7 @@ function encodeColumn(plan: ColumnPlan, from: number, to: number): EncodedColumn
 }
 
 /** utf8 values: dictionary encoded unless most are distinct; min/max in byte order. */
-function encodeStrings(plan: ColumnPlan, body: Bytes, rows: Int32Array | undefined, from: number, to: number, nullCount: number): EncodedColumn {
+function encodeStrings(plan: ColumnPlan, body: ByteBuffer, rows: Int32Array | undefined, from: number, to: number, nullCount: number): EncodedColumn {
   const offsets = plan.data.valueOffsets as Int32Array;
   const bytes = plan.data.values as Uint8Array;
   const count = rows ? rows.length : to - from;
@@ -474,7 +433,7 @@ function encodeStrings(plan: ColumnPlan, body: Bytes, rows: Int32Array | undefin
   if (k === count && count > 0) {
     let dictBytes = 0;
     for (const r of entries) dictBytes += 4 + offsets[r + 1]! - offsets[r]!;
-    const dict = new Bytes(dictBytes);
+    const dict = new ByteBuffer(dictBytes);
     for (const r of entries) {
       dict.u32(offsets[r + 1]! - offsets[r]!);
       dict.append(bytes.subarray(offsets[r]!, offsets[r + 1]!));
@@ -588,17 +547,40 @@ function writeStats(w: CompactWriter, s: Stats, legacy: boolean): void {
  * returns undefined (the caller uses parquet-wasm).
  */
 export function encodeParquetDirect(table: Table, opts: DirectEncodeOptions): Uint8Array | undefined {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  const ok = encodeParquetDirectTo(table, opts, (b) => {
+    parts.push(b);
+    size += b.length;
+  });
+  if (!ok) return undefined;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/**
+ * Like {@link encodeParquetDirect}, but hands the file's bytes to `sink` in order as each page is
+ * encoded (every chunk is a buffer of its own), so a writer can put a row group's pages on disk
+ * while the next are encoded. Returns false, having called `sink` not at all, when the table is
+ * not one this writer handles.
+ */
+export function encodeParquetDirectTo(table: Table, opts: DirectEncodeOptions, sink: (chunk: Uint8Array) => void): boolean {
   const plans = planOf(table);
-  if (!plans) return undefined;
+  if (!plans) return false;
   const arrowSchema = arrowSchemaOf(table);
   const codec = opts.compression === 'snappy' ? CODEC_SNAPPY : CODEC_UNCOMPRESSED;
   const compress = (b: Uint8Array) => (codec === CODEC_SNAPPY ? snappyCompress(b) : b);
-  const parts: Uint8Array[] = [new Uint8Array([0x50, 0x41, 0x52, 0x31])];
-  let offset = 4;
+  let offset = 0;
   const push = (b: Uint8Array) => {
-    parts.push(b);
+    sink(b);
     offset += b.length;
   };
+  push(new Uint8Array([0x50, 0x41, 0x52, 0x31]));
   const groups: Array<{ rows: number; chunks: ChunkMeta[]; start: number }> = [];
   const n = table.numRows;
   const size = Math.max(1, opts.rowGroupSize);
@@ -698,16 +680,9 @@ export function encodeParquetDirect(table: Table, opts: DirectEncodeOptions): Ui
     w.end();
   }
   w.end();
-  const footer = w.result();
-  const out = new Uint8Array(offset + footer.length + 8);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  out.set(footer, at);
-  at += footer.length;
-  new DataView(out.buffer).setUint32(at, footer.length, true);
-  out.set([0x50, 0x41, 0x52, 0x31], at + 4);
-  return out;
+  const footerLength = w.pos;
+  w.u32(footerLength);
+  w.append(new Uint8Array([0x50, 0x41, 0x52, 0x31]));
+  push(w.result());
+  return true;
 }

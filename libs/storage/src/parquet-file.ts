@@ -4,7 +4,7 @@ import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
 import { Compression, ParquetFile, Table as WasmTable, WriterPropertiesBuilder, readParquet, writeParquet } from 'parquet-wasm';
 import { SpyglassError } from '@spyglass/core';
 import { columnTypeOfArrow } from './arrow-codec.js';
-import { encodeParquetDirect } from './parquet-encoder.js';
+import { encodeParquetDirect, encodeParquetDirectTo } from './parquet-encoder.js';
 import { planProjection } from './parquet-footer-projection.js';
 import { summarizeFooter, type FooterSummary } from './parquet-footer-summary.js';
 
@@ -67,6 +67,30 @@ export function encodeParquet(table: Table, opts: EncodeOptions = {}): Uint8Arra
   if (opts.metadata && opts.metadata.size > 0) builder = builder.setKeyValueMetadata(new Map(opts.metadata));
   // writeParquet takes ownership of the wasm table (and frees it).
   return writeParquet(WasmTable.fromIPCStream(tableToIPC(table, 'stream')), builder.build());
+}
+
+/**
+ * {@link encodeParquet} handing the bytes to `sink` as they are encoded (page by page with the direct
+ * encoder, all at once through parquet-wasm), so the caller can write the file while it is encoded.
+ * The bytes are exactly those encodeParquet returns.
+ *
+ * @example
+ * ```ts
+ * const chunks: Uint8Array[] = [];
+ * encodeParquetTo(recordsToTable(rawDatasetSpecs.stocks, bars), {}, (c) => chunks.push(c));
+ * ```
+ */
+export function encodeParquetTo(table: Table, opts: EncodeOptions, sink: (chunk: Uint8Array) => void): void {
+  const compression = opts.compression ?? 'snappy';
+  if (compression === 'snappy' || compression === 'none' || compression === 'uncompressed') {
+    const direct = encodeParquetDirectTo(
+      table,
+      { compression: compression === 'snappy' ? 'snappy' : 'none', rowGroupSize: opts.rowGroupSize ?? 1 << 20, ...(opts.metadata ? { metadata: opts.metadata } : {}) },
+      sink,
+    );
+    if (direct) return;
+  }
+  sink(encodeParquet(table, opts));
 }
 
 function corrupt(file: string, cause: unknown): SpyglassError {

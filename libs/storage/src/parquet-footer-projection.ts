@@ -100,10 +100,24 @@ export class CompactReader {
         return;
       }
       case T_STRUCT:
-        this.structFields();
+        this.skipStruct();
         return;
       default:
         throw new Error(`unknown thrift type ${type}`);
+    }
+  }
+
+  /**
+   * Moves past a struct without noting its fields: nested values (statistics, page encoding stats)
+   * are only ever skipped, and a span object per field was most of a projection's footer parsing
+   * over thousands of partition files (measured in a 2-column read of 2,000 partitions).
+   */
+  skipStruct(): void {
+    for (;;) {
+      const h = this.byte();
+      if (h === 0) return;
+      if (h >> 4 === 0) this.varint();
+      this.skip(h & 0x0f);
     }
   }
 
