@@ -104,7 +104,11 @@ export interface ConsolidatedPass {
 }
 
 /** {@link consolidate}, handing each kernel pass's rows to `hook` after they are written. */
-export async function consolidateWithHook(options: ConsolidateOptions, hook?: (pass: ConsolidatedPass) => Promise<void>): Promise<ConsolidateSummary> {
+export async function consolidateWithHook(
+  options: ConsolidateOptions,
+  hook?: (pass: ConsolidatedPass) => Promise<void>,
+  tickerSink?: Set<string>,
+): Promise<ConsolidateSummary> {
   const started = performance.now();
   const cfg = {
     riskFreeRate: options.riskFreeRate ?? 0.045,
@@ -126,7 +130,8 @@ export async function consolidateWithHook(options: ConsolidateOptions, hook?: (p
   const skipped: MarketInventory['skipped'] = [];
   const files: string[] = [];
   const unsolved: Record<string, number> = {};
-  const contracts = new Set<string>();
+  // The caller's set when given: lanes of one run count distinct contracts over all of them.
+  const contracts = tickerSink ?? new Set<string>();
   let solved = 0;
   let minutes = 0;
   let orphans = 0;
