@@ -21,9 +21,11 @@ export interface ConsolidateAndGenerateOptions extends ConsolidateOptions {
   /**
    * Batches of dates processed at once, each lane with its own DuckDB (default 2): while one lane
    * waits on DuckDB (reads, sort, Parquet writes) the other runs its JS kernels, so two cores are
-   * used. Lane k takes batches k, k + lanes, …, so every batch holds the dates it holds with one
-   * lane and the files are the same. Peak memory grows with the lanes (one pass in flight each).
-   * DuckDB threads default to `max(1, floor(2 / lanes))` per lane.
+   * used. Lane k takes batches k, k + lanes, …; the files do not depend on how the dates are
+   * batched, so they are the ones one lane writes. Without `batchDates` a
+   * lane's batch is the default split over the lanes, so the memory in flight stays that of one
+   * lane; with it, each lane holds a batch of that size. DuckDB threads default to
+   * `max(1, floor(2 / lanes))` per lane.
    */
   readonly lanes?: number;
 }
@@ -91,9 +93,12 @@ export async function consolidateAndGenerateFeatures(options: ConsolidateAndGene
     enginePasses++;
     for (const d of pass.dates) done.add(d);
   };
-  const batch = Math.max(1, options.batchDates ?? DEFAULT_BATCH_DATES);
   const wanted = [...new Set(options.dates)].sort();
-  const laneCount = Math.max(1, Math.min(Math.floor(options.lanes ?? 2), Math.ceil(wanted.length / batch)));
+  const lanes = Math.max(1, Math.floor(options.lanes ?? 2));
+  // Without batchDates the lanes share the default batch (2 lanes × 2 dates in flight, as 1 × 4),
+  // so the peak memory stays that of one lane.
+  const batch = Math.max(1, options.batchDates ?? Math.ceil(DEFAULT_BATCH_DATES / lanes));
+  const laneCount = Math.min(lanes, Math.max(1, Math.ceil(wanted.length / batch)));
   const laneDates: string[][] = Array.from({ length: laneCount }, () => []);
   for (let b = 0, k = 0; b < wanted.length; b += batch, k++) laneDates[k % laneCount]!.push(...wanted.slice(b, b + batch));
   const tickers = new Set<string>();
