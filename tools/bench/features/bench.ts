@@ -150,8 +150,9 @@ try {
     console.log(`  raw rows: ${result.rawRows.stocks} SPY, ${result.rawRows.options} option bars (setup ${result.setupSeconds} s, not timed)`);
     console.log(`  baseline  DuckDB raw read + partitioned write: ${result.baselineIoFloorSeconds} s (${result.baselineIoFloorCpuSeconds} CPU s)`);
     console.log(`  consolidate:        ${result.consolidate.seconds} s (${result.consolidate.cpuSeconds} CPU s), ${result.consolidate.rows} rows, ${result.consolidate.rowsPerSecond} rows/s, peak RSS ${result.consolidate.peakRssMb} MB`);
-    console.log(`    steps (wall s): ${JSON.stringify(result.consolidate.timings)}`);
-    console.log(`    steps (CPU s):  ${JSON.stringify(cons.value.cpuTimings)}`);
+    // With lanes (fused default 2) the steps of the lanes overlap: both sums count the same seconds twice.
+    console.log(`    steps (wall s${SEPARATE ? '' : ', summed over lanes'}): ${JSON.stringify(result.consolidate.timings)}`);
+    console.log(`    steps (CPU s${SEPARATE ? '' : ', process-wide, summed over lanes'}):  ${JSON.stringify(cons.value.cpuTimings)}`);
     if (SEPARATE) console.log(`  generate-features:  ${result.features.seconds} s (${result.features.cpuSeconds} CPU s), ${result.features.rows} rows, ${result.features.rowsPerSecond} rows/s, peak RSS ${result.features.peakRssMb} MB`);
     else console.log(`  features (in the consolidate phase above): ${result.features.rows} rows`);
     if (SEPARATE) console.log(`    steps (wall s): ${JSON.stringify(result.features.timings)}`);
