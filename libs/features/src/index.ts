@@ -28,4 +28,4 @@ export { RowWindow } from './row-window.js';
 export { INCREMENTAL_FEATURE_COLUMNS } from './incremental-feature-columns.js';
 export type { IncrementalFeatureName } from './incremental-feature-columns.js';
 export { SessionFeatureEngine } from './session-feature-engine.js';
-export type { FeatureSession, FeatureUpdate, IncrementalFeatureSettings, NewsInput, OptionBarInput, UnderlyingBarInput } from './session-feature-engine.js';
+export type { FeatureSession, FeatureUpdate, IncrementalFeatureSettings, NewsInput, OptionBarInput, SolvedGreeks, UnderlyingBarInput } from './session-feature-engine.js';

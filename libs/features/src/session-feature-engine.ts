@@ -94,6 +94,26 @@ export interface NewsInput {
  */
 export type FeatureUpdate = 'applied' | 'late' | 'duplicate' | 'outside-session' | 'no-underlying';
 
+/**
+ * IV and greeks of an option bar already solved elsewhere with the engine's kernels, rates and
+ * spot (the batch path's consolidation solves them once for its file): given to
+ * {@link SessionFeatureEngine.addOptionBar}, the engine takes them instead of solving again. NaN
+ * where that solve had no solution.
+ *
+ * @example
+ * ```ts
+ * const solved: SolvedGreeks = { iv: 0.18, delta: 0.42, gamma: 0.05, theta: -0.31, vega: 0.02 };
+ * const ok = engine.addOptionBar(optionBar, row, solved) === 'applied';
+ * ```
+ */
+export interface SolvedGreeks {
+  readonly iv: number;
+  readonly delta: number;
+  readonly gamma: number;
+  readonly theta: number;
+  readonly vega: number;
+}
+
 const MINUTE = 60_000;
 const SENTIMENT_SCORE: Readonly<Record<string, number>> = { positive: 1, neutral: 0, negative: -1 };
 const safeLn = (x: number): number => (x > 0 ? Math.log(x) : Number.NaN);
@@ -362,9 +382,11 @@ export class SessionFeatureEngine {
   /**
    * An option minute bar: updates its contract's state and writes the full 66-value feature
    * vector (model order, NaN = missing) into `out`, joining the newest underlying row at or
-   * before the bar. Returns `applied` when `out` holds a row to score.
+   * before the bar. Returns `applied` when `out` holds a row to score. `solved`: the bar's IV and
+   * greeks when the caller already has them from the same inputs and kernels (taken as they are,
+   * only where the engine would solve: time left and a call or put); without it the engine solves.
    */
-  addOptionBar(bar: OptionBarInput, out: Float64Array): FeatureUpdate {
+  addOptionBar(bar: OptionBarInput, out: Float64Array, solved?: SolvedGreeks): FeatureUpdate {
     const t = bar.timestamp;
     if (!this.inSession(t)) return 'outside-session';
     let c = this.contracts.get(bar.ticker);
@@ -405,7 +427,15 @@ export class SessionFeatureEngine {
     let theta = Number.NaN;
     let vega = Number.NaN;
     const type = bar.contractType;
-    if (remaining > 0 && (type === 'call' || type === 'put')) {
+    if (solved !== undefined) {
+      if (remaining > 0 && (type === 'call' || type === 'put')) {
+        iv = solved.iv;
+        delta = solved.delta;
+        gamma = solved.gamma;
+        theta = solved.theta;
+        vega = solved.vega;
+      }
+    } else if (remaining > 0 && (type === 'call' || type === 'put')) {
       // One input object per engine, refilled per bar (neither call keeps it): no two object
       // literals per option bar to collect, and one shape for both kernels' property reads.
       const input = this.solveInput;
@@ -415,11 +445,11 @@ export class SessionFeatureEngine {
       input.years = remaining / (365 * 86_400_000);
       input.price = close;
       input.vol = 0;
-      const solved = impliedVolatility(input);
-      if (solved.ok) {
-        input.vol = solved.vol;
+      const result = impliedVolatility(input);
+      if (result.ok) {
+        input.vol = result.vol;
         const g = bsGreeks(input);
-        iv = solved.vol;
+        iv = result.vol;
         delta = g.delta;
         gamma = g.gamma;
         theta = g.theta;

@@ -3,7 +3,7 @@
 //
 //   npx tsc -b libs/processing/tsconfig.lib.json libs/exchange-sim/tsconfig.lib.json
 //   node --import tsx tools/bench/features/bench.ts [--days 252] [--contracts 24] [--root /tmp/dir [--reuse]]
-//                                                  [--batch-dates N] [--threads N] [--method kernels|sql] [--separate] [--json]
+//                                                  [--batch-dates N] [--threads N] [--lanes N] [--method kernels|sql] [--separate] [--json]
 // Ends with one JSON line: {"bench":"features","optionRows","seconds","peakRssMb",…} (peak RSS of
 // the consolidation and feature phases, sampled every 20 ms).
 //
@@ -32,6 +32,8 @@ const BATCH = process.argv.includes('--batch-dates') ? Number(arg('batch-dates',
 const THREADS = process.argv.includes('--threads') ? Number(arg('threads', '')) : undefined;
 // --reuse with --root: keep the raw year already written there (the setup is not timed anyway)
 const reuse = process.argv.includes('--reuse');
+// --lanes N: batches in flight at once in the fused call (default its own, 2: one lane's JS runs while the other waits on DuckDB)
+const LANES = process.argv.includes('--lanes') ? Number(arg('lanes', '')) : undefined;
 const json = process.argv.includes('--json');
 // --method sql: both steps through DuckDB's joins and window frames (the reference paths) instead of the typed-array kernels
 const METHOD = arg('method', 'kernels');
@@ -121,7 +123,7 @@ try {
     feat = await phase(() => generateFeatures({ root, dates, ...batch, method: METHOD === 'sql' ? 'sql' : 'engine' }));
   } else {
     // One phase: its time and peak are the consolidation's; the features phase is empty (0 s).
-    const both = await phase(() => consolidateAndGenerateFeatures({ root, dates, ...batch }));
+    const both = await phase(() => consolidateAndGenerateFeatures({ root, dates, ...batch, ...(LANES === undefined ? {} : { lanes: LANES }) }));
     cons = { ...both, value: both.value.consolidated };
     feat = { value: both.value.features, seconds: 0, cpuSeconds: 0, peakRssMb: 0 };
   }
@@ -148,8 +150,9 @@ try {
     console.log(`  raw rows: ${result.rawRows.stocks} SPY, ${result.rawRows.options} option bars (setup ${result.setupSeconds} s, not timed)`);
     console.log(`  baseline  DuckDB raw read + partitioned write: ${result.baselineIoFloorSeconds} s (${result.baselineIoFloorCpuSeconds} CPU s)`);
     console.log(`  consolidate:        ${result.consolidate.seconds} s (${result.consolidate.cpuSeconds} CPU s), ${result.consolidate.rows} rows, ${result.consolidate.rowsPerSecond} rows/s, peak RSS ${result.consolidate.peakRssMb} MB`);
-    console.log(`    steps (wall s): ${JSON.stringify(result.consolidate.timings)}`);
-    console.log(`    steps (CPU s):  ${JSON.stringify(cons.value.cpuTimings)}`);
+    // With lanes (fused default 2) the steps of the lanes overlap: both sums count the same seconds twice.
+    console.log(`    steps (wall s${SEPARATE ? '' : ', summed over lanes'}): ${JSON.stringify(result.consolidate.timings)}`);
+    console.log(`    steps (CPU s${SEPARATE ? '' : ', process-wide, summed over lanes'}):  ${JSON.stringify(cons.value.cpuTimings)}`);
     if (SEPARATE) console.log(`  generate-features:  ${result.features.seconds} s (${result.features.cpuSeconds} CPU s), ${result.features.rows} rows, ${result.features.rowsPerSecond} rows/s, peak RSS ${result.features.peakRssMb} MB`);
     else console.log(`  features (in the consolidate phase above): ${result.features.rows} rows`);
     if (SEPARATE) console.log(`    steps (wall s): ${JSON.stringify(result.features.timings)}`);
@@ -157,7 +160,7 @@ try {
     console.log(`    passes: ${feat.value.passes.engine} by the live engine's kernels, ${feat.value.passes.sql} by DuckDB${feat.value.passes.fallbacks.length > 0 ? ` (fell back: ${feat.value.passes.fallbacks.join('; ')})` : ''}`);
     console.log(`  total ${result.totalSeconds} s (goal < ${result.goalSeconds} s), ${result.ratioToIoFloor}× the I/O floor (CPU ${result.cpuRatioToIoFloor}×); process max RSS ${result.processMaxRssMb} MB`);
   }
-  console.log(JSON.stringify({ bench: 'features', optionRows: cons.value.rows, seconds: result.totalSeconds, cpuSeconds: +(cons.cpuSeconds + feat.cpuSeconds).toFixed(2), peakRssMb: Math.round(Math.max(cons.peakRssMb, feat.peakRssMb)), days: dates.length, contracts: CONTRACTS, ratioToIoFloor: result.ratioToIoFloor }));
+  console.log(JSON.stringify({ bench: 'features', optionRows: cons.value.rows, seconds: result.totalSeconds, cpuSeconds: +(cons.cpuSeconds + feat.cpuSeconds).toFixed(2), peakRssMb: Math.round(Math.max(cons.peakRssMb, feat.peakRssMb)), days: dates.length, contracts: CONTRACTS, lanes: SEPARATE ? 1 : (LANES ?? 2), loadAvg1m: +os.loadavg()[0]!.toFixed(1), ratioToIoFloor: result.ratioToIoFloor }));
 } finally {
   clearInterval(sampler);
   if (!ownRoot) await rm(root, { recursive: true, force: true });

@@ -9,6 +9,7 @@ import { buildExpiryClose, buildGreeks, ivStatusSql, solveGreeks, type IvOutcome
 import { buildSpyIndicators, DEFAULT_INDICATORS, spyIndicatorColumns, type IndicatorSettings } from './spy-indicators.js';
 import { alignAsOf, expiryInstant } from '@spyglass/features';
 import { sqlString, type DuckSession } from '../duck/duck-session.js';
+import { inConsolidatedOrder } from './file-order.js';
 
 /**
  * Options of {@link consolidate}. Rates are annualised decimals, continuously compounded.
@@ -104,7 +105,11 @@ export interface ConsolidatedPass {
 }
 
 /** {@link consolidate}, handing each kernel pass's rows to `hook` after they are written. */
-export async function consolidateWithHook(options: ConsolidateOptions, hook?: (pass: ConsolidatedPass) => Promise<void>): Promise<ConsolidateSummary> {
+export async function consolidateWithHook(
+  options: ConsolidateOptions,
+  hook?: (pass: ConsolidatedPass) => Promise<void>,
+  tickerSink?: Set<string>,
+): Promise<ConsolidateSummary> {
   const started = performance.now();
   const cfg = {
     riskFreeRate: options.riskFreeRate ?? 0.045,
@@ -126,7 +131,8 @@ export async function consolidateWithHook(options: ConsolidateOptions, hook?: (p
   const skipped: MarketInventory['skipped'] = [];
   const files: string[] = [];
   const unsolved: Record<string, number> = {};
-  const contracts = new Set<string>();
+  // The caller's set when given: lanes of one run count distinct contracts over all of them.
+  const contracts = tickerSink ?? new Set<string>();
   let solved = 0;
   let minutes = 0;
   let orphans = 0;
@@ -255,18 +261,30 @@ async function kernelPass(
   const vix = (await duck.columns(`SELECT ts, open, high, low, "close" FROM vix ORDER BY ts`)).cols as Record<string, Float64Array>;
   const se = await duck.columns(`SELECT date, open_ms, close_ms FROM sessions ORDER BY open_ms`);
   timer.mark('indicators');
-  await duck.run(`CREATE OR REPLACE TEMP TABLE opt_sorted AS
-    SELECT o.* FROM opt o JOIN (SELECT date, min(ts) AS first_ts FROM spy GROUP BY date) f ON f.date = o.date AND o.ts >= f.first_ts
-    ORDER BY o.date, o.ticker, o.ts`);
+  // Bars before the session's first underlying bar have nothing to join: dropped by a filter (it
+  // keeps the row order of `opt`, the files' order; a join would not).
+  const first = await duck.columns(`SELECT date, min(ts) AS first_ts FROM spy GROUP BY date ORDER BY date`);
+  const firstTs = first.cols.first_ts as Float64Array;
+  await duck.run(`CREATE OR REPLACE TEMP TABLE opt_sorted AS SELECT * FROM opt o
+    WHERE ${firstTs.length === 0 ? 'false' : `CASE o.date ${(first.cols.date as string[]).map((d, k) => `WHEN ${sqlString(d)} THEN o.ts >= ${firstTs[k]}`).join(' ')} ELSE false END`}`);
   const exps = await duck.columns(`SELECT DISTINCT expiration FROM opt_sorted WHERE expiration IS NOT NULL ORDER BY expiration`);
   const expList = exps.cols.expiration as string[];
   const tick = await duck.columns(`SELECT DISTINCT ticker FROM opt_sorted WHERE ticker IS NOT NULL ORDER BY ticker`);
   const counts = await duck.columns(`SELECT (SELECT count(*) FROM opt) AS n_opt`);
   // Numbers only cross to JS: the expiration as its index in expList, the type as 1 = put.
-  const o = (await duck.columns(`SELECT ts, strike, open, high, low, "close", volume, list_position(${sqlList(expList)}, expiration) - 1 AS exp,
+  const readOptions = async () =>
+    (await duck.columns(`SELECT ts, strike, open, high, low, "close", volume, list_position(${sqlList(expList)}, expiration) - 1 AS exp,
       CASE contract_type WHEN 'call' THEN 0 WHEN 'put' THEN 1 END AS is_put, list_position(${sqlList(tick.cols.ticker as string[])}, ticker) AS contract
     FROM opt_sorted`)).cols as Record<string, Float64Array>;
+  let o = await readOptions();
   timer.mark('join');
+  // One raw file per contract-day, sorted by time, listed by date and ticker: usually already in
+  // order. Checked row by row; anything else is sorted as before.
+  if (!inConsolidatedOrder(o.ts!, o.contract!, se.cols.open_ms as Float64Array, se.cols.close_ms as Float64Array)) {
+    await duck.run(`CREATE OR REPLACE TEMP TABLE opt_sorted AS SELECT * FROM opt_sorted ORDER BY date, ticker, ts`);
+    o = await readOptions();
+    timer.mark('sort');
+  }
   const n = o.ts!.length;
   const ts = o.ts!;
   const spyIdx = new Int32Array(n);

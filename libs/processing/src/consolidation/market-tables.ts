@@ -64,7 +64,7 @@ export async function openDuck(threads = 2): Promise<DuckSession> {
  * Loads the raw data of `dates` into DuckDB temp tables, each restricted to the regular session
  * `[open, close)` of its date so extended-hours prints never enter indicators or joins:
  * `sessions(date, open_ms, close_ms)`, `spy`, `vix`, `opt` (bars, `ts` = bar start epoch ms; `opt`
- * unordered: its readers order it) and
+ * in the files' order, which its readers check or sort) and
  * `news(ts, id, score)` (sentiment positive 1, neutral 0, negative −1; de-duplicated by id).
  */
 export async function loadMarketTables(
@@ -119,6 +119,10 @@ export async function loadMarketTables(
     `read_parquet(${sqlFileList(list)}, hive_partitioning = false, filename = true, union_by_name = true)`;
   const dateOf = `regexp_extract(filename, 'date=([0-9]{4}-[0-9]{2}-[0-9]{2})', 1)`;
   const inSession = (alias: string) => `JOIN sessions se ON se.date = ${alias}.date AND ${alias}.ts >= se.open_ms AND ${alias}.ts < se.close_ms`;
+  // The same restriction as a filter: a scan and filter keep the files' row order (a join does
+  // not), so option rows already stored in consolidated order need no sort later.
+  const inSessionFilter = (alias: string) =>
+    `CASE ${alias}.date ${usable.map((u) => `WHEN ${sqlString(u.date)} THEN ${alias}.ts >= ${u.open} AND ${alias}.ts < ${u.close}`).join(' ')} ELSE false END`;
 
   const spyFiles = files(spyParts);
   await duck.run(
@@ -145,7 +149,7 @@ export async function loadMarketTables(
            SELECT ${dateOf} AS date, ticker, epoch_ms(timestamp) AS ts, open::DOUBLE AS open, high::DOUBLE AS high, low::DOUBLE AS low,
                   "close"::DOUBLE AS "close", volume::DOUBLE AS volume, vwap::DOUBLE AS vwap, transactions::DOUBLE AS transactions,
                   underlying, expiration, strike::DOUBLE AS strike, contract_type FROM ${read(optFiles)}
-           WHERE underlying = ${sqlString(src.underlying)}) r ${inSession('r')}`,
+           WHERE underlying = ${sqlString(src.underlying)}) r WHERE ${inSessionFilter('r')}`,
   );
 
   const newsDates = newsInputDates(keep, src.newsLookbackMinutes);

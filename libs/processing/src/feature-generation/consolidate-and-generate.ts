@@ -1,6 +1,7 @@
 import { nyseCalendar } from '@spyglass/core';
 import { FEATURE_COLUMNS } from '@spyglass/features';
-import { consolidateWithHook, type ConsolidateOptions, type ConsolidateSummary, type ConsolidatedPass } from '../consolidation/consolidate.js';
+import { CONSOLIDATED_DATASET, consolidateWithHook, type ConsolidateOptions, type ConsolidateSummary, type ConsolidatedPass } from '../consolidation/consolidate.js';
+import { DEFAULT_BATCH_DATES } from '../layout/processed-step.js';
 import { openDuck } from '../consolidation/market-tables.js';
 import { checkProcessedDrift } from '../layout/drift-check.js';
 import { engineFeatureRows } from './engine-feature-rows.js';
@@ -17,6 +18,16 @@ import { FEATURES_DATASET, generateFeatures, writeEngineFeatures, writtenCounts,
  */
 export interface ConsolidateAndGenerateOptions extends ConsolidateOptions {
   readonly labels?: LabelSettings;
+  /**
+   * Batches of dates processed at once, each lane with its own DuckDB (default 2): while one lane
+   * waits on DuckDB (reads, sort, Parquet writes) the other runs its JS kernels, so two cores are
+   * used. Lane k takes batches k, k + lanes, …; the files do not depend on how the dates are
+   * batched, so they are the ones one lane writes. Without `batchDates` a
+   * lane's batch is the default split over the lanes, so the memory in flight stays that of one
+   * lane; with it, each lane holds a batch of that size. DuckDB threads default to
+   * `max(1, floor(2 / lanes))` per lane.
+   */
+  readonly lanes?: number;
 }
 
 /**
@@ -68,6 +79,8 @@ export async function consolidateAndGenerateFeatures(options: ConsolidateAndGene
         contracts,
       },
       settings,
+      // Solved a moment ago by this pass's consolidation with these rates and calendar.
+      true,
     );
     timer.mark('engine_features');
     if (!result.ok) {
@@ -80,7 +93,21 @@ export async function consolidateAndGenerateFeatures(options: ConsolidateAndGene
     enginePasses++;
     for (const d of pass.dates) done.add(d);
   };
-  const consolidated = await consolidateWithHook(options, hook);
+  const wanted = [...new Set(options.dates)].sort();
+  const lanes = Math.max(1, Math.floor(options.lanes ?? 2));
+  // Without batchDates the lanes share the default batch (2 lanes × 2 dates in flight, as 1 × 4),
+  // so the peak memory stays that of one lane.
+  const batch = Math.max(1, options.batchDates ?? Math.ceil(DEFAULT_BATCH_DATES / lanes));
+  const laneCount = Math.min(lanes, Math.max(1, Math.ceil(wanted.length / batch)));
+  const laneDates: string[][] = Array.from({ length: laneCount }, () => []);
+  for (let b = 0, k = 0; b < wanted.length; b += batch, k++) laneDates[k % laneCount]!.push(...wanted.slice(b, b + batch));
+  const tickers = new Set<string>();
+  const threads = options.threads ?? Math.max(1, Math.floor(2 / laneCount));
+  // One schema check over every lane's dates below, not one per lane.
+  const laneSummaries = await Promise.all(
+    laneDates.map((dates) => consolidateWithHook({ ...options, dates, batchDates: batch, threads, schemaDrift: { monitor: false } }, hook, tickers)),
+  );
+  const consolidated = mergeLanes(laneSummaries, tickers.size, await checkProcessedDrift(options.root, CONSOLIDATED_DATASET, laneSummaries.flatMap((l) => l.dates), options.schemaDrift), started);
   // Counts and NULL rates from the written files' footers, as generateFeatures reports them.
   const rowsByDate: Record<string, number> = {};
   const nulls = new Map<string, number>();
@@ -126,4 +153,37 @@ export async function consolidateAndGenerateFeatures(options: ConsolidateAndGene
     passes: { engine: enginePasses, sql: sqlPasses, fallbacks },
   };
   return { consolidated, features };
+}
+
+/** The lanes' summaries as one run's: dates in order, counts summed, step times summed over lanes (CPU per step is process-wide, so lanes running at once both count it). */
+function mergeLanes(lanes: readonly ConsolidateSummary[], uniqueOptions: number, schemaDrift: ConsolidateSummary['schemaDrift'], started: number): ConsolidateSummary {
+  const rowsByDate: Record<string, number> = {};
+  const unsolved: Record<string, number> = {};
+  const timings: Record<string, number> = {};
+  const cpuTimings: Record<string, number> = {};
+  const add = (into: Record<string, number>, from: Readonly<Record<string, number>>) => {
+    for (const [k, v] of Object.entries(from)) into[k] = Math.round(((into[k] ?? 0) + v) * 1000) / 1000;
+  };
+  for (const l of lanes) {
+    add(rowsByDate, l.rowsByDate);
+    add(unsolved, l.iv.unsolved);
+    add(timings, l.timings);
+    add(cpuTimings, l.cpuTimings);
+  }
+  const dates = Object.keys(rowsByDate).sort();
+  return {
+    dates,
+    skipped: lanes.flatMap((l) => l.skipped).sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)),
+    rows: lanes.reduce((n, l) => n + l.rows, 0),
+    rowsByDate: Object.fromEntries(dates.map((d) => [d, rowsByDate[d]!])),
+    minutes: lanes.reduce((n, l) => n + l.minutes, 0),
+    uniqueOptions,
+    optionBarsWithoutUnderlying: lanes.reduce((n, l) => n + l.optionBarsWithoutUnderlying, 0),
+    iv: { solved: lanes.reduce((n, l) => n + l.iv.solved, 0), unsolved },
+    files: lanes.flatMap((l) => l.files).sort(),
+    seconds: (performance.now() - started) / 1000,
+    timings,
+    cpuTimings,
+    schemaDrift,
+  };
 }

@@ -1,5 +1,5 @@
 import type { MarketCalendar } from '@spyglass/core';
-import { FEATURE_COLUMNS, INCREMENTAL_FEATURE_COLUMNS, SessionFeatureEngine, type OptionBarInput } from '@spyglass/features';
+import { FEATURE_COLUMNS, INCREMENTAL_FEATURE_COLUMNS, SessionFeatureEngine, type OptionBarInput, type SolvedGreeks } from '@spyglass/features';
 
 /** One pass of the batch feature step as columns: the sessions, the underlying, VIX, news and the consolidated option rows. */
 export interface EnginePassInput {
@@ -56,15 +56,27 @@ const same = (a: number, b: number): boolean => a === b || (a !== a && b !== b);
  * with the same kernels; every row's values are checked against the consolidated ones, and a pass
  * whose rows the engine cannot take (a duplicate bar, a consolidation run with other rates) is
  * reported `ok: false` for the caller to compute another way.
+ *
+ * `solvedGreeks`: the caller vouches that `options.iv … vega` were solved in this run with these
+ * settings (the fused consolidation pass): the engine takes them instead of solving each bar again
+ * and only moneyness and minutes to expiry are checked. Without it (values read back from files a
+ * run with other rates may have written) the engine solves and every value is checked.
  */
-export function engineFeatureRows(input: EnginePassInput, settings: { readonly riskFreeRate: number; readonly dividendYield: number; readonly newsLookbackMinutes: number; readonly calendar: MarketCalendar }): EnginePassResult {
+export function engineFeatureRows(
+  input: EnginePassInput,
+  settings: { readonly riskFreeRate: number; readonly dividendYield: number; readonly newsLookbackMinutes: number; readonly calendar: MarketCalendar },
+  solvedGreeks = false,
+): EnginePassResult {
   const o = input.options;
   const n = o.ts.length;
   const width = FEATURE_COLUMNS.length;
   // The engine fills vectors in catalog order (a features spec proves the two lists equal): rows are copied whole.
   if (FEATURE_COLUMNS.some((c, k) => INCREMENTAL_FEATURE_COLUMNS[k] !== c)) return { ok: false, reason: 'feature catalog and engine columns differ' };
+  // With solved greeks the first five checks would compare a value with itself: skipped.
+  const firstCheck = solvedGreeks ? 5 : 0;
   const checked = CHECKED.map((c) => (INCREMENTAL_FEATURE_COLUMNS as readonly string[]).indexOf(c));
   const stored = [o.iv, o.delta, o.gamma, o.theta, o.vega, o.moneyness, o.minutesToExpiry];
+  const solved: { -readonly [K in keyof SolvedGreeks]: number } = { iv: 0, delta: 0, gamma: 0, theta: 0, vega: 0 };
   const rows = new Float64Array(n * width);
   const starts = new Uint8Array(n);
   const out = new Float64Array(width);
@@ -128,9 +140,17 @@ export function engineFeatureRows(input: EnginePassInput, settings: { readonly r
       bar.strike = o.strike[r]!;
       bar.expiration = meta.expiration;
       bar.contractType = meta.contractType;
-      const status = engine.addOptionBar(bar, out);
+      let status;
+      if (solvedGreeks) {
+        solved.iv = o.iv[r]!;
+        solved.delta = o.delta[r]!;
+        solved.gamma = o.gamma[r]!;
+        solved.theta = o.theta[r]!;
+        solved.vega = o.vega[r]!;
+        status = engine.addOptionBar(bar, out, solved);
+      } else status = engine.addOptionBar(bar, out);
       if (status !== 'applied') return { ok: false, reason: `option bar ${ticker} at ${t}: ${status}` };
-      for (let c = 0; c < CHECKED.length; c++) {
+      for (let c = firstCheck; c < CHECKED.length; c++) {
         if (!same(out[checked[c]!]!, stored[c]![r]!)) return { ok: false, reason: `${CHECKED[c]} of ${ticker} at ${t} differs from the consolidated value` };
       }
       rows.set(out, r * width);

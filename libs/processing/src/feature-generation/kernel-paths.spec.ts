@@ -72,6 +72,28 @@ describe('kernel paths equal the DuckDB paths', () => {
     expect(b.passes.fallbacks[0]).toMatch(/iv of .* differs from the consolidated value/);
     expect(await rows(fast, 'features')).toEqual(await rows(sql, 'features'));
   });
+  it('consolidate: option files not in time order are sorted (kernels still write the sql rows); files in order skip the sort', async () => {
+    const [x, y] = [await mkdtemp(join(tmpdir(), 'spyglass-paths-unsorted-sql-')), await mkdtemp(join(tmpdir(), 'spyglass-paths-unsorted-fast-'))];
+    try {
+      for (const dir of [x, y]) await cp(join(sql, 'raw'), join(dir, 'raw'), { recursive: true });
+      const inOrder = await consolidate({ root: y, dates: DATES, batchDates: 2 });
+      expect(inOrder.timings.sort).toBeUndefined();
+      const [file] = (await duckQuery(`SELECT DISTINCT filename FROM read_parquet('${y}/raw/options/*/date=2025-03-04/*.parquet', filename = true) ORDER BY filename LIMIT 1`)) as { filename: string }[];
+      for (const dir of [x, y]) {
+        const f = file!.filename.replace(y, dir);
+        await duckQuery(`COPY (SELECT * FROM read_parquet('${f}') ORDER BY timestamp DESC) TO '${f}.tmp' (FORMAT parquet)`);
+        await rename(`${f}.tmp`, f);
+      }
+      const a = await consolidate({ root: x, dates: DATES, batchDates: 2, method: 'sql' });
+      const b = await consolidate({ root: y, dates: DATES, batchDates: 2 });
+      expect(b.timings.sort).toBeGreaterThanOrEqual(0);
+      expect(b.rows).toBe(a.rows);
+      expect(await rows(y, 'consolidated')).toEqual(await rows(x, 'consolidated'));
+    } finally {
+      for (const dir of [x, y]) await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('consolidateAndGenerateFeatures writes what consolidate then generateFeatures write, value for value, with the same summaries', async () => {
     const [twoStep, fused, viaSql] = [await mkdtemp(join(tmpdir(), 'spyglass-paths-two-')), await mkdtemp(join(tmpdir(), 'spyglass-paths-fused-')), await mkdtemp(join(tmpdir(), 'spyglass-paths-fsql-'))];
     try {
@@ -88,6 +110,19 @@ describe('kernel paths equal the DuckDB paths', () => {
         const x = await rows(twoStep, dataset);
         expect(x.length).toBe(a.rows);
         expect(await rows(fused, dataset)).toEqual(x);
+      }
+      // Lanes and batch sizes change which dates are in flight together, never the files.
+      for (const variant of [{ lanes: 1 }, { lanes: 3, batchDates: 1 }, {}]) {
+        const dir = await mkdtemp(join(tmpdir(), 'spyglass-paths-lanes-'));
+        try {
+          await cp(join(sql, 'raw'), join(dir, 'raw'), { recursive: true });
+          const v = await consolidateAndGenerateFeatures({ root: dir, dates: DATES, ...variant });
+          expect(v.consolidated.uniqueOptions).toBe(a.uniqueOptions);
+          expect(v.features.nullRate).toEqual(af.nullRate);
+          for (const dataset of ['consolidated', 'features']) expect(await rows(dir, dataset)).toEqual(await rows(twoStep, dataset));
+        } finally {
+          await rm(dir, { recursive: true, force: true });
+        }
       }
       // The sql method has no kernel pass to continue from: the features come from generateFeatures' sql path.
       const c = await consolidateAndGenerateFeatures({ root: viaSql, dates: DATES, batchDates: 2, method: 'sql' });
