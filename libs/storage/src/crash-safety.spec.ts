@@ -50,14 +50,20 @@ async function killMidWrite(dir: string, rows: number, opts: { rowGroupSize?: nu
   return { sawTemp, signal, tempBytes };
 }
 
+/** One stored SPY day (the fixture's 391 bars): its dataset, bars, directory, file and hash. */
+async function storedPartition() {
+  const ds = new ParquetDataset<StockBar>({ root, spec: rawDatasetSpecs.stocks });
+  const before = fixtureSpyBars(path.join(here, '__fixtures__')).slice(0, 391);
+  await ds.write(before);
+  const dir = partitionDir(root, rawDatasetSpecs.stocks, { ticker: 'SPY', date: '2020-12-15' });
+  const file = path.join(dir, 'part-0.parquet');
+  const hash = createHash('sha256').update(await readFile(file)).digest('hex');
+  return { ds, before, dir, file, hash };
+}
+
 describe('a writer killed with SIGKILL in the middle of a write', () => {
   it('leaves the previous partition intact and readable, and the next write recovers', async () => {
-    const ds = new ParquetDataset<StockBar>({ root, spec: rawDatasetSpecs.stocks });
-    const before = fixtureSpyBars(path.join(here, '__fixtures__')).slice(0, 391);
-    await ds.write(before);
-    const dir = partitionDir(root, rawDatasetSpecs.stocks, { ticker: 'SPY', date: '2020-12-15' });
-    const file = path.join(dir, 'part-0.parquet');
-    const hash = createHash('sha256').update(await readFile(file)).digest('hex');
+    const { ds, before, dir, file, hash } = await storedPartition();
 
     const { sawTemp, signal } = await killMidWrite(dir, 400_000);
     expect(signal).toBe('SIGKILL');
@@ -95,12 +101,7 @@ describe('a writer killed with SIGKILL in the middle of a write', () => {
   }, 60_000);
 
   it('between row groups already on disk leaves the previous partition intact, and the next write recovers', async () => {
-    const ds = new ParquetDataset<StockBar>({ root, spec: rawDatasetSpecs.stocks });
-    const before = fixtureSpyBars(path.join(here, '__fixtures__')).slice(0, 391);
-    await ds.write(before);
-    const dir = partitionDir(root, rawDatasetSpecs.stocks, { ticker: 'SPY', date: '2020-12-15' });
-    const file = path.join(dir, 'part-0.parquet');
-    const hash = createHash('sha256').update(await readFile(file)).digest('hex');
+    const { ds, before, dir, file, hash } = await storedPartition();
 
     // Row groups of 20,000 rows are written to the temp file as they are encoded: kill the writer
     // once more than 1 MB of them is there (the footer, written last, is not).
