@@ -15,6 +15,7 @@ function fail(e: unknown): never {
 // Queued folds outlive this process: with --queue, SIGTERM/SIGINT gives the run up so no worker
 // trains them later (without it the default handling ends the process at once).
 const stop = new AbortController();
+const exitCodeOf = (sig: 'SIGTERM' | 'SIGINT') => (sig === 'SIGINT' ? 130 : 143);
 try {
   const args = parseTrainerArgs(process.argv.slice(2));
   if (args.queue) {
@@ -22,7 +23,7 @@ try {
       process.once(sig, () => {
         stop.abort(sig);
         // Before the walk-forward stage nothing is queued and training would run on: end soon regardless.
-        setTimeout(() => process.exit(sig === 'SIGINT' ? 130 : 143), 10_000).unref();
+        setTimeout(() => process.exit(exitCodeOf(sig)), 10_000).unref();
       });
     }
   }
@@ -42,7 +43,7 @@ try {
   if (stop.signal.aborted) {
     const sig = stop.signal.reason as 'SIGTERM' | 'SIGINT';
     process.stderr.write(`trainer: STOPPED: stopped by ${sig}; the run's walk-forward folds still waiting in the queue were removed and the workers skip the rest\n`);
-    process.exit(sig === 'SIGINT' ? 130 : 143);
+    process.exit(exitCodeOf(sig));
   }
   fail(e);
 }
