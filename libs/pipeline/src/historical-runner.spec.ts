@@ -110,6 +110,28 @@ describe('HistoricalRunner', () => {
     }
   });
 
+  it('after a refused request no further range is requested: only the ranges already in flight', async () => {
+    const guarded = await createExchangeSim({ seed: 3, apiKeys: ['good'] });
+    try {
+      const refused = new EquityClient(new MassiveRest({ apiKey: 'refused', restBaseUrl: guarded.url }));
+      const root = await tmp();
+      const r = new HistoricalRunner<StockBar>({
+        job: 'backfill:stocks', dataset: 'stocks', validator: validatorFor('stocks'), quarantine: new Quarantine({ root }),
+        sink: new ParquetDataset<StockBar>({ root, spec: rawDatasetSpecs.stocks }), checkpoints: new CheckpointStore({ dir: join(root, 'checkpoints') }), calendar: nyseCalendar,
+        fetchDay: () => Promise.reject(new Error('unused')),
+        fetchRange: (t, f, to, s) => refused.minuteBars(t, f, to, s),
+        daysPerFetch: 1,
+        dayConcurrency: 3,
+        dayOf: (b) => nyDate(b.timestamp),
+      });
+      await expect(r.run({ ticker: 'SPY', from: FROM, to: TO })).rejects.toMatchObject({ code: 'AUTH_FAILED' });
+      // Ten one-day ranges, three fetch permits: the three first requests, then none.
+      expect(guarded.stats().requests.aggs).toBe(3);
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('with resume, requests only ranges of days not yet checkpointed and adds nothing twice', async () => {
     const root = await tmp();
     await runner(root, 'range').run({ ticker: 'SPY', from: '2025-03-05', to: '2025-03-06' });

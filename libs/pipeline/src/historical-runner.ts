@@ -303,7 +303,7 @@ export class HistoricalRunner<R> {
     signal: AbortSignal | undefined,
     fetches: Semaphore,
     stores: Semaphore,
-    halt: { readonly failed: boolean },
+    halt: { failed: boolean },
   ): Promise<void> {
     const { job, dayOf } = this.opts;
     if (!dayOf) throw new SpyglassError('INVALID_ARGUMENT', `${job}: fetchRange needs dayOf to split records by day`, { details: { job } });
@@ -311,7 +311,17 @@ export class HistoricalRunner<R> {
     const to = dates.at(-1)!;
     let batch: SourceBatch<R>;
     try {
-      const fetched = await fetches.run(async () => (halt.failed ? undefined : this.opts.fetchRange!(ticker, from, to, signal)));
+      // The halt is raised before this fetch's permit is released: a waiter resumes as soon as the
+      // permit passes to it, before the failure has unwound to the pool, and would start one more request.
+      const fetched = await fetches.run(async () => {
+        if (halt.failed) return undefined;
+        try {
+          return await this.opts.fetchRange!(ticker, from, to, signal);
+        } catch (e) {
+          if (!isSpyglassError(e, 'SKIPPED')) halt.failed = true;
+          throw e;
+        }
+      });
       if (!fetched) return;
       batch = fetched;
     } catch (e) {
